@@ -1,0 +1,82 @@
+/*
+ * Kernel entry.  The image starts with the RISC-V Linux "Image" header
+ * (Documentation/riscv/boot-image-header.rst in Linux), so U-Boot `booti`
+ * accepts it, and is entered in S-mode with the MMU off:
+ *   a0 = hart id, a1 = physical address of the device tree.
+ * The code runs at whatever 2 MiB-aligned physical address it was loaded to;
+ * it is linked at KERNEL_VIRT_BASE.  Until paging is on only PC-relative
+ * addressing may be used (lla, call), never an absolute address.
+ */
+#include "arch/riscv/csr.h"
+#include "arch/riscv/layout.h"
+
+#define IMAGE_HEADER_VERSION 0x2   /* major 0, minor 2 */
+
+	.section .text.head, "ax"
+	.option push
+	.option norvc
+	.globl _start
+_start:
+	j	boot_entry                 /* code0: jump over the header */
+	.word	0                          /* code1 */
+	.dword	KERNEL_TEXT_OFFSET         /* text_offset: load offset from RAM start */
+	.dword	__image_size               /* image_size, .bss included */
+	.dword	0                          /* flags: bit 0 = 0, little endian */
+	.word	IMAGE_HEADER_VERSION
+	.word	0                          /* res1 */
+	.dword	0                          /* res2 */
+	.ascii	"RISCV\0\0\0"              /* magic (deprecated) */
+	.ascii	"RSC\x05"                  /* magic2: what booti checks */
+	.word	0                          /* res3: no PE/COFF header */
+	.option pop
+
+boot_entry:
+	csrw	sie, zero
+	csrci	sstatus, SSTATUS_SIE
+	mv	s0, a0                     /* hart id */
+	mv	s1, a1                     /* device tree (physical) */
+	lla	s2, _start                 /* where we were loaded */
+	lla	sp, boot_stack_top
+
+	/* Zero .bss: the boot page tables live there. */
+	lla	t0, __bss_start
+	lla	t1, __bss_end
+1:	bgeu	t0, t1, 2f
+	sd	zero, 0(t0)
+	addi	t0, t0, 8
+	j	1b
+2:
+	mv	a0, s2
+	mv	a1, s1
+	call	early_boot_map             /* returns the satp value to use */
+
+	/* Paging on: the identity map keeps the next fetch valid. */
+	sfence.vma
+	csrw	satp, a0
+	sfence.vma
+
+	/* Continue at the link address: load it from a literal, not lla. */
+	ld	t0, high_entry_addr
+	jr	t0
+
+	.balign 8
+high_entry_addr:
+	.dword	high_entry
+
+high_entry:
+	/* Running at KERNEL_VIRT_BASE + offset now. */
+	la	sp, boot_stack_top
+	mv	a0, s0
+	mv	a1, s1
+	mv	a2, s2
+	mv	fp, zero                   /* fp is s0: ends the backtrace */
+	call	kernel_main
+3:	wfi
+	j	3b
+
+	.section .bss.stack, "aw", @nobits
+	.balign 16
+	.globl boot_stack, boot_stack_top
+boot_stack:
+	.space	BOOT_STACK_SIZE
+boot_stack_top:

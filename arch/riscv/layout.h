@@ -1,0 +1,82 @@
+/*
+ * Tessera's virtual memory layout on RISC-V, drawn once.
+ *
+ * Every kernel address below lies in the top 2 GiB, which is canonical in
+ * both Sv39 (upper half starts at 0xffffffc000000000) and Sv48 (upper half
+ * starts at 0xffff800000000000), so the same kernel image runs in either mode
+ * without relinking.
+ *
+ *   0x0000000000000000 +---------------------------+
+ *                      | user space (later issues) |
+ *                      +---------------------------+  ... non-canonical hole ...
+ *   0xffffffff80000000 +---------------------------+  KERNEL_VIRT_BASE
+ *                      | kernel image              |  text RX, rodata R, data+bss RW
+ *                      | (up to KERNEL_IMAGE_MAX)  |
+ *   0xffffffffc0000000 +---------------------------+  FDT_WINDOW_BASE
+ *                      | device tree (read-only)   |  FDT_WINDOW_SIZE
+ *   0xffffffffc0400000 +---------------------------+  MMIO_WINDOW_BASE
+ *                      | device registers          |  MMIO_WINDOW_SIZE, 4 KiB pages
+ *   0xffffffffc0600000 +---------------------------+
+ *                      | (free)                    |
+ *   0xffffffffffffffff +---------------------------+
+ *
+ * Physically the image sits at any 2 MiB-aligned address (0x80200000 on QEMU
+ * and the SiFive boards, 0x40200000 on VisionFive 2): the boot page table maps
+ * KERNEL_VIRT_BASE to wherever it was loaded.  The early boot table also
+ * identity-maps the image for the instant satp is first written.
+ *
+ * This header is included from assembly: keep it to #defines outside the
+ * C-only block.
+ */
+#ifndef TESSERA_ARCH_RISCV_LAYOUT_H
+#define TESSERA_ARCH_RISCV_LAYOUT_H
+
+#define KERNEL_VIRT_BASE 0xffffffff80000000
+#define KERNEL_IMAGE_MAX 0x40000000             /* 1 GiB */
+#define FDT_WINDOW_BASE 0xffffffffc0000000
+#define FDT_WINDOW_SIZE 0x00400000               /* 2 MiB blob at any offset */
+#define MMIO_WINDOW_BASE 0xffffffffc0400000
+#define MMIO_WINDOW_SIZE 0x00200000
+
+/* Load offset from the start of RAM that boot loaders use (Image header). */
+#define KERNEL_TEXT_OFFSET 0x200000
+/* Physical address of the ELF's load segments (QEMU -kernel). */
+#define KERNEL_LOAD_PHYS_DEFAULT 0x80200000
+
+#define BOOT_STACK_SIZE 0x4000                   /* 16 KiB */
+
+#ifndef __ASSEMBLER__
+#include "tessera/types.h"
+
+_Static_assert(KERNEL_VIRT_BASE + KERNEL_IMAGE_MAX == FDT_WINDOW_BASE,
+	       "the FDT window follows the image area");
+_Static_assert(FDT_WINDOW_BASE + FDT_WINDOW_SIZE == MMIO_WINDOW_BASE,
+	       "the MMIO window follows the FDT window");
+_Static_assert(MMIO_WINDOW_BASE + MMIO_WINDOW_SIZE > MMIO_WINDOW_BASE,
+	       "the MMIO window does not wrap");
+_Static_assert(KERNEL_VIRT_BASE >= 0xffffffc000000000ull,
+	       "the kernel lies in the Sv39 (and so Sv48) upper half");
+_Static_assert((KERNEL_TEXT_OFFSET % 0x200000) == 0 &&
+	       (FDT_WINDOW_BASE % 0x200000) == 0 && (MMIO_WINDOW_BASE % 0x200000) == 0,
+	       "windows are megapage aligned");
+
+/* Linker-provided section bounds (arch/riscv/kernel.ld). */
+extern char _start[], __text_end[], __rodata_start[], __rodata_end[];
+extern char __data_start[], __bss_start[], __bss_end[], _end[];
+
+/* Physical address the image was loaded at (set once, early in boot). */
+extern paddr_t kernel_load_pa;
+
+/* Kernel image virtual address <-> physical address. */
+static inline paddr_t kernel_va_to_pa(const void *va)
+{
+	return (paddr_t)((vaddr_t)va - KERNEL_VIRT_BASE) + kernel_load_pa;
+}
+
+static inline void *kernel_pa_to_va(paddr_t pa)
+{
+	return (void *)(vaddr_t)(pa - kernel_load_pa + KERNEL_VIRT_BASE);
+}
+#endif
+
+#endif /* TESSERA_ARCH_RISCV_LAYOUT_H */

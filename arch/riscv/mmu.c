@@ -1,0 +1,155 @@
+/*
+ * The kernel page table and the switch to the final paging mode.
+ *
+ * Table pages for the kernel table come from a small pool inside .bss: the
+ * frame allocator does not exist yet when this runs.  Pool pages are part of
+ * the image, so their physical address is kernel_va_to_pa().
+ */
+#include "arch/riscv/csr.h"
+#include "arch/riscv/layout.h"
+#include "arch/riscv/mmu.h"
+#include "arch/riscv/tlb.h"
+#include "kernel/printk.h"
+
+#define KERNEL_PT_POOL_PAGES 24
+
+paddr_t kernel_load_pa;
+struct page_table kernel_pt;
+
+static pte_t pt_pool[KERNEL_PT_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(4096)));
+static unsigned pt_pool_used;
+static vaddr_t mmio_next = MMIO_WINDOW_BASE;
+
+static paddr_t pool_alloc(void *arg)
+{
+	(void)arg;
+	if (pt_pool_used >= KERNEL_PT_POOL_PAGES)
+		return 0;
+	return kernel_va_to_pa(pt_pool[pt_pool_used++]); /* .bss: already zero */
+}
+
+static pte_t *pool_table(void *arg, paddr_t pa)
+{
+	(void)arg;
+	return kernel_pa_to_va(pa);
+}
+
+static const struct pt_mem pool_mem = { .alloc_table = pool_alloc, .table = pool_table };
+
+const char *mmu_mode_name(unsigned levels)
+{
+	return levels == PT_LEVELS_SV48 ? "sv48" : "sv39";
+}
+
+const void *mmu_fdt_va(paddr_t fdt_pa)
+{
+	return (const void *)(FDT_WINDOW_BASE + (fdt_pa & (MEGAPAGE_SIZE - 1)));
+}
+
+/* Map one image section [start, end) with `rights`, 4 KiB leaves. */
+static void map_section(struct page_table *pt, const char *start, const char *end,
+			unsigned rights, const char *what)
+{
+	err_t err;
+
+	if (end == start)
+		return;
+	err = pt_map(pt, (vaddr_t)start, kernel_va_to_pa(start),
+		     (uint64_t)(end - start), PAGE_SIZE, rights);
+	if (err)
+		panic("mmu: cannot map kernel %s: %s", what, err_name(err));
+}
+
+static void build_table(struct page_table *pt, unsigned levels, paddr_t fdt_pa,
+			uint32_t fdt_size)
+{
+	paddr_t fdt_first = ALIGN_DOWN(fdt_pa, PAGE_SIZE);
+	paddr_t fdt_last = ALIGN_UP(fdt_pa + fdt_size, PAGE_SIZE);
+	err_t err;
+
+	/* Free any pages of an earlier attempt: none of them is live. */
+	for (; pt_pool_used; pt_pool_used--)
+		for (unsigned i = 0; i < PT_ENTRIES; i++)
+			pt_pool[pt_pool_used - 1][i] = 0;
+	err = pt_init(pt, levels, &pool_mem);
+	if (err)
+		panic("mmu: cannot start the kernel page table: %s", err_name(err));
+	map_section(pt, _start, __text_end, PT_KERNEL_RX, "text");
+	map_section(pt, __rodata_start, __rodata_end, PT_KERNEL_RO, "rodata");
+	map_section(pt, __data_start, __bss_end, PT_KERNEL_RW, "data");
+	err = pt_map(pt, (vaddr_t)mmu_fdt_va(fdt_first), fdt_first, fdt_last - fdt_first,
+		     PAGE_SIZE, PT_KERNEL_RO);
+	if (err)
+		panic("mmu: cannot map the device tree: %s", err_name(err));
+}
+
+static unsigned long satp_for(const struct page_table *pt)
+{
+	unsigned long mode = pt->levels == PT_LEVELS_SV48 ? SATP_MODE_SV48 : SATP_MODE_SV39;
+
+	return mode << SATP_MODE_SHIFT | (pt->root >> PAGE_SHIFT);
+}
+
+/*
+ * Write satp and read it back.  An unsupported MODE makes the whole write
+ * have no effect (priv. spec 4.1.11), so a mismatch means "refused".
+ */
+static bool try_satp(const struct page_table *pt)
+{
+	unsigned long want = satp_for(pt);
+
+	csr_write(satp, want);
+	tlb_flush_all();
+	return csr_read(satp) == want;
+}
+
+unsigned mmu_init(unsigned max_levels, paddr_t fdt_pa, uint32_t fdt_size)
+{
+	unsigned levels = max_levels >= PT_LEVELS_SV48 ? PT_LEVELS_SV48 : PT_LEVELS_SV39;
+
+	for (;; levels--) {
+		build_table(&kernel_pt, levels, fdt_pa, fdt_size);
+		if (try_satp(&kernel_pt))
+			return levels;
+		if (levels == PT_LEVELS_SV39)
+			panic("mmu: the hart refused Sv39 (satp reads 0x%lx)", csr_read(satp));
+		printk("paging: hart refused %s, trying sv39\n", mmu_mode_name(levels));
+	}
+}
+
+void *mmu_map_io(paddr_t pa, uint64_t size)
+{
+	paddr_t first = ALIGN_DOWN(pa, PAGE_SIZE);
+	uint64_t len = ALIGN_UP(pa + size, PAGE_SIZE) - first;
+	vaddr_t va = mmio_next;
+
+	if (!size || len > MMIO_WINDOW_BASE + MMIO_WINDOW_SIZE - mmio_next)
+		return NULL;
+	if (pt_map(&kernel_pt, va, first, len, PAGE_SIZE, PT_KERNEL_RW) != ERR_OK)
+		return NULL;
+	mmio_next += len;
+	tlb_flush_all();
+	return (void *)(va + (pa - first));
+}
+
+static bool audit_leaf(void *arg, vaddr_t va, pte_t pte, uint64_t size)
+{
+	struct mmu_audit *a = arg;
+
+	(void)va;
+	(void)size;
+	a->leaves++;
+	if ((pte & PTE_W) && (pte & PTE_X))
+		a->write_exec++;
+	if (!(pte & PTE_A) || ((pte & PTE_W) && !(pte & PTE_D)))
+		a->missing_ad++;
+	if (pte & PTE_U)
+		a->user++;
+	return true;
+}
+
+void mmu_audit(struct mmu_audit *out)
+{
+	*out = (struct mmu_audit){ 0 };
+	pt_for_each_leaf(&kernel_pt, audit_leaf, out);
+}

@@ -1,0 +1,44 @@
+/*
+ * The kernel's own page table: built once the device tree is known, in the
+ * deepest mode both the tree and the hart allow (Sv48, else Sv39).
+ */
+#ifndef TESSERA_ARCH_RISCV_MMU_H
+#define TESSERA_ARCH_RISCV_MMU_H
+
+#include "mm/pt.h"
+
+/* The kernel table; valid after mmu_init(). */
+extern struct page_table kernel_pt;
+
+/*
+ * Build the kernel table with at most `max_levels` levels (3 or 4), map the
+ * image with W^X per section and the device tree [fdt_pa, fdt_pa + fdt_size)
+ * at the address the boot table used, then switch to it.  If the hart refuses
+ * Sv48 (the satp write has no effect, priv. spec 4.1.11) fall back to Sv39.
+ * Returns the number of levels in use.  Panics if the table cannot be built.
+ */
+unsigned mmu_init(unsigned max_levels, paddr_t fdt_pa, uint32_t fdt_size);
+
+/* "sv39" or "sv48". */
+const char *mmu_mode_name(unsigned levels);
+
+/*
+ * Map device registers [pa, pa + size) into the MMIO window (read/write,
+ * never executable).  Returns the virtual address of `pa`, or NULL when the
+ * window is full.
+ */
+void *mmu_map_io(paddr_t pa, uint64_t size);
+
+/* Virtual address of the device tree blob (in the FDT window). */
+const void *mmu_fdt_va(paddr_t fdt_pa);
+
+/* Findings of the kernel-table audit. */
+struct mmu_audit {
+	unsigned leaves;
+	unsigned write_exec;  /* leaves both writable and executable */
+	unsigned missing_ad;  /* leaves without A, or writable without D */
+	unsigned user;        /* leaves with U set (none expected yet) */
+};
+void mmu_audit(struct mmu_audit *out);
+
+#endif /* TESSERA_ARCH_RISCV_MMU_H */

@@ -1,0 +1,60 @@
+/*
+ * Periodic timer tick.  Sstc (stimecmp, CSR 0x14d) needs both the hart to
+ * implement it and M-mode to set menvcfg.STCE; when the CSR write traps we
+ * fall back to SBI set_timer, which works everywhere.
+ */
+#include "arch/riscv/csr.h"
+#include "arch/riscv/probe.h"
+#include "arch/riscv/sbi.h"
+#include "arch/riscv/timer.h"
+
+
+static uint64_t interval;
+static bool use_sstc;
+static volatile uint64_t ticks;
+
+static void program(uint64_t when)
+{
+	if (use_sstc)
+		__asm__ volatile("csrw 0x14d, %0" :: "r"(when)); /* stimecmp */
+	else
+		sbi_set_timer(when);
+}
+
+bool timer_init(uint64_t timebase_hz, bool try_sstc)
+{
+	if (timebase_hz < TIMER_HZ)
+		return false;
+	interval = timebase_hz / TIMER_HZ;
+	/* Writing "never" first: harmless if it works, caught if it traps. */
+	use_sstc = try_sstc && probe_write_stimecmp(UINT64_MAX) == 0;
+	program(rdtime() + interval);
+	csr_set(sie, SIE_STIE);
+	return true;
+}
+
+const char *timer_mode_name(void)
+{
+	return use_sstc ? "sstc" : "sbi";
+}
+
+uint64_t timer_ticks(void)
+{
+	return ticks;
+}
+
+void timer_interrupt(void)
+{
+	ticks++;
+	program(rdtime() + interval);
+}
+
+void irq_enable(void)
+{
+	csr_set(sstatus, SSTATUS_SIE);
+}
+
+void irq_disable(void)
+{
+	csr_clear(sstatus, SSTATUS_SIE);
+}

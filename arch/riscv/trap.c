@@ -1,0 +1,153 @@
+/*
+ * Trap dispatch for traps taken in S-mode.
+ *
+ * Interrupts: the supervisor timer goes to timer_interrupt().  Exceptions:
+ * a fault at an instruction listed in the exception table resumes at its
+ * fixup; anything else is a kernel bug, reported with the cause, sepc, stval,
+ * the registers and a backtrace, after which the kernel stops.
+ */
+#include <stddef.h>
+
+#include "arch/riscv/csr.h"
+#include "arch/riscv/layout.h"
+#include "arch/riscv/probe.h"
+#include "arch/riscv/timer.h"
+#include "arch/riscv/trap.h"
+#include "arch/riscv/trapframe.h"
+#include "kernel/printk.h"
+#include "platform/platform.h"
+
+_Static_assert(offsetof(struct trap_frame, regs[1]) == TF_REG(1), "trap frame x1");
+_Static_assert(offsetof(struct trap_frame, regs[31]) == TF_REG(31), "trap frame x31");
+_Static_assert(offsetof(struct trap_frame, sepc) == TF_SEPC, "trap frame sepc");
+_Static_assert(offsetof(struct trap_frame, sstatus) == TF_SSTATUS, "trap frame sstatus");
+_Static_assert(offsetof(struct trap_frame, scause) == TF_SCAUSE, "trap frame scause");
+_Static_assert(offsetof(struct trap_frame, stval) == TF_STVAL, "trap frame stval");
+_Static_assert(sizeof(struct trap_frame) == TF_SIZE && TF_SIZE % 16 == 0, "trap frame size");
+
+#define BACKTRACE_MAX 16
+
+extern char trap_entry[];
+extern char boot_stack[], boot_stack_top[];
+
+struct extable_entry {
+	uint64_t insn;
+	uint64_t fixup;
+};
+extern const struct extable_entry __extable_start[], __extable_end[];
+
+/* Exceptions recovered through the exception table (read by self-tests). */
+volatile uint64_t trap_fixups;
+
+static const char *const exception_names[] = {
+	[EXC_INSN_MISALIGNED] = "instruction address misaligned",
+	[EXC_INSN_ACCESS] = "instruction access fault",
+	[EXC_ILLEGAL_INSN] = "illegal instruction",
+	[EXC_BREAKPOINT] = "breakpoint",
+	[EXC_LOAD_MISALIGNED] = "load address misaligned",
+	[EXC_LOAD_ACCESS] = "load access fault",
+	[EXC_STORE_MISALIGNED] = "store address misaligned",
+	[EXC_STORE_ACCESS] = "store access fault",
+	[EXC_ECALL_U] = "environment call from U-mode",
+	[EXC_ECALL_S] = "environment call from S-mode",
+	[EXC_INSN_PAGE_FAULT] = "instruction page fault",
+	[EXC_LOAD_PAGE_FAULT] = "load page fault",
+	[EXC_STORE_PAGE_FAULT] = "store page fault",
+};
+
+static const char *const reg_names[32] = {
+	"zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",
+	"a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2", "s3", "s4", "s5",
+	"s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+};
+
+const char *trap_cause_name(uint64_t scause)
+{
+	uint64_t code = scause & ~SCAUSE_INTERRUPT;
+
+	if (scause & SCAUSE_INTERRUPT)
+		return code == IRQ_S_TIMER ? "supervisor timer interrupt"
+		     : code == IRQ_S_SOFTWARE ? "supervisor software interrupt"
+		     : code == IRQ_S_EXTERNAL ? "supervisor external interrupt"
+					      : "unknown interrupt";
+	if (code < ARRAY_SIZE(exception_names) && exception_names[code])
+		return exception_names[code];
+	return "unknown exception";
+}
+
+void trap_init(void)
+{
+	csr_write(stvec, (uint64_t)trap_entry | STVEC_MODE_DIRECT);
+}
+
+uint64_t extable_fixup(uint64_t pc)
+{
+	const struct extable_entry *e;
+
+	for (e = __extable_start; e < __extable_end; e++)
+		if (e->insn == pc)
+			return e->fixup;
+	return 0;
+}
+
+static bool on_kernel_stack(uint64_t addr)
+{
+	return addr > (uint64_t)boot_stack && addr <= (uint64_t)boot_stack_top &&
+	       IS_ALIGNED(addr, 8);
+}
+
+/*
+ * Follow the frame-pointer chain (the kernel is built with
+ * -fno-omit-frame-pointer): at fp - 8 the return address, at fp - 16 the
+ * caller's fp.  Stops at a frame pointer outside the stack.
+ */
+void backtrace_from(uint64_t pc, uint64_t fp)
+{
+	unsigned depth = 0;
+
+	printk("backtrace:\n");
+	printk("  #0 0x%016lx\n", pc);
+	while (on_kernel_stack(fp) && ++depth < BACKTRACE_MAX) {
+		uint64_t ra = ((uint64_t *)fp)[-1];
+
+		fp = ((uint64_t *)fp)[-2];
+		if (!ra)
+			break;
+		printk("  #%u 0x%016lx\n", depth, ra);
+	}
+}
+
+static void report_and_stop(const struct trap_frame *tf)
+{
+	unsigned i;
+
+	printk("KERNEL TRAP: %s (scause 0x%lx)\n", trap_cause_name(tf->scause), tf->scause);
+	printk("  sepc 0x%016lx  stval 0x%016lx  sstatus 0x%016lx\n",
+	       tf->sepc, tf->stval, tf->sstatus);
+	for (i = 1; i < 32; i++)
+		printk("  %-4s 0x%016lx%s", reg_names[i], tf->regs[i], i % 4 == 3 ? "\n" : "");
+	printk("\n");
+	backtrace_from(tf->sepc, tf->regs[8]);
+	platform_halt(HALT_FAILURE, "kernel trap");
+}
+
+void trap_handle(struct trap_frame *tf)
+{
+	uint64_t code = tf->scause & ~SCAUSE_INTERRUPT;
+	uint64_t fixup;
+
+	if (tf->scause & SCAUSE_INTERRUPT) {
+		if (code == IRQ_S_TIMER) {
+			timer_interrupt();
+			return;
+		}
+		report_and_stop(tf);
+	}
+	fixup = extable_fixup(tf->sepc);
+	if (fixup) {
+		trap_fixups++;
+		tf->sepc = fixup;
+		return;
+	}
+	report_and_stop(tf);
+}

@@ -1,0 +1,28 @@
+/*
+ * The trap frame: every register saved on entry to the trap handler.
+ * Offsets used by arch/riscv/trap.S are defined here once and checked
+ * against the C struct in arch/riscv/trap.c.
+ */
+#ifndef TESSERA_ARCH_RISCV_TRAPFRAME_H
+#define TESSERA_ARCH_RISCV_TRAPFRAME_H
+
+#define TF_REG(n) ((n) * 8)         /* x0..x31; x0's slot is unused */
+#define TF_SEPC (32 * 8)
+#define TF_SSTATUS (33 * 8)
+#define TF_SCAUSE (34 * 8)
+#define TF_STVAL (35 * 8)
+#define TF_SIZE (36 * 8)            /* a multiple of 16: keeps sp aligned */
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+struct trap_frame {
+	uint64_t regs[32];  /* regs[n] is xn */
+	uint64_t sepc;
+	uint64_t sstatus;
+	uint64_t scause;
+	uint64_t stval;
+};
+#endif
+
+#endif /* TESSERA_ARCH_RISCV_TRAPFRAME_H */

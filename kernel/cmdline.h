@@ -1,0 +1,33 @@
+/*
+ * The kernel command line (/chosen/bootargs; QEMU -append).
+ *
+ *   paging=sv39|sv48   the deepest paging mode to use (default: what the hart has)
+ *   selftest           run the in-kernel tests, end with "N passed, N failed"
+ *   bench              print "bench <name>: <n> instructions" figures
+ *   crash=load|store|illegal|panic
+ *                      provoke a kernel fault after boot (tests the trap report)
+ *
+ * Unknown words are reported and ignored: firmware adds its own.
+ */
+#ifndef TESSERA_KERNEL_CMDLINE_H
+#define TESSERA_KERNEL_CMDLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum crash_kind { CRASH_NONE, CRASH_LOAD, CRASH_STORE, CRASH_ILLEGAL, CRASH_PANIC };
+
+struct cmdline {
+	unsigned max_levels;   /* 0: no limit; 3: Sv39; 4: Sv48 */
+	bool selftest;
+	bool bench;
+	enum crash_kind crash;
+};
+
+/* Called for each word that is not understood, with the reason. */
+typedef void (*cmdline_warn_fn)(void *arg, const char *word, size_t len, const char *why);
+
+/* Parse `s` into *out.  Never fails; problems go to warn (may be NULL). */
+void cmdline_parse(const char *s, struct cmdline *out, cmdline_warn_fn warn, void *arg);
+
+#endif

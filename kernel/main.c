@@ -1,0 +1,165 @@
+/*
+ * kernel_main: the boot flow after arch/riscv/head.S has turned on the boot
+ * page table and jumped to the link address.
+ *
+ *   1. traps and SBI ready; everything prints through the SBI console
+ *   2. validate the device tree, read memory, reserved ranges, /chosen, /cpus
+ *   3. choose the paging mode (tree, satp probe, paging=) and switch to the
+ *      kernel page table
+ *   4. switch the console to the board's UART; find the power-off device
+ *   5. print the boot report (lines tests rely on: paging, harts, timebase,
+ *      memory, reserved)
+ *   6. start the timer tick, run self-tests if asked, power off
+ */
+#include "arch/riscv/csr.h"
+#include "arch/riscv/layout.h"
+#include "arch/riscv/mmu.h"
+#include "arch/riscv/sbi.h"
+#include "arch/riscv/timer.h"
+#include "arch/riscv/trap.h"
+#include "kernel/boot.h"
+#include "kernel/cmdline.h"
+#include "kernel/printk.h"
+#include "kernel/selftest.h"
+#include "platform/platform.h"
+
+#define TESSERA_VERSION "0.1"
+
+struct boot_state boot;
+
+static void cmdline_warning(void *arg, const char *word, size_t len, const char *why)
+{
+	(void)arg;
+	printk("cmdline: ignoring '%.*s': %s\n", (int)len, word, why);
+}
+
+/* Validate the tree and read the boot facts; on any error, say what and stop. */
+static void read_device_tree(paddr_t fdt_pa)
+{
+	struct fdt_diag diag = { 0 };
+	enum fdt_error err = FDT_ERR_NULL;
+	const void *va = mmu_fdt_va(fdt_pa);
+	size_t avail = FDT_WINDOW_SIZE - (fdt_pa & (MEGAPAGE_SIZE - 1));
+
+	if (fdt_pa && IS_ALIGNED(fdt_pa, 8))
+		err = fdt_open(&boot.fdt, va, avail, &diag);
+	else if (fdt_pa)
+		diag.err = err = FDT_ERR_BAD_MAGIC;
+	if (!err)
+		err = bootinfo_read(&boot.fdt, &boot.info, &diag);
+	if (err) {
+		printk("fdt: bad device tree at 0x%lx: %s (at byte 0x%x)\n", fdt_pa,
+		       fdt_strerror(err), diag.offset);
+		platform_halt(HALT_FAILURE, "cannot boot without a valid device tree");
+	}
+}
+
+/* The deepest paging mode the boot hart's tree entry and the command line allow. */
+static unsigned paging_levels_allowed(const struct boot_hart *hart)
+{
+	unsigned levels = PT_LEVELS_SV48;
+
+	if (hart->mmu == BOOT_MMU_SV39) {
+		levels = PT_LEVELS_SV39;
+	} else if (hart->mmu == BOOT_MMU_NONE) {
+		printk("paging: boot hart has no mmu-type; assuming sv39\n");
+		levels = PT_LEVELS_SV39;
+	}
+	if (boot.cmdline.max_levels && boot.cmdline.max_levels < levels)
+		levels = boot.cmdline.max_levels;
+	return levels;
+}
+
+static void reserve(uint64_t start, uint64_t end, const char *why)
+{
+	if (bootinfo_add_reserved(&boot.info, start, end, why, false) != FDT_OK)
+		platform_halt(HALT_FAILURE, "too many reserved ranges");
+}
+
+static void print_report(const char *console)
+{
+	const struct boot_info *bi = &boot.info;
+	struct mmu_audit audit;
+	uint32_t i;
+
+	printk("console: %s\n", console);
+	printk("paging: %s\n", mmu_mode_name(boot.levels));
+	printk("harts: %u\n", bi->nusable);
+	for (i = 0; i < bi->nharts; i++) {
+		const struct boot_hart *h = &bi->harts[i];
+
+		printk("hart %lu: %s, mmu %s%s%s\n", h->hartid,
+		       h->enabled ? "okay" : "disabled", boot_mmu_name(h->mmu),
+		       h->sstc ? ", sstc" : "",
+		       h->hartid == boot.hartid ? " (boot)" : h->usable ? "" : " (not used)");
+	}
+	printk("timebase: %lu\n", bi->timebase_hz);
+	for (i = 0; i < bi->nmemory; i++)
+		printk("memory: 0x%lx-0x%lx\n", bi->memory[i].start, bi->memory[i].end);
+	for (i = 0; i < bi->nreserved; i++)
+		printk("reserved: 0x%lx-0x%lx %s%s\n", bi->reserved[i].start,
+		       bi->reserved[i].end, bi->reserved[i].name,
+		       bi->reserved[i].no_map ? " (no-map)" : "");
+	if (bi->ndynamic)
+		printk("reserved-memory: %u pool(s) sized but not placed (not reserved)\n",
+		       bi->ndynamic);
+	printk("cmdline: %s\n", bi->bootargs);
+	mmu_audit(&audit);
+	printk("W^X: %u W+X mappings\n", audit.write_exec);
+}
+
+/* Provoke a kernel fault (crash= on the command line): tests the trap report. */
+static void crash(enum crash_kind kind)
+{
+	/* The image's physical address: mapped only by the boot table, gone now. */
+	volatile uint64_t *unmapped = (volatile uint64_t *)(vaddr_t)kernel_load_pa;
+	volatile uint64_t *text = (volatile uint64_t *)(vaddr_t)_start;
+
+	printk("crash: provoking a kernel fault as asked\n");
+	if (kind == CRASH_LOAD)
+		(void)*unmapped;
+	else if (kind == CRASH_STORE)
+		*text = 0;
+	else if (kind == CRASH_ILLEGAL)
+		__asm__ volatile(".word 0");
+	panic("crash=panic was given");
+}
+
+void kernel_main(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
+{
+	char console[96];
+	const struct boot_hart *hart;
+
+	kernel_load_pa = load_pa;
+	boot.hartid = hartid;
+	trap_init();
+	sbi_init();
+	printk("\nTessera %s (riscv64) on hart %lu, loaded at 0x%lx\n", TESSERA_VERSION,
+	       hartid, load_pa);
+	printk("sbi: %s %lu.%lu, SBI %lu.%lu\n", sbi_impl_name(sbi.impl_id),
+	       sbi.impl_version >> 16, sbi.impl_version & 0xffff,
+	       (sbi.spec_version >> 24) & 0x7f, sbi.spec_version & 0xffffff);
+	read_device_tree(fdt_pa);
+	cmdline_parse(boot.info.bootargs, &boot.cmdline, cmdline_warning, NULL);
+	hart = bootinfo_hart(&boot.info, hartid);
+	if (!hart)
+		platform_halt(HALT_FAILURE, "the boot hart is not in /cpus");
+	boot.levels = mmu_init(paging_levels_allowed(hart), fdt_pa, boot.fdt.size);
+	console_init(&boot.fdt, &boot.info, console, sizeof(console));
+	poweroff_init(&boot.fdt);
+	reserve(load_pa, load_pa + (uint64_t)(_end - _start), "kernel");
+	reserve(fdt_pa, fdt_pa + boot.fdt.size, "fdt");
+	if (boot.info.has_initrd)
+		reserve(boot.info.initrd_start, boot.info.initrd_end, "initrd");
+	print_report(console);
+	if (!timer_init(boot.info.timebase_hz, hart->sstc))
+		platform_halt(HALT_FAILURE, "timebase-frequency too low for the tick");
+	irq_enable();
+	printk("timer: %s, %u Hz\n", timer_mode_name(), TIMER_HZ);
+	printk("boot: report done after %lu instructions\n", rdinstret());
+	if (boot.cmdline.crash)
+		crash(boot.cmdline.crash);
+	if (boot.cmdline.selftest && selftest_run() != 0)
+		platform_halt(HALT_FAILURE, "self-tests failed");
+	platform_halt(HALT_SUCCESS, "boot finished; nothing else to run yet");
+}

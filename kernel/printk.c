@@ -1,0 +1,39 @@
+/*
+ * printk and panic.  Output goes byte by byte to the platform console.
+ * (One hart prints for now; a console lock comes with SMP.)
+ */
+#include <stdarg.h>
+
+#include "arch/riscv/trap.h"
+#include "kernel/format.h"
+#include "kernel/printk.h"
+#include "platform/platform.h"
+
+static void emit_console(void *arg, char c)
+{
+	(void)arg;
+	console_putc(c);
+}
+
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	format(emit_console, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	printk("panic: ");
+	va_start(ap, fmt);
+	format(emit_console, NULL, fmt, ap);
+	va_end(ap);
+	printk("\n");
+	backtrace_from((uint64_t)__builtin_return_address(0),
+		       (uint64_t)__builtin_frame_address(0));
+	platform_halt(HALT_FAILURE, "panic");
+}

@@ -1,0 +1,294 @@
+/*
+ * Read the boot facts out of a validated device tree (see mm/bootinfo.h).
+ *
+ * Sources (Devicetree Specification v0.4): /memory (3.4), /reserved-memory
+ * (3.5), the memory reservation block (5.3), /chosen (3.6), /cpus (3.7,
+ * 3.8); RISC-V cpu bindings: mmu-type, riscv,isa, riscv,isa-extensions.
+ */
+#include <string.h>
+
+#include "mm/bootinfo.h"
+
+static enum fdt_error at(struct fdt_diag *diag, const struct fdt *fdt,
+			 enum fdt_error err, fdt_node_t node)
+{
+	if (err && diag) {
+		diag->err = err;
+		diag->offset = (uint32_t)(fdt->structs - fdt->blob) +
+			       (node == FDT_NONE ? 0 : (uint32_t)node);
+	}
+	return err;
+}
+
+static void copy_name(char *dst, const char *src)
+{
+	size_t n = strnlen(src, BOOT_NAME_MAX - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+enum fdt_error bootinfo_add_reserved(struct boot_info *bi, uint64_t start,
+				     uint64_t end, const char *name, bool no_map)
+{
+	struct boot_reserved *r;
+
+	if (bi->nreserved >= BOOT_MAX_RESERVED)
+		return FDT_ERR_TOO_MANY_RANGES;
+	r = &bi->reserved[bi->nreserved++];
+	r->start = start;
+	r->end = end;
+	r->no_map = no_map;
+	copy_name(r->name, name);
+	return FDT_OK;
+}
+
+/* Append every non-empty `reg` entry of `node` as memory (or reserved). */
+static enum fdt_error read_reg_ranges(const struct fdt *fdt, fdt_node_t node,
+				      struct boot_info *bi, bool reserved)
+{
+	uint64_t start, size;
+	enum fdt_error err;
+	uint32_t i;
+
+	for (i = 0; (err = fdt_reg(fdt, node, i, &start, &size)) == FDT_OK; i++) {
+		if (size == 0)
+			continue;
+		if (reserved) {
+			err = bootinfo_add_reserved(bi, start, start + size,
+						    fdt_node_name(fdt, node),
+						    fdt_has_prop(fdt, node, "no-map"));
+		} else if (bi->nmemory < BOOT_MAX_MEMORY) {
+			bi->memory[bi->nmemory].start = start;
+			bi->memory[bi->nmemory++].end = start + size;
+		} else {
+			err = FDT_ERR_TOO_MANY_RANGES;
+		}
+		if (err)
+			return err;
+	}
+	/* Running off the end of a well-formed reg is how the loop ends. */
+	return (err == FDT_ERR_REG_LENGTH && i > 0) ? FDT_OK : err;
+}
+
+static bool is_memory_node(const struct fdt *fdt, fdt_node_t node)
+{
+	const char *type;
+	bool found;
+
+	if (fdt_read_string(fdt, node, "device_type", &type, &found) == FDT_OK && found)
+		return strcmp(type, "memory") == 0;
+	return strncmp(fdt_node_name(fdt, node), "memory", 6) == 0 &&
+	       (fdt_node_name(fdt, node)[6] == '\0' || fdt_node_name(fdt, node)[6] == '@');
+}
+
+static enum fdt_error read_memory(const struct fdt *fdt, struct boot_info *bi,
+				  struct fdt_diag *diag)
+{
+	fdt_node_t n;
+
+	for (n = fdt_first_child(fdt, fdt_root(fdt)); n != FDT_NONE;
+	     n = fdt_next_sibling(fdt, n)) {
+		enum fdt_error err;
+
+		if (!is_memory_node(fdt, n) || !fdt_node_enabled(fdt, n))
+			continue;
+		err = read_reg_ranges(fdt, n, bi, false);
+		if (err)
+			return at(diag, fdt, err, n);
+	}
+	return bi->nmemory ? FDT_OK : at(diag, fdt, FDT_ERR_NO_MEMORY, fdt_root(fdt));
+}
+
+/*
+ * /reserved-memory children with `reg` are fixed reservations (OpenSBI's
+ * mmode_resv*, vendor firmware).  Children with only `size` are pools the OS
+ * is asked to place itself; they reserve nothing yet and are counted.
+ */
+static enum fdt_error read_reserved(const struct fdt *fdt, struct boot_info *bi,
+				    struct fdt_diag *diag)
+{
+	fdt_node_t parent = fdt_path(fdt, "/reserved-memory");
+	uint64_t addr, size;
+	fdt_node_t n;
+	uint32_t i;
+
+	for (n = fdt_first_child(fdt, parent); n != FDT_NONE; n = fdt_next_sibling(fdt, n)) {
+		enum fdt_error err = FDT_OK;
+
+		if (!fdt_node_enabled(fdt, n))
+			continue;
+		if (fdt_has_prop(fdt, n, "reg"))
+			err = read_reg_ranges(fdt, n, bi, true);
+		else if (fdt_has_prop(fdt, n, "size"))
+			bi->ndynamic++;
+		if (err)
+			return at(diag, fdt, err, n);
+	}
+	for (i = 0; fdt_memreserve(fdt, i, &addr, &size); i++) {
+		if (size && bootinfo_add_reserved(bi, addr, addr + size, "memreserve", false))
+			return at(diag, fdt, FDT_ERR_TOO_MANY_RANGES, FDT_NONE);
+	}
+	return FDT_OK;
+}
+
+static enum fdt_error read_chosen(const struct fdt *fdt, struct boot_info *bi,
+				  struct fdt_diag *diag)
+{
+	fdt_node_t chosen = fdt_path(fdt, "/chosen");
+	bool found, found_end;
+	enum fdt_error err;
+
+	bi->bootargs = "";
+	bi->stdout_path = NULL;
+	if (chosen == FDT_NONE)
+		return FDT_OK;
+	err = fdt_read_string(fdt, chosen, "bootargs", &bi->bootargs, &found);
+	if (!err)
+		err = fdt_read_string(fdt, chosen, "stdout-path", &bi->stdout_path, &found);
+	if (!err && !found)
+		err = fdt_read_string(fdt, chosen, "linux,stdout-path", &bi->stdout_path,
+				      &found);
+	if (!err)
+		err = fdt_read_u32_or_u64(fdt, chosen, "linux,initrd-start",
+					  &bi->initrd_start, &found);
+	if (!err)
+		err = fdt_read_u32_or_u64(fdt, chosen, "linux,initrd-end",
+					  &bi->initrd_end, &found_end);
+	if (err)
+		return at(diag, fdt, err, chosen);
+	bi->has_initrd = found && found_end && bi->initrd_end > bi->initrd_start;
+	return FDT_OK;
+}
+
+/* Is `ext` one of the '_'-separated multi-letter extensions of an ISA string? */
+static bool isa_has(const char *isa, const char *ext)
+{
+	size_t len = strlen(ext);
+	const char *p = strchr(isa, '_');
+
+	while (p) {
+		p++;
+		if (strncmp(p, ext, len) == 0 && (p[len] == '_' || p[len] == '\0'))
+			return true;
+		p = strchr(p, '_');
+	}
+	return false;
+}
+
+static enum boot_mmu mmu_from_string(const char *s)
+{
+	if (strcmp(s, "riscv,sv39") == 0)
+		return BOOT_MMU_SV39;
+	if (strcmp(s, "riscv,sv48") == 0)
+		return BOOT_MMU_SV48;
+	if (strcmp(s, "riscv,sv57") == 0)
+		return BOOT_MMU_SV57;
+	return BOOT_MMU_NONE;
+}
+
+/* One cpu node into *h.  The hart id is the node's reg (#size-cells is 0). */
+static enum fdt_error read_hart(const struct fdt *fdt, fdt_node_t cpu,
+				const struct fdt_cells *cells, struct boot_hart *h)
+{
+	const char *mmu = NULL, *isa = NULL;
+	struct fdt_prop reg;
+	enum fdt_error err;
+	bool found;
+
+	if (!fdt_get_prop(fdt, cpu, "reg", &reg) || reg.len != 4 * cells->address)
+		return FDT_ERR_CPU_REG;
+	h->hartid = fdt_read_cells(reg.value, cells->address);
+	h->enabled = fdt_node_enabled(fdt, cpu);
+	err = fdt_read_string(fdt, cpu, "mmu-type", &mmu, &found);
+	if (!err)
+		err = fdt_read_string(fdt, cpu, "riscv,isa", &isa, &found);
+	if (err)
+		return err;
+	h->mmu = mmu ? mmu_from_string(mmu) : BOOT_MMU_NONE;
+	h->sstc = (isa && isa_has(isa, "sstc")) ||
+		  fdt_stringlist_contains(fdt, cpu, "riscv,isa-extensions", "sstc");
+	h->usable = h->enabled && h->mmu != BOOT_MMU_NONE;
+	return FDT_OK;
+}
+
+static bool is_cpu_node(const struct fdt *fdt, fdt_node_t node)
+{
+	const char *type;
+	bool found;
+
+	return fdt_read_string(fdt, node, "device_type", &type, &found) == FDT_OK &&
+	       found && strcmp(type, "cpu") == 0;
+}
+
+static enum fdt_error read_cpus(const struct fdt *fdt, struct boot_info *bi,
+				struct fdt_diag *diag)
+{
+	fdt_node_t cpus = fdt_path(fdt, "/cpus"), n;
+	struct fdt_cells cells;
+	enum fdt_error err;
+	bool found;
+
+	if (cpus == FDT_NONE)
+		return at(diag, fdt, FDT_ERR_NO_CPUS, fdt_root(fdt));
+	err = fdt_bus_cells(fdt, cpus, &cells);
+	if (!err)
+		err = fdt_read_u32_or_u64(fdt, cpus, "timebase-frequency",
+					  &bi->timebase_hz, &found);
+	if (err)
+		return at(diag, fdt, err, cpus);
+	for (n = fdt_first_child(fdt, cpus); n != FDT_NONE; n = fdt_next_sibling(fdt, n)) {
+		if (!is_cpu_node(fdt, n))
+			continue;
+		if (bi->nharts >= BOOT_MAX_HARTS)
+			return at(diag, fdt, FDT_ERR_TOO_MANY_HARTS, n);
+		err = read_hart(fdt, n, &cells, &bi->harts[bi->nharts]);
+		if (!err && !bi->timebase_hz)
+			err = fdt_read_u32_or_u64(fdt, n, "timebase-frequency",
+						  &bi->timebase_hz, &found);
+		if (err)
+			return at(diag, fdt, err, n);
+		bi->nusable += bi->harts[bi->nharts++].usable;
+	}
+	if (!bi->nharts)
+		return at(diag, fdt, FDT_ERR_NO_CPUS, cpus);
+	if (!bi->timebase_hz)
+		return at(diag, fdt, FDT_ERR_NO_TIMEBASE, cpus);
+	return FDT_OK;
+}
+
+enum fdt_error bootinfo_read(const struct fdt *fdt, struct boot_info *bi,
+			     struct fdt_diag *diag)
+{
+	enum fdt_error err;
+
+	memset(bi, 0, sizeof(*bi));
+	err = read_memory(fdt, bi, diag);
+	if (!err)
+		err = read_reserved(fdt, bi, diag);
+	if (!err)
+		err = read_chosen(fdt, bi, diag);
+	if (!err)
+		err = read_cpus(fdt, bi, diag);
+	return err;
+}
+
+const struct boot_hart *bootinfo_hart(const struct boot_info *bi, uint64_t hartid)
+{
+	uint32_t i;
+
+	for (i = 0; i < bi->nharts; i++)
+		if (bi->harts[i].hartid == hartid)
+			return &bi->harts[i];
+	return NULL;
+}
+
+const char *boot_mmu_name(enum boot_mmu mmu)
+{
+	static const char *const names[] = {
+		[BOOT_MMU_NONE] = "none", [BOOT_MMU_SV39] = "sv39",
+		[BOOT_MMU_SV48] = "sv48", [BOOT_MMU_SV57] = "sv57",
+	};
+
+	return (unsigned)mmu < ARRAY_SIZE(names) ? names[mmu] : "none";
+}

@@ -1,0 +1,82 @@
+/*
+ * What the kernel needs to know from the device tree at boot, read once into
+ * fixed-size tables: RAM ranges, reserved ranges, /chosen, and the harts.
+ *
+ * Nothing is dropped silently: a table that would overflow makes
+ * bootinfo_read() fail with FDT_ERR_TOO_MANY_RANGES / FDT_ERR_TOO_MANY_HARTS.
+ * Ranges are half-open [start, end) in CPU physical addresses, exactly as the
+ * tree gives them (clipping and page alignment are the boot memory map's job).
+ *
+ * Portable C: builds for the kernel and for the host.
+ */
+#ifndef TESSERA_MM_BOOTINFO_H
+#define TESSERA_MM_BOOTINFO_H
+
+#include "mm/fdt.h"
+
+#define BOOT_MAX_MEMORY 32
+#define BOOT_MAX_RESERVED 48
+#define BOOT_MAX_HARTS 64
+#define BOOT_NAME_MAX 32
+
+/* Paging modes a hart's `mmu-type` can name (RISC-V privileged spec 4.1.11). */
+enum boot_mmu { BOOT_MMU_NONE, BOOT_MMU_SV39, BOOT_MMU_SV48, BOOT_MMU_SV57 };
+
+struct boot_range {
+	uint64_t start;
+	uint64_t end;
+};
+
+struct boot_reserved {
+	uint64_t start;
+	uint64_t end;
+	bool no_map;               /* the tree says `no-map` */
+	char name[BOOT_NAME_MAX];  /* node name, "memreserve", "kernel", "fdt", ... */
+};
+
+struct boot_hart {
+	uint64_t hartid;
+	bool enabled;      /* status is okay (or absent) */
+	enum boot_mmu mmu;
+	bool sstc;         /* riscv,isa(-extensions) names Sstc */
+	bool usable;       /* enabled and has an MMU: Tessera may run on it */
+};
+
+struct boot_info {
+	struct boot_range memory[BOOT_MAX_MEMORY];
+	uint32_t nmemory;
+	struct boot_reserved reserved[BOOT_MAX_RESERVED];
+	uint32_t nreserved;
+	uint32_t ndynamic;         /* reserved-memory pools with size but no reg */
+	const char *bootargs;      /* "" when absent; points into the blob */
+	const char *stdout_path;   /* NULL when absent */
+	bool has_initrd;
+	uint64_t initrd_start, initrd_end;
+	struct boot_hart harts[BOOT_MAX_HARTS];
+	uint32_t nharts;
+	uint32_t nusable;
+	uint64_t timebase_hz;
+};
+
+/*
+ * Read memory, reserved memory, /chosen and /cpus from a validated tree.
+ * Returns FDT_OK or the first content error, with the blob offset of the node
+ * at fault in *diag (may be NULL).
+ */
+enum fdt_error bootinfo_read(const struct fdt *fdt, struct boot_info *bi,
+			     struct fdt_diag *diag);
+
+/*
+ * Append a reserved range (the kernel image, the FDT itself, ...).
+ * Returns FDT_OK or FDT_ERR_TOO_MANY_RANGES.
+ */
+enum fdt_error bootinfo_add_reserved(struct boot_info *bi, uint64_t start,
+				     uint64_t end, const char *name, bool no_map);
+
+/* The hart with id `hartid`, or NULL. */
+const struct boot_hart *bootinfo_hart(const struct boot_info *bi, uint64_t hartid);
+
+/* "sv39", "sv48", "sv57" or "none". */
+const char *boot_mmu_name(enum boot_mmu mmu);
+
+#endif /* TESSERA_MM_BOOTINFO_H */

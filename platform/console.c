@@ -1,0 +1,70 @@
+/*
+ * The console: the SBI firmware console until the device tree has been read,
+ * then the UART named by /chosen/stdout-path ("serial0:115200n8" style
+ * aliases included).
+ */
+#include "arch/riscv/mmu.h"
+#include "arch/riscv/sbi.h"
+#include "kernel/format.h"
+#include "platform/platform.h"
+#include "platform/uart.h"
+
+static struct uart console_uart;
+static bool uart_ready;
+
+void console_putc(char c)
+{
+	if (!uart_ready) {
+		sbi_console_putc(c);
+		return;
+	}
+	if (c == '\n')
+		console_uart.putc(&console_uart, '\r');
+	console_uart.putc(&console_uart, c);
+}
+
+static bool fail(char *what, unsigned size, const char *fmt, const char *arg)
+{
+	snprint(what, size, fmt, arg);
+	return false;
+}
+
+bool console_init(const struct fdt *fdt, const struct boot_info *bi,
+		  char *what, unsigned what_size)
+{
+	fdt_node_t node;
+	uint64_t pa, size;
+	uint32_t shift = 0, width = 1;
+	bool sifive, found;
+	void *regs;
+
+	if (!bi->stdout_path)
+		return fail(what, what_size, "sbi (no /chosen/stdout-path%s)", "");
+	node = fdt_resolve_stdout(fdt, bi->stdout_path);
+	if (node == FDT_NONE)
+		return fail(what, what_size, "sbi (stdout-path %s not found)", bi->stdout_path);
+	sifive = fdt_stringlist_contains(fdt, node, "compatible", "sifive,uart0");
+	if (!sifive && !fdt_stringlist_contains(fdt, node, "compatible", "ns16550a") &&
+	    !fdt_stringlist_contains(fdt, node, "compatible", "ns16550") &&
+	    !fdt_stringlist_contains(fdt, node, "compatible", "snps,dw-apb-uart"))
+		return fail(what, what_size, "sbi (no driver for %s)", fdt_node_name(fdt, node));
+	if (fdt_reg(fdt, node, 0, &pa, &size) != FDT_OK ||
+	    fdt_read_u32(fdt, node, "reg-shift", &shift, &found) != FDT_OK ||
+	    fdt_read_u32(fdt, node, "reg-io-width", &width, &found) != FDT_OK ||
+	    shift > 4 || (width != 1 && width != 4))
+		return fail(what, what_size, "sbi (%s has a bad reg, reg-shift or reg-io-width)",
+			    fdt_node_name(fdt, node));
+	regs = mmu_map_io(pa, size ? size : PAGE_SIZE);
+	if (!regs)
+		return fail(what, what_size, "sbi (no room to map %s)", fdt_node_name(fdt, node));
+	console_uart = (struct uart){ .base = regs, .reg_shift = shift, .io_width = width,
+				      .putc = sifive ? uart_sifive_putc : uart_16550_putc };
+	if (sifive)
+		uart_sifive_enable(&console_uart);
+	uart_ready = true;
+	snprint(what, what_size, "%s at 0x%lx",
+		sifive ? "sifive,uart0"
+		: fdt_stringlist_contains(fdt, node, "compatible", "snps,dw-apb-uart")
+			? "snps,dw-apb-uart" : "ns16550a", pa);
+	return true;
+}

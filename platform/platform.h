@@ -1,0 +1,35 @@
+/*
+ * Board services the rest of the kernel uses: the console and power off.
+ * Which device provides them is read from the device tree
+ * (platform/console.c, platform/poweroff.c).
+ */
+#ifndef TESSERA_PLATFORM_H
+#define TESSERA_PLATFORM_H
+
+#include "mm/bootinfo.h"
+
+/* Write one byte to the console ("\n" becomes "\r\n" on UARTs). */
+void console_putc(char c);
+
+/*
+ * Switch the console from the SBI firmware console to the UART that
+ * /chosen/stdout-path names.  Returns a one-line description for the boot
+ * report in `what` (e.g. "ns16550a at 0x10000000"); on failure the console
+ * stays on SBI and `what` says why.
+ */
+bool console_init(const struct fdt *fdt, const struct boot_info *bi,
+		  char *what, unsigned what_size);
+
+/* Find the devices that can power off the machine; call once after paging. */
+void poweroff_init(const struct fdt *fdt);
+
+enum halt_status { HALT_SUCCESS, HALT_FAILURE };
+
+/*
+ * Stop the machine: power off through SBI SRST (on QEMU virt, a failure
+ * goes to the test finisher so that QEMU's exit status says so).  Where the
+ * firmware cannot power off, say so and park this hart.  Never returns.
+ */
+void platform_halt(enum halt_status status, const char *why) __attribute__((noreturn));
+
+#endif

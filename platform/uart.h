@@ -1,0 +1,24 @@
+/*
+ * UART drivers for the console: transmit only, polled.  Neither driver
+ * reprograms the baud rate: the firmware set it, and sources disagree on the
+ * input clock of the VisionFive 2's UART.
+ */
+#ifndef TESSERA_PLATFORM_UART_H
+#define TESSERA_PLATFORM_UART_H
+
+#include <stdint.h>
+
+struct uart {
+	volatile uint8_t *base;
+	unsigned reg_shift;   /* register n is at base + (n << reg_shift) */
+	unsigned io_width;    /* 1 or 4 bytes per access */
+	void (*putc)(struct uart *u, char c);
+};
+
+/* ns16550a (QEMU virt) and snps,dw-apb-uart (JH7110: reg-shift 2, width 4). */
+void uart_16550_putc(struct uart *u, char c);
+/* sifive,uart0 (FU540, FU740, QEMU sifive_u): not 16550-compatible. */
+void uart_sifive_putc(struct uart *u, char c);
+void uart_sifive_enable(struct uart *u);
+
+#endif
