@@ -1,0 +1,1 @@
+/* FDT builder for tests */
