@@ -352,8 +352,9 @@ static enum fdt_error check_structure(struct fdt *fdt, struct fdt_diag *diag)
 		case FDT_TOKEN_END:
 			if (w.depth)
 				return fail(diag, FDT_ERR_END_INSIDE_NODE, w.base + off);
+			err = walk_after_end(&w, off + 4);
 			fdt->struct_size = (uint32_t)(off + 4);
-			return walk_after_end(&w, off + 4);
+			return err;
 		default:
 			err = FDT_ERR_BAD_TOKEN;
 			break;

@@ -1,0 +1,259 @@
+#!/usr/bin/env python3
+"""Boot Tessera under QEMU, read what it prints on the serial port, check it.
+
+Every QEMU test goes through this harness.  It starts QEMU, reads the serial
+output line by line, stops when the kernel prints its final line (or QEMU
+exits), and reports TAP that meson reads:
+
+  - the boot reached a final line before the timeout (a hang is a failure);
+  - no kernel trap report or panic unless --expect-trap;
+  - every --expect regex matched a line; no --forbid regex did;
+  - QEMU's exit status, when --expect-exit is given;
+  - with --selftest, every in-kernel test line ("ok N - name") is passed
+    through as a check of its own and the summary must say "0 failed".
+
+With --uboot it boots through U-Boot instead: U-Boot runs as the S-mode
+payload of OpenSBI, Tessera's raw image is put into RAM by QEMU's loader
+device, and the harness types `booti <addr> - ${fdtcontroladdr}` at the
+U-Boot prompt, as a person would on a board.
+
+The whole serial log is written to <log-dir>/<name>.log.
+"""
+import argparse
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+
+FINAL_LINE = r"^tessera: (halting|the firmware cannot power off)"
+TRAP_LINE = r"^(KERNEL TRAP:|panic:)"
+PARKED_LINE = r"^tessera: the firmware cannot power off"
+SELFTEST_LINE = re.compile(r"^(not ok|ok) (\d+) - (.*)$")
+SUMMARY_LINE = re.compile(r"^(\d+) passed, (\d+) failed$")
+GRACE_SECONDS = 3  # after the final line, how long QEMU may take to exit
+
+
+def parse_args(argv):
+    p = argparse.ArgumentParser(description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--name", required=True, help="test name (log file name)")
+    p.add_argument("--qemu", default="qemu-system-riscv64")
+    p.add_argument("--kernel", help="tessera.elf, booted with -kernel")
+    p.add_argument("--machine", default="virt")
+    p.add_argument("--cpu")
+    p.add_argument("--smp", type=int, default=1)
+    p.add_argument("--memory", default="128M")
+    p.add_argument("--append", default="", help="kernel command line")
+    p.add_argument("--dtb", help="device tree passed with -dtb")
+    p.add_argument("--icount", action="store_true",
+                   help="-icount shift=0,sleep=off: exact instruction counts")
+    p.add_argument("--uboot", help="U-Boot S-mode image: boot through booti")
+    p.add_argument("--image", help="raw tessera image for --uboot")
+    p.add_argument("--image-addr", default="0x84000000",
+                   help="where QEMU's loader puts the raw image")
+    p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--expect", action="append", default=[], metavar="REGEX")
+    p.add_argument("--forbid", action="append", default=[], metavar="REGEX")
+    p.add_argument("--expect-exit", type=int, help="QEMU's exit status")
+    p.add_argument("--expect-trap", action="store_true",
+                   help="the kernel is meant to report a trap or panic")
+    p.add_argument("--selftest", action="store_true",
+                   help="check the in-kernel self-test lines and summary")
+    p.add_argument("--log-dir", default=".")
+    p.add_argument("--print-value", action="append", default=[], metavar="REGEX",
+                   help="print the first group of REGEX as a measurement")
+    return p.parse_args(argv)
+
+
+def qemu_command(a):
+    cmd = [a.qemu, "-M", a.machine, "-m", a.memory, "-smp", str(a.smp),
+           "-bios", "default", "-display", "none", "-serial", "stdio",
+           "-monitor", "none", "-nic", "none", "-no-reboot"]
+    if a.cpu:
+        cmd += ["-cpu", a.cpu]
+    if a.dtb:
+        cmd += ["-dtb", a.dtb]
+    if a.icount:
+        cmd += ["-icount", "shift=0,sleep=off"]
+    if a.uboot:
+        cmd += ["-kernel", a.uboot,
+                "-device", "loader,file=%s,addr=%s,force-raw=on" % (a.image, a.image_addr)]
+    else:
+        cmd += ["-kernel", a.kernel]
+        if a.append:
+            cmd += ["-append", a.append]
+    return cmd
+
+
+class Serial:
+    """QEMU's serial output, read without blocking, split into lines."""
+
+    def __init__(self, proc):
+        self.proc = proc
+        self.pending = ""   # text after the last newline (e.g. a prompt)
+        self.lines = []
+
+    def read(self, timeout):
+        """Read what is there within `timeout` seconds; returns new lines."""
+        ready, _, _ = select.select([self.proc.stdout], [], [], timeout)
+        if not ready:
+            return []
+        data = os.read(self.proc.stdout.fileno(), 65536)
+        if not data:
+            return None  # QEMU closed its output: it exited
+        self.pending += data.decode("utf-8", "replace").replace("\r", "")
+        *complete, self.pending = self.pending.split("\n")
+        self.lines += complete
+        return complete
+
+    def send(self, text):
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+
+class UBootDriver:
+    """Types at the U-Boot prompt: stop autoboot, then booti."""
+
+    def __init__(self, args):
+        bootargs = args.append.replace('"', '')
+        self.steps = [
+            (re.compile(r"Hit any key to stop autoboot"), "\n"),
+            (re.compile(r"=> $"), 'setenv bootargs "%s"\n' % bootargs),
+            (re.compile(r"=> $"), "booti %s - ${fdtcontroladdr}\n" % args.image_addr),
+        ]
+
+    def poll(self, serial):
+        if not self.steps:
+            return
+        pattern, text = self.steps[0]
+        if pattern.search(serial.pending) or any(pattern.search(l) for l in serial.lines[-1:]):
+            serial.lines.append("# harness typed: " + text.strip())
+            serial.pending = ""
+            serial.send(text)
+            self.steps.pop(0)
+
+
+def run_qemu(a):
+    """Boot; returns (lines, exit status or None if killed, why it stopped,
+    when the final line came or None)."""
+    proc = subprocess.Popen(qemu_command(a), stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    serial = Serial(proc)
+    driver = UBootDriver(a) if a.uboot else None
+    deadline = time.monotonic() + a.timeout
+    final_at = None
+    stop = "timeout"
+    try:
+        while time.monotonic() < deadline:
+            if final_at and time.monotonic() > final_at + GRACE_SECONDS:
+                stop = "final line"
+                break
+            new = serial.read(0.2)
+            if new is None:
+                stop = "qemu exited"
+                break
+            if driver:
+                driver.poll(serial)
+            if final_at is None and any(re.search(FINAL_LINE, l) for l in new):
+                final_at = time.monotonic()
+            if any(re.search(PARKED_LINE, l) for l in new):
+                stop = "final line"
+                break
+    finally:
+        if stop == "qemu exited":
+            try:  # output closed: give the process a moment to be reaped
+                proc.wait(timeout=GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass
+        killed = proc.poll() is None
+        if killed:
+            proc.kill()
+        status = proc.wait()
+    if serial.pending:
+        serial.lines.append(serial.pending)
+    if stop == "qemu exited" and final_at is None:
+        stop = "qemu exited before the final line"
+    # A QEMU the harness had to kill has no exit status of its own.
+    return serial.lines, None if killed else status, stop, final_at
+
+
+class Tap:
+    def __init__(self):
+        self.n = 0
+        self.failed = 0
+
+    def check(self, ok, what, detail=None):
+        self.n += 1
+        self.failed += not ok
+        print("%s %d - %s" % ("ok" if ok else "not ok", self.n, what))
+        if not ok and detail:
+            for line in detail.splitlines():
+                print("#   " + line)
+        sys.stdout.flush()
+
+    def done(self):
+        print("1..%d" % self.n)
+        return 1 if self.failed else 0
+
+
+def check_selftests(tap, lines):
+    """Pass each in-kernel test result through; check the summary line."""
+    seen = 0
+    summary = None
+    for line in lines:
+        m = SELFTEST_LINE.match(line)
+        if m:
+            seen += 1
+            tap.check(m.group(1) == "ok", "kernel: " + m.group(3))
+        m = SUMMARY_LINE.match(line)
+        if m:
+            summary = (int(m.group(1)), int(m.group(2)))
+    tap.check(seen > 0, "kernel printed self-test results")
+    tap.check(summary is not None and summary[1] == 0 and summary[0] == seen,
+              "kernel self-test summary: %s" % (
+                  "%d passed, %d failed" % summary if summary else "missing"))
+
+
+def main(argv):
+    a = parse_args(argv)
+    os.makedirs(a.log_dir, exist_ok=True)
+    log_path = os.path.join(a.log_dir, a.name + ".log")
+    started = time.monotonic()
+    lines, status, stop, final_at = run_qemu(a)
+    elapsed = time.monotonic() - started
+    with open(log_path, "w") as f:
+        f.write("\n".join(lines) + "\n")
+    print("# %s: %s after %.1f s, exit status %s; log: %s" %
+          (a.name, stop, elapsed, status, log_path))
+
+    tap = Tap()
+    text = "\n".join(lines)
+    tail = "\n".join(lines[-25:])
+    tap.check(final_at is not None, "boot reached its final line (%s)" % stop, tail)
+    traps = [l for l in lines if re.search(TRAP_LINE, l)]
+    if a.expect_trap:
+        tap.check(bool(traps), "kernel reported the expected trap or panic", tail)
+    else:
+        tap.check(not traps, "no kernel trap or panic", "\n".join(traps) or None)
+    for rx in a.expect:
+        tap.check(re.search(rx, text, re.M) is not None, "expect /%s/" % rx, tail)
+    for rx in a.forbid:
+        m = re.search(rx, text, re.M)
+        tap.check(m is None, "forbid /%s/" % rx, m.group(0) if m else None)
+    if a.expect_exit is not None:
+        tap.check(status == a.expect_exit,
+                  "qemu exit status %s (want %d)" % (status, a.expect_exit))
+    if a.selftest:
+        check_selftests(tap, lines)
+    for rx in a.print_value:
+        m = re.search(rx, text, re.M)
+        tap.check(m is not None, "measured /%s/" % rx)
+        if m:
+            print("# measurement: %s" % m.group(0))
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
