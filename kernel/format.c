@@ -52,21 +52,25 @@ static char *digits(char *end, uint64_t v, unsigned base, int upper)
 	return end;
 }
 
-static void put_number(struct out *o, struct spec *s, uint64_t v, int negative,
-		       unsigned base)
+/* `prefix` ("-", "0x" or "") goes before zero padding, after space padding. */
+static void put_number(struct out *o, struct spec *s, uint64_t v,
+		       const char *prefix, unsigned base)
 {
 	char buf[24];
 	char *end = buf + sizeof(buf);
 	char *p = digits(end, v, base, s->conv == 'X');
 	unsigned len = (unsigned)(end - p);
+	unsigned n = 0;
 
-	if (negative) {
-		if (s->pad == '0') {
-			put(o, '-');
-			if (s->width)
-				s->width--;
-		} else {
-			*--p = '-';
+	while (prefix[n])
+		n++;
+	if (s->pad == '0') {
+		for (; *prefix; prefix++)
+			put(o, *prefix);
+		s->width = s->width > n ? s->width - n : 0;
+	} else {
+		while (n) {
+			*--p = prefix[--n];
 			len++;
 		}
 	}
@@ -112,27 +116,31 @@ static void convert(struct out *o, struct spec *s, va_list *ap)
 	int64_t i;
 	const char *str;
 	unsigned len;
+	char c;
 
 	switch (s->conv) {
 	case 'd':
 	case 'i':
 		i = s->size == 8 ? va_arg(*ap, int64_t) : va_arg(*ap, int);
-		put_number(o, s, i < 0 ? 0 - (uint64_t)i : (uint64_t)i, i < 0, 10);
+		put_number(o, s, i < 0 ? 0 - (uint64_t)i : (uint64_t)i,
+			   i < 0 ? "-" : "", 10);
 		return;
 	case 'u':
 	case 'x':
 	case 'X':
 		u = s->size == 8 ? va_arg(*ap, uint64_t) : va_arg(*ap, unsigned);
-		put_number(o, s, u, 0, s->conv == 'u' ? 10 : 16);
+		put_number(o, s, u, "", s->conv == 'u' ? 10 : 16);
 		return;
 	case 'p':
-		put(o, '0');
-		put(o, 'x');
 		s->conv = 'x';
-		put_number(o, s, (uint64_t)(uintptr_t)va_arg(*ap, void *), 0, 16);
+		put_number(o, s, (uint64_t)(uintptr_t)va_arg(*ap, void *), "0x", 16);
 		return;
 	case 'c':
-		put(o, (char)va_arg(*ap, int));
+		c = (char)va_arg(*ap, int);
+		put_padded(o, s, &c, 1);
+		return;
+	case '%':
+		put(o, '%');
 		return;
 	case 's':
 		str = va_arg(*ap, const char *);

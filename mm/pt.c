@@ -108,7 +108,8 @@ static int level_for_size(const struct page_table *pt, uint64_t size)
 {
 	unsigned l;
 
-	for (l = 0; l < pt->levels - 1; l++)
+	/* 4 KiB, 2 MiB and 1 GiB leaves; the 1 GiB level is Sv39's root. */
+	for (l = 0; l < pt->levels && l <= 2; l++)
 		if (pt_level_size(l) == size)
 			return (int)l;
 	return -1;
@@ -124,7 +125,8 @@ err_t pt_map(struct page_table *pt, vaddr_t va, paddr_t pa, uint64_t size,
 
 	if (level < 0 || !bits || !size || !IS_ALIGNED(va | pa | size, leaf_size) ||
 	    !pt_va_canonical(va, pt->levels) ||
-	    !pt_va_canonical(va + size - 1, pt->levels) || va + size - 1 < va)
+	    !pt_va_canonical(va + size - 1, pt->levels) || va + size - 1 < va ||
+	    (va ^ (va + size - 1)) >> 63) /* both ends canonical, the hole between */
 		return ERR_INVALID_ARGUMENT;
 	for (off = 0; off < size; off += leaf_size) {
 		pte_t *e = walk_create(pt, va + off, (unsigned)level, &err);
