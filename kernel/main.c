@@ -9,7 +9,7 @@
  *   4. switch the console to the board's UART; find the power-off device
  *   5. print the boot report (lines tests rely on: paging, harts, timebase,
  *      memory, reserved)
- *   6. start the timer tick, run self-tests if asked, power off
+ *   6. start the timer tick, run benchmarks and self-tests if asked, power off
  */
 #include "arch/riscv/csr.h"
 #include "arch/riscv/layout.h"
@@ -17,6 +17,7 @@
 #include "arch/riscv/sbi.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/trap.h"
+#include "kernel/bench.h"
 #include "kernel/boot.h"
 #include "kernel/cmdline.h"
 #include "kernel/printk.h"
@@ -41,10 +42,10 @@ static void read_device_tree(paddr_t fdt_pa)
 	const void *va = mmu_fdt_va(fdt_pa);
 	size_t avail = FDT_WINDOW_SIZE - (fdt_pa & (MEGAPAGE_SIZE - 1));
 
-	if (fdt_pa && IS_ALIGNED(fdt_pa, 8))
+	/* early.c mapped the window only for a non-zero, aligned address:
+	 * fdt_open() checks both before it reads a byte. */
+	if (fdt_pa)
 		err = fdt_open(&boot.fdt, va, avail, &diag);
-	else if (fdt_pa)
-		diag.err = err = FDT_ERR_BAD_MAGIC;
 	if (!err)
 		err = bootinfo_read(&boot.fdt, &boot.info, &diag);
 	if (err) {
@@ -159,6 +160,8 @@ void kernel_main(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 	printk("boot: report done after %lu instructions\n", rdinstret());
 	if (boot.cmdline.crash)
 		crash(boot.cmdline.crash);
+	if (boot.cmdline.bench)
+		bench_run();
 	if (boot.cmdline.selftest && selftest_run() != 0)
 		platform_halt(HALT_FAILURE, "self-tests failed");
 	platform_halt(HALT_SUCCESS, "boot finished; nothing else to run yet");

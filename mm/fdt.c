@@ -29,6 +29,7 @@ enum {
 static const char *const fdt_messages[FDT_ERR_COUNT] = {
 	[FDT_OK] = "no error",
 	[FDT_ERR_NULL] = "no device tree was passed (address 0)",
+	[FDT_ERR_BLOB_ALIGN] = "device tree address is not 8-byte aligned",
 	[FDT_ERR_TRUNCATED_HEADER] = "blob is smaller than the 40-byte header",
 	[FDT_ERR_BAD_MAGIC] = "bad magic (expected 0xd00dfeed)",
 	[FDT_ERR_TOTALSIZE_SMALL] = "header totalsize is smaller than the header",
@@ -376,6 +377,8 @@ enum fdt_error fdt_open(struct fdt *fdt, const void *blob, size_t avail,
 	memset(fdt, 0, sizeof(*fdt));
 	if (!blob)
 		return fail(diag, FDT_ERR_NULL, 0);
+	if ((uintptr_t)blob % 8)
+		return fail(diag, FDT_ERR_BLOB_ALIGN, 0);
 	if (avail < FDT_HEADER_SIZE)
 		return fail(diag, FDT_ERR_TRUNCATED_HEADER, 0);
 	err = check_header(fdt, blob, avail, diag);

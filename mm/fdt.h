@@ -49,6 +49,7 @@ enum fdt_error {
 	FDT_OK = 0,
 	/* header */
 	FDT_ERR_NULL,                 /* no blob at all */
+	FDT_ERR_BLOB_ALIGN,           /* blob not 8-byte aligned (DT spec 5.1) */
 	FDT_ERR_TRUNCATED_HEADER,     /* fewer bytes than a header */
 	FDT_ERR_BAD_MAGIC,
 	FDT_ERR_TOTALSIZE_SMALL,      /* totalsize < header */

@@ -870,6 +870,17 @@ static void test_null_blob(void)
 	CHECK_EQ_U64(diag.err, FDT_ERR_NULL);
 }
 
+/* The spec wants the blob 8-byte aligned; the kernel refuses it otherwise. */
+static void test_misaligned_blob(void)
+{
+	static uint8_t shifted[BLOB_MAX + 8] __attribute__((aligned(8)));
+	size_t n = std_tree();
+	struct fdt fdt;
+
+	memcpy(shifted + 4, blob, n);
+	CHECK_EQ_U64(fdt_open(&fdt, shifted + 4, n, NULL), FDT_ERR_BLOB_ALIGN);
+}
+
 /* A bus whose ranges do not cover a device cannot translate its reg. */
 static void test_reg_outside_bus_ranges(void)
 {
@@ -928,6 +939,7 @@ int main(int argc, char **argv)
 	RUN(test_malformed_blobs_each_rejected_with_own_reason);
 	RUN(test_blob_over_2mib_refused);
 	RUN(test_null_blob);
+	RUN(test_misaligned_blob);
 	RUN(test_reg_outside_bus_ranges);
 	RUN(test_error_messages_distinct);
 	RUN(test_every_truncation_of_a_real_tree_is_safe);
