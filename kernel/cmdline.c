@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "kernel/cmdline.h"
+#include "tessera/types.h"
 
 /* Does the word [w, w + len) equal `s`? */
 static bool word_is(const char *w, size_t len, const char *s)
@@ -20,6 +21,29 @@ static const char *value_of(const char *w, size_t len, const char *key, size_t *
 	return w + klen;
 }
 
+/* A size like 16M, 4096, 1G; false if malformed or zero. */
+static bool parse_size(const char *v, size_t len, uint64_t *out)
+{
+	uint64_t n = 0, unit = 1;
+	size_t i;
+
+	if (len && (v[len - 1] == 'K' || v[len - 1] == 'M' || v[len - 1] == 'G')) {
+		unit = v[len - 1] == 'K' ? KiB : v[len - 1] == 'M' ? MiB : GiB;
+		len--;
+	}
+	if (!len)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9' || n > (UINT64_MAX - 9) / 10)
+			return false;
+		n = n * 10 + (uint64_t)(v[i] - '0');
+	}
+	if (!n || n > UINT64_MAX / unit)
+		return false;
+	*out = n * unit;
+	return true;
+}
+
 static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 {
 	const char *v;
@@ -36,6 +60,9 @@ static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 			out->max_levels = 4;
 		else
 			return "paging= takes sv39 or sv48";
+	} else if ((v = value_of(w, len, "zone_dma=", &vlen))) {
+		if (!parse_size(v, vlen, &out->zone_dma_size))
+			return "zone_dma= takes a size such as 16M";
 	} else if ((v = value_of(w, len, "crash=", &vlen))) {
 		if (word_is(v, vlen, "load"))
 			out->crash = CRASH_LOAD;

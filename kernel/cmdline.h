@@ -4,6 +4,8 @@
  *   paging=sv39|sv48   the deepest paging mode to use (default: what the hart has)
  *   selftest           run the in-kernel tests, end with "N passed, N failed"
  *   bench              print "bench <name>: <n> instructions" figures
+ *   zone_dma=SIZE      a ZONE_DMA of the first SIZE bytes of RAM (K, M, G
+ *                      suffixes), for teaching; overrides the tree's dma-ranges
  *   crash=load|store|illegal|panic
  *                      provoke a kernel fault after boot (tests the trap report)
  *
@@ -14,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum crash_kind { CRASH_NONE, CRASH_LOAD, CRASH_STORE, CRASH_ILLEGAL, CRASH_PANIC };
 
@@ -21,6 +24,7 @@ struct cmdline {
 	unsigned max_levels;   /* 0: no limit; 3: Sv39; 4: Sv48 */
 	bool selftest;
 	bool bench;
+	uint64_t zone_dma_size;   /* 0: from the device tree */
 	enum crash_kind crash;
 };
 

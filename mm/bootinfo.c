@@ -257,6 +257,79 @@ static enum fdt_error read_cpus(const struct fdt *fdt, struct boot_info *bi,
 	return FDT_OK;
 }
 
+/*
+ * The highest CPU address a bus's devices can reach through its dma-ranges
+ * (child address, parent address, length; DT spec 2.3.9), in *limit.
+ * An empty dma-ranges means no translation and no limit: *limit = 0.
+ */
+static enum fdt_error dma_reach(const struct fdt *fdt, fdt_node_t bus,
+				const struct fdt_prop *dr, uint64_t *limit)
+{
+	fdt_node_t parent = fdt_parent(fdt, bus);
+	struct fdt_cells child, up;
+	enum fdt_error err;
+	uint32_t entry, off;
+
+	*limit = 0;
+	if (dr->len == 0)
+		return FDT_OK;
+	err = fdt_bus_cells(fdt, bus, &child);
+	if (!err)
+		err = fdt_bus_cells(fdt, parent, &up);
+	if (err)
+		return err;
+	entry = 4 * (child.address + up.address + child.size);
+	if (dr->len % entry)
+		return FDT_ERR_BAD_RANGES;
+	for (off = 0; off < dr->len; off += entry) {
+		uint64_t cpu = fdt_read_cells(dr->value + off + 4 * child.address, up.address);
+		uint64_t len = fdt_read_cells(dr->value + off + 4 * (child.address + up.address),
+					      child.size);
+
+		if (!len || cpu + (len - 1) < cpu)
+			return FDT_ERR_RANGE_WRAPS;
+		err = fdt_translate(fdt, parent, &cpu, len);
+		if (err)
+			return err;
+		if (cpu + len > *limit || cpu + len == 0)
+			*limit = cpu + len;
+	}
+	return FDT_OK;
+}
+
+/* Every node with dma-ranges, depth first; keep the tightest limit. */
+static enum fdt_error read_dma_limits(const struct fdt *fdt, struct boot_info *bi,
+				      struct fdt_diag *diag)
+{
+	fdt_node_t stack[FDT_MAX_DEPTH];
+	unsigned depth = 0;
+	fdt_node_t n = fdt_root(fdt);
+
+	while (n != FDT_NONE) {
+		struct fdt_prop dr;
+		uint64_t limit;
+
+		if (fdt_node_enabled(fdt, n) && fdt_get_prop(fdt, n, "dma-ranges", &dr)) {
+			enum fdt_error err = dma_reach(fdt, n, &dr, &limit);
+
+			if (err)
+				return at(diag, fdt, err, n);
+			if (limit && (!bi->dma_limit || limit < bi->dma_limit)) {
+				bi->dma_limit = limit;
+				copy_name(bi->dma_limit_node, fdt_node_name(fdt, n));
+			}
+		}
+		if (fdt_first_child(fdt, n) != FDT_NONE && depth < FDT_MAX_DEPTH) {
+			stack[depth++] = n;
+			n = fdt_first_child(fdt, n);
+			continue;
+		}
+		while ((n = fdt_next_sibling(fdt, n)) == FDT_NONE && depth)
+			n = stack[--depth];
+	}
+	return FDT_OK;
+}
+
 enum fdt_error bootinfo_read(const struct fdt *fdt, struct boot_info *bi,
 			     struct fdt_diag *diag)
 {
@@ -270,6 +343,8 @@ enum fdt_error bootinfo_read(const struct fdt *fdt, struct boot_info *bi,
 		err = read_chosen(fdt, bi, diag);
 	if (!err)
 		err = read_cpus(fdt, bi, diag);
+	if (!err)
+		err = read_dma_limits(fdt, bi, diag);
 	return err;
 }
 

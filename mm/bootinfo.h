@@ -56,6 +56,13 @@ struct boot_info {
 	uint32_t nharts;
 	uint32_t nusable;
 	uint64_t timebase_hz;
+	/*
+	 * The lowest end of the memory any device can reach by DMA, from every
+	 * `dma-ranges` in the tree (CPU physical address; 0: no device is
+	 * limited), and the bus node that sets it.
+	 */
+	uint64_t dma_limit;
+	char dma_limit_node[BOOT_NAME_MAX];
 };
 
 /*

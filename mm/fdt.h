@@ -218,6 +218,14 @@ enum fdt_error fdt_reg(const struct fdt *fdt, fdt_node_t node, uint32_t index,
  */
 fdt_node_t fdt_resolve_stdout(const struct fdt *fdt, const char *stdout_path);
 
+/*
+ * Translate [*addr, *addr + size), an address on the bus of `bus`'s
+ * children, into a CPU physical address through the `ranges` of `bus` and
+ * each bus above it.  Returns FDT_OK, FDT_ERR_BAD_RANGES or FDT_ERR_BAD_CELLS.
+ */
+enum fdt_error fdt_translate(const struct fdt *fdt, fdt_node_t bus, uint64_t *addr,
+			     uint64_t size);
+
 /* Entry `index` of the memory reservation block; false past the end. */
 bool fdt_memreserve(const struct fdt *fdt, uint32_t index, uint64_t *addr,
 		    uint64_t *size);

@@ -365,8 +365,16 @@ enum fdt_error fdt_reg(const struct fdt *fdt, fdt_node_t node, uint32_t index,
 	*size = fdt_read_cells(reg.value + index * entry + 4 * cells.address, cells.size);
 	if (*size && *start + (*size - 1) < *start)
 		return FDT_ERR_RANGE_WRAPS;
-	for (; bus != fdt_root(fdt) && !err; bus = fdt_parent(fdt, bus))
-		err = translate_one(fdt, bus, start, *size);
+	return fdt_translate(fdt, bus, start, *size);
+}
+
+enum fdt_error fdt_translate(const struct fdt *fdt, fdt_node_t bus, uint64_t *addr,
+			     uint64_t size)
+{
+	enum fdt_error err = FDT_OK;
+
+	for (; bus != fdt_root(fdt) && bus != FDT_NONE && !err; bus = fdt_parent(fdt, bus))
+		err = translate_one(fdt, bus, addr, size);
 	return err;
 }
 

@@ -70,6 +70,7 @@ high_entry:
 	mv	a1, s1
 	mv	a2, s2
 	mv	fp, zero                   /* fp is s0: ends the backtrace */
+	mv	tp, zero                   /* hart index 0: the boot hart (arch/riscv/hart.h) */
 	call	kernel_main
 3:	wfi
 	j	3b

@@ -9,6 +9,12 @@
  *   0x0000000000000000 +---------------------------+
  *                      | user space (later issues) |
  *                      +---------------------------+  ... non-canonical hole ...
+ *   0xffffffc000000000 +---------------------------+  DIRECT_MAP_BASE (Sv39's upper half)
+ *                      | direct map of RAM         |  va = DIRECT_MAP_BASE + pa, RW,
+ *                      | (physical 0..128 GiB)     |  largest leaves that fit; firmware
+ *                      |                           |  (no-map, mmode_resv*) left out
+ *   0xffffffe000000000 +---------------------------+  DIRECT_MAP_BASE + DIRECT_MAP_SIZE
+ *                      | (free: vmalloc later)     |
  *   0xffffffff80000000 +---------------------------+  KERNEL_VIRT_BASE
  *                      | kernel image              |  text RX, rodata R, data+bss RW
  *                      | (up to KERNEL_IMAGE_MAX)  |
@@ -31,6 +37,8 @@
 #ifndef TESSERA_ARCH_RISCV_LAYOUT_H
 #define TESSERA_ARCH_RISCV_LAYOUT_H
 
+#define DIRECT_MAP_BASE 0xffffffc000000000
+#define DIRECT_MAP_SIZE 0x2000000000             /* 128 GiB of physical addresses */
 #define KERNEL_VIRT_BASE 0xffffffff80000000
 #define KERNEL_IMAGE_MAX 0x40000000             /* 1 GiB */
 #define FDT_WINDOW_BASE 0xffffffffc0000000
@@ -48,6 +56,9 @@
 #ifndef __ASSEMBLER__
 #include "tessera/types.h"
 
+_Static_assert(DIRECT_MAP_BASE + DIRECT_MAP_SIZE <= KERNEL_VIRT_BASE,
+	       "the direct map ends below the kernel image");
+_Static_assert(DIRECT_MAP_BASE % 0x40000000 == 0, "the direct map is gigapage aligned");
 _Static_assert(KERNEL_VIRT_BASE + KERNEL_IMAGE_MAX == FDT_WINDOW_BASE,
 	       "the FDT window follows the image area");
 _Static_assert(FDT_WINDOW_BASE + FDT_WINDOW_SIZE == MMIO_WINDOW_BASE,

@@ -1,0 +1,58 @@
+/*
+ * The physical memory manager: frame table, zones and per-hart page caches,
+ * in one object so that host tests can build as many as they like (the
+ * kernel has one, `kmem`).
+ *
+ * Lock order: a zone's lock, then nothing else in mm/.  The per-hart caches
+ * are touched only by their own hart, with interrupts off in the kernel
+ * (callers in interrupt context come later, with the irq-saving wrappers).
+ */
+#ifndef TESSERA_MM_MEM_H
+#define TESSERA_MM_MEM_H
+
+#include "mm/frame.h"
+#include "mm/zone.h"
+#include "tessera/errors.h"
+
+#define MEM_MAX_BLOCKS 32
+#define MEM_MAX_HARTS 16
+
+/* A per-hart cache of free order-0 pages of one zone. */
+struct pcp_cache {
+	struct list pages;  /* frames with FRAME_CACHED */
+	unsigned count;
+	unsigned high;      /* drain `batch` pages back to the buddy above this */
+	unsigned batch;     /* pages moved per refill or drain */
+	uint64_t hits, misses;
+};
+
+struct mem {
+	struct frame_block blocks[MEM_MAX_BLOCKS]; /* sorted by pfn, disjoint */
+	unsigned nblocks;
+	struct zone zones[ZONE_COUNT];
+	paddr_t dma_limit;                   /* 0: no ZONE_DMA */
+	struct pcp_cache pcp[MEM_MAX_HARTS][ZONE_COUNT];
+	unsigned nharts;                     /* caches in use: harts 0..nharts-1 */
+	bool pcp_enabled;                    /* false: every order-0 call goes to the buddy */
+	unsigned (*this_hart)(void);         /* index of the calling hart, < nharts */
+};
+
+/* The frame of `pfn`, or NULL if it is not RAM described by the table. */
+struct frame *mem_frame(const struct mem *m, pfn_t pfn);
+
+/* The pfn of a frame of this table. */
+pfn_t mem_frame_pfn(const struct mem *m, const struct frame *f);
+
+/* The block holding `f`, or NULL. */
+const struct frame_block *mem_block_of(const struct mem *m, const struct frame *f);
+
+/*
+ * Describe RAM pfns [first, first + count) with the descriptors at `frames`
+ * (count of them): every frame starts FRAME_RESERVED, in the zone its
+ * address falls in (set m->dma_limit first).  Blocks must not overlap.
+ * Returns ERR_OK, ERR_INVALID_ARGUMENT (overlap, empty) or ERR_NO_MEMORY
+ * (MEM_MAX_BLOCKS reached).
+ */
+err_t mem_add_block(struct mem *m, pfn_t first, pfn_t count, struct frame *frames);
+
+#endif
