@@ -62,6 +62,7 @@ static void check_defaults(const struct cmdline *c)
 	CHECK_EQ_U64(c->max_levels, 0);
 	CHECK(!c->selftest);
 	CHECK(!c->bench);
+	CHECK_EQ_U64(c->zone_dma_size, 0);
 	CHECK_EQ_U64(c->crash, CRASH_NONE);
 }
 
@@ -300,6 +301,40 @@ static void test_null_warn_callback(void)
 	CHECK_EQ_U64(c.crash, CRASH_NONE);
 }
 
+/* zone_dma= takes a size with an optional K, M or G suffix. */
+static void test_zone_dma_sizes(void)
+{
+	struct cmdline c;
+
+	parse("zone_dma=16M", &c);
+	CHECK_EQ_U64(c.zone_dma_size, 16 * MiB);
+	CHECK_EQ_U64(warned.n, 0);
+	parse("zone_dma=4096", &c);
+	CHECK_EQ_U64(c.zone_dma_size, 4096);
+	parse("zone_dma=1G", &c);
+	CHECK_EQ_U64(c.zone_dma_size, GiB);
+	parse("zone_dma=512K", &c);
+	CHECK_EQ_U64(c.zone_dma_size, 512 * KiB);
+}
+
+/* Malformed sizes are reported and leave no DMA zone size. */
+static void test_zone_dma_bad_sizes(void)
+{
+	static const char *const bad[] = {
+		"zone_dma=", "zone_dma=M", "zone_dma=0", "zone_dma=16X", "zone_dma=-1",
+		"zone_dma=99999999999999999999", "zone_dma=18446744073709551615G",
+	};
+	struct cmdline c;
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		parse(bad[i], &c);
+		CHECK_EQ_U64(c.zone_dma_size, 0);
+		CHECK_EQ_U64(warned.n, 1);
+		CHECK(warned.n == 1 && strstr(warned.w[0].why, "zone_dma=") != NULL);
+	}
+}
+
 int main(void)
 {
 	RUN(test_empty_null_and_blank_give_defaults);
@@ -315,5 +350,7 @@ int main(void)
 	RUN(test_prefixes_are_not_options);
 	RUN(test_reasons_are_specific);
 	RUN(test_null_warn_callback);
+	RUN(test_zone_dma_sizes);
+	RUN(test_zone_dma_bad_sizes);
 	return test_done();
 }

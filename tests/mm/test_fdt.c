@@ -198,6 +198,7 @@ struct tree_opts {
 	bool timebase_3_bytes;
 	bool bootargs_unterminated;
 	bool soc_ranges_miss;          /* soc ranges do not cover the uart */
+	enum { DMA_NONE, DMA_16M, DMA_EMPTY, DMA_MALFORMED } soc_dma;
 };
 
 static void cpu_node(unsigned id, const struct tree_opts *o)
@@ -287,6 +288,19 @@ static void cpus_node(const struct tree_opts *o)
 	fb_end(&fb);
 }
 
+/* The soc bus's dma-ranges: bus address 0 is CPU 0x80000000, for 16 MiB. */
+static void soc_dma_ranges(const struct tree_opts *o)
+{
+	static const uint32_t first_16m[] = { 0x0, 0x0, 0x80000000, 0x1000000 };
+
+	if (o->soc_dma == DMA_16M)
+		fb_prop_cells(&fb, "dma-ranges", first_16m, 4);
+	else if (o->soc_dma == DMA_EMPTY)
+		fb_prop_empty(&fb, "dma-ranges");
+	else if (o->soc_dma == DMA_MALFORMED)
+		fb_prop_cells(&fb, "dma-ranges", first_16m, 3);
+}
+
 /* A bus at 0x0 mapping child addresses 0x0-0x1000000 to 0x10000000. */
 static void soc_node(const struct tree_opts *o)
 {
@@ -298,6 +312,7 @@ static void soc_node(const struct tree_opts *o)
 	fb_prop_u32(&fb, "#address-cells", 1);
 	fb_prop_u32(&fb, "#size-cells", 1);
 	fb_prop_cells(&fb, "ranges", o->soc_ranges_miss ? missing : ranges, 4);
+	soc_dma_ranges(o);
 	fb_begin(&fb, "serial@100");
 	fb_prop(&fb, "compatible", "vendor,uart\0ns16550a", sizeof("vendor,uart\0ns16550a"));
 	fb_prop_cells(&fb, "reg", uart_reg, 2);
@@ -752,6 +767,7 @@ CONTENT_CASE(bad_cpu_reg, .cpu_without_reg = true)
 CONTENT_CASE(bad_no_timebase, .no_timebase = true)
 CONTENT_CASE(bad_string_unterminated, .bootargs_unterminated = true)
 CONTENT_CASE(bad_prop_length, .timebase_3_bytes = true)
+CONTENT_CASE(bad_dma_ranges, .soc_dma = DMA_MALFORMED)
 
 static const struct bad_case bad_cases[] = {
 	{ "truncated_header", bad_truncated_header, FDT_ERR_TRUNCATED_HEADER },
@@ -801,6 +817,7 @@ static const struct bad_case bad_cases[] = {
 	{ "no_timebase", bad_no_timebase, FDT_ERR_NO_TIMEBASE },
 	{ "bootargs_unterminated", bad_string_unterminated, FDT_ERR_STRING_UNTERMINATED },
 	{ "timebase_3_bytes", bad_prop_length, FDT_ERR_BAD_PROP_LENGTH },
+	{ "dma_ranges_not_whole_entries", bad_dma_ranges, FDT_ERR_BAD_RANGES },
 };
 
 /* Run one case through fdt_open and (if that passes) bootinfo_read. */
@@ -894,6 +911,35 @@ static void test_reg_outside_bus_ranges(void)
 		     FDT_ERR_BAD_RANGES);
 }
 
+/* dma-ranges on a bus gives the CPU address below which its devices reach. */
+static void test_dma_ranges_limit(void)
+{
+	struct tree_opts o = { .soc_dma = DMA_16M };
+	size_t n = build_tree(&o);
+	struct fdt fdt;
+
+	CHECK_EQ_U64(fdt_open(&fdt, blob, n, NULL), FDT_OK);
+	CHECK_EQ_U64(bootinfo_read(&fdt, &bi, NULL), FDT_OK);
+	CHECK_EQ_U64(bi.dma_limit, 0x81000000);
+	CHECK_STR(bi.dma_limit_node, "soc");
+}
+
+/* An empty dma-ranges (identity) and none at all limit nothing. */
+static void test_dma_ranges_empty_means_no_limit(void)
+{
+	struct tree_opts empty = { .soc_dma = DMA_EMPTY }, none = { 0 };
+	struct fdt fdt;
+	size_t n = build_tree(&empty);
+
+	CHECK_EQ_U64(fdt_open(&fdt, blob, n, NULL), FDT_OK);
+	CHECK_EQ_U64(bootinfo_read(&fdt, &bi, NULL), FDT_OK);
+	CHECK_EQ_U64(bi.dma_limit, 0);
+	n = build_tree(&none);
+	CHECK_EQ_U64(fdt_open(&fdt, blob, n, NULL), FDT_OK);
+	CHECK_EQ_U64(bootinfo_read(&fdt, &bi, NULL), FDT_OK);
+	CHECK_EQ_U64(bi.dma_limit, 0);
+}
+
 /* Every error code has a message of its own; out-of-range codes too. */
 static void test_error_messages_distinct(void)
 {
@@ -941,6 +987,8 @@ int main(int argc, char **argv)
 	RUN(test_null_blob);
 	RUN(test_misaligned_blob);
 	RUN(test_reg_outside_bus_ranges);
+	RUN(test_dma_ranges_limit);
+	RUN(test_dma_ranges_empty_means_no_limit);
 	RUN(test_error_messages_distinct);
 	RUN(test_every_truncation_of_a_real_tree_is_safe);
 	return test_done();
