@@ -286,12 +286,12 @@ static enum fdt_error dma_reach(const struct fdt *fdt, fdt_node_t bus,
 		uint64_t len = fdt_read_cells(dr->value + off + 4 * (child.address + up.address),
 					      child.size);
 
-		if (!len || cpu + (len - 1) < cpu)
+		if (!len || cpu + len < cpu)
 			return FDT_ERR_RANGE_WRAPS;
 		err = fdt_translate(fdt, parent, &cpu, len);
 		if (err)
 			return err;
-		if (cpu + len > *limit || cpu + len == 0)
+		if (cpu + len > *limit)
 			*limit = cpu + len;
 	}
 	return FDT_OK;

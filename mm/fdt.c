@@ -223,7 +223,7 @@ static enum fdt_error check_rsvmap(struct fdt *fdt, struct fdt_diag *diag)
 		size = fdt_be64(fdt->blob + off + 8);
 		if (addr == 0 && size == 0)
 			break;
-		if (size && addr + (size - 1) < addr)
+		if (addr + size < addr) /* the end, addr + size, must fit in 64 bits */
 			return fail(diag, FDT_ERR_RSVMAP_WRAPS, off);
 	}
 	fdt->rsvmap_count = count;

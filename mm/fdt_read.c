@@ -336,7 +336,12 @@ static enum fdt_error translate_one(const struct fdt *fdt, fdt_node_t bus,
 					      child.size);
 
 		if (*addr >= cbase && *addr - cbase < len && size <= len - (*addr - cbase)) {
-			*addr = *addr - cbase + pbase;
+			uint64_t off = *addr - cbase;
+
+			/* The translated range must end below 2^64, like any other. */
+			if (pbase + off < pbase || pbase + off + size < pbase + off)
+				return FDT_ERR_RANGE_WRAPS;
+			*addr = pbase + off;
 			return FDT_OK;
 		}
 	}
@@ -363,7 +368,8 @@ enum fdt_error fdt_reg(const struct fdt *fdt, fdt_node_t node, uint32_t index,
 		return FDT_ERR_REG_LENGTH;
 	*start = fdt_read_cells(reg.value + index * entry, cells.address);
 	*size = fdt_read_cells(reg.value + index * entry + 4 * cells.address, cells.size);
-	if (*size && *start + (*size - 1) < *start)
+	/* [start, start + size) must end at or below the last address: no wrap to 0. */
+	if (*start + *size < *start)
 		return FDT_ERR_RANGE_WRAPS;
 	return fdt_translate(fdt, bus, start, *size);
 }

@@ -7,17 +7,22 @@
  *   fuzz_replay tests/data/dts tests/fuzz/crashes/some-input
  *
  * Built with the host compiler and ASan+UBSan, so the fuzz target and the
- * inputs that once crashed it keep running without clang.  A crash or a
- * violated invariant stops the program; the "# replaying" line before it
- * names the input at fault.
+ * inputs that once crashed it keep running without clang.  Each input runs
+ * in a child process, so a crash or a violated invariant (the sanitizer's
+ * report goes to stderr) fails that input's line and the others still run.
+ * With REPLAY_NO_FORK=1 in the environment every input runs in this process
+ * instead, which is handier under a debugger; the first crash then ends it.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -64,9 +69,42 @@ fail:
 	return NULL;
 }
 
+/*
+ * Run the fuzz target on `size` bytes at `data` in a child process; returns
+ * NULL when it finished normally, else why not (in a static buffer).
+ */
+static const char *run_isolated(const uint8_t *data, size_t size)
+{
+	static char why[64];
+	pid_t pid;
+	int status;
+
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		return strerror(errno);
+	if (pid == 0) {
+		LLVMFuzzerTestOneInput(data, size);
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return strerror(errno);
+	if (WIFSIGNALED(status))
+		snprintf(why, sizeof(why), "killed by signal %d (%s)", WTERMSIG(status),
+			 strsignal(WTERMSIG(status)));
+	else if (WEXITSTATUS(status))
+		snprintf(why, sizeof(why), "exit status %d", WEXITSTATUS(status));
+	else
+		return NULL;
+	return why;
+}
+
 /* Run the fuzz target on one file. */
 static void replay_file(const char *path)
 {
+	const char *why = NULL;
 	uint8_t *data;
 	size_t size = 0;
 
@@ -77,9 +115,12 @@ static void replay_file(const char *path)
 	}
 	printf("# replaying %s (%zu bytes)\n", path, size);
 	fflush(stdout);
-	LLVMFuzzerTestOneInput(data, size);
+	if (getenv("REPLAY_NO_FORK"))
+		LLVMFuzzerTestOneInput(data, size);
+	else
+		why = run_isolated(data, size);
 	free(data);
-	report(true, path, NULL);
+	report(!why, path, why);
 }
 
 /* Keep directory entries that do not start with '.'. */
