@@ -1,12 +1,15 @@
 /*
  * Benchmarks (see kernel/bench.h).  Each figure is net of the cost of an
- * empty measurement, so it counts the work alone.  Later issues add the
- * allocator, IPC and fault round-trip figures to the table.
+ * empty measurement, so it counts the work alone.  Every allocator figure is
+ * one allocation plus one free: the cache fast paths are what they measure.
+ * Later issues add IPC and fault round trips to the table.
  */
 #include "arch/riscv/csr.h"
 #include "arch/riscv/mmu.h"
 #include "kernel/bench.h"
 #include "kernel/boot.h"
+#include "kernel/memory.h"
+#include "mm/slab.h"
 #include "kernel/printk.h"
 
 #define BENCH_RUNS 15
@@ -38,6 +41,36 @@ static void bench_pt_lookup(void)
 	sink = pt_lookup(&kernel_pt, (vaddr_t)bench_pt_lookup, &pa, NULL, NULL);
 }
 
+static struct kmem_cache *bench_cache;
+
+static void bench_buddy_order0(void)
+{
+	buddy_free(&kmem, buddy_alloc(&kmem, 0, 0), 0);
+}
+
+/* The same with the per-hart caches off: every call takes the zone lock. */
+static void bench_buddy_order0_nocache(void)
+{
+	kmem.pcp_enabled = false;
+	buddy_free(&kmem, buddy_alloc(&kmem, 0, 0), 0);
+	kmem.pcp_enabled = true;
+}
+
+static void bench_buddy_order3(void)
+{
+	buddy_free(&kmem, buddy_alloc(&kmem, 3, 0), 3);
+}
+
+static void bench_kmalloc64(void)
+{
+	kfree(kmalloc(64, 0));
+}
+
+static void bench_kmem_cache(void)
+{
+	kmem_cache_free(bench_cache, kmem_cache_alloc(bench_cache, 0));
+}
+
 /* Instructions retired by one call of fn: the median of BENCH_RUNS runs. */
 static uint64_t measure(void (*fn)(void))
 {
@@ -67,6 +100,11 @@ static const struct {
 	{ "fdt_open", bench_fdt_open },
 	{ "bootinfo_read", bench_bootinfo_read },
 	{ "pt_lookup", bench_pt_lookup },
+	{ "buddy_order0_alloc_free", bench_buddy_order0 },
+	{ "buddy_order0_alloc_free_nocache", bench_buddy_order0_nocache },
+	{ "buddy_order3_alloc_free", bench_buddy_order3 },
+	{ "kmalloc64_kfree", bench_kmalloc64 },
+	{ "kmem_cache_alloc_free", bench_kmem_cache },
 };
 
 void bench_run(void)
@@ -74,12 +112,20 @@ void bench_run(void)
 	uint64_t overhead = measure(bench_empty);
 	unsigned i;
 
+	bench_cache = kmem_cache_create(&kmem, "bench-64", 64, 0, 0, NULL);
+	if (!bench_cache) {
+		printk("bench: cannot create the benchmark cache\n");
+		return;
+	}
 	printk("bench: median of %u runs, net of %lu instructions of measurement\n",
 	       BENCH_RUNS, overhead);
+	printk("bench frame_table_setup_per_gib: %lu instructions\n",
+	       memory_setup_instructions_per_gib);
 	for (i = 0; i < ARRAY_SIZE(benches); i++) {
 		uint64_t n = measure(benches[i].fn);
 
 		printk("bench %s: %lu instructions\n", benches[i].name,
 		       n > overhead ? n - overhead : 0);
 	}
+	kmem_cache_destroy(bench_cache);
 }

@@ -8,7 +8,8 @@
  *      kernel page table
  *   4. switch the console to the board's UART; find the power-off device
  *   5. print the boot report (lines tests rely on: paging, harts, timebase,
- *      memory, reserved)
+ *      memory, reserved); set up physical memory (direct map, frame table,
+ *      zones, buddy) and report it (zone, frames)
  *   6. start the timer tick, run benchmarks and self-tests if asked, power off
  */
 #include "arch/riscv/csr.h"
@@ -20,6 +21,7 @@
 #include "kernel/bench.h"
 #include "kernel/boot.h"
 #include "kernel/cmdline.h"
+#include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
 #include "platform/platform.h"
@@ -80,7 +82,6 @@ static void reserve(uint64_t start, uint64_t end, const char *why)
 static void print_report(const char *console)
 {
 	const struct boot_info *bi = &boot.info;
-	struct mmu_audit audit;
 	uint32_t i;
 
 	printk("console: %s\n", console);
@@ -105,8 +106,19 @@ static void print_report(const char *console)
 		printk("reserved-memory: %u pool(s) sized but not placed (not reserved)\n",
 		       bi->ndynamic);
 	printk("cmdline: %s\n", bi->bootargs);
-	mmu_audit(&audit);
+	if (bi->dma_limit)
+		printk("dma: devices under %s reach only below 0x%lx\n", bi->dma_limit_node,
+		       bi->dma_limit);
+}
+
+/* After the direct map exists: what the kernel table must never contain. */
+static void print_audit(void)
+{
+	struct mmu_audit audit;
+
+	mmu_audit(&audit, &boot_memmap);
 	printk("W^X: %u W+X mappings\n", audit.write_exec);
+	printk("firmware: %u mappings over firmware memory\n", audit.firmware);
 }
 
 /* Provoke a kernel fault (crash= on the command line): tests the trap report. */
@@ -153,6 +165,8 @@ void kernel_main(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 	if (boot.info.has_initrd)
 		reserve(boot.info.initrd_start, boot.info.initrd_end, "initrd");
 	print_report(console);
+	memory_init();
+	print_audit();
 	if (!timer_init(boot.info.timebase_hz, hart->sstc))
 		platform_halt(HALT_FAILURE, "timebase-frequency too low for the tick");
 	irq_enable();

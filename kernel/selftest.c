@@ -13,6 +13,7 @@
 #include "arch/riscv/trap.h"
 #include "kernel/boot.h"
 #include "kernel/format.h"
+#include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
 
@@ -92,7 +93,7 @@ static const char *test_wx_audit(void)
 {
 	struct mmu_audit a;
 
-	mmu_audit(&a);
+	mmu_audit(&a, &boot_memmap);
 	if (a.leaves == 0)
 		return "no leaves found";
 	if (a.write_exec)
@@ -101,6 +102,8 @@ static const char *test_wx_audit(void)
 		return "a leaf lacks A, or a writable leaf lacks D";
 	if (a.user)
 		return "a kernel mapping is user-accessible";
+	if (a.firmware)
+		return "a mapping covers firmware memory";
 	return NULL;
 }
 
@@ -148,10 +151,7 @@ static const char *test_format(void)
 	return NULL;
 }
 
-static const struct {
-	const char *name;
-	const char *(*run)(void);
-} tests[] = {
+const struct selftest selftests_boot[] = {
 	{ "fdt_revalidates", test_fdt_revalidates },
 	{ "boot_hart_usable", test_boot_hart_usable },
 	{ "kernel_inside_ram", test_kernel_inside_ram },
@@ -164,23 +164,37 @@ static const struct {
 	{ "timer_ticks_arrive", test_timer_ticks },
 	{ "format_conversions", test_format },
 };
+const unsigned selftests_boot_count = ARRAY_SIZE(selftests_boot);
+
+static const struct {
+	const struct selftest *tests;
+	const unsigned *count;
+} groups[] = {
+	{ selftests_boot, &selftests_boot_count },
+	{ selftests_mm, &selftests_mm_count },
+};
 
 unsigned selftest_run(void)
 {
-	unsigned i, failed = 0;
+	unsigned g, i, n = 0, total = 0, failed = 0;
 
-	printk("selftest: running %u tests\n", (unsigned)ARRAY_SIZE(tests));
-	printk("1..%u\n", (unsigned)ARRAY_SIZE(tests));
-	for (i = 0; i < ARRAY_SIZE(tests); i++) {
-		const char *why = tests[i].run();
+	for (g = 0; g < ARRAY_SIZE(groups); g++)
+		total += *groups[g].count;
+	printk("selftest: running %u tests\n", total);
+	printk("1..%u\n", total);
+	for (g = 0; g < ARRAY_SIZE(groups); g++)
+		for (i = 0; i < *groups[g].count; i++) {
+			const struct selftest *t = &groups[g].tests[i];
+			const char *why = t->run();
 
-		if (why) {
-			failed++;
-			printk("not ok %u - %s: %s\n", i + 1, tests[i].name, why);
-		} else {
-			printk("ok %u - %s\n", i + 1, tests[i].name);
+			n++;
+			if (why) {
+				failed++;
+				printk("not ok %u - %s: %s\n", n, t->name, why);
+			} else {
+				printk("ok %u - %s\n", n, t->name);
+			}
 		}
-	}
-	printk("%u passed, %u failed\n", (unsigned)ARRAY_SIZE(tests) - failed, failed);
+	printk("%u passed, %u failed\n", total - failed, failed);
 	return failed;
 }

@@ -6,6 +6,16 @@
 #ifndef TESSERA_KERNEL_SELFTEST_H
 #define TESSERA_KERNEL_SELFTEST_H
 
+/* One test: returns NULL on success, else a short reason. */
+struct selftest {
+	const char *name;
+	const char *(*run)(void);
+};
+
+/* Test tables, run in this order. */
+extern const struct selftest selftests_boot[], selftests_mm[];
+extern const unsigned selftests_boot_count, selftests_mm_count;
+
 /* Run every test; returns the number that failed. */
 unsigned selftest_run(void);
 

@@ -1,6 +1,10 @@
 /*
  * tessera-mm: run Tessera's own mm/ code on any device tree, on the host,
- * and print what the kernel would see at boot, in the boot report's format.
+ * and print what the kernel would see at boot, in the boot report's format:
+ * the tree's facts, the boot memory map's notes, the zones, the frame-table
+ * cost and the buddy free lists after set-up.  The frame table lives in host
+ * memory, but is reserved in the memory map exactly where the kernel puts it,
+ * so the free counts are the kernel's.
  *
  *   tessera-mm board.dtb [--bootargs "..."] [--hart N]
  *
@@ -13,13 +17,16 @@
 #include <string.h>
 
 #include "kernel/cmdline.h"
-#include "mm/bootinfo.h"
+#include "arch/riscv/layout.h"
+#include "mm/boot_mem.h"
 
 static const char usage[] =
 	"usage: tessera-mm BOARD.dtb [--bootargs \"...\"] [--hart N]\n"
 	"  Reads the device tree as Tessera's kernel does and prints the boot\n"
-	"  report lines: paging, harts, timebase, memory, reserved.\n"
+	"  report lines: paging, harts, timebase, memory, reserved, zone, frames,\n"
+	"  and the buddy free lists (buddyinfo: free blocks of order 0, 1, ...).\n"
 	"  --bootargs  use this kernel command line instead of /chosen/bootargs\n"
+	"              (paging=sv39, zone_dma=16M, ...)\n"
 	"  --hart N    the boot hart (default: the first usable hart)\n";
 
 struct options {
@@ -122,6 +129,50 @@ static void print_report(const struct boot_info *bi, const struct boot_hart *boo
 		printf("reserved-memory: %u pool(s) sized but not placed (not reserved)\n",
 		       bi->ndynamic);
 	printf("cmdline: %s\n", bi->bootargs);
+	if (bi->dma_limit)
+		printf("dma: devices under %s reach only below 0x%llx\n", bi->dma_limit_node,
+		       (unsigned long long)bi->dma_limit);
+}
+
+static void print_line(void *arg, const char *line)
+{
+	(void)arg;
+	printf("%s\n", line);
+}
+
+static struct frame *host_frames(void *arg, paddr_t pa, uint64_t count)
+{
+	(void)arg;
+	(void)pa;
+	return calloc(count, sizeof(struct frame));
+}
+
+static unsigned host_hart(void)
+{
+	return 0;
+}
+
+/* The kernel's memory set-up on the host: zones, frames, buddyinfo. */
+static int report_memory(const struct boot_info *bi, const struct cmdline *c)
+{
+	static struct mem m;
+	static struct memmap mm;
+	const struct mem_setup setup = {
+		.limit = DIRECT_MAP_SIZE, .zone_dma_size = c->zone_dma_size, .nharts = 1,
+		.this_hart = host_hart, .frames_at = host_frames, .log = print_line,
+	};
+	err_t err = mem_boot(&m, &mm, bi, &setup);
+	unsigned i;
+
+	if (err) {
+		fprintf(stderr, "tessera-mm: cannot set up memory: %s\n", err_name(err));
+		return 1;
+	}
+	mem_report(&m, print_line, NULL);
+	mem_report_buddyinfo(&m, print_line, NULL);
+	for (i = 0; i < m.nblocks; i++)
+		free(m.blocks[i].frames);
+	return 0;
 }
 
 /* The boot hart: the one asked for, else the first usable one. */
@@ -148,6 +199,7 @@ int main(int argc, char **argv)
 	enum fdt_error err;
 	uint8_t *blob;
 	size_t size = 0;
+	int status;
 
 	if (parse_options(argc, argv, &o))
 		return 2;
@@ -174,6 +226,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	print_report(&bi, hart, &cmdline);
+	status = report_memory(&bi, &cmdline);
 	free(blob);
-	return 0;
+	return status;
 }

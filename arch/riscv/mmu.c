@@ -10,8 +10,10 @@
 #include "arch/riscv/mmu.h"
 #include "arch/riscv/tlb.h"
 #include "kernel/printk.h"
+#include "mm/memmap.h"
+#include "mm/phys.h"
 
-#define KERNEL_PT_POOL_PAGES 24
+#define KERNEL_PT_POOL_PAGES 64
 
 paddr_t kernel_load_pa;
 struct page_table kernel_pt;
@@ -132,13 +134,74 @@ void *mmu_map_io(paddr_t pa, uint64_t size)
 	return (void *)(va + (pa - first));
 }
 
+/* The largest leaf that maps pa..end from pa, fully inside it. */
+static uint64_t leaf_for(paddr_t pa, paddr_t end)
+{
+	if (IS_ALIGNED(pa, GIGAPAGE_SIZE) && end - pa >= GIGAPAGE_SIZE)
+		return GIGAPAGE_SIZE;
+	if (IS_ALIGNED(pa, MEGAPAGE_SIZE) && end - pa >= MEGAPAGE_SIZE)
+		return MEGAPAGE_SIZE;
+	return PAGE_SIZE;
+}
+
+static err_t map_direct_range(paddr_t start, paddr_t end)
+{
+	paddr_t pa = start;
+
+	while (pa < end) {
+		uint64_t leaf = leaf_for(pa, end);
+		err_t err = pt_map(&kernel_pt, DIRECT_MAP_BASE + pa, pa, leaf, leaf, PT_KERNEL_RW);
+
+		if (err)
+			return err;
+		pa += leaf;
+	}
+	return ERR_OK;
+}
+
+err_t mmu_map_direct(const struct memmap *mm)
+{
+	struct memmap_list mappable = mm->ram;
+	unsigned i;
+	err_t err = ERR_OK;
+
+	for (i = 0; i < mm->nomap.n && !err; i++)
+		err = memmap_subtract(&mappable, mm->nomap.r[i].start, mm->nomap.r[i].end);
+	for (i = 0; i < mappable.n && !err; i++)
+		err = map_direct_range(mappable.r[i].start, mappable.r[i].end);
+	tlb_flush_all();
+	if (!err)
+		phys_set_window(0, (void *)DIRECT_MAP_BASE, DIRECT_MAP_SIZE);
+	return err;
+}
+
+struct audit_state {
+	struct mmu_audit *a;
+	const struct memmap *mm;
+};
+
+/* Does a direct-map leaf [va, va + size) cover firmware memory? */
+static bool covers_firmware(const struct memmap *mm, vaddr_t va, uint64_t size)
+{
+	paddr_t pa = va - DIRECT_MAP_BASE;
+	unsigned i;
+
+	if (!mm || va < DIRECT_MAP_BASE || va - DIRECT_MAP_BASE >= DIRECT_MAP_SIZE)
+		return false;
+	for (i = 0; i < mm->nomap.n; i++)
+		if (pa < mm->nomap.r[i].end && mm->nomap.r[i].start < pa + size)
+			return true;
+	return false;
+}
+
 static bool audit_leaf(void *arg, vaddr_t va, pte_t pte, uint64_t size)
 {
-	struct mmu_audit *a = arg;
+	struct audit_state *st = arg;
+	struct mmu_audit *a = st->a;
 
-	(void)va;
-	(void)size;
 	a->leaves++;
+	if (covers_firmware(st->mm, va, size))
+		a->firmware++;
 	if ((pte & PTE_W) && (pte & PTE_X))
 		a->write_exec++;
 	if (!(pte & PTE_A) || ((pte & PTE_W) && !(pte & PTE_D)))
@@ -148,8 +211,10 @@ static bool audit_leaf(void *arg, vaddr_t va, pte_t pte, uint64_t size)
 	return true;
 }
 
-void mmu_audit(struct mmu_audit *out)
+void mmu_audit(struct mmu_audit *out, const struct memmap *mm)
 {
+	struct audit_state st = { .a = out, .mm = mm };
+
 	*out = (struct mmu_audit){ 0 };
-	pt_for_each_leaf(&kernel_pt, audit_leaf, out);
+	pt_for_each_leaf(&kernel_pt, audit_leaf, &st);
 }

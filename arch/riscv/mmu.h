@@ -29,6 +29,16 @@ const char *mmu_mode_name(unsigned levels);
  */
 void *mmu_map_io(paddr_t pa, uint64_t size);
 
+/*
+ * Map RAM minus firmware ranges at DIRECT_MAP_BASE + pa (read/write, never
+ * executable), with the largest leaves that fit: a 1 GiB or 2 MiB leaf is
+ * used only where the whole leaf is RAM that may be mapped, so no superpage
+ * ever covers firmware memory.  Installs the mm/ physical window.
+ * Returns ERR_OK or ERR_NO_MEMORY (out of table pages).
+ */
+struct memmap;
+err_t mmu_map_direct(const struct memmap *mm);
+
 /* Virtual address of the device tree blob (in the FDT window). */
 const void *mmu_fdt_va(paddr_t fdt_pa);
 
@@ -38,7 +48,9 @@ struct mmu_audit {
 	unsigned write_exec;  /* leaves both writable and executable */
 	unsigned missing_ad;  /* leaves without A, or writable without D */
 	unsigned user;        /* leaves with U set (none expected yet) */
+	unsigned firmware;    /* leaves overlapping a firmware (no-map) range */
 };
-void mmu_audit(struct mmu_audit *out);
+/* Audit the kernel table; firmware ranges from `mm` (may be NULL). */
+void mmu_audit(struct mmu_audit *out, const struct memmap *mm);
 
 #endif /* TESSERA_ARCH_RISCV_MMU_H */

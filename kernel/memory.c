@@ -1,0 +1,74 @@
+/*
+ * Physical memory bring-up in the kernel: mm/boot_mem.c does the work, this
+ * file supplies the kernel's parts (printk for the log, the direct map for
+ * the frame table, the hart index) and reports.
+ */
+#include "arch/riscv/csr.h"
+#include "arch/riscv/hart.h"
+#include "arch/riscv/layout.h"
+#include "arch/riscv/mmu.h"
+#include "kernel/boot.h"
+#include "kernel/memory.h"
+#include "kernel/printk.h"
+#include "mm/phys.h"
+#include "mm/slab.h"
+#include "platform/platform.h"
+
+struct memmap boot_memmap;
+struct mem kmem;
+uint64_t memory_setup_instructions_per_gib;
+
+static void log_line(void *arg, const char *line)
+{
+	(void)arg;
+	printk("%s\n", line);
+}
+
+static struct frame *frames_in_direct_map(void *arg, paddr_t pa, uint64_t count)
+{
+	(void)arg;
+	(void)count;
+	return phys_to_virt(pa);
+}
+
+static unsigned this_hart(void)
+{
+	return hart_index();
+}
+
+/*
+ * The direct map needs the memory map, and the frame table needs the direct
+ * map: so build the map, map it, then let mem_boot() rebuild the same map
+ * and place the frame table (memmap_build is cheap and deterministic).
+ */
+void memory_init(void)
+{
+	struct mem_setup setup = {
+		.limit = DIRECT_MAP_SIZE,
+		.zone_dma_size = boot.cmdline.zone_dma_size,
+		.nharts = boot.info.nusable < MEM_MAX_HARTS ? boot.info.nusable : MEM_MAX_HARTS,
+		.this_hart = this_hart,
+		.frames_at = frames_in_direct_map,
+		.log = log_line,
+	};
+	err_t err = memmap_build(&boot_memmap, &boot.info, DIRECT_MAP_SIZE, NULL, NULL);
+	uint64_t start;
+
+	if (!err)
+		err = mmu_map_direct(&boot_memmap);
+	if (err) {
+		printk("memory: cannot map RAM: %s\n", err_name(err));
+		platform_halt(HALT_FAILURE, "no memory");
+	}
+	start = rdinstret();
+	err = mem_boot(&kmem, &boot_memmap, &boot.info, &setup);
+	memory_setup_instructions_per_gib =
+		(rdinstret() - start) * GiB / (memmap_pages(&boot_memmap.ram) * PAGE_SIZE);
+	if (err) {
+		printk("memory: cannot set up the page allocator: %s\n", err_name(err));
+		platform_halt(HALT_FAILURE, "no memory");
+	}
+	mem_report(&kmem, log_line, NULL);
+	slab_set_report(log_line, NULL);
+	kmalloc_init(&kmem);
+}

@@ -1,0 +1,233 @@
+/*
+ * In-kernel self-tests of physical memory on the real RAM of the machine:
+ * frame table, zones, buddy (with its per-hart caches), slab and kmalloc.
+ * The last test checks that the others leaked nothing.
+ */
+#include <string.h>
+
+#include "arch/riscv/layout.h"
+#include "kernel/boot.h"
+#include "kernel/format.h"
+#include "kernel/memory.h"
+#include "kernel/selftest.h"
+#include "mm/phys.h"
+#include "mm/slab.h"
+
+#define WHY_MAX 120
+#define PATTERN 0xa5
+#define KMALLOC_PROBES 12
+
+static char why[WHY_MAX];
+static uint64_t baseline_free;
+
+/* Free pages once every cache has given back what it can. */
+static uint64_t free_pages_now(void)
+{
+	struct kmem_cache *c = NULL;
+	uint64_t n = 0;
+	unsigned z;
+
+	while ((c = kmem_cache_next(c)) != NULL)
+		kmem_cache_shrink(c);
+	buddy_drain_caches(&kmem);
+	for (z = 0; z < ZONE_COUNT; z++)
+		n += buddy_zone_free_pages(&kmem, z);
+	return n;
+}
+
+static paddr_t frame_pa(const struct frame *f)
+{
+	return pfn_to_pa(mem_frame_pfn(&kmem, f));
+}
+
+static const char *test_buddy_invariants(void)
+{
+	baseline_free = free_pages_now();
+	return buddy_check(&kmem, why, sizeof(why)) ? NULL : why;
+}
+
+static const char *test_reserved_frames(void)
+{
+	struct frame *kernel = mem_frame(&kmem, pa_to_pfn(kernel_load_pa));
+	uint32_t i;
+
+	if (!kernel || !(kernel->flags & FRAME_RESERVED))
+		return "the kernel image's first frame is not reserved";
+	for (i = 0; i < boot.info.nreserved; i++) {
+		struct frame *f = mem_frame(&kmem, pa_to_pfn(boot.info.reserved[i].start));
+
+		if (f && !(f->flags & FRAME_RESERVED))
+			return "a reserved range's first frame is not reserved";
+	}
+	return NULL;
+}
+
+/* Every order can be allocated, written through the direct map, and freed. */
+static const char *test_every_order(void)
+{
+	unsigned order;
+
+	for (order = 0; order < MAX_ORDER; order++) {
+		struct frame *f = buddy_alloc(&kmem, order, ALLOC_NOCACHE);
+		uint8_t *p;
+
+		if (!f)
+			return "an allocation of some order failed on an idle machine";
+		p = phys_to_virt(frame_pa(f));
+		if (!p)
+			return "an allocated block is outside the direct map";
+		memset(p, PATTERN, PAGE_SIZE << order);
+		if (p[(PAGE_SIZE << order) - 1] != PATTERN)
+			return "the block's last byte did not keep what was written";
+		buddy_free(&kmem, f, order);
+	}
+	return buddy_check(&kmem, why, sizeof(why)) ? NULL : why;
+}
+
+/* ALLOC_DMA and ALLOC_DMA32 never get memory above their limits. */
+static const char *test_zone_choice(void)
+{
+	struct frame *dma = buddy_alloc(&kmem, 0, ALLOC_DMA);
+	struct frame *dma32 = buddy_alloc(&kmem, 0, ALLOC_DMA32);
+	const char *fail = NULL;
+
+	if (kmem.zones[ZONE_DMA].present_pages) {
+		if (!dma || frame_pa(dma) >= kmem.dma_limit)
+			fail = "ALLOC_DMA did not come from below the DMA limit";
+	} else if (dma) {
+		fail = "ALLOC_DMA succeeded without a DMA zone";
+	}
+	if (dma32 && frame_pa(dma32) >= ZONE_DMA32_LIMIT)
+		fail = "ALLOC_DMA32 came from above 4 GiB";
+	if (dma)
+		buddy_free(&kmem, dma, 0);
+	if (dma32)
+		buddy_free(&kmem, dma32, 0);
+	return fail;
+}
+
+static const char *test_alloc_zero(void)
+{
+	struct frame *f = buddy_alloc(&kmem, 2, ALLOC_ZERO);
+	const uint8_t *p;
+	uint64_t i;
+
+	if (!f)
+		return "allocation failed";
+	p = phys_to_virt(frame_pa(f));
+	for (i = 0; i < 4 * PAGE_SIZE; i++)
+		if (p[i]) {
+			buddy_free(&kmem, f, 2);
+			return "ALLOC_ZERO left a non-zero byte";
+		}
+	buddy_free(&kmem, f, 2);
+	return NULL;
+}
+
+/* A freed page comes back from the hart's cache on the next allocation. */
+static const char *test_pcp_cache_hit(void)
+{
+	struct frame *a = buddy_alloc(&kmem, 0, 0), *b;
+	struct pcp_cache *c;
+	uint64_t hits;
+
+	if (!a)
+		return "allocation failed";
+	c = &kmem.pcp[0][a->zone];
+	buddy_free(&kmem, a, 0);
+	hits = c->hits;
+	b = buddy_alloc(&kmem, 0, 0);
+	if (b != a || c->hits != hits + 1) {
+		if (b)
+			buddy_free(&kmem, b, 0);
+		return "the page just freed did not come from the cache";
+	}
+	buddy_free(&kmem, b, 0);
+	return NULL;
+}
+
+/* kmalloc of many sizes: ksize covers the request, the bytes are usable. */
+static const char *test_kmalloc_sizes(void)
+{
+	static const size_t sizes[KMALLOC_PROBES] = {
+		1, 8, 9, 64, 100, 192, 256, 1000, 2048, 4096, 4097, 100000,
+	};
+	void *p[KMALLOC_PROBES];
+	unsigned i;
+
+	for (i = 0; i < KMALLOC_PROBES; i++) {
+		p[i] = kmalloc(sizes[i], 0);
+		if (!p[i] || ksize(p[i]) < sizes[i])
+			return "kmalloc failed or ksize is smaller than asked";
+		memset(p[i], PATTERN, sizes[i]);
+	}
+	for (i = 0; i < KMALLOC_PROBES; i++)
+		kfree(p[i]);
+	return NULL;
+}
+
+static const char *test_kmem_cache_lifecycle(void)
+{
+	struct kmem_cache *c = kmem_cache_create(&kmem, "selftest-72", 72, 8, 0, NULL);
+	void *objs[64];
+	unsigned i;
+
+	if (!c)
+		return "kmem_cache_create failed";
+	for (i = 0; i < 64; i++)
+		if (!(objs[i] = kmem_cache_alloc(c, 0)))
+			return "kmem_cache_alloc failed";
+	for (i = 0; i < 64; i++)
+		kmem_cache_free(c, objs[i]);
+	if (!kmem_cache_check(c, why, sizeof(why)))
+		return why;
+	kmem_cache_shrink(c);
+	kmem_cache_destroy(c);
+	return NULL;
+}
+
+/* A double free in a debug cache is reported, refused, and harmless. */
+static const char *test_slab_debug_double_free(void)
+{
+	struct kmem_cache *c = kmem_cache_create(&kmem, "selftest-debug", 48, 8, SLAB_DEBUG,
+						 NULL);
+	struct slab_stats st;
+	void *obj;
+
+	if (!c || !(obj = kmem_cache_alloc(c, 0)))
+		return "debug cache or object could not be made";
+	kmem_cache_free(c, obj);
+	kmem_cache_free(c, obj); /* reported on the console: "double free" */
+	kmem_cache_stats(c, &st);
+	if (!kmem_cache_check(c, why, sizeof(why)))
+		return why;
+	kmem_cache_shrink(c);
+	kmem_cache_destroy(c);
+	if (st.debug_errors != 1) {
+		snprint(why, sizeof(why), "%lu reports instead of 1", st.debug_errors);
+		return why;
+	}
+	return NULL;
+}
+
+/* Everything the tests took has come back: no page leaked. */
+static const char *test_no_leak(void)
+{
+	if (free_pages_now() != baseline_free)
+		return "free pages differ from before the memory tests";
+	return buddy_check(&kmem, why, sizeof(why)) ? NULL : why;
+}
+
+const struct selftest selftests_mm[] = {
+	{ "buddy_invariants_after_boot", test_buddy_invariants },
+	{ "kernel_and_firmware_frames_reserved", test_reserved_frames },
+	{ "buddy_every_order_alloc_write_free", test_every_order },
+	{ "buddy_zone_choice_only_downward", test_zone_choice },
+	{ "buddy_alloc_zero_zeroes", test_alloc_zero },
+	{ "buddy_per_hart_cache_hit", test_pcp_cache_hit },
+	{ "kmalloc_sizes_and_ksize", test_kmalloc_sizes },
+	{ "kmem_cache_create_alloc_free_destroy", test_kmem_cache_lifecycle },
+	{ "slab_debug_double_free_reported", test_slab_debug_double_free },
+	{ "memory_tests_leak_nothing", test_no_leak },
+};
+const unsigned selftests_mm_count = ARRAY_SIZE(selftests_mm);

@@ -1,0 +1,162 @@
+/*
+ * Physical memory set-up at boot (see mm/boot_mem.h).  Runs once, on the
+ * boot hart, before any other hart: no locks needed.
+ */
+#include <string.h>
+
+#include "kernel/format.h"
+#include "mm/boot_mem.h"
+#include "mm/phys.h"
+
+static void emit(memmap_log_fn log, void *arg, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void emit(memmap_log_fn log, void *arg, const char *fmt, ...)
+{
+	char line[200];
+	va_list ap;
+
+	if (!log)
+		return;
+	va_start(ap, fmt);
+	format_buffer(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log(arg, line);
+}
+
+/*
+ * The DMA limit: zone_dma= wins (the first zone_dma bytes of RAM); else the
+ * tree's.  0 (no ZONE_DMA) unless below 4 GiB, where ZONE_DMA32 starts.
+ */
+static paddr_t dma_limit(const struct memmap *mm, const struct boot_info *bi,
+			 const struct mem_setup *s)
+{
+	paddr_t base = mm->ram.r[0].start;
+	paddr_t limit = bi->dma_limit;
+
+	if (s->zone_dma_size)
+		limit = s->zone_dma_size >= ZONE_DMA32_LIMIT - base ? ZONE_DMA32_LIMIT
+								    : base + s->zone_dma_size;
+	return limit < ZONE_DMA32_LIMIT ? limit : 0;
+}
+
+/* Frame descriptors for every RAM range, from the top of free memory. */
+static err_t add_frame_tables(struct mem *m, struct memmap *mm, const struct mem_setup *s)
+{
+	unsigned i;
+
+	for (i = 0; i < mm->ram.n; i++) {
+		pfn_t first = pa_to_pfn(mm->ram.r[i].start);
+		pfn_t count = pa_to_pfn(mm->ram.r[i].end) - first;
+		uint64_t bytes = count * sizeof(struct frame);
+		paddr_t pa = memmap_alloc(mm, bytes, PAGE_SIZE, s->limit);
+		struct frame *frames = pa ? s->frames_at(s->arg, pa, count) : NULL;
+		err_t err;
+
+		if (!frames) {
+			emit(s->log, s->log_arg, "memmap: no room for %lu KiB of frame table "
+			     "for 0x%lx-0x%lx", bytes / KiB, mm->ram.r[i].start, mm->ram.r[i].end);
+			return ERR_NO_MEMORY;
+		}
+		err = mem_add_block(m, first, count, frames);
+		if (err)
+			return err;
+	}
+	return ERR_OK;
+}
+
+/* Span and present pages of each zone, from the RAM ranges. */
+static void set_zone_spans(struct mem *m, const struct memmap *mm)
+{
+	const paddr_t bounds[ZONE_COUNT + 1] = { 0, m->dma_limit, ZONE_DMA32_LIMIT, UINT64_MAX };
+	unsigned z, i;
+
+	for (z = 0; z < ZONE_COUNT; z++) {
+		struct zone *zone = &m->zones[z];
+
+		zone->start = zone->end = 0;
+		zone->present_pages = 0;
+		for (i = 0; i < mm->ram.n; i++) {
+			paddr_t lo = mm->ram.r[i].start > bounds[z] ? mm->ram.r[i].start : bounds[z];
+			paddr_t hi = mm->ram.r[i].end < bounds[z + 1] ? mm->ram.r[i].end
+								    : bounds[z + 1];
+
+			if (lo >= hi)
+				continue;
+			if (!zone->present_pages)
+				zone->start = lo;
+			zone->end = hi;
+			zone->present_pages += (hi - lo) >> PAGE_SHIFT;
+		}
+	}
+}
+
+err_t mem_boot(struct mem *m, struct memmap *mm, const struct boot_info *bi,
+	       const struct mem_setup *s)
+{
+	err_t err = memmap_build(mm, bi, s->limit, s->log, s->log_arg);
+	unsigned i;
+
+	if (err)
+		return err;
+	memset(m, 0, sizeof(*m));
+	m->dma_limit = dma_limit(mm, bi, s);
+	err = add_frame_tables(m, mm, s);
+	if (err)
+		return err;
+	buddy_init(m, s->nharts, s->this_hart);
+	set_zone_spans(m, mm);
+	for (i = 0; i < mm->free.n; i++)
+		buddy_add_range(m, pa_to_pfn(mm->free.r[i].start),
+				pa_to_pfn(mm->free.r[i].end) - pa_to_pfn(mm->free.r[i].start));
+	buddy_set_watermarks(m);
+	return ERR_OK;
+}
+
+uint64_t mem_frame_count(const struct mem *m)
+{
+	uint64_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < m->nblocks; i++)
+		n += m->blocks[i].count;
+	return n;
+}
+
+void mem_report(const struct mem *m, memmap_log_fn log, void *arg)
+{
+	uint64_t frames = mem_frame_count(m);
+	unsigned z;
+
+	for (z = 0; z < ZONE_COUNT; z++) {
+		const struct zone *zone = &m->zones[z];
+
+		if (!zone->present_pages)
+			emit(log, arg, "zone %s: empty", zone_name(z));
+		else
+			emit(log, arg, "zone %s: 0x%lx-0x%lx %lu pages, %lu free", zone_name(z),
+			     zone->start, zone->end, zone->present_pages,
+			     buddy_zone_free_pages(m, z));
+	}
+	emit(log, arg, "frames: %lu x %u B = %lu KiB", frames, (unsigned)sizeof(struct frame),
+	     frames * sizeof(struct frame) / KiB);
+}
+
+void mem_report_buddyinfo(const struct mem *m, memmap_log_fn log, void *arg)
+{
+	char line[256];
+	unsigned z, o;
+
+	for (z = 0; z < ZONE_COUNT; z++) {
+		const struct zone *zone = &m->zones[z];
+		size_t used;
+
+		if (!zone->present_pages)
+			continue;
+		used = (size_t)snprint(line, sizeof(line), "buddyinfo %s:", zone_name(z));
+		for (o = 0; o < MAX_ORDER && used < sizeof(line); o++)
+			used += (size_t)snprint(line + used, sizeof(line) - used, " %lu",
+						zone->free[o].count);
+		emit(log, arg, "%s", line);
+	}
+}

@@ -1,0 +1,54 @@
+/*
+ * Physical memory set-up at boot, shared by the kernel and tessera-mm so
+ * that both print the same zones and free lists for the same tree:
+ *
+ *   1. the boot memory map (mm/memmap.h) from the boot facts
+ *   2. zone limits: ZONE_DMA from zone_dma= or the tightest dma-ranges (when
+ *      below 4 GiB), ZONE_DMA32 below 4 GiB, ZONE_NORMAL above
+ *   3. one frame-table array per RAM range, taken from the top of free RAM
+ *   4. the buddy allocator, fed every free range; watermarks
+ */
+#ifndef TESSERA_MM_BOOT_MEM_H
+#define TESSERA_MM_BOOT_MEM_H
+
+#include "mm/buddy.h"
+#include "mm/memmap.h"
+
+struct mem_setup {
+	paddr_t limit;            /* RAM at or above this is out of reach */
+	uint64_t zone_dma_size;   /* zone_dma= from the command line; 0: from the tree */
+	unsigned nharts;          /* per-hart caches to set up */
+	unsigned (*this_hart)(void);
+	/*
+	 * Where the kernel can write `count` frame descriptors placed at
+	 * physical `pa` (kernel: the direct map; tessera-mm: host memory).
+	 * NULL: cannot.
+	 */
+	struct frame *(*frames_at)(void *arg, paddr_t pa, uint64_t count);
+	void *arg;
+	memmap_log_fn log;        /* "memmap: ..." lines; may be NULL */
+	void *log_arg;
+};
+
+/*
+ * Build *mm and *m from the boot facts.  Returns ERR_OK; ERR_NOT_FOUND (no
+ * usable RAM); ERR_NO_MEMORY (no room for the frame table, or too many
+ * ranges).  On error the reason has been logged.
+ */
+err_t mem_boot(struct mem *m, struct memmap *mm, const struct boot_info *bi,
+	       const struct mem_setup *s);
+
+/* Total frames described, and the bytes their descriptors take. */
+uint64_t mem_frame_count(const struct mem *m);
+
+/*
+ * Report lines, through `log`:
+ *   "zone DMA32: 0x80000000-0x100000000 524288 pages, 523264 free" (or "zone DMA: empty")
+ *   "frames: 524288 x 32 B = 16384 KiB"
+ */
+void mem_report(const struct mem *m, memmap_log_fn log, void *arg);
+
+/* "buddyinfo DMA32: 1 0 2 ..." (free blocks per order), one line per non-empty zone. */
+void mem_report_buddyinfo(const struct mem *m, memmap_log_fn log, void *arg);
+
+#endif

@@ -1,0 +1,725 @@
+/*
+ * The buddy page allocator (API and flags in mm/buddy.h): per zone, free
+ * lists of naturally aligned blocks of 2^order pages; per hart and zone, a
+ * cache of single pages in front of them.
+ *
+ * Invariants (buddy_check verifies each one):
+ *  1. A free block of order k starts at a multiple of 2^k, lies inside one
+ *     frame block and one zone, and is on zone->free[k].blocks.  Its head
+ *     frame is FRAME_FREE with order k; its other frames are FRAME_TAIL.
+ *  2. free[k].count is the length of that list; free_pages is the sum of
+ *     count * 2^k: the pages on the lists, never those in caches.
+ *  3. Full coalescing: no free block could merge with its buddy (the merge
+ *     conditions below do not hold for any free block).
+ *  4. A page in hart h's cache of zone z is FRAME_CACHED, of zone z, on
+ *     m->pcp[h][z].pages, and counted in that cache's count.
+ *  5. Every frame is in exactly one of: reserved, cached, a free block, an
+ *     allocated block (FRAME_ALLOCATED head with its order, FRAME_TAIL tails).
+ *
+ * Locks.  A zone's lock protects its free lists, free_pages, managed_pages
+ * and stats, and the flags and order of every frame whose block is on those
+ * lists or moves on or off them (a merge reads its neighbour's head under
+ * the lock: a head leaving the lists is re-flagged before the lock drops).
+ * Lock order: one zone lock at a time and nothing inside it; the shrinker
+ * and ALLOC_ZERO's memset run with no lock held.  A per-hart cache is touched
+ * only by its own hart, taking its zone's lock just to move pages between
+ * the cache and the lists; buddy_drain_caches and buddy_check reach into
+ * every hart's caches, so they require the other harts to be quiet.
+ *
+ * Merge conditions.  The free block at pfn p of order k merges with the
+ * block at its buddy q = p ^ 2^k (mm/buddy.h) when, under the zone lock:
+ *   a. k + 1 < MAX_ORDER;
+ *   b. q lies in p's frame block (blocks are separate arrays, and RAM ends
+ *      at a block's edge);
+ *   c. q's frame is in the same zone (a zone boundary need not be aligned);
+ *   d. q's frame is FRAME_FREE with order k: the head of a free block of the
+ *      same size (a smaller free block at q waits for its own buddy first).
+ * The merged block starts at p & ~2^k with order k + 1; repeat from there.
+ *
+ * Caches and watermarks: a zone's free_pages excludes cached pages, so the
+ * watermark is checked whenever pages leave the zone's lists (allocation or
+ * cache refill), never on a cache hit.  Zone stats count list traffic: a
+ * refill of n pages is n order-0 allocs, a drain n order-0 frees.
+ */
+#include <string.h>
+
+#include "mm/buddy_internal.h"
+#include "mm/phys.h"
+
+/* Per-hart caches: pages moved per refill or drain, and the fill above which one drains. */
+#define PCP_BATCH 16
+#define PCP_HIGH 64
+
+/*
+ * Watermarks, per zone of M managed pages: min = isqrt(M) pages, i.e.
+ * 2 * sqrt(managed KiB) KiB (half of Linux's min_free_kbytes rule, applied
+ * per zone): 724 KiB for 128 MiB, 5.7 MiB for 8 GiB.  At least
+ * WMARK_MIN_FLOOR pages, at most 1/WMARK_MAX_SHARE of the zone (tiny zones).
+ * low = min * 5/4, high = min * 3/2.
+ */
+#define WMARK_MIN_FLOOR 16
+#define WMARK_MAX_SHARE 8
+#define WMARK_LOW_NUM 5
+#define WMARK_LOW_DEN 4
+#define WMARK_HIGH_NUM 3
+#define WMARK_HIGH_DEN 2
+
+/* The one shrinker (mm/buddy.h): set at boot, read without a lock. */
+static buddy_shrinker_fn shrinker;
+static void *shrinker_arg;
+
+static pfn_t pages_of(unsigned order)
+{
+	return (pfn_t)1 << order;
+}
+
+static pfn_t pfn_in(const struct frame_block *b, const struct frame *f)
+{
+	return b->first + (pfn_t)(f - b->frames);
+}
+
+static unsigned hart_zero(void)
+{
+	return 0;
+}
+
+/*
+ * A frame's flags change outside any lock only between states no merge
+ * looks for (FRAME_ALLOCATED <-> FRAME_CACHED, by the hart owning the page),
+ * while a merge on another hart may read them under its zone lock: those
+ * accesses are relaxed atomics (plain loads and stores on RISC-V), so the
+ * race is defined and the merge never reads FRAME_FREE from it.
+ */
+static uint16_t flags_of(const struct frame *f)
+{
+	return __atomic_load_n(&f->flags, __ATOMIC_RELAXED);
+}
+
+static void set_flags(struct frame *f, uint16_t flags)
+{
+	__atomic_store_n(&f->flags, flags, __ATOMIC_RELAXED);
+}
+
+/* ---- free lists (zone lock held) ------------------------------------------ */
+
+static void make_tail(struct frame *f)
+{
+	f->flags = FRAME_TAIL;
+	f->order = 0;
+	f->refcount = 0;
+	f->owner = NULL;
+}
+
+/* Make f the head of a free block of `order` on z's list. */
+static void area_add(struct zone *z, struct frame *f, unsigned order)
+{
+	f->flags = FRAME_FREE;
+	f->order = (uint8_t)order;
+	f->refcount = 0;
+	f->owner = NULL;
+	list_push(&z->free[order].blocks, &f->link);
+	z->free[order].count++;
+	z->free_pages += pages_of(order);
+}
+
+/* Unlink the free block headed by f; its flags stay until the caller sets them. */
+static void area_del(struct zone *z, struct frame *f, unsigned order)
+{
+	list_remove(&f->link);
+	z->free[order].count--;
+	z->free_pages -= pages_of(order);
+}
+
+/* See mm/buddy_internal.h. */
+struct frame *buddy_mergeable(const struct frame_block *b, pfn_t pfn, unsigned order,
+			      unsigned zone)
+{
+	pfn_t buddy = buddy_pfn(pfn, order);
+	struct frame *bf;
+
+	if (order + 1 >= MAX_ORDER || buddy - b->first >= b->count)
+		return NULL;
+	bf = &b->frames[buddy - b->first];
+	if (flags_of(bf) != FRAME_FREE || bf->order != order || bf->zone != zone)
+		return NULL;
+	return bf;
+}
+
+/*
+ * Put the block at pfn of b (order; its frames on no list, none FRAME_FREE,
+ * tails FRAME_TAIL) on z's lists, merging with free buddies first.
+ */
+static void merge_insert(struct zone *z, const struct frame_block *b, pfn_t pfn,
+			 unsigned order)
+{
+	struct frame *f = &b->frames[pfn - b->first];
+	unsigned zone = f->zone;
+	struct frame *bf;
+
+	while ((bf = buddy_mergeable(b, pfn, order, zone)) != NULL) {
+		area_del(z, bf, order);
+		make_tail(bf);
+		make_tail(f);
+		pfn = buddy_merged_pfn(pfn, order);
+		f = &b->frames[pfn - b->first];
+		order++;
+		z->stats.merges++;
+	}
+	area_add(z, f, order);
+}
+
+/*
+ * Take the smallest free block of at least 2^order pages off z's lists and
+ * split it down, each split putting its upper half on the list below.
+ * Returns the head, flagged `state` with `order`, or NULL.
+ */
+static struct frame *take_block(struct zone *z, unsigned order, uint16_t state)
+{
+	unsigned k = order;
+	struct frame *f;
+
+	while (k < MAX_ORDER && list_empty(&z->free[k].blocks))
+		k++;
+	if (k == MAX_ORDER)
+		return NULL;
+	f = container_of(z->free[k].blocks.next, struct frame, link);
+	area_del(z, f, k);
+	while (k > order) {
+		k--;
+		area_add(z, f + pages_of(k), k);
+	}
+	f->flags = state;
+	f->order = (uint8_t)order;
+	return f;
+}
+
+/* Whether z can give `pages` and stay at or above the watermark for `flags`. */
+static bool zone_can_give(const struct zone *z, uint64_t pages, unsigned flags)
+{
+	uint64_t mark = z->watermark[(flags & ALLOC_NOWAIT) ? WMARK_MIN : WMARK_LOW];
+
+	return z->free_pages >= mark + pages;
+}
+
+/* Allocate 2^order pages from z's lists.  Returns the head or NULL.  Takes z's lock. */
+static struct frame *zone_alloc(struct zone *z, unsigned order, unsigned flags)
+{
+	struct frame *f = NULL;
+
+	spin_lock(&z->lock);
+	if (zone_can_give(z, pages_of(order), flags))
+		f = take_block(z, order, FRAME_ALLOCATED);
+	if (f)
+		z->stats.allocs[order]++;
+	else
+		z->stats.failures++;
+	spin_unlock(&z->lock);
+	if (f)
+		f->refcount = 1;
+	return f;
+}
+
+/* ---- per-hart caches -------------------------------------------------------- */
+
+/* Hart `hart`'s cache of zone z, or NULL when caches are off or it has none. */
+static struct pcp_cache *cache_of(struct mem *m, unsigned hart, enum zone_id z)
+{
+	return m->pcp_enabled && hart < m->nharts ? &m->pcp[hart][z] : NULL;
+}
+
+/*
+ * Move up to c->batch pages from z's lists into c while z stays at or above
+ * the watermark for `flags`.  Returns the pages moved.
+ */
+static unsigned cache_refill(struct zone *z, struct pcp_cache *c, unsigned flags)
+{
+	struct frame *f;
+	unsigned n = 0;
+
+	spin_lock(&z->lock);
+	while (n < c->batch && zone_can_give(z, 1, flags) &&
+	       (f = take_block(z, 0, FRAME_CACHED)) != NULL) {
+		list_push_back(&c->pages, &f->link);
+		n++;
+	}
+	z->stats.allocs[0] += n;
+	if (!n)
+		z->stats.failures++;
+	spin_unlock(&z->lock);
+	c->count += n;
+	return n;
+}
+
+/* Give the coldest `n` pages (at most all) of cache c of zone zid back to the lists. */
+static void cache_drain(struct mem *m, struct pcp_cache *c, enum zone_id zid, unsigned n)
+{
+	struct zone *z = &m->zones[zid];
+	unsigned i;
+
+	spin_lock(&z->lock);
+	for (i = 0; i < n && !list_empty(&c->pages); i++) {
+		struct frame *f = container_of(c->pages.prev, struct frame, link);
+		const struct frame_block *b = mem_block_of(m, f);
+
+		list_remove(&f->link);
+		merge_insert(z, b, pfn_in(b, f), 0);
+	}
+	z->stats.frees[0] += i;
+	spin_unlock(&z->lock);
+	c->count -= i;
+}
+
+/*
+ * One page from cache c (zone z): a hit, or a miss (the cache was empty)
+ * that refills it first.  Returns the page or NULL when the refill got none.
+ */
+static struct frame *cache_alloc(struct zone *z, struct pcp_cache *c, unsigned flags)
+{
+	struct frame *f;
+
+	if (c->count) {
+		c->hits++;
+	} else {
+		c->misses++;
+		if (!cache_refill(z, c, flags))
+			return NULL;
+	}
+	f = container_of(c->pages.next, struct frame, link);
+	list_remove(&f->link);
+	c->count--;
+	set_flags(f, FRAME_ALLOCATED);
+	f->refcount = 1;
+	return f;
+}
+
+/* Put the page f into cache c (zone zid), hottest first; drain a batch above high. */
+static void cache_free(struct mem *m, struct pcp_cache *c, enum zone_id zid, struct frame *f)
+{
+	set_flags(f, FRAME_CACHED);
+	list_push(&c->pages, &f->link);
+	if (++c->count > c->high)
+		cache_drain(m, c, zid, c->batch);
+}
+
+/* Give every page of hart `hart`'s caches (even with caches now off) back. */
+static void drain_hart(struct mem *m, unsigned hart)
+{
+	unsigned z;
+
+	if (hart >= m->nharts)
+		return;
+	for (z = 0; z < ZONE_COUNT; z++)
+		if (m->pcp[hart][z].count)
+			cache_drain(m, &m->pcp[hart][z], (enum zone_id)z, m->pcp[hart][z].count);
+}
+
+/* ---- set-up ------------------------------------------------------------------- */
+
+/* Span and present pages of zone id from the frame blocks, by address. */
+static void zone_span(struct mem *m, enum zone_id id)
+{
+	const paddr_t bounds[ZONE_COUNT + 1] = { 0, m->dma_limit, ZONE_DMA32_LIMIT, UINT64_MAX };
+	struct zone *z = &m->zones[id];
+	unsigned i;
+
+	for (i = 0; i < m->nblocks; i++) {
+		paddr_t lo = pfn_to_pa(m->blocks[i].first);
+		paddr_t hi = pfn_to_pa(m->blocks[i].first + m->blocks[i].count);
+
+		lo = lo > bounds[id] ? lo : bounds[id];
+		hi = hi < bounds[id + 1] ? hi : bounds[id + 1];
+		if (lo >= hi)
+			continue;
+		if (!z->present_pages)
+			z->start = lo;
+		z->end = hi;
+		z->present_pages += pa_to_pfn(hi - lo);
+	}
+}
+
+/* Empty lists, zero counts, stats and watermarks; the span if not set yet. */
+static void zone_init(struct mem *m, enum zone_id id)
+{
+	struct zone *z = &m->zones[id];
+	unsigned k;
+
+	z->name = zone_name(id);
+	z->managed_pages = 0;
+	z->free_pages = 0;
+	memset(z->watermark, 0, sizeof(z->watermark));
+	memset(&z->stats, 0, sizeof(z->stats));
+	for (k = 0; k < MAX_ORDER; k++) {
+		list_init(&z->free[k].blocks);
+		z->free[k].count = 0;
+	}
+	z->lock = (struct spinlock)SPINLOCK_INIT;
+	if (!z->present_pages)
+		zone_span(m, id);
+}
+
+void buddy_init(struct mem *m, unsigned nharts, unsigned (*this_hart)(void))
+{
+	unsigned h, z;
+
+	for (z = 0; z < ZONE_COUNT; z++)
+		zone_init(m, (enum zone_id)z);
+	for (h = 0; h < MEM_MAX_HARTS; h++) {
+		for (z = 0; z < ZONE_COUNT; z++) {
+			struct pcp_cache *c = &m->pcp[h][z];
+
+			*c = (struct pcp_cache){ .high = PCP_HIGH, .batch = PCP_BATCH };
+			list_init(&c->pages);
+		}
+	}
+	m->nharts = nharts == 0 ? 1 : nharts > MEM_MAX_HARTS ? MEM_MAX_HARTS : nharts;
+	m->this_hart = this_hart ? this_hart : hart_zero;
+	m->pcp_enabled = true;
+}
+
+/* The largest order of an aligned block at p that ends at or before `end`. */
+static unsigned largest_order(pfn_t p, pfn_t end)
+{
+	unsigned k = 0;
+
+	while (k + 1 < MAX_ORDER && IS_ALIGNED(p, pages_of(k + 1)) && p + pages_of(k + 1) <= end)
+		k++;
+	return k;
+}
+
+/* Free [p, end) of b into z as maximal aligned blocks.  Zone lock held. */
+static void give_blocks(struct zone *z, const struct frame_block *b, pfn_t p, pfn_t end)
+{
+	while (p < end) {
+		unsigned order = largest_order(p, end);
+		pfn_t i;
+
+		for (i = 0; i < pages_of(order); i++)
+			make_tail(&b->frames[p - b->first + i]);
+		merge_insert(z, b, p, order);
+		p += pages_of(order);
+	}
+}
+
+/*
+ * Give the buddy the run of reserved frames of one zone that starts at p in
+ * b and ends by `stop`.  Returns the pfn after the run.  A frame at p that
+ * is not reserved is refused (a bad free) and skipped.
+ */
+static pfn_t add_run(struct mem *m, const struct frame_block *b, pfn_t p, pfn_t stop)
+{
+	const struct frame *f = &b->frames[p - b->first];
+	struct zone *z = &m->zones[f->zone];
+	pfn_t end = p;
+
+	spin_lock(&z->lock);
+	while (end < stop && b->frames[end - b->first].flags == FRAME_RESERVED &&
+	       b->frames[end - b->first].zone == f->zone)
+		end++;
+	if (end == p) {
+		z->stats.bad_frees++;
+		end = p + 1;
+	} else {
+		give_blocks(z, b, p, end);
+		z->managed_pages += end - p;
+	}
+	spin_unlock(&z->lock);
+	return end;
+}
+
+/* The frame block holding pfn or else the first one above it; NULL if none. */
+static const struct frame_block *block_from(const struct mem *m, pfn_t pfn)
+{
+	unsigned i;
+
+	for (i = 0; i < m->nblocks; i++)
+		if (pfn < m->blocks[i].first + m->blocks[i].count)
+			return &m->blocks[i];
+	return NULL;
+}
+
+void buddy_add_range(struct mem *m, pfn_t first, pfn_t count)
+{
+	pfn_t end = first + count < first ? (pfn_t)-1 : first + count;
+	const struct frame_block *b;
+	pfn_t p = first;
+
+	while (p < end && (b = block_from(m, p)) != NULL && b->first < end) {
+		pfn_t stop = b->first + b->count < end ? b->first + b->count : end;
+
+		if (p < b->first)
+			p = b->first;
+		p = add_run(m, b, p, stop);
+	}
+}
+
+/* floor(sqrt(n)), bit by bit. */
+static uint64_t isqrt(uint64_t n)
+{
+	uint64_t root = 0, bit = (uint64_t)1 << 62;
+
+	while (bit > n)
+		bit >>= 2;
+	for (; bit; bit >>= 2) {
+		if (n >= root + bit) {
+			n -= root + bit;
+			root = (root >> 1) + bit;
+		} else {
+			root >>= 1;
+		}
+	}
+	return root;
+}
+
+void buddy_set_watermarks(struct mem *m)
+{
+	unsigned z;
+
+	for (z = 0; z < ZONE_COUNT; z++) {
+		struct zone *zone = &m->zones[z];
+		uint64_t min = isqrt(zone->managed_pages);
+
+		if (min < WMARK_MIN_FLOOR)
+			min = WMARK_MIN_FLOOR;
+		if (min > zone->managed_pages / WMARK_MAX_SHARE)
+			min = zone->managed_pages / WMARK_MAX_SHARE;
+		zone->watermark[WMARK_MIN] = min;
+		zone->watermark[WMARK_LOW] = min * WMARK_LOW_NUM / WMARK_LOW_DEN;
+		zone->watermark[WMARK_HIGH] = min * WMARK_HIGH_NUM / WMARK_HIGH_DEN;
+	}
+}
+
+void buddy_set_shrinker(buddy_shrinker_fn fn, void *arg)
+{
+	shrinker = fn;
+	shrinker_arg = arg;
+}
+
+/* ---- allocation and free ---------------------------------------------------- */
+
+/* The highest zone `flags` allow; allocation falls back from it downward. */
+static int top_zone(unsigned flags)
+{
+	if (flags & ALLOC_DMA)
+		return ZONE_DMA;
+	return (flags & ALLOC_DMA32) ? ZONE_DMA32 : ZONE_NORMAL;
+}
+
+/* One try of every allowed non-empty zone, highest first.  Returns the head or NULL. */
+static struct frame *alloc_pass(struct mem *m, unsigned order, unsigned flags, unsigned hart)
+{
+	int z;
+
+	for (z = top_zone(flags); z >= ZONE_DMA; z--) {
+		struct zone *zone = &m->zones[z];
+		struct pcp_cache *c = NULL;
+		struct frame *f;
+
+		if (!zone->managed_pages)
+			continue;
+		if (order == 0 && !(flags & ALLOC_NOCACHE))
+			c = cache_of(m, hart, (enum zone_id)z);
+		f = c ? cache_alloc(zone, c, flags) : zone_alloc(zone, order, flags);
+		if (f)
+			return f;
+	}
+	return NULL;
+}
+
+/* Zero the block's bytes through the phys window; false if it is not all inside. */
+static bool zero_block(const struct mem *m, const struct frame *f, unsigned order)
+{
+	paddr_t pa = pfn_to_pa(mem_frame_pfn(m, f));
+	uint64_t size = PAGE_SIZE << order;
+	void *va = phys_to_virt(pa);
+
+	if (!va || !phys_to_virt(pa + size - 1))
+		return false;
+	memset(va, 0, size);
+	return true;
+}
+
+/* Whether f (in block b) is the head of an allocated block of `order`. */
+static bool free_ok(const struct frame_block *b, const struct frame *f, unsigned order)
+{
+	pfn_t pfn;
+
+	if (!b || order >= MAX_ORDER)
+		return false;
+	pfn = pfn_in(b, f);
+	return (f->flags & ~FRAME_SLAB) == FRAME_ALLOCATED && f->order == order &&
+	       f->zone < ZONE_COUNT && IS_ALIGNED(pfn, pages_of(order)) &&
+	       pfn - b->first + pages_of(order) <= b->count;
+}
+
+/* Count a refused free in f's zone, or ZONE_NORMAL's for a foreign frame. */
+static void count_bad_free(struct mem *m, const struct frame_block *b, const struct frame *f)
+{
+	struct zone *z = &m->zones[b && f->zone < ZONE_COUNT ? f->zone : ZONE_NORMAL];
+
+	spin_lock(&z->lock);
+	z->stats.bad_frees++;
+	spin_unlock(&z->lock);
+}
+
+/*
+ * Free the checked allocated block f of b: a single page into the calling
+ * hart's cache when `use_cache` and caches are on, else onto the lists.
+ */
+static void release(struct mem *m, const struct frame_block *b, struct frame *f,
+		    unsigned order, bool use_cache)
+{
+	struct pcp_cache *c = NULL;
+	struct zone *z = &m->zones[f->zone];
+
+	f->refcount = 0;
+	f->owner = NULL;
+	if (order == 0 && use_cache && m->pcp_enabled)
+		c = cache_of(m, m->this_hart(), f->zone);
+	if (c) {
+		cache_free(m, c, f->zone, f);
+		return;
+	}
+	spin_lock(&z->lock);
+	z->stats.frees[order]++;
+	merge_insert(z, b, pfn_in(b, f), order);
+	spin_unlock(&z->lock);
+}
+
+/* ---- fast paths: a single page from or to this hart's cache ---------------- */
+
+/*
+ * The cache alloc_pass would use first for an order-0 request, if it holds
+ * a page: the highest allowed zone with managed pages (alloc_pass skips the
+ * empty ones too).  NULL: take the general path.
+ */
+static struct pcp_cache *fast_cache(struct mem *m, unsigned flags, unsigned hart)
+{
+	int z;
+
+	if (!m->pcp_enabled || hart >= m->nharts || (flags & (ALLOC_NOCACHE | ALLOC_ZERO)))
+		return NULL;
+	for (z = top_zone(flags); z >= ZONE_DMA; z--)
+		if (m->zones[z].managed_pages)
+			return m->pcp[hart][z].count ? &m->pcp[hart][z] : NULL;
+	return NULL;
+}
+
+/*
+ * Order 0, cache hit: the same result as alloc_pass (its first choice is
+ * this cache, and a hit checks no watermark), without its set-up.
+ */
+static struct frame *alloc_fast(struct mem *m, unsigned flags)
+{
+	struct pcp_cache *c = fast_cache(m, flags, m->this_hart());
+	struct frame *f;
+
+	if (!c)
+		return NULL;
+	c->hits++;
+	f = container_of(c->pages.next, struct frame, link);
+	list_remove(&f->link);
+	c->count--;
+	set_flags(f, FRAME_ALLOCATED);
+	f->refcount = 1;
+	return f;
+}
+
+/*
+ * Order 0 into a cache below its high mark: what release() does, after the
+ * same free_ok() checks, without locks.  False: take the general path.
+ */
+static bool free_fast(struct mem *m, struct frame *f)
+{
+	unsigned hart = m->this_hart();
+	struct pcp_cache *c;
+
+	if (!m->pcp_enabled || hart >= m->nharts || f->zone >= ZONE_COUNT)
+		return false;
+	c = &m->pcp[hart][f->zone];
+	if (c->count >= c->high || !free_ok(mem_block_of(m, f), f, 0))
+		return false;
+	f->refcount = 0;
+	f->owner = NULL;
+	set_flags(f, FRAME_CACHED);
+	list_push(&c->pages, &f->link);
+	c->count++;
+	return true;
+}
+
+/* ---- the general paths ----------------------------------------------------- */
+
+/* Everything alloc_fast() does not serve (kept out of line: its frame is big). */
+static __attribute__((noinline)) struct frame *alloc_slow(struct mem *m, unsigned order,
+							  unsigned flags)
+{
+	struct frame *f;
+	unsigned hart;
+
+	hart = m->this_hart();
+	f = alloc_pass(m, order, flags, hart);
+	if (!f && !(flags & ALLOC_NOWAIT)) {
+		/* The shrinker's order-0 frees land in this hart's caches: drain after it. */
+		if (shrinker)
+			shrinker(shrinker_arg);
+		drain_hart(m, hart);
+		f = alloc_pass(m, order, flags, hart);
+	}
+	if (f && (flags & ALLOC_ZERO) && !zero_block(m, f, order)) {
+		/* Back where it came from: an ALLOC_NOCACHE page to the lists. */
+		release(m, mem_block_of(m, f), f, order, !(flags & ALLOC_NOCACHE));
+		return NULL;
+	}
+	return f;
+}
+
+struct frame *buddy_alloc(struct mem *m, unsigned order, unsigned flags)
+{
+	struct frame *f;
+
+	if (order >= MAX_ORDER)
+		return NULL;
+	if (order == 0 && (f = alloc_fast(m, flags)) != NULL)
+		return f;
+	return alloc_slow(m, order, flags);
+}
+
+/* Everything free_fast() does not take. */
+static __attribute__((noinline)) void free_slow(struct mem *m, struct frame *f,
+						unsigned order)
+{
+	const struct frame_block *b = f ? mem_block_of(m, f) : NULL;
+
+	if (!free_ok(b, f, order)) {
+		count_bad_free(m, b, f);
+		return;
+	}
+	release(m, b, f, order, true);
+}
+
+void buddy_free(struct mem *m, struct frame *f, unsigned order)
+{
+	if (order == 0 && f && free_fast(m, f))
+		return;
+	free_slow(m, f, order);
+}
+
+void buddy_drain_caches(struct mem *m)
+{
+	unsigned h;
+
+	for (h = 0; h < m->nharts; h++)
+		drain_hart(m, h);
+}
+
+uint64_t buddy_zone_free_pages(const struct mem *m, enum zone_id z)
+{
+	uint64_t n;
+	unsigned h;
+
+	if ((unsigned)z >= ZONE_COUNT)
+		return 0;
+	n = m->zones[z].free_pages;
+	for (h = 0; h < m->nharts; h++)
+		n += m->pcp[h][z].count;
+	return n;
+}
