@@ -31,7 +31,8 @@ static struct frame *frames_in_direct_map(void *arg, paddr_t pa, uint64_t count)
 	return phys_to_virt(pa);
 }
 
-static unsigned this_hart(void)
+/* Called on every buddy and slab fast path: no frame, three instructions. */
+static __attribute__((optimize("omit-frame-pointer"))) unsigned this_hart(void)
 {
 	return hart_index();
 }

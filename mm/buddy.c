@@ -437,6 +437,16 @@ static const struct frame_block *block_from(const struct mem *m, pfn_t pfn)
 	return NULL;
 }
 
+/* The fast path's zone: the highest with managed pages (alloc_pass's first choice). */
+static void set_fast_zone(struct mem *m)
+{
+	int z;
+
+	for (z = ZONE_NORMAL; z > ZONE_DMA && !m->zones[z].managed_pages; z--)
+		;
+	m->fast_zone = (uint8_t)z;
+}
+
 void buddy_add_range(struct mem *m, pfn_t first, pfn_t count)
 {
 	pfn_t end = first + count < first ? (pfn_t)-1 : first + count;
@@ -450,6 +460,7 @@ void buddy_add_range(struct mem *m, pfn_t first, pfn_t count)
 			p = b->first;
 		p = add_run(m, b, p, stop);
 	}
+	set_fast_zone(m);
 }
 
 /* floor(sqrt(n)), bit by bit. */
@@ -588,32 +599,24 @@ static void release(struct mem *m, const struct frame_block *b, struct frame *f,
 /* ---- fast paths: a single page from or to this hart's cache ---------------- */
 
 /*
- * The cache alloc_pass would use first for an order-0 request, if it holds
- * a page: the highest allowed zone with managed pages (alloc_pass skips the
- * empty ones too).  NULL: take the general path.
- */
-static struct pcp_cache *fast_cache(struct mem *m, unsigned flags, unsigned hart)
-{
-	int z;
-
-	if (!m->pcp_enabled || hart >= m->nharts || (flags & (ALLOC_NOCACHE | ALLOC_ZERO)))
-		return NULL;
-	for (z = top_zone(flags); z >= ZONE_DMA; z--)
-		if (m->zones[z].managed_pages)
-			return m->pcp[hart][z].count ? &m->pcp[hart][z] : NULL;
-	return NULL;
-}
-
-/*
- * Order 0, cache hit: the same result as alloc_pass (its first choice is
- * this cache, and a hit checks no watermark), without its set-up.
+ * Order 0, default zone choice, cache hit.  alloc_pass would pick the same
+ * page: its first choice is the cache of the highest zone with managed
+ * pages (m->fast_zone), and a hit checks no watermark.  Anything else
+ * (other flags, an empty cache) returns NULL for the general path.
  */
 static struct frame *alloc_fast(struct mem *m, unsigned flags)
 {
-	struct pcp_cache *c = fast_cache(m, flags, m->this_hart());
+	struct pcp_cache *c;
 	struct frame *f;
+	unsigned hart;
 
-	if (!c)
+	if (flags & (ALLOC_ZONE_MASK | ALLOC_NOCACHE | ALLOC_ZERO) || !m->pcp_enabled)
+		return NULL;
+	hart = m->this_hart();
+	if (hart >= m->nharts)
+		return NULL;
+	c = &m->pcp[hart][m->fast_zone];
+	if (!c->count)
 		return NULL;
 	c->hits++;
 	f = container_of(c->pages.next, struct frame, link);
@@ -625,18 +628,25 @@ static struct frame *alloc_fast(struct mem *m, unsigned flags)
 }
 
 /*
- * Order 0 into a cache below its high mark: what release() does, after the
- * same free_ok() checks, without locks.  False: take the general path.
+ * Order 0, a frame of the first frame block (on most boards the only one),
+ * into a cache below its high mark: what release() does after free_ok()'s
+ * checks, which for order 0 in a known block reduce to the two below.
+ * False: take the general path.
  */
 static bool free_fast(struct mem *m, struct frame *f)
 {
-	unsigned hart = m->this_hart();
+	const struct frame_block *b = &m->blocks[0];
 	struct pcp_cache *c;
+	unsigned hart;
 
-	if (!m->pcp_enabled || hart >= m->nharts || f->zone >= ZONE_COUNT)
+	if (!m->pcp_enabled || f < b->frames || f >= b->frames + b->count ||
+	    (f->flags & ~FRAME_SLAB) != FRAME_ALLOCATED || f->order != 0)
+		return false;
+	hart = m->this_hart();
+	if (hart >= m->nharts)
 		return false;
 	c = &m->pcp[hart][f->zone];
-	if (c->count >= c->high || !free_ok(mem_block_of(m, f), f, 0))
+	if (c->count >= c->high)
 		return false;
 	f->refcount = 0;
 	f->owner = NULL;

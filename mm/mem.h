@@ -34,6 +34,7 @@ struct mem {
 	struct pcp_cache pcp[MEM_MAX_HARTS][ZONE_COUNT];
 	unsigned nharts;                     /* caches in use: harts 0..nharts-1 */
 	bool pcp_enabled;                    /* false: every order-0 call goes to the buddy */
+	uint8_t fast_zone;                   /* the buddy fast path's zone: the highest with pages */
 	unsigned (*this_hart)(void);         /* index of the calling hart, < nharts */
 };
 
