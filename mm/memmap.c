@@ -97,6 +97,8 @@ err_t memmap_subtract(struct memmap_list *l, paddr_t start, paddr_t end)
 		} else if (start > r->start && end < r->end) {
 			paddr_t old_end = r->end;
 
+			if (l->n >= MEMMAP_MAX)
+				return ERR_NO_MEMORY; /* checked first: the list stays as it was */
 			r->end = start;
 			return insert_at(l, i + 1, end, old_end);
 		} else {

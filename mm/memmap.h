@@ -58,7 +58,11 @@ err_t memmap_build(struct memmap *mm, const struct boot_info *bi, paddr_t limit,
  */
 paddr_t memmap_alloc(struct memmap *mm, uint64_t size, uint64_t align, paddr_t below);
 
-/* Remove [start, end) from a list, splitting a range if needed. */
+/*
+ * Remove [start, end) from a list, splitting a range if needed.  Returns
+ * ERR_OK, or ERR_NO_MEMORY when a split needs a slot the list does not
+ * have (the list is then unchanged).
+ */
 err_t memmap_subtract(struct memmap_list *l, paddr_t start, paddr_t end);
 
 /* Pages in a list. */
