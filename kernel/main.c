@@ -16,6 +16,7 @@
 #include "arch/riscv/layout.h"
 #include "arch/riscv/mmu.h"
 #include "arch/riscv/sbi.h"
+#include "arch/riscv/smp.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/trap.h"
 #include "kernel/bench.h"
@@ -167,6 +168,8 @@ void kernel_main(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 	print_report(console);
 	memory_init();
 	print_audit();
+	printk("smp: %u of %u usable harts online\n", smp_boot(&boot.info, hartid),
+	       boot.info.nusable);
 	if (!timer_init(boot.info.timebase_hz, hart->sstc))
 		platform_halt(HALT_FAILURE, "timebase-frequency too low for the tick");
 	irq_enable();

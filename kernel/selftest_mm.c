@@ -5,10 +5,13 @@
  */
 #include <string.h>
 
+#include "arch/riscv/csr.h"
 #include "arch/riscv/layout.h"
+#include "arch/riscv/smp.h"
 #include "kernel/boot.h"
 #include "kernel/format.h"
 #include "kernel/memory.h"
+#include "kernel/printk.h"
 #include "kernel/selftest.h"
 #include "mm/phys.h"
 #include "mm/slab.h"
@@ -20,15 +23,27 @@
 static char why[WHY_MAX];
 static uint64_t baseline_free;
 
-/* Free pages once every cache has given back what it can. */
-static uint64_t free_pages_now(void)
+/* Every slab cache gives back what it can of this hart's magazines. */
+static void shrink_caches(void *arg, unsigned hart)
 {
 	struct kmem_cache *c = NULL;
+
+	(void)arg;
+	(void)hart;
+	while ((c = kmem_cache_next(c)) != NULL)
+		kmem_cache_shrink(c);
+}
+
+/* Free pages once every cache on every hart has given back what it can. */
+static uint64_t free_pages_now(void)
+{
 	uint64_t n = 0;
 	unsigned z;
 
-	while ((c = kmem_cache_next(c)) != NULL)
-		kmem_cache_shrink(c);
+	if (!smp_run_on_all(shrink_caches, NULL, boot.info.timebase_hz)) {
+		printk("selftest: a hart did not shrink its caches\n");
+		return 0;
+	}
 	buddy_drain_caches(&kmem);
 	for (z = 0; z < ZONE_COUNT; z++)
 		n += buddy_zone_free_pages(&kmem, z);
@@ -210,6 +225,56 @@ static const char *test_slab_debug_double_free(void)
 	return NULL;
 }
 
+#define SMP_ROUNDS 3000
+#define SMP_KMALLOC_MAX 2000
+
+static unsigned smp_failures;
+
+/* Fill n bytes with a value naming hart and round; true if they all still hold it. */
+static bool fill_and_check(uint8_t *p, uint64_t n, uint8_t v)
+{
+	uint64_t i;
+
+	memset(p, v, n);
+	for (i = 0; i < n; i += 64)
+		if (p[i] != v)
+			return false;
+	return p[n - 1] == v;
+}
+
+/* One hart's share: pages of orders 0-3 and kmalloc blocks, each checked. */
+static void allocate_on_hart(void *arg, unsigned hart)
+{
+	unsigned i;
+
+	(void)arg;
+	for (i = 0; i < SMP_ROUNDS; i++) {
+		unsigned order = (i * 7 + hart) % 4;
+		size_t size = 16 + (i * 37 + hart * 101) % SMP_KMALLOC_MAX;
+		uint8_t v = (uint8_t)(hart << 5 | (i & 31));
+		struct frame *f = buddy_alloc(&kmem, order, 0);
+		uint8_t *k = kmalloc(size, 0);
+
+		if (!f || !k || !fill_and_check(phys_to_virt(frame_pa(f)), PAGE_SIZE << order, v) ||
+		    !fill_and_check(k, size, v))
+			__atomic_add_fetch(&smp_failures, 1, __ATOMIC_RELAXED);
+		if (f)
+			buddy_free(&kmem, f, order);
+		kfree(k);
+	}
+}
+
+/* Every hart allocates at once: no block handed out twice, lists intact. */
+static const char *test_allocators_on_all_harts(void)
+{
+	smp_failures = 0;
+	if (!smp_run_on_all(allocate_on_hart, NULL, 30 * boot.info.timebase_hz))
+		return "a hart did not finish within 30 s";
+	if (smp_failures)
+		return "an allocation failed or a block was overwritten by another hart";
+	return buddy_check(&kmem, why, sizeof(why)) ? NULL : why;
+}
+
 /* Everything the tests took has come back: no page leaked. */
 static const char *test_no_leak(void)
 {
@@ -228,6 +293,7 @@ const struct selftest selftests_mm[] = {
 	{ "kmalloc_sizes_and_ksize", test_kmalloc_sizes },
 	{ "kmem_cache_create_alloc_free_destroy", test_kmem_cache_lifecycle },
 	{ "slab_debug_double_free_reported", test_slab_debug_double_free },
+	{ "allocators_on_all_harts_at_once", test_allocators_on_all_harts },
 	{ "memory_tests_leak_nothing", test_no_leak },
 };
 const unsigned selftests_mm_count = ARRAY_SIZE(selftests_mm);

@@ -9,6 +9,7 @@
  */
 #include "arch/riscv/csr.h"
 #include "arch/riscv/layout.h"
+#include "arch/riscv/smp.h"
 
 #define IMAGE_HEADER_VERSION 0x2   /* major 0, minor 2 */
 
@@ -74,6 +75,40 @@ high_entry:
 	call	kernel_main
 3:	wfi
 	j	3b
+
+/*
+ * Secondary harts (arch/riscv/smp.c) start here through SBI HSM, paging off,
+ * at the image's physical address: a0 = hart id, a1 = physical address of
+ * its struct hart_boot.  The kernel table has no identity mapping, so stvec
+ * points at the continuation's virtual address: the fetch after the satp
+ * write faults there, and the trap lands on it with paging on.
+ */
+	.section .text
+	.balign 4
+	.globl secondary_entry
+secondary_entry:
+	csrw	sie, zero
+	csrci	sstatus, SSTATUS_SIE
+	mv	s0, a0
+	ld	sp, HB_STACK_TOP(a1)
+	ld	tp, HB_INDEX(a1)
+	ld	s1, HB_SELF(a1)
+	ld	t0, HB_ENTRY(a1)
+	ld	t1, HB_SATP(a1)
+	csrw	stvec, t0
+	sfence.vma
+	csrw	satp, t1
+	sfence.vma                        /* not reached: this fetch faults to stvec */
+	j	.
+
+	.balign 4
+	.globl secondary_high
+secondary_high:
+	mv	fp, zero
+	mv	a0, s1
+	call	secondary_main
+4:	wfi
+	j	4b
 
 	.section .bss.stack, "aw", @nobits
 	.balign 16

@@ -97,3 +97,18 @@ struct sbiret sbi_shutdown(bool failure)
 	return sbi_call(SBI_EXT_SRST, 0, SBI_SRST_SHUTDOWN,
 			failure ? SBI_SRST_REASON_SYSTEM_FAILURE : SBI_SRST_REASON_NONE, 0);
 }
+
+struct sbiret sbi_hart_start(uint64_t hartid, paddr_t start_pa, uint64_t opaque)
+{
+	if (!sbi.hsm)
+		return (struct sbiret){ .error = SBI_ERR_NOT_SUPPORTED };
+	return sbi_call(SBI_EXT_HSM, SBI_HSM_HART_START, hartid, start_pa, opaque);
+}
+
+/* hart_mask = 1, hart_mask_base = hartid: just that hart. */
+struct sbiret sbi_send_ipi_one(uint64_t hartid)
+{
+	if (!sbi.ipi)
+		return (struct sbiret){ .error = SBI_ERR_NOT_SUPPORTED };
+	return sbi_call(SBI_EXT_IPI, SBI_IPI_SEND_IPI, 1, hartid, 0);
+}

@@ -25,6 +25,10 @@
 #define SBI_BASE_GET_IMPL_VERSION 2
 #define SBI_BASE_PROBE_EXTENSION 3
 
+/* Function ids used in the HSM and IPI extensions. */
+#define SBI_HSM_HART_START 0
+#define SBI_IPI_SEND_IPI 0
+
 /* SRST reset types and reasons. */
 #define SBI_SRST_SHUTDOWN 0
 #define SBI_SRST_REASON_NONE 0
@@ -62,6 +66,15 @@ void sbi_console_putc(char c);
 
 /* Program the next timer interrupt at absolute `time` ticks. */
 void sbi_set_timer(uint64_t stime);
+
+/*
+ * Start hart `hartid` at physical `start_pa` in S-mode with paging off,
+ * a0 = hartid, a1 = opaque (HSM hart_start, SBI spec chapter 9).
+ */
+struct sbiret sbi_hart_start(uint64_t hartid, paddr_t start_pa, uint64_t opaque);
+
+/* Raise a supervisor software interrupt on one hart (IPI extension). */
+struct sbiret sbi_send_ipi_one(uint64_t hartid);
 
 /* Ask the firmware to power off; returns only if it could not. */
 struct sbiret sbi_shutdown(bool failure);

@@ -11,6 +11,7 @@
 #include "arch/riscv/csr.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/probe.h"
+#include "arch/riscv/smp.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/trap.h"
 #include "arch/riscv/trapframe.h"
@@ -28,7 +29,6 @@ _Static_assert(sizeof(struct trap_frame) == TF_SIZE && TF_SIZE % 16 == 0, "trap 
 #define BACKTRACE_MAX 16
 
 extern char trap_entry[];
-extern char boot_stack[], boot_stack_top[];
 
 struct extable_entry {
 	uint64_t insn;
@@ -92,8 +92,10 @@ uint64_t extable_fixup(uint64_t pc)
 
 static bool on_kernel_stack(uint64_t addr)
 {
-	return addr > (uint64_t)boot_stack && addr <= (uint64_t)boot_stack_top &&
-	       IS_ALIGNED(addr, 8);
+	uint64_t base, top;
+
+	smp_stack_bounds(&base, &top);
+	return addr > base && addr <= top && IS_ALIGNED(addr, 8);
 }
 
 /*
