@@ -45,6 +45,7 @@
 
 #include "mm/buddy_internal.h"
 #include "mm/phys.h"
+#include "mm_hart.h"
 
 /* Per-hart caches: pages moved per refill or drain, and the fill above which one drains. */
 #define PCP_BATCH 16
@@ -585,7 +586,7 @@ static void release(struct mem *m, const struct frame_block *b, struct frame *f,
 	f->refcount = 0;
 	f->owner = NULL;
 	if (order == 0 && use_cache && m->pcp_enabled)
-		c = cache_of(m, m->this_hart(), f->zone);
+		c = cache_of(m, mm_hart_index(m->this_hart), f->zone);
 	if (c) {
 		cache_free(m, c, f->zone, f);
 		return;
@@ -612,7 +613,7 @@ static struct frame *alloc_fast(struct mem *m, unsigned flags)
 
 	if (flags & (ALLOC_ZONE_MASK | ALLOC_NOCACHE | ALLOC_ZERO) || !m->pcp_enabled)
 		return NULL;
-	hart = m->this_hart();
+	hart = mm_hart_index(m->this_hart);
 	if (hart >= m->nharts)
 		return NULL;
 	c = &m->pcp[hart][m->fast_zone];
@@ -642,7 +643,7 @@ static bool free_fast(struct mem *m, struct frame *f)
 	if (!m->pcp_enabled || f < b->frames || f >= b->frames + b->count ||
 	    (f->flags & ~FRAME_SLAB) != FRAME_ALLOCATED || f->order != 0)
 		return false;
-	hart = m->this_hart();
+	hart = mm_hart_index(m->this_hart);
 	if (hart >= m->nharts)
 		return false;
 	c = &m->pcp[hart][f->zone];
@@ -665,7 +666,7 @@ static __attribute__((noinline)) struct frame *alloc_slow(struct mem *m, unsigne
 	struct frame *f;
 	unsigned hart;
 
-	hart = m->this_hart();
+	hart = mm_hart_index(m->this_hart);
 	f = alloc_pass(m, order, flags, hart);
 	if (!f && !(flags & ALLOC_NOWAIT)) {
 		/* The shrinker's order-0 frees land in this hart's caches: drain after it. */
