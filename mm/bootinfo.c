@@ -43,32 +43,38 @@ enum fdt_error bootinfo_add_reserved(struct boot_info *bi, uint64_t start,
 	return FDT_OK;
 }
 
-/* Append every non-empty `reg` entry of `node` as memory (or reserved). */
+/*
+ * Append every `reg` entry of `node` as memory (or reserved), as the tree
+ * says: the boot memory map drops and logs empty ones, and one that runs
+ * past 2^64 is kept up to the last address (the map clips and logs it).
+ */
 static enum fdt_error read_reg_ranges(const struct fdt *fdt, fdt_node_t node,
 				      struct boot_info *bi, bool reserved)
 {
-	uint64_t start, size;
+	uint64_t start, size, end;
 	enum fdt_error err;
 	uint32_t i;
 
-	for (i = 0; (err = fdt_reg(fdt, node, i, &start, &size)) == FDT_OK; i++) {
-		if (size == 0)
-			continue;
+	for (i = 0;; i++) {
+		err = fdt_reg(fdt, node, i, &start, &size);
+		if (err == FDT_ERR_REG_LENGTH && i > 0)
+			return FDT_OK; /* ran off the end of a well-formed reg */
+		if (err && err != FDT_ERR_RANGE_WRAPS)
+			return err;
+		end = err ? UINT64_MAX : start + size;
 		if (reserved) {
-			err = bootinfo_add_reserved(bi, start, start + size,
-						    fdt_node_name(fdt, node),
+			err = bootinfo_add_reserved(bi, start, end, fdt_node_name(fdt, node),
 						    fdt_has_prop(fdt, node, "no-map"));
 		} else if (bi->nmemory < BOOT_MAX_MEMORY) {
 			bi->memory[bi->nmemory].start = start;
-			bi->memory[bi->nmemory++].end = start + size;
+			bi->memory[bi->nmemory++].end = end;
+			err = FDT_OK;
 		} else {
 			err = FDT_ERR_TOO_MANY_RANGES;
 		}
 		if (err)
 			return err;
 	}
-	/* Running off the end of a well-formed reg is how the loop ends. */
-	return (err == FDT_ERR_REG_LENGTH && i > 0) ? FDT_OK : err;
 }
 
 static bool is_memory_node(const struct fdt *fdt, fdt_node_t node)
@@ -126,7 +132,7 @@ static enum fdt_error read_reserved(const struct fdt *fdt, struct boot_info *bi,
 			return at(diag, fdt, err, n);
 	}
 	for (i = 0; fdt_memreserve(fdt, i, &addr, &size); i++) {
-		if (size && bootinfo_add_reserved(bi, addr, addr + size, "memreserve", false))
+		if (bootinfo_add_reserved(bi, addr, addr + size, "memreserve", false))
 			return at(diag, fdt, FDT_ERR_TOO_MANY_RANGES, FDT_NONE);
 	}
 	return FDT_OK;

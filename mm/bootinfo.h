@@ -5,7 +5,9 @@
  * Nothing is dropped silently: a table that would overflow makes
  * bootinfo_read() fail with FDT_ERR_TOO_MANY_RANGES / FDT_ERR_TOO_MANY_HARTS.
  * Ranges are half-open [start, end) in CPU physical addresses, exactly as the
- * tree gives them (clipping and page alignment are the boot memory map's job).
+ * tree gives them, empty ones included; one that runs past 2^64 ends at
+ * UINT64_MAX.  Dropping, clipping and page alignment, each with a log line,
+ * are the boot memory map's job (mm/memmap.c).
  *
  * Portable C: builds for the kernel and for the host.
  */

@@ -206,7 +206,8 @@ uint64_t fdt_read_cells(const uint8_t *p, uint32_t ncells);
  * Entry `index` of the node's `reg` as [*start, *start + *size), translated
  * through every parent bus's `ranges` into a CPU physical address.
  * Returns FDT_OK, FDT_ERR_REG_LENGTH (no such entry, or a bad length),
- * FDT_ERR_BAD_CELLS, FDT_ERR_RANGE_WRAPS or FDT_ERR_BAD_RANGES.
+ * FDT_ERR_BAD_CELLS, FDT_ERR_RANGE_WRAPS (the entry ends past 2^64; *start
+ * and *size still hold its untranslated cells) or FDT_ERR_BAD_RANGES.
  */
 enum fdt_error fdt_reg(const struct fdt *fdt, fdt_node_t node, uint32_t index,
 		       uint64_t *start, uint64_t *size);

@@ -370,7 +370,7 @@ enum fdt_error fdt_reg(const struct fdt *fdt, fdt_node_t node, uint32_t index,
 	*size = fdt_read_cells(reg.value + index * entry + 4 * cells.address, cells.size);
 	/* [start, start + size) must end at or below the last address: no wrap to 0. */
 	if (*start + *size < *start)
-		return FDT_ERR_RANGE_WRAPS;
+		return FDT_ERR_RANGE_WRAPS; /* *start and *size are filled all the same */
 	return fdt_translate(fdt, bus, start, *size);
 }
 

@@ -161,6 +161,11 @@ static err_t add_reserved(struct memmap *mm, const struct boot_reserved *r,
 						      : ALIGN_UP(r->end, PAGE_SIZE);
 	err_t err;
 
+	if (r->start >= r->end) {
+		say(lg, "memmap: reserved 0x%lx-0x%lx %s is empty: ignored", r->start, r->end,
+		    r->name);
+		return ERR_OK;
+	}
 	if (!overlaps(&mm->ram, start, end)) {
 		say(lg, "memmap: reserved 0x%lx-0x%lx %s is outside RAM: nothing to reserve",
 		    r->start, r->end, r->name);

@@ -9,6 +9,7 @@
  * than the input) in a heap copy of exactly totalsize bytes, so that
  * AddressSanitizer catches a read past the input or past the blob.  Every
  * reader runs on each accepted copy; the results are hashed and must agree.
+ * A misaligned copy must be refused.
  *
  * Invariants that must hold on any input are checked with FUZZ_CHECK(), which
  * prints the failed expression and traps, so libFuzzer reports a crash.
@@ -158,7 +159,8 @@ static void walk_memreserve(struct walker *w)
 	for (i = 0; i < fdt->rsvmap_count; i++) {
 		FUZZ_CHECK(fdt_memreserve(fdt, i, &addr, &size));
 		FUZZ_CHECK(addr != 0 || size != 0);
-		FUZZ_CHECK(size == 0 || addr + (size - 1) >= addr);
+		/* The end, addr + size, fits in 64 bits (2^64 itself does not). */
+		FUZZ_CHECK(addr + size >= addr);
 		mix(w, addr);
 		mix(w, size);
 	}
@@ -248,10 +250,10 @@ static void walk_props(struct walker *w, fdt_node_t node, bool deep)
 /* The per-node readers: status, bus cells, reg, translation, missing properties. */
 static void read_node(struct walker *w, fdt_node_t node)
 {
-	/* (address, size) pairs for fdt_translate; none wraps by itself. */
+	/* (address, size) pairs for fdt_translate; each ends below 2^64. */
 	static const uint64_t bus_ranges[][2] = {
 		{ 0, 1 }, { 0x1000, 0x1000 }, { 0x80000000, 0x10000000 },
-		{ 0xffffffff, 2 }, { 0xfffffffffffff000ull, 0x1000 }, { 0x800, 0 },
+		{ 0xffffffff, 2 }, { 0xffffffffffffe000ull, 0x1000 }, { 0x800, 0 },
 	};
 	const struct fdt *fdt = w->fdt;
 	struct fdt_cells cells;
@@ -292,8 +294,12 @@ static void read_node(struct walker *w, fdt_node_t node)
 			   err == FDT_ERR_BAD_RANGES);
 		if (!err) {
 			FUZZ_CHECK(fdt_has_prop(fdt, node, "reg"));
-			/* A range never wraps past 2^64, translated or not. */
+			/*
+			 * A range never wraps, translated or not: its end,
+			 * start + size, fits in 64 bits.
+			 */
 			FUZZ_CHECK(size == 0 || start + (size - 1) >= start);
+			FUZZ_CHECK(start + size >= start);
 		}
 		mix(w, err);
 		mix(w, err ? 0 : start);
@@ -318,7 +324,7 @@ static void read_node(struct walker *w, fdt_node_t node)
 		FUZZ_CHECK(err == FDT_OK || err == FDT_ERR_BAD_RANGES ||
 			   err == FDT_ERR_BAD_CELLS || err == FDT_ERR_RANGE_WRAPS);
 		if (!err)
-			FUZZ_CHECK(size == 0 || start + (size - 1) >= start);
+			FUZZ_CHECK(start + size >= start);
 		mix(w, err);
 		mix(w, err ? 0 : start);
 	}
@@ -473,20 +479,27 @@ static void check_bootinfo(struct walker *w, const struct boot_info *bi)
 	FUZZ_CHECK(bi->bootargs[0] == '\0' || blob_off(fdt, bi->bootargs) != ~0ull);
 	FUZZ_CHECK(!bi->stdout_path || blob_off(fdt, bi->stdout_path) != ~0ull);
 	FUZZ_CHECK(!bi->has_initrd || bi->initrd_end > bi->initrd_start);
-	/* Half-open ranges [start, end): never empty, never wrapped. */
+	/*
+	 * Half-open ranges [start, end): never wrapped.  Empty ones are kept as
+	 * the tree says (the boot memory map drops them with a log line).
+	 */
 	for (i = 0; i < bi->nmemory; i++) {
-		FUZZ_CHECK(bi->memory[i].end > bi->memory[i].start);
+		FUZZ_CHECK(bi->memory[i].end >= bi->memory[i].start);
 		mix(w, bi->memory[i].start);
 		mix(w, bi->memory[i].end);
 	}
 	for (i = 0; i < bi->nreserved; i++) {
-		FUZZ_CHECK(bi->reserved[i].end > bi->reserved[i].start);
+		FUZZ_CHECK(bi->reserved[i].end >= bi->reserved[i].start);
 		FUZZ_CHECK(memchr(bi->reserved[i].name, 0, BOOT_NAME_MAX) != NULL);
 		mix(w, bi->reserved[i].start);
 		mix(w, bi->reserved[i].end);
 		mix(w, bi->reserved[i].no_map);
 		mix_str(w, bi->reserved[i].name);
 	}
+	for (i = 0; i < bi->nharts && bi->harts[i].hartid != UINT64_MAX; i++)
+		;
+	if (i == bi->nharts)
+		FUZZ_CHECK(bootinfo_hart(bi, UINT64_MAX) == NULL);
 	for (i = 0; i < bi->nharts; i++) {
 		const struct boot_hart *h = &bi->harts[i];
 
@@ -617,6 +630,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(copy != NULL);
 	memcpy(copy, data, size);
 	e_copy = exercise(copy, size, &h_copy);
+	free(copy);
+
+	/* A blob that is not 8-byte aligned is refused (DT spec 5.1). */
+	copy = malloc(size + 1);
+	FUZZ_CHECK(copy != NULL);
+	memcpy(copy + 1, data, size);
+	FUZZ_CHECK(fdt_open(&fdt, copy + 1, size, NULL) != FDT_OK);
 	free(copy);
 	FUZZ_CHECK(e_copy == e_orig);
 	FUZZ_CHECK(h_copy == h_orig);

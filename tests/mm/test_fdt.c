@@ -198,7 +198,7 @@ struct tree_opts {
 	bool timebase_3_bytes;
 	bool bootargs_unterminated;
 	bool soc_ranges_miss;          /* soc ranges do not cover the uart */
-	enum { DMA_NONE, DMA_16M, DMA_EMPTY, DMA_MALFORMED } soc_dma;
+	enum { DMA_NONE, DMA_16M, DMA_EMPTY, DMA_MALFORMED, DMA_WRAPS } soc_dma;
 };
 
 static void cpu_node(unsigned id, const struct tree_opts *o)
@@ -292,6 +292,7 @@ static void cpus_node(const struct tree_opts *o)
 static void soc_dma_ranges(const struct tree_opts *o)
 {
 	static const uint32_t first_16m[] = { 0x0, 0x0, 0x80000000, 0x1000000 };
+	static const uint32_t wraps[] = { 0x0, 0xffffffff, 0xfffff000, 0x2000 };
 
 	if (o->soc_dma == DMA_16M)
 		fb_prop_cells(&fb, "dma-ranges", first_16m, 4);
@@ -299,6 +300,8 @@ static void soc_dma_ranges(const struct tree_opts *o)
 		fb_prop_empty(&fb, "dma-ranges");
 	else if (o->soc_dma == DMA_MALFORMED)
 		fb_prop_cells(&fb, "dma-ranges", first_16m, 3);
+	else if (o->soc_dma == DMA_WRAPS)
+		fb_prop_cells(&fb, "dma-ranges", wraps, 4);
 }
 
 /* A bus at 0x0 mapping child addresses 0x0-0x1000000 to 0x10000000. */
@@ -758,7 +761,7 @@ static size_t bad_data_after_end(size_t *avail)
 	}
 CONTENT_CASE(bad_cells, .root_address_cells = 3)
 CONTENT_CASE(bad_reg_length, .memory_reg_short = true)
-CONTENT_CASE(bad_range_wraps, .memory_wraps = true)
+CONTENT_CASE(bad_range_wraps, .soc_dma = DMA_WRAPS)
 CONTENT_CASE(bad_no_memory, .no_memory = true)
 CONTENT_CASE(bad_too_many_ranges, .memory_ranges = BOOT_MAX_MEMORY + 1)
 CONTENT_CASE(bad_no_cpus, .no_cpus = true)
@@ -808,7 +811,7 @@ static const struct bad_case bad_cases[] = {
 	{ "tokens_after_end", bad_data_after_end, FDT_ERR_DATA_AFTER_END },
 	{ "address_cells_3", bad_cells, FDT_ERR_BAD_CELLS },
 	{ "memory_reg_12_bytes", bad_reg_length, FDT_ERR_REG_LENGTH },
-	{ "memory_range_wraps", bad_range_wraps, FDT_ERR_RANGE_WRAPS },
+	{ "dma_range_wraps", bad_range_wraps, FDT_ERR_RANGE_WRAPS },
 	{ "no_memory_node", bad_no_memory, FDT_ERR_NO_MEMORY },
 	{ "too_many_memory_ranges", bad_too_many_ranges, FDT_ERR_TOO_MANY_RANGES },
 	{ "no_cpus_node", bad_no_cpus, FDT_ERR_NO_CPUS },
@@ -911,6 +914,19 @@ static void test_reg_outside_bus_ranges(void)
 		     FDT_ERR_BAD_RANGES);
 }
 
+/* A memory range past 2^64 is kept up to the last address, for the map to clip. */
+static void test_memory_range_wrapping_is_saturated(void)
+{
+	struct tree_opts o = { .memory_wraps = true };
+	size_t n = build_tree(&o);
+	struct fdt fdt;
+
+	CHECK_EQ_U64(fdt_open(&fdt, blob, n, NULL), FDT_OK);
+	CHECK_EQ_U64(bootinfo_read(&fdt, &bi, NULL), FDT_OK);
+	CHECK_EQ_U64(bi.memory[0].start, 0xfffffffffffff000ull);
+	CHECK_EQ_U64(bi.memory[0].end, UINT64_MAX);
+}
+
 /* dma-ranges on a bus gives the CPU address below which its devices reach. */
 static void test_dma_ranges_limit(void)
 {
@@ -988,6 +1004,7 @@ int main(int argc, char **argv)
 	RUN(test_misaligned_blob);
 	RUN(test_reg_outside_bus_ranges);
 	RUN(test_dma_ranges_limit);
+	RUN(test_memory_range_wrapping_is_saturated);
 	RUN(test_dma_ranges_empty_means_no_limit);
 	RUN(test_error_messages_distinct);
 	RUN(test_every_truncation_of_a_real_tree_is_safe);

@@ -103,6 +103,21 @@ static void test_overlap_merged(void)
 	CHECK_EQ_U64(log_lines, 2);
 }
 
+/* Empty and wrapped ranges: dropped or clipped, one log line each. */
+static void test_empty_and_wrapped_ranges_logged(void)
+{
+	reset();
+	add_memory(0x80000000, 0x80100000);
+	add_memory(0x90000000, 0x90000000);              /* empty */
+	add_memory(0xfffffffffffff000ull, UINT64_MAX);    /* ran past 2^64 */
+	add_reserved(0x80010000, 0x80010000, "empty", false);
+	CHECK_EQ_U64(memmap_build(&mm, &bi, 1ull << 40, count_log, NULL), ERR_OK);
+	CHECK_EQ_U64(mm.ram.n, 1);
+	CHECK_EQ_U64(mm.free.n, 1);
+	CHECK_EQ_U64(log_lines, 3);
+	CHECK(strstr(last_log, "is empty: ignored") != NULL);
+}
+
 /* Everything reserved: no free RAM is an error, not an empty success. */
 static void test_all_reserved(void)
 {
@@ -243,6 +258,7 @@ int main(void)
 	RUN(test_unaligned_ram_clipped_and_logged);
 	RUN(test_out_of_reach_ram);
 	RUN(test_overlap_merged);
+	RUN(test_empty_and_wrapped_ranges_logged);
 	RUN(test_all_reserved);
 	RUN(test_alloc_from_top);
 	RUN(test_property_against_model);
