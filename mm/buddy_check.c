@@ -168,7 +168,7 @@ static bool check_partition(struct check *c, const struct frame_block *b, struct
 
 	for (; i < b->count; i += span) {
 		const struct frame *f = &b->frames[i];
-		bool head = f->flags == FRAME_FREE || (f->flags & ~FRAME_SLAB) == FRAME_ALLOCATED;
+		bool head = f->flags == FRAME_FREE || (f->flags & ~(FRAME_SLAB | FRAME_KMALLOC)) == FRAME_ALLOCATED;
 
 		span = head && f->order < MAX_ORDER ? pages_of(f->order) : 1;
 		if (f->zone >= ZONE_COUNT || (head && i + span > b->count))

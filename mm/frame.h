@@ -15,6 +15,8 @@
  *   FRAME_TAIL      inside a free or allocated block, not its head
  *   FRAME_SLAB      (with FRAME_ALLOCATED) owned by the slab allocator;
  *                   `owner` points at the slab
+ *   FRAME_KMALLOC   (with FRAME_ALLOCATED) a kmalloc block larger than a
+ *                   slab object; head frame only, cleared before buddy_free
  */
 #ifndef TESSERA_MM_FRAME_H
 #define TESSERA_MM_FRAME_H
@@ -29,6 +31,7 @@ enum frame_flag {
 	FRAME_ALLOCATED = 1u << 3,
 	FRAME_TAIL = 1u << 4,
 	FRAME_SLAB = 1u << 5,
+	FRAME_KMALLOC = 1u << 6,
 };
 
 struct frame {

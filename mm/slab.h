@@ -28,9 +28,9 @@
  * objects, a state word per object, and checks on every allocation and free.
  * Problems are reported through the report hook, one line each, naming the
  * cache, the object and the problem, and counted in the cache's
- * debug_errors; the bad operation is refused (see mm/slab.c).  Debug caches
- * skip the magazines so that every operation is checked.  A cache with a
- * ctor is not poisoned (that would destroy the constructed state).
+ * debug_errors; the bad operation is refused (see mm/slab_debug.c).  Debug
+ * caches skip the magazines so that every operation is checked.  A cache
+ * with a ctor is not poisoned (that would destroy the constructed state).
  *
  * kmalloc is global: kmalloc_init() binds it to one struct mem (the kernel's
  * `kmem`) and it serves that memory only.  Caches made with

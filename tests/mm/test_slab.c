@@ -1,5 +1,6 @@
 /*
- * Host unit tests of the slab allocator (mm/slab.c; API and rules in
+ * Host unit tests of the slab allocator and kmalloc (mm/slab.c,
+ * mm/kmalloc.c, mm/slab_debug.c, mm/slab_check.c; API and rules in
  * mm/slab.h).  RAM is a 32 MiB arena at physical 0x80000000 behind the phys
  * window; its first quarter is ZONE_DMA, the rest ZONE_DMA32; its last
  * RESERVED_PAGES pages stay reserved (never given to the buddy), so that a
@@ -29,7 +30,7 @@
 #define DMA_LIMIT (pfn_to_pa(RAM_PFN) + (paddr_t)ARENA_PAGES / 4 * PAGE_SIZE)
 #define NHARTS 2u
 #define HOARD_MAX ARENA_PAGES
-#define MAG_SMALL_BATCH 16u              /* mm/slab.c: MAG_MAX / 2 for objects <= 256 B */
+#define MAG_SMALL_BATCH 16u              /* mm/slab_internal.h: MAG_MAX / 2 for objects <= 256 B */
 
 static uint8_t *arena;
 static struct frame *frames;
@@ -350,6 +351,27 @@ static void test_kmalloc_size_classes(void)
 	}
 }
 
+/* mm/kmalloc.c's class_of[] table gives, for every size, the smallest class that holds it. */
+static void test_kmalloc_picks_the_smallest_class_for_every_size(void)
+{
+	size_t size;
+
+	for (size = 1; size <= KMALLOC_MAX_CACHE_SIZE; size++) {
+		void *p = kmalloc(size, 0);
+		size_t want = 0;
+		unsigned i;
+
+		for (i = 0; i < KMALLOC_CLASSES && !want; i++)
+			if (stats(kmalloc_cache(i, false)).object_size >= size)
+				want = stats(kmalloc_cache(i, false)).object_size;
+		if (ksize(p) != want) {
+			printf("#   kmalloc(%zu): %zu bytes, want %zu\n", size, ksize(p), want);
+			test_current_failed = 1;
+		}
+		kfree(p);
+	}
+}
+
 static void test_kmalloc_power_of_two_classes_are_naturally_aligned(void)
 {
 	size_t size;
@@ -455,6 +477,38 @@ static void test_kfree_of_cache_objects_null_and_ksize_of_unknown(void)
 	CHECK_EQ_U64(ksize(NULL), 0);
 	CHECK_EQ_U64(ksize(&local), 0);
 	kmem_cache_destroy(c);
+}
+
+/*
+ * A large kmalloc block's head is FRAME_KMALLOC until it is freed; kfree
+ * refuses any other buddy block (a page table, a cache descriptor, ...),
+ * which stays allocated.
+ */
+static void test_kfree_refuses_a_buddy_block_kmalloc_did_not_hand_out(void)
+{
+	uint64_t start = total_free(), errors = kmalloc_debug_errors();
+	uint8_t *large = kmalloc(3 * PAGE_SIZE, 0);
+	struct frame *lf = mem_frame(&mem, pa_to_pfn(pa_of(large)));
+	struct frame *f = buddy_alloc(&mem, 1, 0);
+	uint8_t *p = phys_to_virt(pfn_to_pa(mem_frame_pfn(&mem, f)));
+	unsigned before = reports;
+
+	CHECK(lf && lf->flags == (FRAME_ALLOCATED | FRAME_KMALLOC));
+	CHECK(f && f->flags == FRAME_ALLOCATED);
+	CHECK_EQ_U64(ksize(p), 0);
+	kfree(p);
+	CHECK_REPORT(before, expect("slab: kmalloc: free of non-slab pointer %p", (void *)p));
+	kfree(p + PAGE_SIZE);
+	CHECK_REPORT(before + 1, expect("slab: kmalloc: free of non-slab pointer %p",
+					(void *)(p + PAGE_SIZE)));
+	CHECK_EQ_U64(kmalloc_debug_errors(), errors + 2);
+	CHECK(f->flags == FRAME_ALLOCATED && f->order == 1);  /* still allocated */
+	CHECK_EQ_U64(total_free(), start - 4 - 2);
+	buddy_free(&mem, f, 1);                               /* and the buddy takes it back */
+	kfree(large);
+	CHECK(!(lf->flags & FRAME_KMALLOC));
+	CHECK_EQ_U64(reports, before + 2);
+	CHECK_EQ_U64(total_free(), start);
 }
 
 /* ---- shrinking and leaks --------------------------------------------------------- */
@@ -890,11 +944,13 @@ int main(void)
 	RUN(test_alignment_is_honoured);
 	RUN(test_objects_never_overlap);
 	RUN(test_kmalloc_size_classes);
+	RUN(test_kmalloc_picks_the_smallest_class_for_every_size);
 	RUN(test_kmalloc_power_of_two_classes_are_naturally_aligned);
 	RUN(test_kzalloc_zeroes);
 	RUN(test_large_kmalloc_uses_the_buddy);
 	RUN(test_dma_caches_return_dma_memory);
 	RUN(test_kfree_of_cache_objects_null_and_ksize_of_unknown);
+	RUN(test_kfree_refuses_a_buddy_block_kmalloc_did_not_hand_out);
 	RUN(test_shrink_frees_empty_slabs_and_nothing_leaks);
 	RUN(test_buddy_shrinker_frees_empty_slabs_under_pressure);
 	RUN(test_per_hart_magazines_are_per_hart);
