@@ -631,6 +631,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy, data, size);
 	e_copy = exercise(copy, size, &h_copy);
 	free(copy);
+	FUZZ_CHECK(e_copy == e_orig);
+	FUZZ_CHECK(h_copy == h_orig);
 
 	/* A blob that is not 8-byte aligned is refused (DT spec 5.1). */
 	copy = malloc(size + 1);
@@ -638,8 +640,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(copy + 1, data, size);
 	FUZZ_CHECK(fdt_open(&fdt, copy + 1, size, NULL) != FDT_OK);
 	free(copy);
-	FUZZ_CHECK(e_copy == e_orig);
-	FUZZ_CHECK(h_copy == h_orig);
 
 	/*
 	 * Only the blob's own totalsize bytes: nothing past them may be read,
