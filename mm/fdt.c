@@ -52,12 +52,13 @@ static const char *const fdt_messages[FDT_ERR_COUNT] = {
 	[FDT_ERR_NAME_UNTERMINATED] = "node name runs off the end of the structure block",
 	[FDT_ERR_NAME_EMPTY] = "node without a name below the root",
 	[FDT_ERR_NAME_TOO_LONG] = "node name longer than 255 bytes",
-	[FDT_ERR_NAME_BAD_CHAR] = "node name has a control or non-ASCII byte",
+	[FDT_ERR_NAME_BAD_CHAR] = "node name has a '/', control or non-ASCII byte",
 	[FDT_ERR_PROP_TRUNCATED] = "property header runs off the end of the structure block",
 	[FDT_ERR_PROP_VALUE_BOUNDS] = "property value runs off the end of the structure block",
 	[FDT_ERR_PROP_NAME_BOUNDS] = "property name offset lies outside the strings block",
 	[FDT_ERR_PROP_NAME_UNTERMINATED] = "property name runs off the end of the strings block",
 	[FDT_ERR_PROP_NAME_EMPTY] = "property with an empty name",
+	[FDT_ERR_PROP_NAME_BAD_CHAR] = "property name has a space, control or non-ASCII byte",
 	[FDT_ERR_PROP_OUTSIDE_NODE] = "property outside of any node",
 	[FDT_ERR_PROP_AFTER_CHILD] = "property after a child node",
 	[FDT_ERR_END_NODE_UNMATCHED] = "end of node without a matching begin",
@@ -240,6 +241,21 @@ struct walk {
 	uint64_t has_child; /* bit d: the open node at depth d has a child */
 };
 
+/* A byte allowed in names: printable ASCII other than space (DT spec 2.2). */
+static bool printable(char c)
+{
+	return (unsigned char)c > ' ' && (unsigned char)c <= '~';
+}
+
+/* Is the NUL-terminated name at p made of printable bytes only? */
+static bool printable_name(const char *p)
+{
+	for (; *p; p++)
+		if (!printable(*p))
+			return false;
+	return true;
+}
+
 /* Check a BEGIN_NODE at `off`; returns its length or 0 on error (in *err). */
 static uint64_t walk_begin_node(struct walk *w, uint64_t off, enum fdt_error *err)
 {
@@ -265,7 +281,7 @@ static uint64_t walk_begin_node(struct walk *w, uint64_t off, enum fdt_error *er
 	else if (w->depth && !len)
 		*err = FDT_ERR_NAME_EMPTY;
 	for (i = 0; i < len && !*err; i++)
-		if ((unsigned char)name[i] <= ' ' || (unsigned char)name[i] > '~')
+		if (!printable(name[i]) || name[i] == '/')
 			*err = FDT_ERR_NAME_BAD_CHAR;
 	if (*err)
 		return 0;
@@ -302,6 +318,8 @@ static uint64_t walk_prop(struct walk *w, uint64_t off, enum fdt_error *err)
 		*err = FDT_ERR_PROP_NAME_UNTERMINATED;
 	else if (fdt->strings[nameoff] == '\0')
 		*err = FDT_ERR_PROP_NAME_EMPTY;
+	else if (!printable_name(fdt->strings + nameoff))
+		*err = FDT_ERR_PROP_NAME_BAD_CHAR;
 	else if (w->has_child & ((uint64_t)1 << w->depth))
 		*err = FDT_ERR_PROP_AFTER_CHILD;
 	return *err ? 0 : 12 + ALIGN_UP(len, 4);

@@ -73,12 +73,13 @@ enum fdt_error {
 	FDT_ERR_NAME_UNTERMINATED,    /* node name runs off the structure block */
 	FDT_ERR_NAME_EMPTY,           /* a non-root node without a name */
 	FDT_ERR_NAME_TOO_LONG,
-	FDT_ERR_NAME_BAD_CHAR,        /* control or non-ASCII byte in a node name */
+	FDT_ERR_NAME_BAD_CHAR,        /* '/', control or non-ASCII byte in a node name */
 	FDT_ERR_PROP_TRUNCATED,       /* property header runs off the structure block */
 	FDT_ERR_PROP_VALUE_BOUNDS,    /* property value runs off the structure block */
 	FDT_ERR_PROP_NAME_BOUNDS,     /* name offset outside the strings block */
 	FDT_ERR_PROP_NAME_UNTERMINATED,
 	FDT_ERR_PROP_NAME_EMPTY,
+	FDT_ERR_PROP_NAME_BAD_CHAR,   /* control, space or non-ASCII byte in a property name */
 	FDT_ERR_PROP_OUTSIDE_NODE,    /* a property after the root node closed */
 	FDT_ERR_PROP_AFTER_CHILD,     /* a property after a child node (spec 5.4.2) */
 	FDT_ERR_END_NODE_UNMATCHED,   /* END_NODE with no open node */
@@ -215,14 +216,16 @@ enum fdt_error fdt_reg(const struct fdt *fdt, fdt_node_t node, uint32_t index,
 /*
  * The node a /chosen/stdout-path value names: a full path or an alias from
  * /aliases, with any ":options" suffix ignored ("serial0:115200n8").
- * Returns FDT_NONE when it names nothing.
+ * Returns FDT_NONE when it names nothing (or a path of FDT_MAX_NAME bytes or
+ * more, which is not cut short into another path).
  */
 fdt_node_t fdt_resolve_stdout(const struct fdt *fdt, const char *stdout_path);
 
 /*
  * Translate [*addr, *addr + size), an address on the bus of `bus`'s
  * children, into a CPU physical address through the `ranges` of `bus` and
- * each bus above it.  Returns FDT_OK, FDT_ERR_BAD_RANGES or FDT_ERR_BAD_CELLS.
+ * each bus above it.  Returns FDT_OK, FDT_ERR_BAD_RANGES, FDT_ERR_BAD_CELLS or
+ * FDT_ERR_RANGE_WRAPS (the translated range would end past 2^64).
  */
 enum fdt_error fdt_translate(const struct fdt *fdt, fdt_node_t bus, uint64_t *addr,
 			     uint64_t size);

@@ -403,10 +403,12 @@ fdt_node_t fdt_resolve_stdout(const struct fdt *fdt, const char *stdout_path)
 
 	if (!stdout_path)
 		return FDT_NONE;
-	len = strnlen(stdout_path, sizeof(name) - 1);
+	len = strnlen(stdout_path, sizeof(name));
 	colon = memchr(stdout_path, ':', len);
 	if (colon)
 		len = (size_t)(colon - stdout_path);
+	if (len >= sizeof(name))
+		return FDT_NONE;
 	memcpy(name, stdout_path, len);
 	name[len] = '\0';
 	if (name[0] != '/' &&

@@ -656,6 +656,16 @@ static size_t bad_prop_name_empty(size_t *avail)
 	fb_token(&fb, FDT_TOKEN_END);
 	return finish();
 }
+static size_t bad_prop_name_char(size_t *avail)
+{
+	(void)avail;
+	fb_init(&fb);
+	fb_begin(&fb, "");
+	fb_prop(&fb, "bad name", "", 0);
+	fb_end(&fb);
+	fb_token(&fb, FDT_TOKEN_END);
+	return finish();
+}
 static size_t bad_prop_outside_node(size_t *avail)
 {
 	(void)avail;
@@ -800,6 +810,7 @@ static const struct bad_case bad_cases[] = {
 	{ "prop_name_offset_outside", bad_prop_name_bounds, FDT_ERR_PROP_NAME_BOUNDS },
 	{ "prop_name_unterminated", bad_prop_name_unterminated, FDT_ERR_PROP_NAME_UNTERMINATED },
 	{ "prop_name_empty", bad_prop_name_empty, FDT_ERR_PROP_NAME_EMPTY },
+	{ "prop_name_with_space", bad_prop_name_char, FDT_ERR_PROP_NAME_BAD_CHAR },
 	{ "prop_after_root_closed", bad_prop_outside_node, FDT_ERR_PROP_OUTSIDE_NODE },
 	{ "prop_after_child_node", bad_prop_after_child, FDT_ERR_PROP_AFTER_CHILD },
 	{ "end_node_unmatched", bad_end_node_unmatched, FDT_ERR_END_NODE_UNMATCHED },
@@ -899,6 +910,38 @@ static void test_misaligned_blob(void)
 
 	memcpy(shifted + 4, blob, n);
 	CHECK_EQ_U64(fdt_open(&fdt, shifted + 4, n, NULL), FDT_ERR_BLOB_ALIGN);
+}
+
+/* A '/' inside a node name would make it unreachable by path: refused. */
+static void test_slash_in_node_name_refused(void)
+{
+	struct fdt fdt;
+	size_t n;
+
+	fb_init(&fb);
+	fb_begin(&fb, "");
+	fb_begin(&fb, "a/b");
+	fb_end(&fb);
+	fb_end(&fb);
+	fb_token(&fb, FDT_TOKEN_END);
+	n = finish();
+	CHECK_EQ_U64(fdt_open(&fdt, blob, n, NULL), FDT_ERR_NAME_BAD_CHAR);
+}
+
+/* A stdout-path too long for the kernel's buffer names nothing (no cut path). */
+static void test_overlong_stdout_path(void)
+{
+	struct tree_opts o = { 0 };
+	char path[FDT_MAX_NAME + 20];
+	size_t n = build_tree(&o);
+	struct fdt fdt;
+
+	memset(path, 'a', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	CHECK_EQ_U64(fdt_open(&fdt, blob, n, NULL), FDT_OK);
+	CHECK_EQ_U64(fdt_resolve_stdout(&fdt, path), FDT_NONE);
+	CHECK(fdt_resolve_stdout(&fdt, "/soc/serial@100:115200") != FDT_NONE);
 }
 
 /* A bus whose ranges do not cover a device cannot translate its reg. */
@@ -1003,6 +1046,8 @@ int main(int argc, char **argv)
 	RUN(test_null_blob);
 	RUN(test_misaligned_blob);
 	RUN(test_reg_outside_bus_ranges);
+	RUN(test_slash_in_node_name_refused);
+	RUN(test_overlong_stdout_path);
 	RUN(test_dma_ranges_limit);
 	RUN(test_memory_range_wrapping_is_saturated);
 	RUN(test_dma_ranges_empty_means_no_limit);
