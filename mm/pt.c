@@ -3,6 +3,12 @@
  *
  * Locking: none inside.  The caller serialises changes to one table; the
  * boot code uses it on one hart before any other hart runs.
+ *
+ * pt_unmap and pt_protect decode, then perform: every check (arguments, a
+ * leaf straddling an end of the range, for pt_protect an unmapped page) runs
+ * before the first PTE changes, and the change itself cannot fail.  Both use
+ * one range walker, which skips a missing subtree in a single step, so its
+ * cost follows the tables that exist, not the size of the range.
  */
 #include "mm/pt.h"
 
@@ -103,6 +109,19 @@ static pte_t *walk_create(struct page_table *pt, vaddr_t va, unsigned level, err
 	return &table[pt_index(va, level)];
 }
 
+/*
+ * Is [va, va + size) a usable range: not empty, not wrapping past 2^64, and
+ * inside one canonical half?  Both ends canonical and the same top bit: the
+ * non-canonical hole cannot lie between them.
+ */
+static bool range_valid(const struct page_table *pt, vaddr_t va, uint64_t size)
+{
+	vaddr_t last = va + size - 1;
+
+	return size && last >= va && pt_va_canonical(va, pt->levels) &&
+	       pt_va_canonical(last, pt->levels) && !((va ^ last) >> 63);
+}
+
 /* Level whose leaves are `size` bytes, or -1. */
 static int level_for_size(const struct page_table *pt, uint64_t size)
 {
@@ -123,10 +142,8 @@ err_t pt_map(struct page_table *pt, vaddr_t va, paddr_t pa, uint64_t size,
 	err_t err = ERR_OK;
 	uint64_t off;
 
-	if (level < 0 || !bits || !size || !IS_ALIGNED(va | pa | size, leaf_size) ||
-	    !pt_va_canonical(va, pt->levels) ||
-	    !pt_va_canonical(va + size - 1, pt->levels) || va + size - 1 < va ||
-	    (va ^ (va + size - 1)) >> 63) /* both ends canonical, the hole between */
+	if (level < 0 || !bits || !IS_ALIGNED(va | pa | size, leaf_size) ||
+	    !range_valid(pt, va, size))
 		return ERR_INVALID_ARGUMENT;
 	for (off = 0; off < size; off += leaf_size) {
 		pte_t *e = walk_create(pt, va + off, (unsigned)level, &err);
@@ -138,6 +155,165 @@ err_t pt_map(struct page_table *pt, vaddr_t va, paddr_t pa, uint64_t size,
 		*e = make_pte(pa + off, bits);
 	}
 	return ERR_OK;
+}
+
+/* ---- unmap and protect: one range walker ------------------------------- */
+
+/*
+ * `va` reduced to the bits the table translates (39 or 48): the table spans
+ * pt_level_size(levels) bytes, so this is va mod that size.  Sv39 example:
+ * 0xffffffc000001000 -> 0x4000001000 (root index 256, as pt_index says).
+ * A valid range lies in one canonical half, so it stays contiguous here.
+ */
+static vaddr_t translated(vaddr_t va, unsigned levels)
+{
+	return va & (pt_level_size(levels) - 1);
+}
+
+/*
+ * Does the leaf that maps `va`, if any, reach outside [first, last]?  Only a
+ * leaf holding an end of a range can straddle that end, so asking this of
+ * both ends finds every straddling leaf without walking the range.
+ */
+static bool leaf_straddles(const struct page_table *pt, vaddr_t va, vaddr_t first,
+			   vaddr_t last)
+{
+	uint64_t size;
+	vaddr_t start;
+
+	if (pt_lookup(pt, va, NULL, NULL, &size) != ERR_OK)
+		return false;
+	start = ALIGN_DOWN(va, size);
+	return start < first || start + (size - 1) > last;
+}
+
+/* What walk_range does in the part of the range it visits. */
+enum range_op {
+	RANGE_FIND_HOLE,        /* stop with ERR_NOT_FOUND at the first unmapped page */
+	RANGE_PROTECT,          /* give every leaf the bits `bits` */
+	RANGE_UNMAP,            /* clear every leaf; free the tables left empty */
+};
+
+struct range_walk {
+	struct page_table *pt;
+	vaddr_t first, last;    /* the range, inclusive, as translated addresses */
+	enum range_op op;
+	pte_t bits;             /* RANGE_PROTECT: leaf_bits() of the new rights */
+};
+
+/*
+ * If the table `e` points to has no valid entry left, unlink it and hand it
+ * to free_table; with free_table NULL, empty tables stay linked.
+ */
+static void free_if_empty(struct page_table *pt, pte_t *e)
+{
+	paddr_t child = pte_pa(*e);
+	pte_t *table;
+	unsigned i;
+
+	if (!pt->mem.free_table)
+		return;
+	table = table_at(pt, child);
+	for (i = 0; i < PT_ENTRIES; i++)
+		if (table[i] & PTE_V)
+			return;
+	/*
+	 * Unlink first, then free.  Hart walkers may still cache the old
+	 * pointer until the caller's sfence.vma (privileged spec 4.2.1), so the
+	 * page must not be reused as anything else before that flush.
+	 */
+	*e = 0;
+	pt->mem.free_table(pt->mem.arg, child);
+}
+
+/*
+ * Apply w->op to the part of the range covered by the table at `table_pa`,
+ * whose entries map `level`-sized pieces starting at translated `base`.  An
+ * invalid entry skips its whole subtree in one step.  Returns ERR_OK, or
+ * ERR_NOT_FOUND (RANGE_FIND_HOLE only).  Requires: no leaf straddles the range.
+ */
+static err_t walk_range(const struct range_walk *w, paddr_t table_pa, unsigned level,
+			vaddr_t base)
+{
+	pte_t *table = table_at(w->pt, table_pa);
+	uint64_t piece = pt_level_size(level);
+	vaddr_t end = base + (piece * PT_ENTRIES - 1);  /* the table's last byte */
+	vaddr_t first = w->first > base ? w->first : base;
+	vaddr_t last = w->last < end ? w->last : end;
+	unsigned i;
+
+	for (i = pt_index(first, level); i <= pt_index(last, level); i++) {
+		pte_t *e = &table[i];
+		err_t err;
+
+		if (pte_is_leaf(*e)) {
+			if (w->op == RANGE_PROTECT)
+				*e = make_pte(pte_pa(*e), w->bits);
+			else if (w->op == RANGE_UNMAP)
+				*e = 0;
+		} else if (!(*e & PTE_V) || level == 0) {
+			/* nothing mapped (a pointer at level 0 is malformed: maps nothing) */
+			if (w->op == RANGE_FIND_HOLE)
+				return ERR_NOT_FOUND;
+		} else {
+			err = walk_range(w, pte_pa(*e), level - 1, base + i * piece);
+			if (err != ERR_OK)
+				return err;
+			if (w->op == RANGE_UNMAP)
+				free_if_empty(w->pt, e);
+		}
+	}
+	return ERR_OK;
+}
+
+/* Run walk_range over [va, va + size) from the root.  Requires range_valid(). */
+static err_t walk_from_root(struct page_table *pt, vaddr_t va, uint64_t size,
+			    enum range_op op, pte_t bits)
+{
+	const struct range_walk w = {
+		.pt = pt,
+		.first = translated(va, pt->levels),
+		.last = translated(va + size - 1, pt->levels),
+		.op = op,
+		.bits = bits,
+	};
+
+	return walk_range(&w, pt->root, pt->levels - 1, 0);
+}
+
+/* Is [va, va + size) a valid, page-aligned range that no leaf straddles? */
+static bool range_ok_to_change(const struct page_table *pt, vaddr_t va, uint64_t size)
+{
+	if (!IS_ALIGNED(va | size, PAGE_SIZE) || !range_valid(pt, va, size))
+		return false;
+	return !leaf_straddles(pt, va, va, va + size - 1) &&
+	       !leaf_straddles(pt, va + size - 1, va, va + size - 1);
+}
+
+/*
+ * Contract in pt.h.  Decode: the range and its two ends (leaf_straddles);
+ * perform: one walk that clears leaves and frees the tables left empty.
+ */
+err_t pt_unmap(struct page_table *pt, vaddr_t va, uint64_t size)
+{
+	if (!range_ok_to_change(pt, va, size))
+		return ERR_INVALID_ARGUMENT;
+	return walk_from_root(pt, va, size, RANGE_UNMAP, 0);   /* cannot fail */
+}
+
+/*
+ * Contract in pt.h.  Decode: the rights, the range, its two ends, then a
+ * walk that finds any unmapped page; perform: a walk that rewrites leaves.
+ */
+err_t pt_protect(struct page_table *pt, vaddr_t va, uint64_t size, unsigned rights)
+{
+	pte_t bits = leaf_bits(rights);
+
+	if (!bits || !range_ok_to_change(pt, va, size))
+		return ERR_INVALID_ARGUMENT;
+	if (walk_from_root(pt, va, size, RANGE_FIND_HOLE, 0) != ERR_OK)
+		return ERR_NOT_FOUND;
+	return walk_from_root(pt, va, size, RANGE_PROTECT, bits);     /* cannot fail */
 }
 
 err_t pt_lookup(const struct page_table *pt, vaddr_t va, paddr_t *pa,

@@ -66,6 +66,15 @@ struct pt_mem {
 	paddr_t (*alloc_table)(void *arg);
 	/* A pointer through which the table at physical `pa` can be used. */
 	pte_t *(*table)(void *arg, paddr_t pa);
+	/*
+	 * Give back a table page pt_unmap emptied; NULL: keep empty tables.
+	 * It runs before the caller's TLB flush, and harts may cache
+	 * intermediate tables until then: a live table (one any hart may
+	 * walk) must not reuse the page before the flush, so the kernel's
+	 * tables pass NULL.  Tables must not be shared between roots when it
+	 * is set.
+	 */
+	void (*free_table)(void *arg, paddr_t pa);
 	void *arg;
 };
 
@@ -95,10 +104,32 @@ err_t pt_init(struct page_table *pt, unsigned levels, const struct pt_mem *mem);
  * (4 KiB, 2 MiB or 1 GiB).  va, pa and size must be multiples of leaf_size.
  * Returns ERR_OK; ERR_INVALID_ARGUMENT (alignment, non-canonical va, W+X, W
  * without R, no R/W/X at all, a leaf size the mode lacks); ERR_EXISTS (some
- * page is already mapped; pages mapped before it stay mapped); ERR_NO_MEMORY.
+ * page is already mapped, or a 2 MiB / 1 GiB leaf would replace a table
+ * that pt_unmap kept, even an empty one; pages mapped before it stay
+ * mapped); ERR_NO_MEMORY.
  */
 err_t pt_map(struct page_table *pt, vaddr_t va, paddr_t pa, uint64_t size,
 	     uint64_t leaf_size, unsigned rights);
+
+/*
+ * Remove every mapping in [va, va + size) (va and size page aligned).  A leaf
+ * must lie wholly inside the range or wholly outside it: one that straddles
+ * an end is not split, and the call fails with ERR_INVALID_ARGUMENT before
+ * changing anything.  Pages in the range that are not mapped are skipped.
+ * Intermediate tables left empty are unlinked and given to free_table (when
+ * set; see struct pt_mem).  The caller flushes the TLB.  Returns ERR_OK or ERR_INVALID_ARGUMENT
+ * (alignment, non-canonical or wrapping range, a straddling leaf).
+ */
+err_t pt_unmap(struct page_table *pt, vaddr_t va, uint64_t size);
+
+/*
+ * Give every leaf in [va, va + size) the rights `rights` (the same rules as
+ * pt_map: A always, D with W, no W+X, no W without R, not none).  Leaves
+ * must lie wholly inside the range; every page in it must be mapped.  Checks
+ * everything before changing anything.  The caller flushes the TLB.  Returns
+ * ERR_OK, ERR_INVALID_ARGUMENT or ERR_NOT_FOUND (a page is not mapped).
+ */
+err_t pt_protect(struct page_table *pt, vaddr_t va, uint64_t size, unsigned rights);
 
 /*
  * Translate `va`.  Returns ERR_OK with the physical address, the leaf's PTE

@@ -19,47 +19,100 @@
 static _Alignas(PAGE_SIZE) pte_t fake_ram[FAKE_PAGES][PT_ENTRIES];
 
 struct fake_mem {
-	unsigned used;          /* pages handed out so far */
+	unsigned used;          /* pages ever handed out: fake_ram[0, used) */
 	unsigned budget;        /* allocations that succeed; the next ones fail */
+	unsigned allocs;        /* allocations so far (a reused page counts again) */
+	unsigned freed;         /* pages given back through free_table so far */
+	unsigned free_n;        /* given-back pages waiting to be handed out again */
+	unsigned free_stack[FAKE_PAGES];
+	bool live[FAKE_PAGES];  /* handed out and not given back */
 };
 
 static struct fake_mem fake;
 
+/* Given-back pages first (most recent first), then fresh ones. */
 static paddr_t fake_alloc(void *arg)
 {
 	struct fake_mem *m = arg;
+	unsigned index;
 
-	if (m->used >= m->budget || m->used >= FAKE_PAGES)
+	if (m->allocs >= m->budget)
 		return 0;
-	memset(fake_ram[m->used], 0, sizeof(fake_ram[0]));
-	return FAKE_PA_BASE + (paddr_t)m->used++ * PAGE_SIZE;
+	if (m->free_n)
+		index = m->free_stack[--m->free_n];
+	else if (m->used < FAKE_PAGES)
+		index = m->used++;
+	else
+		return 0;
+	memset(fake_ram[index], 0, sizeof(fake_ram[0]));
+	m->live[index] = true;
+	m->allocs++;
+	return FAKE_PA_BASE + (paddr_t)index * PAGE_SIZE;
 }
 
-/* A table the allocator never handed out means a corrupt PTE: stop loudly. */
-static pte_t *fake_table(void *arg, paddr_t pa)
+/* The index of a live table page; anything else is a corrupt PTE, a
+ * use after free_table or a double free: stop loudly. */
+static unsigned fake_index(const struct fake_mem *m, paddr_t pa, const char *what)
 {
-	struct fake_mem *m = arg;
 	uint64_t index = (pa - FAKE_PA_BASE) / PAGE_SIZE;
 
-	if (pa < FAKE_PA_BASE || !IS_ALIGNED(pa, PAGE_SIZE) || index >= m->used) {
-		printf("#   table() called with bad pa 0x%" PRIx64 "\n", pa);
+	if (pa < FAKE_PA_BASE || !IS_ALIGNED(pa, PAGE_SIZE) || index >= m->used ||
+	    !m->live[index]) {
+		printf("#   %s called with bad pa 0x%" PRIx64 "\n", what, pa);
 		fflush(stdout);
 		abort();
 	}
-	return fake_ram[index];
+	return (unsigned)index;
+}
+
+static pte_t *fake_table(void *arg, paddr_t pa)
+{
+	return fake_ram[fake_index(arg, pa, "table()")];
+}
+
+/* Record the page as given back and keep it for the next allocations. */
+static void fake_free(void *arg, paddr_t pa)
+{
+	struct fake_mem *m = arg;
+	unsigned index = fake_index(m, pa, "free_table()");
+
+	m->live[index] = false;
+	m->free_stack[m->free_n++] = index;
+	m->freed++;
 }
 
 static const struct pt_mem fake_pt_mem = {
+	.alloc_table = fake_alloc,
+	.table = fake_table,
+	.free_table = fake_free,
+	.arg = &fake,
+};
+
+/* The same memory with no free_table: pt_unmap keeps the tables it empties. */
+static const struct pt_mem fake_pt_mem_keeping = {
 	.alloc_table = fake_alloc,
 	.table = fake_table,
 	.arg = &fake,
 };
 
 /* An empty table of `levels` levels over a fresh fake memory. */
+static err_t setup_with(struct page_table *pt, unsigned levels, unsigned budget,
+			const struct pt_mem *mem)
+{
+	memset(&fake, 0, sizeof(fake));
+	fake.budget = budget;
+	return pt_init(pt, levels, mem);
+}
+
 static err_t setup(struct page_table *pt, unsigned levels, unsigned budget)
 {
-	fake = (struct fake_mem){ .budget = budget };
-	return pt_init(pt, levels, &fake_pt_mem);
+	return setup_with(pt, levels, budget, &fake_pt_mem);
+}
+
+/* Table pages in use: handed out and not given back. */
+static unsigned tables_live(void)
+{
+	return fake.allocs - fake.freed;
 }
 
 /* ---- helpers --------------------------------------------------------------- */
@@ -776,6 +829,495 @@ static void test_for_each_leaf_early_stop(void)
 	CHECK_EQ_U64(seen.n, pages + 1);
 }
 
+/* ---- pt_unmap ---------------------------------------------------------------- */
+
+/* A copy of the fake memory, to prove that a refused call changed nothing. */
+static _Alignas(PAGE_SIZE) pte_t snapshot_ram[FAKE_PAGES][PT_ENTRIES];
+static struct fake_mem snapshot_fake;
+
+static void take_snapshot(void)
+{
+	memcpy(snapshot_ram, fake_ram, fake.used * sizeof(fake_ram[0]));
+	snapshot_fake = fake;
+}
+
+/* Same tables, same PTEs, no table allocated or given back since the snapshot. */
+static bool unchanged_since_snapshot(void)
+{
+	return fake.used == snapshot_fake.used && fake.allocs == snapshot_fake.allocs &&
+	       fake.freed == snapshot_fake.freed &&
+	       !memcmp(snapshot_ram, fake_ram, fake.used * sizeof(fake_ram[0]));
+}
+
+/* Check that no byte of [va, va + size) translates, probing 512 points at
+ * most (every page of a range up to 2 MiB). */
+static void check_unmapped(const struct page_table *pt, vaddr_t va, uint64_t size)
+{
+	uint64_t step = size / PT_ENTRIES > PAGE_SIZE ? size / PT_ENTRIES : PAGE_SIZE;
+	uint64_t off;
+
+	for (off = 0; off < size && !test_current_failed; off += step) {
+		CHECK_ERR(pt_lookup(pt, va + off, NULL, NULL, NULL), ERR_NOT_FOUND);
+		CHECK_ERR(pt_lookup(pt, va + off + step - 1, NULL, NULL, NULL),
+			  ERR_NOT_FOUND);
+	}
+}
+
+/* Map a leaf and a 4 KiB neighbour just below it, unmap exactly the leaf:
+ * the leaf is gone, the neighbour and the table structure are intact. */
+static void check_unmap_one_leaf(unsigned levels, vaddr_t va, uint64_t size)
+{
+	const vaddr_t below = va - PAGE_SIZE;
+	struct page_table pt;
+
+	CHECK_ERR(setup(&pt, levels, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va, 0x80000000ull, size, size, PT_KERNEL_RW), ERR_OK);
+	CHECK_ERR(pt_map(&pt, below, 0x90000000ull, PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RO),
+		  ERR_OK);
+	CHECK_ERR(pt_unmap(&pt, va, size), ERR_OK);
+	check_unmapped(&pt, va, size);
+	check_lookup(&pt, below, 0x90000000ull, PAGE_SIZE, PT_KERNEL_RO);
+	collect_leaves(&pt, 0);
+	CHECK_EQ_U64(seen.n, 1);
+	CHECK_EQ_U64(bad_pointers(pt.root, levels - 1), 0);
+}
+
+/* Sv39: a 4 KiB, a 2 MiB and a 1 GiB (root-level) leaf are each removed
+ * by an unmap of exactly their range, in both halves. */
+static void test_unmap_each_leaf_size_sv39(void)
+{
+	check_unmap_one_leaf(PT_LEVELS_SV39, 0xffffffff80201000ull, PAGE_SIZE);
+	check_unmap_one_leaf(PT_LEVELS_SV39, 0x40200000ull, MEGAPAGE_SIZE);
+	check_unmap_one_leaf(PT_LEVELS_SV39, 0xffffffc040000000ull, GIGAPAGE_SIZE);
+	check_unmap_one_leaf(PT_LEVELS_SV39, 0x3fc0000000ull, GIGAPAGE_SIZE);
+}
+
+/* Sv48: the same for 4 KiB (in the Sv39 hole), 2 MiB (the top of the
+ * address space) and 1 GiB leaves. */
+static void test_unmap_each_leaf_size_sv48(void)
+{
+	check_unmap_one_leaf(PT_LEVELS_SV48, 0x0000004000000000ull, PAGE_SIZE);
+	check_unmap_one_leaf(PT_LEVELS_SV48, 0xffffffffffe00000ull, MEGAPAGE_SIZE);
+	check_unmap_one_leaf(PT_LEVELS_SV48, 0xffff800040000000ull, GIGAPAGE_SIZE);
+	check_unmap_one_leaf(PT_LEVELS_SV48, 0x00007fffc0000000ull, GIGAPAGE_SIZE);
+}
+
+/* Unmapping part of a mapped run removes exactly those pages: lookups inside
+ * are ERR_NOT_FOUND, the pages on both sides still translate. */
+static void test_unmap_then_lookup_not_found(void)
+{
+	const vaddr_t va = MEGAPAGE_SIZE - 2 * PAGE_SIZE;       /* crosses 2 MiB */
+	const paddr_t pa = 0x80000000ull;
+	struct page_table pt;
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV39, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va, pa, 5 * PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RW), ERR_OK);
+	CHECK_ERR(pt_unmap(&pt, va + PAGE_SIZE, 3 * PAGE_SIZE), ERR_OK);
+	check_lookup(&pt, va, pa, PAGE_SIZE, PT_KERNEL_RW);
+	check_unmapped(&pt, va + PAGE_SIZE, 3 * PAGE_SIZE);
+	check_lookup(&pt, va + 4 * PAGE_SIZE, pa + 4 * PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RW);
+	collect_leaves(&pt, 0);
+	CHECK_EQ_U64(seen.n, 2);
+}
+
+/* A range with unmapped pages, a missing leaf table and a missing 1 GiB
+ * subtree among its leaves: all leaves go, the holes are skipped. */
+static void test_unmap_range_with_holes(void)
+{
+	const vaddr_t end = 2 * GIGAPAGE_SIZE + MEGAPAGE_SIZE;
+	struct page_table pt;
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV48, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map(&pt, 0x1000, 0x80001000ull, PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RW),
+		  ERR_OK);
+	CHECK_ERR(pt_map(&pt, 0x5000, 0x80005000ull, 2 * PAGE_SIZE, PAGE_SIZE,
+			 PT_KERNEL_RO), ERR_OK);
+	CHECK_ERR(pt_map(&pt, 0x600000, 0x80600000ull, MEGAPAGE_SIZE, MEGAPAGE_SIZE,
+			 PT_KERNEL_RX), ERR_OK);
+	/* nothing in the second GiB; one page in the third, one page after it */
+	CHECK_ERR(pt_map(&pt, end - PAGE_SIZE, 0x90000000ull, 2 * PAGE_SIZE, PAGE_SIZE,
+			 PT_KERNEL_RW), ERR_OK);
+	CHECK_ERR(pt_unmap(&pt, 0, end), ERR_OK);
+	check_unmapped(&pt, 0, 2 * MEGAPAGE_SIZE);
+	check_unmapped(&pt, end - MEGAPAGE_SIZE, MEGAPAGE_SIZE);
+	check_lookup(&pt, end, 0x90001000ull, PAGE_SIZE, PT_KERNEL_RW);
+	collect_leaves(&pt, 0);
+	CHECK_EQ_U64(seen.n, 1);
+
+	/* a range with nothing mapped in it succeeds and changes nothing */
+	take_snapshot();
+	CHECK_ERR(pt_unmap(&pt, GIGAPAGE_SIZE, GIGAPAGE_SIZE), ERR_OK);
+	CHECK(unchanged_since_snapshot());
+}
+
+/* A range spanning a 512 GiB boundary: the leaves and every table below the
+ * root on both sides go, and leaves just outside the range stay. */
+static void test_unmap_across_table_boundaries(void)
+{
+	const vaddr_t boundary = TERAPAGE_SIZE;         /* root index 0 | 1 */
+	const vaddr_t va = boundary - GIGAPAGE_SIZE;
+	const uint64_t size = 2 * GIGAPAGE_SIZE;
+	struct page_table pt;
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV48, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va, 0x80000000ull, MEGAPAGE_SIZE, MEGAPAGE_SIZE,
+			 PT_KERNEL_RW), ERR_OK);
+	CHECK_ERR(pt_map(&pt, boundary - PAGE_SIZE, 0x81000000ull, 2 * PAGE_SIZE,
+			 PAGE_SIZE, PT_KERNEL_RW), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va + size - PAGE_SIZE, 0x82000000ull, PAGE_SIZE,
+			 PAGE_SIZE, PT_KERNEL_RW), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va - PAGE_SIZE, 0x83000000ull, PAGE_SIZE, PAGE_SIZE,
+			 PT_KERNEL_RO), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va + size, 0x84000000ull, PAGE_SIZE, PAGE_SIZE,
+			 PT_KERNEL_RO), ERR_OK);
+	CHECK_EQ_U64(tables_live(), 12);
+
+	CHECK_ERR(pt_unmap(&pt, va, size), ERR_OK);
+	check_unmapped(&pt, va, MEGAPAGE_SIZE);
+	check_unmapped(&pt, boundary - MEGAPAGE_SIZE, 2 * MEGAPAGE_SIZE);
+	check_unmapped(&pt, va + size - MEGAPAGE_SIZE, MEGAPAGE_SIZE);
+	check_lookup(&pt, va - PAGE_SIZE, 0x83000000ull, PAGE_SIZE, PT_KERNEL_RO);
+	check_lookup(&pt, va + size, 0x84000000ull, PAGE_SIZE, PT_KERNEL_RO);
+	/* root, and for each outside page a level-2, level-1 and level-0 table */
+	CHECK_EQ_U64(tables_live(), 7);
+	CHECK_EQ_U64(bad_pointers(pt.root, PT_LEVELS_SV48 - 1), 0);
+}
+
+/* Any leaf that straddles an end of the range makes pt_unmap fail with
+ * ERR_INVALID_ARGUMENT, and the tables are exactly as before the call. */
+static void test_unmap_refuses_straddling_leaf(void)
+{
+	const vaddr_t mega = 0x200000, giga = 0xffff800000000000ull;
+	struct page_table pt;
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV39, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map(&pt, mega - 4 * PAGE_SIZE, 0x80000000ull, 4 * PAGE_SIZE,
+			 PAGE_SIZE, PT_KERNEL_RW), ERR_OK);
+	CHECK_ERR(pt_map(&pt, mega, 0x80200000ull, MEGAPAGE_SIZE, MEGAPAGE_SIZE,
+			 PT_KERNEL_RW), ERR_OK);
+	CHECK_ERR(pt_map(&pt, 2 * mega, 0x80400000ull, PAGE_SIZE, PAGE_SIZE,
+			 PT_KERNEL_RW), ERR_OK);
+	take_snapshot();
+	/* the end inside the leaf, the start inside it, both inside it */
+	CHECK_ERR(pt_unmap(&pt, 0, mega + PAGE_SIZE), ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_unmap(&pt, 2 * mega - PAGE_SIZE, 2 * PAGE_SIZE), ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_unmap(&pt, mega + PAGE_SIZE, PAGE_SIZE), ERR_INVALID_ARGUMENT);
+	CHECK(unchanged_since_snapshot());
+	check_lookup(&pt, mega - PAGE_SIZE, 0x80003000ull, PAGE_SIZE, PT_KERNEL_RW);
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV48, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map(&pt, giga, 0x80000000ull, GIGAPAGE_SIZE, GIGAPAGE_SIZE,
+			 PT_KERNEL_RW), ERR_OK);
+	take_snapshot();
+	CHECK_ERR(pt_unmap(&pt, giga + GIGAPAGE_SIZE - MEGAPAGE_SIZE, 2 * MEGAPAGE_SIZE),
+		  ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_unmap(&pt, giga, GIGAPAGE_SIZE - PAGE_SIZE), ERR_INVALID_ARGUMENT);
+	CHECK(unchanged_since_snapshot());
+}
+
+/* Malformed ranges (misaligned, empty, non-canonical, wrapping, across the
+ * hole) are refused with ERR_INVALID_ARGUMENT and change nothing. */
+static void test_unmap_rejects_bad_ranges(void)
+{
+	const vaddr_t last_page = TOP_VA - PAGE_SIZE;
+	struct page_table pt;
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV39, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map(&pt, 0, 0x80000000ull, 2 * PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RW),
+		  ERR_OK);
+	CHECK_ERR(pt_map(&pt, last_page, 0x81000000ull, PAGE_SIZE, PAGE_SIZE,
+			 PT_KERNEL_RW), ERR_OK);
+	take_snapshot();
+	CHECK_ERR(pt_unmap(&pt, 0x800, PAGE_SIZE), ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_unmap(&pt, 0, PAGE_SIZE + 1), ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_unmap(&pt, 0, 0), ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_unmap(&pt, 0x0000004000000000ull, PAGE_SIZE), ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_unmap(&pt, 0x0000003ffffff000ull, 2 * PAGE_SIZE),
+		  ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_unmap(&pt, last_page, 2 * PAGE_SIZE), ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_unmap(&pt, 0, last_page), ERR_INVALID_ARGUMENT);  /* lower to upper */
+	CHECK(unchanged_since_snapshot());
+}
+
+/* After mapping one 4 KiB page at a fresh Sv48 address, unmapping it gives
+ * back exactly the 3 tables below the root; the root stays (Sv39: 2). */
+static void test_unmap_frees_emptied_tables_not_root(void)
+{
+	static const unsigned modes[] = { PT_LEVELS_SV39, PT_LEVELS_SV48 };
+	const vaddr_t va = 0x0000001234567000ull;
+	struct page_table pt;
+	unsigned m, i;
+
+	for (m = 0; m < ARRAY_SIZE(modes); m++) {
+		pte_t *root;
+
+		CHECK_ERR(setup(&pt, modes[m], UNLIMITED), ERR_OK);
+		CHECK_ERR(pt_map(&pt, va, 0x80000000ull, PAGE_SIZE, PAGE_SIZE,
+				 PT_KERNEL_RW), ERR_OK);
+		CHECK_EQ_U64(tables_live(), modes[m]);
+		CHECK_ERR(pt_unmap(&pt, va, PAGE_SIZE), ERR_OK);
+		CHECK_EQ_U64(fake.freed, modes[m] - 1);
+		CHECK_EQ_U64(tables_live(), 1);
+		root = fake_table(&fake, pt.root);      /* aborts if the root was freed */
+		for (i = 0; i < PT_ENTRIES; i++)
+			CHECK_EQ_U64(root[i], 0);
+	}
+}
+
+/* Tables that still hold a mapping are kept: only a leaf table whose last
+ * page went, and then the tables its parents no longer need, come back. */
+static void test_unmap_keeps_tables_in_use(void)
+{
+	const vaddr_t a = 0x0000001234400000ull;               /* same GiB as b */
+	const vaddr_t b = a + 3 * MEGAPAGE_SIZE;
+	struct page_table pt;
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV48, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map(&pt, a, 0x80000000ull, 2 * PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RW),
+		  ERR_OK);
+	CHECK_ERR(pt_map(&pt, b, 0x81000000ull, PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RW),
+		  ERR_OK);
+	CHECK_EQ_U64(tables_live(), 5);         /* root, level 2, level 1, two leaf tables */
+	CHECK_ERR(pt_unmap(&pt, a, PAGE_SIZE), ERR_OK);
+	CHECK_EQ_U64(fake.freed, 0);
+	CHECK_ERR(pt_unmap(&pt, a + PAGE_SIZE, PAGE_SIZE), ERR_OK);
+	CHECK_EQ_U64(fake.freed, 1);
+	check_lookup(&pt, b, 0x81000000ull, PAGE_SIZE, PT_KERNEL_RW);
+	CHECK_ERR(pt_unmap(&pt, b, PAGE_SIZE), ERR_OK);
+	CHECK_EQ_U64(fake.freed, 4);
+	CHECK_EQ_U64(tables_live(), 1);
+}
+
+/* After an unmap the range can be mapped again, with other leaf sizes and
+ * rights too (a 2 MiB leaf where a 4 KiB leaf table was freed). */
+static void test_remap_after_unmap(void)
+{
+	const vaddr_t va = 0xffffffff80200000ull;
+	struct page_table pt;
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV39, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va, 0x80000000ull, PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RW),
+		  ERR_OK);
+	CHECK_ERR(pt_unmap(&pt, va, PAGE_SIZE), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va, 0x90000000ull, PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RX),
+		  ERR_OK);
+	check_lookup(&pt, va, 0x90000000ull, PAGE_SIZE, PT_KERNEL_RX);
+	CHECK_ERR(pt_unmap(&pt, va, PAGE_SIZE), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va, 0x90200000ull, MEGAPAGE_SIZE, MEGAPAGE_SIZE,
+			 PT_KERNEL_RO), ERR_OK);
+	check_lookup(&pt, va + PAGE_SIZE, 0x90201000ull, MEGAPAGE_SIZE, PT_KERNEL_RO);
+	CHECK_ERR(pt_unmap(&pt, va, MEGAPAGE_SIZE), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va, 0x80000000ull, 3 * PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RW),
+		  ERR_OK);
+	check_lookup(&pt, va + 2 * PAGE_SIZE, 0x80002000ull, PAGE_SIZE, PT_KERNEL_RW);
+	CHECK_EQ_U64(bad_pointers(pt.root, PT_LEVELS_SV39 - 1), 0);
+}
+
+/* With free_table NULL the emptied tables stay linked and nothing is given
+ * back; mapping there again needs no new table. */
+static void test_unmap_without_free_table_keeps_tables(void)
+{
+	const vaddr_t va = 0x0000001234567000ull;
+	struct page_table pt;
+	pte_t *root;
+
+	CHECK_ERR(setup_with(&pt, PT_LEVELS_SV48, UNLIMITED, &fake_pt_mem_keeping), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va, 0x80000000ull, PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RW),
+		  ERR_OK);
+	CHECK_ERR(pt_unmap(&pt, va, PAGE_SIZE), ERR_OK);
+	CHECK_ERR(pt_lookup(&pt, va, NULL, NULL, NULL), ERR_NOT_FOUND);
+	CHECK_EQ_U64(fake.freed, 0);
+	CHECK_EQ_U64(tables_live(), PT_LEVELS_SV48);
+	root = fake_table(&fake, pt.root);
+	CHECK(pte_is_pointer(root[pt_index(va, PT_LEVELS_SV48 - 1)]));
+	CHECK_ERR(pt_map(&pt, va, 0x90000000ull, PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RO),
+		  ERR_OK);
+	CHECK_EQ_U64(fake.allocs, PT_LEVELS_SV48);
+	check_lookup(&pt, va, 0x90000000ull, PAGE_SIZE, PT_KERNEL_RO);
+}
+
+/* Unmapping a whole canonical half (2^47 bytes in Sv48, 2^38 in Sv39) skips
+ * the missing subtrees: it is fast, and the other half is untouched. */
+static void check_unmap_whole_half(unsigned levels)
+{
+	const uint64_t half = pt_level_size(levels) / 2;
+	const vaddr_t upper = TOP_VA - half;
+	struct page_table pt;
+
+	CHECK_ERR(setup(&pt, levels, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map(&pt, 0, 0x80000000ull, PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RW), ERR_OK);
+	CHECK_ERR(pt_map(&pt, half / 2, 0x80000000ull, MEGAPAGE_SIZE, MEGAPAGE_SIZE,
+			 PT_KERNEL_RW), ERR_OK);
+	CHECK_ERR(pt_map(&pt, half - GIGAPAGE_SIZE, 0x80000000ull, GIGAPAGE_SIZE,
+			 GIGAPAGE_SIZE, PT_KERNEL_RW), ERR_OK);
+	CHECK_ERR(pt_map(&pt, upper, 0x80000000ull, PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RW),
+		  ERR_OK);
+	CHECK_ERR(pt_map(&pt, TOP_VA - PAGE_SIZE, 0x80000000ull, PAGE_SIZE, PAGE_SIZE,
+			 PT_KERNEL_RW), ERR_OK);
+
+	CHECK_ERR(pt_unmap(&pt, 0, half), ERR_OK);
+	collect_leaves(&pt, 0);
+	CHECK_EQ_U64(seen.n, 2);
+	CHECK_EQ_U64(seen.v[0].va, upper);
+	CHECK_ERR(pt_unmap(&pt, upper, half), ERR_OK);  /* ends exactly at 2^64 */
+	collect_leaves(&pt, 0);
+	CHECK_EQ_U64(seen.n, 0);
+	CHECK_EQ_U64(tables_live(), 1);
+}
+
+/* Whole-half unmaps in Sv39 and Sv48 finish at once (a page-by-page walk
+ * of 2^35 pages would time out) and free every table below the root. */
+static void test_unmap_whole_half_skips_holes(void)
+{
+	check_unmap_whole_half(PT_LEVELS_SV39);
+	check_unmap_whole_half(PT_LEVELS_SV48);
+}
+
+/* ---- pt_protect --------------------------------------------------------------- */
+
+/* Protect one leaf with `rights`; it keeps its frame and size and gets
+ * exactly the bits pt_map would give (A always, D only with W). */
+static void check_protect(struct page_table *pt, vaddr_t va, paddr_t pa, uint64_t size,
+			  unsigned rights)
+{
+	CHECK_ERR(pt_protect(pt, va, size, rights), ERR_OK);
+	check_lookup(pt, va, pa, size, rights);
+	check_lookup(pt, va + size - 1, pa + size - 1, size, rights);
+}
+
+/* RW -> R drops W and D; R -> RX adds X without D; R -> RW sets D again;
+ * U and G follow the rights; for 4 KiB, 2 MiB and 1 GiB leaves. */
+static void test_protect_changes_rights_a_d_rules(void)
+{
+	static const uint64_t sizes[] = { PAGE_SIZE, MEGAPAGE_SIZE, GIGAPAGE_SIZE };
+	const paddr_t pa = 0x80000000ull;
+	struct page_table pt;
+	unsigned i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		const vaddr_t va = 0xffffffc000000000ull + sizes[i];
+		pte_t pte = 0;
+
+		CHECK_ERR(setup(&pt, PT_LEVELS_SV39, UNLIMITED), ERR_OK);
+		CHECK_ERR(pt_map(&pt, va, pa, sizes[i], sizes[i], PT_KERNEL_RW), ERR_OK);
+		check_protect(&pt, va, pa, sizes[i], PT_KERNEL_RO);
+		CHECK_ERR(pt_lookup(&pt, va, NULL, &pte, NULL), ERR_OK);
+		CHECK(!(pte & (PTE_W | PTE_D)) && (pte & PTE_A));
+		check_protect(&pt, va, pa, sizes[i], PT_READ | PT_EXEC);
+		check_protect(&pt, va, pa, sizes[i], PT_READ | PT_WRITE | PT_USER);
+		CHECK_ERR(pt_lookup(&pt, va, NULL, &pte, NULL), ERR_OK);
+		CHECK((pte & PTE_D) && (pte & PTE_U) && !(pte & PTE_G));
+		check_protect(&pt, va, pa, sizes[i], PT_EXEC);
+		CHECK_EQ_U64(fake.allocs, 3 - i);       /* protect allocates nothing */
+	}
+}
+
+/* One call covers 4 KiB pages and a 2 MiB leaf on both sides of a 512 GiB
+ * boundary (two level-2 tables); the leaves just outside keep their rights. */
+static void test_protect_range_of_mixed_leaves(void)
+{
+	const vaddr_t va = 0x0000007fffe00000ull - 3 * PAGE_SIZE;
+	const uint64_t size = 3 * PAGE_SIZE + MEGAPAGE_SIZE + PAGE_SIZE;
+	const paddr_t pa = 0x80000000ull;
+	struct page_table pt;
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV48, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va - PAGE_SIZE, pa, 4 * PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RW),
+		  ERR_OK);
+	CHECK_ERR(pt_map(&pt, va + 3 * PAGE_SIZE, pa + MEGAPAGE_SIZE, MEGAPAGE_SIZE,
+			 MEGAPAGE_SIZE, PT_KERNEL_RW), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va + size - PAGE_SIZE, pa + 4 * MEGAPAGE_SIZE, 2 * PAGE_SIZE,
+			 PAGE_SIZE, PT_KERNEL_RW), ERR_OK);
+	CHECK_ERR(pt_protect(&pt, va, size, PT_READ | PT_USER), ERR_OK);
+	check_lookup(&pt, va - PAGE_SIZE, pa, PAGE_SIZE, PT_KERNEL_RW);
+	check_lookup(&pt, va, pa + PAGE_SIZE, PAGE_SIZE, PT_READ | PT_USER);
+	check_lookup(&pt, va + 2 * PAGE_SIZE, pa + 3 * PAGE_SIZE, PAGE_SIZE,
+		     PT_READ | PT_USER);
+	check_lookup(&pt, va + 3 * PAGE_SIZE, pa + MEGAPAGE_SIZE, MEGAPAGE_SIZE,
+		     PT_READ | PT_USER);
+	check_lookup(&pt, va + size - PAGE_SIZE, pa + 4 * MEGAPAGE_SIZE, PAGE_SIZE,
+		     PT_READ | PT_USER);
+	check_lookup(&pt, va + size, pa + 4 * MEGAPAGE_SIZE + PAGE_SIZE, PAGE_SIZE,
+		     PT_KERNEL_RW);
+}
+
+/* W+X, W without R, and rights with none of R/W/X are refused with
+ * ERR_INVALID_ARGUMENT, and the leaf keeps its PTE. */
+static void test_protect_refuses_bad_rights(void)
+{
+	static const unsigned refused[] = {
+		PT_READ | PT_WRITE | PT_EXEC, PT_WRITE | PT_EXEC, PT_WRITE,
+		PT_WRITE | PT_USER, 0, PT_USER, PT_GLOBAL,
+	};
+	struct page_table pt;
+	unsigned i;
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV39, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map(&pt, 0x1000, 0x80001000ull, PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RO),
+		  ERR_OK);
+	take_snapshot();
+	for (i = 0; i < ARRAY_SIZE(refused); i++)
+		CHECK_ERR(pt_protect(&pt, 0x1000, PAGE_SIZE, refused[i]),
+			  ERR_INVALID_ARGUMENT);
+	CHECK(unchanged_since_snapshot());
+}
+
+/* One unmapped page anywhere in the range (a hole in a leaf table, a missing
+ * leaf table, the last page) is ERR_NOT_FOUND, and no leaf changes. */
+static void test_protect_refuses_unmapped_page(void)
+{
+	const vaddr_t va = 0x40000000ull;
+	struct page_table pt;
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV48, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va, 0x80000000ull, 3 * PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RW),
+		  ERR_OK);
+	CHECK_ERR(pt_map(&pt, va + 4 * PAGE_SIZE, 0x80004000ull, 2 * PAGE_SIZE, PAGE_SIZE,
+			 PT_KERNEL_RW), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va + 2 * MEGAPAGE_SIZE, 0x80200000ull, MEGAPAGE_SIZE,
+			 MEGAPAGE_SIZE, PT_KERNEL_RW), ERR_OK);
+	take_snapshot();
+	CHECK_ERR(pt_protect(&pt, va, 6 * PAGE_SIZE, PT_KERNEL_RO), ERR_NOT_FOUND);
+	CHECK_ERR(pt_protect(&pt, va, 3 * MEGAPAGE_SIZE, PT_KERNEL_RO), ERR_NOT_FOUND);
+	CHECK_ERR(pt_protect(&pt, va + 4 * PAGE_SIZE, 3 * PAGE_SIZE, PT_KERNEL_RO),
+		  ERR_NOT_FOUND);                                   /* the last page */
+	CHECK_ERR(pt_protect(&pt, va + 2 * MEGAPAGE_SIZE, MEGAPAGE_SIZE + PAGE_SIZE,
+			     PT_KERNEL_RO), ERR_NOT_FOUND);
+	CHECK_ERR(pt_protect(&pt, 0, GIGAPAGE_SIZE, PT_KERNEL_RO), ERR_NOT_FOUND);
+	CHECK(unchanged_since_snapshot());
+	check_lookup(&pt, va, 0x80000000ull, PAGE_SIZE, PT_KERNEL_RW);
+}
+
+/* A leaf straddling either end of the range, or a malformed range, is
+ * ERR_INVALID_ARGUMENT, and no leaf changes. */
+static void test_protect_refuses_straddling_leaf_and_bad_range(void)
+{
+	const vaddr_t va = 0xffffffffffe00000ull;       /* the last 2 MiB */
+	struct page_table pt;
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV39, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va - PAGE_SIZE, 0x80000000ull, PAGE_SIZE, PAGE_SIZE,
+			 PT_KERNEL_RW), ERR_OK);
+	CHECK_ERR(pt_map(&pt, va, 0x80200000ull, MEGAPAGE_SIZE, MEGAPAGE_SIZE,
+			 PT_KERNEL_RW), ERR_OK);
+	take_snapshot();
+	CHECK_ERR(pt_protect(&pt, va - PAGE_SIZE, 2 * PAGE_SIZE, PT_KERNEL_RO),
+		  ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_protect(&pt, va + PAGE_SIZE, MEGAPAGE_SIZE - PAGE_SIZE, PT_KERNEL_RO),
+		  ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_protect(&pt, va, PAGE_SIZE, PT_KERNEL_RO), ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_protect(&pt, va, MEGAPAGE_SIZE + PAGE_SIZE, PT_KERNEL_RO),
+		  ERR_INVALID_ARGUMENT);                            /* wraps */
+	CHECK_ERR(pt_protect(&pt, va + 1, PAGE_SIZE, PT_KERNEL_RO), ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_protect(&pt, va, 0, PT_KERNEL_RO), ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_protect(&pt, 0xffffffbffffff000ull, PAGE_SIZE, PT_KERNEL_RO),
+		  ERR_INVALID_ARGUMENT);                            /* non-canonical */
+	CHECK(unchanged_since_snapshot());
+	CHECK_ERR(pt_protect(&pt, va - PAGE_SIZE, MEGAPAGE_SIZE + PAGE_SIZE, PT_KERNEL_RO),
+		  ERR_OK);
+	check_lookup(&pt, va, 0x80200000ull, MEGAPAGE_SIZE, PT_KERNEL_RO);
+}
+
 /* ---- randomized ------------------------------------------------------------- */
 
 #define RANDOM_SEED 0x7e55e7a5eedull    /* override: TESSERA_TEST_SEED=<n> */
@@ -953,6 +1495,322 @@ static void test_random_maps_match_shadow_sv48(void)
 	random_run(PT_LEVELS_SV48);
 }
 
+/* ---- randomized map, unmap and protect against a page model --------------- */
+
+#define MODEL_WINDOW (8 * MiB)          /* two windows: one low, one at the top */
+#define MODEL_WINDOW_PAGES ((unsigned)(MODEL_WINDOW / PAGE_SIZE))
+#define MODEL_PAGES (2 * MODEL_WINDOW_PAGES)
+#define MODEL_OPS 20000                 /* operations per mode */
+#define MODEL_FULL_CHECK_EVERY 64       /* operations between whole-window checks */
+
+enum model_op { OP_MAP, OP_UNMAP, OP_PROTECT, OP_COUNT };
+
+/* What the model says about one 4 KiB page of the windows. */
+struct model_page {
+	bool mapped;
+	vaddr_t leaf_va;        /* the leaf holding the page */
+	uint64_t leaf_size;
+	paddr_t leaf_pa;
+	unsigned rights;
+};
+
+static struct model_page model[MODEL_PAGES];
+static vaddr_t model_base[2];                   /* window starts, 2 MiB aligned */
+static unsigned model_stats[OP_COUNT][ERR_COUNT];
+
+static vaddr_t model_va(unsigned page)
+{
+	return model_base[page / MODEL_WINDOW_PAGES] +
+	       (vaddr_t)(page % MODEL_WINDOW_PAGES) * PAGE_SIZE;
+}
+
+/* The model page of `va`, which must lie in a window. */
+static unsigned model_page_of(vaddr_t va)
+{
+	unsigned w = va - model_base[0] < MODEL_WINDOW ? 0 : 1;
+
+	return w * MODEL_WINDOW_PAGES + (unsigned)((va - model_base[w]) / PAGE_SIZE);
+}
+
+/* pt_map as the model sees it: leaf by leaf, stopping at the first leaf
+ * that would overlap a mapped page (the leaves before it stay). */
+static err_t model_map(vaddr_t va, paddr_t pa, uint64_t size, uint64_t leaf,
+		       unsigned rights)
+{
+	unsigned first = model_page_of(va), per_leaf = (unsigned)(leaf / PAGE_SIZE);
+	unsigned p, q;
+
+	for (p = first; p < first + size / PAGE_SIZE; p += per_leaf) {
+		for (q = p; q < p + per_leaf; q++)
+			if (model[q].mapped)
+				return ERR_EXISTS;
+		for (q = p; q < p + per_leaf; q++)
+			model[q] = (struct model_page){
+				.mapped = true, .leaf_va = model_va(p), .leaf_size = leaf,
+				.leaf_pa = pa + (uint64_t)(p - first) * PAGE_SIZE,
+				.rights = rights,
+			};
+	}
+	return ERR_OK;
+}
+
+/* Does a leaf reach outside pages [first, first + n)? */
+static bool model_straddles(unsigned first, unsigned n)
+{
+	const struct model_page *a = &model[first], *b = &model[first + n - 1];
+	vaddr_t va = model_va(first), last = va + (uint64_t)n * PAGE_SIZE - 1;
+
+	return (a->mapped && a->leaf_va < va) ||
+	       (b->mapped && b->leaf_va + (b->leaf_size - 1) > last);
+}
+
+/* The rights rules of pt.h, written out again for the model. */
+static bool model_rights_ok(unsigned r)
+{
+	bool rd = r & PT_READ, wr = r & PT_WRITE, ex = r & PT_EXEC;
+
+	return (rd || wr || ex) && !(wr && ex) && !(wr && !rd);
+}
+
+/* A random run of pages in one window: mostly short, sometimes most of the
+ * window; half of the time widened to the leaves at its ends. */
+static void random_pages(unsigned *first, unsigned *n)
+{
+	unsigned w = rng_next() & 1, start = rng_next() % MODEL_WINDOW_PAGES;
+	unsigned len = 1 + rng_next() % ((rng_next() & 3) ? 16 : MODEL_WINDOW_PAGES);
+	unsigned last;
+
+	if (len > MODEL_WINDOW_PAGES - start)
+		len = MODEL_WINDOW_PAGES - start;
+	*first = w * MODEL_WINDOW_PAGES + start;
+	last = *first + len - 1;
+	if (rng_next() & 1) {
+		if (model[*first].mapped)
+			*first = model_page_of(model[*first].leaf_va);
+		if (model[last].mapped)
+			last = model_page_of(model[last].leaf_va + model[last].leaf_size - 1);
+	}
+	*n = last - *first + 1;
+}
+
+/* Pages [first, first + n) translate exactly as the model says. */
+static void model_check_pages(const struct page_table *pt, unsigned first, unsigned n)
+{
+	unsigned p;
+
+	for (p = first; p < first + n && !test_current_failed; p++) {
+		const struct model_page *m = &model[p];
+		vaddr_t va = model_va(p);
+
+		if (m->mapped)
+			check_lookup(pt, va, m->leaf_pa + (va - m->leaf_va), m->leaf_size,
+				     m->rights);
+		else
+			CHECK_ERR(pt_lookup(pt, va, NULL, NULL, NULL), ERR_NOT_FOUND);
+	}
+}
+
+/* Tables the model's leaves need: the root, and a table of `level` for
+ * every pt_level_size(level + 1) region holding a leaf of that level or below. */
+static unsigned model_tables(unsigned levels)
+{
+	unsigned tables = 1, level, p;
+
+	for (level = 0; level + 1 < levels; level++) {
+		vaddr_t region = 0;
+		bool any = false;
+
+		for (p = 0; p < MODEL_PAGES; p++) {         /* pages in address order */
+			vaddr_t r = model_va(p) / pt_level_size(level + 1);
+
+			if (!model[p].mapped || model[p].leaf_size > pt_level_size(level))
+				continue;
+			tables += !any || r != region;
+			any = true;
+			region = r;
+		}
+	}
+	return tables;
+}
+
+/* Map 1-4 random 4 KiB or 2 MiB leaves; returns the pages touched. */
+static err_t random_map_op(struct page_table *pt, unsigned *first, unsigned *n)
+{
+	uint64_t leaf = (rng_next() & 1) ? PAGE_SIZE : MEGAPAGE_SIZE;
+	uint64_t count = 1 + rng_next() % 4;
+	unsigned w = rng_next() & 1;
+	vaddr_t va = model_base[w] + rng_next() % (MODEL_WINDOW / leaf - count + 1) * leaf;
+	paddr_t pa = rng_next() % (PA_SPAN / leaf) * leaf;
+	unsigned rights = random_rights[rng_next() % ARRAY_SIZE(random_rights)];
+	err_t want = model_map(va, pa, count * leaf, leaf, rights);
+	err_t got = pt_map(pt, va, pa, count * leaf, leaf, rights);
+
+	if (got != want)
+		printf("#   pt_map(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64
+		       ", 0x%x)\n", va, pa, count * leaf, leaf, rights);
+	CHECK_ERR(got, want);
+	*first = model_page_of(va);
+	*n = (unsigned)(count * leaf / PAGE_SIZE);
+	return got;
+}
+
+/* Unmap a random run of pages, now and then a whole canonical half. */
+static err_t random_unmap_op(struct page_table *pt, unsigned levels, unsigned *first,
+			     unsigned *n)
+{
+	const uint64_t half = pt_level_size(levels) / 2;
+	vaddr_t va;
+	uint64_t size;
+	err_t want = ERR_OK, got;
+	unsigned p;
+
+	random_pages(first, n);
+	va = model_va(*first);
+	size = (uint64_t)*n * PAGE_SIZE;
+	if (rng_next() % 128 == 0) {
+		*first = *first < MODEL_WINDOW_PAGES ? 0 : MODEL_WINDOW_PAGES;
+		*n = MODEL_WINDOW_PAGES;
+		va = *first ? TOP_VA - half : 0;
+		size = half;
+	} else if (model_straddles(*first, *n)) {
+		want = ERR_INVALID_ARGUMENT;
+	}
+	for (p = *first; want == ERR_OK && p < *first + *n; p++)
+		model[p].mapped = false;
+	got = pt_unmap(pt, va, size);
+	if (got != want)
+		printf("#   pt_unmap(0x%" PRIx64 ", 0x%" PRIx64 ")\n", va, size);
+	CHECK_ERR(got, want);
+	return got;
+}
+
+/* Half of the time a run of mapped pages (up to 32, widened to its leaves)
+ * from the first mapped page at or after a random one; else any run. */
+static void random_mapped_pages(unsigned *first, unsigned *n)
+{
+	unsigned p = rng_next() % MODEL_PAGES, want = 1 + rng_next() % 32;
+	unsigned tries, last, end;
+
+	for (tries = 0; tries < MODEL_PAGES && !model[p].mapped; tries++)
+		p = (p + 1) % MODEL_PAGES;
+	if ((rng_next() & 1) || !model[p].mapped) {
+		random_pages(first, n);
+		return;
+	}
+	end = p - p % MODEL_WINDOW_PAGES + MODEL_WINDOW_PAGES;  /* p's window end */
+	for (last = p; last + 1 < end && last + 1 - p < want && model[last + 1].mapped;)
+		last++;
+	*first = model_page_of(model[p].leaf_va);
+	last = model_page_of(model[last].leaf_va + model[last].leaf_size - 1);
+	*n = last - *first + 1;
+}
+
+/* Protect a random run of pages with random rights, some of them refused. */
+static err_t random_protect_op(struct page_table *pt, unsigned *first, unsigned *n)
+{
+	static const unsigned refused[] = { PT_WRITE, PT_KERNEL_RW | PT_EXEC, PT_USER };
+	unsigned rights = (rng_next() & 7) ?
+		random_rights[rng_next() % ARRAY_SIZE(random_rights)] :
+		refused[rng_next() % ARRAY_SIZE(refused)];
+	err_t want = ERR_OK, got;
+	vaddr_t va;
+	unsigned p;
+
+	random_mapped_pages(first, n);
+	va = model_va(*first);
+	if (!model_rights_ok(rights) || model_straddles(*first, *n))
+		want = ERR_INVALID_ARGUMENT;
+	for (p = *first; want == ERR_OK && p < *first + *n; p++)
+		if (!model[p].mapped)
+			want = ERR_NOT_FOUND;
+	for (p = *first; want == ERR_OK && p < *first + *n; p++)
+		model[p].rights = rights;
+	got = pt_protect(pt, va, (uint64_t)*n * PAGE_SIZE, rights);
+	if (got != want)
+		printf("#   pt_protect(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%x)\n", va,
+		       (uint64_t)*n * PAGE_SIZE, rights);
+	CHECK_ERR(got, want);
+	return got;
+}
+
+/* One random operation, then a check of the pages it named. */
+static void model_step(struct page_table *pt, unsigned levels)
+{
+	enum model_op op = (enum model_op)(rng_next() % OP_COUNT);
+	unsigned first, n;
+	err_t err;
+
+	if (op == OP_MAP)
+		err = random_map_op(pt, &first, &n);
+	else if (op == OP_UNMAP)
+		err = random_unmap_op(pt, levels, &first, &n);
+	else
+		err = random_protect_op(pt, &first, &n);
+	model_stats[op][err]++;
+	model_check_pages(pt, first, n);
+}
+
+/* The walk reports exactly the model's leaves, with the model's PTEs. */
+static void model_check_walk(const struct page_table *pt)
+{
+	unsigned p, leaves = 0, i;
+
+	for (p = 0; p < MODEL_PAGES; p++)
+		leaves += model[p].mapped && model[p].leaf_va == model_va(p);
+	collect_leaves(pt, 0);
+	CHECK_EQ_U64(seen.n, leaves);
+	for (i = 0; i < seen.n && i < MAX_LEAVES && !test_current_failed; i++) {
+		const struct model_page *m = &model[model_page_of(seen.v[i].va)];
+
+		CHECK(m->mapped && m->leaf_va == seen.v[i].va);
+		CHECK_EQ_U64(seen.v[i].size, m->leaf_size);
+		CHECK_EQ_U64(pte_pa(seen.v[i].pte), m->leaf_pa);
+		CHECK_EQ_U64(seen.v[i].pte & PTE_FLAGS_MASK, expected_flags(m->rights));
+	}
+}
+
+static void model_run(unsigned levels, vaddr_t low_base)
+{
+	struct page_table pt;
+	unsigned op;
+
+	memset(model, 0, sizeof(model));
+	memset(model_stats, 0, sizeof(model_stats));
+	model_base[0] = low_base;
+	model_base[1] = TOP_VA - MODEL_WINDOW;
+	CHECK_ERR(setup(&pt, levels, UNLIMITED), ERR_OK);
+	for (op = 1; op <= MODEL_OPS && !test_current_failed; op++) {
+		model_step(&pt, levels);
+		if (op % MODEL_FULL_CHECK_EVERY && op != MODEL_OPS)
+			continue;
+		model_check_pages(&pt, 0, MODEL_PAGES);
+		CHECK_EQ_U64(tables_live(), model_tables(levels));
+	}
+	model_check_walk(&pt);
+	CHECK_EQ_U64(bad_pointers(pt.root, levels - 1), 0);
+	printf("# %u operations: map %u ok %u exists; unmap %u ok %u refused; "
+	       "protect %u ok %u refused %u not found; %u tables freed\n", op - 1,
+	       model_stats[OP_MAP][ERR_OK], model_stats[OP_MAP][ERR_EXISTS],
+	       model_stats[OP_UNMAP][ERR_OK], model_stats[OP_UNMAP][ERR_INVALID_ARGUMENT],
+	       model_stats[OP_PROTECT][ERR_OK],
+	       model_stats[OP_PROTECT][ERR_INVALID_ARGUMENT],
+	       model_stats[OP_PROTECT][ERR_NOT_FOUND], fake.freed);
+}
+
+/* Random maps, unmaps and protects in an 8 MiB window across a 1 GiB
+ * boundary and one at the top agree with a per-page model, tables too (Sv39). */
+static void test_random_map_unmap_protect_match_model_sv39(void)
+{
+	model_run(PT_LEVELS_SV39, GIGAPAGE_SIZE - MODEL_WINDOW / 2);
+}
+
+/* The same with four levels, the low window across a 512 GiB boundary
+ * (two level-2 tables) (Sv48). */
+static void test_random_map_unmap_protect_match_model_sv48(void)
+{
+	model_run(PT_LEVELS_SV48, TERAPAGE_SIZE - MODEL_WINDOW / 2);
+}
+
 int main(void)
 {
 	rng_seed();
@@ -990,5 +1848,24 @@ int main(void)
 	RUN(test_for_each_leaf_early_stop);
 	RUN(test_random_maps_match_shadow_sv39);
 	RUN(test_random_maps_match_shadow_sv48);
+	RUN(test_unmap_each_leaf_size_sv39);
+	RUN(test_unmap_each_leaf_size_sv48);
+	RUN(test_unmap_then_lookup_not_found);
+	RUN(test_unmap_range_with_holes);
+	RUN(test_unmap_across_table_boundaries);
+	RUN(test_unmap_refuses_straddling_leaf);
+	RUN(test_unmap_rejects_bad_ranges);
+	RUN(test_unmap_frees_emptied_tables_not_root);
+	RUN(test_unmap_keeps_tables_in_use);
+	RUN(test_remap_after_unmap);
+	RUN(test_unmap_without_free_table_keeps_tables);
+	RUN(test_unmap_whole_half_skips_holes);
+	RUN(test_protect_changes_rights_a_d_rules);
+	RUN(test_protect_range_of_mixed_leaves);
+	RUN(test_protect_refuses_bad_rights);
+	RUN(test_protect_refuses_unmapped_page);
+	RUN(test_protect_refuses_straddling_leaf_and_bad_range);
+	RUN(test_random_map_unmap_protect_match_model_sv39);
+	RUN(test_random_map_unmap_protect_match_model_sv48);
 	return test_done();
 }
