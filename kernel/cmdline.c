@@ -72,8 +72,10 @@ static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 			out->crash = CRASH_ILLEGAL;
 		else if (word_is(v, vlen, "panic"))
 			out->crash = CRASH_PANIC;
+		else if (word_is(v, vlen, "stack"))
+			out->crash = CRASH_STACK;
 		else
-			return "crash= takes load, store, illegal or panic";
+			return "crash= takes load, store, illegal, panic or stack";
 	} else {
 		return "unknown option";
 	}

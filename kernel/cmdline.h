@@ -6,7 +6,7 @@
  *   bench              print "bench <name>: <n> instructions" figures
  *   zone_dma=SIZE      a ZONE_DMA of the first SIZE bytes of RAM (K, M, G
  *                      suffixes), for teaching; overrides the tree's dma-ranges
- *   crash=load|store|illegal|panic
+ *   crash=load|store|illegal|panic|stack
  *                      provoke a kernel fault after boot (tests the trap report)
  *
  * Unknown words are reported and ignored: firmware adds its own.
@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum crash_kind { CRASH_NONE, CRASH_LOAD, CRASH_STORE, CRASH_ILLEGAL, CRASH_PANIC };
+enum crash_kind { CRASH_NONE, CRASH_LOAD, CRASH_STORE, CRASH_ILLEGAL, CRASH_PANIC, CRASH_STACK };
 
 struct cmdline {
 	unsigned max_levels;   /* 0: no limit; 3: Sv39; 4: Sv48 */

@@ -122,6 +122,21 @@ static void print_audit(void)
 	printk("firmware: %u mappings over firmware memory\n", audit.firmware);
 }
 
+/*
+ * Recurse until the stack runs into its guard page (crash=stack).  The
+ * depth limit is far beyond any stack: it only tells the compiler the
+ * recursion is not meant to be infinite.
+ */
+static __attribute__((noinline)) uint64_t recurse(volatile uint64_t depth)
+{
+	volatile uint64_t pad[32];
+
+	pad[depth % 32] = depth;
+	if (depth > UINT32_MAX)
+		return pad[0];
+	return recurse(depth + 1) + pad[depth % 32];
+}
+
 /* Provoke a kernel fault (crash= on the command line): tests the trap report. */
 static void crash(enum crash_kind kind)
 {
@@ -136,6 +151,8 @@ static void crash(enum crash_kind kind)
 		*text = 0;
 	else if (kind == CRASH_ILLEGAL)
 		__asm__ volatile(".word 0");
+	else if (kind == CRASH_STACK)
+		recurse(0);
 	panic("crash=panic was given");
 }
 

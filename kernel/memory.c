@@ -7,15 +7,18 @@
 #include "arch/riscv/hart.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/mmu.h"
+#include "arch/riscv/tlb.h"
 #include "kernel/boot.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "mm/phys.h"
 #include "mm/slab.h"
+#include "mm/vmalloc.h"
 #include "platform/platform.h"
 
 struct memmap boot_memmap;
 struct mem kmem;
+struct vmalloc_space kvm;
 uint64_t memory_setup_instructions_per_gib;
 
 static void log_line(void *arg, const char *line)
@@ -72,4 +75,28 @@ void memory_init(void)
 	mem_report(&kmem, log_line, NULL);
 	slab_set_report(log_line, NULL);
 	kmalloc_init(&kmem);
+	mmu_use_page_allocator(&kmem);
+	vmalloc_init(&kvm, &kernel_pt, &kmem, VMALLOC_BASE, VMALLOC_BASE + VMALLOC_SIZE,
+		     tlb_shootdown);
+}
+
+void *vmalloc(uint64_t size)
+{
+	return vmalloc_area(&kvm, size, PAGE_SIZE, 0);
+}
+
+bool vfree(const void *p)
+{
+	return vfree_area(&kvm, p);
+}
+
+void *kernel_stack_alloc(void)
+{
+	return vmalloc_area(&kvm, KERNEL_STACK_SIZE, KERNEL_STACK_ALIGN, 0);
+}
+
+void kernel_stack_free(void *stack)
+{
+	if (!vfree_area(&kvm, stack))
+		panic("kernel_stack_free: %p is not a kernel stack", stack);
 }

@@ -6,9 +6,11 @@
 #define TESSERA_KERNEL_MEMORY_H
 
 #include "mm/boot_mem.h"
+#include "mm/vmalloc.h"
 
 extern struct memmap boot_memmap;
 extern struct mem kmem;
+extern struct vmalloc_space kvm;   /* the vmalloc window (arch/riscv/layout.h) */
 
 /* Instructions mem_boot() took per GiB of RAM (bench frame_table_setup_per_gib). */
 extern uint64_t memory_setup_instructions_per_gib;
@@ -19,5 +21,18 @@ extern uint64_t memory_setup_instructions_per_gib;
  * report.  Stops the kernel with a clear message when memory cannot be set up.
  */
 void memory_init(void);
+
+/* Virtually contiguous kernel memory (mm/vmalloc.h); NULL when there is none. */
+void *vmalloc(uint64_t size);
+/* Free a vmalloc block; false (nothing done) if p is not one. */
+bool vfree(const void *p);
+
+/*
+ * A kernel stack: KERNEL_STACK_SIZE bytes aligned to KERNEL_STACK_ALIGN,
+ * with an unmapped guard page below (the trap entry's overflow test relies
+ * on both).  Returns its lowest address, or NULL.
+ */
+void *kernel_stack_alloc(void);
+void kernel_stack_free(void *stack);
 
 #endif

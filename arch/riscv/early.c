@@ -29,7 +29,7 @@ static unsigned early_tables_used;
 static void early_puts(const char *s)
 {
 	while (*s)
-		sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, (unsigned char)*s++, 0, 0);
+		sbi_call(SBI_EXT_LEGACY_PUTCHAR, 0, (unsigned char)*s++, 0, 0, 0);
 }
 
 static void early_fail(const char *why)

@@ -110,9 +110,17 @@ secondary_high:
 4:	wfi
 	j	4b
 
+/*
+ * The boot hart's stack, in .bss, laid out for the overflow test in trap.S:
+ * KERNEL_STACK_SIZE bytes aligned to KERNEL_STACK_ALIGN, with a guard page
+ * below it that the kernel table leaves unmapped (arch/riscv/mmu.c).
+ */
 	.section .bss.stack, "aw", @nobits
-	.balign 16
-	.globl boot_stack, boot_stack_top
+	.balign	KERNEL_STACK_ALIGN
+	.globl boot_stack_guard, boot_stack, boot_stack_top
+	.space	KERNEL_STACK_ALIGN - 4096
+boot_stack_guard:
+	.space	4096
 boot_stack:
-	.space	BOOT_STACK_SIZE
+	.space	KERNEL_STACK_SIZE
 boot_stack_top:

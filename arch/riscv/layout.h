@@ -13,8 +13,11 @@
  *                      | direct map of RAM         |  va = DIRECT_MAP_BASE + pa, RW,
  *                      | (physical 0..128 GiB)     |  largest leaves that fit; firmware
  *                      |                           |  (no-map, mmode_resv*) left out
- *   0xffffffe000000000 +---------------------------+  DIRECT_MAP_BASE + DIRECT_MAP_SIZE
- *                      | (free: vmalloc later)     |
+ *   0xffffffe000000000 +---------------------------+  VMALLOC_BASE (= end of the direct map)
+ *                      | vmalloc: kernel stacks,   |  RW, 4 KiB pages, each area with an
+ *                      | large tables (64 GiB)     |  unmapped guard page below it
+ *   0xfffffff000000000 +---------------------------+  VMALLOC_BASE + VMALLOC_SIZE
+ *                      | (free)                    |
  *   0xffffffff80000000 +---------------------------+  KERNEL_VIRT_BASE
  *                      | kernel image              |  text RX, rodata R, data+bss RW
  *                      | (up to KERNEL_IMAGE_MAX)  |
@@ -39,7 +42,21 @@
 
 #define DIRECT_MAP_BASE 0xffffffc000000000
 #define DIRECT_MAP_SIZE 0x2000000000             /* 128 GiB of physical addresses */
+#define VMALLOC_BASE 0xffffffe000000000
+#define VMALLOC_SIZE 0x1000000000                /* 64 GiB */
 #define KERNEL_VIRT_BASE 0xffffffff80000000
+
+/*
+ * Kernel stacks: KERNEL_STACK_SIZE bytes whose bottom is aligned to twice
+ * that, with an unmapped guard page below.  So for any sp inside a stack the
+ * KERNEL_STACK_SHIFT bit of sp is 0, and just below the bottom it is 1: the
+ * trap entry tells an overflow with one test (arch/riscv/trap.S).
+ */
+#define KERNEL_STACK_SHIFT 14
+#define KERNEL_STACK_SIZE (1 << KERNEL_STACK_SHIFT)        /* 16 KiB */
+#define KERNEL_STACK_ALIGN (2 * KERNEL_STACK_SIZE)
+#define OVERFLOW_STACK_SHIFT 11
+#define OVERFLOW_STACK_SIZE (1 << OVERFLOW_STACK_SHIFT)    /* per hart, for the report */
 #define KERNEL_IMAGE_MAX 0x40000000             /* 1 GiB */
 #define FDT_WINDOW_BASE 0xffffffffc0000000
 #define FDT_WINDOW_SIZE 0x00400000               /* 2 MiB blob at any offset */
@@ -51,7 +68,6 @@
 /* Physical address of the ELF's load segments (QEMU -kernel). */
 #define KERNEL_LOAD_PHYS_DEFAULT 0x80200000
 
-#define BOOT_STACK_SIZE 0x4000                   /* 16 KiB */
 
 #ifndef __ASSEMBLER__
 #include "tessera/types.h"
@@ -59,6 +75,9 @@
 _Static_assert(DIRECT_MAP_BASE + DIRECT_MAP_SIZE <= KERNEL_VIRT_BASE,
 	       "the direct map ends below the kernel image");
 _Static_assert(DIRECT_MAP_BASE % 0x40000000 == 0, "the direct map is gigapage aligned");
+_Static_assert(DIRECT_MAP_BASE + DIRECT_MAP_SIZE == VMALLOC_BASE &&
+	       VMALLOC_BASE + VMALLOC_SIZE <= KERNEL_VIRT_BASE,
+	       "vmalloc lies between the direct map and the image");
 _Static_assert(KERNEL_VIRT_BASE + KERNEL_IMAGE_MAX == FDT_WINDOW_BASE,
 	       "the FDT window follows the image area");
 _Static_assert(FDT_WINDOW_BASE + FDT_WINDOW_SIZE == MMIO_WINDOW_BASE,
@@ -74,6 +93,8 @@ _Static_assert((KERNEL_TEXT_OFFSET % 0x200000) == 0 &&
 /* Linker-provided section bounds (arch/riscv/kernel.ld). */
 extern char _start[], __text_end[], __rodata_start[], __rodata_end[];
 extern char __data_start[], __bss_start[], __bss_end[], _end[];
+/* The boot hart's stack and the unmapped page below it (arch/riscv/head.S). */
+extern char boot_stack_guard[], boot_stack[], boot_stack_top[];
 
 /* Physical address the image was loaded at (set once, early in boot). */
 extern paddr_t kernel_load_pa;

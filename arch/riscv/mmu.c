@@ -10,6 +10,7 @@
 #include "arch/riscv/mmu.h"
 #include "arch/riscv/tlb.h"
 #include "kernel/printk.h"
+#include "mm/buddy.h"
 #include "mm/memmap.h"
 #include "mm/phys.h"
 
@@ -20,23 +21,57 @@ struct page_table kernel_pt;
 
 static pte_t pt_pool[KERNEL_PT_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(4096)));
 static unsigned pt_pool_used;
+static uint64_t table_pages; /* buddy pages the kernel table took (kept for good) */
 static vaddr_t mmio_next = MMIO_WINDOW_BASE;
 
-static paddr_t pool_alloc(void *arg)
+static bool in_image(paddr_t pa)
 {
-	(void)arg;
-	if (pt_pool_used >= KERNEL_PT_POOL_PAGES)
+	return pa - kernel_load_pa < (uint64_t)(_end - _start);
+}
+
+/*
+ * Table pages: from the pool in .bss until the page allocator runs
+ * (mmu_use_page_allocator), then zeroed pages from the buddy.
+ */
+static paddr_t table_alloc(void *arg)
+{
+	struct mem *m = arg;
+	struct frame *f;
+
+	if (!m) {
+		if (pt_pool_used >= KERNEL_PT_POOL_PAGES)
+			return 0;
+		return kernel_va_to_pa(pt_pool[pt_pool_used++]); /* .bss: already zero */
+	}
+	f = buddy_alloc(m, 0, ALLOC_ZERO);
+	if (!f)
 		return 0;
-	return kernel_va_to_pa(pt_pool[pt_pool_used++]); /* .bss: already zero */
+	__atomic_add_fetch(&table_pages, 1, __ATOMIC_RELAXED);
+	return pfn_to_pa(mem_frame_pfn(m, f));
 }
 
-static pte_t *pool_table(void *arg, paddr_t pa)
+uint64_t mmu_table_pages(void)
+{
+	return __atomic_load_n(&table_pages, __ATOMIC_RELAXED);
+}
+
+/* Pool pages are reached through the image mapping, the others through the direct map. */
+static pte_t *table_at(void *arg, paddr_t pa)
 {
 	(void)arg;
-	return kernel_pa_to_va(pa);
+	return in_image(pa) ? kernel_pa_to_va(pa) : phys_to_virt(pa);
 }
 
-static const struct pt_mem pool_mem = { .alloc_table = pool_alloc, .table = pool_table };
+/*
+ * No free_table: every hart may cache the kernel's intermediate tables until
+ * a flush, so emptied ones stay (the vmalloc window reuses them).
+ */
+static const struct pt_mem pool_mem = { .alloc_table = table_alloc, .table = table_at };
+
+void mmu_use_page_allocator(struct mem *m)
+{
+	kernel_pt.mem.arg = m;
+}
 
 const char *mmu_mode_name(unsigned levels)
 {
@@ -78,7 +113,9 @@ static void build_table(struct page_table *pt, unsigned levels, paddr_t fdt_pa,
 		panic("mmu: cannot start the kernel page table: %s", err_name(err));
 	map_section(pt, _start, __text_end, PT_KERNEL_RX, "text");
 	map_section(pt, __rodata_start, __rodata_end, PT_KERNEL_RO, "rodata");
-	map_section(pt, __data_start, __bss_end, PT_KERNEL_RW, "data");
+	/* .data and .bss, but not the boot stack's guard page. */
+	map_section(pt, __data_start, boot_stack_guard, PT_KERNEL_RW, "data");
+	map_section(pt, boot_stack, __bss_end, PT_KERNEL_RW, "boot stack and bss");
 	err = pt_map(pt, (vaddr_t)mmu_fdt_va(fdt_first), fdt_first, fdt_last - fdt_first,
 		     PAGE_SIZE, PT_KERNEL_RO);
 	if (err)

@@ -39,6 +39,16 @@ void *mmu_map_io(paddr_t pa, uint64_t size);
 struct memmap;
 err_t mmu_map_direct(const struct memmap *mm);
 
+/*
+ * From now on take kernel page-table pages from m's buddy (and give emptied
+ * ones back), instead of the boot pool in .bss.
+ */
+struct mem;
+void mmu_use_page_allocator(struct mem *m);
+
+/* Buddy pages taken for kernel page tables since then (never given back). */
+uint64_t mmu_table_pages(void);
+
 /* Virtual address of the device tree blob (in the FDT window). */
 const void *mmu_fdt_va(paddr_t fdt_pa);
 

@@ -44,7 +44,7 @@ struct sbiret {
 };
 
 struct sbiret sbi_call(unsigned long ext, unsigned long fid, unsigned long a0,
-		       unsigned long a1, unsigned long a2);
+		       unsigned long a1, unsigned long a2, unsigned long a3);
 
 /* Extensions found by sbi_init(); before it only the legacy console is used. */
 struct sbi_info {

@@ -21,7 +21,6 @@
 #include "kernel/printk.h"
 #include "mm/phys.h"
 
-#define STACK_ORDER 2                     /* 16 KiB per secondary hart */
 #define SIP_SSIP (1ul << 1)
 
 _Static_assert(offsetof(struct hart_boot, satp) == HB_SATP, "hart_boot satp");
@@ -34,7 +33,6 @@ _Static_assert(sizeof(struct hart_boot) == HB_SIZE, "hart_boot size");
 _Static_assert(SMP_MAX_HARTS <= MEM_MAX_HARTS, "every started hart has page caches");
 
 extern char secondary_entry[], secondary_high[];
-extern char boot_stack[], boot_stack_top[];
 
 static struct hart_boot hart_boot[SMP_MAX_HARTS];
 static volatile unsigned online = 1;
@@ -56,7 +54,7 @@ void smp_stack_bounds(uint64_t *base, uint64_t *top)
 		*top = (uint64_t)boot_stack_top;
 	} else {
 		*top = hart_boot[i].stack_top;
-		*base = *top - (PAGE_SIZE << STACK_ORDER);
+		*base = *top - KERNEL_STACK_SIZE;
 	}
 }
 
@@ -90,7 +88,7 @@ void secondary_main(struct hart_boot *hb)
 /* Start one hart as index `index`; true once it is online. */
 static bool start_hart(uint64_t hartid, unsigned index, uint64_t timebase_hz)
 {
-	struct frame *stack = buddy_alloc(&kmem, STACK_ORDER, 0);
+	void *stack = kernel_stack_alloc();
 	struct hart_boot *hb = &hart_boot[index];
 	unsigned before = smp_online();
 	uint64_t deadline;
@@ -103,13 +101,12 @@ static bool start_hart(uint64_t hartid, unsigned index, uint64_t timebase_hz)
 	*hb = (struct hart_boot){
 		.satp = csr_read(satp), .index = index, .self = (uint64_t)hb,
 		.entry = (uint64_t)secondary_high, .hartid = hartid,
-		.stack_top = (uint64_t)phys_to_virt(pfn_to_pa(mem_frame_pfn(&kmem, stack))) +
-			     (PAGE_SIZE << STACK_ORDER),
+		.stack_top = (uint64_t)stack + KERNEL_STACK_SIZE,
 	};
 	r = sbi_hart_start(hartid, kernel_va_to_pa(secondary_entry), kernel_va_to_pa(hb));
 	if (r.error) {
 		printk("smp: hart %lu did not start: SBI error %ld\n", hartid, r.error);
-		buddy_free(&kmem, stack, STACK_ORDER);
+		kernel_stack_free(stack);
 		return false;
 	}
 	deadline = rdtime() + timebase_hz;

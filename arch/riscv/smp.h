@@ -19,10 +19,10 @@
 #define HB_HARTID 40
 #define HB_SIZE 64
 
+#define SMP_MAX_HARTS 16    /* harts Tessera starts (per-hart data is sized by it) */
+
 #ifndef __ASSEMBLER__
 #include "mm/bootinfo.h"
-
-#define SMP_MAX_HARTS 16    /* harts Tessera starts (per-hart data is sized by it) */
 
 /* What a secondary hart needs to come up, read at its physical address. */
 struct hart_boot {

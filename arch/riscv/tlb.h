@@ -21,4 +21,11 @@ static inline void tlb_flush_page(vaddr_t va)
 	tlb_flush_all();
 }
 
+/*
+ * Make a change to the kernel's mappings of [va, va + size) visible on every
+ * online hart: a local flush, then SBI RFENCE remote_sfence_vma to the
+ * others (arch/riscv/tlb.c).  Returns when every hart has flushed.
+ */
+void tlb_shootdown(vaddr_t va, uint64_t size);
+
 #endif /* TESSERA_ARCH_RISCV_TLB_H */

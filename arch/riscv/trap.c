@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "arch/riscv/csr.h"
+#include "arch/riscv/hart.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/probe.h"
 #include "arch/riscv/smp.h"
@@ -131,6 +132,23 @@ static void report_and_stop(const struct trap_frame *tf)
 	printk("\n");
 	backtrace_from(tf->sepc, tf->regs[8]);
 	platform_halt(HALT_FAILURE, "kernel trap");
+}
+
+/* Per-hart stacks for reporting an overflow of the hart's own stack (trap.S). */
+uint8_t overflow_stacks[SMP_MAX_HARTS][OVERFLOW_STACK_SIZE] __attribute__((aligned(16)));
+
+/* From trap.S when a trap found its stack used up: report and stop. */
+void trap_stack_overflow(struct trap_frame *tf)
+{
+	uint64_t base, top;
+
+	smp_stack_bounds(&base, &top);
+	printk("KERNEL TRAP: kernel stack overflow on hart index %u\n", hart_index());
+	printk("  stack 0x%lx-0x%lx, sp 0x%016lx\n", base, top, tf->regs[2]);
+	printk("  %s (scause 0x%lx) at sepc 0x%016lx, stval 0x%016lx\n",
+	       trap_cause_name(tf->scause), tf->scause, tf->sepc, tf->stval);
+	printk("  ra   0x%016lx  s0   0x%016lx\n", tf->regs[1], tf->regs[8]);
+	platform_halt(HALT_FAILURE, "kernel stack overflow");
 }
 
 void trap_handle(struct trap_frame *tf)

@@ -12,6 +12,9 @@ void trap_init(void);
 /* Called from trap.S with the saved registers. */
 void trap_handle(struct trap_frame *tf);
 
+/* Called from trap.S, on the hart's overflow stack, when its stack ran out. */
+void trap_stack_overflow(struct trap_frame *tf) __attribute__((noreturn));
+
 /* Human name of an scause value ("load page fault"). */
 const char *trap_cause_name(uint64_t scause);
 
