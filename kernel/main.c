@@ -80,36 +80,17 @@ static void reserve(uint64_t start, uint64_t end, const char *why)
 		platform_halt(HALT_FAILURE, "too many reserved ranges");
 }
 
+static void report_line(void *arg, const char *line)
+{
+	(void)arg;
+	printk("%s\n", line);
+}
+
 static void print_report(const char *console)
 {
-	const struct boot_info *bi = &boot.info;
-	uint32_t i;
-
 	printk("console: %s\n", console);
 	printk("paging: %s\n", mmu_mode_name(boot.levels));
-	printk("harts: %u\n", bi->nusable);
-	for (i = 0; i < bi->nharts; i++) {
-		const struct boot_hart *h = &bi->harts[i];
-
-		printk("hart %lu: %s, mmu %s%s%s\n", h->hartid,
-		       h->enabled ? "okay" : "disabled", boot_mmu_name(h->mmu),
-		       h->sstc ? ", sstc" : "",
-		       h->hartid == boot.hartid ? " (boot)" : h->usable ? "" : " (not used)");
-	}
-	printk("timebase: %lu\n", bi->timebase_hz);
-	for (i = 0; i < bi->nmemory; i++)
-		printk("memory: 0x%lx-0x%lx\n", bi->memory[i].start, bi->memory[i].end);
-	for (i = 0; i < bi->nreserved; i++)
-		printk("reserved: 0x%lx-0x%lx %s%s\n", bi->reserved[i].start,
-		       bi->reserved[i].end, bi->reserved[i].name,
-		       bi->reserved[i].no_map ? " (no-map)" : "");
-	if (bi->ndynamic)
-		printk("reserved-memory: %u pool(s) sized but not placed (not reserved)\n",
-		       bi->ndynamic);
-	printk("cmdline: %s\n", bi->bootargs);
-	if (bi->dma_limit)
-		printk("dma: devices under %s reach only below 0x%lx\n", bi->dma_limit_node,
-		       bi->dma_limit);
+	bootinfo_report(&boot.info, boot.hartid, report_line, NULL);
 }
 
 /* After the direct map exists: what the kernel table must never contain. */

@@ -48,6 +48,14 @@ uint64_t mem_frame_count(const struct mem *m);
  */
 void mem_report(const struct mem *m, memmap_log_fn log, void *arg);
 
+/*
+ * The boot report's lines about the tree (mm/boot_report.c): "harts: N", one
+ * "hart ..." line each, "timebase:", "memory:" and "reserved:" lines, pools,
+ * "cmdline:", and the DMA limit.  The hart `boot_hartid` is marked (boot).
+ */
+void bootinfo_report(const struct boot_info *bi, uint64_t boot_hartid, memmap_log_fn log,
+		     void *arg);
+
 /* "buddyinfo DMA32: 1 0 2 ..." (free blocks per order), one line per non-empty zone. */
 void mem_report_buddyinfo(const struct mem *m, memmap_log_fn log, void *arg);
 

@@ -270,14 +270,24 @@ static void cache_drain(struct mem *m, struct pcp_cache *c, enum zone_id zid, un
 	c->count -= i;
 }
 
+/* The hottest page of a non-empty cache, handed out: both paths end here. */
+static inline struct frame *cache_pop(struct pcp_cache *c)
+{
+	struct frame *f = container_of(c->pages.next, struct frame, link);
+
+	list_remove(&f->link);
+	c->count--;
+	set_flags(f, FRAME_ALLOCATED);
+	f->refcount = 1;
+	return f;
+}
+
 /*
  * One page from cache c (zone z): a hit, or a miss (the cache was empty)
  * that refills it first.  Returns the page or NULL when the refill got none.
  */
 static struct frame *cache_alloc(struct zone *z, struct pcp_cache *c, unsigned flags)
 {
-	struct frame *f;
-
 	if (c->count) {
 		c->hits++;
 	} else {
@@ -285,12 +295,7 @@ static struct frame *cache_alloc(struct zone *z, struct pcp_cache *c, unsigned f
 		if (!cache_refill(z, c, flags))
 			return NULL;
 	}
-	f = container_of(c->pages.next, struct frame, link);
-	list_remove(&f->link);
-	c->count--;
-	set_flags(f, FRAME_ALLOCATED);
-	f->refcount = 1;
-	return f;
+	return cache_pop(c);
 }
 
 /* Put the page f into cache c (zone zid), hottest first; drain a batch above high. */
@@ -608,7 +613,6 @@ static void release(struct mem *m, const struct frame_block *b, struct frame *f,
 static struct frame *alloc_fast(struct mem *m, unsigned flags)
 {
 	struct pcp_cache *c;
-	struct frame *f;
 	unsigned hart;
 
 	if (flags & (ALLOC_ZONE_MASK | ALLOC_NOCACHE | ALLOC_ZERO) || !m->pcp_enabled)
@@ -620,12 +624,7 @@ static struct frame *alloc_fast(struct mem *m, unsigned flags)
 	if (!c->count)
 		return NULL;
 	c->hits++;
-	f = container_of(c->pages.next, struct frame, link);
-	list_remove(&f->link);
-	c->count--;
-	set_flags(f, FRAME_ALLOCATED);
-	f->refcount = 1;
-	return f;
+	return cache_pop(c);
 }
 
 /*

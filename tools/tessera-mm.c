@@ -101,39 +101,6 @@ static const char *paging_mode(const struct boot_hart *h, const struct cmdline *
 	return sv39 ? "sv39" : "sv48";
 }
 
-static void print_report(const struct boot_info *bi, const struct boot_hart *boot,
-			 const struct cmdline *c)
-{
-	uint32_t i;
-
-	printf("paging: %s\n", paging_mode(boot, c));
-	printf("harts: %u\n", bi->nusable);
-	for (i = 0; i < bi->nharts; i++) {
-		const struct boot_hart *h = &bi->harts[i];
-
-		printf("hart %llu: %s, mmu %s%s%s\n", (unsigned long long)h->hartid,
-		       h->enabled ? "okay" : "disabled", boot_mmu_name(h->mmu),
-		       h->sstc ? ", sstc" : "",
-		       h == boot ? " (boot)" : h->usable ? "" : " (not used)");
-	}
-	printf("timebase: %llu\n", (unsigned long long)bi->timebase_hz);
-	for (i = 0; i < bi->nmemory; i++)
-		printf("memory: 0x%llx-0x%llx\n", (unsigned long long)bi->memory[i].start,
-		       (unsigned long long)bi->memory[i].end);
-	for (i = 0; i < bi->nreserved; i++)
-		printf("reserved: 0x%llx-0x%llx %s%s\n",
-		       (unsigned long long)bi->reserved[i].start,
-		       (unsigned long long)bi->reserved[i].end, bi->reserved[i].name,
-		       bi->reserved[i].no_map ? " (no-map)" : "");
-	if (bi->ndynamic)
-		printf("reserved-memory: %u pool(s) sized but not placed (not reserved)\n",
-		       bi->ndynamic);
-	printf("cmdline: %s\n", bi->bootargs);
-	if (bi->dma_limit)
-		printf("dma: devices under %s reach only below 0x%llx\n", bi->dma_limit_node,
-		       (unsigned long long)bi->dma_limit);
-}
-
 static void print_line(void *arg, const char *line)
 {
 	(void)arg;
@@ -225,7 +192,8 @@ int main(int argc, char **argv)
 		free(blob);
 		return 1;
 	}
-	print_report(&bi, hart, &cmdline);
+	printf("paging: %s\n", paging_mode(hart, &cmdline));
+	bootinfo_report(&bi, hart->hartid, print_line, NULL);
 	status = report_memory(&bi, &cmdline);
 	free(blob);
 	return status;
