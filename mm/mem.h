@@ -17,21 +17,33 @@
 #define MEM_MAX_BLOCKS 32
 #define MEM_MAX_HARTS 16
 
-/* A per-hart cache of free order-0 pages of one zone. */
+/*
+ * A per-hart cache of free order-0 pages of one zone.  One cache line each,
+ * so that harts never write to the same line.
+ */
+#define PCP_CACHE_LINE 64
 struct pcp_cache {
 	struct list pages;  /* frames with FRAME_CACHED */
 	unsigned count;
 	unsigned high;      /* drain `batch` pages back to the buddy above this */
 	unsigned batch;     /* pages moved per refill or drain */
 	uint64_t hits, misses;
-};
+} __attribute__((aligned(PCP_CACHE_LINE)));
+
+/*
+ * Zone slots per hart: ZONE_COUNT rounded up to a power of two, so that the
+ * fast paths find pcp[h][z] at (h * 4 + z) * 64 bytes with two shifts.
+ */
+#define PCP_ZONE_SLOTS 4
+_Static_assert(ZONE_COUNT <= PCP_ZONE_SLOTS, "a cache slot for every zone");
+_Static_assert(sizeof(struct pcp_cache) == PCP_CACHE_LINE, "one line per cache");
 
 struct mem {
 	struct frame_block blocks[MEM_MAX_BLOCKS]; /* sorted by pfn, disjoint */
 	unsigned nblocks;
 	struct zone zones[ZONE_COUNT];
 	paddr_t dma_limit;                   /* 0: no ZONE_DMA */
-	struct pcp_cache pcp[MEM_MAX_HARTS][ZONE_COUNT];
+	struct pcp_cache pcp[MEM_MAX_HARTS][PCP_ZONE_SLOTS];
 	unsigned nharts;                     /* caches in use: harts 0..nharts-1 */
 	bool pcp_enabled;                    /* false: every order-0 call goes to the buddy */
 	uint8_t fast_zone;                   /* the buddy fast path's zone: the highest with pages */
