@@ -4,6 +4,8 @@
 #include "kernel/cmdline.h"
 #include "tessera/types.h"
 
+#define ASID_BITS_MAX 16 /* satp.ASID (priv. spec 4.1.11) */
+
 /* Does the word [w, w + len) equal `s`? */
 static bool word_is(const char *w, size_t len, const char *s)
 {
@@ -44,6 +46,25 @@ static bool parse_size(const char *v, size_t len, uint64_t *out)
 	return true;
 }
 
+/* A decimal number 0..max with no sign or suffix; false if malformed. */
+static bool parse_small(const char *v, size_t len, unsigned max, unsigned *out)
+{
+	unsigned n = 0;
+	size_t i;
+
+	if (!len || len > 3)
+		return false;
+	for (i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return false;
+		n = n * 10 + (unsigned)(v[i] - '0');
+	}
+	if (n > max)
+		return false;
+	*out = n;
+	return true;
+}
+
 static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 {
 	const char *v;
@@ -63,6 +84,12 @@ static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 	} else if ((v = value_of(w, len, "zone_dma=", &vlen))) {
 		if (!parse_size(v, vlen, &out->zone_dma_size))
 			return "zone_dma= takes a size such as 16M";
+	} else if ((v = value_of(w, len, "asid_bits=", &vlen))) {
+		unsigned bits;
+
+		if (!parse_small(v, vlen, ASID_BITS_MAX, &bits))
+			return "asid_bits= takes 0 to 16";
+		out->asid_bits = (int)bits;
 	} else if ((v = value_of(w, len, "crash=", &vlen))) {
 		if (word_is(v, vlen, "load"))
 			out->crash = CRASH_LOAD;
@@ -84,7 +111,7 @@ static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 
 void cmdline_parse(const char *s, struct cmdline *out, cmdline_warn_fn warn, void *arg)
 {
-	*out = (struct cmdline){ 0 };
+	*out = (struct cmdline){ .asid_bits = -1 };
 	while (s && *s) {
 		size_t len = 0;
 		const char *why;

@@ -6,6 +6,7 @@
  *   bench              print "bench <name>: <n> instructions" figures
  *   zone_dma=SIZE      a ZONE_DMA of the first SIZE bytes of RAM (K, M, G
  *                      suffixes), for teaching; overrides the tree's dma-ranges
+ *   asid_bits=N        use at most N ASID bits (0..16), e.g. to see rollovers
  *   crash=load|store|illegal|panic|stack
  *                      provoke a kernel fault after boot (tests the trap report)
  *
@@ -25,6 +26,7 @@ struct cmdline {
 	bool selftest;
 	bool bench;
 	uint64_t zone_dma_size;   /* 0: from the device tree */
+	int asid_bits;            /* -1: as many as the hart has */
 	enum crash_kind crash;
 };
 

@@ -168,6 +168,7 @@ void kernel_main(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 	print_audit();
 	printk("smp: %u of %u usable harts online\n", smp_boot(&boot.info, hartid),
 	       boot.info.nusable);
+	asid_setup(smp_online());
 	if (!timer_init(boot.info.timebase_hz, hart->sstc))
 		platform_halt(HALT_FAILURE, "timebase-frequency too low for the tick");
 	irq_enable();

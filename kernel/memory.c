@@ -19,6 +19,7 @@
 struct memmap boot_memmap;
 struct mem kmem;
 struct vmalloc_space kvm;
+struct asid_allocator kasid;
 uint64_t memory_setup_instructions_per_gib;
 
 static void log_line(void *arg, const char *line)
@@ -99,4 +100,16 @@ void kernel_stack_free(void *stack)
 {
 	if (!vfree_area(&kvm, stack))
 		panic("kernel_stack_free: %p is not a kernel stack", stack);
+}
+
+void asid_setup(unsigned nharts)
+{
+	unsigned hw = mmu_probe_asid_bits();
+	unsigned bits = hw;
+
+	if (boot.cmdline.asid_bits >= 0 && (unsigned)boot.cmdline.asid_bits < hw)
+		bits = (unsigned)boot.cmdline.asid_bits;
+	asid_init(&kasid, bits, nharts);
+	printk("asid: %u bits in use (the hart keeps %u)%s\n", kasid.bits, hw,
+	       kasid.bits < bits ? ": fewer ASIDs than harts, so none" : "");
 }

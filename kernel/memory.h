@@ -6,11 +6,19 @@
 #define TESSERA_KERNEL_MEMORY_H
 
 #include "mm/boot_mem.h"
+#include "mm/asid.h"
 #include "mm/vmalloc.h"
 
 extern struct memmap boot_memmap;
 extern struct mem kmem;
 extern struct vmalloc_space kvm;   /* the vmalloc window (arch/riscv/layout.h) */
+extern struct asid_allocator kasid; /* ASIDs for user address spaces */
+
+/*
+ * Probe the ASID width, cap it with asid_bits=, set up kasid for `nharts`
+ * harts and print the "asid:" line.
+ */
+void asid_setup(unsigned nharts);
 
 /* Instructions mem_boot() took per GiB of RAM (bench frame_table_setup_per_gib). */
 extern uint64_t memory_setup_instructions_per_gib;

@@ -301,6 +301,47 @@ static const char *test_vmalloc_guard_and_free(void)
 	return vfree(p) ? "vfree accepted a freed area twice" : NULL;
 }
 
+#define ASID_SPACES 40
+#define ASID_SWITCHES 4000
+
+static uint64_t asid_contexts[ASID_SPACES];
+static unsigned asid_failures;
+
+/* One hart's share: switch satp's ASID among the fake spaces as told. */
+static void switch_asids(void *arg, unsigned hart)
+{
+	unsigned i;
+
+	(void)arg;
+	for (i = 0; i < ASID_SWITCHES; i++) {
+		uint64_t *ctx = &asid_contexts[(i * 7 + hart * 13) % ASID_SPACES];
+		struct asid_switch sw = asid_activate(&kasid, ctx, hart);
+
+		mmu_switch_asid(sw.asid, sw.flush);
+		if ((csr_read(satp) >> SATP_ASID_SHIFT & SATP_ASID_MASK) != sw.asid ||
+		    (kasid.bits == 0 && sw.asid != 0))
+			__atomic_add_fetch(&asid_failures, 1, __ATOMIC_RELAXED);
+	}
+	mmu_switch_asid(0, true);
+}
+
+/*
+ * Every hart switches ASIDs among more spaces than there are ASIDs (with
+ * asid_bits= small): satp takes each one, and rollovers happen.
+ */
+static const char *test_asid_switches_on_all_harts(void)
+{
+	memset(asid_contexts, 0, sizeof(asid_contexts));
+	asid_failures = 0;
+	if (!smp_run_on_all(switch_asids, NULL, 30 * boot.info.timebase_hz))
+		return "a hart did not finish within 30 s";
+	if (asid_failures)
+		return "satp did not hold the ASID the allocator gave";
+	if (kasid.bits && (1u << kasid.bits) - 1 < ASID_SPACES && !kasid.rollovers)
+		return "more spaces than ASIDs, yet no rollover";
+	return NULL;
+}
+
 /* Everything the tests took has come back: no page leaked. */
 static const char *test_no_leak(void)
 {
@@ -322,6 +363,7 @@ const struct selftest selftests_mm[] = {
 	{ "slab_debug_double_free_reported", test_slab_debug_double_free },
 	{ "allocators_on_all_harts_at_once", test_allocators_on_all_harts },
 	{ "vmalloc_guard_page_and_free", test_vmalloc_guard_and_free },
+	{ "asid_switches_on_all_harts", test_asid_switches_on_all_harts },
 	{ "memory_tests_leak_nothing", test_no_leak },
 };
 const unsigned selftests_mm_count = ARRAY_SIZE(selftests_mm);

@@ -255,3 +255,27 @@ void mmu_audit(struct mmu_audit *out, const struct memmap *mm)
 	*out = (struct mmu_audit){ 0 };
 	pt_for_each_leaf(&kernel_pt, audit_leaf, &st);
 }
+
+unsigned mmu_probe_asid_bits(void)
+{
+	unsigned long satp = csr_read(satp), probe;
+	unsigned bits = 0;
+
+	/* WARL field: writing all ones reads back the bits the hart keeps. */
+	csr_write(satp, satp | SATP_ASID_MASK << SATP_ASID_SHIFT);
+	probe = csr_read(satp) >> SATP_ASID_SHIFT & SATP_ASID_MASK;
+	csr_write(satp, satp);
+	tlb_flush_all();
+	while (bits < 16 && (probe >> bits & 1))
+		bits++;
+	return bits;
+}
+
+void mmu_switch_asid(unsigned asid, bool flush)
+{
+	unsigned long satp = csr_read(satp) & ~(SATP_ASID_MASK << SATP_ASID_SHIFT);
+
+	csr_write(satp, satp | (unsigned long)asid << SATP_ASID_SHIFT);
+	if (flush)
+		tlb_flush_all();
+}

@@ -49,6 +49,15 @@ void mmu_use_page_allocator(struct mem *m);
 /* Buddy pages taken for kernel page tables since then (never given back). */
 uint64_t mmu_table_pages(void);
 
+/*
+ * How many ASID bits this hart keeps in satp (0 to 16; QEMU: 16, JH7110: 0):
+ * write all ones, read back (priv. spec 4.1.11: ASID is WARL).
+ */
+unsigned mmu_probe_asid_bits(void);
+
+/* Run with `asid` in satp (same table); flush first if told to. */
+void mmu_switch_asid(unsigned asid, bool flush);
+
 /* Virtual address of the device tree blob (in the FDT window). */
 const void *mmu_fdt_va(paddr_t fdt_pa);
 

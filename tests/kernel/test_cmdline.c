@@ -335,6 +335,27 @@ static void test_zone_dma_bad_sizes(void)
 	}
 }
 
+/* asid_bits= takes 0 to 16 and nothing else; the default is -1 (no cap). */
+static void test_asid_bits(void)
+{
+	static const char *const bad[] = { "asid_bits=", "asid_bits=17", "asid_bits=-1",
+					   "asid_bits=1K", "asid_bits=0100", "asid_bits=x" };
+	struct cmdline c;
+	unsigned i;
+
+	parse("", &c);
+	CHECK_EQ_U64(c.asid_bits, (uint64_t)-1);
+	parse("asid_bits=0", &c);
+	CHECK_EQ_U64(c.asid_bits, 0);
+	parse("asid_bits=16", &c);
+	CHECK_EQ_U64(c.asid_bits, 16);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		parse(bad[i], &c);
+		CHECK_EQ_U64(c.asid_bits, (uint64_t)-1);
+		CHECK(warned.n == 1 && strstr(warned.w[0].why, "asid_bits=") != NULL);
+	}
+}
+
 int main(void)
 {
 	RUN(test_empty_null_and_blank_give_defaults);
@@ -352,5 +373,6 @@ int main(void)
 	RUN(test_null_warn_callback);
 	RUN(test_zone_dma_sizes);
 	RUN(test_zone_dma_bad_sizes);
+	RUN(test_asid_bits);
 	return test_done();
 }
