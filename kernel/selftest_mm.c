@@ -10,6 +10,7 @@
 #include "arch/riscv/mmu.h"
 #include "arch/riscv/probe.h"
 #include "arch/riscv/smp.h"
+#include "arch/riscv/tlb.h"
 #include "kernel/boot.h"
 #include "kernel/format.h"
 #include "kernel/memory.h"
@@ -342,6 +343,95 @@ static const char *test_asid_switches_on_all_harts(void)
 	return NULL;
 }
 
+/* TLB test: a kernel page mapped at a fixed address, read on every hart. */
+static struct {
+	volatile uint64_t *va;
+	uint64_t want;
+	unsigned wrong, faulted;
+} tlbt;
+
+static void read_mapped_page(void *arg, unsigned hart)
+{
+	uint64_t value = 0;
+
+	(void)arg;
+	(void)hart;
+	if (probe_load_u64((const uint64_t *)tlbt.va, &value))
+		__atomic_add_fetch(&tlbt.faulted, 1, __ATOMIC_RELAXED);
+	else if (value != tlbt.want)
+		__atomic_add_fetch(&tlbt.wrong, 1, __ATOMIC_RELAXED);
+}
+
+/* Map frame f (holding `value` in its first word) at tlbt.va on every hart's view. */
+static bool map_test_page(struct frame *f, uint64_t value)
+{
+	paddr_t pa = frame_pa(f);
+
+	*(volatile uint64_t *)phys_to_virt(pa) = value;
+	return pt_map(&kernel_pt, (vaddr_t)tlbt.va, pa, PAGE_SIZE, PAGE_SIZE,
+		      PT_KERNEL_RW) == ERR_OK;
+}
+
+/* Every hart reads tlbt.va; returns a reason if any saw other than `expect`. */
+static const char *read_everywhere(uint64_t want, bool expect_fault)
+{
+	unsigned harts = smp_online();
+
+	tlbt.want = want;
+	tlbt.wrong = tlbt.faulted = 0;
+	if (!smp_run_on_all(read_mapped_page, NULL, 10 * boot.info.timebase_hz))
+		return "a hart did not finish";
+	if (expect_fault)
+		return tlbt.faulted == harts ? NULL : "a hart still reached the unmapped page";
+	if (tlbt.faulted)
+		return "a hart faulted on a mapped page";
+	return tlbt.wrong ? "a hart read the old frame through a stale TLB entry" : NULL;
+}
+
+/*
+ * TLB shootdown on every hart: map frame A, all harts read it (their TLBs
+ * now hold it); unmap: all fault; map frame B at the same address: all see B.
+ */
+static const char *test_tlb_shootdown_all_harts(void)
+{
+	struct frame *a = buddy_alloc(&kmem, 0, 0), *b = buddy_alloc(&kmem, 0, 0);
+	uint8_t *area = vmalloc(2 * PAGE_SIZE);
+	const char *fail = NULL;
+	paddr_t second;
+
+	if (!a || !b || !area)
+		fail = "no memory for the test";
+	if (!fail) {
+		/* The test owns the area's second page: give its own frame back first. */
+		tlbt.va = (volatile uint64_t *)(area + PAGE_SIZE);
+		pt_lookup(&kernel_pt, (vaddr_t)tlbt.va, &second, NULL, NULL);
+		pt_unmap(&kernel_pt, (vaddr_t)tlbt.va, PAGE_SIZE);
+		tlb_shootdown((vaddr_t)tlbt.va, PAGE_SIZE);
+		buddy_free(&kmem, mem_frame(&kmem, pa_to_pfn(second)), 0);
+		if (!map_test_page(a, 0xaaaa))
+			fail = "cannot map the test page";
+	}
+	if (!fail)
+		fail = read_everywhere(0xaaaa, false);
+	if (!fail) {
+		pt_unmap(&kernel_pt, (vaddr_t)tlbt.va, PAGE_SIZE);
+		tlb_shootdown((vaddr_t)tlbt.va, PAGE_SIZE);
+		fail = read_everywhere(0, true);
+	}
+	if (!fail && !map_test_page(b, 0xbbbb))
+		fail = "cannot map the second frame";
+	if (!fail)
+		fail = read_everywhere(0xbbbb, false);
+	pt_unmap(&kernel_pt, (vaddr_t)tlbt.va, PAGE_SIZE);
+	tlb_shootdown((vaddr_t)tlbt.va, PAGE_SIZE);
+	if (a)
+		buddy_free(&kmem, a, 0);
+	if (b)
+		buddy_free(&kmem, b, 0);
+	vfree(area); /* its second page is unmapped: vfree skips it */
+	return fail;
+}
+
 /* Everything the tests took has come back: no page leaked. */
 static const char *test_no_leak(void)
 {
@@ -364,6 +454,7 @@ const struct selftest selftests_mm[] = {
 	{ "allocators_on_all_harts_at_once", test_allocators_on_all_harts },
 	{ "vmalloc_guard_page_and_free", test_vmalloc_guard_and_free },
 	{ "asid_switches_on_all_harts", test_asid_switches_on_all_harts },
+	{ "tlb_shootdown_unmap_remap_all_harts", test_tlb_shootdown_all_harts },
 	{ "memory_tests_leak_nothing", test_no_leak },
 };
 const unsigned selftests_mm_count = ARRAY_SIZE(selftests_mm);
