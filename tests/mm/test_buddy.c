@@ -1,106 +1,19 @@
 /*
  * Host unit tests of the buddy allocator (mm/buddy.c; API and rules in
- * mm/buddy.h).  RAM is a 16 MiB arena standing at physical 0x80000000 (the
- * phys window, so ALLOC_ZERO can be checked); frame tables are calloc'ed.
- * Ranges above the arena (around 4 GiB) have frames but no window: zones
- * can be tested there as long as nothing touches page contents.
+ * mm/buddy.h): the buddy identity, buddy_add_range, allocation and free of
+ * every order, zones and their fallback, watermarks and the shrinker, and
+ * ALLOC_ZERO.  The per-hart caches, bad frees and buddy_check have files of
+ * their own (test_buddy_pcp.c, test_buddy_check.c); all run on the arena
+ * of buddy_arena.h.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "mm/buddy.h"
-#include "mm/phys.h"
-#include "test.h"
+#include "buddy_arena.h"
 
-#define RAM_PFN 0x80000ull               /* the arena's first pfn: pa 0x80000000 */
-#define ARENA_PAGES 4096u                /* 16 MiB behind the phys window */
 #define PFN_4GIB (ZONE_DMA32_LIMIT >> PAGE_SHIFT)
 #define FILL_BYTE 0xa5                   /* "not zeroed" */
-#define BATCH 16u                        /* mm/buddy.c PCP_BATCH, checked below */
-#define HIGH 64u                         /* mm/buddy.c PCP_HIGH, checked below */
-#define MAX_HELD 8192u
 #define MAX_BLOCK_PAGES ((pfn_t)1 << (MAX_ORDER - 1))
-
-struct range {
-	pfn_t first, count;
-};
-
-static uint8_t *arena;
-static struct mem mem;
-static struct frame *frame_tables[MEM_MAX_BLOCKS];
-static unsigned cur_hart;                /* what this_hart() returns */
-static struct frame *held[MAX_HELD];     /* blocks a test holds */
-static unsigned held_order[MAX_HELD];
-
-/* Tests of particular orders need MAX_ORDER (meson option max_order) above them. */
-#define NEED_MAX_ORDER(n) do { \
-	if (MAX_ORDER < (n)) { \
-		printf("#   skipped: needs MAX_ORDER >= %d\n", (n)); \
-		return; \
-	} } while (0)
-
-static unsigned test_hart(void)
-{
-	return cur_hart;
-}
-
-static void teardown(void)
-{
-	unsigned i;
-
-	for (i = 0; i < MEM_MAX_BLOCKS; i++) {
-		free(frame_tables[i]);
-		frame_tables[i] = NULL;
-	}
-	buddy_set_shrinker(NULL, NULL);
-}
-
-/* A fresh memory of `n` RAM ranges (all reserved, nothing given yet). */
-static void setup(paddr_t dma_limit, const struct range *r, unsigned n, unsigned nharts)
-{
-	unsigned i;
-
-	teardown();
-	memset(&mem, 0, sizeof(mem));
-	mem.dma_limit = dma_limit;
-	for (i = 0; i < n; i++) {
-		frame_tables[i] = calloc(r[i].count, sizeof(struct frame));
-		CHECK(mem_add_block(&mem, r[i].first, r[i].count, frame_tables[i]) == ERR_OK);
-	}
-	cur_hart = 0;
-	buddy_init(&mem, nharts, test_hart);
-}
-
-/* setup() and give every range to the buddy. */
-static void setup_free(paddr_t dma_limit, const struct range *r, unsigned n, unsigned nharts)
-{
-	unsigned i;
-
-	setup(dma_limit, r, n, nharts);
-	for (i = 0; i < n; i++)
-		buddy_add_range(&mem, r[i].first, r[i].count);
-}
-
-static pfn_t pfn_of(const struct frame *f)
-{
-	return mem_frame_pfn(&mem, f);
-}
-
-static struct frame *frame_at(pfn_t pfn)
-{
-	return mem_frame(&mem, pfn);
-}
-
-static void check_ok_(int line)
-{
-	char why[256];
-
-	if (!buddy_check(&mem, why, sizeof(why))) {
-		printf("#   line %d: buddy_check: %s\n", line, why);
-		test_current_failed = 1;
-	}
-}
-#define CHECK_BUDDY_OK() check_ok_(__LINE__)
 
 /* Whether zone z's order list holds the block at pfn. */
 static bool block_is_free(enum zone_id z, pfn_t pfn, unsigned order)
@@ -113,6 +26,7 @@ static bool block_is_free(enum zone_id z, pfn_t pfn, unsigned order)
 	return false;
 }
 
+/* Free blocks of every order in zone z. */
 static uint64_t total_blocks(enum zone_id z)
 {
 	uint64_t n = 0;
@@ -121,61 +35,6 @@ static uint64_t total_blocks(enum zone_id z)
 	for (k = 0; k < MAX_ORDER; k++)
 		n += mem.zones[z].free[k].count;
 	return n;
-}
-
-/* Free lists and caches, to compare before and after. */
-struct snapshot {
-	uint64_t blocks[ZONE_COUNT][MAX_ORDER];
-	uint64_t free_pages[ZONE_COUNT];
-	unsigned cached[MEM_MAX_HARTS][ZONE_COUNT];
-};
-
-static void snap(struct snapshot *s)
-{
-	unsigned z, k, h;
-
-	memset(s, 0, sizeof(*s));
-	for (z = 0; z < ZONE_COUNT; z++) {
-		for (k = 0; k < MAX_ORDER; k++)
-			s->blocks[z][k] = mem.zones[z].free[k].count;
-		s->free_pages[z] = mem.zones[z].free_pages;
-		for (h = 0; h < MEM_MAX_HARTS; h++)
-			s->cached[h][z] = mem.pcp[h][z].count;
-	}
-}
-
-static bool same_snapshot(const struct snapshot *a, const struct snapshot *b)
-{
-	return memcmp(a, b, sizeof(*a)) == 0;
-}
-
-static uint64_t bad_frees(void)
-{
-	uint64_t n = 0;
-	unsigned z;
-
-	for (z = 0; z < ZONE_COUNT; z++)
-		n += mem.zones[z].stats.bad_frees;
-	return n;
-}
-
-/* Allocate blocks of `order` until it fails, into held[from..]; returns how many. */
-static unsigned alloc_until_null(unsigned order, unsigned flags, unsigned from)
-{
-	unsigned n = from;
-	struct frame *f;
-
-	while (n < MAX_HELD && (f = buddy_alloc(&mem, order, flags)) != NULL) {
-		held[n] = f;
-		held_order[n++] = order;
-	}
-	return n - from;
-}
-
-static void free_held(unsigned n)
-{
-	while (n--)
-		buddy_free(&mem, held[n], held_order[n]);
 }
 
 /* ---- the buddy identity ------------------------------------------------------ */
@@ -580,292 +439,10 @@ static void test_alloc_zero_zeroes(void)
 	CHECK_BUDDY_OK();
 }
 
-/* ---- per-hart caches -------------------------------------------------------------- */
-
-/* 80 single pages: 5 misses (each refills 16) and 75 hits; freeing them
- * drains 16 when the cache passes 64, leaving 64; draining returns them all. */
-static void test_pcp_hits_misses_and_drains(void)
-{
-	const struct range r = { RAM_PFN, 1024 };
-	struct pcp_cache *c = &mem.pcp[0][ZONE_DMA32];
-	struct zone *z = &mem.zones[ZONE_DMA32];
-	struct snapshot before, after;
-	unsigned i;
-
-	setup_free(0, &r, 1, 1);
-	CHECK_EQ_U64(c->batch, BATCH);
-	CHECK_EQ_U64(c->high, HIGH);
-	snap(&before);
-	for (i = 0; i < 80; i++) {
-		held[i] = buddy_alloc(&mem, 0, 0);
-		CHECK(held[i] != NULL);
-		held_order[i] = 0;
-	}
-	CHECK_EQ_U64(c->misses, 80 / BATCH);
-	CHECK_EQ_U64(c->hits, 80 - 80 / BATCH);
-	CHECK_EQ_U64(c->count, 0);
-	CHECK_EQ_U64(z->stats.allocs[0], 80);
-	CHECK_EQ_U64(z->free_pages, 1024 - 80);
-	for (i = 0; i < HIGH; i++)
-		buddy_free(&mem, held[i], 0);
-	CHECK_EQ_U64(c->count, HIGH);
-	CHECK_EQ_U64(z->stats.frees[0], 0);
-	buddy_free(&mem, held[HIGH], 0);
-	CHECK_EQ_U64(c->count, HIGH + 1 - BATCH);
-	CHECK_EQ_U64(z->stats.frees[0], BATCH);
-	for (i = HIGH + 1; i < 80; i++)
-		buddy_free(&mem, held[i], 0);
-	CHECK_EQ_U64(c->count, 80 - BATCH);
-	CHECK_EQ_U64(buddy_zone_free_pages(&mem, ZONE_DMA32), 1024);
-	CHECK_BUDDY_OK();
-	buddy_drain_caches(&mem);
-	CHECK_EQ_U64(c->count, 0);
-	snap(&after);
-	CHECK(same_snapshot(&before, &after));
-	CHECK_BUDDY_OK();
-}
-
-static bool cache_holds(unsigned hart, const struct frame *f)
-{
-	const struct list *l;
-
-	list_for_each(l, &mem.pcp[hart][f->zone].pages)
-		if (container_of(l, struct frame, link) == f)
-			return true;
-	return false;
-}
-
-/* Each hart refills and frees into its own cache; a hart index out of range
- * or pcp_enabled = false bypasses the caches. */
-static void test_pcp_caches_stay_separate_per_hart(void)
-{
-	const struct range r = { RAM_PFN, 1024 };
-	struct frame *a, *b, *c;
-
-	setup_free(0, &r, 1, 2);
-	cur_hart = 0;
-	a = buddy_alloc(&mem, 0, 0);
-	cur_hart = 1;
-	b = buddy_alloc(&mem, 0, 0);
-	CHECK(a && b && a != b);
-	if (!a || !b)
-		return;
-	CHECK_EQ_U64(mem.pcp[0][ZONE_DMA32].count, BATCH - 1);
-	CHECK_EQ_U64(mem.pcp[1][ZONE_DMA32].count, BATCH - 1);
-	CHECK_EQ_U64(mem.pcp[1][ZONE_DMA32].misses, 1);
-	buddy_free(&mem, a, 0);               /* hart 1 frees hart 0's page */
-	CHECK(cache_holds(1, a) && !cache_holds(0, a));
-	cur_hart = 0;
-	buddy_free(&mem, b, 0);
-	CHECK(cache_holds(0, b) && !cache_holds(1, b));
-	CHECK_EQ_U64(mem.pcp[0][ZONE_DMA32].count, BATCH);
-	CHECK_EQ_U64(mem.pcp[1][ZONE_DMA32].count, BATCH);
-	CHECK_BUDDY_OK();
-	cur_hart = 7;                         /* no cache: straight to the lists */
-	c = buddy_alloc(&mem, 0, 0);
-	CHECK(c && c->flags == FRAME_ALLOCATED);
-	CHECK_EQ_U64(mem.pcp[0][ZONE_DMA32].count + mem.pcp[1][ZONE_DMA32].count, 2 * BATCH);
-	buddy_free(&mem, c, 0);
-	CHECK_EQ_U64(mem.zones[ZONE_DMA32].free_pages, 1024 - 2 * BATCH);
-	cur_hart = 0;
-	mem.pcp_enabled = false;
-	c = buddy_alloc(&mem, 0, 0);
-	buddy_free(&mem, c, 0);
-	CHECK_EQ_U64(mem.pcp[0][ZONE_DMA32].count, BATCH);
-	CHECK_EQ_U64(mem.zones[ZONE_DMA32].stats.allocs[0], 2 * BATCH + 2);
-	buddy_drain_caches(&mem);             /* drains even with caches off */
-	CHECK_EQ_U64(mem.zones[ZONE_DMA32].free_pages, 1024);
-	CHECK_BUDDY_OK();
-}
-
-/* ---- bad frees ------------------------------------------------------------------ */
-
-/* Double frees (from a cache and from the lists), wrong orders, a tail, a
- * reserved frame, a frame of no table and NULL are refused and counted,
- * and leave the lists and caches as they were. */
-static void test_bad_frees_are_refused_and_counted(void)
-{
-	const struct range r = { RAM_PFN, 512 };
-	struct frame foreign = { .flags = FRAME_ALLOCATED };
-	struct snapshot before, after;
-	struct frame *page, *block;
-
-	NEED_MAX_ORDER(4);
-	setup(0, &r, 1, 1);
-	buddy_add_range(&mem, RAM_PFN, 256);  /* the rest stays reserved */
-	page = buddy_alloc(&mem, 0, 0);
-	block = buddy_alloc(&mem, 2, 0);
-	CHECK(page && block);
-	if (!page || !block)
-		return;
-	buddy_free(&mem, page, 0);
-	snap(&before);
-	buddy_free(&mem, page, 0);            /* double free: it is FRAME_CACHED */
-	buddy_free(&mem, block, 1);
-	buddy_free(&mem, block, 3);
-	buddy_free(&mem, block + 1, 0);       /* a tail */
-	buddy_free(&mem, frame_at(RAM_PFN + 300), 0);
-	CHECK_EQ_U64(mem.zones[ZONE_DMA32].stats.bad_frees, 5);
-	buddy_free(&mem, &foreign, 0);
-	buddy_free(&mem, NULL, 0);
-	CHECK_EQ_U64(mem.zones[ZONE_NORMAL].stats.bad_frees, 2);
-	snap(&after);
-	CHECK(same_snapshot(&before, &after));
-	CHECK(frame_at(RAM_PFN + 300)->flags == FRAME_RESERVED);
-	CHECK_BUDDY_OK();
-	buddy_free(&mem, block, 2);
-	buddy_drain_caches(&mem);
-	mem.pcp_enabled = false;
-	page = buddy_alloc(&mem, 0, 0);
-	buddy_free(&mem, page, 0);
-	snap(&before);
-	buddy_free(&mem, page, 0);            /* double free: it is on the lists */
-	snap(&after);
-	CHECK(same_snapshot(&before, &after));
-	CHECK_EQ_U64(bad_frees(), 8);
-	CHECK_EQ_U64(mem.zones[ZONE_DMA32].free_pages, 256);
-	CHECK_BUDDY_OK();
-}
-
-/* ---- buddy_check ---------------------------------------------------------------- */
-
-static void expect_broken_(int line, const char *what)
-{
-	char why[256];
-
-	if (buddy_check(&mem, why, sizeof(why))) {
-		printf("#   line %d: buddy_check missed: %s\n", line, what);
-		test_current_failed = 1;
-	} else if (!strstr(why, what)) {
-		printf("#   line %d: buddy_check said \"%s\", expected \"%s\"\n", line, why, what);
-		test_current_failed = 1;
-	}
-}
-#define EXPECT_BROKEN(what) expect_broken_(__LINE__, what)
-
-/* Split free block f (order k) into two free halves without merging them. */
-static void split_by_hand(struct zone *z, struct frame *f, unsigned k)
-{
-	struct frame *upper = f + ((pfn_t)1 << (k - 1));
-
-	list_remove(&f->link);
-	z->free[k].count--;
-	f->order = (uint8_t)(k - 1);
-	upper->flags = FRAME_FREE;
-	upper->order = (uint8_t)(k - 1);
-	list_push(&z->free[k - 1].blocks, &f->link);
-	list_push(&z->free[k - 1].blocks, &upper->link);
-	z->free[k - 1].count += 2;
-}
-
-/* Undo split_by_hand. */
-static void unsplit_by_hand(struct zone *z, struct frame *f, unsigned k)
-{
-	struct frame *upper = f + ((pfn_t)1 << (k - 1));
-
-	list_remove(&upper->link);
-	list_remove(&f->link);
-	z->free[k - 1].count -= 2;
-	upper->flags = FRAME_TAIL;
-	upper->order = 0;
-	f->order = (uint8_t)k;
-	list_push(&z->free[k].blocks, &f->link);
-	z->free[k].count++;
-}
-
-/* The state the corruption tests start from: one page allocated (15 more
- * in hart 0's cache), an order-3 block allocated, and a free order-3 block. */
-struct victims {
-	struct frame *page, *block, *free_head;
-};
-
-static bool corruption_setup(struct victims *v)
-{
-	const struct range r = { RAM_PFN, 256 };
-	struct zone *z = &mem.zones[ZONE_DMA32];
-
-	setup_free(0, &r, 1, 1);
-	v->page = buddy_alloc(&mem, 0, 0);
-	v->block = buddy_alloc(&mem, 3, 0);
-	CHECK(v->page && v->block && !list_empty(&z->free[3].blocks));
-	if (!v->page || !v->block || list_empty(&z->free[3].blocks))
-		return false;
-	v->free_head = container_of(z->free[3].blocks.next, struct frame, link);
-	CHECK_BUDDY_OK();
-	return true;
-}
-
-/* A wrong head flag or order, a wrong list or zone count, and two free
- * buddies left unmerged are each reported; undoing each heals. */
-static void test_check_detects_corrupt_free_lists(void)
-{
-	struct zone *z = &mem.zones[ZONE_DMA32];
-	struct victims v;
-	struct frame *head;
-
-	NEED_MAX_ORDER(4);
-	if (!corruption_setup(&v))
-		return;
-	head = v.free_head;
-	head->flags = FRAME_TAIL;
-	EXPECT_BROKEN("has flags");
-	head->flags = FRAME_FREE;
-	head->order = 2;
-	EXPECT_BROKEN("order 2");
-	head->order = 3;
-	z->free[3].count++;
-	EXPECT_BROKEN("count says");
-	z->free[3].count--;
-	z->free_pages++;
-	EXPECT_BROKEN("free_pages says");
-	z->free_pages--;
-	split_by_hand(z, head, 3);
-	EXPECT_BROKEN("not coalesced");
-	unsplit_by_hand(z, head, 3);
-	CHECK_BUDDY_OK();
-	CHECK(buddy_check(&mem, NULL, 0));
-}
-
-/* Overlapping blocks, a bad cache entry or count, a free head on no list,
- * and a frame in no state at all are each reported; undoing each heals. */
-static void test_check_detects_overlaps_and_bad_cache_entries(void)
-{
-	struct pcp_cache *c = &mem.pcp[0][ZONE_DMA32];
-	struct frame *cached;
-	struct victims v;
-
-	NEED_MAX_ORDER(4);
-	if (!corruption_setup(&v))
-		return;
-	v.block[2].flags = FRAME_ALLOCATED;   /* a block inside a block */
-	EXPECT_BROKEN("blocks overlap");
-	v.block[2].flags = FRAME_TAIL;
-	v.free_head[1].flags = FRAME_CACHED;
-	EXPECT_BROKEN("blocks overlap");
-	v.free_head[1].flags = FRAME_FREE | FRAME_TAIL;
-	EXPECT_BROKEN("blocks overlap");
-	v.free_head[1].flags = FRAME_TAIL;
-	cached = container_of(c->pages.next, struct frame, link);
-	cached->flags = FRAME_ALLOCATED;
-	EXPECT_BROKEN("not a cached page");
-	cached->flags = FRAME_CACHED;
-	c->count--;
-	EXPECT_BROKEN("count says");
-	c->count++;
-	v.page->flags = FRAME_FREE;           /* free, but on no list */
-	EXPECT_BROKEN("free heads");
-	v.page->flags = 0;                    /* no state at all */
-	EXPECT_BROKEN("outside any block");
-	v.page->flags = FRAME_ALLOCATED;
-	CHECK_BUDDY_OK();
-}
-
 int main(void)
 {
-	arena = aligned_alloc(PAGE_SIZE, (size_t)ARENA_PAGES * PAGE_SIZE);
-	if (!arena)
+	if (!buddy_arena_setup())
 		return 1;
-	phys_set_window(pfn_to_pa(RAM_PFN), arena, (uint64_t)ARENA_PAGES * PAGE_SIZE);
 	RUN(test_buddy_identity_worked_example);
 	RUN(test_add_range_makes_maximal_aligned_blocks);
 	RUN(test_add_range_respects_zone_and_block_boundaries);
@@ -877,13 +454,6 @@ int main(void)
 	RUN(test_watermarks_low_for_ordinary_min_for_nowait);
 	RUN(test_shrinker_runs_once_and_the_retry_uses_its_pages);
 	RUN(test_alloc_zero_zeroes);
-	RUN(test_pcp_hits_misses_and_drains);
-	RUN(test_pcp_caches_stay_separate_per_hart);
-	RUN(test_bad_frees_are_refused_and_counted);
-	RUN(test_check_detects_corrupt_free_lists);
-	RUN(test_check_detects_overlaps_and_bad_cache_entries);
-	teardown();
-	phys_set_window(0, NULL, 0);
-	free(arena);
+	buddy_arena_teardown();
 	return test_done();
 }
