@@ -90,6 +90,11 @@ static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 		if (!parse_small(v, vlen, ASID_BITS_MAX, &bits))
 			return "asid_bits= takes 0 to 16";
 		out->asid_bits = (int)bits;
+	} else if ((v = value_of(w, len, "init=", &vlen))) {
+		if (!vlen)
+			return "init= takes a program name";
+		out->init = v;
+		out->init_len = vlen;
 	} else if ((v = value_of(w, len, "crash=", &vlen))) {
 		if (word_is(v, vlen, "load"))
 			out->crash = CRASH_LOAD;
@@ -111,7 +116,7 @@ static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 
 void cmdline_parse(const char *s, struct cmdline *out, cmdline_warn_fn warn, void *arg)
 {
-	*out = (struct cmdline){ .asid_bits = -1 };
+	*out = (struct cmdline){ .asid_bits = -1, .init = "init", .init_len = 4 };
 	while (s && *s) {
 		size_t len = 0;
 		const char *why;

@@ -7,6 +7,7 @@
  *   zone_dma=SIZE      a ZONE_DMA of the first SIZE bytes of RAM (K, M, G
  *                      suffixes), for teaching; overrides the tree's dma-ranges
  *   asid_bits=N        use at most N ASID bits (0..16), e.g. to see rollovers
+ *   init=NAME          the user program to run from the boot image (default init)
  *   crash=load|store|illegal|panic|stack
  *                      provoke a kernel fault after boot (tests the trap report)
  *
@@ -27,6 +28,8 @@ struct cmdline {
 	bool bench;
 	uint64_t zone_dma_size;   /* 0: from the device tree */
 	int asid_bits;            /* -1: as many as the hart has */
+	const char *init;         /* the program to run (points into the string) */
+	size_t init_len;
 	enum crash_kind crash;
 };
 

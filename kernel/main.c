@@ -25,6 +25,7 @@
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
+#include "kernel/task.h"
 #include "platform/platform.h"
 
 #define TESSERA_VERSION "0.1"
@@ -137,6 +138,20 @@ static void crash(enum crash_kind kind)
 	panic("crash=panic was given");
 }
 
+/* Run the first user program to its end; its exit code decides how we halt. */
+static void run_init(void)
+{
+	long code;
+
+	printk("init: starting '%.*s'\n", (int)boot.cmdline.init_len, boot.cmdline.init);
+	code = task_run(boot.cmdline.init, boot.cmdline.init_len);
+	if (code == TASK_NOT_STARTED)
+		platform_halt(HALT_FAILURE, "the first program could not start");
+	if (code)
+		platform_halt(HALT_FAILURE, "the first program failed");
+	platform_halt(HALT_SUCCESS, "the first program exited; nothing else to run yet");
+}
+
 void kernel_main(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 {
 	char console[96];
@@ -180,5 +195,5 @@ void kernel_main(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 		bench_run();
 	if (boot.cmdline.selftest && selftest_run() != 0)
 		platform_halt(HALT_FAILURE, "self-tests failed");
-	platform_halt(HALT_SUCCESS, "boot finished; nothing else to run yet");
+	run_init();
 }

@@ -279,3 +279,13 @@ void mmu_switch_asid(unsigned asid, bool flush)
 	if (flush)
 		tlb_flush_all();
 }
+
+void mmu_switch_table(paddr_t root, unsigned asid, bool flush)
+{
+	unsigned long mode = kernel_pt.levels == PT_LEVELS_SV48 ? SATP_MODE_SV48 : SATP_MODE_SV39;
+
+	csr_write(satp, mode << SATP_MODE_SHIFT | (unsigned long)asid << SATP_ASID_SHIFT |
+			root >> PAGE_SHIFT);
+	if (flush)
+		tlb_flush_all();
+}

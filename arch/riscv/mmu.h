@@ -55,6 +55,12 @@ uint64_t mmu_table_pages(void);
  */
 unsigned mmu_probe_asid_bits(void);
 
+/*
+ * Run on the table at `root` (the kernel's mode; its upper half must be the
+ * kernel's) with `asid`; flush this hart's TLB if told to.
+ */
+void mmu_switch_table(paddr_t root, unsigned asid, bool flush);
+
 /* Run with `asid` in satp (same table); flush first if told to. */
 void mmu_switch_asid(unsigned asid, bool flush);
 

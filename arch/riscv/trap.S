@@ -1,8 +1,12 @@
 /*
- * Trap entry for traps taken in S-mode (only the kernel runs for now).
- * Saves every register into a struct trap_frame on the current stack, calls
- * trap_handle(frame), restores, and returns with sret.  trap_handle may
- * change frame->sepc (to skip or redirect) before we return.
+ * Trap entry.  sscratch tells where the trap came from:
+ *   0        from the kernel: save on the current stack;
+ *   nonzero  from user space: it is the running thread's kernel stack top,
+ *            where the word at the top holds this hart's index (kernel tp).
+ * Kernel traps: save every register in a struct trap_frame on the stack,
+ * trap_handle(frame), restore, sret.  User traps: the same on the kernel
+ * stack, then trap_handle_user(frame); user_return goes back to user space.
+ * Either handler may change the frame (sepc, a0...) before the return.
  */
 #include "arch/riscv/layout.h"
 #include "arch/riscv/trapframe.h"
@@ -11,6 +15,9 @@
 	.balign 4
 	.globl trap_entry
 trap_entry:
+	csrrw	sp, sscratch, sp
+	bnez	sp, from_user
+	csrrw	sp, sscratch, sp        /* from the kernel: sp back, sscratch 0 again */
 	/*
 	 * Would the frame go below the stack?  Kernel stacks are laid out so
 	 * that bit KERNEL_STACK_SHIFT of an address inside one is 0 and just
@@ -21,7 +28,7 @@ trap_entry:
 	srli	t0, t0, KERNEL_STACK_SHIFT
 	andi	t0, t0, 1
 	bnez	t0, stack_overflow
-	csrr	t0, sscratch
+	csrrw	t0, sscratch, zero
 	addi	sp, sp, -TF_SIZE
 	sd	x1, TF_REG(1)(sp)
 	/* x2 (sp) is saved below from its value before the trap */
@@ -30,14 +37,7 @@ trap_entry:
 	.endr
 	addi	t0, sp, TF_SIZE
 	sd	t0, TF_REG(2)(sp)
-	csrr	t0, sepc
-	sd	t0, TF_SEPC(sp)
-	csrr	t0, sstatus
-	sd	t0, TF_SSTATUS(sp)
-	csrr	t0, scause
-	sd	t0, TF_SCAUSE(sp)
-	csrr	t0, stval
-	sd	t0, TF_STVAL(sp)
+	call	save_csrs
 
 	mv	a0, sp
 	call	trap_handle
@@ -51,6 +51,53 @@ trap_entry:
 	ld	x\n, TF_REG(\n)(sp)
 	.endr
 	addi	sp, sp, TF_SIZE
+	sret
+
+/* sepc, sstatus, scause, stval into the frame at sp (a leaf: uses t0 only). */
+save_csrs:
+	csrr	t0, sepc
+	sd	t0, TF_SEPC(sp)
+	csrr	t0, sstatus
+	sd	t0, TF_SSTATUS(sp)
+	csrr	t0, scause
+	sd	t0, TF_SCAUSE(sp)
+	csrr	t0, stval
+	sd	t0, TF_STVAL(sp)
+	ret
+
+/* From user space: sp is the kernel stack top, sscratch the user sp. */
+from_user:
+	addi	sp, sp, -TF_SIZE
+	.irp n, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	sd	x\n, TF_REG(\n)(sp)
+	.endr
+	csrrw	t0, sscratch, zero       /* the kernel runs with sscratch 0 */
+	sd	t0, TF_REG(2)(sp)
+	ld	tp, TF_SIZE(sp)          /* this hart's index, kept at the stack top */
+	mv	fp, zero                 /* backtraces stop here */
+	call	save_csrs
+	mv	a0, sp
+	call	trap_handle_user
+	mv	a0, sp
+	/* fall through */
+
+/*
+ * user_return(frame): back to user space with the registers in the frame,
+ * which lies just below the kernel stack top (its sstatus has SPP = 0).
+ */
+	.globl user_return
+user_return:
+	mv	sp, a0
+	ld	t0, TF_SEPC(sp)
+	csrw	sepc, t0
+	ld	t0, TF_SSTATUS(sp)
+	csrw	sstatus, t0
+	addi	t0, sp, TF_SIZE
+	csrw	sscratch, t0             /* where the next user trap lands */
+	.irp n, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	ld	x\n, TF_REG(\n)(sp)
+	.endr
+	ld	sp, TF_REG(2)(sp)
 	sret
 
 /*

@@ -78,6 +78,7 @@ const char *trap_cause_name(uint64_t scause)
 
 void trap_init(void)
 {
+	csr_write(sscratch, 0); /* "in the kernel" for trap.S */
 	csr_write(stvec, (uint64_t)trap_entry | STVEC_MODE_DIRECT);
 }
 
