@@ -77,6 +77,9 @@ void memory_init(void)
 	slab_set_report(log_line, NULL);
 	kmalloc_init(&kmem);
 	mmu_use_page_allocator(&kmem);
+	/* User address spaces copy the kernel's root entries: make vmalloc's now. */
+	if (mmu_prepare_kernel_half(VMALLOC_BASE, VMALLOC_SIZE) != ERR_OK)
+		platform_halt(HALT_FAILURE, "no memory for the vmalloc tables");
 	vmalloc_init(&kvm, &kernel_pt, &kmem, VMALLOC_BASE, VMALLOC_BASE + VMALLOC_SIZE,
 		     tlb_shootdown);
 }

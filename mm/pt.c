@@ -381,3 +381,12 @@ void pt_for_each_leaf(const struct page_table *pt, pt_leaf_fn fn, void *arg)
 {
 	visit(pt, pt->root, pt->levels - 1, 0, fn, arg);
 }
+
+err_t pt_prepare(struct page_table *pt, vaddr_t va, unsigned level)
+{
+	err_t err = ERR_OK;
+
+	if (level >= pt->levels - 1 || !pt_va_canonical(va, pt->levels))
+		return ERR_INVALID_ARGUMENT;
+	return walk_create(pt, va, level, &err) ? ERR_OK : err;
+}

@@ -132,6 +132,16 @@ err_t pt_unmap(struct page_table *pt, vaddr_t va, uint64_t size);
 err_t pt_protect(struct page_table *pt, vaddr_t va, uint64_t size, unsigned rights);
 
 /*
+ * Make the tables that lead to `va` exist down to the one at `level` (0 is
+ * the 4 KiB level; below the root), creating the missing ones.  Lets a
+ * table's root entries be settled in advance: the kernel makes all of its
+ * upper-half root entries at boot, so address spaces that copy them never
+ * miss one made later.  Returns ERR_OK, ERR_NO_MEMORY, ERR_EXISTS (a leaf
+ * is in the way) or ERR_INVALID_ARGUMENT (level, non-canonical va).
+ */
+err_t pt_prepare(struct page_table *pt, vaddr_t va, unsigned level);
+
+/*
  * Translate `va`.  Returns ERR_OK with the physical address, the leaf's PTE
  * and its size, or ERR_NOT_FOUND.  Any out-parameter may be NULL.
  */

@@ -15,8 +15,8 @@
  *                      |                           |  (no-map, mmode_resv*) left out
  *   0xffffffe000000000 +---------------------------+  VMALLOC_BASE (= end of the direct map)
  *                      | vmalloc: kernel stacks,   |  RW, 4 KiB pages, each area with an
- *                      | large tables (64 GiB)     |  unmapped guard page below it
- *   0xfffffff000000000 +---------------------------+  VMALLOC_BASE + VMALLOC_SIZE
+ *                      | large tables (4 GiB)      |  unmapped guard page below it
+ *   0xffffffe100000000 +---------------------------+  VMALLOC_BASE + VMALLOC_SIZE
  *                      | (free)                    |
  *   0xffffffff80000000 +---------------------------+  KERNEL_VIRT_BASE
  *                      | kernel image              |  text RX, rodata R, data+bss RW
@@ -43,7 +43,7 @@
 #define DIRECT_MAP_BASE 0xffffffc000000000
 #define DIRECT_MAP_SIZE 0x2000000000             /* 128 GiB of physical addresses */
 #define VMALLOC_BASE 0xffffffe000000000
-#define VMALLOC_SIZE 0x1000000000                /* 64 GiB */
+#define VMALLOC_SIZE 0x100000000                 /* 4 GiB: 4 root entries in Sv39 */
 #define KERNEL_VIRT_BASE 0xffffffff80000000
 
 /*

@@ -289,3 +289,15 @@ void mmu_switch_table(paddr_t root, unsigned asid, bool flush)
 	if (flush)
 		tlb_flush_all();
 }
+
+err_t mmu_prepare_kernel_half(vaddr_t start, uint64_t size)
+{
+	uint64_t step = pt_level_size(kernel_pt.levels - 1);
+	vaddr_t va;
+	err_t err = ERR_OK;
+
+	for (va = ALIGN_DOWN(start, step); !err && va < start + size && va >= start - step;
+	     va += step)
+		err = pt_prepare(&kernel_pt, va, kernel_pt.levels - 2);
+	return err;
+}

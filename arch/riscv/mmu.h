@@ -46,6 +46,14 @@ err_t mmu_map_direct(const struct memmap *mm);
 struct mem;
 void mmu_use_page_allocator(struct mem *m);
 
+/*
+ * Make every root entry that [start, start + size) of the kernel half needs
+ * now, so that address spaces, which copy the kernel's root entries when
+ * they are made, see all later kernel mappings there.  Returns ERR_OK or
+ * ERR_NO_MEMORY.
+ */
+err_t mmu_prepare_kernel_half(vaddr_t start, uint64_t size);
+
 /* Buddy pages taken for kernel page tables since then (never given back). */
 uint64_t mmu_table_pages(void);
 

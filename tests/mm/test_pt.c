@@ -368,9 +368,33 @@ static void test_for_each_leaf_early_stop(void)
 	CHECK_EQ_U64(seen.n, pages + 1);
 }
 
+/*
+ * pt_prepare makes the tables down to a level, once: a later 4 KiB map there
+ * needs only the tables below it, and nothing is mapped meanwhile.
+ */
+static void test_prepare_makes_tables_once(void)
+{
+	struct page_table pt;
+	vaddr_t va = 0xffffffe000000000ull;
+	unsigned before;
+
+	CHECK_EQ_U64(setup(&pt, PT_LEVELS_SV39, UNLIMITED), ERR_OK);
+	before = tables_live();
+	CHECK_EQ_U64(pt_prepare(&pt, va, 1), ERR_OK);
+	CHECK_EQ_U64(tables_live(), before + 1);            /* the level-1 table */
+	CHECK_EQ_U64(pt_prepare(&pt, va, 1), ERR_OK);
+	CHECK_EQ_U64(tables_live(), before + 1);            /* not twice */
+	CHECK_EQ_U64(pt_lookup(&pt, va, NULL, NULL, NULL), ERR_NOT_FOUND);
+	CHECK_EQ_U64(pt_map(&pt, va, FAKE_PA_BASE, PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RW), ERR_OK);
+	CHECK_EQ_U64(tables_live(), before + 2);            /* only the level-0 table */
+	CHECK_EQ_U64(pt_prepare(&pt, va, 2), ERR_INVALID_ARGUMENT); /* the root itself */
+	CHECK_EQ_U64(pt_prepare(&pt, 0x0000800000000000ull, 0), ERR_INVALID_ARGUMENT);
+}
+
 int main(void)
 {
 	RUN(test_index_sv39_worked_example);
+	RUN(test_prepare_makes_tables_once);
 	RUN(test_index_sv48_example);
 	RUN(test_level_sizes);
 	RUN(test_canonical_sv39_edges);
