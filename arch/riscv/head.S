@@ -34,6 +34,16 @@ _start:
 boot_entry:
 	csrw	sie, zero
 	csrci	sstatus, SSTATUS_SIE
+	/*
+	 * Only the first hart through here boots.  OpenSBI 1.1 can let a hart
+	 * started through HSM run from the first boot address instead of the
+	 * one asked for (it marks the start pending before it stores the
+	 * address): such a hart is a secondary, and finds its hart_boot.
+	 */
+	lla	t0, boot_claimed
+	li	t1, 1
+	amoswap.w.aq t1, t1, (t0)
+	bnez	t1, late_secondary
 	mv	s0, a0                     /* hart id */
 	mv	s1, a1                     /* device tree (physical) */
 	lla	s2, _start                 /* where we were loaded */
@@ -101,6 +111,21 @@ secondary_entry:
 	sfence.vma                        /* not reached: this fetch faults to stvec */
 	j	.
 
+/* A secondary that came in at _start (see boot_entry): a0 = its hart id. */
+late_secondary:
+	lla	t0, smp_hart_boot
+	li	t1, SMP_MAX_HARTS
+1:	ld	t2, HB_SELF(t0)            /* 0: slot not filled in */
+	beqz	t2, 2f
+	ld	t2, HB_HARTID(t0)
+	beq	t2, a0, 3f
+2:	addi	t0, t0, HB_SIZE
+	addi	t1, t1, -1
+	bnez	t1, 1b
+	j	late_secondary             /* not written yet: look again */
+3:	mv	a1, t0
+	j	secondary_entry
+
 	.balign 4
 	.globl secondary_high
 secondary_high:
@@ -109,6 +134,11 @@ secondary_high:
 	call	secondary_main
 4:	wfi
 	j	4b
+
+	.section .data
+	.balign 4
+boot_claimed:                      /* in .data: .bss is zeroed by the boot hart */
+	.word	0
 
 /*
  * The boot hart's stack, in .bss, laid out for the overflow test in trap.S:

@@ -22,6 +22,7 @@
 #include "mm/phys.h"
 
 #define SIP_SSIP (1ul << 1)
+#define ONLINE_WAIT_SECONDS 5
 
 _Static_assert(offsetof(struct hart_boot, satp) == HB_SATP, "hart_boot satp");
 _Static_assert(offsetof(struct hart_boot, stack_top) == HB_STACK_TOP, "hart_boot stack");
@@ -34,7 +35,8 @@ _Static_assert(SMP_MAX_HARTS <= MEM_MAX_HARTS, "every started hart has page cach
 
 extern char secondary_entry[], secondary_high[];
 
-static struct hart_boot hart_boot[SMP_MAX_HARTS];
+/* Read by arch/riscv/head.S too (late_secondary), so not static. */
+struct hart_boot smp_hart_boot[SMP_MAX_HARTS];
 static volatile unsigned online = 1;
 static void (*volatile work_fn)(void *arg, unsigned hart);
 static void *volatile work_arg;
@@ -53,7 +55,7 @@ void smp_stack_bounds(uint64_t *base, uint64_t *top)
 		*base = (uint64_t)boot_stack;
 		*top = (uint64_t)boot_stack_top;
 	} else {
-		*top = hart_boot[i].stack_top;
+		*top = smp_hart_boot[i].stack_top;
 		*base = *top - KERNEL_STACK_SIZE;
 	}
 }
@@ -85,11 +87,14 @@ void secondary_main(struct hart_boot *hb)
 	}
 }
 
-/* Start one hart as index `index`; true once it is online. */
+/*
+ * Start one hart as index `index`; true when the start was accepted (the
+ * slot is then the hart's, even if it comes online late).
+ */
 static bool start_hart(uint64_t hartid, unsigned index, uint64_t timebase_hz)
 {
 	void *stack = kernel_stack_alloc();
-	struct hart_boot *hb = &hart_boot[index];
+	struct hart_boot *hb = &smp_hart_boot[index];
 	unsigned before = smp_online();
 	uint64_t deadline;
 	struct sbiret r;
@@ -109,12 +114,14 @@ static bool start_hart(uint64_t hartid, unsigned index, uint64_t timebase_hz)
 		kernel_stack_free(stack);
 		return false;
 	}
-	deadline = rdtime() + timebase_hz;
+	deadline = rdtime() + ONLINE_WAIT_SECONDS * timebase_hz;
 	while (smp_online() == before && rdtime() < deadline)
 		;
+	/* Started is started: its slot and stack stay its own even if it is late. */
 	if (smp_online() == before)
-		printk("smp: hart %lu started but did not come online within 1 s\n", hartid);
-	return smp_online() != before;
+		printk("smp: hart %lu started but is not online after %u s\n", hartid,
+		       ONLINE_WAIT_SECONDS);
+	return true;
 }
 
 unsigned smp_boot(const struct boot_info *bi, uint64_t boot_hartid)
@@ -147,7 +154,7 @@ bool smp_run_on_all(void (*fn)(void *arg, unsigned hart), void *arg, uint64_t ti
 	__atomic_store_n(&work_done, 0, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&work_gen, 1, __ATOMIC_RELEASE);
 	for (i = 1; i <= others; i++)
-		sbi_send_ipi_one(hart_boot[i].hartid);
+		sbi_send_ipi_one(smp_hart_boot[i].hartid);
 	fn(arg, hart_index());
 	deadline = rdtime() + timeout_ticks;
 	while (__atomic_load_n(&work_done, __ATOMIC_ACQUIRE) < others && rdtime() < deadline)
