@@ -175,8 +175,9 @@ static struct trap_frame *first_frame(struct task *t, uint64_t entry)
 	memset(tf, 0, sizeof(*tf));
 	tf->sepc = entry;
 	tf->regs[2] = USER_STACK_TOP;
-	tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SPP | SSTATUS_SUM | SSTATUS_FS)) |
-		      SSTATUS_SPIE;
+	/* SIE off until sret (it then takes SPIE): no interrupt inside user_return. */
+	tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SIE | SSTATUS_SPP | SSTATUS_SUM |
+					     SSTATUS_FS)) | SSTATUS_SPIE;
 	return tf;
 }
 

@@ -8,6 +8,7 @@
  * stack, then trap_handle_user(frame); user_return goes back to user space.
  * Either handler may change the frame (sepc, a0...) before the return.
  */
+#include "arch/riscv/csr.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/trapframe.h"
 
@@ -87,6 +88,8 @@ from_user:
  */
 	.globl user_return
 user_return:
+	/* An interrupt taken here would overwrite sepc: none until sret. */
+	csrci	sstatus, SSTATUS_SIE
 	mv	sp, a0
 	ld	t0, TF_SEPC(sp)
 	csrw	sepc, t0
