@@ -15,7 +15,8 @@
  * reported and refused.
  *
  * State: kmalloc_state is written once by kmalloc_init, before other harts
- * run, and only read afterwards: no lock.
+ * run, and only read afterwards: no lock.  Until then its map is empty and
+ * its cache pointers NULL, so both fast paths miss.
  */
 #include "kernel/format.h"
 #include "mm/slab_internal.h"
@@ -36,8 +37,14 @@ static const uint16_t kmalloc_sizes[KMALLOC_CLASSES] = {
 
 static struct {
 	struct mem *m;
+	struct frame_map map;      /* of m (mm/slab_internal.h), for kfree's fast path */
 	struct kmem_cache *caches[2][KMALLOC_CLASSES]; /* [1]: the DMA classes */
 	uint8_t class_of[KMALLOC_MAX_CACHE_SIZE >> KMALLOC_STEP_SHIFT];
+	/*
+	 * caches[0][class_of[i]], for kmalloc's fast path: entry i is at byte
+	 * ((size - 1) >> 3) * 8 = (size - 1) & ~7, one AND from the size.
+	 */
+	struct kmem_cache *cache_of[KMALLOC_MAX_CACHE_SIZE >> KMALLOC_STEP_SHIFT];
 } kmalloc_state;
 
 /* ---- size classes ---------------------------------------------------------------- */
@@ -101,6 +108,9 @@ void kmalloc_init(struct mem *m)
 		if (dma)
 			kmalloc_state.caches[1][i] = kmalloc_class_create(m, i, true);
 	}
+	for (i = 0; i < ARRAY_SIZE(kmalloc_state.cache_of); i++)
+		kmalloc_state.cache_of[i] = kmalloc_state.caches[0][kmalloc_state.class_of[i]];
+	frame_map_init(&kmalloc_state.map, m);
 	buddy_set_shrinker(slab_shrink_mem, m);
 }
 
@@ -235,14 +245,14 @@ size_t ksize(const void *p)
  * hart's magazine (as kmem_cache_alloc's fast path); else the general path.
  * Before kmalloc_init every cache pointer is NULL: the general path answers.
  */
-void *kmalloc(size_t size, unsigned flags)
+SLAB_FAST void *kmalloc(size_t size, unsigned flags)
 {
 	struct kmem_cache *c;
 	struct magazine *g;
 
 	if (size - 1 < KMALLOC_MAX_CACHE_SIZE && !(flags & (ALLOC_ZONE_MASK | ALLOC_ZERO))) {
-		c = kmalloc_state.caches[0][class_index(size)];
-		if (c && (g = hart_magazine(c)) != NULL && g->count)
+		c = kmalloc_state.cache_of[(size - 1) >> KMALLOC_STEP_SHIFT];
+		if (c && (g = hart_magazine(c))->count)
 			return magazine_pop(g);
 	}
 	return kmalloc_general(size, flags);
@@ -254,21 +264,19 @@ void *kzalloc(size_t size, unsigned flags)
 }
 
 /*
- * The fast path: a slab object into this hart's magazine of its cache
- * (what slab_cache_free does when the magazine has room); else the general
- * path.
+ * The fast path: a slab object (its frame says so; found by the map, which
+ * NULL is outside) into this hart's magazine of its cache (what
+ * slab_cache_free does when the magazine has room); else the general path.
  */
-void kfree(const void *p)
+SLAB_FAST void kfree(const void *p)
 {
-	struct mem *m = kmalloc_state.m;
-	struct frame *f = p && m ? frame_of(m, p) : NULL;
-	struct kmem_cache *c;
+	const struct frame *f;
 	struct magazine *g;
 
-	if (f && (f->flags & FRAME_SLAB)) {
-		c = ((struct slab *)f->owner)->cache;
-		g = hart_magazine(c);
-		if (g && g->count < c->mag_limit) {
+	if (frame_map_covers(&kmalloc_state.map, p) &&
+	    frame_is_slab(f = frame_map_frame(&kmalloc_state.map, p))) {
+		g = hart_magazine(frame_slab_cache(f));
+		if (g->count < g->limit) {
 			magazine_push(g, (void *)p);
 			return;
 		}

@@ -25,9 +25,9 @@
  *     slab, each at a slot's object offset; the rest are allocated or in a
  *     magazine.
  *  3. Every frame of a slab's block is FRAME_SLAB with owner = the slab.
- *  4. Hart h's magazine is mags[h] = &mag_store[h] and holds at most
- *     mag_limit objects of its cache, each on no freelist and in no other
- *     magazine entry.
+ *  4. Hart h's magazine is mags[h] = &mag_store[h] (h < nmags; the other
+ *     entries are the closed magazine) and holds at most mag_limit objects
+ *     of its cache, each on no freelist and in no other magazine entry.
  *  5. Debug caches (no magazines): the state word says OBJ_FREE exactly for
  *     the objects on the freelist.
  *  6. After a free, at most SLAB_KEEP_EMPTY slabs are empty.
@@ -56,6 +56,13 @@
 static struct list cache_list = LIST_INIT(cache_list);
 static struct spinlock cache_list_lock = SPINLOCK_INIT;
 
+/*
+ * The magazine of every hart that has none of its own (mags[h] for
+ * h >= nmags): empty and with no room, so both fast paths miss on it and
+ * never write it; the general paths ask my_magazine, which never gives it.
+ */
+static struct magazine magazine_closed;
+
 /* ---- addresses and frames -------------------------------------------------------- */
 
 /* The bytes of the block headed by f (2^order pages), or NULL outside the phys window. */
@@ -67,6 +74,27 @@ void *slab_block_address(const struct mem *m, const struct frame *f, unsigned or
 	if (!va || !phys_to_virt(pa + (PAGE_SIZE << order) - 1))
 		return NULL;
 	return va;
+}
+
+void frame_map_init(struct frame_map *map, const struct mem *m)
+{
+	const struct frame_block *b = &m->blocks[0];
+	pfn_t first = b->first, end = b->first + b->count;
+	pfn_t win_first = pa_to_pfn(phys_window.pa + PAGE_SIZE - 1);
+	pfn_t win_end = pa_to_pfn(phys_window.pa + phys_window.size);
+
+	*map = (struct frame_map){ 0 };
+	if (!phys_window.size || !b->count)
+		return;
+	if (first < win_first)
+		first = win_first;
+	if (end > win_end)
+		end = win_end;
+	if (first >= end || !phys_to_virt(pfn_to_pa(first)))
+		return;
+	map->va = (uintptr_t)phys_to_virt(pfn_to_pa(first));
+	map->bytes = (end - first) << PAGE_SHIFT;
+	map->frames = &b->frames[first - b->first];
 }
 
 /* Point every frame of the block at f (2^order pages) at slab s; NULL unmarks them. */
@@ -233,10 +261,18 @@ static unsigned take_or_grow(struct kmem_cache *c, void **out, unsigned max, uns
 
 /* ---- magazines (the calling hart's own) ------------------------------------------ */
 
-/* hart_magazine(c), without asking for the hart when c has no magazines (debug caches). */
+/*
+ * The calling hart's own magazine of c, or NULL (debug cache, or a hart
+ * beyond nmags); without asking for the hart when c has no magazines.
+ */
 static struct magazine *my_magazine(struct kmem_cache *c)
 {
-	return c->nmags ? hart_magazine(c) : NULL;
+	unsigned h;
+
+	if (!c->nmags)
+		return NULL;
+	h = mm_hart_index(c->this_hart);
+	return h < c->nmags ? c->mags[h] : NULL;
 }
 
 /* Give the n oldest objects of g back to their slabs.  Returns the slabs freed. */
@@ -307,7 +343,8 @@ static void set_order(struct kmem_cache *c)
 
 /*
  * A zeroed descriptor with `nmags` (<= MEM_MAX_HARTS, as m->nharts is)
- * magazines, in its own buddy block; NULL if none.
+ * magazines (the other harts' mags[]: the closed magazine), in its own
+ * buddy block; NULL if none.
  */
 static struct kmem_cache *descriptor_alloc(struct mem *m, unsigned nmags)
 {
@@ -328,8 +365,8 @@ static struct kmem_cache *descriptor_alloc(struct mem *m, unsigned nmags)
 	c->self = f;
 	c->self_order = order;
 	c->nmags = nmags;
-	for (h = 0; h < nmags; h++)
-		c->mags[h] = &c->mag_store[h];
+	for (h = 0; h < MEM_MAX_HARTS; h++)
+		c->mags[h] = h < nmags ? &c->mag_store[h] : &magazine_closed;
 	return c;
 }
 
@@ -366,6 +403,9 @@ struct kmem_cache *kmem_cache_create(struct mem *m, const char *name, size_t siz
 		c->align = SLAB_CACHE_LINE;
 	set_layout(c);
 	set_order(c);
+	for (l = 0; l < c->nmags; l++)
+		c->mag_store[l].limit = c->mag_limit;
+	frame_map_init(&c->map, m);
 	c->lock = (struct spinlock)SPINLOCK_INIT;
 	for (l = 0; l < SLAB_LISTS; l++)
 		list_init(&c->lists[l]);
@@ -439,7 +479,7 @@ void slab_cache_free(struct kmem_cache *c, struct slab *s, void *obj)
 		free_slow(c, s, obj);
 		return;
 	}
-	if (g->count == c->mag_limit)
+	if (g->count == g->limit)
 		magazine_drain(c, g, c->mag_batch);
 	magazine_push(g, obj);
 }
@@ -447,8 +487,11 @@ void slab_cache_free(struct kmem_cache *c, struct slab *s, void *obj)
 /* The general path of kmem_cache_free: refuse obj unless it is an object of c. */
 static __attribute__((noinline)) void free_general(struct kmem_cache *c, void *obj)
 {
-	struct slab *s = slab_of(c->m, obj);
+	struct slab *s;
 
+	if (!c || !obj)
+		return;
+	s = slab_of(c->m, obj);
 	if (!s)
 		slab_report(c, "free of non-slab pointer %p", obj);
 	else if (s->cache != c)
@@ -460,31 +503,32 @@ static __attribute__((noinline)) void free_general(struct kmem_cache *c, void *o
 /* ---- allocation and free: the fast paths (mm/slab_internal.h) -------------------- */
 
 /* The fast path: without ALLOC_ZERO, a hit in this hart's magazine; else the general path. */
-void *kmem_cache_alloc(struct kmem_cache *c, unsigned flags)
+SLAB_FAST void *kmem_cache_alloc(struct kmem_cache *c, unsigned flags)
 {
 	struct magazine *g;
 
-	if (c && !(flags & ALLOC_ZERO) && (g = hart_magazine(c)) != NULL && g->count)
+	if (c && !(flags & ALLOC_ZERO) && (g = hart_magazine(c))->count)
 		return magazine_pop(g);
 	return alloc_general(c, flags);
 }
 
 /*
- * The fast path: an object of c (its frame says so, in every mode) into
- * this hart's magazine when it has room; else the general path.
+ * The fast path: an object of c (its frame says so, in every mode; found
+ * by c->map) into this hart's magazine when it has room; else the general
+ * path.  A NULL obj is outside every map.
  */
-void kmem_cache_free(struct kmem_cache *c, void *obj)
+SLAB_FAST void kmem_cache_free(struct kmem_cache *c, void *obj)
 {
-	struct frame *f;
-	struct magazine *g;
+	const struct frame *f;
 
-	if (!c || !obj)
-		return;
-	f = frame_of(c->m, obj);
-	if (f && (f->flags & FRAME_SLAB) && ((struct slab *)f->owner)->cache == c &&
-	    (g = hart_magazine(c)) != NULL && g->count < c->mag_limit) {
-		magazine_push(g, obj);
-		return;
+	if (c && frame_map_covers(&c->map, obj) && frame_is_slab(f = frame_map_frame(&c->map, obj)) &&
+	    frame_slab_cache(f) == c) {
+		struct magazine *g = hart_magazine(c);
+
+		if (g->count < g->limit) {
+			magazine_push(g, obj);
+			return;
+		}
 	}
 	free_general(c, obj);
 }

@@ -57,19 +57,48 @@ struct slab {
  * path) but follow from the rest: every object that came in (refilled,
  * freed) went out (allocated, drained) or is still here, so
  *   frees = count + allocs + drained - refilled    (magazine_frees in mm/slab.c).
+ * `limit` is its cache's mag_limit, copied so the free fast path reads one
+ * line; the closed magazine (mm/slab.c) has count = limit = 0, so both
+ * fast paths miss on it.
  */
 struct magazine {
+	void *objects[MAG_MAX];    /* first: objects[i] is at g + 8 i, no offset to add */
 	size_t count;              /* objects[0..count): oldest first */
-	void *objects[MAG_MAX];
+	size_t limit;              /* count never exceeds it */
 	uint64_t allocs;           /* calls this magazine served */
 	uint64_t refilled, drained; /* objects taken from, given back to the slabs */
 };
 
+/*
+ * Where the free fast path finds an object's frame without a call, a loop
+ * or a division: the pages of the first frame block (on most boards the
+ * only one) that lie in the phys window, as one run of window addresses
+ *   frame of p = frames[(p - va) >> PAGE_SHIFT]   for p - va < bytes.
+ * Example: block pfns 0x80000.., window pa 0x80000000 at va V: va = V and
+ * p = V + 0x3010 gives frames[3].  What frame_of gives for those pages; a
+ * pointer outside (bytes 0: no window yet) takes the general path.  Set
+ * when a cache is made: the window must not move while caches live.
+ */
+struct frame_map {
+	uintptr_t va;
+	uintptr_t bytes;
+	struct frame *frames;
+};
+
 struct kmem_cache {
+	/*
+	 * Hart h's magazine is *mags[h]: &mag_store[h] for h < nmags, else
+	 * the closed magazine.  A pointer, so the fast path finds it with one
+	 * load (no multiply by its size), and every entry is one, so it needs
+	 * no bound but the mask in hart_magazine.  First, so that its address
+	 * is c + 8 h.
+	 */
+	struct magazine *mags[MEM_MAX_HARTS];
 	struct list link;          /* on cache_list */
 	char name[SLAB_NAME_MAX];
 	struct mem *m;
 	unsigned (*this_hart)(void); /* m->this_hart, copied: one load less on the fast paths */
+	struct frame_map map;      /* of m, for the free fast path */
 	unsigned flags;            /* SLAB_* */
 	unsigned page_flags;       /* buddy flags of the slabs' blocks */
 	void (*ctor)(void *obj);
@@ -91,11 +120,6 @@ struct kmem_cache {
 	uint64_t allocs, frees;    /* atomic: calls served without a magazine */
 	uint64_t debug_errors;     /* atomic */
 	unsigned nmags;            /* magazines of harts 0..nmags-1 (0: debug cache) */
-	/*
-	 * Hart h's magazine is *mags[h], one of mag_store[]: a pointer, so
-	 * the fast path finds it with one load (no multiply by its size).
-	 */
-	struct magazine *mags[MEM_MAX_HARTS];
 	struct magazine mag_store[];
 };
 
@@ -184,28 +208,50 @@ static inline struct slab *slab_of(const struct mem *m, const void *p)
 /* The bytes of the block headed by f (2^order pages), or NULL outside the phys window. */
 void *slab_block_address(const struct mem *m, const struct frame *f, unsigned order);
 
+/* Whether map (struct frame_map) covers p; NULL it never does. */
+static inline bool frame_map_covers(const struct frame_map *map, const void *p)
+{
+	return (uintptr_t)p - map->va < map->bytes;
+}
+
+/* The frame of p, which map covers. */
+static inline struct frame *frame_map_frame(const struct frame_map *map, const void *p)
+{
+	return &map->frames[((uintptr_t)p - map->va) >> PAGE_SHIFT];
+}
+
 /* ---- magazines and the fast paths ------------------------------------------------ */
 
 /*
  * kmem_cache_alloc/free (mm/slab.c) and kmalloc/kfree (mm/kmalloc.c) each
- * open with a fast path: the calling hart's magazine, no lock, no call but
- * this_hart().  On a hit it does exactly what its general path (mm/slab.c:
+ * open with a fast path: the calling hart's magazine, no lock, no call.
+ * On a hit it does exactly what its general path (mm/slab.c:
  * alloc_general, slab_cache_free) does with the magazine: the same
  * magazine_pop or magazine_push, so the same object and counters.  On a
- * miss it has changed nothing, and the general path starts from scratch.
- * A magazine is its hart's own: nothing here needs a lock.
+ * miss it has changed nothing and tail-calls the general path, which
+ * starts from scratch.  A magazine is its hart's own: nothing here needs a
+ * lock.
+ *
+ * SLAB_FAST marks them: a fast path calls nothing (it returns, or jumps to
+ * its general path), so it needs no frame record of its own; without one
+ * it saves five instructions of prologue and epilogue, and a backtrace
+ * from inside it shows its caller's frame as from its general path.
  */
+#define SLAB_FAST __attribute__((optimize("omit-frame-pointer")))
+
+_Static_assert((MEM_MAX_HARTS & (MEM_MAX_HARTS - 1)) == 0, "the hart mask needs a power of two");
 
 /*
- * The calling hart's magazine of c, or NULL (debug cache, or a hart beyond
- * nmags).  h < nmags <= MEM_MAX_HARTS, so h as an int is h: an index that
- * RV64 needs no zero extension for (an unsigned one costs two shifts).
+ * The calling hart's magazine of c: its own, or the closed magazine (debug
+ * cache, or a hart beyond nmags).  The hart index is below
+ * m->nharts <= MEM_MAX_HARTS (mm/mem.h), so the mask changes nothing; it
+ * is there because one AND also gives the compiler an index it needs to
+ * extend no further (an unsigned one costs two shifts), and it keeps any
+ * index inside mags[].
  */
 static inline struct magazine *hart_magazine(struct kmem_cache *c)
 {
-	unsigned h = mm_hart_index(c->this_hart);
-
-	return h < c->nmags ? c->mags[(int)h] : NULL;
+	return c->mags[mm_hart_index(c->this_hart) & (MEM_MAX_HARTS - 1)];
 }
 
 /* Take the newest object of g, which has one. */
@@ -221,6 +267,20 @@ static inline void magazine_push(struct magazine *g, void *obj)
 	g->objects[g->count++] = obj;
 }
 
+/*
+ * The free fast paths' ownership check, as the general paths' (slab_of,
+ * then the slab's cache): whether f is a slab page, and then its cache.
+ */
+static inline bool frame_is_slab(const struct frame *f)
+{
+	return (f->flags & FRAME_SLAB) != 0;
+}
+
+static inline struct kmem_cache *frame_slab_cache(const struct frame *f)
+{
+	return ((const struct slab *)f->owner)->cache;
+}
+
 /* ---- across files ---------------------------------------------------------------- */
 
 /*
@@ -229,6 +289,9 @@ static inline void magazine_push(struct magazine *g, void *obj)
  * the debug checks.
  */
 void slab_cache_free(struct kmem_cache *c, struct slab *s, void *obj);
+
+/* mm/slab.c: fill map (struct frame_map) for m and the current phys window. */
+void frame_map_init(struct frame_map *map, const struct mem *m);
 
 /* mm/slab.c: the buddy's shrinker: shrink every cache of memory arg.  Returns the pages freed. */
 uint64_t slab_shrink_mem(void *arg);
