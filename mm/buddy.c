@@ -380,6 +380,12 @@ void buddy_init(struct mem *m, unsigned nharts, unsigned (*this_hart)(void))
 	m->nharts = nharts == 0 ? 1 : nharts > MEM_MAX_HARTS ? MEM_MAX_HARTS : nharts;
 	m->this_hart = this_hart ? this_hart : hart_zero;
 	m->pcp_enabled = true;
+	for (z = 0; z < PCP_ZONE_SLOTS; z++) {
+		m->pcp_closed[z] = (struct pcp_cache){ .high = 0 };
+		list_init(&m->pcp_closed[z].pages);
+	}
+	for (h = 0; h < MEM_MAX_HARTS; h++)
+		m->pcp_row[h] = h < m->nharts ? m->pcp[h] : m->pcp_closed;
 }
 
 /* The largest order of an aligned block at p that ends at or before `end`. */
@@ -613,14 +619,14 @@ static void release(struct mem *m, const struct frame_block *b, struct frame *f,
 static struct frame *alloc_fast(struct mem *m, unsigned flags)
 {
 	struct pcp_cache *c;
-	unsigned hart;
+	unsigned long hart;
 
 	if (flags & (ALLOC_ZONE_MASK | ALLOC_NOCACHE | ALLOC_ZERO) || !m->pcp_enabled)
 		return NULL;
 	hart = mm_hart_index(m->this_hart);
-	if (hart >= m->nharts)
+	if (hart >= MEM_MAX_HARTS)
 		return NULL;
-	c = &m->pcp[hart][m->fast_zone];
+	c = &m->pcp_row[hart][m->fast_zone];
 	if (!c->count)
 		return NULL;
 	c->hits++;
@@ -637,15 +643,15 @@ static bool free_fast(struct mem *m, struct frame *f)
 {
 	const struct frame_block *b = &m->blocks[0];
 	struct pcp_cache *c;
-	unsigned hart;
+	unsigned long hart;
 
 	if (!m->pcp_enabled || f < b->frames || f >= b->frames + b->count ||
 	    (f->flags & ~FRAME_SLAB) != FRAME_ALLOCATED || f->order != 0)
 		return false;
 	hart = mm_hart_index(m->this_hart);
-	if (hart >= m->nharts)
+	if (hart >= MEM_MAX_HARTS)
 		return false;
-	c = &m->pcp[hart][f->zone];
+	c = &m->pcp_row[hart][f->zone];
 	if (c->count >= c->high)
 		return false;
 	f->refcount = 0;
@@ -682,7 +688,7 @@ static __attribute__((noinline)) struct frame *alloc_slow(struct mem *m, unsigne
 	return f;
 }
 
-struct frame *buddy_alloc(struct mem *m, unsigned order, unsigned flags)
+MM_FAST_PATH struct frame *buddy_alloc(struct mem *m, unsigned order, unsigned flags)
 {
 	struct frame *f;
 
@@ -706,7 +712,7 @@ static __attribute__((noinline)) void free_slow(struct mem *m, struct frame *f,
 	release(m, b, f, order, true);
 }
 
-void buddy_free(struct mem *m, struct frame *f, unsigned order)
+MM_FAST_PATH void buddy_free(struct mem *m, struct frame *f, unsigned order)
 {
 	if (order == 0 && f && free_fast(m, f))
 		return;

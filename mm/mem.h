@@ -14,6 +14,14 @@
 #include "mm/zone.h"
 #include "tessera/errors.h"
 
+/*
+ * MM_FAST_PATH marks an allocator fast path that calls nothing (it returns,
+ * or jumps to its general path): it needs no frame record, and without one
+ * saves the prologue and epilogue.  A backtrace from inside one shows its
+ * caller as if from the general path.
+ */
+#define MM_FAST_PATH __attribute__((optimize("omit-frame-pointer")))
+
 #define MEM_MAX_BLOCKS 32
 #define MEM_MAX_HARTS 16
 
@@ -45,6 +53,13 @@ struct mem {
 	paddr_t dma_limit;                   /* 0: no ZONE_DMA */
 	struct pcp_cache pcp[MEM_MAX_HARTS][PCP_ZONE_SLOTS];
 	unsigned nharts;                     /* caches in use: harts 0..nharts-1 */
+	/*
+	 * The fast paths' view of the caches: row h is pcp[h] for a hart with
+	 * caches, and pcp_closed (count 0, high 0: every lookup misses) for
+	 * any other index, so a masked hart index needs no bound check.
+	 */
+	struct pcp_cache *pcp_row[MEM_MAX_HARTS];
+	struct pcp_cache pcp_closed[PCP_ZONE_SLOTS];
 	bool pcp_enabled;                    /* false: every order-0 call goes to the buddy */
 	uint8_t fast_zone;                   /* the buddy fast path's zone: the highest with pages */
 	unsigned (*this_hart)(void);         /* index of the calling hart, < nharts */

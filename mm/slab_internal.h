@@ -232,12 +232,9 @@ static inline struct frame *frame_map_frame(const struct frame_map *map, const v
  * starts from scratch.  A magazine is its hart's own: nothing here needs a
  * lock.
  *
- * SLAB_FAST marks them: a fast path calls nothing (it returns, or jumps to
- * its general path), so it needs no frame record of its own; without one
- * it saves five instructions of prologue and epilogue, and a backtrace
- * from inside it shows its caller's frame as from its general path.
+ * SLAB_FAST marks them (MM_FAST_PATH, mm/mem.h).
  */
-#define SLAB_FAST __attribute__((optimize("omit-frame-pointer")))
+#define SLAB_FAST MM_FAST_PATH
 
 _Static_assert((MEM_MAX_HARTS & (MEM_MAX_HARTS - 1)) == 0, "the hart mask needs a power of two");
 

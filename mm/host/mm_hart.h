@@ -6,7 +6,7 @@
 #ifndef TESSERA_MM_HART_HOOK_H
 #define TESSERA_MM_HART_HOOK_H
 
-static inline unsigned mm_hart_index(unsigned (*this_hart)(void))
+static inline unsigned long mm_hart_index(unsigned (*this_hart)(void))
 {
 	return this_hart();
 }

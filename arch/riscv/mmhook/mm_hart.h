@@ -8,12 +8,13 @@
 #ifndef TESSERA_MM_HART_HOOK_H
 #define TESSERA_MM_HART_HOOK_H
 
-#include "arch/riscv/hart.h"
-
-static inline unsigned mm_hart_index(unsigned (*this_hart)(void))
+static inline unsigned long mm_hart_index(unsigned (*this_hart)(void))
 {
+	unsigned long tp;
+
 	(void)this_hart;
-	return hart_index();
+	__asm__ volatile("mv %0, tp" : "=r"(tp)); /* a full register: no extension */
+	return tp;
 }
 
 #endif
