@@ -121,14 +121,7 @@ stack_overflow:
 	sd	x1, TF_REG(1)(sp)
 	sd	x8, TF_REG(8)(sp)
 	sd	x10, TF_REG(10)(sp)
-	csrr	t0, sepc
-	sd	t0, TF_SEPC(sp)
-	csrr	t0, sstatus
-	sd	t0, TF_SSTATUS(sp)
-	csrr	t0, scause
-	sd	t0, TF_SCAUSE(sp)
-	csrr	t0, stval
-	sd	t0, TF_STVAL(sp)
+	call	save_csrs                /* ra is saved above: it may be used */
 	mv	a0, sp
 	call	trap_stack_overflow
 1:	wfi

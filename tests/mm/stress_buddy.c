@@ -25,6 +25,7 @@
 
 #include "mm/buddy.h"
 #include "mm/phys.h"
+#include "stress.h"
 #include "test.h"
 
 #define DEFAULT_OPS 2500000ull
@@ -461,22 +462,8 @@ static bool run_seed(uint64_t seed, uint64_t ops, double *seconds)
 
 static unsigned parse_seeds(int argc, char **argv, uint64_t *seeds)
 {
-	const char *env = getenv("BUDDY_STRESS_SEEDS");
-	unsigned n = 0;
-	char *end;
+	unsigned n = stress_seeds(argc, argv, "BUDDY_STRESS_SEEDS", seeds, MAX_SEEDS);
 
-	if (argc > 2) {
-		for (; n + 2 < (unsigned)argc && n < MAX_SEEDS; n++)
-			seeds[n] = strtoull(argv[n + 2], NULL, 0);
-		return n;
-	}
-	while (env && *env && n < MAX_SEEDS) {
-		seeds[n] = strtoull(env, &end, 0);
-		if (end == env)
-			break;
-		n++;
-		env = end + strspn(end, " ,");
-	}
 	if (n)
 		return n;
 	for (; n < DEFAULT_SEEDS; n++)

@@ -42,6 +42,7 @@
 #include "mm/buddy.h"
 #include "mm/phys.h"
 #include "mm/slab.h"
+#include "stress.h"
 #include "test.h"
 
 #ifndef SLAB_DEBUG_ALL
@@ -622,23 +623,11 @@ static bool setup(void)
 
 static unsigned parse_seeds(int argc, char **argv, uint64_t *seeds)
 {
-	const char *env = getenv("SLAB_STRESS_SEEDS");
-	unsigned n = 0;
-	char *end;
+	unsigned n = stress_seeds(argc, argv, "SLAB_STRESS_SEEDS", seeds, MAX_SEEDS);
 
-	if (argc > 2) {
-		for (; n + 2 < (unsigned)argc && n < MAX_SEEDS; n++)
-			seeds[n] = strtoull(argv[n + 2], NULL, 0);
+	if (n)
 		return n;
-	}
-	while (env && *env && n < MAX_SEEDS) {
-		seeds[n] = strtoull(env, &end, 0);
-		if (end == env)
-			break;
-		env = end;
-		n++;
-	}
-	for (; n == 0 || (n < DEFAULT_SEEDS && !getenv("SLAB_STRESS_SEEDS")); n++)
+	for (; n < DEFAULT_SEEDS; n++)
 		seeds[n] = 0x51ab0000u + n;
 	return n;
 }
