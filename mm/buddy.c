@@ -270,12 +270,17 @@ static void cache_drain(struct mem *m, struct pcp_cache *c, enum zone_id zid, un
 	c->count -= i;
 }
 
-/* The hottest page of a non-empty cache, handed out: both paths end here. */
+/*
+ * The hottest page of a non-empty cache, handed out: both paths end here.
+ * It is the list's first entry, so unlinking needs no look at its prev;
+ * its own link is left as it was (an allocated frame's link is unused).
+ */
 static inline struct frame *cache_pop(struct pcp_cache *c)
 {
 	struct frame *f = container_of(c->pages.next, struct frame, link);
 
-	list_remove(&f->link);
+	c->pages.next = f->link.next;
+	f->link.next->prev = &c->pages;
 	c->count--;
 	set_flags(f, FRAME_ALLOCATED);
 	f->refcount = 1;

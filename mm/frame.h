@@ -35,7 +35,8 @@ enum frame_flag {
 };
 
 struct frame {
-	struct list link;   /* free list, per-hart cache, or the owner's list */
+	struct list link;   /* free list, per-hart cache, or the owner's list; on an
+			     * allocated frame, unset until the owner pushes it */
 	void *owner;        /* FRAME_SLAB: the slab; else NULL */
 	uint32_t refcount;  /* users of an allocated block (head frame) */
 	uint8_t order;      /* FREE / ALLOCATED heads: log2 of the block's pages */
