@@ -4,8 +4,8 @@
 Runs tests/bench/bench_mm under callgrind, collecting only inside its op_*
 functions, and prints one line per operation, as the kernel's `bench` flag
 does: "bench <name>: <n> instructions" (instructions per call, averaged
-over the calls, warm-up calls excluded by the program's design: it collects
-them too, so the figure is over WARM_UP + OP_CALLS calls).
+over the WARM_UP + OP_CALLS calls), net of `calling_code` (the same calls
+into functions that do nothing), as the kernel's figures are.
 
 usage: bench-host.py BENCH_MM_BINARY [--out DIR]
 """
@@ -30,16 +30,20 @@ def main(argv):
     if run.returncode != 0:
         sys.stdout.write(run.stdout.decode(errors="replace"))
         sys.exit("bench-host: %s failed under callgrind" % binary)
-    ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", out],
+    ann = subprocess.run(["callgrind_annotate", "--inclusive=yes", "--threshold=100", out],
                          stdout=subprocess.PIPE, check=True).stdout.decode()
-    found = 0
+    figures = {}
     for line in ann.splitlines():
         m = re.match(r"\s*([\d,]+)\s+(?:\([^)]*\)\s+)?\S*:op_(\w+)\b", line)
         if m:
-            total = int(m.group(1).replace(",", ""))
-            print("bench %s: %d instructions" % (m.group(2), round(total / CALLS_PER_OP)))
-            found += 1
-    if not found:
+            figures[m.group(2)] = int(m.group(1).replace(",", "")) / CALLS_PER_OP
+    # As in the kernel: alloc+free figures are net of the calling code.
+    calls = figures.pop("calling_code", 0)
+    if figures:
+        print("bench calling_code: %d instructions" % round(calls))
+    for name, per_call in sorted(figures.items()):
+        print("bench %s: %d instructions" % (name, round(per_call - calls)))
+    if not figures:
         sys.stdout.write(ann)
         sys.exit("bench-host: no op_* functions in the callgrind profile")
     return 0
