@@ -81,17 +81,11 @@ static void reserve(uint64_t start, uint64_t end, const char *why)
 		platform_halt(HALT_FAILURE, "too many reserved ranges");
 }
 
-static void report_line(void *arg, const char *line)
-{
-	(void)arg;
-	printk("%s\n", line);
-}
-
 static void print_report(const char *console)
 {
 	printk("console: %s\n", console);
 	printk("paging: %s\n", mmu_mode_name(boot.levels));
-	bootinfo_report(&boot.info, boot.hartid, report_line, NULL);
+	bootinfo_report(&boot.info, boot.hartid, printk_line, NULL);
 }
 
 /* After the direct map exists: what the kernel table must never contain. */

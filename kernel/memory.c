@@ -22,12 +22,6 @@ struct vmalloc_space kvm;
 struct asid_allocator kasid;
 uint64_t memory_setup_instructions_per_gib;
 
-static void log_line(void *arg, const char *line)
-{
-	(void)arg;
-	printk("%s\n", line);
-}
-
 static struct frame *frames_in_direct_map(void *arg, paddr_t pa, uint64_t count)
 {
 	(void)arg;
@@ -54,7 +48,7 @@ void memory_init(void)
 		.nharts = boot.info.nusable < MEM_MAX_HARTS ? boot.info.nusable : MEM_MAX_HARTS,
 		.this_hart = this_hart,
 		.frames_at = frames_in_direct_map,
-		.log = log_line,
+		.log = printk_line,
 	};
 	err_t err = memmap_build(&boot_memmap, &boot.info, DIRECT_MAP_SIZE, NULL, NULL);
 	uint64_t start;
@@ -73,8 +67,8 @@ void memory_init(void)
 		printk("memory: cannot set up the page allocator: %s\n", err_name(err));
 		platform_halt(HALT_FAILURE, "no memory");
 	}
-	mem_report(&kmem, log_line, NULL);
-	slab_set_report(log_line, NULL);
+	mem_report(&kmem, printk_line, NULL);
+	slab_set_report(printk_line, NULL);
 	kmalloc_init(&kmem);
 	mmu_use_page_allocator(&kmem);
 	/* User address spaces copy the kernel's root entries: make vmalloc's now. */

@@ -24,6 +24,12 @@ void printk(const char *fmt, ...)
 	va_end(ap);
 }
 
+void printk_line(void *arg, const char *line)
+{
+	(void)arg;
+	printk("%s\n", line);
+}
+
 void panic(const char *fmt, ...)
 {
 	va_list ap;

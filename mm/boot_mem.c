@@ -8,22 +8,6 @@
 #include "mm/boot_mem.h"
 #include "mm/phys.h"
 
-static void emit(memmap_log_fn log, void *arg, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void emit(memmap_log_fn log, void *arg, const char *fmt, ...)
-{
-	char line[200];
-	va_list ap;
-
-	if (!log)
-		return;
-	va_start(ap, fmt);
-	format_buffer(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	log(arg, line);
-}
-
 /*
  * The DMA limit: zone_dma= wins (the first zone_dma bytes of RAM); else the
  * tree's.  0 (no ZONE_DMA) unless below 4 GiB, where ZONE_DMA32 starts.
@@ -54,7 +38,7 @@ static err_t add_frame_tables(struct mem *m, struct memmap *mm, const struct mem
 		err_t err;
 
 		if (!frames) {
-			emit(s->log, s->log_arg, "memmap: no room for %lu KiB of frame table "
+			mm_log(s->log, s->log_arg, "memmap: no room for %lu KiB of frame table "
 			     "for 0x%lx-0x%lx", bytes / KiB, mm->ram.r[i].start, mm->ram.r[i].end);
 			return ERR_NO_MEMORY;
 		}
@@ -132,13 +116,13 @@ void mem_report(const struct mem *m, memmap_log_fn log, void *arg)
 		const struct zone *zone = &m->zones[z];
 
 		if (!zone->present_pages)
-			emit(log, arg, "zone %s: empty", zone_name(z));
+			mm_log(log, arg, "zone %s: empty", zone_name(z));
 		else
-			emit(log, arg, "zone %s: 0x%lx-0x%lx %lu pages, %lu free", zone_name(z),
+			mm_log(log, arg, "zone %s: 0x%lx-0x%lx %lu pages, %lu free", zone_name(z),
 			     zone->start, zone->end, zone->present_pages,
 			     buddy_zone_free_pages(m, z));
 	}
-	emit(log, arg, "frames: %lu x %u B = %lu KiB", frames, (unsigned)sizeof(struct frame),
+	mm_log(log, arg, "frames: %lu x %u B = %lu KiB", frames, (unsigned)sizeof(struct frame),
 	     frames * sizeof(struct frame) / KiB);
 }
 
@@ -157,6 +141,6 @@ void mem_report_buddyinfo(const struct mem *m, memmap_log_fn log, void *arg)
 		for (o = 0; o < MAX_ORDER && used < sizeof(line); o++)
 			used += (size_t)snprint(line + used, sizeof(line) - used, " %lu",
 						zone->free[o].count);
-		emit(log, arg, "%s", line);
+		mm_log(log, arg, "%s", line);
 	}
 }

@@ -2,49 +2,34 @@
  * The boot report's lines about the device tree's facts, shared by the
  * kernel and tessera-mm so that both print them alike (see mm/boot_mem.h).
  */
-#include "kernel/format.h"
 #include "mm/boot_mem.h"
-
-static void line(memmap_log_fn log, void *arg, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void line(memmap_log_fn log, void *arg, const char *fmt, ...)
-{
-	char text[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	format_buffer(text, sizeof(text), fmt, ap);
-	va_end(ap);
-	log(arg, text);
-}
 
 void bootinfo_report(const struct boot_info *bi, uint64_t boot_hartid, memmap_log_fn log,
 		     void *arg)
 {
 	uint32_t i;
 
-	line(log, arg, "harts: %u", bi->nusable);
+	mm_log(log, arg, "harts: %u", bi->nusable);
 	for (i = 0; i < bi->nharts; i++) {
 		const struct boot_hart *h = &bi->harts[i];
 
-		line(log, arg, "hart %lu: %s, mmu %s%s%s", h->hartid,
+		mm_log(log, arg, "hart %lu: %s, mmu %s%s%s", h->hartid,
 		     h->enabled ? "okay" : "disabled", boot_mmu_name(h->mmu),
 		     h->sstc ? ", sstc" : "",
 		     h->hartid == boot_hartid ? " (boot)" : h->usable ? "" : " (not used)");
 	}
-	line(log, arg, "timebase: %lu", bi->timebase_hz);
+	mm_log(log, arg, "timebase: %lu", bi->timebase_hz);
 	for (i = 0; i < bi->nmemory; i++)
-		line(log, arg, "memory: 0x%lx-0x%lx", bi->memory[i].start, bi->memory[i].end);
+		mm_log(log, arg, "memory: 0x%lx-0x%lx", bi->memory[i].start, bi->memory[i].end);
 	for (i = 0; i < bi->nreserved; i++)
-		line(log, arg, "reserved: 0x%lx-0x%lx %s%s", bi->reserved[i].start,
+		mm_log(log, arg, "reserved: 0x%lx-0x%lx %s%s", bi->reserved[i].start,
 		     bi->reserved[i].end, bi->reserved[i].name,
 		     bi->reserved[i].no_map ? " (no-map)" : "");
 	if (bi->ndynamic)
-		line(log, arg, "reserved-memory: %u pool(s) sized but not placed (not reserved)",
+		mm_log(log, arg, "reserved-memory: %u pool(s) sized but not placed (not reserved)",
 		     bi->ndynamic);
-	line(log, arg, "cmdline: %s", bi->bootargs);
+	mm_log(log, arg, "cmdline: %s", bi->bootargs);
 	if (bi->dma_limit)
-		line(log, arg, "dma: devices under %s reach only below 0x%lx", bi->dma_limit_node,
+		mm_log(log, arg, "dma: devices under %s reach only below 0x%lx", bi->dma_limit_node,
 		     bi->dma_limit);
 }

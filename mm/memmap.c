@@ -12,20 +12,17 @@ struct logger {
 	void *arg;
 };
 
-static void say(const struct logger *lg, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void say(const struct logger *lg, const char *fmt, ...)
+void mm_log(memmap_log_fn log, void *arg, const char *fmt, ...)
 {
-	char line[160];
+	char line[MM_LOG_LINE_MAX];
 	va_list ap;
 
-	if (!lg->fn)
+	if (!log)
 		return;
 	va_start(ap, fmt);
 	format_buffer(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	lg->fn(lg->arg, line);
+	log(arg, line);
 }
 
 uint64_t memmap_pages(const struct memmap_list *l)
@@ -130,24 +127,24 @@ static err_t add_ram(struct memmap *mm, const struct boot_range *b, paddr_t limi
 	paddr_t start = ALIGN_UP(b->start, PAGE_SIZE), end = ALIGN_DOWN(b->end, PAGE_SIZE);
 
 	if (b->start > UINT64_MAX - PAGE_SIZE || end <= start) {
-		say(lg, "memmap: memory 0x%lx-0x%lx holds no whole page: dropped", b->start, b->end);
+		mm_log(lg->fn, lg->arg, "memmap: memory 0x%lx-0x%lx holds no whole page: dropped", b->start, b->end);
 		return ERR_OK;
 	}
 	if (start != b->start || end != b->end)
-		say(lg, "memmap: memory 0x%lx-0x%lx not page aligned: using 0x%lx-0x%lx",
+		mm_log(lg->fn, lg->arg, "memmap: memory 0x%lx-0x%lx not page aligned: using 0x%lx-0x%lx",
 		    b->start, b->end, start, end);
 	if (start >= limit) {
-		say(lg, "memmap: memory 0x%lx-0x%lx above 0x%lx, out of the kernel's reach: "
+		mm_log(lg->fn, lg->arg, "memmap: memory 0x%lx-0x%lx above 0x%lx, out of the kernel's reach: "
 		    "dropped", start, end, limit);
 		return ERR_OK;
 	}
 	if (end > limit) {
-		say(lg, "memmap: memory 0x%lx-0x%lx crosses 0x%lx, out of the kernel's reach: "
+		mm_log(lg->fn, lg->arg, "memmap: memory 0x%lx-0x%lx crosses 0x%lx, out of the kernel's reach: "
 		    "clipped", start, end, limit);
 		end = limit;
 	}
 	if (overlaps(&mm->ram, start, end))
-		say(lg, "memmap: memory 0x%lx-0x%lx overlaps another memory range: merged",
+		mm_log(lg->fn, lg->arg, "memmap: memory 0x%lx-0x%lx overlaps another memory range: merged",
 		    start, end);
 	return add_merged(&mm->ram, start, end);
 }
@@ -162,12 +159,12 @@ static err_t add_reserved(struct memmap *mm, const struct boot_reserved *r,
 	err_t err;
 
 	if (r->start >= r->end) {
-		say(lg, "memmap: reserved 0x%lx-0x%lx %s is empty: ignored", r->start, r->end,
+		mm_log(lg->fn, lg->arg, "memmap: reserved 0x%lx-0x%lx %s is empty: ignored", r->start, r->end,
 		    r->name);
 		return ERR_OK;
 	}
 	if (!overlaps(&mm->ram, start, end)) {
-		say(lg, "memmap: reserved 0x%lx-0x%lx %s is outside RAM: nothing to reserve",
+		mm_log(lg->fn, lg->arg, "memmap: reserved 0x%lx-0x%lx %s is outside RAM: nothing to reserve",
 		    r->start, r->end, r->name);
 		return ERR_OK;
 	}
@@ -191,7 +188,7 @@ err_t memmap_build(struct memmap *mm, const struct boot_info *bi, paddr_t limit,
 	for (i = 0; i < bi->nreserved && !err; i++)
 		err = add_reserved(mm, &bi->reserved[i], &lg);
 	if (err) {
-		say(&lg, "memmap: more than %u separate ranges: cannot describe memory",
+		mm_log(log, arg, "memmap: more than %u separate ranges: cannot describe memory",
 		    MEMMAP_MAX);
 		return err;
 	}

@@ -43,6 +43,12 @@ struct memmap {
 /* Where log lines go ("memmap: ..." without a newline); may be NULL. */
 typedef void (*memmap_log_fn)(void *arg, const char *line);
 
+#define MM_LOG_LINE_MAX 200 /* longer lines are cut (they are all far shorter) */
+
+/* Format one line and hand it to log(arg, line); nothing if log is NULL. */
+void mm_log(memmap_log_fn log, void *arg, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /*
  * Build the map from the boot facts.  RAM at or above `limit` is clipped
  * (the kernel cannot reach it).  Returns ERR_OK, ERR_NOT_FOUND (no usable

@@ -19,7 +19,6 @@
 #include "arch/riscv/trap.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
-#include "mm/phys.h"
 
 #define SIP_SSIP (1ul << 1)
 #define ONLINE_WAIT_SECONDS 5
