@@ -55,7 +55,7 @@ static uint64_t free_pages_now(void)
 
 static paddr_t frame_pa(const struct frame *f)
 {
-	return pfn_to_pa(mem_frame_pfn(&kmem, f));
+	return mem_frame_pa(&kmem, f);
 }
 
 static const char *test_buddy_invariants(void)
@@ -66,13 +66,13 @@ static const char *test_buddy_invariants(void)
 
 static const char *test_reserved_frames(void)
 {
-	struct frame *kernel = mem_frame(&kmem, pa_to_pfn(kernel_load_pa));
+	struct frame *kernel = mem_frame_at(&kmem, kernel_load_pa);
 	uint32_t i;
 
 	if (!kernel || !(kernel->flags & FRAME_RESERVED))
 		return "the kernel image's first frame is not reserved";
 	for (i = 0; i < boot.info.nreserved; i++) {
-		struct frame *f = mem_frame(&kmem, pa_to_pfn(boot.info.reserved[i].start));
+		struct frame *f = mem_frame_at(&kmem, boot.info.reserved[i].start);
 
 		if (f && !(f->flags & FRAME_RESERVED))
 			return "a reserved range's first frame is not reserved";
@@ -407,7 +407,7 @@ static const char *test_tlb_shootdown_all_harts(void)
 		pt_lookup(&kernel_pt, (vaddr_t)tlbt.va, &second, NULL, NULL);
 		pt_unmap(&kernel_pt, (vaddr_t)tlbt.va, PAGE_SIZE);
 		tlb_shootdown((vaddr_t)tlbt.va, PAGE_SIZE);
-		buddy_free(&kmem, mem_frame(&kmem, pa_to_pfn(second)), 0);
+		buddy_free(&kmem, mem_frame_at(&kmem, second), 0);
 		if (!map_test_page(a, 0xaaaa))
 			fail = "cannot map the test page";
 	}

@@ -58,7 +58,7 @@ static paddr_t user_table_alloc(void *arg)
 	struct frame *f = buddy_alloc(&kmem, 0, ALLOC_ZERO);
 
 	(void)arg;
-	return f ? pfn_to_pa(mem_frame_pfn(&kmem, f)) : 0;
+	return f ? mem_frame_pa(&kmem, f) : 0;
 }
 
 static pte_t *user_table_at(void *arg, paddr_t pa)
@@ -71,7 +71,7 @@ static pte_t *user_table_at(void *arg, paddr_t pa)
 static void user_table_free(void *arg, paddr_t pa)
 {
 	(void)arg;
-	buddy_free(&kmem, mem_frame(&kmem, pa_to_pfn(pa)), 0);
+	buddy_free(&kmem, mem_frame_at(&kmem, pa), 0);
 }
 
 static const struct pt_mem user_pt_mem = {
@@ -108,7 +108,7 @@ static err_t map_user(struct page_table *pt, vaddr_t va, uint64_t len, unsigned 
 
 		if (!f)
 			return ERR_NO_MEMORY;
-		pa = pfn_to_pa(mem_frame_pfn(&kmem, f));
+		pa = mem_frame_pa(&kmem, f);
 		for (i = 0; i < PAGE_SIZE; i++)
 			if (page + i >= va && page + i - va < src_len)
 				((uint8_t *)phys_to_virt(pa))[i] = src[page + i - va];
@@ -146,7 +146,7 @@ static bool free_user_leaf(void *arg, vaddr_t va, pte_t pte, uint64_t size)
 	(void)arg;
 	(void)size;
 	if (va < USER_TOP)
-		buddy_free(&kmem, mem_frame(&kmem, pa_to_pfn(pte_pa(pte))), 0);
+		buddy_free(&kmem, mem_frame_at(&kmem, pte_pa(pte)), 0);
 	return true;
 }
 
@@ -157,7 +157,7 @@ static void task_release(struct task *t)
 		tlb_flush_all();
 		pt_for_each_leaf(&t->pt, free_user_leaf, NULL);
 		pt_unmap(&t->pt, 0, USER_TOP);
-		buddy_free(&kmem, mem_frame(&kmem, pa_to_pfn(t->pt.root)), 0);
+		buddy_free(&kmem, mem_frame_at(&kmem, t->pt.root), 0);
 		t->pt.root = 0;
 	}
 	if (t->kstack)

@@ -556,7 +556,7 @@ static struct frame *alloc_pass(struct mem *m, unsigned order, unsigned flags, u
 /* Zero the block's bytes through the phys window; false if it is not all inside. */
 static bool zero_block(const struct mem *m, const struct frame *f, unsigned order)
 {
-	paddr_t pa = pfn_to_pa(mem_frame_pfn(m, f));
+	paddr_t pa = mem_frame_pa(m, f);
 	uint64_t size = PAGE_SIZE << order;
 	void *va = phys_to_virt(pa);
 

@@ -56,6 +56,16 @@ pfn_t mem_frame_pfn(const struct mem *m, const struct frame *f)
 	return b ? b->first + (pfn_t)(f - b->frames) : 0;
 }
 
+paddr_t mem_frame_pa(const struct mem *m, const struct frame *f)
+{
+	return pfn_to_pa(mem_frame_pfn(m, f));
+}
+
+struct frame *mem_frame_at(const struct mem *m, paddr_t pa)
+{
+	return mem_frame(m, pa_to_pfn(pa));
+}
+
 err_t mem_add_block(struct mem *m, pfn_t first, pfn_t count, struct frame *frames)
 {
 	unsigned i, at;

@@ -71,6 +71,12 @@ struct frame *mem_frame(const struct mem *m, pfn_t pfn);
 /* The pfn of a frame of this table. */
 pfn_t mem_frame_pfn(const struct mem *m, const struct frame *f);
 
+/* The physical address of a frame of this table. */
+paddr_t mem_frame_pa(const struct mem *m, const struct frame *f);
+
+/* The frame of the page holding physical `pa`, or NULL if it is not RAM here. */
+struct frame *mem_frame_at(const struct mem *m, paddr_t pa);
+
 /* The block holding `f`, or NULL. */
 const struct frame_block *mem_block_of(const struct mem *m, const struct frame *f);
 

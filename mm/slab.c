@@ -68,7 +68,7 @@ static struct magazine magazine_closed;
 /* The bytes of the block headed by f (2^order pages), or NULL outside the phys window. */
 void *slab_block_address(const struct mem *m, const struct frame *f, unsigned order)
 {
-	paddr_t pa = pfn_to_pa(mem_frame_pfn(m, f));
+	paddr_t pa = mem_frame_pa(m, f);
 	void *va = phys_to_virt(pa);
 
 	if (!va || !phys_to_virt(pa + (PAGE_SIZE << order) - 1))

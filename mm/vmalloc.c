@@ -67,7 +67,7 @@ static void release_pages(struct vmalloc_space *vs, vaddr_t va, uint64_t pages)
 		vs->flush(va, n << PAGE_SHIFT);
 		for (i = 0; i < n; i++)
 			if (mapped[i])
-				buddy_free(vs->m, mem_frame(vs->m, pa_to_pfn(pa[i])), 0);
+				buddy_free(vs->m, mem_frame_at(vs->m, pa[i]), 0);
 		va += n << PAGE_SHIFT;
 		pages -= n;
 	}
@@ -82,7 +82,7 @@ static bool map_pages(struct vmalloc_space *vs, vaddr_t va, uint64_t pages, unsi
 		struct frame *f = buddy_alloc(vs->m, 0, flags);
 		vaddr_t at = va + (i << PAGE_SHIFT);
 
-		if (!f || pt_map(vs->pt, at, pfn_to_pa(mem_frame_pfn(vs->m, f)), PAGE_SIZE,
+		if (!f || pt_map(vs->pt, at, mem_frame_pa(vs->m, f), PAGE_SIZE,
 				 PAGE_SIZE, PT_KERNEL_RW) != ERR_OK) {
 			if (f)
 				buddy_free(vs->m, f, 0);

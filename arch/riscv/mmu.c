@@ -47,7 +47,7 @@ static paddr_t table_alloc(void *arg)
 	if (!f)
 		return 0;
 	__atomic_add_fetch(&table_pages, 1, __ATOMIC_RELAXED);
-	return pfn_to_pa(mem_frame_pfn(m, f));
+	return mem_frame_pa(m, f);
 }
 
 uint64_t mmu_table_pages(void)

@@ -188,9 +188,9 @@ static void test_kfree_refuses_a_buddy_block_kmalloc_did_not_hand_out(void)
 {
 	uint64_t start = total_free(), errors = kmalloc_debug_errors();
 	uint8_t *large = kmalloc(3 * PAGE_SIZE, 0);
-	struct frame *lf = mem_frame(&mem, pa_to_pfn(pa_of(large)));
+	struct frame *lf = mem_frame_at(&mem, pa_of(large));
 	struct frame *f = buddy_alloc(&mem, 1, 0);
-	uint8_t *p = phys_to_virt(pfn_to_pa(mem_frame_pfn(&mem, f)));
+	uint8_t *p = phys_to_virt(mem_frame_pa(&mem, f));
 	unsigned before = reports;
 
 	CHECK(lf && lf->flags == (FRAME_ALLOCATED | FRAME_KMALLOC));

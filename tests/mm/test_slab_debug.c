@@ -120,7 +120,7 @@ static void test_debug_free_of_non_slab_pointers(void)
 	unsigned before = reports;
 	uint8_t *large = kmalloc(3 * PAGE_SIZE, 0);
 	struct frame *f = buddy_alloc(&mem, 0, 0);
-	uint8_t *freed = phys_to_virt(pfn_to_pa(mem_frame_pfn(&mem, f)));
+	uint8_t *freed = phys_to_virt(mem_frame_pa(&mem, f));
 	int local;
 
 	buddy_free(&mem, f, 0);

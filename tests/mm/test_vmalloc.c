@@ -32,7 +32,7 @@ static paddr_t table_alloc(void *arg)
 	struct frame *f = buddy_alloc(&m, 0, ALLOC_ZERO | ALLOC_NOCACHE);
 
 	(void)arg;
-	return f ? pfn_to_pa(mem_frame_pfn(&m, f)) : 0;
+	return f ? mem_frame_pa(&m, f) : 0;
 }
 
 static pte_t *table_at(void *arg, paddr_t pa)
@@ -44,7 +44,7 @@ static pte_t *table_at(void *arg, paddr_t pa)
 static void table_free(void *arg, paddr_t pa)
 {
 	(void)arg;
-	buddy_free(&m, mem_frame(&m, pa_to_pfn(pa)), 0);
+	buddy_free(&m, mem_frame_at(&m, pa), 0);
 }
 
 static void count_flush(vaddr_t va, uint64_t size)
