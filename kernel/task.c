@@ -27,6 +27,7 @@
 #include "kernel/task.h"
 #include "kernel/user_images.h"
 #include "mm/phys.h"
+#include "mm/pt_buddy.h"
 #include "tessera/syscall.h"
 
 #define ROOT_KERNEL_HALF (PT_ENTRIES / 2) /* root entries 256..511: the upper half */
@@ -53,41 +54,19 @@ const struct user_image *user_image_find(const char *name, size_t len)
 	return NULL;
 }
 
-static paddr_t user_table_alloc(void *arg)
-{
-	struct frame *f = buddy_alloc(&kmem, 0, ALLOC_ZERO);
-
-	(void)arg;
-	return f ? mem_frame_pa(&kmem, f) : 0;
-}
-
-static pte_t *user_table_at(void *arg, paddr_t pa)
-{
-	(void)arg;
-	return phys_to_virt(pa);
-}
-
-/* Only after the task's satp is gone and the TLB flushed (task_release). */
-static void user_table_free(void *arg, paddr_t pa)
-{
-	(void)arg;
-	buddy_free(&kmem, mem_frame_at(&kmem, pa), 0);
-}
-
-static const struct pt_mem user_pt_mem = {
-	.alloc_table = user_table_alloc, .table = user_table_at, .free_table = user_table_free,
-};
-
 /* A table for a new address space: empty lower half, the kernel's upper half. */
 static err_t space_create(struct page_table *pt)
 {
-	err_t err = pt_init(pt, kernel_pt.levels, &user_pt_mem);
+	/* Freed tables go back at once: only after the task's satp is gone and
+	 * the TLB flushed (task_release). */
+	const struct pt_mem mem = pt_mem_from_buddy(&kmem);
+	err_t err = pt_init(pt, kernel_pt.levels, &mem);
 	pte_t *root, *kroot;
 	unsigned i;
 
 	if (err)
 		return err;
-	root = user_table_at(NULL, pt->root);
+	root = phys_to_virt(pt->root);
 	kroot = kernel_pt.mem.table(kernel_pt.mem.arg, kernel_pt.root);
 	for (i = ROOT_KERNEL_HALF; i < PT_ENTRIES; i++)
 		root[i] = kroot[i];

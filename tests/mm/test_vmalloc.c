@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mm/phys.h"
+#include "mm/pt_buddy.h"
 #include "mm/vmalloc.h"
 #include "test.h"
 
@@ -27,26 +28,6 @@ static unsigned hart0(void)
 	return 0;
 }
 
-static paddr_t table_alloc(void *arg)
-{
-	struct frame *f = buddy_alloc(&m, 0, ALLOC_ZERO | ALLOC_NOCACHE);
-
-	(void)arg;
-	return f ? mem_frame_pa(&m, f) : 0;
-}
-
-static pte_t *table_at(void *arg, paddr_t pa)
-{
-	(void)arg;
-	return phys_to_virt(pa);
-}
-
-static void table_free(void *arg, paddr_t pa)
-{
-	(void)arg;
-	buddy_free(&m, mem_frame_at(&m, pa), 0);
-}
-
 static void count_flush(vaddr_t va, uint64_t size)
 {
 	(void)va;
@@ -64,8 +45,7 @@ static void setup(void)
 {
 	static uint8_t *arena;
 	static struct frame *frames;
-	const struct pt_mem mem = { .alloc_table = table_alloc, .table = table_at,
-				    .free_table = table_free };
+	const struct pt_mem mem = pt_mem_from_buddy(&m);
 
 	if (!arena) {
 		arena = aligned_alloc(PAGE_SIZE, (size_t)ARENA_PAGES * PAGE_SIZE);
