@@ -13,6 +13,7 @@
 #include "kernel/memory.h"
 #include "mm/slab.h"
 #include "kernel/printk.h"
+#include "kernel/task.h"
 
 #define BENCH_RUNS 15
 
@@ -130,6 +131,26 @@ static const struct {
 	{ "kmem_cache_alloc_free", bench_kmem_cache, true },
 };
 
+/*
+ * The kernel-core figures (system call, IPC, fault, map) are taken from
+ * user space by the `bench` program (user/tests/bench.c), which prints its
+ * own lines.
+ */
+static void bench_user(void)
+{
+	const struct user_image *img = user_image_find("bench", 5);
+	struct task *t;
+	err_t err = img ? task_spawn(img, NULL, NULL, &t) : ERR_NOT_FOUND;
+
+	if (err) {
+		printk("bench: cannot start the user benchmarks: %s\n", err_name(err));
+		return;
+	}
+	if (task_wait(t) != 0)
+		printk("bench: the user benchmarks failed\n");
+	obj_put(&t->obj);
+}
+
 void bench_run(void)
 {
 	uint64_t overhead = measure(bench_empty), calls;
@@ -153,4 +174,5 @@ void bench_run(void)
 		printk("bench %s: %lu instructions\n", benches[i].name, n > off ? n - off : 0);
 	}
 	kmem_cache_destroy(bench_cache);
+	bench_user();
 }

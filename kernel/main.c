@@ -10,7 +10,10 @@
  *   5. print the boot report (lines tests rely on: paging, harts, timebase,
  *      memory, reserved); set up physical memory (direct map, frame table,
  *      zones, buddy) and report it (zone, frames)
- *   6. start the timer tick, run benchmarks and self-tests if asked, power off
+ *   6. start the timer tick and the scheduler (the boot flow becomes the
+ *      kernel thread "boot"), start the other harts
+ *   7. run benchmarks and self-tests if asked; start init, wait for it to
+ *      end, power off
  */
 #include "arch/riscv/csr.h"
 #include "arch/riscv/layout.h"
@@ -24,6 +27,7 @@
 #include "kernel/cmdline.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
 #include "kernel/selftest.h"
 #include "kernel/task.h"
 #include "platform/platform.h"
@@ -132,15 +136,22 @@ static void crash(enum crash_kind kind)
 	panic("crash=panic was given");
 }
 
-/* Run the first user program to its end; its exit code decides how we halt. */
+/* Start the first user program and wait for it; its exit code decides how we halt. */
 static void run_init(void)
 {
+	const struct user_image *img = user_image_find(boot.cmdline.init, boot.cmdline.init_len);
+	struct task *t;
+	err_t err = img ? task_spawn(img, NULL, NULL, &t) : ERR_NOT_FOUND;
 	long code;
 
 	printk("init: starting '%.*s'\n", (int)boot.cmdline.init_len, boot.cmdline.init);
-	code = task_run(boot.cmdline.init, boot.cmdline.init_len);
-	if (code == TASK_NOT_STARTED)
+	if (err) {
+		printk("init: cannot start '%.*s': %s\n", (int)boot.cmdline.init_len,
+		       boot.cmdline.init, err_name(err));
 		platform_halt(HALT_FAILURE, "the first program could not start");
+	}
+	code = task_wait(t);
+	obj_put(&t->obj);
 	if (code)
 		platform_halt(HALT_FAILURE, "the first program failed");
 	platform_halt(HALT_SUCCESS, "the first program exited; nothing else to run yet");
@@ -175,12 +186,12 @@ void kernel_main(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 	print_report(console);
 	memory_init();
 	print_audit();
+	if (!timer_init(boot.info.timebase_hz, hart->sstc))
+		platform_halt(HALT_FAILURE, "timebase-frequency too low for the tick");
+	sched_init();
 	printk("smp: %u of %u usable harts online\n", smp_boot(&boot.info, hartid),
 	       boot.info.nusable);
 	asid_setup(smp_online());
-	if (!timer_init(boot.info.timebase_hz, hart->sstc))
-		platform_halt(HALT_FAILURE, "timebase-frequency too low for the tick");
-	irq_enable();
 	printk("timer: %s, %u Hz\n", timer_mode_name(), TIMER_HZ);
 	printk("boot: report done after %lu instructions\n", rdinstret());
 	if (boot.cmdline.crash)

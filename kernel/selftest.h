@@ -13,8 +13,15 @@ struct selftest {
 };
 
 /* Test tables, run in this order. */
-extern const struct selftest selftests_boot[], selftests_mm[];
-extern const unsigned selftests_boot_count, selftests_mm_count;
+extern const struct selftest selftests_boot[], selftests_mm[], selftests_user[];
+extern const unsigned selftests_boot_count, selftests_mm_count, selftests_user_count;
+
+/*
+ * Free pages (the kernel's page tables counted as free: they grow and
+ * shrink with vmalloc), after every hart's page and slab caches have given
+ * back what they hold.  Needs the other harts idle.
+ */
+uint64_t selftest_free_pages(void);
 
 /* Run every test; returns the number that failed. */
 unsigned selftest_run(void);

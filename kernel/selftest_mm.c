@@ -38,7 +38,7 @@ static void shrink_caches(void *arg, unsigned hart)
 }
 
 /* Free pages once every cache on every hart has given back what it can. */
-static uint64_t free_pages_now(void)
+uint64_t selftest_free_pages(void)
 {
 	uint64_t n = 0;
 	unsigned z;
@@ -60,7 +60,7 @@ static paddr_t frame_pa(const struct frame *f)
 
 static const char *test_buddy_invariants(void)
 {
-	baseline_free = free_pages_now() + mmu_table_pages();
+	baseline_free = selftest_free_pages() + mmu_table_pages();
 	return buddy_check(&kmem, why, sizeof(why)) ? NULL : why;
 }
 
@@ -436,7 +436,7 @@ static const char *test_tlb_shootdown_all_harts(void)
 static const char *test_no_leak(void)
 {
 	/* Kernel page tables the tests made stay (arch/riscv/mmu.c): count them too. */
-	if (free_pages_now() + mmu_table_pages() != baseline_free)
+	if (selftest_free_pages() + mmu_table_pages() != baseline_free)
 		return "free pages differ from before the memory tests";
 	return buddy_check(&kmem, why, sizeof(why)) ? NULL : why;
 }

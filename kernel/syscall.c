@@ -1,20 +1,31 @@
 /*
- * System calls (ABI: include/tessera/syscall.h).  Each call decodes and
- * checks every argument first, then acts; an error is the negated code of
- * include/tessera/errors.h in a0.
+ * System calls (ABI: include/tessera/syscall.h).  Each call first decodes
+ * and checks every argument, with no side effect, and only then acts; an
+ * error is the negated code of include/tessera/errors.h in a0.  User memory
+ * is read only through uaccess_copy_from, which turns a fault into an error.
+ * Under the kernel lock.
  */
 #include "arch/riscv/trapframe.h"
 #include "arch/riscv/uaccess.h"
+#include "kernel/entry.h"
+#include "kernel/ipc.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/space.h"
 #include "kernel/task.h"
+#include "kernel/thread.h"
 #include "platform/platform.h"
-#include "tessera/errors.h"
-#include "tessera/syscall.h"
 
-#define REG_A0 10
-#define REG_A1 11
-#define REG_A7 17
 #define COPY_CHUNK 128
+#define NAME_MAX 32           /* longest program name SYS_TASK_SPAWN takes */
+#define ARGS 6
+
+typedef long (*syscall_fn)(struct thread *cur, const uint64_t *a);
+
+static long error(err_t err)
+{
+	return -(long)err;
+}
 
 /* Is [addr, addr + len) inside user space, without wrapping? */
 static bool user_range_ok(uint64_t addr, uint64_t len)
@@ -22,41 +33,317 @@ static bool user_range_ok(uint64_t addr, uint64_t len)
 	return addr + len >= addr && addr + len <= USER_TOP;
 }
 
-/* SYS_DEBUG_WRITE(buf, len): the bytes to the console. */
-static long sys_debug_write(uint64_t buf, uint64_t len)
+/* A free slot of cur's task for a new handle, or 0. */
+static unsigned free_slot(struct thread *cur)
+{
+	return handle_free_slot(cur->task);
+}
+
+/* Put obj (one reference, which the slot takes over) in slot; returns slot. */
+static long give_handle(struct thread *cur, unsigned slot, struct object *obj, uint32_t rights)
+{
+	handle_install(cur->task, slot, &(struct handle){ .obj = obj, .rights = rights });
+	obj_put(obj);
+	return slot;
+}
+
+/* Handle argument h: 0 means none (*out NULL); else as handle_get. */
+static err_t optional_handle(struct thread *cur, uint64_t h, enum object_type type,
+			     uint32_t need, struct handle **out)
+{
+	*out = NULL;
+	return h ? handle_get(cur->task, h, type, need, out) : ERR_OK;
+}
+
+static long sys_debug_write(struct thread *cur, const uint64_t *a)
 {
 	char chunk[COPY_CHUNK];
-	uint64_t done, i;
+	uint64_t buf = a[0], len = a[1], done, i;
 
+	(void)cur;
 	if (len > SYS_DEBUG_WRITE_MAX)
-		return -ERR_INVALID_ARGUMENT;
+		return error(ERR_INVALID_ARGUMENT);
 	if (!user_range_ok(buf, len))
-		return -ERR_FAULT; /* not user memory: never read on the caller's behalf */
+		return error(ERR_FAULT); /* not user memory: never read on the caller's behalf */
 	for (done = 0; done < len; done += COPY_CHUNK) {
 		uint64_t n = len - done < COPY_CHUNK ? len - done : COPY_CHUNK;
 
 		if (uaccess_copy_from(chunk, (const void *)(buf + done), n))
-			return -ERR_FAULT;
+			return error(ERR_FAULT);
 		for (i = 0; i < n; i++)
 			console_putc(chunk[i]);
 	}
 	return (long)len;
 }
 
-void syscall_dispatch(struct trap_frame *tf)
+static long sys_exit(struct thread *cur, const uint64_t *a)
 {
-	uint64_t a0 = tf->regs[REG_A0], a1 = tf->regs[REG_A1];
+	task_end_others(cur->task, cur, (long)(int)a[0]);
+	thread_exit((long)(int)a[0]);
+}
+
+static long sys_thread_exit(struct thread *cur, const uint64_t *a)
+{
+	(void)cur;
+	thread_exit((long)(int)a[0]);
+}
+
+static long sys_yield(struct thread *cur, const uint64_t *a)
+{
+	(void)cur;
+	(void)a;
+	sched_yield();
+	return 0;
+}
+
+static long sys_handle_close(struct thread *cur, const uint64_t *a)
+{
+	struct handle *h;
+	err_t err = handle_get(cur->task, a[0], OBJ_NONE, 0, &h);
+
+	if (err)
+		return error(err);
+	handle_release(h);
+	return 0;
+}
+
+static long sys_handle_dup(struct thread *cur, const uint64_t *a)
+{
+	uint64_t rights = a[1], badge = a[2];
+	struct handle *h, copy;
+	unsigned slot;
+	err_t err = handle_get(cur->task, a[0], OBJ_NONE, 0, &h);
+
+	if (err)
+		return error(err);
+	if (rights & ~(uint64_t)RIGHTS_ALL || (badge && h->obj->type != OBJ_ENDPOINT))
+		return error(ERR_INVALID_ARGUMENT);
+	if ((rights & h->rights) != rights || (badge && h->badge))
+		return error(ERR_DENIED);
+	slot = free_slot(cur);
+	if (!slot)
+		return error(ERR_NO_MEMORY);
+	copy = (struct handle){ .obj = h->obj, .rights = (uint32_t)rights,
+				.badge = badge ? badge : h->badge };
+	handle_install(cur->task, slot, &copy);
+	return slot;
+}
+
+static long sys_endpoint_create(struct thread *cur, const uint64_t *a)
+{
+	unsigned slot = free_slot(cur);
+	struct endpoint *ep;
+
+	(void)a;
+	ep = slot ? endpoint_create() : NULL;
+	if (!ep)
+		return error(ERR_NO_MEMORY);
+	obj_get(&ep->obj);
+	return give_handle(cur, slot, &ep->obj, RIGHT_SEND | RIGHT_RECV | RIGHT_TRANSFER);
+}
+
+static long sys_frame_alloc(struct thread *cur, const uint64_t *a)
+{
+	unsigned slot = free_slot(cur);
+	struct frame_object *f;
+	err_t err;
+
+	if (!slot)
+		return error(ERR_NO_MEMORY);
+	err = frame_object_create(a[0], (unsigned)a[1] == a[1] ? (unsigned)a[1] : ~0u, &f);
+	if (err)
+		return error(err);
+	obj_get(&f->obj);
+	return give_handle(cur, slot, &f->obj,
+			   RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC | RIGHT_TRANSFER);
+}
+
+static long sys_frame_paddr(struct thread *cur, const uint64_t *a)
+{
+	struct handle *h;
+	err_t err = handle_get(cur->task, a[0], OBJ_FRAME, 0, &h);
+
+	if (err)
+		return error(err);
+	if (!((struct frame_object *)h->obj)->dma)
+		return error(ERR_DENIED);
+	return (long)((struct frame_object *)h->obj)->pa;
+}
+
+/* The task behind handle h with MANAGE, still alive. */
+static err_t managed_task(struct thread *cur, uint64_t h, struct task **out)
+{
+	struct handle *th;
+	err_t err = handle_get(cur->task, h, OBJ_TASK, RIGHT_MANAGE, &th);
+
+	if (err)
+		return err;
+	*out = (struct task *)th->obj;
+	return (*out)->exited ? ERR_NOT_FOUND : ERR_OK;
+}
+
+static long sys_map(struct thread *cur, const uint64_t *a)
+{
+	struct handle *frame;
+	struct task *t;
+	err_t err = managed_task(cur, a[0], &t);
+
+	if (!err)
+		err = handle_get(cur->task, a[1], OBJ_FRAME, 0, &frame);
+	if (!err)
+		err = space_map_check(&t->pt, frame, a[2], a[3], a[4], a[5]);
+	if (!err)
+		err = space_map_frame(&t->pt, (struct frame_object *)frame->obj, a[2], a[3], a[4],
+				      a[5]);
+	return err ? error(err) : 0;
+}
+
+static long sys_unmap(struct thread *cur, const uint64_t *a)
+{
+	struct task *t;
+	err_t err = managed_task(cur, a[0], &t);
+
+	if (!err && !space_range_ok(a[1], a[2]))
+		err = ERR_INVALID_ARGUMENT;
+	if (err)
+		return error(err);
+	space_unmap(&t->pt, a[1], a[2]);
+	return 0;
+}
+
+static long sys_task_spawn(struct thread *cur, const uint64_t *a)
+{
+	char name[NAME_MAX];
+	const struct user_image *img;
+	struct handle *fault_ep, *pass;
+	struct task *t;
+	unsigned slot;
+	err_t err;
+
+	if (a[1] == 0 || a[1] > NAME_MAX)
+		return error(ERR_INVALID_ARGUMENT);
+	if (!user_range_ok(a[0], a[1]) || uaccess_copy_from(name, (const void *)a[0], a[1]))
+		return error(ERR_FAULT);
+	err = optional_handle(cur, a[2], OBJ_ENDPOINT, RIGHT_SEND, &fault_ep);
+	if (!err)
+		err = optional_handle(cur, a[3], OBJ_NONE, RIGHT_TRANSFER, &pass);
+	if (err)
+		return error(err);
+	img = user_image_find(name, a[1]);
+	if (!img)
+		return error(ERR_NOT_FOUND);
+	slot = free_slot(cur);
+	if (!slot)
+		return error(ERR_NO_MEMORY);
+	err = task_spawn(img, fault_ep, pass, &t);
+	if (err)
+		return error(err);
+	return give_handle(cur, slot, &t->obj, RIGHT_READ | RIGHT_MANAGE | RIGHT_TRANSFER);
+}
+
+static long sys_task_wait(struct thread *cur, const uint64_t *a)
+{
+	struct handle *h;
+	err_t err = handle_get(cur->task, a[0], OBJ_TASK, RIGHT_READ, &h);
+
+	if (err)
+		return error(err);
+	if ((struct task *)h->obj == cur->task)
+		return error(ERR_INVALID_ARGUMENT);  /* it would wait for itself */
+	return task_wait((struct task *)h->obj);
+}
+
+static long sys_task_set_fault(struct thread *cur, const uint64_t *a)
+{
+	struct handle *ep;
+	struct task *t;
+	err_t err = managed_task(cur, a[0], &t);
+
+	if (!err)
+		err = optional_handle(cur, a[1], OBJ_ENDPOINT, RIGHT_SEND, &ep);
+	if (err)
+		return error(err);
+	task_set_fault_handler(t, ep);
+	return 0;
+}
+
+static long sys_thread_create(struct thread *cur, const uint64_t *a)
+{
+	uint64_t entry = a[0], stack_top = a[1], priority = a[3];
+	struct thread *th;
+	unsigned slot;
+	err_t err;
+
+	if (entry < USER_BASE || entry >= USER_TOP || entry % 2 || stack_top % 16 ||
+	    stack_top <= USER_BASE || stack_top > USER_TOP || priority > PRIORITY_MAX)
+		return error(ERR_INVALID_ARGUMENT);
+	if (priority > cur->priority)
+		return error(ERR_DENIED);
+	slot = free_slot(cur);
+	if (!slot)
+		return error(ERR_NO_MEMORY);
+	err = thread_create(cur->task, entry, stack_top, a[2], (unsigned)priority, &th);
+	if (err)
+		return error(err);
+	return give_handle(cur, slot, &th->obj, RIGHT_READ | RIGHT_MANAGE | RIGHT_TRANSFER);
+}
+
+static long sys_thread_self(struct thread *cur, const uint64_t *a)
+{
+	(void)a;
+	return cur->id;
+}
+
+/* The IPC calls write all their results into the registers themselves. */
+#define IPC_CALL(name, fn) \
+	static long name(struct thread *cur, const uint64_t *a) { (void)a; fn(cur); return 0; }
+IPC_CALL(ipc_send, sys_ipc_send)
+IPC_CALL(ipc_recv, sys_ipc_recv)
+IPC_CALL(ipc_call, sys_ipc_call)
+IPC_CALL(ipc_reply_recv, sys_ipc_reply_recv)
+
+static const struct {
+	syscall_fn fn;
+	bool sets_registers;
+} syscalls[SYS_COUNT] = {
+	[SYS_DEBUG_WRITE] = { sys_debug_write, false },
+	[SYS_EXIT] = { sys_exit, false },
+	[SYS_YIELD] = { sys_yield, false },
+	[SYS_HANDLE_CLOSE] = { sys_handle_close, false },
+	[SYS_HANDLE_DUP] = { sys_handle_dup, false },
+	[SYS_ENDPOINT_CREATE] = { sys_endpoint_create, false },
+	[SYS_FRAME_ALLOC] = { sys_frame_alloc, false },
+	[SYS_FRAME_PADDR] = { sys_frame_paddr, false },
+	[SYS_MAP] = { sys_map, false },
+	[SYS_UNMAP] = { sys_unmap, false },
+	[SYS_TASK_SPAWN] = { sys_task_spawn, false },
+	[SYS_TASK_WAIT] = { sys_task_wait, false },
+	[SYS_TASK_SET_FAULT] = { sys_task_set_fault, false },
+	[SYS_THREAD_CREATE] = { sys_thread_create, false },
+	[SYS_IPC_SEND] = { ipc_send, true },
+	[SYS_IPC_RECV] = { ipc_recv, true },
+	[SYS_IPC_CALL] = { ipc_call, true },
+	[SYS_IPC_REPLY_RECV] = { ipc_reply_recv, true },
+	[SYS_THREAD_SELF] = { sys_thread_self, false },
+	[SYS_THREAD_EXIT] = { sys_thread_exit, false },
+};
+
+void syscall_dispatch(struct thread *cur)
+{
+	uint64_t *regs = cur->tf->regs;
+	uint64_t number = regs[REG_A(7)];
+	uint64_t args[ARGS];
+	unsigned i;
 	long ret;
 
-	switch (tf->regs[REG_A7]) {
-	case SYS_DEBUG_WRITE:
-		ret = sys_debug_write(a0, a1);
-		break;
-	case SYS_EXIT:
-		task_exit((long)(int)a0);
-	default:
-		ret = -ERR_NOT_SUPPORTED;
-		break;
+	if (number >= SYS_COUNT || !syscalls[number].fn) {
+		regs[REG_A0] = (uint64_t)error(ERR_NO_SUCH_CALL);
+		return;
 	}
-	tf->regs[REG_A0] = (uint64_t)ret;
+	for (i = 0; i < ARGS; i++)
+		args[i] = regs[REG_A(i)];
+	ret = syscalls[number].fn(cur, args);
+	/* A blocking call may have run other threads; cur's frame is its own. */
+	if (!syscalls[number].sets_registers)
+		regs[REG_A0] = (uint64_t)ret;
 }

@@ -1,41 +1,53 @@
 /*
- * User tasks, first cut (kernel/task.c): run one program from the boot
- * image to its end, from the boot flow.  The scheduler, threads and IPC of
- * the kernel-core issue will replace the run-to-end model.
+ * Tasks (kernel/task.c): an address space, a handle table and threads.
+ * A task starts from a program of the boot image and ends with its last
+ * thread; its memory is freed once no hart runs on its table any more.
+ * Under the kernel lock.
  */
 #ifndef TESSERA_KERNEL_TASK_H
 #define TESSERA_KERNEL_TASK_H
 
 #include <stddef.h>
 
-struct trap_frame;
-
-/* Codes travel through kcontext_resume offset so that 0 means "first return". */
-#define TASK_CODE_BIAS (1l << 40)
-/* task_run's answer when the program could not even start. */
-#define TASK_NOT_STARTED (-(1l << 32))
+#include "kernel/object.h"
+#include "kernel/user_images.h"
 
 /*
- * Load the program `name` (len bytes) from the boot image into a new
- * address space and run it in U-mode until it exits or faults.  Returns its
- * exit code (-1 when a fault ended it), or TASK_NOT_STARTED with a line
- * saying why.  Boot hart only, one task at a time.
+ * Start the boot-image program img as a new task: its fault handler a copy
+ * of *fault_ep (or none), *pass copied into its slot 2 and that slot given
+ * to its first thread in a0 (or none).  Returns ERR_OK with *out holding one
+ * reference for the caller, ERR_NO_MEMORY, or an ELF error
+ * (ERR_INVALID_ARGUMENT); on an error nothing is left behind.
  */
-long task_run(const char *name, size_t len);
+err_t task_spawn(const struct user_image *img, const struct handle *fault_ep,
+		 const struct handle *pass, struct task **out);
 
-/* End the running task with `code` and go back into task_run.  Noreturn. */
-void task_exit(long code) __attribute__((noreturn));
+/*
+ * Block the current thread until task t has ended; returns its exit code.
+ * Kernel threads may wait too.
+ */
+long task_wait(struct task *t);
 
-/* The running task's name, for reports. */
-const char *task_name(void);
+/* A WAIT_BLOCKED thread that is being killed stops waiting. */
+void task_wait_cancel(struct thread *waiter);
 
-/* Back to user space with the registers in tf (arch/riscv/trap.S). */
-void user_return(struct trap_frame *tf) __attribute__((noreturn));
+/*
+ * End every thread of t but `keep` (quietly), and make `code` the task's
+ * exit code whichever thread ends last.
+ */
+void task_end_others(struct task *t, struct thread *keep, long code);
 
-/* A trap from user space (arch/riscv/trap.S calls it). */
-void trap_handle_user(struct trap_frame *tf);
+/* Set t's fault handler to a copy of *ep (NULL: none). */
+void task_set_fault_handler(struct task *t, const struct handle *ep);
 
-/* A system call: tf->regs[17] (a7) is the number; the result goes in a0. */
-void syscall_dispatch(struct trap_frame *tf);
+/* The last thread of t ended with `code`: close its handles, wake waiters. */
+void task_exited(struct task *t, long code);
+
+/* The last thread of t was freed: free its address space. */
+void task_release_space(struct task *t);
+
+/* Switch this hart to t's address space / back to the kernel table. */
+void task_space_enter(struct task *t, unsigned hart);
+void task_space_leave(void);
 
 #endif

@@ -11,6 +11,11 @@ const char *err_name(err_t err)
 		[ERR_NOT_FOUND] = "ERR_NOT_FOUND",
 		[ERR_NOT_SUPPORTED] = "ERR_NOT_SUPPORTED",
 		[ERR_FAULT] = "ERR_FAULT",
+		[ERR_BAD_HANDLE] = "ERR_BAD_HANDLE",
+		[ERR_WRONG_TYPE] = "ERR_WRONG_TYPE",
+		[ERR_DENIED] = "ERR_DENIED",
+		[ERR_PEER_GONE] = "ERR_PEER_GONE",
+		[ERR_NO_SUCH_CALL] = "ERR_NO_SUCH_CALL",
 	};
 
 	return (unsigned)err < ERR_COUNT ? names[err] : "ERR_UNKNOWN";

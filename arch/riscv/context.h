@@ -18,4 +18,21 @@ long kcontext_save(struct kcontext *c) __attribute__((returns_twice));
 /* Go back into the kcontext_save call that filled c, making it return v. */
 void kcontext_resume(const struct kcontext *c, long v) __attribute__((noreturn));
 
+/* Save the current context in from and continue from `to`. */
+void kcontext_switch(struct kcontext *from, const struct kcontext *to);
+
+void kcontext_start(void);
+
+/*
+ * Make c a context that, when switched to, runs fn(arg) on the stack that
+ * ends at stack_top (16-byte aligned).  fn must not return.
+ */
+static inline void kcontext_prepare(struct kcontext *c, void (*fn)(void *), void *arg,
+				    uint64_t stack_top)
+{
+	*c = (struct kcontext){ .ra = (uint64_t)kcontext_start, .sp = stack_top };
+	c->s[0] = (uint64_t)fn;
+	c->s[1] = (uint64_t)arg;
+}
+
 #endif

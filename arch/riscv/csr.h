@@ -17,6 +17,8 @@
 #define SIE_SSIE (1ul << 1)
 #define SIE_STIE (1ul << 5)
 #define SIE_SEIE (1ul << 9)
+#define SIP_SSIP (1ul << 1)
+#define SIP_STIP (1ul << 5)
 
 /* satp (4.1.11): MODE in bits 63:60, ASID in 59:44, PPN in 43:0 */
 #define SATP_MODE_SHIFT 60
@@ -46,6 +48,11 @@
 #define EXC_INSN_PAGE_FAULT 12
 #define EXC_LOAD_PAGE_FAULT 13
 #define EXC_STORE_PAGE_FAULT 15
+
+/* scounteren (4.1.5): counters user space may read */
+#define SCOUNTEREN_CY (1ul << 0)
+#define SCOUNTEREN_TM (1ul << 1)
+#define SCOUNTEREN_IR (1ul << 2)
 
 /* stvec mode (4.1.2) */
 #define STVEC_MODE_DIRECT 0ul

@@ -1,12 +1,17 @@
 /*
  * Secondary harts (see arch/riscv/smp.h).
  *
- * Work hand-out: the boot hart publishes (fn, arg), bumps work_gen and
- * sends each secondary an IPI; a secondary waits in wfi with interrupts
- * masked (a pending SSIP still ends wfi, priv. spec 3.3.3), so an IPI that
- * arrives between its check of work_gen and its wfi is never lost.  It runs
- * fn and increments work_done.  Only the boot hart hands out work, one job
- * at a time: no lock is needed beyond those atomics.
+ * A secondary hart's boot flow becomes its idle thread (kernel/sched.c),
+ * which waits in cpu_idle_wait(): wfi with interrupts masked (a pending
+ * SSIP or STIP still ends wfi, priv. spec 3.3.3), then the IPI is cleared
+ * and a due tick taken.  An IPI sent after the idle loop looked at its run
+ * queue is therefore never lost.
+ *
+ * Work hand-out (smp_run_on_all): the boot hart publishes (fn, arg), bumps
+ * work_gen and sends each secondary an IPI; an idle secondary runs fn in
+ * smp_poll_work() without the kernel lock and increments work_done.  Only
+ * the boot hart hands out work, one job at a time: no lock is needed beyond
+ * those atomics.
  */
 #include <stddef.h>
 
@@ -19,8 +24,10 @@
 #include "arch/riscv/trap.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/thread.h"
+#include "arch/riscv/timer.h"
 
-#define SIP_SSIP (1ul << 1)
 #define ONLINE_WAIT_SECONDS 5
 
 _Static_assert(offsetof(struct hart_boot, satp) == HB_SATP, "hart_boot satp");
@@ -46,44 +53,55 @@ unsigned smp_online(void)
 	return __atomic_load_n(&online, __ATOMIC_ACQUIRE);
 }
 
-void smp_stack_bounds(uint64_t *base, uint64_t *top)
+void smp_stack_bounds(uint64_t addr, uint64_t *base, uint64_t *top)
 {
-	unsigned i = hart_index();
-
-	if (i == 0 || i >= SMP_MAX_HARTS) {
-		*base = (uint64_t)boot_stack;
-		*top = (uint64_t)boot_stack_top;
-	} else {
-		*top = smp_hart_boot[i].stack_top;
-		*base = *top - KERNEL_STACK_SIZE;
-	}
+	/* Every kernel stack starts at a multiple of KERNEL_STACK_ALIGN, with
+	 * its guard below (arch/riscv/layout.h): addr in the guard belongs to
+	 * the stack above it. */
+	*base = ALIGN_DOWN(addr, KERNEL_STACK_ALIGN);
+	if (addr - *base >= KERNEL_STACK_SIZE)
+		*base += KERNEL_STACK_ALIGN;
+	*top = *base + KERNEL_STACK_SIZE;
 }
 
-/* Wait with interrupts masked until work_gen moves past `seen`. */
-static unsigned wait_for_work(unsigned seen)
-{
-	unsigned gen;
+/* Work seen by each hart (work_gen when it last looked). */
+static unsigned work_seen[SMP_MAX_HARTS];
 
-	while ((gen = __atomic_load_n(&work_gen, __ATOMIC_ACQUIRE)) == seen) {
-		wfi();
-		csr_clear(sip, SIP_SSIP);
-	}
-	return gen;
+void smp_poll_work(void)
+{
+	unsigned self = hart_index();
+	unsigned gen = __atomic_load_n(&work_gen, __ATOMIC_ACQUIRE);
+
+	if (self == 0 || gen == work_seen[self])
+		return;
+	work_seen[self] = gen;
+	work_fn(work_arg, self);
+	__atomic_add_fetch(&work_done, 1, __ATOMIC_RELEASE);
+}
+
+void cpu_idle_wait(void)
+{
+	wfi();
+	csr_clear(sip, SIP_SSIP);
+	if (csr_read(sip) & SIP_STIP)
+		timer_interrupt();
+}
+
+void smp_send_ipi(unsigned hart)
+{
+	if (hart != hart_index())
+		sbi_send_ipi_one(smp_hart_boot[hart].hartid);
 }
 
 /* A secondary hart's life, with paging on (from arch/riscv/head.S). */
 void secondary_main(struct hart_boot *hb)
 {
-	unsigned seen = __atomic_load_n(&work_gen, __ATOMIC_ACQUIRE);
-
 	trap_init();
+	work_seen[hb->index] = __atomic_load_n(&work_gen, __ATOMIC_ACQUIRE);
 	csr_set(sie, SIE_SSIE);
+	timer_start_hart();
 	__atomic_add_fetch(&online, 1, __ATOMIC_RELEASE);
-	for (;;) {
-		seen = wait_for_work(seen);
-		work_fn(work_arg, (unsigned)hb->index);
-		__atomic_add_fetch(&work_done, 1, __ATOMIC_RELEASE);
-	}
+	sched_run_idle();
 }
 
 /*
@@ -127,6 +145,7 @@ unsigned smp_boot(const struct boot_info *bi, uint64_t boot_hartid)
 {
 	unsigned i, index = 1;
 
+	smp_hart_boot[0].hartid = boot_hartid;
 	for (i = 0; i < bi->nharts; i++) {
 		const struct boot_hart *h = &bi->harts[i];
 

@@ -1,9 +1,9 @@
 /*
  * Secondary harts: started with SBI HSM, each on its own stack, in the
- * kernel page table, with `tp` = its hart index (arch/riscv/hart.h).  Until
- * the scheduler exists they wait in `wfi` for work handed out with
- * smp_run_on_all(), which the self-tests use to run allocators on every
- * hart at once.
+ * kernel page table, with `tp` = its hart index (arch/riscv/hart.h); each
+ * then runs the scheduler's idle loop.  Idle harts also take work handed
+ * out with smp_run_on_all(), which the self-tests use to run allocators on
+ * every hart at once.
  *
  * The struct hart_boot offsets are read by arch/riscv/head.S before paging
  * is on; they are defined here once and checked in arch/riscv/smp.c.
@@ -52,8 +52,8 @@ unsigned smp_online(void);
  */
 bool smp_run_on_all(void (*fn)(void *arg, unsigned hart), void *arg, uint64_t timeout_ticks);
 
-/* The stack [base, top) of the running hart, for backtraces. */
-void smp_stack_bounds(uint64_t *base, uint64_t *top);
+/* The kernel stack [base, top) that addr (or its guard page) belongs to. */
+void smp_stack_bounds(uint64_t addr, uint64_t *base, uint64_t *top);
 #endif
 
 #endif

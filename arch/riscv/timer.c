@@ -28,8 +28,21 @@ bool timer_init(uint64_t timebase_hz, bool try_sstc)
 	interval = timebase_hz / TIMER_HZ;
 	/* Writing "never" first: harmless if it works, caught if it traps. */
 	use_sstc = try_sstc && probe_write_stimecmp(UINT64_MAX) == 0;
+	timer_start_hart();
+	return true;
+}
+
+void timer_start_hart(void)
+{
 	program(rdtime() + interval);
 	csr_set(sie, SIE_STIE);
+}
+
+bool timer_poll(void)
+{
+	if (!(csr_read(sip) & SIP_STIP))
+		return false;
+	timer_interrupt();
 	return true;
 }
 

@@ -17,6 +17,15 @@
  */
 bool timer_init(uint64_t timebase_hz, bool try_sstc);
 
+/* Start the tick on the calling hart (after timer_init on the boot hart). */
+void timer_start_hart(void);
+
+/*
+ * The kernel runs with interrupts masked: take a pending tick now, if there
+ * is one.  Returns whether there was.
+ */
+bool timer_poll(void);
+
 /* "sstc" or "sbi". */
 const char *timer_mode_name(void);
 

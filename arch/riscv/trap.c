@@ -7,6 +7,7 @@
  * the registers and a backtrace, after which the kernel stops.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "arch/riscv/csr.h"
 #include "arch/riscv/hart.h"
@@ -16,6 +17,7 @@
 #include "arch/riscv/timer.h"
 #include "arch/riscv/trap.h"
 #include "arch/riscv/trapframe.h"
+#include "kernel/entry.h"
 #include "kernel/printk.h"
 #include "platform/platform.h"
 
@@ -80,6 +82,9 @@ void trap_init(void)
 {
 	csr_write(sscratch, 0); /* "in the kernel" for trap.S */
 	csr_write(stvec, (uint64_t)trap_entry | STVEC_MODE_DIRECT);
+	/* User programs read time and instret (benchmarks); M-mode must allow
+	 * them too (OpenSBI sets mcounteren). */
+	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
 }
 
 uint64_t extable_fixup(uint64_t pc)
@@ -92,11 +97,8 @@ uint64_t extable_fixup(uint64_t pc)
 	return 0;
 }
 
-static bool on_kernel_stack(uint64_t addr)
+static bool on_stack(uint64_t addr, uint64_t base, uint64_t top)
 {
-	uint64_t base, top;
-
-	smp_stack_bounds(&base, &top);
 	return addr > base && addr <= top && IS_ALIGNED(addr, 8);
 }
 
@@ -108,10 +110,12 @@ static bool on_kernel_stack(uint64_t addr)
 void backtrace_from(uint64_t pc, uint64_t fp)
 {
 	unsigned depth = 0;
+	uint64_t base, top;
 
+	smp_stack_bounds(fp - 1, &base, &top); /* fp may be the very top */
 	printk("backtrace:\n");
 	printk("  #0 0x%016lx\n", pc);
-	while (on_kernel_stack(fp) && ++depth < BACKTRACE_MAX) {
+	while (on_stack(fp, base, top) && ++depth < BACKTRACE_MAX) {
 		uint64_t ra = ((uint64_t *)fp)[-1];
 
 		fp = ((uint64_t *)fp)[-2];
@@ -143,13 +147,62 @@ void trap_stack_overflow(struct trap_frame *tf)
 {
 	uint64_t base, top;
 
-	smp_stack_bounds(&base, &top);
+	smp_stack_bounds(tf->regs[REG_SP], &base, &top);
 	printk("KERNEL TRAP: kernel stack overflow on hart index %u\n", hart_index());
 	printk("  stack 0x%lx-0x%lx, sp 0x%016lx\n", base, top, tf->regs[2]);
 	printk("  %s (scause 0x%lx) at sepc 0x%016lx, stval 0x%016lx\n",
 	       trap_cause_name(tf->scause), tf->scause, tf->sepc, tf->stval);
 	printk("  ra   0x%016lx  s0   0x%016lx\n", tf->regs[1], tf->regs[8]);
 	platform_halt(HALT_FAILURE, "kernel stack overflow");
+}
+
+void trap_frame_init_user(struct trap_frame *tf, uint64_t entry, uint64_t stack_top,
+			  uint64_t arg)
+{
+	memset(tf, 0, sizeof(*tf));
+	tf->sepc = entry;
+	tf->regs[REG_SP] = stack_top;
+	tf->regs[REG_A0] = arg;
+	/* SPP = 0: sret goes to U-mode; SPIE: interrupts on there (user_return
+	 * keeps SIE off until the sret itself). */
+	tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SIE | SSTATUS_SPP | SSTATUS_SUM |
+					     SSTATUS_FS)) | SSTATUS_SPIE;
+}
+
+/* Which user trap this is; the kernel takes it from there (kernel/entry.c). */
+static enum user_trap user_trap_kind(struct trap_frame *tf)
+{
+	uint64_t code = tf->scause & ~SCAUSE_INTERRUPT;
+
+	if (tf->scause & SCAUSE_INTERRUPT) {
+		if (code == IRQ_S_TIMER) {
+			timer_interrupt();
+			return USER_TRAP_TICK;
+		}
+		if (code == IRQ_S_SOFTWARE) {
+			csr_clear(sip, SIP_SSIP);
+			return USER_TRAP_IPI;
+		}
+		return USER_TRAP_IRQ_OTHER;
+	}
+	switch (code) {
+	case EXC_ECALL_U:
+		tf->sepc += 4; /* resume after the ecall */
+		return USER_TRAP_SYSCALL;
+	case EXC_LOAD_PAGE_FAULT:
+		return USER_TRAP_READ_FAULT;
+	case EXC_STORE_PAGE_FAULT:
+		return USER_TRAP_WRITE_FAULT;
+	case EXC_INSN_PAGE_FAULT:
+		return USER_TRAP_EXEC_FAULT;
+	default:
+		return USER_TRAP_OTHER;
+	}
+}
+
+void trap_handle_user(struct trap_frame *tf)
+{
+	kernel_user_trap(tf, user_trap_kind(tf));
 }
 
 void trap_handle(struct trap_frame *tf)
@@ -160,6 +213,10 @@ void trap_handle(struct trap_frame *tf)
 	if (tf->scause & SCAUSE_INTERRUPT) {
 		if (code == IRQ_S_TIMER) {
 			timer_interrupt();
+			return;
+		}
+		if (code == IRQ_S_SOFTWARE) {
+			csr_clear(sip, SIP_SSIP);
 			return;
 		}
 		report_and_stop(tf);

@@ -13,6 +13,11 @@
 #define TF_STVAL (35 * 8)
 #define TF_SIZE (36 * 8)            /* a multiple of 16: keeps sp aligned */
 
+/* Register numbers of the calling convention used by the system-call ABI. */
+#define REG_SP 2
+#define REG_A0 10                   /* a0..a7 are x10..x17 */
+#define REG_A(n) (REG_A0 + (n))
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 

@@ -4,19 +4,147 @@
  *
  * ecall with the call number in a7 and arguments in a0..a5; the result
  * comes back in a0: >= 0 success, or the negated err_t code
- * (include/tessera/errors.h), e.g. -ERR_FAULT for a bad pointer.
+ * (include/tessera/errors.h), e.g. -ERR_FAULT for a bad pointer.  Every
+ * call checks all of its arguments before it changes anything.
+ *
+ * Objects (tasks, threads, endpoints, frames) are named by handles: small
+ * integers indexing the calling task's handle table, each with rights.  0
+ * is never a handle.  A new task finds HANDLE_SELF (its own task, all
+ * rights) in slot 1.  Errors common to every handle argument:
+ *   ERR_BAD_HANDLE  no object in that slot (or the number is out of range)
+ *   ERR_WRONG_TYPE  the object is not of the type the call needs
+ *   ERR_DENIED      the handle lacks a right the call needs
  */
 #ifndef TESSERA_SYSCALL_H
 #define TESSERA_SYSCALL_H
 
 enum syscall_number {
-	SYS_DEBUG_WRITE = 1,   /* (const char *buf, size_t len) -> bytes written */
-	SYS_EXIT = 2,          /* (int code) -> does not return */
+	SYS_DEBUG_WRITE = 1,    /* (buf, len) -> len.  ERR_FAULT, ERR_INVALID_ARGUMENT (len) */
+	SYS_EXIT = 2,           /* (code): ends the calling task, all its threads, with
+				 * that code.  No return. */
+	SYS_YIELD = 3,          /* () -> 0: to the back of the run queue */
+	SYS_HANDLE_CLOSE = 4,   /* (h) -> 0 */
+	SYS_HANDLE_DUP = 5,     /* (h, rights, badge) -> new handle with rights a subset
+				 * of h's; a nonzero badge only from an unbadged h.
+				 * ERR_DENIED (more rights, rebadge), ERR_NO_MEMORY (table full) */
+	SYS_ENDPOINT_CREATE = 6, /* () -> endpoint handle (SEND RECV TRANSFER) */
+	SYS_FRAME_ALLOC = 7,    /* (size, flags) -> frame handle (READ WRITE EXEC
+				 * TRANSFER); zeroed.  size: a power of two pages up to
+				 * FRAME_MAX_SIZE.  flags: FRAME_ALLOC_*.
+				 * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY */
+	SYS_FRAME_PADDR = 8,    /* (frame) -> physical address; only frames allocated with
+				 * FRAME_ALLOC_DMA or _DMA32 (ERR_DENIED otherwise) */
+	SYS_MAP = 9,            /* (task, frame, offset, vaddr, size, rights) -> 0: map
+				 * [offset, offset + size) of the frame at vaddr in the
+				 * task.  task needs MANAGE; rights (MAP_*) a subset of the
+				 * frame handle's.  ERR_INVALID_ARGUMENT (alignment,
+				 * range, rights), ERR_EXISTS (a page is mapped), ERR_NO_MEMORY */
+	SYS_UNMAP = 10,         /* (task, vaddr, size) -> 0: unmapped pages are skipped */
+	SYS_TASK_SPAWN = 11,    /* (name, len, fault_ep, pass) -> task handle (READ
+				 * MANAGE TRANSFER).  Starts the boot-image program `name`
+				 * with fault_ep (an endpoint with SEND, or 0) as its fault
+				 * handler; pass (a handle with TRANSFER, or 0) is copied
+				 * into the new task, whose first thread gets its slot in
+				 * a0.  ERR_NOT_FOUND (no such program), ERR_FAULT,
+				 * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY */
+	SYS_TASK_WAIT = 12,     /* (task) -> the task's exit code, once it has ended (READ) */
+	SYS_TASK_SET_FAULT = 13, /* (task, ep) -> 0: ep (SEND, or 0 for none) handles
+				  * the task's page faults from now on (task: MANAGE) */
+	SYS_THREAD_CREATE = 14, /* (entry, stack_top, arg, priority) -> thread handle: a
+				 * new thread of the caller's task with a0 = arg.
+				 * priority <= the caller's.  ERR_INVALID_ARGUMENT */
+	SYS_IPC_SEND = 15,      /* IPC: see below */
+	SYS_IPC_RECV = 16,
+	SYS_IPC_CALL = 17,
+	SYS_IPC_REPLY_RECV = 18,
+	SYS_THREAD_SELF = 19,   /* () -> the calling thread's id (as in fault messages) */
+	SYS_THREAD_EXIT = 20,   /* (code): ends the calling thread; the task ends with its
+				 * last thread, with that code.  No return. */
 	SYS_COUNT
 };
 
+/* Rights of a handle. */
+#define RIGHT_READ (1u << 0)      /* frames: map readable; tasks: wait */
+#define RIGHT_WRITE (1u << 1)     /* frames: map writable */
+#define RIGHT_EXEC (1u << 2)      /* frames: map executable */
+#define RIGHT_SEND (1u << 3)      /* endpoints: send, call */
+#define RIGHT_RECV (1u << 4)      /* endpoints: recv, reply_recv */
+#define RIGHT_TRANSFER (1u << 5)  /* may be passed to another task (IPC, spawn) */
+#define RIGHT_MANAGE (1u << 6)    /* tasks: map, unmap, set the fault handler */
+#define RIGHTS_ALL 0x7fu
+
+/* Mapping rights (SYS_MAP, fault replies): the frame rights of the same names. */
+#define MAP_READ RIGHT_READ
+#define MAP_WRITE RIGHT_WRITE
+#define MAP_EXEC RIGHT_EXEC
+
+#define HANDLE_SELF 1             /* every task's own task handle */
+#define TASK_HANDLES 64           /* slots per task, 1..63 usable */
+
+/* SYS_FRAME_ALLOC flags: the zone (none: any memory). */
+#define FRAME_ALLOC_DMA (1u << 0)    /* below the board's DMA limit (ZONE_DMA) */
+#define FRAME_ALLOC_DMA32 (1u << 1)  /* below 4 GiB (ZONE_DMA32, else ZONE_DMA) */
+#define FRAME_MAX_SIZE 0x200000ul    /* 2 MiB */
+
+/*
+ * IPC: synchronous rendezvous on an endpoint.  A message is a tag and four
+ * words in registers, plus at most one handle:
+ *   in:  a0 endpoint, a1 tag, a2..a5 words, a6 handle to pass (0: none)
+ *   out: a0 0 or -error, a1 tag, a2..a5 words, a6 the handle received (a
+ *        new slot in the receiver's table, or 0), a7 the badge of the
+ *        sender's endpoint handle (0 for replies)
+ * send: deliver to a waiting receiver, or wait for one (needs SEND).
+ * recv: take a waiting sender's message, or wait for one (needs RECV).  A
+ *       message from `call` makes the sender the receiver's caller, whom
+ *       the next reply_recv answers.
+ * call: send, then wait for the reply.
+ * reply_recv: reply to the caller (a0 is the endpoint to receive on; the
+ *       reply is the tag, words and handle), then recv.  With no caller
+ *       (none yet, or it died) only the recv happens.
+ * A passed handle needs TRANSFER; the receiver gets a copy with the same
+ * rights.  Tags with MSG_KERNEL set are the kernel's: sending one fails with
+ * ERR_INVALID_ARGUMENT, except as a reply to a fault message.
+ * ERR_PEER_GONE: nobody can receive (every RECV handle is closed), the
+ * thread that had the call died before replying, or a receiver is waiting
+ * for senders that no longer exist.  A thread that receives again without
+ * replying abandons its caller, which gets ERR_PEER_GONE.
+ * ERR_NO_MEMORY: the receiver's table has no free slot for the passed
+ * handle; nothing was delivered.
+ */
+#define MSG_KERNEL (1ul << 63)
+#define MSG_WORDS 4
+
+/*
+ * Page faults.  A user thread that touches a page it may not is blocked,
+ * and the kernel calls the task's fault endpoint on its behalf with
+ *   tag MSG_FAULT, words {address, access (FAULT_*), pc, thread id},
+ *   badge: the badge of the endpoint handle given to SYS_TASK_SPAWN or
+ *   SYS_TASK_SET_FAULT.
+ * The handler answers with reply_recv:
+ *   MSG_FAULT_MAP    words {frame handle, offset in frame, vaddr, rights}:
+ *                    map one page of the frame at vaddr (page aligned) in the
+ *                    faulting task, then resume the thread.  Checked like
+ *                    SYS_MAP; a refused reply returns the error to the
+ *                    handler and the thread stays blocked.
+ *   MSG_FAULT_RESUME resume without mapping (the handler mapped with SYS_MAP).
+ *   MSG_FAULT_KILL   words {reason}: end the thread, reporting the reason.
+ * No handler, or one that dies or abandons the fault: the thread is ended
+ * and reported; the kernel goes on.
+ */
+#define MSG_FAULT (MSG_KERNEL | 1)
+#define MSG_FAULT_MAP (MSG_KERNEL | 2)
+#define MSG_FAULT_RESUME (MSG_KERNEL | 3)
+#define MSG_FAULT_KILL (MSG_KERNEL | 4)
+#define FAULT_READ 1
+#define FAULT_WRITE 2
+#define FAULT_EXEC 3
+
 /* Longest SYS_DEBUG_WRITE the kernel accepts in one call. */
 #define SYS_DEBUG_WRITE_MAX 4096
+
+/* Thread priorities: higher runs first; round robin within one. */
+#define PRIORITY_MAX 31
+#define PRIORITY_USER 10          /* the first thread of every task */
 
 /*
  * The user part of the address space: [USER_BASE, USER_TOP), valid in both

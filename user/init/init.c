@@ -31,7 +31,7 @@ int main(void)
 	check("unmapped-pointer", sys_debug_write((const void *)0x20000000ul, 8), -ERR_FAULT);
 	check("wrapping-range", sys_debug_write((const void *)0x10000ul, ~0ul), -ERR_INVALID_ARGUMENT);
 	check("too-long", sys_debug_write(message, SYS_DEBUG_WRITE_MAX + 1), -ERR_INVALID_ARGUMENT);
-	check("unknown-call", syscall2(77, 0, 0), -ERR_NOT_SUPPORTED);
+	check("unknown-call", syscall2(77, 0, 0), -ERR_NO_SUCH_CALL);
 	check("zero-length", sys_debug_write((const void *)0, 0), 0);
 	return failures;
 }

@@ -1,15 +1,60 @@
 /* System-call stubs (see user/lib/syscall.h). */
+#include <string.h>
+
 #include "syscall.h"
 
-long syscall2(long number, long a0, long a1)
+long syscall6(long number, long a0, long a1, long a2, long a3, long a4, long a5)
 {
 	register long r_a0 __asm__("a0") = a0;
 	register long r_a1 __asm__("a1") = a1;
+	register long r_a2 __asm__("a2") = a2;
+	register long r_a3 __asm__("a3") = a3;
+	register long r_a4 __asm__("a4") = a4;
+	register long r_a5 __asm__("a5") = a5;
+	register long r_a6 __asm__("a6") = 0;   /* IPC: no handle passed */
 	register long r_a7 __asm__("a7") = number;
 
-	__asm__ volatile("ecall" : "+r"(r_a0) : "r"(r_a1), "r"(r_a7) : "memory");
+	__asm__ volatile("ecall"
+			 : "+r"(r_a0)
+			 : "r"(r_a1), "r"(r_a2), "r"(r_a3), "r"(r_a4), "r"(r_a5), "r"(r_a6),
+			   "r"(r_a7)
+			 : "memory");
 	return r_a0;
 }
+
+/* One IPC system call: every message register goes in and comes back. */
+static long ipc(long number, long ep, struct msg *m)
+{
+	register long a0 __asm__("a0") = ep;
+	register uint64_t a1 __asm__("a1") = m->tag;
+	register uint64_t a2 __asm__("a2") = m->w[0];
+	register uint64_t a3 __asm__("a3") = m->w[1];
+	register uint64_t a4 __asm__("a4") = m->w[2];
+	register uint64_t a5 __asm__("a5") = m->w[3];
+	register uint64_t a6 __asm__("a6") = m->handle;
+	register long a7 __asm__("a7") = number;
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a6),
+			   "+r"(a7)
+			 :
+			 : "memory");
+	if (a0 == 0 && number != SYS_IPC_SEND) {
+		m->tag = a1;
+		m->w[0] = a2;
+		m->w[1] = a3;
+		m->w[2] = a4;
+		m->w[3] = a5;
+		m->handle = a6;
+		m->badge = (uint64_t)a7;
+	}
+	return a0;
+}
+
+long ipc_send(long ep, struct msg *m) { return ipc(SYS_IPC_SEND, ep, m); }
+long ipc_recv(long ep, struct msg *m) { return ipc(SYS_IPC_RECV, ep, m); }
+long ipc_call(long ep, struct msg *m) { return ipc(SYS_IPC_CALL, ep, m); }
+long ipc_reply_recv(long ep, struct msg *m) { return ipc(SYS_IPC_REPLY_RECV, ep, m); }
 
 long sys_debug_write(const void *buf, size_t len)
 {
@@ -23,11 +68,55 @@ void sys_exit(int code)
 		;
 }
 
+void sys_thread_exit(int code)
+{
+	syscall2(SYS_THREAD_EXIT, code, 0);
+	for (;;)
+		;
+}
+
+long sys_yield(void) { return syscall2(SYS_YIELD, 0, 0); }
+long sys_handle_close(long h) { return syscall2(SYS_HANDLE_CLOSE, h, 0); }
+long sys_endpoint_create(void) { return syscall2(SYS_ENDPOINT_CREATE, 0, 0); }
+long sys_frame_paddr(long frame) { return syscall2(SYS_FRAME_PADDR, frame, 0); }
+long sys_task_wait(long task) { return syscall2(SYS_TASK_WAIT, task, 0); }
+long sys_task_set_fault(long task, long ep) { return syscall2(SYS_TASK_SET_FAULT, task, ep); }
+long sys_thread_self(void) { return syscall2(SYS_THREAD_SELF, 0, 0); }
+
+long sys_handle_dup(long h, unsigned long rights, unsigned long badge)
+{
+	return syscall6(SYS_HANDLE_DUP, h, (long)rights, (long)badge, 0, 0, 0);
+}
+
+long sys_frame_alloc(unsigned long size, unsigned long flags)
+{
+	return syscall2(SYS_FRAME_ALLOC, (long)size, (long)flags);
+}
+
+long sys_map(long task, long frame, unsigned long offset, unsigned long vaddr,
+	     unsigned long size, unsigned long rights)
+{
+	return syscall6(SYS_MAP, task, frame, (long)offset, (long)vaddr, (long)size, (long)rights);
+}
+
+long sys_unmap(long task, unsigned long vaddr, unsigned long size)
+{
+	return syscall6(SYS_UNMAP, task, (long)vaddr, (long)size, 0, 0, 0);
+}
+
+long sys_task_spawn(const char *name, long fault_ep, long pass)
+{
+	return syscall6(SYS_TASK_SPAWN, (long)name, (long)strlen(name), fault_ep, pass, 0, 0);
+}
+
+long sys_thread_create(unsigned long entry, unsigned long stack_top, unsigned long arg,
+		       unsigned long priority)
+{
+	return syscall6(SYS_THREAD_CREATE, (long)entry, (long)stack_top, (long)arg,
+			(long)priority, 0, 0);
+}
+
 long puts_debug(const char *s)
 {
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return sys_debug_write(s, n);
+	return sys_debug_write(s, strlen(s));
 }

@@ -1,17 +1,62 @@
-/* System-call stubs for user programs (ABI: include/tessera/syscall.h). */
+/*
+ * System-call stubs for user programs (ABI: include/tessera/syscall.h).
+ * Each returns what the kernel put in a0: >= 0 on success, or -ERR_*.
+ */
 #ifndef TESSERA_USER_SYSCALL_H
 #define TESSERA_USER_SYSCALL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "tessera/errors.h"
 #include "tessera/syscall.h"
 
-long syscall2(long number, long a0, long a1);
+/* An IPC message: what goes in and comes out of a1..a7. */
+struct msg {
+	uint64_t tag;
+	uint64_t w[MSG_WORDS];
+	uint64_t handle;   /* in: a handle to pass (0: none); out: the one received */
+	uint64_t badge;    /* out: the sender's badge */
+};
+
+long syscall6(long number, long a0, long a1, long a2, long a3, long a4, long a5);
+#define syscall2(n, a, b) syscall6((n), (a), (b), 0, 0, 0, 0)
+
 long sys_debug_write(const void *buf, size_t len);
 void sys_exit(int code) __attribute__((noreturn));
+void sys_thread_exit(int code) __attribute__((noreturn));
+long sys_yield(void);
+long sys_handle_close(long h);
+long sys_handle_dup(long h, unsigned long rights, unsigned long badge);
+long sys_endpoint_create(void);
+long sys_frame_alloc(unsigned long size, unsigned long flags);
+long sys_frame_paddr(long frame);
+long sys_map(long task, long frame, unsigned long offset, unsigned long vaddr,
+	     unsigned long size, unsigned long rights);
+long sys_unmap(long task, unsigned long vaddr, unsigned long size);
+long sys_task_spawn(const char *name, long fault_ep, long pass);
+long sys_task_wait(long task);
+long sys_task_set_fault(long task, long ep);
+long sys_thread_create(unsigned long entry, unsigned long stack_top, unsigned long arg,
+		       unsigned long priority);
+long sys_thread_self(void);
+
+/* IPC: m is the message sent, and receives the one that comes back. */
+long ipc_send(long ep, struct msg *m);
+long ipc_recv(long ep, struct msg *m);
+long ipc_call(long ep, struct msg *m);
+long ipc_reply_recv(long ep, struct msg *m);
 
 /* Print a NUL-terminated string with SYS_DEBUG_WRITE. */
 long puts_debug(const char *s);
+
+/* The instruction counter (the kernel lets user space read it). */
+static inline uint64_t rdinstret(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("rdinstret %0" : "=r"(v));
+	return v;
+}
 
 #endif

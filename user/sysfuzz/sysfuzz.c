@@ -1,18 +1,18 @@
 /*
- * sysfuzz: seeded random system calls with bad arguments, 100,000 of them.
- * Each must come back with one of the documented errors; none may bring the
- * kernel down.  Arguments: random call numbers (never SYS_EXIT), pointers
- * into kernel space, unmapped user space, ranges that wrap or run past the
- * top of user space, lengths over the limit.  No call may succeed in
- * writing (that would print garbage), so valid pointers are never chosen.
- * Exit code: the number of unexpected answers.
+ * sysfuzz: 100,000 seeded random system calls.  Numbers: every call but
+ * those that end the task or could wait forever, and numbers no call has.
+ * Arguments: drawn from a pool of interesting values (0, small handles,
+ * kernel and unmapped pointers, unaligned and wrapping values, huge sizes)
+ * or random.  Whatever the call does, it must come back with success or one
+ * of the documented error codes, and the kernel must stay up.  Objects the
+ * calls make are closed again at the end.  Exit code: the number of answers
+ * outside the documented set.
  */
-#include <stdbool.h>
-
-#include "syscall.h"
+#include "ulib.h"
 
 #define CALLS 100000
 #define SEED 0x5eedf00dul
+#define FUZZ_SPACE 0x3800000000ul   /* maps and unmaps land here, far from us */
 
 static unsigned long state = SEED;
 
@@ -24,40 +24,71 @@ static unsigned long next(void)
 	return state;
 }
 
-/* A pointer no write may succeed from (with a length that is not 0). */
-static unsigned long bad_pointer(void)
+static const unsigned long pool[] = {
+	0, 1, 2, 3, 5, 8, 62, 63, 64, 4096, 4097, 0x200000, 0x400000, ~0ul, ~0ul - 4095,
+	0xffffffc000000000ul, 0xffffffff80000000ul, USER_TOP, USER_TOP - 4096,
+	FUZZ_SPACE, FUZZ_SPACE + 8, FUZZ_SPACE + 4096, 0x7, 0x1f, MSG_FAULT, MSG_FAULT_MAP,
+};
+
+static unsigned long arg(void)
 {
-	switch (next() % 4) {
-	case 0: return 0xffffffff80000000ul + (next() & 0xfffffff);   /* kernel image */
-	case 1: return 0xffffffc000000000ul + (next() & 0xffffffff);   /* direct map */
-	case 2: return 0x20000000ul + (next() & 0xffffff);             /* unmapped user */
-	default: return USER_TOP - (next() & 0xff);                    /* runs past the top */
-	}
+	unsigned long r = next();
+
+	if (r % 4 == 0)
+		return next();
+	return pool[(r >> 8) % (sizeof(pool) / sizeof(pool[0]))];
 }
 
-static bool expected(long number, long ret)
+/* Calls that could end us or block for good are left out. */
+static bool allowed(long number)
 {
-	if (number != SYS_DEBUG_WRITE)
-		return ret == -ERR_NOT_SUPPORTED;
-	return ret == -ERR_FAULT || ret == -ERR_INVALID_ARGUMENT;
+	return number != SYS_EXIT && number != SYS_THREAD_EXIT && number != SYS_IPC_RECV &&
+	       number != SYS_IPC_REPLY_RECV && number != SYS_IPC_CALL &&
+	       number != SYS_IPC_SEND && number != SYS_TASK_WAIT &&
+	       number != SYS_THREAD_CREATE && number != SYS_TASK_SPAWN;
+}
+
+static bool documented(long ret)
+{
+	return ret >= 0 || (ret < 0 && -ret > ERR_OK && -ret < ERR_COUNT);
 }
 
 int main(void)
 {
-	unsigned long i, bad = 0;
+	unsigned long made = 0, bad = 0, ok = 0, h;
 
 	puts_debug("sysfuzz: 100000 random system calls, seed 0x5eedf00d\n");
-	for (i = 0; i < CALLS; i++) {
-		long number = next() % 2 ? SYS_DEBUG_WRITE : (long)(next() % 1000);
-		long len = next() % 3 ? (long)(1 + next() % 64) : (long)next();
+	while (made < CALLS) {
+		long number = (long)(next() % (SYS_COUNT + 8));
+		unsigned long a[6];
+		unsigned j;
 		long ret;
 
-		if (number == SYS_EXIT)
-			number = SYS_COUNT + 1;
-		ret = syscall2(number, (long)bad_pointer(), len);
-		if (!expected(number, ret))
+		if (!allowed(number))
+			continue;
+		made++;
+		for (j = 0; j < 6; j++)
+			a[j] = arg();
+		if (number == SYS_UNMAP || number == SYS_MAP) {
+			a[number == SYS_MAP ? 3 : 1] |= FUZZ_SPACE;  /* never our own pages */
+		}
+		if (number == SYS_HANDLE_CLOSE && a[0] == HANDLE_SELF)
+			a[0] = 0;
+		if (number == SYS_TASK_SET_FAULT && a[0] == HANDLE_SELF)
+			a[1] = 0;
+		if (number == SYS_DEBUG_WRITE && a[0] < USER_TOP)
+			a[0] = 0xffffffc000000000ul;  /* no garbage on the console */
+		ret = syscall6(number, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4],
+			       (long)a[5]);
+		if (!documented(ret))
 			bad++;
+		else if (ret >= 0)
+			ok++;
 	}
+	for (h = 2; h < TASK_HANDLES; h++)
+		sys_handle_close((long)h);
+	printf("sysfuzz: %lu calls made, %lu succeeded, %lu unexpected answers\n", made, ok,
+	       bad);
 	puts_debug(bad ? "sysfuzz: unexpected answers\n" : "sysfuzz: every answer as documented\n");
 	return (int)bad;
 }

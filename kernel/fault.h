@@ -1,0 +1,14 @@
+/* User page faults, sent to the task's fault handler (kernel/fault.c). */
+#ifndef TESSERA_KERNEL_FAULT_H
+#define TESSERA_KERNEL_FAULT_H
+
+#include "kernel/object.h"
+
+/*
+ * The current thread cur faulted at addr with `access` (FAULT_*): ask its
+ * handler and return once the page may be retried; or end the thread with a
+ * report (no return).
+ */
+void fault_handle(struct thread *cur, vaddr_t addr, unsigned access);
+
+#endif

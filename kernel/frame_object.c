@@ -1,0 +1,68 @@
+/*
+ * Frame objects: a block of 2^order pages from the buddy allocator, named
+ * by handles and mapped into address spaces.  Every page descriptor of the
+ * block points at the object (struct frame.owner), so that a mapping found
+ * in a page table leads back to the object it keeps alive: each mapped page
+ * holds one reference.  Under the kernel lock.
+ */
+#include "kernel/memory.h"
+#include "kernel/object.h"
+#include "kernel/printk.h"
+#include "mm/buddy.h"
+#include "mm/slab.h"
+
+/* Point the descriptors of f's pages at `owner` (the object, or NULL). */
+static void set_owner(struct frame_object *f, void *owner)
+{
+	struct frame *desc = mem_frame_at(&kmem, f->pa);
+	uint64_t i;
+
+	for (i = 0; i < (1ull << f->order); i++)
+		desc[i].owner = owner;
+}
+
+err_t frame_object_create(uint64_t size, unsigned flags, struct frame_object **out)
+{
+	struct frame_object *f;
+	struct frame *block;
+	unsigned order = 0, zone = 0;
+
+	if (size < PAGE_SIZE || size > FRAME_MAX_SIZE || (size & (size - 1)))
+		return ERR_INVALID_ARGUMENT;
+	if (flags & ~(FRAME_ALLOC_DMA | FRAME_ALLOC_DMA32))
+		return ERR_INVALID_ARGUMENT;
+	while ((PAGE_SIZE << order) < size)
+		order++;
+	if (flags & FRAME_ALLOC_DMA)
+		zone = ALLOC_DMA;
+	else if (flags & FRAME_ALLOC_DMA32)
+		zone = ALLOC_DMA32;
+	f = kzalloc(sizeof(*f), 0);
+	block = f ? buddy_alloc(&kmem, order, zone | ALLOC_ZERO) : NULL;
+	if (!block) {
+		kfree(f);
+		return ERR_NO_MEMORY;
+	}
+	f->obj.type = OBJ_FRAME;
+	f->pa = mem_frame_pa(&kmem, block);
+	f->order = order;
+	f->dma = flags != 0;
+	set_owner(f, f);
+	*out = f;
+	return ERR_OK;
+}
+
+void frame_object_destroy(struct frame_object *f)
+{
+	set_owner(f, NULL);
+	buddy_free(&kmem, mem_frame_at(&kmem, f->pa), f->order);
+	kfree(f);
+}
+
+/* The frame object that owns the page at pa, or NULL (a kernel-made page). */
+struct frame_object *frame_object_of(paddr_t pa)
+{
+	struct frame *desc = mem_frame_at(&kmem, pa);
+
+	return desc ? desc->owner : NULL;
+}

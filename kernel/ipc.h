@@ -1,0 +1,39 @@
+/*
+ * Synchronous IPC on endpoints (kernel/ipc.c); the ABI is in
+ * include/tessera/syscall.h.  Under the kernel lock.
+ *
+ * The system calls read their arguments from the caller's trap frame and
+ * write every result there (a0..a7), also when another thread completes
+ * them later: a blocked thread's answer is written into its frame by the
+ * thread that wakes it.
+ */
+#ifndef TESSERA_KERNEL_IPC_H
+#define TESSERA_KERNEL_IPC_H
+
+#include "kernel/object.h"
+
+void sys_ipc_send(struct thread *cur);
+void sys_ipc_recv(struct thread *cur);
+void sys_ipc_call(struct thread *cur);
+void sys_ipc_reply_recv(struct thread *cur);
+
+/*
+ * Call endpoint ep with msg on behalf of cur (a page fault: kernel/fault.c)
+ * and block until the reply.  Returns ERR_OK once answered, ERR_PEER_GONE
+ * when nobody can receive.
+ */
+err_t ipc_fault_call(struct thread *cur, struct endpoint *ep, const struct ipc_msg *msg);
+
+/* Undo every IPC tie of a thread that is ending (queues, caller, callee). */
+void ipc_thread_gone(struct thread *t);
+
+/*
+ * The fault reply (kernel/fault.c): the handler `replier` answers the fault
+ * of `faulted` with msg.  Checks it, then maps what it asks for.  Returns
+ * ERR_OK when `faulted` may go on: resumed, or ended when *kill_reason is
+ * set; else the error, and nothing happened.
+ */
+err_t fault_reply(struct thread *replier, struct thread *faulted, const struct ipc_msg *msg,
+		  const char **kill_reason);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * Kernel objects: tasks, threads, endpoints and frames, and the handles
+ * that name them.
+ *
+ * Every object starts with a struct object: its type and a reference
+ * count.  References are held by handles, by threads queued on an
+ * endpoint, by a task's fault-handler slot, by each mapped page of a frame,
+ * and by a thread on its task.  The object is destroyed when the count
+ * reaches zero (obj_put).
+ *
+ * Lock: the whole of this state (objects, handle tables, run queues, IPC
+ * queues) is protected by the one kernel lock (kernel/sched.h), like seL4's
+ * big kernel lock on SMP.  System calls are short; the allocators below
+ * (mm/) have their own locks, so kernel_lock -> mm locks is the only order.
+ */
+#ifndef TESSERA_KERNEL_OBJECT_H
+#define TESSERA_KERNEL_OBJECT_H
+
+#include "arch/riscv/context.h"
+#include "mm/list.h"
+#include "mm/pt.h"
+#include "tessera/errors.h"
+#include "tessera/syscall.h"
+#include "tessera/types.h"
+
+struct trap_frame;
+
+enum object_type {
+	OBJ_NONE = 0,
+	OBJ_TASK,
+	OBJ_THREAD,
+	OBJ_ENDPOINT,
+	OBJ_FRAME,
+	OBJ_TYPE_COUNT
+};
+
+struct object {
+	enum object_type type;
+	uint32_t refs;
+};
+
+/* A slot of a handle table. */
+struct handle {
+	struct object *obj;      /* NULL: free */
+	uint32_t rights;         /* RIGHT_* */
+	uint64_t badge;          /* endpoints: told to the receiver */
+};
+
+/* A message being sent: in a queued sender, or on its way. */
+struct ipc_msg {
+	uint64_t tag;
+	uint64_t words[MSG_WORDS];
+	struct handle pass;      /* a handle to copy to the receiver (obj NULL: none) */
+	uint64_t badge;          /* of the sender's endpoint handle */
+};
+
+enum thread_state {
+	THREAD_RUNNING,          /* on a hart now */
+	THREAD_RUNNABLE,         /* in a run queue */
+	THREAD_SEND_BLOCKED,     /* queued on an endpoint to send or call */
+	THREAD_RECV_BLOCKED,     /* queued on an endpoint to receive */
+	THREAD_REPLY_BLOCKED,    /* its call was received; waiting for the reply */
+	THREAD_WAIT_BLOCKED,     /* waiting for a task to end */
+	THREAD_DEAD,             /* ended; freed once off its stack */
+};
+
+struct thread {
+	struct object obj;
+	struct task *task;       /* NULL: a kernel thread */
+	uint32_t id;             /* unique, never reused */
+	enum thread_state state;
+	unsigned priority;       /* 0..PRIORITY_MAX */
+	unsigned hart;           /* hart index whose run queue it uses */
+	struct list link;        /* run queue, endpoint queue or task wait queue */
+	struct list task_link;   /* the task's threads */
+	struct kcontext context; /* where it resumes in the kernel */
+	void *kstack;            /* lowest address; NULL for boot-time threads */
+	struct trap_frame *tf;   /* user registers, at the top of kstack */
+	/* IPC */
+	struct endpoint *queued_on;  /* SEND/RECV_BLOCKED: that endpoint */
+	bool calling;            /* SEND_BLOCKED by call (or a fault), not send */
+	bool in_fault;           /* its call is a fault message */
+	struct ipc_msg msg;      /* SEND_BLOCKED: the message */
+	struct thread *caller;   /* whose call it received and must answer */
+	struct thread *callee;   /* REPLY_BLOCKED: who has its call */
+	struct task *waiting_for; /* WAIT_BLOCKED: on this task's waiters */
+	long wait_result;        /* the exit code it waited for */
+	bool killed;             /* end it on its next way out of the kernel */
+	const char *kill_reason; /* printed then (NULL: quietly) */
+	long exit_code;
+	const char *name;        /* kernel threads */
+};
+
+struct endpoint {
+	struct object obj;
+	struct list senders;     /* threads SEND_BLOCKED here, in order */
+	struct list receivers;   /* threads RECV_BLOCKED here */
+	uint32_t send_refs;      /* handles with SEND, fault-handler slots */
+	uint32_t recv_refs;      /* handles with RECV */
+};
+
+struct frame_object {
+	struct object obj;
+	paddr_t pa;
+	unsigned order;
+	bool dma;                /* allocated for DMA: its address may be told */
+};
+
+struct task {
+	struct object obj;
+	const char *name;
+	struct page_table pt;    /* root 0: not made, or freed */
+	uint64_t asid_ctx;
+	struct handle handles[TASK_HANDLES];
+	struct handle fault_ep;  /* obj NULL: no handler */
+	struct list threads;
+	unsigned live_threads;   /* not yet ended */
+	unsigned unfreed_threads; /* not yet freed: the space goes with the last */
+	bool exited;
+	bool exit_forced;        /* SYS_EXIT: exit_code is set, whoever ends last */
+	long exit_code;
+	struct list waiters;     /* threads WAIT_BLOCKED on it */
+	uint64_t faults;         /* page faults sent to its handler */
+	uint64_t entry;          /* its program's entry point */
+};
+
+/* Reference counting; obj_put destroys at zero. */
+void obj_get(struct object *o);
+void obj_put(struct object *o);
+
+/*
+ * Handles of task t.  handle_get: the slot `h` if it holds an object of
+ * `type` with every right in `need`; else ERR_BAD_HANDLE, ERR_WRONG_TYPE
+ * or ERR_DENIED.
+ */
+err_t handle_get(struct task *t, uint64_t h, enum object_type type, uint32_t need,
+		 struct handle **out);
+/* A free slot of t, or 0. */
+unsigned handle_free_slot(const struct task *t);
+/* Put a copy of `src` (a new reference) in slot `slot` of t (free, nonzero). */
+void handle_install(struct task *t, unsigned slot, const struct handle *src);
+/* Empty a slot or a detached handle, dropping its reference. */
+void handle_release(struct handle *h);
+void handle_close_all(struct task *t);
+
+/* Endpoints (kernel/ipc.c). */
+struct endpoint *endpoint_create(void);
+void endpoint_destroy(struct endpoint *ep);
+/* A handle with `rights` to ep appeared (+1) or went away (-1). */
+void endpoint_count_rights(struct endpoint *ep, uint32_t rights, int delta);
+
+/* Frames (kernel/frame_object.c). */
+err_t frame_object_create(uint64_t size, unsigned flags, struct frame_object **out);
+void frame_object_destroy(struct frame_object *f);
+
+/* Tasks (kernel/task.c) and threads (kernel/thread.c). */
+void task_destroy(struct task *t);
+void thread_destroy(struct thread *t);
+
+#endif

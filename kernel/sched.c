@@ -1,0 +1,326 @@
+/*
+ * The scheduler (see kernel/sched.h).
+ *
+ * Each hart has PRIORITY_MAX + 1 FIFO queues and a bitmap of the non-empty
+ * ones; the next thread is the head of the highest non-empty queue, else
+ * the hart's idle thread (never queued).  A thread stays on the hart whose
+ * queue it was put on (t->hart), except that an IPC direct switch runs the
+ * receiver on the sender's hart.
+ *
+ * Switching: switch_to() saves the current kernel context and resumes the
+ * next thread's; the kernel lock stays held.  A thread that ended cannot
+ * free its own stack, so the hart remembers it (reap) and the next thread
+ * frees it right after the switch (finish_switch).
+ *
+ * Everything here runs under the kernel lock.
+ */
+#include <string.h>
+
+#include "arch/riscv/hart.h"
+#include "arch/riscv/layout.h"
+#include "arch/riscv/smp.h"
+#include "kernel/memory.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/thread.h"
+
+#define PRIORITY_IDLE 0
+#define PRIORITY_BOOT PRIORITY_MAX
+
+struct hart_sched {
+	struct thread *current;
+	struct thread *idle;
+	struct thread *reap;          /* ended; freed after the next switch */
+	uint32_t ready;               /* bit p: queue[p] is not empty */
+	struct list queue[PRIORITY_MAX + 1];
+	bool need_resched;            /* a tick or a wake-up asks for a look */
+	struct thread idle_storage;
+};
+
+_Static_assert(PRIORITY_MAX < 32, "one bitmap word of priorities");
+
+static struct hart_sched harts[SMP_MAX_HARTS];
+static struct thread boot_thread;
+static struct spinlock big_lock = SPINLOCK_INIT;
+static volatile int lock_owner = -1;
+static unsigned next_hart;
+
+void kernel_lock(void)
+{
+	spin_lock(&big_lock);
+	lock_owner = (int)hart_index();
+}
+
+void kernel_unlock(void)
+{
+	if (lock_owner != (int)hart_index())
+		panic("kernel_unlock: hart %u does not hold the kernel lock", hart_index());
+	lock_owner = -1;
+	spin_unlock(&big_lock);
+}
+
+bool kernel_lock_held(void)
+{
+	return lock_owner == (int)hart_index();
+}
+
+static struct hart_sched *this_hart(void)
+{
+	return &harts[hart_index()];
+}
+
+struct thread *current_thread(void)
+{
+	return this_hart()->current;
+}
+
+static void enqueue(struct hart_sched *hs, struct thread *t)
+{
+	list_push_back(&hs->queue[t->priority], &t->link);
+	hs->ready |= 1u << t->priority;
+}
+
+/*
+ * The highest queued priority on hs, or -1.  A binary search for the top
+ * set bit (rv64imac has no clz; libgcc's needs the float ABI).
+ */
+static int top_priority(const struct hart_sched *hs)
+{
+	uint32_t bits = hs->ready;
+	int p = 0;
+
+	if (!bits)
+		return -1;
+	if (bits >> 16) { bits >>= 16; p += 16; }
+	if (bits >> 8) { bits >>= 8; p += 8; }
+	if (bits >> 4) { bits >>= 4; p += 4; }
+	if (bits >> 2) { bits >>= 2; p += 2; }
+	if (bits >> 1)
+		p += 1;
+	return p;
+}
+
+static struct thread *dequeue_best(struct hart_sched *hs)
+{
+	int p = top_priority(hs);
+	struct thread *t;
+
+	if (p < 0)
+		return NULL;
+	t = container_of(hs->queue[p].next, struct thread, link);
+	list_remove(&t->link);
+	if (list_empty(&hs->queue[p]))
+		hs->ready &= ~(1u << p);
+	return t;
+}
+
+/* Take t out of its run queue (it is RUNNABLE). */
+void sched_remove(struct thread *t)
+{
+	struct hart_sched *hs = &harts[t->hart];
+
+	list_remove(&t->link);
+	if (list_empty(&hs->queue[t->priority]))
+		hs->ready &= ~(1u << t->priority);
+}
+
+/* After a switch, on the thread that now runs: free what the last one left. */
+void sched_finish_switch(void)
+{
+	struct hart_sched *hs = this_hart();
+	struct thread *dead = hs->reap;
+
+	if (dead) {
+		hs->reap = NULL;
+		thread_free(dead);
+	}
+}
+
+static void switch_to(struct thread *next)
+{
+	unsigned hart = hart_index();
+	struct hart_sched *hs = &harts[hart];
+	struct thread *prev = hs->current;
+
+	next->state = THREAD_RUNNING;
+	if (next == prev)
+		return;
+	if (prev->state == THREAD_DEAD)
+		hs->reap = prev;
+	next->hart = hart;
+	hs->current = next;
+	thread_enter(next, hart);
+	kcontext_switch(&prev->context, &next->context);
+	sched_finish_switch();
+}
+
+void sched_block(void)
+{
+	struct hart_sched *hs = this_hart();
+	struct thread *next = dequeue_best(hs);
+
+	switch_to(next ? next : hs->idle);
+}
+
+void sched_block_switch_to(struct thread *next)
+{
+	struct hart_sched *hs = this_hart();
+
+	if (top_priority(hs) > (int)next->priority) {
+		next->hart = hart_index();
+		next->state = THREAD_RUNNABLE;
+		enqueue(hs, next);
+		sched_block();
+		return;
+	}
+	switch_to(next);
+}
+
+void sched_yield(void)
+{
+	struct hart_sched *hs = this_hart();
+	struct thread *cur = hs->current;
+
+	hs->need_resched = false;
+	if (cur == hs->idle || top_priority(hs) < (int)cur->priority)
+		return;
+	cur->state = THREAD_RUNNABLE;
+	enqueue(hs, cur);
+	switch_to(dequeue_best(hs));
+}
+
+void sched_add(struct thread *t)
+{
+	struct hart_sched *hs = &harts[t->hart];
+	unsigned self = hart_index();
+
+	t->state = THREAD_RUNNABLE;
+	enqueue(hs, t);
+	if (t->hart != self)
+		smp_send_ipi(t->hart);
+	else if (t->priority > hs->current->priority || hs->current == hs->idle)
+		hs->need_resched = true;
+}
+
+void sched_preempt_check(void)
+{
+	if (this_hart()->need_resched)
+		sched_yield();
+}
+
+void sched_tick(void)
+{
+	this_hart()->need_resched = true;
+}
+
+void sched_ipi(void)
+{
+	this_hart()->need_resched = true;
+}
+
+unsigned sched_pick_hart(void)
+{
+	unsigned online = smp_online();
+
+	next_hart = (next_hart + 1) % (online ? online : 1);
+	return next_hart;
+}
+
+unsigned sched_queued(void)
+{
+	unsigned i, n = 0;
+	int p;
+
+	for (i = 0; i < SMP_MAX_HARTS; i++)
+		for (p = 0; p <= PRIORITY_MAX; p++) {
+			struct list *pos;
+
+			list_for_each(pos, &harts[i].queue[p])
+				n++;
+		}
+	return n;
+}
+
+/*
+ * The idle thread: run whatever is queued here; else give up the lock, do
+ * the work other harts hand out (smp_run_on_all: the boot thread may hold
+ * the lock meanwhile), and wait for an interrupt.  A thread is queued
+ * before the IPI that announces it is sent, and the IPI is cleared before
+ * the queue is looked at again, so none is missed.
+ */
+static void wait_for_threads(struct hart_sched *hs)
+{
+	for (;;) {
+		smp_poll_work();
+		if (__atomic_load_n(&hs->ready, __ATOMIC_ACQUIRE))
+			return;
+		cpu_idle_wait();
+	}
+}
+
+static void idle_loop(void *arg)
+{
+	(void)arg;
+	sched_finish_switch();
+	for (;;) {
+		struct hart_sched *hs = this_hart();
+
+		hs->need_resched = false;
+		if (hs->ready) {
+			switch_to(dequeue_best(hs));
+			continue;
+		}
+		kernel_unlock();
+		wait_for_threads(hs);
+		kernel_lock();
+	}
+}
+
+static void init_thread(struct thread *t, const char *name, unsigned priority, unsigned hart)
+{
+	memset(t, 0, sizeof(*t));
+	t->obj = (struct object){ .type = OBJ_THREAD, .refs = 1 };
+	t->name = name;
+	t->priority = priority;
+	t->hart = hart;
+	t->state = THREAD_RUNNING;
+	list_init(&t->link);
+	list_init(&t->task_link);
+}
+
+void sched_init(void)
+{
+	struct hart_sched *hs;
+	unsigned i;
+	int p;
+	void *stack = kernel_stack_alloc();
+
+	if (!stack)
+		panic("sched_init: no memory for the idle thread's stack");
+	for (i = 0; i < SMP_MAX_HARTS; i++)
+		for (p = 0; p <= PRIORITY_MAX; p++)
+			list_init(&harts[i].queue[p]);
+	hs = &harts[hart_index()];
+	init_thread(&boot_thread, "boot", PRIORITY_BOOT, hart_index());
+	hs->current = &boot_thread;
+	hs->idle = &hs->idle_storage;
+	init_thread(hs->idle, "idle", PRIORITY_IDLE, hart_index());
+	hs->idle->state = THREAD_RUNNABLE;
+	hs->idle->kstack = stack;
+	kcontext_prepare(&hs->idle->context, idle_loop, NULL,
+			 (uint64_t)stack + KERNEL_STACK_SIZE);
+	kernel_lock();
+}
+
+void sched_run_idle(void)
+{
+	struct hart_sched *hs = this_hart();
+
+	hs->idle = &hs->idle_storage;
+	init_thread(hs->idle, "idle", PRIORITY_IDLE, hart_index());
+	hs->current = hs->idle;
+	wait_for_threads(hs);
+	kernel_lock();
+	idle_loop(NULL);
+	__builtin_unreachable();
+}

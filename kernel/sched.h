@@ -1,0 +1,75 @@
+/*
+ * The scheduler (kernel/sched.c): fixed priorities, round robin within a
+ * priority, one run queue per hart, timer preemption, `wfi` when idle.
+ *
+ * The kernel lock: one spinlock protects every kernel object, handle table,
+ * run queue and IPC queue (kernel/object.h).  A hart takes it on every
+ * entry from user space and gives it up on the way back, and while it
+ * waits idle; it is held across a context switch, which hands it from one
+ * thread to the next on that hart.  The kernel itself is never interrupted:
+ * interrupts are taken in user mode, or polled by the idle loop.
+ */
+#ifndef TESSERA_KERNEL_SCHED_H
+#define TESSERA_KERNEL_SCHED_H
+
+#include "kernel/object.h"
+
+void kernel_lock(void);
+void kernel_unlock(void);
+/* Does this hart hold the kernel lock? */
+bool kernel_lock_held(void);
+
+/* The thread running on this hart. */
+struct thread *current_thread(void);
+
+/*
+ * On the boot hart, before the other harts start: set up the run queues,
+ * make the boot flow a kernel thread ("boot") and give the hart an idle
+ * thread.  Takes the kernel lock for the boot thread.  Stops the kernel
+ * without memory for it.
+ */
+void sched_init(void);
+
+/* A secondary hart's boot flow becomes its idle thread.  No return. */
+void sched_run_idle(void) __attribute__((noreturn));
+
+/* The hart a new thread should run on (round robin over online harts). */
+unsigned sched_pick_hart(void);
+
+/*
+ * Make t runnable on its hart's run queue (t->hart); wakes that hart if it
+ * is another one.
+ */
+void sched_add(struct thread *t);
+
+/*
+ * The current thread has set its state to a blocked one (or DEAD): run the
+ * next thread of this hart.  Returns when the current thread runs again
+ * (never for DEAD), perhaps on another hart.
+ */
+void sched_block(void);
+
+/*
+ * Like sched_block, but run `next` (a thread that was just made ready,
+ * not queued anywhere) now on this hart when nothing queued here has a
+ * higher priority; otherwise queue it.  The IPC path's direct switch.
+ */
+void sched_block_switch_to(struct thread *next);
+
+/* The current thread goes to the back of its run queue. */
+void sched_yield(void);
+
+/*
+ * On the way back to user space: if a timer tick or another hart asked for
+ * it, let a thread of at least the current priority run.
+ */
+void sched_preempt_check(void);
+
+/* A timer tick / an IPI from another hart, taken from user mode. */
+void sched_tick(void);
+void sched_ipi(void);
+
+/* Threads in run queues, all harts (tests). */
+unsigned sched_queued(void);
+
+#endif

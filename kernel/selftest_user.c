@@ -1,0 +1,142 @@
+/*
+ * In-kernel self-tests of the kernel core, most of them user programs of
+ * the boot image (user/tests/): each runs as a task, must exit with 0 (it
+ * prints its own checks as "# ok" / "# FAILED" lines), and must leave
+ * behind no page and no slab object: the counters are compared with what
+ * they were before it started.
+ */
+#include <string.h>
+
+#include "arch/riscv/hart.h"
+#include "arch/riscv/mmu.h"
+#include "arch/riscv/probe.h"
+#include "arch/riscv/uaccess.h"
+#include "kernel/format.h"
+#include "kernel/memory.h"
+#include "kernel/printk.h"
+#include "kernel/selftest.h"
+#include "kernel/space.h"
+#include "kernel/task.h"
+#include "mm/slab.h"
+
+#define WHY_MAX 120
+
+static char why[WHY_MAX];
+
+/* Slab objects handed out, all caches (magazines not counted). */
+static uint64_t slab_objects_in_use(void)
+{
+	struct kmem_cache *c = NULL;
+	struct slab_stats st;
+	uint64_t n = 0;
+
+	while ((c = kmem_cache_next(c)) != NULL)
+		if (kmem_cache_stats(c, &st))
+			n += st.active_objects;
+	return n;
+}
+
+/* Run `program` to its end; its exit code, or a reason it did not run. */
+static const char *run_program(const char *program, long *code)
+{
+	const struct user_image *img = user_image_find(program, strlen(program));
+	struct task *t;
+	err_t err = img ? task_spawn(img, NULL, NULL, &t) : ERR_NOT_FOUND;
+
+	if (err) {
+		snprint(why, sizeof(why), "cannot start %s: %s", program, err_name(err));
+		return why;
+	}
+	*code = task_wait(t);
+	obj_put(&t->obj);
+	return NULL;
+}
+
+/* Run a test program: exit code 0, and nothing leaked. */
+static const char *run_test(const char *program)
+{
+	uint64_t pages = selftest_free_pages() + mmu_table_pages();
+	uint64_t objects = slab_objects_in_use();
+	const char *fail;
+	long code = 0;
+
+	fail = run_program(program, &code);
+	if (fail)
+		return fail;
+	if (code) {
+		snprint(why, sizeof(why), "%s exited with %ld", program, code);
+		return why;
+	}
+	if (selftest_free_pages() + mmu_table_pages() != pages ||
+	    slab_objects_in_use() != objects) {
+		snprint(why, sizeof(why), "%s leaked %ld pages, %ld slab objects", program,
+			(long)(pages - selftest_free_pages() - mmu_table_pages()),
+			(long)(slab_objects_in_use() - objects));
+		return why;
+	}
+	return NULL;
+}
+
+/*
+ * Warm up: the first task makes kernel tables and slabs that stay (the
+ * vmalloc area's tables, slab pages).  probe-child, given no endpoint,
+ * exits at once.
+ */
+static const char *test_first_task_runs(void)
+{
+	long code = 0;
+	const char *fail = run_program("probe-child", &code);
+
+	return fail ? fail : code == 100 ? NULL : "probe-child did not exit with 100";
+}
+
+/*
+ * The kernel reads user memory only through the copy helpers: a plain load
+ * of a user page faults (sstatus.SUM is clear), the copy helper reads it.
+ */
+static const char *test_kernel_reads_user_memory_only_by_copy(void)
+{
+	static const char text[8] = "tessera";
+	struct page_table pt;
+	uint64_t ctx = 0, word = 0;
+	int plain_faulted;
+	bool copied;
+
+	if (space_create(&pt) != ERR_OK)
+		return "no memory for an address space";
+	if (space_map_private(&pt, USER_BASE, PAGE_SIZE, PT_READ | PT_WRITE,
+			      (const uint8_t *)text, sizeof(text)) != ERR_OK) {
+		space_destroy(&pt);
+		return "no memory for a user page";
+	}
+	space_enter(&pt, &ctx, hart_index());
+	plain_faulted = probe_load_u64((const uint64_t *)USER_BASE, &word);
+	copied = uaccess_copy_from(&word, (const void *)USER_BASE, sizeof(word)) == 0 &&
+		 memcmp(&word, text, sizeof(text)) == 0;
+	space_leave();
+	space_destroy(&pt);
+	if (!plain_faulted)
+		return "a plain kernel load of user memory worked";
+	return copied ? NULL : "the copy helper did not read the user page";
+}
+
+#define USER_TEST(name, program) \
+	static const char *name(void) { return run_test(program); }
+USER_TEST(test_ipc, "ipc")
+USER_TEST(test_faults, "faults")
+USER_TEST(test_probes, "probes")
+USER_TEST(test_badargs, "badargs")
+USER_TEST(test_threads, "threads")
+USER_TEST(test_sysfuzz, "sysfuzz")
+
+const struct selftest selftests_user[] = {
+	{ "user_first_task_runs", test_first_task_runs },
+	{ "kernel_reads_user_memory_only_by_copy", test_kernel_reads_user_memory_only_by_copy },
+	{ "user_ipc_between_tasks", test_ipc },
+	{ "user_fault_round_trips_zero_fill", test_faults },
+	{ "user_protection_probes", test_probes },
+	{ "user_bad_arguments_every_call", test_badargs },
+	{ "user_threads_scheduler", test_threads },
+	{ "user_syscall_fuzz_100k", test_sysfuzz },
+};
+const unsigned selftests_user_count = ARRAY_SIZE(selftests_user);

@@ -1,0 +1,183 @@
+/*
+ * User address spaces: one page table per task, of the kernel's paging
+ * mode, whose upper half shares the kernel's tables (the root entries are
+ * copied; the kernel settled all of them at boot) and whose lower half,
+ * [USER_BASE, USER_TOP), holds the task's pages.
+ *
+ * A user leaf maps either a page of a frame object (its descriptor's owner;
+ * the mapping holds a reference) or a private page the kernel allocated for
+ * the task (program segments and stack; freed with the mapping).
+ *
+ * TLB: a task's mappings are tagged with its ASID (mm/asid.h); removing or
+ * changing one is followed by a shootdown on every hart (arch/riscv/tlb.c).
+ * Under the kernel lock.
+ */
+#include <string.h>
+
+#include "arch/riscv/mmu.h"
+#include "arch/riscv/tlb.h"
+#include "kernel/memory.h"
+#include "kernel/printk.h"
+#include "kernel/space.h"
+#include "mm/buddy.h"
+#include "mm/phys.h"
+#include "mm/pt_buddy.h"
+
+#define ROOT_KERNEL_HALF (PT_ENTRIES / 2) /* root entries 256..511: the upper half */
+
+err_t space_create(struct page_table *pt)
+{
+	const struct pt_mem mem = pt_mem_from_buddy(&kmem);
+	err_t err = pt_init(pt, kernel_pt.levels, &mem);
+	pte_t *root, *kroot;
+	unsigned i;
+
+	if (err)
+		return err;
+	root = phys_to_virt(pt->root);
+	kroot = kernel_pt.mem.table(kernel_pt.mem.arg, kernel_pt.root);
+	for (i = ROOT_KERNEL_HALF; i < PT_ENTRIES; i++)
+		root[i] = kroot[i];
+	return ERR_OK;
+}
+
+err_t space_map_private(struct page_table *pt, vaddr_t va, uint64_t len, unsigned rights,
+			const uint8_t *src, uint64_t src_len)
+{
+	vaddr_t page;
+
+	for (page = ALIGN_DOWN(va, PAGE_SIZE); page < va + len; page += PAGE_SIZE) {
+		struct frame *f = buddy_alloc(&kmem, 0, ALLOC_ZERO);
+		uint8_t *dst;
+		uint64_t i;
+		err_t err;
+
+		if (!f)
+			return ERR_NO_MEMORY;
+		dst = phys_to_virt(mem_frame_pa(&kmem, f));
+		for (i = 0; i < PAGE_SIZE; i++)
+			if (page + i >= va && page + i - va < src_len)
+				dst[i] = src[page + i - va];
+		err = pt_map(pt, page, mem_frame_pa(&kmem, f), PAGE_SIZE, PAGE_SIZE,
+			     rights | PT_USER);
+		if (err) {
+			buddy_free(&kmem, f, 0);
+			return err;
+		}
+	}
+	return ERR_OK;
+}
+
+/* Give back what the user leaf at va held. */
+static void release_page(pte_t pte)
+{
+	paddr_t pa = pte_pa(pte);
+	struct frame_object *owner = frame_object_of(pa);
+
+	if (owner)
+		obj_put(&owner->obj);
+	else
+		buddy_free(&kmem, mem_frame_at(&kmem, pa), 0);
+}
+
+struct range {
+	vaddr_t start, end;
+	unsigned pages;
+};
+
+static bool release_in_range(void *arg, vaddr_t va, pte_t pte, uint64_t size)
+{
+	struct range *r = arg;
+
+	(void)size;
+	if (va >= r->start && va < r->end) {
+		release_page(pte);
+		r->pages++;
+	}
+	return va < r->end;
+}
+
+unsigned space_unmap(struct page_table *pt, vaddr_t va, uint64_t size)
+{
+	struct range r = { va, va + size, 0 };
+
+	pt_for_each_leaf(pt, release_in_range, &r);
+	if (pt_unmap(pt, va, size) != ERR_OK)
+		panic("space_unmap: user range 0x%lx+0x%lx rejected", va, size);
+	if (r.pages)
+		tlb_shootdown(va, size);
+	return r.pages;
+}
+
+bool space_range_ok(vaddr_t va, uint64_t size)
+{
+	return IS_ALIGNED(va, PAGE_SIZE) && IS_ALIGNED(size, PAGE_SIZE) && size &&
+	       va >= USER_BASE && va + size > va && va + size <= USER_TOP;
+}
+
+/* MAP_* rights to pt_map's; 0 when the combination is not allowed. */
+static unsigned pt_rights(uint64_t rights)
+{
+	if (!rights || (rights & ~(uint64_t)(MAP_READ | MAP_WRITE | MAP_EXEC)))
+		return 0;
+	if ((rights & MAP_WRITE) && ((rights & MAP_EXEC) || !(rights & MAP_READ)))
+		return 0;  /* no W+X, no W without R */
+	return (rights & MAP_READ ? PT_READ : 0) | (rights & MAP_WRITE ? PT_WRITE : 0) |
+	       (rights & MAP_EXEC ? PT_EXEC : 0);
+}
+
+err_t space_map_check(const struct page_table *pt, const struct handle *frame,
+		      uint64_t offset, vaddr_t va, uint64_t size, uint64_t rights)
+{
+	const struct frame_object *f = (const struct frame_object *)frame->obj;
+	uint64_t i;
+
+	if (!space_range_ok(va, size) || !IS_ALIGNED(offset, PAGE_SIZE) || !pt_rights(rights))
+		return ERR_INVALID_ARGUMENT;
+	if (offset >= (PAGE_SIZE << f->order) || size > (PAGE_SIZE << f->order) - offset)
+		return ERR_INVALID_ARGUMENT;
+	if ((rights & frame->rights) != rights)
+		return ERR_DENIED;
+	for (i = 0; i < size; i += PAGE_SIZE)
+		if (pt_lookup(pt, va + i, NULL, NULL, NULL) == ERR_OK)
+			return ERR_EXISTS;
+	return ERR_OK;
+}
+
+err_t space_map_frame(struct page_table *pt, struct frame_object *f, uint64_t offset,
+		      vaddr_t va, uint64_t size, uint64_t rights)
+{
+	uint64_t i;
+	err_t err = ERR_OK;
+
+	for (i = 0; i < size && !err; i += PAGE_SIZE) {
+		err = pt_map(pt, va + i, f->pa + offset + i, PAGE_SIZE, PAGE_SIZE,
+			     pt_rights(rights) | PT_USER);
+		if (!err)
+			obj_get(&f->obj);
+	}
+	if (err && i > PAGE_SIZE)
+		space_unmap(pt, va, i - PAGE_SIZE);  /* only ERR_NO_MEMORY gets here */
+	return err;
+}
+
+void space_destroy(struct page_table *pt)
+{
+	if (!pt->root)
+		return;
+	space_unmap(pt, 0, USER_TOP);
+	buddy_free(&kmem, mem_frame_at(&kmem, pt->root), 0);
+	pt->root = 0;
+}
+
+void space_enter(struct page_table *pt, uint64_t *asid_ctx, unsigned hart)
+{
+	struct asid_switch sw = asid_activate(&kasid, asid_ctx, hart);
+
+	mmu_switch_table(pt->root, sw.asid, sw.flush);
+}
+
+void space_leave(void)
+{
+	mmu_switch_table(kernel_pt.root, 0, false);
+}

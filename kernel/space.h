@@ -1,0 +1,54 @@
+/*
+ * User address spaces (kernel/space.c): page tables whose lower half is a
+ * task's and whose upper half is the kernel's.  Under the kernel lock.
+ */
+#ifndef TESSERA_KERNEL_SPACE_H
+#define TESSERA_KERNEL_SPACE_H
+
+#include "kernel/object.h"
+
+/* An empty user table sharing the kernel half.  ERR_OK or ERR_NO_MEMORY. */
+err_t space_create(struct page_table *pt);
+
+/*
+ * Fresh private pages for [va, va + len) with `rights` (PT_*), bytes copied
+ * from src (src_len of them; the rest zero).  ERR_OK, ERR_NO_MEMORY or a
+ * pt_map error; pages mapped before an error stay (space_destroy frees them).
+ */
+err_t space_map_private(struct page_table *pt, vaddr_t va, uint64_t len, unsigned rights,
+			const uint8_t *src, uint64_t src_len);
+
+/* Is [va, va + size) page aligned, non-empty and inside user space? */
+bool space_range_ok(vaddr_t va, uint64_t size);
+
+/*
+ * Could [offset, offset + size) of the frame behind handle `frame` be mapped
+ * at va with MAP_* `rights`?  ERR_OK; ERR_INVALID_ARGUMENT (alignment,
+ * range, outside the frame, a rights combination no page may have);
+ * ERR_DENIED (rights beyond the handle's); ERR_EXISTS (a page is mapped).
+ */
+err_t space_map_check(const struct page_table *pt, const struct handle *frame,
+		      uint64_t offset, vaddr_t va, uint64_t size, uint64_t rights);
+
+/* Map what space_map_check accepted.  ERR_OK or ERR_NO_MEMORY (nothing mapped). */
+err_t space_map_frame(struct page_table *pt, struct frame_object *f, uint64_t offset,
+		      vaddr_t va, uint64_t size, uint64_t rights);
+
+/*
+ * Remove the user mappings in [va, va + size) (page aligned, a range
+ * space_range_ok accepts, or all of user space), releasing their pages, and
+ * flush every hart's TLB.  Returns the pages unmapped.
+ */
+unsigned space_unmap(struct page_table *pt, vaddr_t va, uint64_t size);
+
+/* Free every page and table of the space (no hart may be using it). */
+void space_destroy(struct page_table *pt);
+
+/* Switch this hart to the space (ASID from *asid_ctx) / to the kernel's table. */
+void space_enter(struct page_table *pt, uint64_t *asid_ctx, unsigned hart);
+void space_leave(void);
+
+/* The frame object owning the page at pa, or NULL (kernel/frame_object.c). */
+struct frame_object *frame_object_of(paddr_t pa);
+
+#endif

@@ -1,0 +1,169 @@
+/*
+ * Threads (see kernel/thread.h).  A thread holds one reference to itself
+ * while it lives (dropped by thread_free) and one to its task; handles add
+ * theirs.  Everything runs under the kernel lock.
+ */
+#include <string.h>
+
+#include "arch/riscv/hart.h"
+#include "arch/riscv/layout.h"
+#include "arch/riscv/trap.h"
+#include "arch/riscv/trapframe.h"
+#include "kernel/ipc.h"
+#include "kernel/memory.h"
+#include "kernel/printk.h"
+#include "kernel/sched.h"
+#include "kernel/task.h"
+#include "kernel/thread.h"
+#include "mm/slab.h"
+
+#define STACK_TOP_WORDS 2   /* the hart-index word and padding, above the frame */
+
+static uint32_t next_thread_id = 1;
+
+/* The words above the trap frame at the top of t's kernel stack. */
+static uint64_t *stack_top_words(const struct thread *t)
+{
+	return (uint64_t *)((uint8_t *)t->kstack + KERNEL_STACK_SIZE) - STACK_TOP_WORDS;
+}
+
+/* A new thread's first steps, on its own stack. */
+static void user_thread_start(void *arg)
+{
+	(void)arg;
+	sched_finish_switch();
+	thread_return_to_user();
+}
+
+err_t thread_create(struct task *t, uint64_t entry, uint64_t stack_top, uint64_t arg,
+		    unsigned priority, struct thread **out)
+{
+	struct thread *th = kzalloc(sizeof(*th), 0);
+	void *stack = kernel_stack_alloc();
+
+	if (!th || !stack) {
+		kfree(th);
+		if (stack)
+			kernel_stack_free(stack);
+		return ERR_NO_MEMORY;
+	}
+	th->obj = (struct object){ .type = OBJ_THREAD, .refs = 2 }; /* alive + *out */
+	th->task = t;
+	th->id = next_thread_id++;
+	th->priority = priority;
+	th->hart = sched_pick_hart();
+	th->kstack = stack;
+	list_init(&th->link);
+	th->tf = (struct trap_frame *)stack_top_words(th) - 1;
+	trap_frame_init_user(th->tf, entry, stack_top, arg);
+	kcontext_prepare(&th->context, user_thread_start, NULL, (uint64_t)th->tf);
+	obj_get(&t->obj);
+	list_push_back(&t->threads, &th->task_link);
+	t->live_threads++;
+	t->unfreed_threads++;
+	sched_add(th);
+	*out = th;
+	return ERR_OK;
+}
+
+void thread_enter(struct thread *t, unsigned hart)
+{
+	if (t->task) {
+		stack_top_words(t)[0] = hart;
+		task_space_enter(t->task, hart);
+	} else {
+		task_space_leave();
+	}
+}
+
+/* Bookkeeping of an ending thread (its IPC ties already undone). */
+static void thread_end(struct thread *t, long code)
+{
+	struct task *task = t->task;
+
+	t->state = THREAD_DEAD;
+	t->exit_code = code;
+	if (task) {
+		list_remove(&t->task_link);
+		if (--task->live_threads == 0)
+			task_exited(task, code);
+	}
+}
+
+void thread_free(struct thread *t)
+{
+	struct task *task = t->task;
+
+	if (t->kstack)
+		kernel_stack_free(t->kstack);
+	t->kstack = NULL;
+	t->tf = NULL;
+	if (task) {
+		if (--task->unfreed_threads == 0)
+			task_release_space(task);
+		t->task = NULL;
+		obj_put(&task->obj);
+	}
+	obj_put(&t->obj);
+}
+
+void thread_destroy(struct thread *t)
+{
+	kfree(t);
+}
+
+void thread_kill(struct thread *t, const char *reason)
+{
+	if (t->state == THREAD_DEAD)
+		return;
+	if (t->state == THREAD_RUNNING) {
+		if (!t->killed)
+			t->kill_reason = reason;
+		t->killed = true;
+		if (t->hart != hart_index())
+			smp_send_ipi(t->hart);
+		return;
+	}
+	if (t->state == THREAD_RUNNABLE)
+		sched_remove(t);
+	else
+		ipc_thread_gone(t);
+	if (reason)
+		printk("thread %u of task %s killed: %s\n", t->id, t->task ? t->task->name : "-",
+		       reason);
+	thread_end(t, -1);
+	thread_free(t);
+}
+
+void thread_exit(long code)
+{
+	struct thread *t = current_thread();
+
+	ipc_thread_gone(t);
+	thread_end(t, code);
+	sched_block();
+	panic("thread_exit: a dead thread ran again");
+}
+
+void thread_check_killed(void)
+{
+	struct thread *t = current_thread();
+
+	if (t->killed) {
+		if (t->kill_reason)
+			printk("thread %u of task %s killed: %s\n", t->id, t->task->name,
+			       t->kill_reason);
+		thread_exit(-1);
+	}
+}
+
+void thread_return_to_user(void)
+{
+	struct thread *t;
+
+	sched_preempt_check();
+	thread_check_killed();
+	t = current_thread();
+	kernel_unlock();
+	user_return(t->tf);
+}

@@ -1,0 +1,56 @@
+/*
+ * Threads (kernel/thread.c): creation, the way into user space, and the
+ * way out (exit, kill).  All under the kernel lock.
+ *
+ * A user thread's kernel stack (KERNEL_STACK_SIZE, guard page below) holds,
+ * from the top: the word arch/riscv/trap.S reloads tp from (the index of
+ * the hart the thread runs on), a padding word, the thread's trap frame
+ * (its user registers while it is in the kernel or not running), and then
+ * the kernel's own call frames.
+ */
+#ifndef TESSERA_KERNEL_THREAD_H
+#define TESSERA_KERNEL_THREAD_H
+
+#include "kernel/object.h"
+
+/*
+ * A new user thread of task t, starting at `entry` with sp = stack_top and
+ * a0 = arg, at `priority`, queued on a hart.  Returns ERR_OK (the thread
+ * holds a reference to t; *out has one reference for the caller) or
+ * ERR_NO_MEMORY.
+ */
+err_t thread_create(struct task *t, uint64_t entry, uint64_t stack_top, uint64_t arg,
+		    unsigned priority, struct thread **out);
+
+/* The thread is about to run on `hart`: its address space and tp word. */
+void thread_enter(struct thread *t, unsigned hart);
+
+/*
+ * End thread t (not the current one) with `reason` (printed).  A thread
+ * running on another hart ends when it next enters the kernel (it is sent
+ * an IPI).
+ */
+void thread_kill(struct thread *t, const char *reason);
+
+/* End the current thread with `code`.  No return. */
+void thread_exit(long code) __attribute__((noreturn));
+
+/* If the current thread was killed while it ran: end it now. */
+void thread_check_killed(void);
+
+/* Free a DEAD thread (its stack is not in use). */
+void thread_free(struct thread *t);
+
+/* Leave the kernel for the current thread's user registers. */
+void thread_return_to_user(void) __attribute__((noreturn));
+
+/* Scheduler internals used by threads (kernel/sched.c). */
+void sched_remove(struct thread *t);
+void sched_finish_switch(void);
+
+/* Arch hooks (arch/riscv/smp.c). */
+void smp_send_ipi(unsigned hart);
+void smp_poll_work(void);
+void cpu_idle_wait(void);
+
+#endif

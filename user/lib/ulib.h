@@ -1,0 +1,50 @@
+/*
+ * The user-space library beyond the system calls: printf, a heap, threads
+ * and test checks (user/lib/).  The formatter and the string routines are
+ * the kernel's freestanding ones (kernel/format.c, kernel/string.c),
+ * compiled again for user space.
+ */
+#ifndef TESSERA_USER_ULIB_H
+#define TESSERA_USER_ULIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "syscall.h"
+
+#define PAGE_SIZE 4096ul
+
+/* Formatted output through SYS_DEBUG_WRITE; at most 512 bytes per call. */
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/*
+ * The heap: memory from SYS_FRAME_ALLOC mapped at HEAP_BASE and up, first
+ * fit with neighbours merged on free.  NULL when no memory is left.
+ */
+#define HEAP_BASE 0x20000000ul
+#define HEAP_LIMIT 0x24000000ul      /* tests map their own pages above */
+void *malloc(size_t size);
+void *calloc(size_t n, size_t size);
+void free(void *p);
+
+/*
+ * Run fn(arg) in a new thread of this task at `priority`, on a 16 KiB stack
+ * of its own (mapped at THREAD_STACKS and up, a guard page apart).  The
+ * thread ends when fn returns.  Returns the thread handle or -ERR_*.
+ */
+#define THREAD_STACKS 0x30000000ul
+#define THREAD_STACKS_END 0x38000000ul
+long thread_start(void (*fn)(void *arg), void *arg, unsigned priority);
+
+/*
+ * Test checks: each prints "# ok - what" or "# FAILED - what (...)" and
+ * counts failures; a test program exits with test_failures.
+ */
+extern int test_failures;
+bool check(const char *what, bool ok);
+bool check_eq(const char *what, long got, long want);
+
+#endif

@@ -1,0 +1,171 @@
+/*
+ * faults: a small fault handler in user space.  It starts fault-child
+ * with itself as the child's fault handler and answers each fault: zero
+ * fill in ZERO_REGION and REMAP_PAGE, a page of code at EXEC_PAGE, a refusal
+ * at KILL_PAGE.  Before the first answer it tries replies the kernel must
+ * refuse.  Then: a child without a handler, and one whose handler is gone.
+ * Exit code: the number of failed checks.
+ */
+#include "layout.h"
+#include "proto.h"
+
+#define INSN_LI_A0_42 0x02a00513u     /* addi a0, zero, 42 */
+#define INSN_RET 0x00008067u          /* jalr zero, 0(ra) */
+
+static long child_thread;
+static unsigned faults_seen, bad_messages;
+static bool refusals_tried;
+
+/* Replies the kernel must refuse, each leaving the child blocked. */
+static void try_refused_replies(long ep, uint64_t page, long frame)
+{
+	long readonly = sys_handle_dup(frame, RIGHT_READ, 0);
+	static const struct {
+		const char *what;
+		uint64_t tag, w1, w2, w3;
+		long want;
+	} cases[] = {
+		{ "kernel-space vaddr", MSG_FAULT_MAP, 0, 0xffffffc000000000ul, MAP_READ,
+		  -ERR_INVALID_ARGUMENT },
+		{ "misaligned vaddr", MSG_FAULT_MAP, 0, 8, MAP_READ, -ERR_INVALID_ARGUMENT },
+		{ "offset past the frame", MSG_FAULT_MAP, PAGE_SIZE, 0, MAP_READ,
+		  -ERR_INVALID_ARGUMENT },
+		{ "write+execute", MSG_FAULT_MAP, 0, 0, MAP_READ | MAP_WRITE | MAP_EXEC,
+		  -ERR_INVALID_ARGUMENT },
+		{ "no rights", MSG_FAULT_MAP, 0, 0, 0, -ERR_INVALID_ARGUMENT },
+		{ "a user tag", ECHO_ADD, 0, 0, 0, -ERR_INVALID_ARGUMENT },
+		{ "an unknown kernel tag", MSG_KERNEL | 99, 0, 0, 0, -ERR_INVALID_ARGUMENT },
+	};
+	unsigned i;
+	struct msg m;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char what[96];
+
+		m = (struct msg){ .tag = cases[i].tag,
+				  .w = { (uint64_t)frame, cases[i].w1, page + cases[i].w2, cases[i].w3 } };
+		snprintf(what, sizeof(what), "fault reply refused: %s", cases[i].what);
+		check_eq(what, ipc_reply_recv(ep, &m), cases[i].want);
+	}
+	m = (struct msg){ .tag = MSG_FAULT_MAP, .w = { 60, 0, page, MAP_READ } };
+	check_eq("fault reply refused: bad frame handle", ipc_reply_recv(ep, &m), -ERR_BAD_HANDLE);
+	m = (struct msg){ .tag = MSG_FAULT_MAP,
+			  .w = { (uint64_t)readonly, 0, page, MAP_READ | MAP_WRITE } };
+	check_eq("fault reply refused: more rights than the handle", ipc_reply_recv(ep, &m),
+		 -ERR_DENIED);
+	m = (struct msg){ .tag = MSG_FAULT_MAP, .w = { (uint64_t)frame, 0, page, MAP_READ },
+			  .handle = (uint64_t)frame };
+	check_eq("fault reply refused: passing a handle", ipc_reply_recv(ep, &m),
+		 -ERR_INVALID_ARGUMENT);
+	sys_handle_close(readonly);
+}
+
+/* Fill a fresh frame with a function returning 42. */
+static long code_frame(void)
+{
+	long frame = sys_frame_alloc(PAGE_SIZE, 0);
+	volatile uint32_t *insn = (volatile uint32_t *)HANDLER_VA;
+
+	sys_map(HANDLE_SELF, frame, 0, HANDLER_VA, PAGE_SIZE, MAP_READ | MAP_WRITE);
+	insn[0] = INSN_LI_A0_42;
+	insn[1] = INSN_RET;
+	sys_unmap(HANDLE_SELF, HANDLER_VA, PAGE_SIZE);
+	return frame;
+}
+
+/* Turn fault message m into its reply; *frame gets a handle to close later. */
+static void answer_fault(long ep, struct msg *m, long *frame)
+{
+	uint64_t addr = m->w[0], access = m->w[1], page = addr & ~(PAGE_SIZE - 1);
+	bool zero = (addr >= ZERO_REGION && addr < ZERO_REGION + ZERO_PAGES * PAGE_SIZE) ||
+		    page == REMAP_PAGE;
+
+	faults_seen++;
+	if (m->w[3] != (uint64_t)child_thread || access < FAULT_READ || access > FAULT_EXEC ||
+	    m->w[2] < USER_BASE || m->w[2] >= USER_TOP)
+		bad_messages++;
+	if (page == EXEC_PAGE && access == FAULT_EXEC) {
+		*frame = code_frame();
+		*m = (struct msg){ .tag = MSG_FAULT_MAP,
+				   .w = { (uint64_t)*frame, 0, page, MAP_READ | MAP_EXEC } };
+		return;
+	}
+	if (!zero || access == FAULT_EXEC) {
+		*m = (struct msg){ .tag = MSG_FAULT_KILL, .w = { 7 } };
+		return;
+	}
+	*frame = sys_frame_alloc(PAGE_SIZE, 0);
+	if (!refusals_tried) {
+		refusals_tried = true;
+		try_refused_replies(ep, page, *frame);
+	}
+	*m = (struct msg){ .tag = MSG_FAULT_MAP,
+			   .w = { (uint64_t)*frame, 0, page, MAP_READ | MAP_WRITE } };
+}
+
+/* Serve the child's hello and faults until it is gone. */
+static long serve(long ep, long mode)
+{
+	struct msg m = { 0 };
+	long r = ipc_recv(ep, &m);
+
+	while (r == 0) {
+		long frame = 0;
+
+		if (m.tag == TEST_HELLO) {
+			child_thread = (long)m.w[0];
+			m = (struct msg){ .w = { (uint64_t)mode } };
+		} else if (m.tag == MSG_FAULT) {
+			answer_fault(ep, &m, &frame);
+		} else {
+			bad_messages++;
+		}
+		r = ipc_reply_recv(ep, &m);
+		if (frame)
+			sys_handle_close(frame);  /* the mapping keeps the frame */
+	}
+	return r;
+}
+
+/* Run fault-child in `mode` with (or without) us as its fault handler. */
+static long run_child(long mode, bool handler)
+{
+	struct link l = link_make();
+	long child = sys_task_spawn("fault-child", handler ? l.send : 0, l.send), code;
+
+	sys_handle_close(l.send);
+	check_eq("the handler's loop ends when the child is gone", serve(l.recv, mode),
+		 -ERR_PEER_GONE);
+	code = sys_task_wait(child);
+	sys_handle_close(child);
+	sys_handle_close(l.recv);
+	return code;
+}
+
+/* A child whose fault endpoint has no receiver left. */
+static long run_child_handler_gone(void)
+{
+	struct link hello = link_make(), gone = link_make();
+	long child, code;
+
+	sys_handle_close(gone.recv);
+	child = sys_task_spawn("fault-child", gone.send, hello.send);
+	sys_handle_close(gone.send);
+	sys_handle_close(hello.send);
+	serve(hello.recv, CHILD_TOUCH_ZERO);
+	code = sys_task_wait(child);
+	sys_handle_close(child);
+	sys_handle_close(hello.recv);
+	return code;
+}
+
+int main(void)
+{
+	check_eq("child checks pass under the handler", run_child(CHILD_CHECKS, true), 0);
+	check("faults arrived: 16 zero pages, code, remap", faults_seen >= ZERO_PAGES + 2);
+	check_eq("every fault message well formed", bad_messages, 0);
+	check_eq("a refused fault ends the child", run_child(CHILD_TOUCH_KILL, true), -1);
+	check_eq("no handler: the child is stopped", run_child(CHILD_TOUCH_ZERO, false), -1);
+	check_eq("handler gone: the child is stopped", run_child_handler_gone(), -1);
+	return test_failures;
+}

@@ -1,0 +1,50 @@
+/*
+ * What the user test programs say to each other (user/tests/).  A child
+ * gets an endpoint handle from its parent (the spawn's passed handle) and
+ * first calls it with TEST_HELLO {its thread id}; the reply's w[0] tells it
+ * what to do (its mode).
+ */
+#ifndef TESSERA_USER_TESTS_PROTO_H
+#define TESSERA_USER_TESTS_PROTO_H
+
+#include "ulib.h"
+
+enum test_tag {
+	TEST_HELLO = 1,
+	ECHO_ADD,            /* echo: reply w[i] + 1, and w[3] = the sender's badge */
+	ECHO_NOP,            /* echo: reply at once, message unchanged */
+	ECHO_FRAME,          /* echo: map the passed frame, store w[0] in its first word */
+	ECHO_PASS_BACK,      /* echo: reply passing a new frame */
+	ECHO_NOTE,           /* echo: a send; no reply */
+	ECHO_EXIT,           /* echo: end without replying */
+};
+
+/* One endpoint seen as a receive-only and a send-only handle (the full one
+ * is closed): once every send handle is gone, a receive fails with
+ * ERR_PEER_GONE, so a server loop ends when its clients have ended. */
+struct link {
+	long recv;
+	long send;
+};
+
+static inline struct link link_make(void)
+{
+	long ep = sys_endpoint_create();
+	struct link l = { sys_handle_dup(ep, RIGHT_RECV, 0),
+			  sys_handle_dup(ep, RIGHT_SEND | RIGHT_TRANSFER, 0) };
+
+	sys_handle_close(ep);
+	return l;
+}
+
+/* A child's first call: say hello, get the mode. */
+static inline long child_mode(long ep)
+{
+	struct msg m = { .tag = TEST_HELLO, .w = { (uint64_t)sys_thread_self() } };
+
+	if (ipc_call(ep, &m) < 0)
+		return -1;
+	return (long)m.w[0];
+}
+
+#endif
