@@ -97,11 +97,22 @@ static bool release_in_range(void *arg, vaddr_t va, pte_t pte, uint64_t size)
 	return va < r->end;
 }
 
+/* Small ranges are looked up page by page; a walk visits every table entry. */
+#define UNMAP_LOOKUP_PAGES 64
+
 unsigned space_unmap(struct page_table *pt, vaddr_t va, uint64_t size)
 {
 	struct range r = { va, va + size, 0 };
+	vaddr_t page;
+	pte_t pte;
 
-	pt_for_each_leaf(pt, release_in_range, &r);
+	if (size <= UNMAP_LOOKUP_PAGES * PAGE_SIZE) {
+		for (page = va; page < va + size; page += PAGE_SIZE)
+			if (pt_lookup(pt, page, NULL, &pte, NULL) == ERR_OK)
+				release_in_range(&r, page, pte, PAGE_SIZE);
+	} else {
+		pt_for_each_leaf(pt, release_in_range, &r);
+	}
 	if (pt_unmap(pt, va, size) != ERR_OK)
 		panic("space_unmap: user range 0x%lx+0x%lx rejected", va, size);
 	if (r.pages)
