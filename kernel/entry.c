@@ -3,6 +3,7 @@
 #include "arch/riscv/trapframe.h"
 #include "kernel/entry.h"
 #include "kernel/fault.h"
+#include "kernel/ipc.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/thread.h"
@@ -17,7 +18,8 @@ void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 		panic("kernel_user_trap: frame %p is not thread %u's", (void *)tf, cur->id);
 	switch (kind) {
 	case USER_TRAP_SYSCALL:
-		syscall_dispatch(cur);
+		if (!ipc_fast_path(cur))
+			syscall_dispatch(cur);
 		break;
 	case USER_TRAP_READ_FAULT:
 		fault_handle(cur, tf->stval, FAULT_READ);

@@ -12,6 +12,7 @@
  */
 #include "arch/riscv/trapframe.h"
 #include "kernel/ipc.h"
+#include "kernel/ipc_queue.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/thread.h"
@@ -20,27 +21,6 @@
 static void set_error(struct thread *t, err_t err)
 {
 	t->tf->regs[REG_A0] = (uint64_t)-(long)err;
-}
-
-static struct thread *first_waiter(struct list *q)
-{
-	return list_empty(q) ? NULL : container_of(q->next, struct thread, link);
-}
-
-static void queue_on(struct endpoint *ep, struct list *q, struct thread *t)
-{
-	list_push_back(q, &t->link);
-	t->queued_on = ep;
-	obj_get(&ep->obj);
-}
-
-static void unqueue(struct thread *t)
-{
-	struct endpoint *ep = t->queued_on;
-
-	list_remove(&t->link);
-	t->queued_on = NULL;
-	obj_put(&ep->obj);
 }
 
 /* Drop the reference a queued message holds on the handle it passes. */

@@ -18,6 +18,13 @@ void sys_ipc_call(struct thread *cur);
 void sys_ipc_reply_recv(struct thread *cur);
 
 /*
+ * The fast path (kernel/ipc_fast.c): if cur's system call is a call or a
+ * reply_recv of the common case, do it and leave for user space (no
+ * return); else return false, having changed nothing.
+ */
+bool ipc_fast_path(struct thread *cur);
+
+/*
  * Call endpoint ep with msg on behalf of cur (a page fault: kernel/fault.c)
  * and block until the reply.  Returns ERR_OK once answered, ERR_PEER_GONE
  * when nobody can receive.

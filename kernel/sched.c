@@ -23,6 +23,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/thread.h"
+#include "arch/riscv/trap.h"
 
 #define PRIORITY_IDLE 0
 #define PRIORITY_BOOT PRIORITY_MAX
@@ -41,37 +42,13 @@ _Static_assert(PRIORITY_MAX < 32, "one bitmap word of priorities");
 
 static struct hart_sched harts[SMP_MAX_HARTS];
 static struct thread boot_thread;
-static struct spinlock big_lock = SPINLOCK_INIT;
-static volatile int lock_owner = -1;
+struct spinlock kernel_big_lock = SPINLOCK_INIT;
+struct thread *sched_current[SMP_MAX_HARTS];
 static unsigned next_hart;
-
-void kernel_lock(void)
-{
-	spin_lock(&big_lock);
-	lock_owner = (int)hart_index();
-}
-
-void kernel_unlock(void)
-{
-	if (lock_owner != (int)hart_index())
-		panic("kernel_unlock: hart %u does not hold the kernel lock", hart_index());
-	lock_owner = -1;
-	spin_unlock(&big_lock);
-}
-
-bool kernel_lock_held(void)
-{
-	return lock_owner == (int)hart_index();
-}
 
 static struct hart_sched *this_hart(void)
 {
 	return &harts[hart_index()];
-}
-
-struct thread *current_thread(void)
-{
-	return this_hart()->current;
 }
 
 static void enqueue(struct hart_sched *hs, struct thread *t)
@@ -149,6 +126,7 @@ static void switch_to(struct thread *next)
 		hs->reap = prev;
 	next->hart = hart;
 	hs->current = next;
+	sched_current[hart] = next;
 	thread_enter(next, hart);
 	kcontext_switch(&prev->context, &next->context);
 	sched_finish_switch();
@@ -174,6 +152,29 @@ void sched_block_switch_to(struct thread *next)
 		return;
 	}
 	switch_to(next);
+}
+
+bool sched_fast_ok(const struct thread *to)
+{
+	const struct hart_sched *hs = this_hart();
+
+	return !hs->need_resched && !hs->reap && !to->killed &&
+	       top_priority(hs) <= (int)to->priority;
+}
+
+void sched_fast_switch(struct thread *from, struct thread *to)
+{
+	unsigned hart = hart_index();
+	struct hart_sched *hs = &harts[hart];
+
+	kcontext_prepare(&from->context, thread_resume_in_user, NULL, (uint64_t)from->tf);
+	to->state = THREAD_RUNNING;
+	to->hart = hart;
+	hs->current = to;
+	sched_current[hart] = to;
+	thread_enter(to, hart);
+	kernel_unlock();
+	user_return(to->tf);
 }
 
 void sched_yield(void)
@@ -303,6 +304,7 @@ void sched_init(void)
 	hs = &harts[hart_index()];
 	init_thread(&boot_thread, "boot", PRIORITY_BOOT, hart_index());
 	hs->current = &boot_thread;
+	sched_current[hart_index()] = &boot_thread;
 	hs->idle = &hs->idle_storage;
 	init_thread(hs->idle, "idle", PRIORITY_IDLE, hart_index());
 	hs->idle->state = THREAD_RUNNABLE;
@@ -319,6 +321,7 @@ void sched_run_idle(void)
 	hs->idle = &hs->idle_storage;
 	init_thread(hs->idle, "idle", PRIORITY_IDLE, hart_index());
 	hs->current = hs->idle;
+	sched_current[hart_index()] = hs->idle;
 	wait_for_threads(hs);
 	kernel_lock();
 	idle_loop(NULL);

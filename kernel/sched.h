@@ -14,13 +14,28 @@
 
 #include "kernel/object.h"
 
-void kernel_lock(void);
-void kernel_unlock(void);
-/* Does this hart hold the kernel lock? */
-bool kernel_lock_held(void);
+#include "arch/riscv/hart.h"
+#include "arch/riscv/smp.h"
+#include "mm/lock.h"
+
+extern struct spinlock kernel_big_lock;
+extern struct thread *sched_current[SMP_MAX_HARTS];  /* the thread on each hart */
+
+static inline void kernel_lock(void)
+{
+	spin_lock(&kernel_big_lock);
+}
+
+static inline void kernel_unlock(void)
+{
+	spin_unlock(&kernel_big_lock);
+}
 
 /* The thread running on this hart. */
-struct thread *current_thread(void);
+static inline struct thread *current_thread(void)
+{
+	return sched_current[hart_index()];
+}
 
 /*
  * On the boot hart, before the other harts start: set up the run queues,
@@ -55,6 +70,16 @@ void sched_block(void);
  * higher priority; otherwise queue it.  The IPC path's direct switch.
  */
 void sched_block_switch_to(struct thread *next);
+
+/*
+ * For the IPC fast path.  sched_fast_ok: may `to` (just made ready, queued
+ * nowhere) run on this hart at once, with nothing pending?
+ * sched_fast_switch: the current thread `from` has set its blocked state;
+ * run `to` in user space now.  `from` will resume straight in user space
+ * when it next runs (its kernel stack is not kept).  No return.
+ */
+bool sched_fast_ok(const struct thread *to);
+void sched_fast_switch(struct thread *from, struct thread *to) __attribute__((noreturn));
 
 /* The current thread goes to the back of its run queue. */
 void sched_yield(void);

@@ -13,6 +13,7 @@
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/space.h"
 #include "kernel/task.h"
 #include "kernel/thread.h"
 #include "mm/slab.h"
@@ -27,8 +28,7 @@ static uint64_t *stack_top_words(const struct thread *t)
 	return (uint64_t *)((uint8_t *)t->kstack + KERNEL_STACK_SIZE) - STACK_TOP_WORDS;
 }
 
-/* A new thread's first steps, on its own stack. */
-static void user_thread_start(void *arg)
+void thread_resume_in_user(void *arg)
 {
 	(void)arg;
 	sched_finish_switch();
@@ -56,7 +56,7 @@ err_t thread_create(struct task *t, uint64_t entry, uint64_t stack_top, uint64_t
 	list_init(&th->link);
 	th->tf = (struct trap_frame *)stack_top_words(th) - 1;
 	trap_frame_init_user(th->tf, entry, stack_top, arg);
-	kcontext_prepare(&th->context, user_thread_start, NULL, (uint64_t)th->tf);
+	kcontext_prepare(&th->context, thread_resume_in_user, NULL, (uint64_t)th->tf);
 	obj_get(&t->obj);
 	list_push_back(&t->threads, &th->task_link);
 	t->live_threads++;
@@ -70,9 +70,9 @@ void thread_enter(struct thread *t, unsigned hart)
 {
 	if (t->task) {
 		stack_top_words(t)[0] = hart;
-		task_space_enter(t->task, hart);
+		space_enter(&t->task->pt, &t->task->asid_ctx, hart);
 	} else {
-		task_space_leave();
+		space_leave();
 	}
 }
 

@@ -41,6 +41,12 @@ void thread_check_killed(void);
 /* Free a DEAD thread (its stack is not in use). */
 void thread_free(struct thread *t);
 
+/*
+ * Where a thread starts, or resumes after the IPC fast path blocked it
+ * (kernel/sched.c): straight back to user space, on its own stack.
+ */
+void thread_resume_in_user(void *arg) __attribute__((noreturn));
+
 /* Leave the kernel for the current thread's user registers. */
 void thread_return_to_user(void) __attribute__((noreturn));
 

@@ -1,0 +1,101 @@
+/*
+ * The IPC fast path: call and reply_recv in the common case, as one
+ * straight run of checks followed by work that cannot fail.  Any check that
+ * misses returns false before anything changed, and the general path
+ * (kernel/ipc.c) does the call instead, with the same result.
+ *
+ * The common case: no handle passed, a user tag, the endpoint handle valid
+ * with the right, and the partner ready at once (a receiver waiting for the
+ * call; the caller waiting for the reply, with no sender queued), allowed
+ * to run now on this hart.  Then the message goes straight into the
+ * partner's registers and the hart leaves for the partner's user mode
+ * (sched_fast_switch): the blocked side is left to resume in user space
+ * directly, so neither kernel stack is unwound.
+ */
+#include "arch/riscv/trapframe.h"
+#include "kernel/ipc.h"
+#include "kernel/ipc_queue.h"
+#include "kernel/sched.h"
+
+/* The endpoint behind handle h of cur's task, if it has `right`. */
+static struct endpoint *fast_endpoint(struct thread *cur, uint64_t h, uint32_t right,
+				      uint64_t *badge)
+{
+	const struct handle *slot;
+
+	if (h == 0 || h >= TASK_HANDLES)
+		return NULL;
+	slot = &cur->task->handles[h];
+	if (!slot->obj || slot->obj->type != OBJ_ENDPOINT || !(slot->rights & right))
+		return NULL;
+	*badge = slot->badge;
+	return (struct endpoint *)slot->obj;
+}
+
+/* Copy the message in `from`'s registers to `to`'s, as received. */
+static void fast_copy(const uint64_t *from, uint64_t *to, uint64_t badge)
+{
+	to[REG_A0] = 0;
+	to[REG_A(1)] = from[REG_A(1)];
+	to[REG_A(2)] = from[REG_A(2)];
+	to[REG_A(3)] = from[REG_A(3)];
+	to[REG_A(4)] = from[REG_A(4)];
+	to[REG_A(5)] = from[REG_A(5)];
+	to[REG_A(6)] = 0;
+	to[REG_A(7)] = badge;
+}
+
+static bool fast_call(struct thread *cur, const uint64_t *regs)
+{
+	struct endpoint *ep;
+	struct thread *r;
+	uint64_t badge;
+
+	ep = fast_endpoint(cur, regs[REG_A0], RIGHT_SEND, &badge);
+	if (!ep || !ep->recv_refs)
+		return false;
+	r = first_waiter(&ep->receivers);
+	if (!r || !sched_fast_ok(r))
+		return false;
+	/* unqueue(r), with the queue's reference dropped in place: cur's
+	 * handle holds another, so the endpoint stays. */
+	list_remove(&r->link);
+	r->queued_on = NULL;
+	ep->obj.refs--;
+	fast_copy(regs, r->tf->regs, badge);
+	r->caller = cur;
+	cur->callee = r;
+	cur->state = THREAD_REPLY_BLOCKED;
+	sched_fast_switch(cur, r);
+}
+
+static bool fast_reply_recv(struct thread *cur, const uint64_t *regs)
+{
+	struct thread *c = cur->caller;
+	struct endpoint *ep;
+	uint64_t badge;
+
+	ep = fast_endpoint(cur, regs[REG_A0], RIGHT_RECV, &badge);
+	if (!ep || !c || c->in_fault || !list_empty(&ep->senders) || !ep->send_refs ||
+	    !sched_fast_ok(c))
+		return false;
+	fast_copy(regs, c->tf->regs, 0);
+	cur->caller = NULL;
+	c->callee = NULL;
+	cur->state = THREAD_RECV_BLOCKED;
+	queue_on(ep, &ep->receivers, cur);
+	sched_fast_switch(cur, c);
+}
+
+bool ipc_fast_path(struct thread *cur)
+{
+	const uint64_t *regs = cur->tf->regs;
+
+	if (regs[REG_A(6)] || (regs[REG_A(1)] & MSG_KERNEL))
+		return false;
+	if (regs[REG_A(7)] == SYS_IPC_CALL)
+		return fast_call(cur, regs);
+	if (regs[REG_A(7)] == SYS_IPC_REPLY_RECV)
+		return fast_reply_recv(cur, regs);
+	return false;
+}
