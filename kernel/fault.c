@@ -47,6 +47,7 @@ void fault_handle(struct thread *cur, vaddr_t addr, unsigned access)
 	if (!t->fault_ep.obj)
 		fault_fatal(cur, addr, access, "no fault handler; thread stopped");
 	t->faults++;
+	ipc_fast_fault(cur, (struct endpoint *)t->fault_ep.obj, &msg);
 	if (ipc_fault_call(cur, (struct endpoint *)t->fault_ep.obj, &msg) != ERR_OK)
 		fault_fatal(cur, addr, access, "its fault handler is gone");
 }

@@ -25,6 +25,12 @@ void sys_ipc_reply_recv(struct thread *cur);
 bool ipc_fast_path(struct thread *cur);
 
 /*
+ * The fault's fast path: if a handler waits on ep and may run now, hand it
+ * msg and leave for it (no return); else return, having changed nothing.
+ */
+void ipc_fast_fault(struct thread *cur, struct endpoint *ep, const struct ipc_msg *msg);
+
+/*
  * Call endpoint ep with msg on behalf of cur (a page fault: kernel/fault.c)
  * and block until the reply.  Returns ERR_OK once answered, ERR_PEER_GONE
  * when nobody can receive.

@@ -69,6 +69,27 @@ static bool fast_call(struct thread *cur, const uint64_t *regs)
 	sched_fast_switch(cur, r);
 }
 
+/*
+ * A fault reply that maps a page or resumes: checked and done by
+ * fault_reply (nothing happens on an error, which the general path then
+ * reports).  The faulting thread's registers stay as they were: it retries.
+ */
+static bool fast_fault_reply(struct thread *cur, struct thread *c, const uint64_t *regs)
+{
+	struct ipc_msg m = { .tag = regs[REG_A(1)] };
+	const char *kill_reason = NULL;
+	unsigned i;
+
+	if (m.tag != MSG_FAULT_MAP && m.tag != MSG_FAULT_RESUME)
+		return false;
+	for (i = 0; i < MSG_WORDS; i++)
+		m.words[i] = regs[REG_A(2 + i)];
+	if (fault_reply(cur, c, &m, &kill_reason) != ERR_OK)
+		return false;
+	c->in_fault = false;
+	return true;
+}
+
 static bool fast_reply_recv(struct thread *cur, const uint64_t *regs)
 {
 	struct thread *c = cur->caller;
@@ -76,10 +97,16 @@ static bool fast_reply_recv(struct thread *cur, const uint64_t *regs)
 	uint64_t badge;
 
 	ep = fast_endpoint(cur, regs[REG_A0], RIGHT_RECV, &badge);
-	if (!ep || !c || c->in_fault || !list_empty(&ep->senders) || !ep->send_refs ||
-	    !sched_fast_ok(c))
+	if (!ep || !c || !list_empty(&ep->senders) || !ep->send_refs || !sched_fast_ok(c))
 		return false;
-	fast_copy(regs, c->tf->regs, 0);
+	if (c->in_fault) {
+		if (!fast_fault_reply(cur, c, regs))
+			return false;
+	} else if (regs[REG_A(1)] & MSG_KERNEL) {
+		return false;
+	} else {
+		fast_copy(regs, c->tf->regs, 0);
+	}
 	cur->caller = NULL;
 	c->callee = NULL;
 	cur->state = THREAD_RECV_BLOCKED;
@@ -87,13 +114,38 @@ static bool fast_reply_recv(struct thread *cur, const uint64_t *regs)
 	sched_fast_switch(cur, c);
 }
 
+void ipc_fast_fault(struct thread *cur, struct endpoint *ep, const struct ipc_msg *msg)
+{
+	struct thread *r = first_waiter(&ep->receivers);
+	uint64_t *to;
+	unsigned i;
+
+	if (!r || !ep->recv_refs || !sched_fast_ok(r))
+		return;
+	list_remove(&r->link);      /* unqueue(r); the task's fault slot keeps ep */
+	r->queued_on = NULL;
+	ep->obj.refs--;
+	to = r->tf->regs;
+	to[REG_A0] = 0;
+	to[REG_A(1)] = msg->tag;
+	for (i = 0; i < MSG_WORDS; i++)
+		to[REG_A(2 + i)] = msg->words[i];
+	to[REG_A(6)] = 0;
+	to[REG_A(7)] = msg->badge;
+	r->caller = cur;
+	cur->callee = r;
+	cur->in_fault = true;
+	cur->state = THREAD_REPLY_BLOCKED;
+	sched_fast_switch(cur, r);
+}
+
 bool ipc_fast_path(struct thread *cur)
 {
 	const uint64_t *regs = cur->tf->regs;
 
-	if (regs[REG_A(6)] || (regs[REG_A(1)] & MSG_KERNEL))
+	if (regs[REG_A(6)])
 		return false;
-	if (regs[REG_A(7)] == SYS_IPC_CALL)
+	if (regs[REG_A(7)] == SYS_IPC_CALL && !(regs[REG_A(1)] & MSG_KERNEL))
 		return fast_call(cur, regs);
 	if (regs[REG_A(7)] == SYS_IPC_REPLY_RECV)
 		return fast_reply_recv(cur, regs);
