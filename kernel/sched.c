@@ -34,7 +34,6 @@ struct hart_sched {
 	struct thread *reap;          /* ended; freed after the next switch */
 	uint32_t ready;               /* bit p: queue[p] is not empty */
 	struct list queue[PRIORITY_MAX + 1];
-	bool need_resched;            /* a tick or a wake-up asks for a look */
 	struct thread idle_storage;
 };
 
@@ -44,6 +43,7 @@ static struct hart_sched harts[SMP_MAX_HARTS];
 static struct thread boot_thread;
 struct spinlock kernel_big_lock = SPINLOCK_INIT;
 struct thread *sched_current[SMP_MAX_HARTS];
+bool sched_need_resched[SMP_MAX_HARTS];
 static unsigned next_hart;
 
 static struct hart_sched *this_hart(void)
@@ -158,7 +158,7 @@ bool sched_fast_ok(const struct thread *to)
 {
 	const struct hart_sched *hs = this_hart();
 
-	return !hs->need_resched && !hs->reap && !to->killed &&
+	return !sched_need_resched[hart_index()] && !hs->reap && !to->killed &&
 	       top_priority(hs) <= (int)to->priority;
 }
 
@@ -182,7 +182,7 @@ void sched_yield(void)
 	struct hart_sched *hs = this_hart();
 	struct thread *cur = hs->current;
 
-	hs->need_resched = false;
+	sched_need_resched[hart_index()] = false;
 	if (cur == hs->idle || top_priority(hs) < (int)cur->priority)
 		return;
 	cur->state = THREAD_RUNNABLE;
@@ -200,23 +200,23 @@ void sched_add(struct thread *t)
 	if (t->hart != self)
 		smp_send_ipi(t->hart);
 	else if (t->priority > hs->current->priority || hs->current == hs->idle)
-		hs->need_resched = true;
+		sched_need_resched[self] = true;
 }
 
 void sched_preempt_check(void)
 {
-	if (this_hart()->need_resched)
+	if (sched_need_resched[hart_index()])
 		sched_yield();
 }
 
 void sched_tick(void)
 {
-	this_hart()->need_resched = true;
+	sched_need_resched[hart_index()] = true;
 }
 
 void sched_ipi(void)
 {
-	this_hart()->need_resched = true;
+	sched_need_resched[hart_index()] = true;
 }
 
 unsigned sched_pick_hart(void)
@@ -266,7 +266,7 @@ static void idle_loop(void *arg)
 	for (;;) {
 		struct hart_sched *hs = this_hart();
 
-		hs->need_resched = false;
+		sched_need_resched[hart_index()] = false;
 		if (hs->ready) {
 			switch_to(dequeue_best(hs));
 			continue;

@@ -20,6 +20,7 @@
 
 extern struct spinlock kernel_big_lock;
 extern struct thread *sched_current[SMP_MAX_HARTS];  /* the thread on each hart */
+extern bool sched_need_resched[SMP_MAX_HARTS];       /* a tick or wake-up asks for a look */
 
 static inline void kernel_lock(void)
 {

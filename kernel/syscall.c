@@ -18,7 +18,6 @@
 
 #define COPY_CHUNK 128
 #define NAME_MAX 32           /* longest program name SYS_TASK_SPAWN takes */
-#define ARGS 6
 
 typedef long (*syscall_fn)(struct thread *cur, const uint64_t *a);
 
@@ -332,17 +331,15 @@ void syscall_dispatch(struct thread *cur)
 {
 	uint64_t *regs = cur->tf->regs;
 	uint64_t number = regs[REG_A(7)];
-	uint64_t args[ARGS];
-	unsigned i;
 	long ret;
 
 	if (number >= SYS_COUNT || !syscalls[number].fn) {
 		regs[REG_A0] = (uint64_t)error(ERR_NO_SUCH_CALL);
 		return;
 	}
-	for (i = 0; i < ARGS; i++)
-		args[i] = regs[REG_A(i)];
-	ret = syscalls[number].fn(cur, args);
+	/* a0..a5 are the arguments, read in place (a handler reads them all
+	 * before it writes a result). */
+	ret = syscalls[number].fn(cur, &regs[REG_A0]);
 	/* A blocking call may have run other threads; cur's frame is its own. */
 	if (!syscalls[number].sets_registers)
 		regs[REG_A0] = (uint64_t)ret;

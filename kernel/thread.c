@@ -159,8 +159,12 @@ void thread_check_killed(void)
 
 void thread_return_to_user(void)
 {
-	struct thread *t;
+	struct thread *t = current_thread();
 
+	if (!sched_need_resched[hart_index()] && !t->killed) {
+		kernel_unlock();   /* the common case, straight out */
+		user_return(t->tf);
+	}
 	sched_preempt_check();
 	thread_check_killed();
 	t = current_thread();

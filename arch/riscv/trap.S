@@ -76,7 +76,14 @@ from_user:
 	sd	t0, TF_REG(2)(sp)
 	ld	tp, TF_SIZE(sp)          /* this hart's index, kept at the stack top */
 	mv	fp, zero                 /* backtraces stop here */
-	call	save_csrs
+	csrr	t0, sepc
+	sd	t0, TF_SEPC(sp)
+	csrr	t0, sstatus
+	sd	t0, TF_SSTATUS(sp)
+	csrr	t0, scause
+	sd	t0, TF_SCAUSE(sp)
+	csrr	t0, stval
+	sd	t0, TF_STVAL(sp)
 	mv	a0, sp
 	call	trap_handle_user
 	mv	a0, sp

@@ -9,6 +9,7 @@
  *                   alloc, zeroing, reply) -> mapped -> resumed: measured by
  *                   bench-fault, the faulting child
  *   map_unmap       SYS_MAP + SYS_UNMAP of one page of our own
+ *   frame_alloc_free SYS_FRAME_ALLOC of a zeroed page + SYS_HANDLE_CLOSE
  */
 #include "bench.h"
 #include "layout.h"
@@ -32,6 +33,15 @@ static uint64_t ipc_roundtrip(void)
 	uint64_t t0 = rdinstret();
 
 	ipc_call(echo_send, &m);
+	return rdinstret() - t0;
+}
+
+/* Part of every fault: a zeroed page from the kernel, and back. */
+static uint64_t frame_alloc_free(void)
+{
+	uint64_t t0 = rdinstret();
+
+	sys_handle_close(sys_frame_alloc(PAGE_SIZE, 0));
 	return rdinstret() - t0;
 }
 
@@ -86,6 +96,7 @@ int main(void)
 	bench_print("null_syscall", null_syscall);
 	bench_print("ipc_roundtrip", ipc_roundtrip);
 	bench_print("map_unmap", map_unmap);
+	bench_print("frame_alloc_free", frame_alloc_free);
 	fault_roundtrip();
 	{
 		struct msg m = { .tag = ECHO_EXIT };
