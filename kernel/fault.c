@@ -44,6 +44,10 @@ void fault_handle(struct thread *cur, vaddr_t addr, unsigned access)
 	if (addr < USER_BASE || addr >= USER_TOP)
 		fault_fatal(cur, addr, access, addr < USER_BASE ? "no memory is ever mapped there"
 								 : "not user memory");
+	if (space_allows(&t->pt, addr, access)) {
+		space_flush_page(addr);  /* mapped meanwhile: a stale TLB entry */
+		return;
+	}
 	if (!t->fault_ep.obj)
 		fault_fatal(cur, addr, access, "no fault handler; thread stopped");
 	t->faults++;
@@ -63,6 +67,8 @@ static err_t fault_map(struct thread *replier, struct thread *faulted, const uin
 	if (!err)
 		err = space_map_frame(&faulted->task->pt, (struct frame_object *)frame->obj, w[1],
 				      w[2], PAGE_SIZE, w[3]);
+	if (!err)
+		space_flush_page(w[2]);  /* the faulting thread resumes on this hart */
 	return err;
 }
 

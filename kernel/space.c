@@ -172,6 +172,20 @@ err_t space_map_frame(struct page_table *pt, struct frame_object *f, uint64_t of
 	return err;
 }
 
+bool space_allows(const struct page_table *pt, vaddr_t va, unsigned access)
+{
+	pte_t pte, need = access == FAULT_WRITE ? PTE_W : access == FAULT_EXEC ? PTE_X : PTE_R;
+
+	if (pt_lookup(pt, va, NULL, &pte, NULL) != ERR_OK)
+		return false;
+	return (pte & PTE_U) && (pte & need);
+}
+
+void space_flush_page(vaddr_t va)
+{
+	tlb_flush_page(va);
+}
+
 void space_destroy(struct page_table *pt)
 {
 	if (!pt->root)

@@ -41,6 +41,20 @@ err_t space_map_frame(struct page_table *pt, struct frame_object *f, uint64_t of
  */
 unsigned space_unmap(struct page_table *pt, vaddr_t va, uint64_t size);
 
+/*
+ * Does the space map va for `access` (FAULT_*) already?  A fault that finds
+ * so was taken on a stale TLB entry (another hart mapped the page, or the
+ * hart cached the old invalid entry): flush and retry, nothing to ask.
+ */
+bool space_allows(const struct page_table *pt, vaddr_t va, unsigned access);
+
+/*
+ * Make a new mapping of va visible to this hart.  A valid PTE that replaced
+ * an invalid one needs an sfence.vma before it is guaranteed to be used
+ * (priv. spec 4.2.1); other harts find it through a spurious fault.
+ */
+void space_flush_page(vaddr_t va);
+
 /* Free every page and table of the space (no hart may be using it). */
 void space_destroy(struct page_table *pt);
 

@@ -194,7 +194,10 @@ static long sys_map(struct thread *cur, const uint64_t *a)
 	if (!err)
 		err = space_map_frame(&t->pt, (struct frame_object *)frame->obj, a[2], a[3], a[4],
 				      a[5]);
-	return err ? error(err) : 0;
+	if (err)
+		return error(err);
+	space_flush_page(a[3]);  /* others see it through a spurious fault */
+	return 0;
 }
 
 static long sys_unmap(struct thread *cur, const uint64_t *a)
