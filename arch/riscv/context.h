@@ -1,4 +1,4 @@
-/* Kernel contexts, setjmp/longjmp style (arch/riscv/context.S). */
+/* Kernel contexts: what a thread switch saves (arch/riscv/context.S). */
 #ifndef TESSERA_ARCH_RISCV_CONTEXT_H
 #define TESSERA_ARCH_RISCV_CONTEXT_H
 
@@ -11,12 +11,6 @@ struct kcontext {
 
 _Static_assert(offsetof(struct kcontext, sp) == 8 && offsetof(struct kcontext, s) == 16,
 	       "struct kcontext matches arch/riscv/context.S");
-
-/* Save the caller's context; returns 0 now, and v when resumed. */
-long kcontext_save(struct kcontext *c) __attribute__((returns_twice));
-
-/* Go back into the kcontext_save call that filled c, making it return v. */
-void kcontext_resume(const struct kcontext *c, long v) __attribute__((noreturn));
 
 /* Save the current context in from and continue from `to`. */
 void kcontext_switch(struct kcontext *from, const struct kcontext *to);

@@ -12,6 +12,18 @@
 #include "arch/riscv/layout.h"
 #include "arch/riscv/trapframe.h"
 
+/* sepc, sstatus, scause, stval into the frame at sp (uses t0). */
+.macro save_csrs
+	csrr	t0, sepc
+	sd	t0, TF_SEPC(sp)
+	csrr	t0, sstatus
+	sd	t0, TF_SSTATUS(sp)
+	csrr	t0, scause
+	sd	t0, TF_SCAUSE(sp)
+	csrr	t0, stval
+	sd	t0, TF_STVAL(sp)
+.endm
+
 	.section .text
 	.balign 4
 	.globl trap_entry
@@ -38,7 +50,7 @@ trap_entry:
 	.endr
 	addi	t0, sp, TF_SIZE
 	sd	t0, TF_REG(2)(sp)
-	call	save_csrs
+	save_csrs
 
 	mv	a0, sp
 	call	trap_handle
@@ -54,18 +66,6 @@ trap_entry:
 	addi	sp, sp, TF_SIZE
 	sret
 
-/* sepc, sstatus, scause, stval into the frame at sp (a leaf: uses t0 only). */
-save_csrs:
-	csrr	t0, sepc
-	sd	t0, TF_SEPC(sp)
-	csrr	t0, sstatus
-	sd	t0, TF_SSTATUS(sp)
-	csrr	t0, scause
-	sd	t0, TF_SCAUSE(sp)
-	csrr	t0, stval
-	sd	t0, TF_STVAL(sp)
-	ret
-
 /* From user space: sp is the kernel stack top, sscratch the user sp. */
 from_user:
 	addi	sp, sp, -TF_SIZE
@@ -76,14 +76,7 @@ from_user:
 	sd	t0, TF_REG(2)(sp)
 	ld	tp, TF_SIZE(sp)          /* this hart's index, kept at the stack top */
 	mv	fp, zero                 /* backtraces stop here */
-	csrr	t0, sepc
-	sd	t0, TF_SEPC(sp)
-	csrr	t0, sstatus
-	sd	t0, TF_SSTATUS(sp)
-	csrr	t0, scause
-	sd	t0, TF_SCAUSE(sp)
-	csrr	t0, stval
-	sd	t0, TF_STVAL(sp)
+	save_csrs
 	mv	a0, sp
 	call	trap_handle_user
 	mv	a0, sp
@@ -128,7 +121,7 @@ stack_overflow:
 	sd	x1, TF_REG(1)(sp)
 	sd	x8, TF_REG(8)(sp)
 	sd	x10, TF_REG(10)(sp)
-	call	save_csrs                /* ra is saved above: it may be used */
+	save_csrs
 	mv	a0, sp
 	call	trap_stack_overflow
 1:	wfi

@@ -19,17 +19,6 @@ int printf(const char *fmt, ...)
 	return n;
 }
 
-int snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = format_buffer(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
-
 int test_failures;
 
 bool check(const char *what, bool ok)

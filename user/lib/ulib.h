@@ -12,13 +12,14 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "kernel/format.h"
 #include "syscall.h"
 
 #define PAGE_SIZE 4096ul
 
-/* Formatted output through SYS_DEBUG_WRITE; at most 512 bytes per call. */
+/* Formatted output through SYS_DEBUG_WRITE; at most 512 bytes per call.
+ * snprint() and format_buffer() come with it (kernel/format.h). */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*
  * The heap: memory from SYS_FRAME_ALLOC mapped at HEAP_BASE and up, first

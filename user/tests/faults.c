@@ -44,7 +44,7 @@ static void try_refused_replies(long ep, uint64_t page, long frame)
 
 		m = (struct msg){ .tag = cases[i].tag,
 				  .w = { (uint64_t)frame, cases[i].w1, page + cases[i].w2, cases[i].w3 } };
-		snprintf(what, sizeof(what), "fault reply refused: %s", cases[i].what);
+		snprint(what, sizeof(what), "fault reply refused: %s", cases[i].what);
 		check_eq(what, ipc_reply_recv(ep, &m), cases[i].want);
 	}
 	m = (struct msg){ .tag = MSG_FAULT_MAP, .w = { 60, 0, page, MAP_READ } };
