@@ -65,6 +65,13 @@ static void frames(long send)
 	check_eq("a non-DMA frame tells no address", sys_frame_paddr((long)m.handle), -ERR_DENIED);
 	sys_unmap(HANDLE_SELF, OWN_VA, PAGE_SIZE);
 	sys_handle_close((long)m.handle);
+
+	f = sys_frame_alloc(2 * PAGE_SIZE, FRAME_ALLOC_DMA32);
+	m.w[0] = (uint64_t)sys_frame_paddr(f);
+	check("a DMA32 frame tells its address: below 4 GiB, aligned to its size",
+	      f > 0 && (long)m.w[0] > 0 && m.w[0] + 2 * PAGE_SIZE <= (1ul << 32) &&
+	      m.w[0] % (2 * PAGE_SIZE) == 0);
+	sys_handle_close(f);
 }
 
 static void errors_and_death(long send, long child)
