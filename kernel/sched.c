@@ -158,8 +158,9 @@ bool sched_fast_ok(const struct thread *to)
 {
 	const struct hart_sched *hs = this_hart();
 
+	/* Nothing queued above to's priority: no ready bit above its own. */
 	return !sched_need_resched[hart_index()] && !hs->reap && !to->killed &&
-	       top_priority(hs) <= (int)to->priority;
+	       !(hs->ready >> to->priority >> 1);
 }
 
 void sched_fast_switch(struct thread *from, struct thread *to)

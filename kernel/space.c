@@ -197,8 +197,13 @@ void space_destroy(struct page_table *pt)
 
 void space_enter(struct page_table *pt, uint64_t *asid_ctx, unsigned hart)
 {
-	struct asid_switch sw = asid_activate(&kasid, asid_ctx, hart);
+	struct asid_switch sw;
 
+	if (asid_activate_current(&kasid, *asid_ctx, hart)) {
+		mmu_switch_table(pt->root, asid_of(&kasid, *asid_ctx), false);
+		return;
+	}
+	sw = asid_activate(&kasid, asid_ctx, hart);
 	mmu_switch_table(pt->root, sw.asid, sw.flush);
 }
 

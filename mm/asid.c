@@ -119,13 +119,6 @@ struct asid_switch asid_activate(struct asid_allocator *a, uint64_t *ctx, unsign
 	uint64_t before;
 
 	spin_lock(&a->lock);
-	if (a->bits && hart < a->nharts && *ctx >> a->bits == a->generation &&
-	    !a->flush_pending[hart]) {
-		/* The common case: a current context, nothing to flush. */
-		a->active[hart] = *ctx;
-		spin_unlock(&a->lock);
-		return (struct asid_switch){ asid_of(a, *ctx), false };
-	}
 	before = hart < a->nharts ? a->active[hart] : 0;
 	if (a->bits == 0) {
 		/*

@@ -73,4 +73,24 @@ static inline unsigned asid_of(const struct asid_allocator *a, uint64_t ctx)
 	return a->bits ? (unsigned)(ctx & ((1ull << a->bits) - 1)) : 0;
 }
 
+/*
+ * The common case of asid_activate, inline for the IPC path: if ctx is of
+ * the current generation and the hart owes no flush, mark it running on
+ * the hart and return true (use asid_of(ctx), no flush); else change
+ * nothing and return false: call asid_activate.
+ */
+static inline bool asid_activate_current(struct asid_allocator *a, uint64_t ctx,
+					 unsigned hart)
+{
+	bool current;
+
+	spin_lock(&a->lock);
+	current = a->bits && ctx && hart < a->nharts && ctx >> a->bits == a->generation &&
+		  !a->flush_pending[hart];
+	if (current)
+		a->active[hart] = ctx;
+	spin_unlock(&a->lock);
+	return current;
+}
+
 #endif

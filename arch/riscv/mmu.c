@@ -122,6 +122,8 @@ static void build_table(struct page_table *pt, unsigned levels, paddr_t fdt_pa,
 		panic("mmu: cannot map the device tree: %s", err_name(err));
 }
 
+unsigned long mmu_satp_mode;
+
 static unsigned long satp_for(const struct page_table *pt)
 {
 	unsigned long mode = pt->levels == PT_LEVELS_SV48 ? SATP_MODE_SV48 : SATP_MODE_SV39;
@@ -148,8 +150,10 @@ unsigned mmu_init(unsigned max_levels, paddr_t fdt_pa, uint32_t fdt_size)
 
 	for (;; levels--) {
 		build_table(&kernel_pt, levels, fdt_pa, fdt_size);
-		if (try_satp(&kernel_pt))
+		if (try_satp(&kernel_pt)) {
+			mmu_satp_mode = satp_for(&kernel_pt) & ~SATP_PPN_MASK;
 			return levels;
+		}
 		if (levels == PT_LEVELS_SV39)
 			panic("mmu: the hart refused Sv39 (satp reads 0x%lx)", csr_read(satp));
 		printk("paging: hart refused %s, trying sv39\n", mmu_mode_name(levels));
@@ -276,16 +280,6 @@ void mmu_switch_asid(unsigned asid, bool flush)
 	unsigned long satp = csr_read(satp) & ~(SATP_ASID_MASK << SATP_ASID_SHIFT);
 
 	csr_write(satp, satp | (unsigned long)asid << SATP_ASID_SHIFT);
-	if (flush)
-		tlb_flush_all();
-}
-
-void mmu_switch_table(paddr_t root, unsigned asid, bool flush)
-{
-	unsigned long mode = kernel_pt.levels == PT_LEVELS_SV48 ? SATP_MODE_SV48 : SATP_MODE_SV39;
-
-	csr_write(satp, mode << SATP_MODE_SHIFT | (unsigned long)asid << SATP_ASID_SHIFT |
-			root >> PAGE_SHIFT);
 	if (flush)
 		tlb_flush_all();
 }

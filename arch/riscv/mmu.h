@@ -5,6 +5,8 @@
 #ifndef TESSERA_ARCH_RISCV_MMU_H
 #define TESSERA_ARCH_RISCV_MMU_H
 
+#include "arch/riscv/csr.h"
+#include "arch/riscv/tlb.h"
 #include "mm/pt.h"
 
 /* The kernel table; valid after mmu_init(). */
@@ -67,7 +69,16 @@ unsigned mmu_probe_asid_bits(void);
  * Run on the table at `root` (the kernel's mode; its upper half must be the
  * kernel's) with `asid`; flush this hart's TLB if told to.
  */
-void mmu_switch_table(paddr_t root, unsigned asid, bool flush);
+/* satp's MODE field for the kernel's paging mode (set by mmu_init). */
+extern unsigned long mmu_satp_mode;
+
+static inline void mmu_switch_table(paddr_t root, unsigned asid, bool flush)
+{
+	csr_write(satp, mmu_satp_mode | (unsigned long)asid << SATP_ASID_SHIFT |
+			root >> PAGE_SHIFT);
+	if (flush)
+		tlb_flush_all();
+}
 
 /* Run with `asid` in satp (same table); flush first if told to. */
 void mmu_switch_asid(unsigned asid, bool flush);
