@@ -128,6 +128,7 @@ USER_TEST(test_probes, "probes")
 USER_TEST(test_badargs, "badargs")
 USER_TEST(test_threads, "threads")
 USER_TEST(test_sysfuzz, "sysfuzz")
+USER_TEST(test_ulib, "ulib")
 
 const struct selftest selftests_user[] = {
 	{ "user_first_task_runs", test_first_task_runs },
@@ -137,6 +138,7 @@ const struct selftest selftests_user[] = {
 	{ "user_protection_probes", test_probes },
 	{ "user_bad_arguments_every_call", test_badargs },
 	{ "user_threads_scheduler", test_threads },
+	{ "user_library_heap_printf_threads", test_ulib },
 	{ "user_syscall_fuzz_100k", test_sysfuzz },
 };
 const unsigned selftests_user_count = ARRAY_SIZE(selftests_user);
