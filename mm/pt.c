@@ -12,24 +12,6 @@
  */
 #include "mm/pt.h"
 
-uint64_t pt_level_size(unsigned level)
-{
-	return PAGE_SIZE << (PT_INDEX_BITS * level);
-}
-
-unsigned pt_index(vaddr_t va, unsigned level)
-{
-	return (unsigned)(va >> (PAGE_SHIFT + PT_INDEX_BITS * level)) & (PT_ENTRIES - 1);
-}
-
-bool pt_va_canonical(vaddr_t va, unsigned levels)
-{
-	unsigned bits = PAGE_SHIFT + PT_INDEX_BITS * levels; /* 39 or 48 */
-	int64_t sign_extended = (int64_t)(va << (64 - bits)) >> (64 - bits);
-
-	return (vaddr_t)sign_extended == va;
-}
-
 static pte_t *table_at(const struct page_table *pt, paddr_t pa)
 {
 	return pt->mem.table(pt->mem.arg, pa);

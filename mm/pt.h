@@ -85,13 +85,25 @@ struct page_table {
 };
 
 /* Size in bytes of a leaf at `level` (0: 4 KiB, 1: 2 MiB, 2: 1 GiB, 3: 512 GiB). */
-uint64_t pt_level_size(unsigned level);
+static inline uint64_t pt_level_size(unsigned level)
+{
+	return PAGE_SIZE << (PT_INDEX_BITS * level);
+}
 
 /* Index of `va` in a table at `level` (see the identity above). */
-unsigned pt_index(vaddr_t va, unsigned level);
+static inline unsigned pt_index(vaddr_t va, unsigned level)
+{
+	return (unsigned)(va >> (PAGE_SHIFT + PT_INDEX_BITS * level)) & (PT_ENTRIES - 1);
+}
 
 /* Is `va` canonical (sign-extended from the top translated bit) for `levels`? */
-bool pt_va_canonical(vaddr_t va, unsigned levels);
+static inline bool pt_va_canonical(vaddr_t va, unsigned levels)
+{
+	unsigned bits = PAGE_SHIFT + PT_INDEX_BITS * levels; /* 39 or 48 */
+	int64_t sign_extended = (int64_t)(va << (64 - bits)) >> (64 - bits);
+
+	return (vaddr_t)sign_extended == va;
+}
 
 /*
  * Set up an empty table with `levels` levels (3 or 4).
