@@ -12,6 +12,8 @@ enum probe {
 	PROBE_EXEC_DATA,         /* our own writable data */
 	PROBE_WRITE_CODE,        /* our own code */
 	PROBE_READ_NULL,
+	PROBE_ILLEGAL,           /* an illegal instruction */
+	PROBE_CSR,               /* a supervisor CSR */
 	PROBE_COUNT
 };
 
@@ -40,6 +42,12 @@ int main(long ep)
 		break;
 	case PROBE_READ_NULL:
 		return (int)*(volatile uint64_t *)0;
+	case PROBE_ILLEGAL:
+		__asm__ volatile(".word 0");
+		break;
+	case PROBE_CSR:
+		__asm__ volatile("csrw sscratch, zero");
+		break;
 	default:
 		return 100;
 	}

@@ -1,7 +1,8 @@
 /*
  * probes: protection probes.  Each run of probe-child makes one forbidden
  * access (user access to kernel memory, execution of data, a store to
- * code, NULL); the kernel must stop the child (exit code -1) and go on.
+ * code, NULL, an illegal instruction, a supervisor CSR); the kernel must
+ * stop the child (exit code -1) and go on.
  * A run that makes no access must exit 0.  Exit code: failed checks.
  */
 #include "proto.h"
@@ -10,6 +11,7 @@ static const char *const names[] = {
 	"no access: exits normally", "read of kernel memory stopped",
 	"write of kernel memory stopped", "execution of kernel memory stopped",
 	"execution of data stopped", "write of code stopped", "read of NULL stopped",
+	"illegal instruction stopped", "write of a supervisor CSR stopped",
 };
 
 /* Run probe-child in `mode`; its exit code. */
