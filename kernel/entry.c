@@ -18,7 +18,7 @@ void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 		panic("kernel_user_trap: frame %p is not thread %u's", (void *)tf, cur->id);
 	switch (kind) {
 	case USER_TRAP_SYSCALL:
-		if (!ipc_fast_path(cur))
+		if (!ipc_fast_candidate(tf->regs[REG_A(7)]) || !ipc_fast_path(cur))
 			syscall_dispatch(cur);
 		break;
 	case USER_TRAP_READ_FAULT:

@@ -24,6 +24,12 @@ void sys_ipc_reply_recv(struct thread *cur);
  */
 bool ipc_fast_path(struct thread *cur);
 
+/* Could system call `number` take the fast path at all? */
+static inline bool ipc_fast_candidate(uint64_t number)
+{
+	return number == SYS_IPC_CALL || number == SYS_IPC_REPLY_RECV;
+}
+
 /*
  * The fault's fast path: if a handler waits on ep and may run now, hand it
  * msg and leave for it (no return); else return, having changed nothing.
