@@ -5,7 +5,9 @@
  * in a page table leads back to the object it keeps alive: each mapped page
  * holds one reference.  Under the kernel lock.
  */
+#include "arch/riscv/layout.h"
 #include "kernel/memory.h"
+#include "kernel/user_images.h"
 #include "kernel/object.h"
 #include "kernel/printk.h"
 #include "mm/buddy.h"
@@ -17,7 +19,7 @@ static void set_owner(struct frame_object *f, void *owner)
 	struct frame *desc = mem_frame_at(&kmem, f->pa);
 	uint64_t i;
 
-	for (i = 0; i < (1ull << f->order); i++)
+	for (i = 0; i < f->size / PAGE_SIZE; i++)
 		desc[i].owner = owner;
 }
 
@@ -45,6 +47,7 @@ err_t frame_object_create(uint64_t size, unsigned flags, struct frame_object **o
 	}
 	f->obj.type = OBJ_FRAME;
 	f->pa = mem_frame_pa(&kmem, block);
+	f->size = PAGE_SIZE << order;
 	f->order = order;
 	f->dma = flags != 0;
 	set_owner(f, f);
@@ -54,9 +57,51 @@ err_t frame_object_create(uint64_t size, unsigned flags, struct frame_object **o
 
 void frame_object_destroy(struct frame_object *f)
 {
+	if (f->image)
+		panic("frame_object_destroy: boot-image file objects are never freed");
 	set_owner(f, NULL);
 	buddy_free(&kmem, mem_frame_at(&kmem, f->pa), f->order);
 	kfree(f);
+}
+
+/*
+ * Boot-image files as frame objects: the pages of the kernel image that
+ * hold the file (page aligned and zero padded by tools/embed-user.py), so
+ * that text can be mapped into user space without a copy.  The kernel keeps
+ * a reference to each: they are never destroyed.
+ */
+static struct frame_object *image_objects[USER_IMAGES_MAX];
+
+static struct frame_object *image_object_make(const struct user_image *img)
+{
+	struct frame_object *f = kzalloc(sizeof(*f), 0);
+
+	if (!f)
+		panic("frame_object_images_init: no memory for %s", img->name);
+	f->obj = (struct object){ .type = OBJ_FRAME, .refs = 1 };
+	f->pa = kernel_va_to_pa(img->data);
+	f->size = ALIGN_UP(img->size, PAGE_SIZE);
+	f->image = true;
+	set_owner(f, f);
+	return f;
+}
+
+struct frame_object *frame_object_of_image(const struct user_image *img)
+{
+	unsigned i = (unsigned)(img - user_images);
+
+	return i < user_image_count && i < USER_IMAGES_MAX ? image_objects[i] : NULL;
+}
+
+void frame_object_images_init(void)
+{
+	unsigned i;
+
+	if (user_image_count > USER_IMAGES_MAX)
+		panic("frame_object_images_init: %u boot-image files, at most %u",
+		      user_image_count, USER_IMAGES_MAX);
+	for (i = 0; i < user_image_count; i++)
+		image_objects[i] = image_object_make(&user_images[i]);
 }
 
 /* The frame object that owns the page at pa, or NULL (a kernel-made page). */

@@ -24,6 +24,7 @@
 #include "tessera/types.h"
 
 struct trap_frame;
+struct user_image;
 
 enum object_type {
 	OBJ_NONE = 0,
@@ -102,13 +103,19 @@ struct endpoint {
 struct frame_object {
 	struct object obj;
 	paddr_t pa;
-	unsigned order;
+	uint64_t size;           /* bytes, whole pages */
+	unsigned order;          /* buddy blocks: size is PAGE_SIZE << order */
 	bool dma;                /* allocated for DMA: its address may be told */
+	bool image;              /* a file of the boot image: the kernel's pages,
+				  * read and execute only, never freed */
 };
+
+#define TASK_NAME_MAX 32
 
 struct task {
 	struct object obj;
-	const char *name;
+	const char *name;        /* a program's name, or name_buf */
+	char name_buf[TASK_NAME_MAX + 1];
 	struct page_table pt;    /* root 0: not made, or freed */
 	uint64_t asid_ctx;
 	struct handle handles[TASK_HANDLES];
@@ -152,6 +159,9 @@ void endpoint_count_rights(struct endpoint *ep, uint32_t rights, int delta);
 /* Frames (kernel/frame_object.c). */
 err_t frame_object_create(uint64_t size, unsigned flags, struct frame_object **out);
 void frame_object_destroy(struct frame_object *f);
+/* Make the frame objects of the boot-image files (at boot), and find one. */
+void frame_object_images_init(void);
+struct frame_object *frame_object_of_image(const struct user_image *img);
 
 /* Tasks (kernel/task.c) and threads (kernel/thread.c). */
 void task_destroy(struct task *t);

@@ -129,6 +129,7 @@ USER_TEST(test_badargs, "badargs")
 USER_TEST(test_threads, "threads")
 USER_TEST(test_sysfuzz, "sysfuzz")
 USER_TEST(test_ulib, "ulib")
+USER_TEST(test_spaces, "spaces")
 
 const struct selftest selftests_user[] = {
 	{ "user_first_task_runs", test_first_task_runs },
@@ -139,6 +140,7 @@ const struct selftest selftests_user[] = {
 	{ "user_bad_arguments_every_call", test_badargs },
 	{ "user_threads_scheduler", test_threads },
 	{ "user_library_heap_printf_threads", test_ulib },
+	{ "user_empty_tasks_image_files_protect", test_spaces },
 	{ "user_syscall_fuzz_100k", test_sysfuzz },
 };
 const unsigned selftests_user_count = ARRAY_SIZE(selftests_user);

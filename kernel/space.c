@@ -145,7 +145,7 @@ err_t space_map_check(const struct page_table *pt, const struct handle *frame,
 
 	if (!space_range_ok(va, size) || !IS_ALIGNED(offset, PAGE_SIZE) || !pt_rights(rights))
 		return ERR_INVALID_ARGUMENT;
-	if (offset >= (PAGE_SIZE << f->order) || size > (PAGE_SIZE << f->order) - offset)
+	if (offset >= f->size || size > f->size - offset)
 		return ERR_INVALID_ARGUMENT;
 	if ((rights & frame->rights) != rights)
 		return ERR_DENIED;
@@ -184,6 +184,28 @@ bool space_allows(const struct page_table *pt, vaddr_t va, unsigned access)
 void space_flush_page(vaddr_t va)
 {
 	tlb_flush_page(va);
+}
+
+err_t space_protect(struct page_table *pt, vaddr_t va, uint64_t size, uint64_t rights)
+{
+	unsigned bits = pt_rights(rights);
+	pte_t pte, want;
+	vaddr_t page;
+
+	if (!bits)
+		return ERR_INVALID_ARGUMENT;
+	want = (bits & PT_READ ? PTE_R : 0) | (bits & PT_WRITE ? PTE_W : 0) |
+	       (bits & PT_EXEC ? PTE_X : 0);
+	for (page = va; page < va + size; page += PAGE_SIZE) {
+		if (pt_lookup(pt, page, NULL, &pte, NULL) != ERR_OK)
+			return ERR_NOT_FOUND;
+		if (want & ~pte)
+			return ERR_DENIED;
+	}
+	if (pt_protect(pt, va, size, bits | PT_USER) != ERR_OK)
+		panic("space_protect: checked range 0x%lx+0x%lx refused", va, size);
+	tlb_shootdown(va, size);
+	return ERR_OK;
 }
 
 void space_destroy(struct page_table *pt)

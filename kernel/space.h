@@ -35,6 +35,14 @@ err_t space_map_frame(struct page_table *pt, struct frame_object *f, uint64_t of
 		      vaddr_t va, uint64_t size, uint64_t rights);
 
 /*
+ * Give every page of [va, va + size) (checked by the caller) the MAP_*
+ * `rights`, which must not add to any page's: ERR_OK, ERR_INVALID_ARGUMENT
+ * (a combination no page may have), ERR_NOT_FOUND (a page is not mapped),
+ * ERR_DENIED (a right the page does not have).  Flushes every hart's TLB.
+ */
+err_t space_protect(struct page_table *pt, vaddr_t va, uint64_t size, uint64_t rights);
+
+/*
  * Remove the user mappings in [va, va + size) (page aligned, a range
  * space_range_ok accepts, or all of user space), releasing their pages, and
  * flush every hart's TLB.  Returns the pages unmapped.

@@ -213,6 +213,16 @@ static long sys_unmap(struct thread *cur, const uint64_t *a)
 	return 0;
 }
 
+/* A name argument (user pointer, length 1..NAME_MAX) copied into name[]. */
+static err_t copy_name(uint64_t ptr, uint64_t len, char name[NAME_MAX])
+{
+	if (len == 0 || len > NAME_MAX)
+		return ERR_INVALID_ARGUMENT;
+	if (!user_range_ok(ptr, len) || uaccess_copy_from(name, (const void *)ptr, len))
+		return ERR_FAULT;
+	return ERR_OK;
+}
+
 static long sys_task_spawn(struct thread *cur, const uint64_t *a)
 {
 	char name[NAME_MAX];
@@ -220,13 +230,10 @@ static long sys_task_spawn(struct thread *cur, const uint64_t *a)
 	struct handle *fault_ep, *pass;
 	struct task *t;
 	unsigned slot;
-	err_t err;
+	err_t err = copy_name(a[0], a[1], name);
 
-	if (a[1] == 0 || a[1] > NAME_MAX)
-		return error(ERR_INVALID_ARGUMENT);
-	if (!user_range_ok(a[0], a[1]) || uaccess_copy_from(name, (const void *)a[0], a[1]))
-		return error(ERR_FAULT);
-	err = optional_handle(cur, a[2], OBJ_ENDPOINT, RIGHT_SEND, &fault_ep);
+	if (!err)
+		err = optional_handle(cur, a[2], OBJ_ENDPOINT, RIGHT_SEND, &fault_ep);
 	if (!err)
 		err = optional_handle(cur, a[3], OBJ_NONE, RIGHT_TRANSFER, &pass);
 	if (err)
@@ -241,6 +248,86 @@ static long sys_task_spawn(struct thread *cur, const uint64_t *a)
 	if (err)
 		return error(err);
 	return give_handle(cur, slot, &t->obj, RIGHT_READ | RIGHT_MANAGE | RIGHT_TRANSFER);
+}
+
+static long sys_task_create(struct thread *cur, const uint64_t *a)
+{
+	char name[NAME_MAX];
+	struct handle *fault_ep;
+	struct task *t;
+	unsigned slot;
+	err_t err = copy_name(a[0], a[1], name);
+
+	if (!err)
+		err = optional_handle(cur, a[2], OBJ_ENDPOINT, RIGHT_SEND, &fault_ep);
+	if (err)
+		return error(err);
+	slot = free_slot(cur);
+	if (!slot)
+		return error(ERR_NO_MEMORY);
+	err = task_create(name, a[1], fault_ep, &t);
+	if (err)
+		return error(err);
+	return give_handle(cur, slot, &t->obj, RIGHT_READ | RIGHT_MANAGE | RIGHT_TRANSFER);
+}
+
+static long sys_image_open(struct thread *cur, const uint64_t *a)
+{
+	char name[NAME_MAX];
+	const struct user_image *img;
+	struct frame_object *f;
+	unsigned slot;
+	err_t err = copy_name(a[0], a[1], name);
+
+	if (err)
+		return error(err);
+	img = user_image_find(name, a[1]);
+	if (!img)
+		return error(ERR_NOT_FOUND);
+	slot = free_slot(cur);
+	f = slot ? frame_object_of_image(img) : NULL;
+	if (!f)
+		return error(ERR_NO_MEMORY);
+	obj_get(&f->obj);
+	return give_handle(cur, slot, &f->obj, RIGHT_READ | RIGHT_EXEC | RIGHT_TRANSFER);
+}
+
+static long sys_frame_size(struct thread *cur, const uint64_t *a)
+{
+	struct handle *h;
+	err_t err = handle_get(cur->task, a[0], OBJ_FRAME, 0, &h);
+
+	return err ? error(err) : (long)((struct frame_object *)h->obj)->size;
+}
+
+static long sys_protect(struct thread *cur, const uint64_t *a)
+{
+	struct task *t;
+	err_t err = managed_task(cur, a[0], &t);
+
+	if (!err && (!space_range_ok(a[1], a[2]) || a[2] > PROTECT_MAX_PAGES * PAGE_SIZE))
+		err = ERR_INVALID_ARGUMENT;
+	if (!err)
+		err = space_protect(&t->pt, a[1], a[2], a[3]);
+	return err ? error(err) : 0;
+}
+
+static long sys_task_give(struct thread *cur, const uint64_t *a)
+{
+	struct handle *h;
+	struct task *t;
+	unsigned slot;
+	err_t err = managed_task(cur, a[0], &t);
+
+	if (!err)
+		err = handle_get(cur->task, a[1], OBJ_NONE, RIGHT_TRANSFER, &h);
+	if (err)
+		return error(err);
+	slot = handle_free_slot(t);
+	if (!slot)
+		return error(ERR_NO_MEMORY);
+	handle_install(t, slot, h);
+	return slot;
 }
 
 static long sys_task_wait(struct thread *cur, const uint64_t *a)
@@ -271,11 +358,14 @@ static long sys_task_set_fault(struct thread *cur, const uint64_t *a)
 
 static long sys_thread_create(struct thread *cur, const uint64_t *a)
 {
-	uint64_t entry = a[0], stack_top = a[1], priority = a[3];
+	uint64_t entry = a[1], stack_top = a[2], priority = a[4];
 	struct thread *th;
+	struct task *t;
 	unsigned slot;
-	err_t err;
+	err_t err = managed_task(cur, a[0], &t);
 
+	if (err)
+		return error(err);
 	if (entry < USER_BASE || entry >= USER_TOP || entry % 2 || stack_top % 16 ||
 	    stack_top <= USER_BASE || stack_top > USER_TOP || priority > PRIORITY_MAX)
 		return error(ERR_INVALID_ARGUMENT);
@@ -284,7 +374,7 @@ static long sys_thread_create(struct thread *cur, const uint64_t *a)
 	slot = free_slot(cur);
 	if (!slot)
 		return error(ERR_NO_MEMORY);
-	err = thread_create(cur->task, entry, stack_top, a[2], (unsigned)priority, &th);
+	err = thread_create(t, entry, stack_top, a[3], (unsigned)priority, &th);
 	if (err)
 		return error(err);
 	return give_handle(cur, slot, &th->obj, RIGHT_READ | RIGHT_MANAGE | RIGHT_TRANSFER);
@@ -328,6 +418,11 @@ static const struct {
 	[SYS_IPC_REPLY_RECV] = { ipc_reply_recv, true },
 	[SYS_THREAD_SELF] = { sys_thread_self, false },
 	[SYS_THREAD_EXIT] = { sys_thread_exit, false },
+	[SYS_IMAGE_OPEN] = { sys_image_open, false },
+	[SYS_FRAME_SIZE] = { sys_frame_size, false },
+	[SYS_TASK_CREATE] = { sys_task_create, false },
+	[SYS_PROTECT] = { sys_protect, false },
+	[SYS_TASK_GIVE] = { sys_task_give, false },
 };
 
 void syscall_dispatch(struct thread *cur)

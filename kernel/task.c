@@ -75,6 +75,25 @@ static err_t task_make(const struct user_image *img, struct task **out)
 	return ERR_OK;
 }
 
+err_t task_create(const char *name, size_t len, const struct handle *fault_ep,
+		  struct task **out)
+{
+	struct task *t = kzalloc(sizeof(*t), 0);
+
+	if (!t || len > TASK_NAME_MAX || space_create(&t->pt) != ERR_OK) {
+		kfree(t);
+		return ERR_NO_MEMORY;
+	}
+	t->obj = (struct object){ .type = OBJ_TASK, .refs = 1 };
+	memcpy(t->name_buf, name, len);
+	t->name = t->name_buf;
+	list_init(&t->threads);
+	list_init(&t->waiters);
+	task_set_fault_handler(t, fault_ep);
+	*out = t;
+	return ERR_OK;
+}
+
 err_t task_spawn(const struct user_image *img, const struct handle *fault_ep,
 		 const struct handle *pass, struct task **out)
 {
@@ -180,6 +199,11 @@ void task_release_space(struct task *t)
 
 void task_destroy(struct task *t)
 {
+	if (!t->exited) {
+		/* Never ran a thread (SYS_TASK_CREATE): nothing closed its handles. */
+		task_set_fault_handler(t, NULL);
+		handle_close_all(t);
+	}
 	space_destroy(&t->pt);
 	kfree(t);
 }

@@ -23,6 +23,15 @@ err_t task_spawn(const struct user_image *img, const struct handle *fault_ep,
 		 const struct handle *pass, struct task **out);
 
 /*
+ * A task called `name` (len bytes, at most TASK_NAME_MAX) with an empty
+ * address space, no thread and an empty handle table; fault handler a copy
+ * of *fault_ep (or none).  ERR_OK with *out holding one reference for the
+ * caller, or ERR_NO_MEMORY.
+ */
+err_t task_create(const char *name, size_t len, const struct handle *fault_ep,
+		  struct task **out);
+
+/*
  * Block the current thread until task t has ended; returns its exit code.
  * Kernel threads may wait too.
  */

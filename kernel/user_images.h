@@ -9,9 +9,11 @@
 
 struct user_image {
 	const char *name;
-	const unsigned char *data;   /* an ELF file */
-	size_t size;
+	const unsigned char *data;   /* an ELF file, page aligned, zero padded to pages */
+	size_t size;                 /* of the file, without the padding */
 };
+
+#define USER_IMAGES_MAX 64
 
 extern const struct user_image user_images[];
 extern const unsigned user_image_count;

@@ -4,9 +4,12 @@
 usage: embed-user.py OUT.c NAME=FILE [NAME=FILE ...]
 
 Writes OUT.c defining `user_images[]` and `user_image_count`
-(see kernel/user_images.h): each program's name and its bytes.
+(see kernel/user_images.h): each program's name and its bytes, page aligned
+and padded with zeros to a whole number of pages.
 """
 import sys
+
+PAGE_SIZE = 4096
 
 
 def main(argv):
@@ -21,8 +24,13 @@ def main(argv):
         data = open(path, "rb").read()
         ident = "image_" + name.replace("-", "_")
         names.append((name, ident, len(data)))
-        lines.append("static const unsigned char %s[%d] __attribute__((aligned(8))) = {"
-                     % (ident, len(data)))
+        # Page aligned and padded with zeros to whole pages: user space may
+        # map these pages themselves (SYS_IMAGE_OPEN), and must see nothing
+        # of the kernel beyond the file.
+        padded = data + bytes(-len(data) % PAGE_SIZE)
+        lines.append("static const unsigned char %s[%d] __attribute__((aligned(%d))) = {"
+                     % (ident, len(padded), PAGE_SIZE))
+        data = padded
         for i in range(0, len(data), 16):
             lines.append("\t" + ", ".join("0x%02x" % b for b in data[i:i + 16]) + ",")
         lines.append("};")

@@ -50,9 +50,10 @@ enum syscall_number {
 	SYS_TASK_WAIT = 12,     /* (task) -> the task's exit code, once it has ended (READ) */
 	SYS_TASK_SET_FAULT = 13, /* (task, ep) -> 0: ep (SEND, or 0 for none) handles
 				  * the task's page faults from now on (task: MANAGE) */
-	SYS_THREAD_CREATE = 14, /* (entry, stack_top, arg, priority) -> thread handle: a
-				 * new thread of the caller's task with a0 = arg.
-				 * priority <= the caller's.  ERR_INVALID_ARGUMENT */
+	SYS_THREAD_CREATE = 14, /* (task, entry, stack_top, arg, priority) -> thread
+				 * handle: a new thread of the task (MANAGE) with a0 =
+				 * arg.  priority <= the caller's (ERR_DENIED).
+				 * ERR_INVALID_ARGUMENT, ERR_NOT_FOUND (task ended) */
 	SYS_IPC_SEND = 15,      /* IPC: see below */
 	SYS_IPC_RECV = 16,
 	SYS_IPC_CALL = 17,
@@ -60,8 +61,29 @@ enum syscall_number {
 	SYS_THREAD_SELF = 19,   /* () -> the calling thread's id (as in fault messages) */
 	SYS_THREAD_EXIT = 20,   /* (code): ends the calling thread; the task ends with its
 				 * last thread, with that code.  No return. */
+	SYS_IMAGE_OPEN = 21,    /* (name, len) -> frame handle (READ EXEC TRANSFER) on the
+				 * boot-image file `name`: its own pages, mappable read
+				 * and execute, SYS_FRAME_SIZE bytes (the file padded
+				 * with zeros to whole pages).  ERR_NOT_FOUND, ERR_FAULT,
+				 * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY */
+	SYS_FRAME_SIZE = 22,    /* (frame) -> its size in bytes */
+	SYS_TASK_CREATE = 23,   /* (name, len, fault_ep) -> task handle (READ MANAGE
+				 * TRANSFER): a task with nothing mapped and no thread,
+				 * called `name` in reports (1..32 bytes); fault_ep as for
+				 * SYS_TASK_SPAWN.  ERR_FAULT, ERR_INVALID_ARGUMENT,
+				 * ERR_NO_MEMORY */
+	SYS_PROTECT = 24,       /* (task, vaddr, size, rights) -> 0: every page of the
+				 * range gets `rights`, which may only take rights away
+				 * (ERR_DENIED).  Every page must be mapped
+				 * (ERR_NOT_FOUND).  task: MANAGE.  ERR_INVALID_ARGUMENT */
+	SYS_TASK_GIVE = 25,     /* (task, h) -> the slot in task (MANAGE) where a copy of
+				 * h (TRANSFER) now is.  ERR_NO_MEMORY (its table is
+				 * full), ERR_NOT_FOUND (the task ended) */
 	SYS_COUNT
 };
+
+/* SYS_PROTECT changes at most this many pages per call. */
+#define PROTECT_MAX_PAGES 1024
 
 /* Rights of a handle. */
 #define RIGHT_READ (1u << 0)      /* frames: map readable; tasks: wait */

@@ -109,11 +109,29 @@ long sys_task_spawn(const char *name, long fault_ep, long pass)
 	return syscall6(SYS_TASK_SPAWN, (long)name, (long)strlen(name), fault_ep, pass, 0, 0);
 }
 
-long sys_thread_create(unsigned long entry, unsigned long stack_top, unsigned long arg,
-		       unsigned long priority)
+long sys_thread_create(long task, unsigned long entry, unsigned long stack_top,
+		       unsigned long arg, unsigned long priority)
 {
-	return syscall6(SYS_THREAD_CREATE, (long)entry, (long)stack_top, (long)arg,
-			(long)priority, 0, 0);
+	return syscall6(SYS_THREAD_CREATE, task, (long)entry, (long)stack_top, (long)arg,
+			(long)priority, 0);
+}
+
+long sys_image_open(const char *name)
+{
+	return syscall2(SYS_IMAGE_OPEN, (long)name, (long)strlen(name));
+}
+
+long sys_frame_size(long frame) { return syscall2(SYS_FRAME_SIZE, frame, 0); }
+long sys_task_give(long task, long h) { return syscall2(SYS_TASK_GIVE, task, h); }
+
+long sys_task_create(const char *name, long fault_ep)
+{
+	return syscall6(SYS_TASK_CREATE, (long)name, (long)strlen(name), fault_ep, 0, 0, 0);
+}
+
+long sys_protect(long task, unsigned long vaddr, unsigned long size, unsigned long rights)
+{
+	return syscall6(SYS_PROTECT, task, (long)vaddr, (long)size, (long)rights, 0, 0);
 }
 
 long puts_debug(const char *s)

@@ -37,8 +37,13 @@ long sys_unmap(long task, unsigned long vaddr, unsigned long size);
 long sys_task_spawn(const char *name, long fault_ep, long pass);
 long sys_task_wait(long task);
 long sys_task_set_fault(long task, long ep);
-long sys_thread_create(unsigned long entry, unsigned long stack_top, unsigned long arg,
-		       unsigned long priority);
+long sys_thread_create(long task, unsigned long entry, unsigned long stack_top,
+		       unsigned long arg, unsigned long priority);
+long sys_image_open(const char *name);
+long sys_frame_size(long frame);
+long sys_task_create(const char *name, long fault_ep);
+long sys_protect(long task, unsigned long vaddr, unsigned long size, unsigned long rights);
+long sys_task_give(long task, long h);
 long sys_thread_self(void);
 
 /* IPC: m is the message sent, and receives the one that comes back. */

@@ -27,7 +27,8 @@ long thread_start(void (*fn)(void *arg), void *arg, unsigned priority)
 	stacks_used++;
 	top[0] = (uint64_t)fn;
 	top[1] = (uint64_t)arg;
-	thread = sys_thread_create((unsigned long)thread_entry, (unsigned long)top, 0, priority);
+	thread = sys_thread_create(HANDLE_SELF, (unsigned long)thread_entry, (unsigned long)top, 0,
+				   priority);
 	if (thread < 0)
 		sys_unmap(HANDLE_SELF, base, STACK_SIZE);
 	return thread;

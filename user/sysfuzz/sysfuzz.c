@@ -69,9 +69,8 @@ int main(void)
 		made++;
 		for (j = 0; j < 6; j++)
 			a[j] = arg();
-		if (number == SYS_UNMAP || number == SYS_MAP) {
+		if (number == SYS_UNMAP || number == SYS_MAP || number == SYS_PROTECT)
 			a[number == SYS_MAP ? 3 : 1] |= FUZZ_SPACE;  /* never our own pages */
-		}
 		if (number == SYS_HANDLE_CLOSE && a[0] == HANDLE_SELF)
 			a[0] = 0;
 		if (number == SYS_TASK_SET_FAULT && a[0] == HANDLE_SELF)

@@ -9,7 +9,7 @@
 /* Placeholders for handles made at run time. */
 #define H_BASE 0x7e57000000000000l
 enum { H_FRAME = H_BASE, H_FRAME_RO, H_EP, H_EP_RECV, H_EP_SEND, H_EP_BADGED, H_SELF_READ,
-       H_SELF_MANAGE, H_EP_NOSEND, H_EP_NORECV, H_END };
+       H_SELF_MANAGE, H_EP_NOSEND, H_EP_NORECV, H_IMAGE, H_END };
 
 #define KPTR 0xffffffc000000000l          /* kernel memory */
 #define UNMAPPED 0x3f00000000l            /* user space nobody mapped */
@@ -112,18 +112,64 @@ static const struct bad_call table[] = {
 	{ "set fault: without SEND", SYS_TASK_SET_FAULT, { HANDLE_SELF, H_EP_RECV }, -ERR_DENIED },
 	{ "set fault: task without MANAGE", SYS_TASK_SET_FAULT, { H_SELF_READ, H_EP }, -ERR_DENIED },
 	/* threads */
-	{ "thread: entry 0", SYS_THREAD_CREATE, { 0, UNMAPPED, 0, 1 }, -ERR_INVALID_ARGUMENT },
-	{ "thread: kernel entry", SYS_THREAD_CREATE, { KPTR, UNMAPPED, 0, 1 }, -ERR_INVALID_ARGUMENT },
-	{ "thread: odd entry", SYS_THREAD_CREATE, { USER_BASE + 1, UNMAPPED, 0, 1 },
+	{ "thread: bad task", SYS_THREAD_CREATE, { 62, USER_BASE, UNMAPPED, 0, 1 },
+	  -ERR_BAD_HANDLE },
+	{ "thread: task is a frame", SYS_THREAD_CREATE, { H_FRAME, USER_BASE, UNMAPPED, 0, 1 },
+	  -ERR_WRONG_TYPE },
+	{ "thread: task without MANAGE", SYS_THREAD_CREATE,
+	  { H_SELF_READ, USER_BASE, UNMAPPED, 0, 1 }, -ERR_DENIED },
+	{ "thread: entry 0", SYS_THREAD_CREATE, { HANDLE_SELF, 0, UNMAPPED, 0, 1 },
 	  -ERR_INVALID_ARGUMENT },
-	{ "thread: misaligned stack", SYS_THREAD_CREATE, { USER_BASE, UNMAPPED + 8, 0, 1 },
+	{ "thread: kernel entry", SYS_THREAD_CREATE, { HANDLE_SELF, KPTR, UNMAPPED, 0, 1 },
 	  -ERR_INVALID_ARGUMENT },
-	{ "thread: kernel stack", SYS_THREAD_CREATE, { USER_BASE, KPTR, 0, 1 },
+	{ "thread: odd entry", SYS_THREAD_CREATE, { HANDLE_SELF, USER_BASE + 1, UNMAPPED, 0, 1 },
 	  -ERR_INVALID_ARGUMENT },
-	{ "thread: priority 32", SYS_THREAD_CREATE, { USER_BASE, UNMAPPED, 0, 32 },
+	{ "thread: misaligned stack", SYS_THREAD_CREATE,
+	  { HANDLE_SELF, USER_BASE, UNMAPPED + 8, 0, 1 }, -ERR_INVALID_ARGUMENT },
+	{ "thread: kernel stack", SYS_THREAD_CREATE, { HANDLE_SELF, USER_BASE, KPTR, 0, 1 },
+	  -ERR_INVALID_ARGUMENT },
+	{ "thread: priority 32", SYS_THREAD_CREATE, { HANDLE_SELF, USER_BASE, UNMAPPED, 0, 32 },
 	  -ERR_INVALID_ARGUMENT },
 	{ "thread: priority above ours", SYS_THREAD_CREATE,
-	  { USER_BASE, UNMAPPED, 0, PRIORITY_USER + 1 }, -ERR_DENIED },
+	  { HANDLE_SELF, USER_BASE, UNMAPPED, 0, PRIORITY_USER + 1 }, -ERR_DENIED },
+	/* boot-image files, empty tasks, protect, give */
+	{ "image: kernel name pointer", SYS_IMAGE_OPEN, { KPTR, 4 }, -ERR_FAULT },
+	{ "image: name length 0", SYS_IMAGE_OPEN, { (long)"echo", 0 }, -ERR_INVALID_ARGUMENT },
+	{ "image: name too long", SYS_IMAGE_OPEN, { (long)"echo", 33 }, -ERR_INVALID_ARGUMENT },
+	{ "image: no such file", SYS_IMAGE_OPEN, { (long)"nosuch", 6 }, -ERR_NOT_FOUND },
+	{ "frame size: an endpoint", SYS_FRAME_SIZE, { H_EP }, -ERR_WRONG_TYPE },
+	{ "frame size: bad handle", SYS_FRAME_SIZE, { 62 }, -ERR_BAD_HANDLE },
+	{ "map: an image writable", SYS_MAP, { HANDLE_SELF, H_IMAGE, 0, UNMAPPED, 4096, RW },
+	  -ERR_DENIED },
+	{ "create: unmapped name", SYS_TASK_CREATE, { UNMAPPED, 4 }, -ERR_FAULT },
+	{ "create: name length 0", SYS_TASK_CREATE, { (long)"t", 0 }, -ERR_INVALID_ARGUMENT },
+	{ "create: fault handler a frame", SYS_TASK_CREATE, { (long)"t", 1, H_FRAME },
+	  -ERR_WRONG_TYPE },
+	{ "create: fault handler without SEND", SYS_TASK_CREATE, { (long)"t", 1, H_EP_RECV },
+	  -ERR_DENIED },
+	{ "protect: bad task", SYS_PROTECT, { 62, UNMAPPED, 4096, MAP_READ }, -ERR_BAD_HANDLE },
+	{ "protect: task without MANAGE", SYS_PROTECT, { H_SELF_READ, UNMAPPED, 4096, MAP_READ },
+	  -ERR_DENIED },
+	{ "protect: misaligned", SYS_PROTECT, { HANDLE_SELF, UNMAPPED + 4, 4096, MAP_READ },
+	  -ERR_INVALID_ARGUMENT },
+	{ "protect: kernel range", SYS_PROTECT, { HANDLE_SELF, KPTR, 4096, MAP_READ },
+	  -ERR_INVALID_ARGUMENT },
+	{ "protect: too many pages", SYS_PROTECT,
+	  { HANDLE_SELF, USER_BASE, (PROTECT_MAX_PAGES + 1) * 4096, MAP_READ },
+	  -ERR_INVALID_ARGUMENT },
+	{ "protect: no rights", SYS_PROTECT, { HANDLE_SELF, USER_BASE, 4096, 0 },
+	  -ERR_INVALID_ARGUMENT },
+	{ "protect: write+execute", SYS_PROTECT, { HANDLE_SELF, USER_BASE, 4096, RW | MAP_EXEC },
+	  -ERR_INVALID_ARGUMENT },
+	{ "protect: unmapped page", SYS_PROTECT, { HANDLE_SELF, UNMAPPED, 4096, MAP_READ },
+	  -ERR_NOT_FOUND },
+	{ "protect: adds a right (write to code)", SYS_PROTECT,
+	  { HANDLE_SELF, USER_BASE, 4096, RW }, -ERR_DENIED },
+	{ "give: bad task", SYS_TASK_GIVE, { 62, H_EP }, -ERR_BAD_HANDLE },
+	{ "give: task without MANAGE", SYS_TASK_GIVE, { H_SELF_READ, H_EP }, -ERR_DENIED },
+	{ "give: handle without TRANSFER", SYS_TASK_GIVE, { HANDLE_SELF, H_FRAME_RO },
+	  -ERR_DENIED },
+	{ "give: bad handle", SYS_TASK_GIVE, { HANDLE_SELF, 62 }, -ERR_BAD_HANDLE },
 	/* IPC */
 	{ "send: bad handle", SYS_IPC_SEND, { 62 }, -ERR_BAD_HANDLE },
 	{ "send: a frame", SYS_IPC_SEND, { H_FRAME }, -ERR_WRONG_TYPE },
@@ -158,6 +204,7 @@ static void make_handles(void)
 	handles[H_SELF_MANAGE - H_BASE] = sys_handle_dup(HANDLE_SELF, RIGHT_MANAGE, 0);
 	handles[H_EP_NOSEND - H_BASE] = sys_handle_dup(only_recv, RIGHT_RECV, 0);
 	handles[H_EP_NORECV - H_BASE] = sys_handle_dup(only_send, RIGHT_SEND, 0);
+	handles[H_IMAGE - H_BASE] = sys_image_open("echo");
 	sys_handle_close(only_send);
 	sys_handle_close(only_recv);
 }

@@ -1,0 +1,99 @@
+/*
+ * spaces: what a user-level pager builds on.  Boot-image files as frames
+ * (mapped without a copy), tasks made empty and given a thread whose first
+ * instruction faults to us, handles given to another task, and protect,
+ * which only takes rights away.  Exit code: the number of failed checks.
+ */
+#include "proto.h"
+
+#define OWN_VA 0x25000000ul
+#define CHILD_CODE USER_BASE
+#define CHILD_STACK_TOP 0x40000000ul
+
+#define INSN_LI_A7_EXIT (0x00000893u | (SYS_EXIT << 20))   /* addi a7, zero, SYS_EXIT */
+#define INSN_LI_A0_42 0x02a00513u                          /* addi a0, zero, 42 */
+#define INSN_ECALL 0x00000073u
+
+static void image_files(void)
+{
+	long img = sys_image_open("echo");
+	long size = sys_frame_size(img);
+	const volatile uint8_t *elf = (const volatile uint8_t *)OWN_VA;
+
+	check("open the boot-image file echo", img > 0);
+	check("its size is whole pages", size > 0 && size % PAGE_SIZE == 0);
+	check_eq("map it read-only", sys_map(HANDLE_SELF, img, 0, OWN_VA, (unsigned long)size,
+					     MAP_READ), 0);
+	check("it is the ELF file", elf[0] == 0x7f && elf[1] == 'E' && elf[2] == 'L' && elf[3] == 'F');
+	sys_unmap(HANDLE_SELF, OWN_VA, (unsigned long)size);
+	check_eq("its pages cannot be written", sys_map(HANDLE_SELF, img, 0, OWN_VA, PAGE_SIZE,
+						       MAP_READ | MAP_WRITE), -ERR_DENIED);
+	sys_handle_close(img);
+}
+
+static void protection(void)
+{
+	long f = sys_frame_alloc(PAGE_SIZE, 0);
+
+	sys_map(HANDLE_SELF, f, 0, OWN_VA, PAGE_SIZE, MAP_READ | MAP_WRITE);
+	*(volatile uint64_t *)OWN_VA = 5;
+	check_eq("protect read-only", sys_protect(HANDLE_SELF, OWN_VA, PAGE_SIZE, MAP_READ), 0);
+	check_eq("the page still reads", (long)*(volatile uint64_t *)OWN_VA, 5);
+	check_eq("write cannot be given back by protect", sys_protect(HANDLE_SELF, OWN_VA,
+								      PAGE_SIZE, MAP_READ | MAP_WRITE),
+		 -ERR_DENIED);
+	sys_unmap(HANDLE_SELF, OWN_VA, PAGE_SIZE);
+	sys_handle_close(f);
+}
+
+/* A frame holding: exit(42). */
+static long exit_42_code(void)
+{
+	long f = sys_frame_alloc(PAGE_SIZE, 0);
+	volatile uint32_t *insn = (volatile uint32_t *)OWN_VA;
+
+	sys_map(HANDLE_SELF, f, 0, OWN_VA, PAGE_SIZE, MAP_READ | MAP_WRITE);
+	insn[0] = INSN_LI_A7_EXIT;
+	insn[1] = INSN_LI_A0_42;
+	insn[2] = INSN_ECALL;
+	sys_unmap(HANDLE_SELF, OWN_VA, PAGE_SIZE);
+	return f;
+}
+
+/* An empty task whose first instruction faults to us; we map its code. */
+static void empty_task(void)
+{
+	struct link l = link_make();
+	long task = sys_task_create("empty", l.send), code = exit_42_code(), thread;
+	struct msg m = { 0 };
+
+	sys_handle_close(l.send);
+	check("create an empty task", task > 0);
+	check("give it a handle", sys_task_give(task, code) > 0);
+	thread = sys_thread_create(task, CHILD_CODE, CHILD_STACK_TOP, 0, PRIORITY_USER);
+	check("start a thread in it", thread > 0);
+	check_eq("its first instruction faults to us", ipc_recv(l.recv, &m), 0);
+	check("fault: execute of its entry",
+	      m.tag == MSG_FAULT && m.w[0] == CHILD_CODE && m.w[1] == FAULT_EXEC);
+	m = (struct msg){ .tag = MSG_FAULT_MAP,
+			  .w = { (uint64_t)code, 0, CHILD_CODE, MAP_READ | MAP_EXEC } };
+	check_eq("it runs what we map, then ends: our wait ends too",
+		 ipc_reply_recv(l.recv, &m), -ERR_PEER_GONE);
+	check_eq("its exit code", sys_task_wait(task), 42);
+	sys_handle_close(thread);
+	sys_handle_close(task);
+	sys_handle_close(code);
+	sys_handle_close(l.recv);
+
+	task = sys_task_create("never-run", 0);
+	check("a task that never runs", task > 0);
+	check_eq("is freed when its handle closes", sys_handle_close(task), 0);
+}
+
+int main(void)
+{
+	image_files();
+	protection();
+	empty_task();
+	return test_failures;
+}
