@@ -319,15 +319,30 @@ static long sys_task_give(struct thread *cur, const uint64_t *a)
 	unsigned slot;
 	err_t err = managed_task(cur, a[0], &t);
 
+	struct handle copy;
+
 	if (!err)
 		err = handle_get(cur->task, a[1], OBJ_NONE, RIGHT_TRANSFER, &h);
+	if (!err && (a[2] & ~(uint64_t)RIGHTS_ALL))
+		err = ERR_INVALID_ARGUMENT;
+	if (!err && (a[2] & h->rights) != a[2])
+		err = ERR_DENIED;
 	if (err)
 		return error(err);
 	slot = handle_free_slot(t);
 	if (!slot)
 		return error(ERR_NO_MEMORY);
-	handle_install(t, slot, h);
+	copy = (struct handle){ .obj = h->obj, .rights = (uint32_t)a[2], .badge = h->badge };
+	handle_install(t, slot, &copy);
 	return slot;
+}
+
+static long sys_task_status(struct thread *cur, const uint64_t *a)
+{
+	struct handle *h;
+	err_t err = handle_get(cur->task, a[0], OBJ_TASK, RIGHT_READ, &h);
+
+	return err ? error(err) : ((struct task *)h->obj)->exited;
 }
 
 static long sys_task_wait(struct thread *cur, const uint64_t *a)
@@ -423,6 +438,7 @@ static const struct {
 	[SYS_TASK_CREATE] = { sys_task_create, false },
 	[SYS_PROTECT] = { sys_protect, false },
 	[SYS_TASK_GIVE] = { sys_task_give, false },
+	[SYS_TASK_STATUS] = { sys_task_status, false },
 };
 
 void syscall_dispatch(struct thread *cur)

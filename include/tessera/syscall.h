@@ -76,9 +76,11 @@ enum syscall_number {
 				 * range gets `rights`, which may only take rights away
 				 * (ERR_DENIED).  Every page must be mapped
 				 * (ERR_NOT_FOUND).  task: MANAGE.  ERR_INVALID_ARGUMENT */
-	SYS_TASK_GIVE = 25,     /* (task, h) -> the slot in task (MANAGE) where a copy of
-				 * h (TRANSFER) now is.  ERR_NO_MEMORY (its table is
+	SYS_TASK_GIVE = 25,     /* (task, h, rights) -> the slot in task (MANAGE) where a
+				 * copy of h (TRANSFER) with `rights` (a subset of h's,
+				 * else ERR_DENIED) now is.  ERR_NO_MEMORY (its table is
 				 * full), ERR_NOT_FOUND (the task ended) */
+	SYS_TASK_STATUS = 26,   /* (task) -> 1 once the task (READ) has ended, else 0 */
 	SYS_COUNT
 };
 

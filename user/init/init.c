@@ -5,6 +5,9 @@
  * (the results are printed as "init: check ... ok/FAILED" lines that the
  * QEMU test reads).  Its exit code is the number of failed checks.
  */
+#include <string.h>
+
+#include "pager/protocol.h"
 #include "syscall.h"
 
 static const char message[] = "init: hello from user space\n";
@@ -22,6 +25,33 @@ static void check(const char *what, long got, long want)
 	}
 }
 
+/*
+ * Start the pager, have it start `demo` (which begins with nothing mapped:
+ * every page it touches comes through the pager), wait for demo, and let
+ * the pager go.  Returns demo's exit code, or -1 if something failed.
+ */
+static long run_demo(void)
+{
+	long ep = sys_endpoint_create(), pager = sys_task_spawn("pager", 0, ep), code;
+	struct msg m = { .tag = PAGER_SPAWN };
+
+	if (ep < 0 || pager < 0)
+		return -1;
+	memcpy(m.w, "demo", 5);
+	if (ipc_call(ep, &m) != 0 || m.tag != ERR_OK || !m.handle) {
+		puts_debug("init: the pager could not start demo\n");
+		return -1;
+	}
+	code = sys_task_wait((long)m.handle);
+	sys_handle_close((long)m.handle);
+	m = (struct msg){ .tag = PAGER_EXIT };
+	if (ipc_call(ep, &m) != -ERR_PEER_GONE || sys_task_wait(pager) != 0)
+		return -1;
+	sys_handle_close(pager);
+	sys_handle_close(ep);
+	return code;
+}
+
 int main(void)
 {
 	check("write", sys_debug_write(message, sizeof(message) - 1),
@@ -33,5 +63,6 @@ int main(void)
 	check("too-long", sys_debug_write(message, SYS_DEBUG_WRITE_MAX + 1), -ERR_INVALID_ARGUMENT);
 	check("unknown-call", syscall2(77, 0, 0), -ERR_NO_SUCH_CALL);
 	check("zero-length", sys_debug_write((const void *)0, 0), 0);
+	check("demo-under-the-pager", run_demo(), 0);
 	return failures;
 }

@@ -122,7 +122,11 @@ long sys_image_open(const char *name)
 }
 
 long sys_frame_size(long frame) { return syscall2(SYS_FRAME_SIZE, frame, 0); }
-long sys_task_give(long task, long h) { return syscall2(SYS_TASK_GIVE, task, h); }
+long sys_task_give(long task, long h, unsigned long rights)
+{
+	return syscall6(SYS_TASK_GIVE, task, h, (long)rights, 0, 0, 0);
+}
+long sys_task_status(long task) { return syscall2(SYS_TASK_STATUS, task, 0); }
 
 long sys_task_create(const char *name, long fault_ep)
 {

@@ -15,7 +15,9 @@
 #include "kernel/format.h"
 #include "syscall.h"
 
+#ifndef PAGE_SIZE
 #define PAGE_SIZE 4096ul
+#endif
 
 /* Formatted output through SYS_DEBUG_WRITE; at most 512 bytes per call.
  * snprint() and format_buffer() come with it (kernel/format.h). */

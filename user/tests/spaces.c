@@ -69,7 +69,9 @@ static void empty_task(void)
 
 	sys_handle_close(l.send);
 	check("create an empty task", task > 0);
-	check("give it a handle", sys_task_give(task, code) > 0);
+	check("give it a handle", sys_task_give(task, code, RIGHT_READ) > 0);
+	check_eq("never with more rights", sys_task_give(task, code, RIGHT_MANAGE), -ERR_DENIED);
+	check_eq("its status: running", sys_task_status(task), 0);
 	thread = sys_thread_create(task, CHILD_CODE, CHILD_STACK_TOP, 0, PRIORITY_USER);
 	check("start a thread in it", thread > 0);
 	check_eq("its first instruction faults to us", ipc_recv(l.recv, &m), 0);
@@ -80,6 +82,7 @@ static void empty_task(void)
 	check_eq("it runs what we map, then ends: our wait ends too",
 		 ipc_reply_recv(l.recv, &m), -ERR_PEER_GONE);
 	check_eq("its exit code", sys_task_wait(task), 42);
+	check_eq("its status: ended", sys_task_status(task), 1);
 	sys_handle_close(thread);
 	sys_handle_close(task);
 	sys_handle_close(code);

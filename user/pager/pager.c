@@ -1,0 +1,533 @@
+/*
+ * pager: the user-space server that decides what backs every page of its
+ * clients (protocol in user/pager/protocol.h).
+ *
+ * The fault path, for a client thread T that touches a page at `addr`:
+ *   1. the kernel blocks T and calls our endpoint: MSG_FAULT {addr,
+ *      access, pc, thread}, badge = T's client id (kernel/fault.c)
+ *   2. serve() -> fault(): the client's region map (region.c) gives the
+ *      region containing addr, or T is killed (no region, guard page)
+ *   3. the region's rights must allow the access, or T is killed
+ *   4. what backs the page, by region kind:
+ *        text       the boot-image file's own page, read/execute, no copy
+ *        data       a pool page (pool.c) with the file's bytes copied in
+ *        anon, bss, heap, stack: a zeroed pool page
+ *      a page the region already has is mapped again (after protect)
+ *   5. the reply MSG_FAULT_MAP {chunk handle, offset, page, rights}; the
+ *      kernel checks it against our handle, maps, and T resumes.
+ *
+ * Programs start empty: PAGER_SPAWN makes a task with nothing mapped, sets
+ * up regions from the ELF program headers, and starts a thread whose first
+ * instruction faults.  Our own memory is mapped when we start (we were
+ * spawned by the kernel) and grows only by explicit mapping (pool.c, the
+ * heap): we never fault.
+ */
+#include "kernel/elf.h"
+#include "mm/pt.h"
+#include "pool.h"
+#include "protocol.h"
+#include "region.h"
+#include "ulib.h"
+
+#define MAX_CLIENTS 12
+#define MAX_IMAGES 8
+#define IMAGE_VA 0x2000000000ul          /* image i mapped at IMAGE_VA + i * IMAGE_SLOT */
+#define IMAGE_SLOT 0x1000000ul
+#define CLIENT_LIMIT_PAGES 8192          /* resident pages per client: 32 MiB */
+
+enum region_kind { RK_TEXT, RK_DATA, RK_ANON, RK_STACK, RK_HEAP };
+
+struct image {
+	char name[PAGER_NAME_MAX + 1];
+	long handle;
+	const uint8_t *data;
+	uint64_t size;
+	struct elf_image elf;
+};
+
+/* A region of a client: what backs it and the pool pages it has. */
+struct vregion {
+	struct region node;            /* node.data points back here */
+	enum region_kind kind;
+	unsigned rights;               /* MAP_* */
+	struct image *image;           /* text, data */
+	uint64_t file_off;             /* text, data: file offset of node.start */
+	uint64_t file_end;             /* data: address where the file's bytes end */
+	uint32_t *pages;               /* pool page id per page (0: none yet) */
+};
+
+struct pager_stats {
+	uint64_t zero_fill, file, file_copy;
+};
+
+struct client {
+	bool used;
+	long task;
+	struct region_map map;
+	uint64_t resident, limit;
+	uint64_t brk_base;
+	struct vregion *heap;
+	struct pager_stats stats;
+};
+
+static struct client clients[MAX_CLIENTS];
+static struct image images[MAX_IMAGES];
+static long endpoint;
+
+static uint64_t page_down(uint64_t a) { return a & ~(PAGE_SIZE - 1); }
+static uint64_t page_up(uint64_t a) { return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
+
+static uint64_t region_pages(const struct vregion *v)
+{
+	return (v->node.end - v->node.start) / PAGE_SIZE;
+}
+
+/* A boot-image program, opened, mapped into us and checked, or NULL. */
+static struct image *image_get(const char *name, err_t *err)
+{
+	unsigned i;
+	struct image *img = NULL;
+	long size;
+
+	for (i = 0; i < MAX_IMAGES; i++) {
+		if (images[i].handle > 0 && strcmp(images[i].name, name) == 0)
+			return &images[i];
+		if (!img && images[i].handle <= 0)
+			img = &images[i];
+	}
+	*err = ERR_NO_MEMORY;
+	if (!img)
+		return NULL;
+	img->handle = sys_image_open(name);
+	*err = img->handle == -ERR_NOT_FOUND ? ERR_NOT_FOUND : ERR_NO_MEMORY;
+	if (img->handle < 0)
+		return NULL;
+	size = sys_frame_size(img->handle);
+	img->data = (const uint8_t *)(IMAGE_VA + (uint64_t)(img - images) * IMAGE_SLOT);
+	if (size <= 0 || (uint64_t)size > IMAGE_SLOT ||
+	    sys_map(HANDLE_SELF, img->handle, 0, (uint64_t)img->data, (uint64_t)size,
+		    MAP_READ) < 0) {
+		sys_handle_close(img->handle);
+		img->handle = 0;
+		return NULL;
+	}
+	img->size = (uint64_t)size;
+	*err = elf_parse(img->data, img->size, USER_BASE, USER_STACK_TOP - PAGER_STACK_LIMIT -
+			 PAGE_SIZE, &img->elf);
+	if (*err) {
+		sys_unmap(HANDLE_SELF, (uint64_t)img->data, img->size);
+		sys_handle_close(img->handle);
+		img->handle = 0;
+		return NULL;
+	}
+	snprint(img->name, sizeof(img->name), "%s", name);
+	return img;
+}
+
+/* A new region [start, end) of c; NULL when it overlaps or memory is out. */
+static struct vregion *region_add(struct client *c, uint64_t start, uint64_t end,
+				  enum region_kind kind, unsigned rights)
+{
+	struct vregion *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		return NULL;
+	v->node = (struct region){ .start = start, .end = end, .data = v };
+	v->kind = kind;
+	v->rights = rights;
+	v->pages = calloc((end - start) / PAGE_SIZE, sizeof(uint32_t));
+	if (!v->pages || !region_insert(&c->map, &v->node)) {
+		free(v->pages);
+		free(v);
+		return NULL;
+	}
+	return v;
+}
+
+/* Give back pages [first, first + n) of v (the client's mappings are gone). */
+static void release_pages(struct client *c, struct vregion *v, uint64_t first, uint64_t n)
+{
+	uint64_t i;
+
+	for (i = first; i < first + n; i++)
+		if (v->pages[i]) {
+			pool_free(v->pages[i]);
+			v->pages[i] = 0;
+			c->resident--;
+		}
+}
+
+static void region_drop(struct client *c, struct vregion *v)
+{
+	release_pages(c, v, 0, region_pages(v));
+	region_remove(&c->map, &v->node);
+	if (c->heap == v)
+		c->heap = NULL;
+	free(v->pages);
+	free(v);
+}
+
+/* Forget a client that has ended: its pages come back to the pool. */
+static void client_release(struct client *c)
+{
+	while (c->map.root)
+		region_drop(c, c->map.root->data);
+	sys_handle_close(c->task);
+	*c = (struct client){ 0 };
+}
+
+static void reap_ended_clients(void)
+{
+	unsigned i;
+
+	for (i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i].used && sys_task_status(clients[i].task) == 1)
+			client_release(&clients[i]);
+}
+
+static bool clients_running(void)
+{
+	unsigned i;
+
+	for (i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i].used)
+			return true;
+	return false;
+}
+
+/* Regions from the program headers: text shared, data copied, bss zero. */
+static bool client_regions(struct client *c, const struct image *img)
+{
+	unsigned i;
+	uint64_t top = 0;
+
+	for (i = 0; i < img->elf.nsegments; i++) {
+		const struct elf_segment *s = &img->elf.segments[i];
+		uint64_t start = page_down(s->vaddr), end = page_up(s->vaddr + s->memsz);
+		bool writable = s->rights & PT_WRITE;
+		struct vregion *v = region_add(c, start, end, writable ? RK_DATA : RK_TEXT,
+					       (s->rights & PT_READ ? MAP_READ : 0) |
+					       (writable ? MAP_WRITE : 0) |
+					       (s->rights & PT_EXEC ? MAP_EXEC : 0));
+
+		if (!v)
+			return false;
+		v->image = (struct image *)img;
+		v->file_off = s->offset - (s->vaddr - start);
+		v->file_end = s->vaddr + s->filesz;
+		if (end > top)
+			top = end;
+	}
+	c->brk_base = top;
+	return region_add(c, USER_STACK_TOP - PAGER_STACK_LIMIT, USER_STACK_TOP, RK_STACK,
+			  MAP_READ | MAP_WRITE) != NULL;
+}
+
+/* PAGER_SPAWN: a client running `name`, started empty. */
+static err_t spawn(const char *name, struct msg *reply, long *pass)
+{
+	struct client *c = NULL;
+	struct image *img;
+	long send, thread;
+	err_t err;
+	unsigned i;
+
+	reap_ended_clients();
+	for (i = 0; i < MAX_CLIENTS && !c; i++)
+		if (!clients[i].used)
+			c = &clients[i];
+	if (!c)
+		return ERR_NO_MEMORY;
+	img = image_get(name, &err);
+	if (!img)
+		return err;
+	*c = (struct client){ .used = true, .limit = CLIENT_LIMIT_PAGES };
+	region_map_init(&c->map);
+	/* The client's handle to us: badged with its id, send only. */
+	send = sys_handle_dup(endpoint, RIGHT_SEND | RIGHT_TRANSFER, (uint64_t)(c - clients) + 1);
+	c->task = send > 0 ? sys_task_create(name, send) : -ERR_NO_MEMORY;
+	if (c->task < 0 ||
+	    sys_task_give(c->task, c->task, RIGHT_READ | RIGHT_MANAGE) != HANDLE_SELF ||
+	    sys_task_give(c->task, send, RIGHT_SEND) != PAGER_HANDLE || !client_regions(c, img)) {
+		sys_handle_close(send);
+		if (c->task > 0)
+			client_release(c);
+		c->used = false;
+		return ERR_NO_MEMORY;
+	}
+	sys_handle_close(send);
+	thread = sys_thread_create(c->task, img->elf.entry, USER_STACK_TOP, PAGER_HANDLE,
+				   PRIORITY_USER);
+	if (thread < 0) {
+		client_release(c);
+		return ERR_NO_MEMORY;
+	}
+	sys_handle_close(thread);
+	*pass = sys_handle_dup(c->task, RIGHT_READ | RIGHT_TRANSFER, 0);
+	reply->w[0] = (uint64_t)(c - clients);
+	reply->handle = *pass > 0 ? (uint64_t)*pass : 0;
+	return ERR_OK;
+}
+
+/* The page for page index i of data region v: the file's bytes, zeros after. */
+static void fill_from_file(const struct vregion *v, uint64_t i, uint8_t *dst)
+{
+	uint64_t va = v->node.start + i * PAGE_SIZE, n;
+
+	if (va >= v->file_end)
+		return;                  /* all bss: already zero */
+	n = v->file_end - va < PAGE_SIZE ? v->file_end - va : PAGE_SIZE;
+	memcpy(dst, v->image->data + v->file_off + i * PAGE_SIZE, n);
+}
+
+static bool access_allowed(unsigned rights, uint64_t access)
+{
+	return access == FAULT_WRITE ? rights & MAP_WRITE
+	     : access == FAULT_EXEC ? rights & MAP_EXEC : rights & MAP_READ;
+}
+
+static void kill_reply(struct msg *m, enum pager_kill_reason why)
+{
+	*m = (struct msg){ .tag = MSG_FAULT_KILL, .w = { why } };
+}
+
+/* Turn fault message m of client c into its reply. */
+static void fault(struct client *c, struct msg *m)
+{
+	uint64_t addr = m->w[0], access = m->w[1], page = page_down(addr), i;
+	struct region *r = region_find(&c->map, addr);
+	struct vregion *v = r ? r->data : NULL;
+	uint32_t id;
+
+	if (!v) {
+		bool guard = addr >= USER_STACK_TOP - PAGER_STACK_LIMIT - PAGE_SIZE &&
+			     addr < USER_STACK_TOP - PAGER_STACK_LIMIT;
+
+		kill_reply(m, guard ? PAGER_KILL_STACK_OVERFLOW : PAGER_KILL_NO_REGION);
+		return;
+	}
+	if (!access_allowed(v->rights, access)) {
+		kill_reply(m, PAGER_KILL_PROTECTION);
+		return;
+	}
+	i = (page - v->node.start) / PAGE_SIZE;
+	if (v->kind == RK_TEXT) {
+		c->stats.file++;
+		*m = (struct msg){ .tag = MSG_FAULT_MAP,
+				   .w = { (uint64_t)v->image->handle, v->file_off + i * PAGE_SIZE,
+					  page, v->rights } };
+		return;
+	}
+	id = v->pages[i];
+	if (!id) {
+		id = c->resident < c->limit ? pool_alloc() : POOL_NONE;
+		if (id == POOL_NONE) {
+			kill_reply(m, PAGER_KILL_OUT_OF_MEMORY);
+			return;
+		}
+		v->pages[i] = id;
+		c->resident++;
+		if (v->kind == RK_DATA && page < v->file_end) {
+			fill_from_file(v, i, pool_va(id));
+			c->stats.file_copy++;
+		} else {
+			c->stats.zero_fill++;
+		}
+	} else {
+		sys_unmap(c->task, page, PAGE_SIZE);  /* mapped with other rights */
+	}
+	*m = (struct msg){ .tag = MSG_FAULT_MAP,
+			   .w = { (uint64_t)pool_handle(id), pool_offset(id), page, v->rights } };
+}
+
+/* Cut [start, end) out of c's regions: pages unmapped, regions shrunk or split. */
+static err_t cut(struct client *c, uint64_t start, uint64_t end)
+{
+	struct region *r;
+
+	while ((r = region_next(&c->map, start)) && r->start < end) {
+		struct vregion *v = r->data, *tail;
+		uint64_t lo = r->start > start ? r->start : start, hi = r->end < end ? r->end : end;
+		uint64_t first = (lo - r->start) / PAGE_SIZE, n = (hi - lo) / PAGE_SIZE;
+
+		sys_unmap(c->task, lo, hi - lo);
+		release_pages(c, v, first, n);
+		if (lo == r->start && hi == r->end) {
+			region_drop(c, v);
+		} else if (lo == r->start) {       /* keep the top: move its pages down */
+			memmove(v->pages, v->pages + n, (region_pages(v) - n) * sizeof(uint32_t));
+			region_remove(&c->map, r);
+			v->file_off += hi - r->start;
+			r->start = hi;
+			region_insert(&c->map, r);
+		} else if (hi == r->end) {         /* keep the bottom */
+			r->end = lo;
+		} else {                           /* split: a new region for the top */
+			tail = region_add(c, hi, r->end, v->kind, v->rights);
+			if (!tail)
+				return ERR_NO_MEMORY;
+			tail->image = v->image;
+			tail->file_off = v->file_off + (hi - r->start);
+			tail->file_end = v->file_end;
+			memcpy(tail->pages, v->pages + (hi - r->start) / PAGE_SIZE,
+			       region_pages(tail) * sizeof(uint32_t));
+			r->end = lo;
+		}
+	}
+	return ERR_OK;
+}
+
+static bool user_range(uint64_t start, uint64_t len)
+{
+	return len && start >= USER_BASE && start + len > start && start + len <= USER_TOP &&
+	       !(start % PAGE_SIZE);
+}
+
+static err_t map_anon(struct client *c, struct msg *m)
+{
+	uint64_t hint = m->w[0], len = page_up(m->w[1]), rights = m->w[2], flags = m->w[3];
+	uint64_t at;
+
+	if (!m->w[1] || len < m->w[1] || (flags & ~PAGER_FIXED) || !rights ||
+	    (rights & ~(uint64_t)(MAP_READ | MAP_WRITE)) || (hint % PAGE_SIZE))
+		return ERR_INVALID_ARGUMENT;
+	if (flags & PAGER_FIXED) {
+		if (!user_range(hint, len))
+			return ERR_INVALID_ARGUMENT;
+		if (region_overlaps(&c->map, hint, hint + len))
+			return ERR_EXISTS;
+		at = hint;
+	} else {
+		at = region_find_gap(&c->map, PAGER_MMAP_BASE, PAGER_MMAP_TOP, len);
+		if (!at)
+			return ERR_NO_MEMORY;
+	}
+	if (!region_add(c, at, at + len, RK_ANON, (unsigned)rights))
+		return ERR_NO_MEMORY;
+	m->w[0] = at;
+	return ERR_OK;
+}
+
+static err_t brk(struct client *c, struct msg *m)
+{
+	uint64_t want = page_up(m->w[0]);
+	uint64_t end = c->heap ? c->heap->node.end : c->brk_base;
+	struct vregion *grown;
+
+	if (m->w[0] == 0 || want == end) {
+		m->w[0] = end;
+		return ERR_OK;
+	}
+	if (want < c->brk_base || m->w[0] > c->brk_base + PAGER_HEAP_MAX)
+		return want < c->brk_base ? ERR_INVALID_ARGUMENT : ERR_NO_MEMORY;
+	if (want < end) {
+		cut(c, want, end);
+	} else {
+		/* A new, longer region in place of the old: the old one steps out
+		 * first, and comes back if the new one cannot be made. */
+		if (c->heap)
+			region_remove(&c->map, &c->heap->node);
+		grown = region_add(c, c->brk_base, want, RK_HEAP, MAP_READ | MAP_WRITE);
+		if (!grown) {
+			if (c->heap)
+				region_insert(&c->map, &c->heap->node);
+			return ERR_NO_MEMORY;
+		}
+		if (c->heap) {                /* carry the pages over */
+			memcpy(grown->pages, c->heap->pages, region_pages(c->heap) * sizeof(uint32_t));
+			free(c->heap->pages);
+			free(c->heap);
+		}
+		c->heap = grown;
+	}
+	m->w[0] = want;
+	return ERR_OK;
+}
+
+/* Answer request m from client c (NULL: our parent). */
+static void request(struct client *c, struct msg *m, long *pass)
+{
+	char name[PAGER_NAME_MAX + 1];
+	err_t err;
+
+	switch (m->tag) {
+	case PAGER_SPAWN:
+		memcpy(name, m->w, PAGER_NAME_MAX);
+		name[PAGER_NAME_MAX] = 0;
+		err = c ? ERR_DENIED : spawn(name, m, pass);
+		if (err)
+			printf("pager: cannot start %s: %s\n", name, err_name(err));
+		break;
+	case PAGER_MAP_ANON:
+		err = c ? map_anon(c, m) : ERR_DENIED;
+		break;
+	case PAGER_UNMAP:
+		err = !c ? ERR_DENIED : !user_range(m->w[0], page_up(m->w[1])) ? ERR_INVALID_ARGUMENT
+		    : cut(c, m->w[0], m->w[0] + page_up(m->w[1]));
+		break;
+	case PAGER_BRK:
+		err = c ? brk(c, m) : ERR_DENIED;
+		break;
+	case PAGER_EXIT:
+		reap_ended_clients();
+		err = c ? ERR_DENIED : clients_running() ? ERR_EXISTS : ERR_OK;
+		if (!err)
+			sys_exit(0);    /* the caller's call returns ERR_PEER_GONE */
+		break;
+	case PAGER_STATS:
+		err = c ? ERR_OK : ERR_DENIED;
+		if (c) {
+			m->w[0] = c->stats.zero_fill;
+			m->w[1] = c->stats.file;
+			m->w[2] = c->stats.file_copy;
+			m->w[3] = c->resident;
+		}
+		break;
+	default:
+		err = ERR_NOT_SUPPORTED;
+	}
+	m->tag = err;
+	if (err)
+		m->handle = 0;
+}
+
+/* The server loop: one message, one answer, until nobody can send to us. */
+static long serve(void)
+{
+	struct msg m = { 0 };
+	long r = ipc_recv(endpoint, &m);
+
+	while (r == 0) {
+		struct client *c = NULL;
+		long pass = 0;
+
+		if (m.badge && m.badge <= MAX_CLIENTS && clients[m.badge - 1].used)
+			c = &clients[m.badge - 1];
+		if (m.handle)
+			sys_handle_close((long)m.handle);  /* nothing we take is passed */
+		if (m.tag == MSG_FAULT && c)
+			fault(c, &m);
+		else if (m.tag == MSG_FAULT)
+			kill_reply(&m, PAGER_KILL_NO_REGION);
+		else
+			request(c, &m, &pass);
+		m.handle = m.tag == MSG_FAULT_MAP || m.tag == MSG_FAULT_KILL ? 0 : m.handle;
+		r = ipc_reply_recv(endpoint, &m);
+		if (pass > 0)
+			sys_handle_close(pass);
+		if (r < 0 && r != -ERR_PEER_GONE) {
+			/* Our own bug: say so, and go on serving the others. */
+			printf("pager: the kernel refused a reply: %s\n", err_name((err_t)-r));
+			m = (struct msg){ 0 };
+			r = ipc_recv(endpoint, &m);
+		}
+	}
+	return r;
+}
+
+int main(long ep)
+{
+	endpoint = ep;
+	printf("pager: serving on handle %ld\n", ep);
+	return serve() == -ERR_PEER_GONE ? 0 : 1;
+}

@@ -1,0 +1,95 @@
+/*
+ * The pager's page pool (see pool.h).  Page ids are 1 + chunk * 512 +
+ * page; free pages form a stack threaded through their descriptors.  A
+ * fresh chunk is zero (the kernel zeroes frames); a freed page is marked
+ * dirty and zeroed when it is handed out again.
+ */
+#include "pool.h"
+#include "ulib.h"
+
+struct chunk {
+	long handle;
+	uint8_t *va;
+};
+
+static struct chunk chunks[POOL_MAX_CHUNKS];
+static struct pool_page pages[POOL_MAX_CHUNKS * POOL_CHUNK_PAGES + 1];
+static unsigned nchunks;
+static uint32_t free_top = POOL_NONE;
+static uint64_t used;
+
+static void push_free(uint32_t id)
+{
+	pages[id].next = free_top;
+	free_top = id;
+}
+
+/* One more chunk from the kernel, mapped into us; false when none. */
+static bool grow(void)
+{
+	struct chunk *c = &chunks[nchunks];
+	uint64_t i;
+
+	if (nchunks == POOL_MAX_CHUNKS)
+		return false;
+	c->handle = sys_frame_alloc(POOL_CHUNK_SIZE, 0);
+	if (c->handle < 0)
+		return false;
+	c->va = (uint8_t *)(POOL_VA + nchunks * POOL_CHUNK_SIZE);
+	if (sys_map(HANDLE_SELF, c->handle, 0, (unsigned long)c->va, POOL_CHUNK_SIZE,
+		    MAP_READ | MAP_WRITE) < 0) {
+		sys_handle_close(c->handle);
+		return false;
+	}
+	for (i = POOL_CHUNK_PAGES; i > 0; i--)
+		push_free((uint32_t)(1 + nchunks * POOL_CHUNK_PAGES + i - 1));
+	nchunks++;
+	return true;
+}
+
+uint32_t pool_alloc(void)
+{
+	uint32_t id;
+
+	if (free_top == POOL_NONE && !grow())
+		return POOL_NONE;
+	id = free_top;
+	free_top = pages[id].next;
+	if (pages[id].dirty)
+		memset(pool_va(id), 0, PAGE_SIZE);
+	pages[id] = (struct pool_page){ .refs = 1 };
+	used++;
+	return id;
+}
+
+void pool_free(uint32_t id)
+{
+	pages[id].dirty = 1;
+	push_free(id);
+	used--;
+}
+
+void *pool_va(uint32_t id)
+{
+	return chunks[(id - 1) / POOL_CHUNK_PAGES].va + pool_offset(id);
+}
+
+long pool_handle(uint32_t id)
+{
+	return chunks[(id - 1) / POOL_CHUNK_PAGES].handle;
+}
+
+uint64_t pool_offset(uint32_t id)
+{
+	return ((id - 1) % POOL_CHUNK_PAGES) * PAGE_SIZE;
+}
+
+uint64_t pool_used(void)
+{
+	return used;
+}
+
+unsigned pool_chunks(void)
+{
+	return nchunks;
+}

@@ -1,0 +1,43 @@
+/*
+ * The pager's pages (user/pager/pool.c): frames of FRAME_MAX_SIZE from the
+ * kernel, mapped into the pager itself so that it can zero and copy pages
+ * directly, handed out a page at a time.  A client's page is named by its
+ * page id; the pager maps it into the client as (chunk handle, offset).
+ * Each page has a small descriptor ready for reference counts, LRU links
+ * and a swap slot (page reclaim comes later).
+ */
+#ifndef TESSERA_USER_PAGER_POOL_H
+#define TESSERA_USER_PAGER_POOL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define POOL_CHUNK_SIZE 0x200000ul        /* one frame handle each */
+#define POOL_CHUNK_PAGES (POOL_CHUNK_SIZE / 4096)
+#define POOL_MAX_CHUNKS 32
+#define POOL_VA 0x1000000000ul            /* chunk i at POOL_VA + i * POOL_CHUNK_SIZE */
+#define POOL_NONE 0u                       /* page ids start at 1 */
+
+struct pool_page {
+	uint32_t next;          /* free list, or LRU next */
+	uint32_t prev;          /* LRU prev */
+	uint32_t swap_slot;     /* 0: none */
+	uint16_t refs;          /* mappings (copy-on-write shares) */
+	uint8_t dirty;          /* written since it was zero: zero it before reuse */
+	uint8_t flags;
+};
+
+/* A zeroed page: its id, or POOL_NONE when no frame can be had. */
+uint32_t pool_alloc(void);
+void pool_free(uint32_t id);
+
+/* Where page id is in the pager, and how to map it into a client. */
+void *pool_va(uint32_t id);
+long pool_handle(uint32_t id);
+uint64_t pool_offset(uint32_t id);
+
+/* Pages in use, and chunks held. */
+uint64_t pool_used(void);
+unsigned pool_chunks(void);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * The pager's protocol (user/pager/pager.c).  The pager is a server: its
+ * clients' page faults come to it as fault messages (include/tessera/
+ * syscall.h), and its clients and its parent ask it for things by calls on
+ * the same endpoint.
+ *
+ * A client's handle table, as the pager sets it up: slot 1 its own task
+ * (HANDLE_SELF), slot 2 a send handle to the pager (PAGER_HANDLE), badged
+ * with the client's id; its first thread starts with a0 = PAGER_HANDLE.
+ *
+ * Requests: tag = the request, words = its arguments.  The answer's tag is
+ * 0 or an err_t code (positive), its words the results:
+ *
+ *   PAGER_SPAWN      {name: 32 bytes, NUL padded, in w[0..3]}  (the parent only)
+ *                    -> w[0] client id; a READ handle to the client's task
+ *                    ERR_NOT_FOUND (no such program), ERR_INVALID_ARGUMENT
+ *                    (not a valid program), ERR_NO_MEMORY, ERR_DENIED (a client asked)
+ *   PAGER_MAP_ANON   {hint, length, rights, flags} -> w[0] address
+ *                    zero-filled pages; PAGER_FIXED: exactly at hint
+ *                    ERR_INVALID_ARGUMENT (length 0 or past user space, rights,
+ *                    flags, hint not page aligned), ERR_EXISTS (fixed and
+ *                    overlapping), ERR_NO_MEMORY (no gap, no region left)
+ *   PAGER_UNMAP      {addr, length}: every page of the range is unmapped,
+ *                    regions cut or split.  ERR_INVALID_ARGUMENT
+ *   PAGER_BRK        {new end, or 0 to ask} -> w[0] the heap's end
+ *                    ERR_INVALID_ARGUMENT (below its start), ERR_NO_MEMORY
+ *                    (past PAGER_HEAP_MAX or into another region)
+ *   PAGER_STATS      -> w[0] zero-fill faults, w[1] file faults (text, no
+ *                    copy), w[2] file-copy faults (data), w[3] resident pages
+ *   PAGER_EXIT       (the parent only) the pager ends once its clients have:
+ *                    ERR_EXISTS while one still runs; else no answer, and the
+ *                    call returns ERR_PEER_GONE
+ *
+ * A fault the pager refuses ends the thread with one of the reasons below
+ * (the kernel prints it).
+ */
+#ifndef TESSERA_USER_PAGER_PROTOCOL_H
+#define TESSERA_USER_PAGER_PROTOCOL_H
+
+enum pager_request {
+	PAGER_SPAWN = 0x100,
+	PAGER_MAP_ANON,
+	PAGER_UNMAP,
+	PAGER_BRK,
+	PAGER_STATS,
+	PAGER_EXIT,
+};
+
+#define PAGER_HANDLE 2
+#define PAGER_FIXED 1ul                    /* PAGER_MAP_ANON flag */
+#define PAGER_NAME_MAX 32
+
+/* Where things go in a client's address space. */
+#define PAGER_STACK_LIMIT 0x40000ul       /* 256 KiB below USER_STACK_TOP */
+#define PAGER_HEAP_MAX 0x10000000ul       /* brk grows at most this far */
+#define PAGER_MMAP_BASE 0x1000000000ul    /* PAGER_MAP_ANON without PAGER_FIXED */
+#define PAGER_MMAP_TOP 0x3000000000ul
+
+/* Why the pager refused a fault (MSG_FAULT_KILL word 0). */
+enum pager_kill_reason {
+	PAGER_KILL_NO_REGION = 1,          /* no region there */
+	PAGER_KILL_PROTECTION = 2,         /* the region does not allow that access */
+	PAGER_KILL_OUT_OF_MEMORY = 3,      /* no frame: the client's limit or none left */
+	PAGER_KILL_STACK_OVERFLOW = 4,     /* the guard page below the stack */
+};
+
+#endif
