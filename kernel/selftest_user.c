@@ -130,6 +130,7 @@ USER_TEST(test_threads, "threads")
 USER_TEST(test_sysfuzz, "sysfuzz")
 USER_TEST(test_ulib, "ulib")
 USER_TEST(test_spaces, "spaces")
+USER_TEST(test_pager, "pagertest")
 
 const struct selftest selftests_user[] = {
 	{ "user_first_task_runs", test_first_task_runs },
@@ -141,6 +142,7 @@ const struct selftest selftests_user[] = {
 	{ "user_threads_scheduler", test_threads },
 	{ "user_library_heap_printf_threads", test_ulib },
 	{ "user_empty_tasks_image_files_protect", test_spaces },
+	{ "pager_region_kinds_requests_refusals", test_pager },
 	{ "user_syscall_fuzz_100k", test_sysfuzz },
 };
 const unsigned selftests_user_count = ARRAY_SIZE(selftests_user);

@@ -4,19 +4,10 @@
  * (copied), its bss, heap and stack (zero-filled), and a region it asks
  * for.  At the end it prints its fault counts, by kind.
  */
-#include "pager/protocol.h"
-#include "ulib.h"
+#include "pager/client.h"
 
 static int table[1024] = { 1, 2, 3 };   /* data: 4 KiB from the file */
 static char scratch[3 * 4096];          /* bss */
-
-/* Ask the pager; the answer's status (0 or an err_t), results in *m. */
-static long pager_call(long pager, struct msg *m)
-{
-	long r = ipc_call(pager, m);
-
-	return r ? r : -(long)m->tag;
-}
 
 int main(long pager)
 {

@@ -1,8 +1,9 @@
 /*
  * A small heap (see user/lib/ulib.h).  Blocks carry a 16-byte header with
  * their size; free blocks are kept in address order so that a freed block
- * merges with free neighbours.  The heap grows in HEAP_GROW steps by
- * mapping fresh (zeroed) frames at its end.
+ * merges with free neighbours.  The heap grows by mapping fresh (zeroed)
+ * frames at its end: HEAP_GROW at a time, or one frame as big as a large
+ * request (up to FRAME_MAX_SIZE).
  */
 #include "ulib.h"
 
@@ -46,24 +47,30 @@ static void insert_free(struct block *b)
 	}
 }
 
-/* Map one more frame at the end of the heap; false when none is left. */
-static bool grow(void)
+/*
+ * Map one more frame at the end of the heap, big enough for `need` bytes
+ * (HEAP_GROW, or the power of two above need); false when none is left.
+ */
+static bool grow(size_t need)
 {
+	uint64_t size = HEAP_GROW;
 	long frame;
 
-	if (heap_end + HEAP_GROW > HEAP_LIMIT)
+	while (size < need)
+		size *= 2;
+	if (size > FRAME_MAX_SIZE || heap_end + size > HEAP_LIMIT)
 		return false;
-	frame = sys_frame_alloc(HEAP_GROW, 0);
+	frame = sys_frame_alloc(size, 0);
 	if (frame < 0)
 		return false;
-	if (sys_map(HANDLE_SELF, frame, 0, heap_end, HEAP_GROW, MAP_READ | MAP_WRITE) < 0) {
+	if (sys_map(HANDLE_SELF, frame, 0, heap_end, size, MAP_READ | MAP_WRITE) < 0) {
 		sys_handle_close(frame);
 		return false;
 	}
 	sys_handle_close(frame);  /* the mapping keeps the frame */
-	((struct block *)heap_end)->size = HEAP_GROW;
+	((struct block *)heap_end)->size = size;
 	insert_free((struct block *)heap_end);
-	heap_end += HEAP_GROW;
+	heap_end += size;
 	return true;
 }
 
@@ -72,7 +79,7 @@ void *malloc(size_t size)
 	size_t need;
 	struct block **p, *b;
 
-	if (size == 0 || size > HEAP_GROW - sizeof(struct block))
+	if (size == 0 || size > FRAME_MAX_SIZE - sizeof(struct block))
 		return NULL;
 	need = (size + sizeof(struct block) + ALIGN - 1) & ~(ALIGN - 1);
 	for (;;) {
@@ -91,7 +98,7 @@ void *malloc(size_t size)
 			}
 			return b + 1;
 		}
-		if (!grow())
+		if (!grow(need))
 			return NULL;
 	}
 }

@@ -66,6 +66,7 @@ struct client {
 	struct region_map map;
 	uint64_t resident, limit;
 	uint64_t brk_base;
+	uint64_t arg;                  /* PAGER_SPAWN's argument */
 	struct vregion *heap;
 	struct pager_stats stats;
 };
@@ -224,7 +225,7 @@ static bool client_regions(struct client *c, const struct image *img)
 }
 
 /* PAGER_SPAWN: a client running `name`, started empty. */
-static err_t spawn(const char *name, struct msg *reply, long *pass)
+static err_t spawn(const char *name, uint64_t arg, struct msg *reply, long *pass)
 {
 	struct client *c = NULL;
 	struct image *img;
@@ -241,7 +242,7 @@ static err_t spawn(const char *name, struct msg *reply, long *pass)
 	img = image_get(name, &err);
 	if (!img)
 		return err;
-	*c = (struct client){ .used = true, .limit = CLIENT_LIMIT_PAGES };
+	*c = (struct client){ .used = true, .limit = CLIENT_LIMIT_PAGES, .arg = arg };
 	region_map_init(&c->map);
 	/* The client's handle to us: badged with its id, send only. */
 	send = sys_handle_dup(endpoint, RIGHT_SEND | RIGHT_TRANSFER, (uint64_t)(c - clients) + 1);
@@ -363,15 +364,19 @@ static err_t cut(struct client *c, uint64_t start, uint64_t end)
 		} else if (hi == r->end) {         /* keep the bottom */
 			r->end = lo;
 		} else {                           /* split: a new region for the top */
-			tail = region_add(c, hi, r->end, v->kind, v->rights);
-			if (!tail)
+			uint64_t old_end = r->end;
+
+			r->end = lo;               /* the bottom stays; its start is its key */
+			tail = region_add(c, hi, old_end, v->kind, v->rights);
+			if (!tail) {
+				r->end = old_end;  /* pages of the hole are gone, the region not */
 				return ERR_NO_MEMORY;
+			}
 			tail->image = v->image;
 			tail->file_off = v->file_off + (hi - r->start);
 			tail->file_end = v->file_end;
 			memcpy(tail->pages, v->pages + (hi - r->start) / PAGE_SIZE,
 			       region_pages(tail) * sizeof(uint32_t));
-			r->end = lo;
 		}
 	}
 	return ERR_OK;
@@ -454,8 +459,8 @@ static void request(struct client *c, struct msg *m, long *pass)
 	case PAGER_SPAWN:
 		memcpy(name, m->w, PAGER_NAME_MAX);
 		name[PAGER_NAME_MAX] = 0;
-		err = c ? ERR_DENIED : spawn(name, m, pass);
-		if (err)
+		err = c ? ERR_DENIED : spawn(name, m->w[3], m, pass);
+		if (err && !c)
 			printf("pager: cannot start %s: %s\n", name, err_name(err));
 		break;
 	case PAGER_MAP_ANON:
@@ -467,6 +472,10 @@ static void request(struct client *c, struct msg *m, long *pass)
 		break;
 	case PAGER_BRK:
 		err = c ? brk(c, m) : ERR_DENIED;
+		break;
+	case PAGER_ARG:
+		err = c ? ERR_OK : ERR_DENIED;
+		m->w[0] = c ? c->arg : 0;
 		break;
 	case PAGER_EXIT:
 		reap_ended_clients();

@@ -11,7 +11,8 @@
  * Requests: tag = the request, words = its arguments.  The answer's tag is
  * 0 or an err_t code (positive), its words the results:
  *
- *   PAGER_SPAWN      {name: 32 bytes, NUL padded, in w[0..3]}  (the parent only)
+ *   PAGER_SPAWN      {name: 24 bytes, NUL padded, in w[0..2]; an argument
+ *                    in w[3]}  (the parent only)
  *                    -> w[0] client id; a READ handle to the client's task
  *                    ERR_NOT_FOUND (no such program), ERR_INVALID_ARGUMENT
  *                    (not a valid program), ERR_NO_MEMORY, ERR_DENIED (a client asked)
@@ -27,6 +28,7 @@
  *                    (past PAGER_HEAP_MAX or into another region)
  *   PAGER_STATS      -> w[0] zero-fill faults, w[1] file faults (text, no
  *                    copy), w[2] file-copy faults (data), w[3] resident pages
+ *   PAGER_ARG        -> w[0] the argument the client was spawned with
  *   PAGER_EXIT       (the parent only) the pager ends once its clients have:
  *                    ERR_EXISTS while one still runs; else no answer, and the
  *                    call returns ERR_PEER_GONE
@@ -44,11 +46,12 @@ enum pager_request {
 	PAGER_BRK,
 	PAGER_STATS,
 	PAGER_EXIT,
+	PAGER_ARG,
 };
 
 #define PAGER_HANDLE 2
 #define PAGER_FIXED 1ul                    /* PAGER_MAP_ANON flag */
-#define PAGER_NAME_MAX 32
+#define PAGER_NAME_MAX 24
 
 /* Where things go in a client's address space. */
 #define PAGER_STACK_LIMIT 0x40000ul       /* 256 KiB below USER_STACK_TOP */

@@ -35,6 +35,11 @@ static void heap(void)
 	      again && (uintptr_t)again < HEAP_BASE + 0x10000 + 16);
 	free(again);
 	check("malloc(0) and too-large sizes give NULL", !malloc(0) && !malloc(1ul << 40));
+	again = malloc(300000);
+	check("a block larger than a heap step", again != NULL);
+	if (again)
+		memset(again, 3, 300000);
+	free(again);
 	again = calloc(100, 8);
 	check("calloc zeroes", again && ((uint64_t *)again)[99] == 0);
 	check("calloc overflow gives NULL", !calloc(~0ul / 2, 4));

@@ -1,0 +1,183 @@
+/*
+ * pclient: a client of the pager (started empty by it), for the pagertest
+ * test.  Its argument (PAGER_ARG) says what to do: run every check of the
+ * region kinds and requests (exit code: failures), or make one access the
+ * pager must refuse (the thread is then ended).
+ */
+#include "pager/client.h"
+
+enum pclient_mode {
+	PC_CHECKS,
+	PC_STACK_OVERFLOW,
+	PC_WRITE_TEXT,
+	PC_UNMAPPED,
+	PC_OUT_OF_MEMORY,
+	PC_EXEC_DATA,
+};
+
+static long pager;
+static uint64_t data_words[512] = { 0x1111, 0x2222 };
+static uint64_t bss_words[2048];
+
+static void regions(void)
+{
+	volatile uint64_t *d = data_words, *b = bss_words;
+	unsigned i, nonzero = 0;
+
+	check_eq("data from the file", (long)d[0] + (long)d[1], 0x3333);
+	d[2] = 7;
+	check_eq("data written", (long)d[2], 7);
+	for (i = 0; i < 2048; i += 97)
+		nonzero += b[i] != 0;
+	check_eq("bss zero", nonzero, 0);
+	b[2047] = 9;
+	check_eq("bss written", (long)b[2047], 9);
+}
+
+/* Use `depth` KiB of stack. */
+static __attribute__((noinline)) long deep(unsigned depth)
+{
+	volatile char frame[1024];
+
+	frame[0] = (char)depth;
+	frame[1023] = 1;
+	return depth ? deep(depth - 1) + frame[1023] : frame[0];
+}
+
+static void brk_checks(void)
+{
+	struct msg m;
+	uint64_t base;
+	volatile uint64_t *h;
+
+	check_eq("brk query", pager_request(pager, PAGER_BRK, 0, 0, 0, 0, &m), 0);
+	base = m.w[0];
+	h = (volatile uint64_t *)base;
+	check_eq("brk grow", pager_request(pager, PAGER_BRK, base + 4 * PAGE_SIZE, 0, 0, 0, &m), 0);
+	h[0] = 1;
+	h[3 * PAGE_SIZE / 8] = 2;
+	check_eq("grown heap keeps its pages over a second grow",
+		 pager_request(pager, PAGER_BRK, base + 8 * PAGE_SIZE, 0, 0, 0, &m) ||
+		 h[0] != 1 || h[3 * PAGE_SIZE / 8] != 2, 0);
+	check_eq("brk shrink", pager_request(pager, PAGER_BRK, base + PAGE_SIZE, 0, 0, 0, &m), 0);
+	check_eq("the page kept keeps its bytes", (long)h[0], 1);
+	pager_request(pager, PAGER_BRK, base + 4 * PAGE_SIZE, 0, 0, 0, &m);
+	check_eq("grown again: the page let go comes back zero", (long)h[3 * PAGE_SIZE / 8], 0);
+	check_eq("brk below its start", pager_request(pager, PAGER_BRK, base - PAGE_SIZE, 0, 0, 0, &m),
+		 -ERR_INVALID_ARGUMENT);
+	check_eq("brk past its limit", pager_request(pager, PAGER_BRK,
+						     base + PAGER_HEAP_MAX + PAGE_SIZE, 0, 0, 0, &m),
+		 -ERR_NO_MEMORY);
+}
+
+static void anon_checks(void)
+{
+	struct msg m;
+	uint64_t a;
+	volatile uint64_t *p;
+
+	check_eq("map anonymous", pager_request(pager, PAGER_MAP_ANON, 0, 3 * PAGE_SIZE,
+						MAP_READ | MAP_WRITE, 0, &m), 0);
+	a = m.w[0];
+	p = (volatile uint64_t *)a;
+	check("in the mmap area", a >= PAGER_MMAP_BASE && a < PAGER_MMAP_TOP);
+	p[0] = 10;
+	p[PAGE_SIZE / 8] = 11;
+	p[2 * PAGE_SIZE / 8] = 12;
+	check_eq("fixed over it: ERR_EXISTS", pager_request(pager, PAGER_MAP_ANON, a, PAGE_SIZE,
+							    MAP_READ, PAGER_FIXED, &m), -ERR_EXISTS);
+	check_eq("unmap the middle page", pager_request(pager, PAGER_UNMAP, a + PAGE_SIZE,
+							PAGE_SIZE, 0, 0, &m), 0);
+	check("the split halves keep their pages", p[0] == 10 && p[2 * PAGE_SIZE / 8] == 12);
+	check_eq("fixed in the hole", pager_request(pager, PAGER_MAP_ANON, a + PAGE_SIZE, PAGE_SIZE,
+						    MAP_READ | MAP_WRITE, PAGER_FIXED, &m), 0);
+	check_eq("the hole is new and zero", (long)p[PAGE_SIZE / 8], 0);
+	check_eq("unmap all three", pager_request(pager, PAGER_UNMAP, a, 3 * PAGE_SIZE, 0, 0, &m), 0);
+}
+
+static void bad_requests(void)
+{
+	static const struct {
+		const char *what;
+		uint64_t tag, w[4];
+		long want;
+	} table[] = {
+		{ "map: length 0", PAGER_MAP_ANON, { 0, 0, MAP_READ, 0 }, -ERR_INVALID_ARGUMENT },
+		{ "map: length wraps", PAGER_MAP_ANON, { 0, ~0ul, MAP_READ, 0 }, -ERR_INVALID_ARGUMENT },
+		{ "map: no rights", PAGER_MAP_ANON, { 0, 4096, 0, 0 }, -ERR_INVALID_ARGUMENT },
+		{ "map: execute", PAGER_MAP_ANON, { 0, 4096, MAP_EXEC, 0 }, -ERR_INVALID_ARGUMENT },
+		{ "map: unknown flag", PAGER_MAP_ANON, { 0, 4096, MAP_READ, 2 }, -ERR_INVALID_ARGUMENT },
+		{ "map: misaligned hint", PAGER_MAP_ANON, { 0x3000000001ul, 4096, MAP_READ, PAGER_FIXED },
+		  -ERR_INVALID_ARGUMENT },
+		{ "map: fixed in kernel space", PAGER_MAP_ANON,
+		  { 0xffffffc000000000ul, 4096, MAP_READ, PAGER_FIXED }, -ERR_INVALID_ARGUMENT },
+		{ "map: fixed over our code", PAGER_MAP_ANON, { USER_BASE, 4096, MAP_READ, PAGER_FIXED },
+		  -ERR_EXISTS },
+		{ "map: too big for any gap", PAGER_MAP_ANON, { 0, 0x4000000000ul, MAP_READ, 0 },
+		  -ERR_NO_MEMORY },
+		{ "unmap: misaligned", PAGER_UNMAP, { USER_BASE + 1, 4096 }, -ERR_INVALID_ARGUMENT },
+		{ "unmap: length 0", PAGER_UNMAP, { 0x3000000000ul, 0 }, -ERR_INVALID_ARGUMENT },
+		{ "unmap: wraps", PAGER_UNMAP, { 0x3000000000ul, ~0ul - 4096 }, -ERR_INVALID_ARGUMENT },
+		{ "spawn: only the parent", PAGER_SPAWN, { 0 }, -ERR_DENIED },
+		{ "exit: only the parent", PAGER_EXIT, { 0 }, -ERR_DENIED },
+		{ "unknown request", 0x999, { 0 }, -ERR_NOT_SUPPORTED },
+	};
+	unsigned i;
+	struct msg m;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		check_eq(table[i].what, pager_request(pager, table[i].tag, table[i].w[0],
+						      table[i].w[1], table[i].w[2], table[i].w[3],
+						      &m), table[i].want);
+}
+
+static void checks(void)
+{
+	struct msg m;
+
+	regions();
+	check_eq("64 KiB of stack", deep(64), 64);
+	brk_checks();
+	anon_checks();
+	bad_requests();
+	check_eq("stats", pager_request(pager, PAGER_STATS, 0, 0, 0, 0, &m), 0);
+	check("faults of every kind counted", m.w[0] > 0 && m.w[1] > 0 && m.w[2] > 0);
+	printf("# pclient: faults: zero-fill %lu, file %lu, file-copy %lu; resident %lu\n",
+	       (unsigned long)m.w[0], (unsigned long)m.w[1], (unsigned long)m.w[2],
+	       (unsigned long)m.w[3]);
+}
+
+int main(long pager_handle)
+{
+	struct msg m;
+	uint64_t heap;
+
+	pager = pager_handle;
+	if (pager_request(pager, PAGER_ARG, 0, 0, 0, 0, &m))
+		return 100;
+	switch (m.w[0]) {
+	case PC_CHECKS:
+		checks();
+		return test_failures;
+	case PC_STACK_OVERFLOW:
+		return (int)deep(1024);                  /* 1 MiB: past the 256 KiB limit */
+	case PC_WRITE_TEXT:
+		*(volatile uint32_t *)(uintptr_t)main = 0;
+		break;
+	case PC_UNMAPPED:
+		pager_request(pager, PAGER_MAP_ANON, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m);
+		heap = m.w[0];
+		pager_request(pager, PAGER_UNMAP, heap, PAGE_SIZE, 0, 0, &m);
+		return (int)*(volatile uint64_t *)heap;
+	case PC_OUT_OF_MEMORY:
+		pager_request(pager, PAGER_BRK, 0, 0, 0, 0, &m);
+		heap = m.w[0];
+		pager_request(pager, PAGER_BRK, heap + PAGER_HEAP_MAX, 0, 0, 0, &m);
+		for (;; heap += PAGE_SIZE)
+			*(volatile uint64_t *)heap = 1;  /* until the limit ends us */
+	case PC_EXEC_DATA:
+		((void (*)(void))data_words)();
+		break;
+	}
+	return 1;
+}
