@@ -47,12 +47,13 @@ static bool parse_size(const char *v, size_t len, uint64_t *out)
 }
 
 /* A decimal number 0..max with no sign or suffix; false if malformed. */
-static bool parse_small(const char *v, size_t len, unsigned max, unsigned *out)
+static bool parse_number(const char *v, size_t len, size_t max_digits, unsigned max,
+			 unsigned *out)
 {
 	unsigned n = 0;
 	size_t i;
 
-	if (!len || len > 3)
+	if (!len || len > max_digits)
 		return false;
 	for (i = 0; i < len; i++) {
 		if (v[i] < '0' || v[i] > '9')
@@ -87,9 +88,15 @@ static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 	} else if ((v = value_of(w, len, "asid_bits=", &vlen))) {
 		unsigned bits;
 
-		if (!parse_small(v, vlen, ASID_BITS_MAX, &bits))
+		if (!parse_number(v, vlen, 3, ASID_BITS_MAX, &bits))
 			return "asid_bits= takes 0 to 16";
 		out->asid_bits = (int)bits;
+	} else if ((v = value_of(w, len, "pager_timeout_ms=", &vlen))) {
+		unsigned ms;
+
+		if (!parse_number(v, vlen, 6, PAGER_TIMEOUT_MS_MAX, &ms) || ms == 0)
+			return "pager_timeout_ms= takes 1 to 600000";
+		out->pager_timeout_ms = ms;
 	} else if ((v = value_of(w, len, "init=", &vlen))) {
 		if (!vlen)
 			return "init= takes a program name";
@@ -116,7 +123,8 @@ static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 
 void cmdline_parse(const char *s, struct cmdline *out, cmdline_warn_fn warn, void *arg)
 {
-	*out = (struct cmdline){ .asid_bits = -1, .init = "init", .init_len = 4 };
+	*out = (struct cmdline){ .asid_bits = -1, .init = "init", .init_len = 4,
+				 .pager_timeout_ms = PAGER_TIMEOUT_MS_DEFAULT };
 	while (s && *s) {
 		size_t len = 0;
 		const char *why;

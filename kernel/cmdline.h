@@ -8,6 +8,8 @@
  *                      suffixes), for teaching; overrides the tree's dma-ranges
  *   asid_bits=N        use at most N ASID bits (0..16), e.g. to see rollovers
  *   init=NAME          the user program to run from the boot image (default init)
+ *   pager_timeout_ms=N a thread whose fault handler has not answered after N
+ *                      ms (1..600000, default 1000) is ended: PAGER_TIMEOUT
  *   crash=load|store|illegal|panic|stack
  *                      provoke a kernel fault after boot (tests the trap report)
  *
@@ -31,7 +33,11 @@ struct cmdline {
 	const char *init;         /* the program to run (points into the string) */
 	size_t init_len;
 	enum crash_kind crash;
+	unsigned pager_timeout_ms;
 };
+
+#define PAGER_TIMEOUT_MS_DEFAULT 1000
+#define PAGER_TIMEOUT_MS_MAX 600000
 
 /* Called for each word that is not understood, with the reason. */
 typedef void (*cmdline_warn_fn)(void *arg, const char *word, size_t len, const char *why);

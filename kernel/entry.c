@@ -32,6 +32,7 @@ void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 		break;
 	case USER_TRAP_TICK:
 		sched_tick();
+		fault_check_timeouts();
 		break;
 	case USER_TRAP_IPI:
 		sched_ipi();

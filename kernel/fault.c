@@ -11,14 +11,57 @@
  *      against the handler's own handles, maps one page, and the thread
  *      resumes at the faulting instruction; a refused reply returns an
  *      error to the handler and leaves the thread waiting.
- *   4. handler gone (it ended, or closed the endpoint): the thread ends.
+ *   4. handler gone (it ended, or closed the endpoint): the thread ends
+ *      (PAGER_GONE); no answer within pager_timeout_ms: it ends too
+ *      (PAGER_TIMEOUT, checked on every tick by fault_check_timeouts).
+ * A copy helper that faults inside a system call asks the handler the same
+ * way (fault_resolve), and the system call then goes on or fails.
  */
 #include "arch/riscv/trapframe.h"
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
 #include "kernel/printk.h"
 #include "kernel/space.h"
+#include "kernel/boot.h"
+#include "kernel/sched.h"
 #include "kernel/thread.h"
+#include "arch/riscv/timer.h"
+
+/* Threads waiting for a pager's answer to a fault, oldest first. */
+static struct list fault_waiters = LIST_INIT(fault_waiters);
+
+void fault_begin(struct thread *t)
+{
+	t->in_fault = true;
+	t->fault_deadline_ms = timer_uptime_ms() + boot.cmdline.pager_timeout_ms;
+	list_push_back(&fault_waiters, &t->fault_link);
+}
+
+void fault_done(struct thread *t)
+{
+	if (!t->in_fault)
+		return;
+	t->in_fault = false;
+	t->in_kernel_fault = false;
+	list_remove(&t->fault_link);
+}
+
+void fault_check_timeouts(void)
+{
+	uint64_t now = timer_uptime_ms();
+	struct thread *t;
+
+	/* Oldest first: the list is in deadline order (one timeout for all). */
+	while (!list_empty(&fault_waiters)) {
+		t = container_of(fault_waiters.next, struct thread, fault_link);
+		if (t->fault_deadline_ms > now)
+			return;
+		fault_done(t);
+		if (t->state == THREAD_RUNNING)
+			continue;   /* answered meanwhile and running: nothing to end */
+		thread_kill(t, "its pager did not answer in time (PAGER_TIMEOUT)");
+	}
+}
 
 static const char *const access_names[] = {
 	[FAULT_READ] = "read", [FAULT_WRITE] = "write", [FAULT_EXEC] = "execute",
@@ -53,7 +96,35 @@ void fault_handle(struct thread *cur, vaddr_t addr, unsigned access)
 	t->faults++;
 	ipc_fast_fault(cur, (struct endpoint *)t->fault_ep.obj, &msg);
 	if (ipc_fault_call(cur, (struct endpoint *)t->fault_ep.obj, &msg) != ERR_OK)
-		fault_fatal(cur, addr, access, "its fault handler is gone");
+		fault_fatal(cur, addr, access, "its pager is gone (PAGER_GONE)");
+}
+
+err_t fault_resolve(struct thread *cur, vaddr_t addr, unsigned access)
+{
+	struct task *t = cur->task;
+	struct ipc_msg msg = {
+		.tag = MSG_FAULT,
+		.words = { addr, access, cur->tf->sepc, cur->id },
+		.badge = t->fault_ep.badge,
+	};
+
+	if (addr < USER_BASE || addr >= USER_TOP)
+		return ERR_FAULT;
+	if (space_allows(&t->pt, addr, access)) {
+		space_flush_page(addr);
+		return ERR_OK;
+	}
+	if (!t->fault_ep.obj)
+		return ERR_FAULT;
+	t->faults++;
+	/* The general path only: this thread must come back into its system
+	 * call, so its kernel stack is kept (the fast path would drop it). */
+	cur->in_kernel_fault = true;
+	if (ipc_fault_call(cur, (struct endpoint *)t->fault_ep.obj, &msg) != ERR_OK) {
+		cur->in_kernel_fault = false;
+		return ERR_FAULT;
+	}
+	return ERR_OK;
 }
 
 /* MSG_FAULT_MAP words: frame handle, offset, vaddr, rights. */

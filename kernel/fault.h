@@ -11,4 +11,12 @@
  */
 void fault_handle(struct thread *cur, vaddr_t addr, unsigned access);
 
+/*
+ * A copy helper of a system call of cur faulted at addr: ask cur's handler
+ * as for a fault, and return once the copy may be tried again (ERR_OK), or
+ * ERR_FAULT (not user memory, no handler, handler gone).  A handler that
+ * refuses the fault ends the thread, as for any fault.
+ */
+err_t fault_resolve(struct thread *cur, vaddr_t addr, unsigned access);
+
 #endif

@@ -245,7 +245,7 @@ void sys_ipc_recv(struct thread *cur)
 		set_error(cur, err);
 		return;
 	}
-	abandon_caller(cur, "its fault handler received again without replying");
+	abandon_caller(cur, "its pager received again without replying (PAGER_GONE)");
 	receive(cur, ep, NULL);
 }
 
@@ -283,7 +283,7 @@ void sys_ipc_reply_recv(struct thread *cur)
 	if (c) {
 		cur->caller = NULL;
 		c->callee = NULL;
-		c->in_fault = false;
+		fault_done(c);
 		if (kill_reason) {
 			thread_kill(c, kill_reason);
 			c = NULL;
@@ -296,10 +296,10 @@ err_t ipc_fault_call(struct thread *cur, struct endpoint *ep, const struct ipc_m
 {
 	err_t err;
 
-	cur->in_fault = true;
+	fault_begin(cur);
 	err = call(cur, ep, msg);
 	if (err)
-		cur->in_fault = false;
+		fault_done(cur);
 	return err;
 }
 
@@ -313,15 +313,15 @@ void ipc_thread_gone(struct thread *t)
 		t->callee->caller = NULL;
 		t->callee = NULL;
 	}
-	t->in_fault = false;
-	abandon_caller(t, "its fault handler ended");
+	fault_done(t);
+	abandon_caller(t, "its pager ended (PAGER_GONE)");
 }
 
 /* A waiter whose peer can no longer exist: an error, or the end for a fault. */
 static void fail_waiter(struct thread *t)
 {
 	if (t->in_fault) {
-		thread_kill(t, "its fault handler is gone");
+		thread_kill(t, "its pager is gone (PAGER_GONE)");
 		return;
 	}
 	if (t->state == THREAD_SEND_BLOCKED)

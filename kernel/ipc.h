@@ -43,6 +43,17 @@ void ipc_fast_fault(struct thread *cur, struct endpoint *ep, const struct ipc_ms
  */
 err_t ipc_fault_call(struct thread *cur, struct endpoint *ep, const struct ipc_msg *msg);
 
+/*
+ * A thread starts / stops waiting for a pager's answer to a fault (kernel/
+ * fault.c): it is on the timeout list meanwhile.  fault_done does nothing
+ * for a thread that is not waiting.
+ */
+void fault_begin(struct thread *t);
+void fault_done(struct thread *t);
+
+/* End every thread whose pager has not answered in time (PAGER_TIMEOUT). */
+void fault_check_timeouts(void);
+
 /* Undo every IPC tie of a thread that is ending (queues, caller, callee). */
 void ipc_thread_gone(struct thread *t);
 

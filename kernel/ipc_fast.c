@@ -86,7 +86,7 @@ static bool fast_fault_reply(struct thread *cur, struct thread *c, const uint64_
 		m.words[i] = regs[REG_A(2 + i)];
 	if (fault_reply(cur, c, &m, &kill_reason) != ERR_OK)
 		return false;
-	c->in_fault = false;
+	fault_done(c);
 	return true;
 }
 
@@ -99,7 +99,9 @@ static bool fast_reply_recv(struct thread *cur, const uint64_t *regs)
 	ep = fast_endpoint(cur, regs[REG_A0], RIGHT_RECV, &badge);
 	if (!ep || !c || !list_empty(&ep->senders) || !ep->send_refs || !sched_fast_ok(c))
 		return false;
-	if (c->in_fault) {
+	if (c->in_kernel_fault) {
+		return false;   /* it must go back into its system call: keep its stack */
+	} else if (c->in_fault) {
 		if (!fast_fault_reply(cur, c, regs))
 			return false;
 	} else if (regs[REG_A(1)] & MSG_KERNEL) {
@@ -134,7 +136,7 @@ void ipc_fast_fault(struct thread *cur, struct endpoint *ep, const struct ipc_ms
 	to[REG_A(7)] = msg->badge;
 	r->caller = cur;
 	cur->callee = r;
-	cur->in_fault = true;
+	fault_begin(cur);
 	cur->state = THREAD_REPLY_BLOCKED;
 	sched_fast_switch(cur, r);
 }

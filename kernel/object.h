@@ -80,7 +80,10 @@ struct thread {
 	/* IPC */
 	struct endpoint *queued_on;  /* SEND/RECV_BLOCKED: that endpoint */
 	bool calling;            /* SEND_BLOCKED by call (or a fault), not send */
-	bool in_fault;           /* its call is a fault message */
+	bool in_fault;           /* its call is a fault message (fault_begin/fault_done) */
+	bool in_kernel_fault;    /* ... taken by a copy helper inside a system call */
+	uint64_t fault_deadline_ms; /* in_fault: ended as PAGER_TIMEOUT after this */
+	struct list fault_link;  /* in_fault: on the list of threads waiting for a pager */
 	struct ipc_msg msg;      /* SEND_BLOCKED: the message */
 	struct thread *caller;   /* whose call it received and must answer */
 	struct thread *callee;   /* REPLY_BLOCKED: who has its call */

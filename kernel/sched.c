@@ -23,6 +23,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/thread.h"
+#include "kernel/ipc.h"
 #include "arch/riscv/trap.h"
 
 #define PRIORITY_IDLE 0
@@ -250,13 +251,25 @@ unsigned sched_queued(void)
  * before the IPI that announces it is sent, and the IPI is cleared before
  * the queue is looked at again, so none is missed.
  */
+/*
+ * Wait, without the lock, until a thread is queued here; then take the
+ * lock.  On every tick, look at fault timeouts if the lock is free (the
+ * boot thread may hold it for long, handing out work meanwhile).
+ */
 static void wait_for_threads(struct hart_sched *hs)
 {
 	for (;;) {
 		smp_poll_work();
-		if (__atomic_load_n(&hs->ready, __ATOMIC_ACQUIRE))
+		if (__atomic_load_n(&hs->ready, __ATOMIC_ACQUIRE)) {
+			kernel_lock();
 			return;
-		cpu_idle_wait();
+		}
+		if (cpu_idle_wait() && kernel_trylock()) {
+			fault_check_timeouts();
+			if (hs->ready)
+				return;
+			kernel_unlock();
+		}
 	}
 }
 
@@ -274,7 +287,6 @@ static void idle_loop(void *arg)
 		}
 		kernel_unlock();
 		wait_for_threads(hs);
-		kernel_lock();
 	}
 }
 
@@ -324,7 +336,6 @@ void sched_run_idle(void)
 	hs->current = hs->idle;
 	sched_current[hart_index()] = hs->idle;
 	wait_for_threads(hs);
-	kernel_lock();
 	idle_loop(NULL);
 	__builtin_unreachable();
 }

@@ -27,6 +27,11 @@ static inline void kernel_lock(void)
 	spin_lock(&kernel_big_lock);
 }
 
+static inline bool kernel_trylock(void)
+{
+	return spin_trylock(&kernel_big_lock);
+}
+
 static inline void kernel_unlock(void)
 {
 	spin_unlock(&kernel_big_lock);

@@ -8,6 +8,7 @@
 #include "arch/riscv/trapframe.h"
 #include "arch/riscv/uaccess.h"
 #include "kernel/entry.h"
+#include "kernel/fault.h"
 #include "kernel/ipc.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -17,6 +18,7 @@
 #include "platform/platform.h"
 
 #define COPY_CHUNK 128
+#define COPY_FAULTS_MAX 4        /* pages one chunk can touch, with room to spare */
 #define NAME_MAX 32           /* longest program name SYS_TASK_SPAWN takes */
 
 typedef long (*syscall_fn)(struct thread *cur, const uint64_t *a);
@@ -30,6 +32,24 @@ static long error(err_t err)
 static bool user_range_ok(uint64_t addr, uint64_t len)
 {
 	return addr + len >= addr && addr + len <= USER_TOP;
+}
+
+/*
+ * Copy n bytes from user address src (checked to be user space) into dst.
+ * A page not mapped yet is asked of the task's pager, as a fault would be,
+ * and the copy tried again.  ERR_OK or ERR_FAULT.
+ */
+static err_t user_copy_from(struct thread *cur, void *dst, uint64_t src, uint64_t n)
+{
+	unsigned tries;
+
+	for (tries = 0; tries < COPY_FAULTS_MAX; tries++) {
+		if (!uaccess_copy_from(dst, (const void *)src, n))
+			return ERR_OK;
+		if (fault_resolve(cur, uaccess_fault_address(), FAULT_READ) != ERR_OK)
+			return ERR_FAULT;
+	}
+	return ERR_FAULT;
 }
 
 /* A free slot of cur's task for a new handle, or 0. */
@@ -59,7 +79,6 @@ static long sys_debug_write(struct thread *cur, const uint64_t *a)
 	char chunk[COPY_CHUNK];
 	uint64_t buf = a[0], len = a[1], done, i;
 
-	(void)cur;
 	if (len > SYS_DEBUG_WRITE_MAX)
 		return error(ERR_INVALID_ARGUMENT);
 	if (!user_range_ok(buf, len))
@@ -67,7 +86,7 @@ static long sys_debug_write(struct thread *cur, const uint64_t *a)
 	for (done = 0; done < len; done += COPY_CHUNK) {
 		uint64_t n = len - done < COPY_CHUNK ? len - done : COPY_CHUNK;
 
-		if (uaccess_copy_from(chunk, (const void *)(buf + done), n))
+		if (user_copy_from(cur, chunk, buf + done, n))
 			return error(ERR_FAULT);
 		for (i = 0; i < n; i++)
 			console_putc(chunk[i]);
@@ -214,11 +233,11 @@ static long sys_unmap(struct thread *cur, const uint64_t *a)
 }
 
 /* A name argument (user pointer, length 1..NAME_MAX) copied into name[]. */
-static err_t copy_name(uint64_t ptr, uint64_t len, char name[NAME_MAX])
+static err_t copy_name(struct thread *cur, uint64_t ptr, uint64_t len, char name[NAME_MAX])
 {
 	if (len == 0 || len > NAME_MAX)
 		return ERR_INVALID_ARGUMENT;
-	if (!user_range_ok(ptr, len) || uaccess_copy_from(name, (const void *)ptr, len))
+	if (!user_range_ok(ptr, len) || user_copy_from(cur, name, ptr, len))
 		return ERR_FAULT;
 	return ERR_OK;
 }
@@ -230,7 +249,7 @@ static long sys_task_spawn(struct thread *cur, const uint64_t *a)
 	struct handle *fault_ep, *pass;
 	struct task *t;
 	unsigned slot;
-	err_t err = copy_name(a[0], a[1], name);
+	err_t err = copy_name(cur, a[0], a[1], name);
 
 	if (!err)
 		err = optional_handle(cur, a[2], OBJ_ENDPOINT, RIGHT_SEND, &fault_ep);
@@ -256,7 +275,7 @@ static long sys_task_create(struct thread *cur, const uint64_t *a)
 	struct handle *fault_ep;
 	struct task *t;
 	unsigned slot;
-	err_t err = copy_name(a[0], a[1], name);
+	err_t err = copy_name(cur, a[0], a[1], name);
 
 	if (!err)
 		err = optional_handle(cur, a[2], OBJ_ENDPOINT, RIGHT_SEND, &fault_ep);
@@ -277,7 +296,7 @@ static long sys_image_open(struct thread *cur, const uint64_t *a)
 	const struct user_image *img;
 	struct frame_object *f;
 	unsigned slot;
-	err_t err = copy_name(a[0], a[1], name);
+	err_t err = copy_name(cur, a[0], a[1], name);
 
 	if (err)
 		return error(err);

@@ -54,6 +54,7 @@ err_t thread_create(struct task *t, uint64_t entry, uint64_t stack_top, uint64_t
 	th->hart = sched_pick_hart();
 	th->kstack = stack;
 	list_init(&th->link);
+	list_init(&th->fault_link);
 	th->tf = (struct trap_frame *)stack_top_words(th) - 1;
 	trap_frame_init_user(th->tf, entry, stack_top, arg);
 	kcontext_prepare(&th->context, thread_resume_in_user, NULL, (uint64_t)th->tf);

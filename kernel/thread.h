@@ -57,6 +57,7 @@ void sched_finish_switch(void);
 /* Arch hooks (arch/riscv/smp.c). */
 void smp_send_ipi(unsigned hart);
 void smp_poll_work(void);
-void cpu_idle_wait(void);
+/* wfi, then take what woke the hart; true when it was a tick. */
+bool cpu_idle_wait(void);
 
 #endif

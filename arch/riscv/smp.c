@@ -79,12 +79,14 @@ void smp_poll_work(void)
 	__atomic_add_fetch(&work_done, 1, __ATOMIC_RELEASE);
 }
 
-void cpu_idle_wait(void)
+bool cpu_idle_wait(void)
 {
 	wfi();
 	csr_clear(sip, SIP_SSIP);
-	if (csr_read(sip) & SIP_STIP)
-		timer_interrupt();
+	if (!(csr_read(sip) & SIP_STIP))
+		return false;
+	timer_interrupt();
+	return true;
 }
 
 void smp_send_ipi(unsigned hart)

@@ -10,6 +10,7 @@
 
 
 static uint64_t interval;
+static uint64_t per_ms;      /* time-CSR ticks per millisecond */
 static bool use_sstc;
 static volatile uint64_t ticks;
 
@@ -26,6 +27,7 @@ bool timer_init(uint64_t timebase_hz, bool try_sstc)
 	if (timebase_hz < TIMER_HZ)
 		return false;
 	interval = timebase_hz / TIMER_HZ;
+	per_ms = timebase_hz / 1000 ? timebase_hz / 1000 : 1;
 	/* Writing "never" first: harmless if it works, caught if it traps. */
 	use_sstc = try_sstc && probe_write_stimecmp(UINT64_MAX) == 0;
 	timer_start_hart();
@@ -49,6 +51,11 @@ bool timer_poll(void)
 const char *timer_mode_name(void)
 {
 	return use_sstc ? "sstc" : "sbi";
+}
+
+uint64_t timer_uptime_ms(void)
+{
+	return rdtime() / per_ms;
 }
 
 uint64_t timer_ticks(void)

@@ -29,6 +29,9 @@ bool timer_poll(void);
 /* "sstc" or "sbi". */
 const char *timer_mode_name(void);
 
+/* Milliseconds of the time CSR (since the hart came out of reset). */
+uint64_t timer_uptime_ms(void);
+
 /* Ticks since timer_init(). */
 uint64_t timer_ticks(void);
 

@@ -41,6 +41,13 @@ extern const struct extable_entry __extable_start[], __extable_end[];
 
 /* Exceptions recovered through the exception table (read by self-tests). */
 volatile uint64_t trap_fixups;
+/* The address of the last one, per hart (uaccess_fault_address). */
+static uint64_t fixup_addresses[SMP_MAX_HARTS];
+
+uint64_t uaccess_fault_address(void)
+{
+	return fixup_addresses[hart_index()];
+}
 
 static const char *const exception_names[] = {
 	[EXC_INSN_MISALIGNED] = "instruction address misaligned",
@@ -224,6 +231,7 @@ void trap_handle(struct trap_frame *tf)
 	fixup = extable_fixup(tf->sepc);
 	if (fixup) {
 		trap_fixups++;
+		fixup_addresses[hart_index()] = tf->stval;
 		tf->sepc = fixup;
 		return;
 	}

@@ -356,8 +356,31 @@ static void test_asid_bits(void)
 	}
 }
 
+/* pager_timeout_ms= takes 1 to 600000; the default is 1000. */
+static void test_pager_timeout(void)
+{
+	static const char *const bad[] = { "pager_timeout_ms=", "pager_timeout_ms=0",
+					   "pager_timeout_ms=600001", "pager_timeout_ms=1000000",
+					   "pager_timeout_ms=-5", "pager_timeout_ms=1s" };
+	struct cmdline c;
+	unsigned i;
+
+	parse("", &c);
+	CHECK_EQ_U64(c.pager_timeout_ms, 1000);
+	parse("pager_timeout_ms=1", &c);
+	CHECK_EQ_U64(c.pager_timeout_ms, 1);
+	parse("pager_timeout_ms=600000", &c);
+	CHECK_EQ_U64(c.pager_timeout_ms, 600000);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		parse(bad[i], &c);
+		CHECK_EQ_U64(c.pager_timeout_ms, 1000);
+		CHECK(warned.n == 1 && strstr(warned.w[0].why, "pager_timeout_ms=") != NULL);
+	}
+}
+
 int main(void)
 {
+	RUN(test_pager_timeout);
 	RUN(test_empty_null_and_blank_give_defaults);
 	RUN(test_flags);
 	RUN(test_paging_values);

@@ -159,6 +159,43 @@ static long run_child_handler_gone(void)
 	return code;
 }
 
+static struct link silent_link;
+static long silent_child;
+static volatile bool silent_done;
+
+/*
+ * A pager that answers the child's hello, takes its fault, and then says
+ * nothing (it waits for the child to end, holding the fault unanswered).
+ */
+static void silent_pager(void *arg)
+{
+	struct msg m = { 0 };
+
+	(void)arg;
+	ipc_recv(silent_link.recv, &m);                 /* hello */
+	m = (struct msg){ .w = { CHILD_TOUCH_ZERO } };
+	ipc_reply_recv(silent_link.recv, &m);           /* the fault: no answer */
+	sys_task_wait(silent_child);
+	silent_done = true;
+}
+
+/* A child whose pager goes silent: ended after pager_timeout_ms. */
+static long run_child_pager_silent(void)
+{
+	long code;
+
+	silent_link = link_make();
+	silent_child = sys_task_spawn("fault-child", silent_link.send, silent_link.send);
+	sys_handle_close(silent_link.send);
+	thread_start(silent_pager, NULL, PRIORITY_USER);
+	code = sys_task_wait(silent_child);
+	while (!silent_done)
+		sys_yield();
+	sys_handle_close(silent_child);
+	sys_handle_close(silent_link.recv);
+	return code;
+}
+
 int main(void)
 {
 	check_eq("child checks pass under the handler", run_child(CHILD_CHECKS, true), 0);
@@ -167,5 +204,7 @@ int main(void)
 	check_eq("a refused fault ends the child", run_child(CHILD_TOUCH_KILL, true), -1);
 	check_eq("no handler: the child is stopped", run_child(CHILD_TOUCH_ZERO, false), -1);
 	check_eq("handler gone: the child is stopped", run_child_handler_gone(), -1);
+	check_eq("handler silent: the child is stopped after the timeout",
+		 run_child_pager_silent(), -1);
 	return test_failures;
 }

@@ -17,6 +17,9 @@ enum pclient_mode {
 
 static long pager;
 static uint64_t data_words[512] = { 0x1111, 0x2222 };
+/* A page of data nothing touches before the kernel reads it for us. */
+static char untouched[4096] __attribute__((aligned(4096))) =
+	"# pclient: the kernel read this from a page it had to ask the pager for\n";
 static uint64_t bss_words[2048];
 
 static void regions(void)
@@ -135,6 +138,8 @@ static void checks(void)
 {
 	struct msg m;
 
+	check_eq("a system call reads a page not mapped yet: the pager is asked",
+		 sys_debug_write(untouched, strlen(untouched)), (long)strlen(untouched));
 	regions();
 	check_eq("64 KiB of stack", deep(64), 64);
 	brk_checks();
