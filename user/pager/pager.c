@@ -473,6 +473,13 @@ static void request(struct client *c, struct msg *m, long *pass)
 	case PAGER_BRK:
 		err = c ? brk(c, m) : ERR_DENIED;
 		break;
+	case PAGER_INFO:
+		/* A pool page descriptor and its id in the region's page array;
+		 * a region descriptor (its tree node inside) and the heap's header. */
+		m->w[0] = sizeof(struct pool_page) + sizeof(uint32_t);
+		m->w[1] = sizeof(struct vregion) + 2 * 16;
+		err = ERR_OK;
+		break;
 	case PAGER_ARG:
 		err = c ? ERR_OK : ERR_DENIED;
 		m->w[0] = c ? c->arg : 0;

@@ -29,6 +29,8 @@
  *   PAGER_STATS      -> w[0] zero-fill faults, w[1] file faults (text, no
  *                    copy), w[2] file-copy faults (data), w[3] resident pages
  *   PAGER_ARG        -> w[0] the argument the client was spawned with
+ *   PAGER_INFO       -> w[0] the pager's bytes of metadata per resident page,
+ *                    w[1] per region (its descriptor and tree node)
  *   PAGER_EXIT       (the parent only) the pager ends once its clients have:
  *                    ERR_EXISTS while one still runs; else no answer, and the
  *                    call returns ERR_PEER_GONE
@@ -47,6 +49,7 @@ enum pager_request {
 	PAGER_STATS,
 	PAGER_EXIT,
 	PAGER_ARG,
+	PAGER_INFO,
 };
 
 #define PAGER_HANDLE 2

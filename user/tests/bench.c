@@ -14,6 +14,7 @@
 #include "bench.h"
 #include "layout.h"
 #include "proto.h"
+#include "pager/protocol.h"
 
 #define MAP_VA 0x24000000ul
 
@@ -85,6 +86,25 @@ static void fault_roundtrip(void)
 	sys_handle_close(l.recv);
 }
 
+/* The pager's figures, from pbench, a client of a pager started for it. */
+static void pager_benchmarks(void)
+{
+	long ep = sys_endpoint_create(), pager = sys_task_spawn("pager", 0, ep);
+	struct msg m = { .tag = PAGER_SPAWN };
+
+	memcpy(m.w, "pbench", 7);
+	check_eq("the pager starts pbench", ipc_call(ep, &m) == 0 ? (long)m.tag : -1, 0);
+	if (m.handle) {
+		check_eq("pbench ended well", sys_task_wait((long)m.handle), 0);
+		sys_handle_close((long)m.handle);
+	}
+	m = (struct msg){ .tag = PAGER_EXIT };
+	check_eq("the pager ends", ipc_call(ep, &m), -ERR_PEER_GONE);
+	sys_task_wait(pager);
+	sys_handle_close(pager);
+	sys_handle_close(ep);
+}
+
 int main(void)
 {
 	long echo = sys_endpoint_create();
@@ -107,5 +127,6 @@ int main(void)
 	check_eq("echo ended well", sys_task_wait(child), 0);
 	sys_handle_close(child);
 	sys_handle_close(map_frame);
+	pager_benchmarks();
 	return test_failures;
 }
