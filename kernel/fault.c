@@ -94,6 +94,7 @@ void fault_handle(struct thread *cur, vaddr_t addr, unsigned access)
 	if (!t->fault_ep.obj)
 		fault_fatal(cur, addr, access, "no fault handler; thread stopped");
 	t->faults++;
+	cur->fault_page = ALIGN_DOWN(addr, PAGE_SIZE);
 	ipc_fast_fault(cur, (struct endpoint *)t->fault_ep.obj, &msg);
 	if (ipc_fault_call(cur, (struct endpoint *)t->fault_ep.obj, &msg) != ERR_OK)
 		fault_fatal(cur, addr, access, "its pager is gone (PAGER_GONE)");
@@ -117,6 +118,7 @@ err_t fault_resolve(struct thread *cur, vaddr_t addr, unsigned access)
 	if (!t->fault_ep.obj)
 		return ERR_FAULT;
 	t->faults++;
+	cur->fault_page = ALIGN_DOWN(addr, PAGE_SIZE);
 	/* The general path only: this thread must come back into its system
 	 * call, so its kernel stack is kept (the fast path would drop it). */
 	cur->in_kernel_fault = true;
@@ -128,16 +130,26 @@ err_t fault_resolve(struct thread *cur, vaddr_t addr, unsigned access)
 }
 
 /* MSG_FAULT_MAP words: frame handle, offset, vaddr, rights. */
+/*
+ * MSG_FAULT_MAP words: frame handle, offset, vaddr, rights.  vaddr must be
+ * the faulting page; a mapping already there (a read-only copy-on-write
+ * page, say) is replaced.
+ */
 static err_t fault_map(struct thread *replier, struct thread *faulted, const uint64_t *w)
 {
+	struct page_table *pt = &faulted->task->pt;
 	struct handle *frame;
 	err_t err = handle_get(replier->task, w[0], OBJ_FRAME, 0, &frame);
 
 	if (!err)
-		err = space_map_check(&faulted->task->pt, frame, w[1], w[2], PAGE_SIZE, w[3]);
-	if (!err)
-		err = space_map_frame(&faulted->task->pt, (struct frame_object *)frame->obj, w[1],
-				      w[2], PAGE_SIZE, w[3]);
+		err = space_map_check(pt, frame, w[1], w[2], PAGE_SIZE, w[3], true);
+	if (!err && w[2] != faulted->fault_page)
+		err = ERR_INVALID_ARGUMENT;
+	if (err)
+		return err;
+	if (pt_lookup(pt, w[2], NULL, NULL, NULL) == ERR_OK)
+		space_unmap(pt, w[2], PAGE_SIZE);
+	err = space_map_frame(pt, (struct frame_object *)frame->obj, w[1], w[2], PAGE_SIZE, w[3]);
 	if (!err)
 		space_flush_page(w[2]);  /* the faulting thread resumes on this hart */
 	return err;

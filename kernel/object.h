@@ -83,6 +83,7 @@ struct thread {
 	bool in_fault;           /* its call is a fault message (fault_begin/fault_done) */
 	bool in_kernel_fault;    /* ... taken by a copy helper inside a system call */
 	uint64_t fault_deadline_ms; /* in_fault: ended as PAGER_TIMEOUT after this */
+	vaddr_t fault_page;      /* in_fault: the page a MSG_FAULT_MAP reply may map */
 	struct list fault_link;  /* in_fault: on the list of threads waiting for a pager */
 	struct ipc_msg msg;      /* SEND_BLOCKED: the message */
 	struct thread *caller;   /* whose call it received and must answer */

@@ -138,7 +138,7 @@ static unsigned pt_rights(uint64_t rights)
 }
 
 err_t space_map_check(const struct page_table *pt, const struct handle *frame,
-		      uint64_t offset, vaddr_t va, uint64_t size, uint64_t rights)
+		      uint64_t offset, vaddr_t va, uint64_t size, uint64_t rights, bool replace)
 {
 	const struct frame_object *f = (const struct frame_object *)frame->obj;
 	uint64_t i;
@@ -149,7 +149,7 @@ err_t space_map_check(const struct page_table *pt, const struct handle *frame,
 		return ERR_INVALID_ARGUMENT;
 	if ((rights & frame->rights) != rights)
 		return ERR_DENIED;
-	for (i = 0; i < size; i += PAGE_SIZE)
+	for (i = 0; i < size && !replace; i += PAGE_SIZE)
 		if (pt_lookup(pt, va + i, NULL, NULL, NULL) == ERR_OK)
 			return ERR_EXISTS;
 	return ERR_OK;

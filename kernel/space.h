@@ -25,10 +25,11 @@ bool space_range_ok(vaddr_t va, uint64_t size);
  * Could [offset, offset + size) of the frame behind handle `frame` be mapped
  * at va with MAP_* `rights`?  ERR_OK; ERR_INVALID_ARGUMENT (alignment,
  * range, outside the frame, a rights combination no page may have);
- * ERR_DENIED (rights beyond the handle's); ERR_EXISTS (a page is mapped).
+ * ERR_DENIED (rights beyond the handle's); ERR_EXISTS (a page is mapped,
+ * unless `replace`: the caller then unmaps it first).
  */
 err_t space_map_check(const struct page_table *pt, const struct handle *frame,
-		      uint64_t offset, vaddr_t va, uint64_t size, uint64_t rights);
+		      uint64_t offset, vaddr_t va, uint64_t size, uint64_t rights, bool replace);
 
 /* Map what space_map_check accepted.  ERR_OK or ERR_NO_MEMORY (nothing mapped). */
 err_t space_map_frame(struct page_table *pt, struct frame_object *f, uint64_t offset,

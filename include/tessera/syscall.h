@@ -146,8 +146,9 @@ enum syscall_number {
  *   SYS_TASK_SET_FAULT.
  * The handler answers with reply_recv:
  *   MSG_FAULT_MAP    words {frame handle, offset in frame, vaddr, rights}:
- *                    map one page of the frame at vaddr (page aligned) in the
- *                    faulting task, then resume the thread.  Checked like
+ *                    map one page of the frame at vaddr, which must be the
+ *                    faulting page, in the faulting task (replacing what is
+ *                    mapped there), then resume the thread.  Checked like
  *                    SYS_MAP; a refused reply returns the error to the
  *                    handler and the thread stays blocked.
  *   MSG_FAULT_RESUME resume without mapping (the handler mapped with SYS_MAP).

@@ -57,7 +57,7 @@ struct vregion {
 };
 
 struct pager_stats {
-	uint64_t zero_fill, file, file_copy;
+	uint64_t zero_fill, file, file_copy, cow_copy, cow_reuse;
 };
 
 struct client {
@@ -152,7 +152,7 @@ static void release_pages(struct client *c, struct vregion *v, uint64_t first, u
 
 	for (i = first; i < first + n; i++)
 		if (v->pages[i]) {
-			pool_free(v->pages[i]);
+			pool_put(v->pages[i]);
 			v->pages[i] = 0;
 			c->resident--;
 		}
@@ -224,13 +224,11 @@ static bool client_regions(struct client *c, const struct image *img)
 			  MAP_READ | MAP_WRITE) != NULL;
 }
 
-/* PAGER_SPAWN: a client running `name`, started empty. */
-static err_t spawn(const char *name, uint64_t arg, struct msg *reply, long *pass)
+/* A new client slot with its task `name` and handles; NULL when none. */
+static struct client *client_new(const char *name, uint64_t arg)
 {
 	struct client *c = NULL;
-	struct image *img;
-	long send, thread;
-	err_t err;
+	long send;
 	unsigned i;
 
 	reap_ended_clients();
@@ -238,10 +236,7 @@ static err_t spawn(const char *name, uint64_t arg, struct msg *reply, long *pass
 		if (!clients[i].used)
 			c = &clients[i];
 	if (!c)
-		return ERR_NO_MEMORY;
-	img = image_get(name, &err);
-	if (!img)
-		return err;
+		return NULL;
 	*c = (struct client){ .used = true, .limit = CLIENT_LIMIT_PAGES, .arg = arg };
 	region_map_init(&c->map);
 	/* The client's handle to us: badged with its id, send only. */
@@ -249,25 +244,100 @@ static err_t spawn(const char *name, uint64_t arg, struct msg *reply, long *pass
 	c->task = send > 0 ? sys_task_create(name, send) : -ERR_NO_MEMORY;
 	if (c->task < 0 ||
 	    sys_task_give(c->task, c->task, RIGHT_READ | RIGHT_MANAGE) != HANDLE_SELF ||
-	    sys_task_give(c->task, send, RIGHT_SEND) != PAGER_HANDLE || !client_regions(c, img)) {
+	    sys_task_give(c->task, send, RIGHT_SEND) != PAGER_HANDLE) {
 		sys_handle_close(send);
 		if (c->task > 0)
 			client_release(c);
 		c->used = false;
-		return ERR_NO_MEMORY;
+		return NULL;
 	}
 	sys_handle_close(send);
-	thread = sys_thread_create(c->task, img->elf.entry, USER_STACK_TOP, PAGER_HANDLE,
-				   PRIORITY_USER);
+	return c;
+}
+
+/* Start c's first thread; false (c released) when it cannot be made. */
+static bool client_start(struct client *c, uint64_t entry, uint64_t sp, uint64_t a0,
+			 struct msg *reply, long *pass)
+{
+	long thread = sys_thread_create(c->task, entry, sp, a0, PRIORITY_USER);
+
 	if (thread < 0) {
 		client_release(c);
-		return ERR_NO_MEMORY;
+		return false;
 	}
 	sys_handle_close(thread);
 	*pass = sys_handle_dup(c->task, RIGHT_READ | RIGHT_TRANSFER, 0);
 	reply->w[0] = (uint64_t)(c - clients);
 	reply->handle = *pass > 0 ? (uint64_t)*pass : 0;
-	return ERR_OK;
+	return true;
+}
+
+/* Give child a copy-on-write copy of region v of parent. */
+static bool fork_region(struct client *parent, struct client *child, const struct vregion *v)
+{
+	struct vregion *n = region_add(child, v->node.start, v->node.end, v->kind, v->rights);
+	uint64_t i;
+
+	if (!n)
+		return false;
+	n->image = v->image;
+	n->file_off = v->file_off;
+	n->file_end = v->file_end;
+	if (parent->heap == v)
+		child->heap = n;
+	for (i = 0; i < region_pages(v); i++) {
+		if (!v->pages[i])
+			continue;
+		pool_share(v->pages[i]);
+		n->pages[i] = v->pages[i];
+		child->resident++;
+		if (v->rights & MAP_WRITE)   /* the parent's writes must fault from now on */
+			sys_protect(parent->task, v->node.start + i * PAGE_SIZE, PAGE_SIZE,
+				    v->rights & ~MAP_WRITE);
+	}
+	return true;
+}
+
+/* PAGER_FORK from client parent. */
+static err_t fork_client(struct client *parent, struct msg *m, long *pass)
+{
+	uint64_t entry = m->w[0], sp = m->w[1], arg = m->w[2];
+	struct client *child;
+	struct region *r;
+
+	if (entry < USER_BASE || entry >= USER_TOP || sp % 16 || sp <= USER_BASE || sp > USER_TOP)
+		return ERR_INVALID_ARGUMENT;
+	child = client_new("fork", arg);
+	if (!child)
+		return ERR_NO_MEMORY;
+	child->brk_base = parent->brk_base;
+	for (r = region_next(&parent->map, 0); r; r = region_next(&parent->map, r->end))
+		if (!fork_region(parent, child, r->data)) {
+			client_release(child);
+			return ERR_NO_MEMORY;
+		}
+	return client_start(child, entry, sp, arg, m, pass) ? ERR_OK : ERR_NO_MEMORY;
+}
+
+/* PAGER_SPAWN: a client running `name`, started empty. */
+static err_t spawn(const char *name, uint64_t arg, struct msg *reply, long *pass)
+{
+	struct client *c;
+	struct image *img;
+	err_t err;
+
+	img = image_get(name, &err);
+	if (!img)
+		return err;
+	c = client_new(name, arg);
+	if (!c)
+		return ERR_NO_MEMORY;
+	if (!client_regions(c, img)) {
+		client_release(c);
+		return ERR_NO_MEMORY;
+	}
+	return client_start(c, img->elf.entry, USER_STACK_TOP, PAGER_HANDLE, reply, pass)
+		       ? ERR_OK : ERR_NO_MEMORY;
 }
 
 /* The page for page index i of data region v: the file's bytes, zeros after. */
@@ -290,6 +360,36 @@ static bool access_allowed(unsigned rights, uint64_t access)
 static void kill_reply(struct msg *m, enum pager_kill_reason why)
 {
 	*m = (struct msg){ .tag = MSG_FAULT_KILL, .w = { why } };
+}
+
+/*
+ * A fault on page i of v, which the region has already: shared after a
+ * fork (copy-on-write) or mapped with other rights before.  A write to a
+ * shared page copies it; to a page only this client has left, it just
+ * regains write.  The caller maps the page again (read-only while shared);
+ * the kernel replaces the old mapping.  False when it killed the thread instead (*m set).
+ */
+static bool present_page(struct client *c, struct vregion *v, uint64_t i, uint64_t access,
+			 struct msg *m)
+{
+	uint32_t id = v->pages[i], copy;
+
+	if (access == FAULT_WRITE && pool_refs(id) > 1)
+		reap_ended_clients();   /* the others may have ended: then no copy */
+	if (access == FAULT_WRITE && pool_refs(id) > 1) {
+		copy = c->resident <= c->limit ? pool_alloc() : POOL_NONE;
+		if (copy == POOL_NONE) {
+			kill_reply(m, PAGER_KILL_OUT_OF_MEMORY);
+			return false;
+		}
+		memcpy(pool_va(copy), pool_va(id), PAGE_SIZE);
+		pool_put(id);
+		v->pages[i] = copy;
+		c->stats.cow_copy++;
+	} else if (access == FAULT_WRITE) {
+		c->stats.cow_reuse++;
+	}
+	return true;   /* the map reply replaces the old mapping */
 }
 
 /* Turn fault message m of client c into its reply. */
@@ -334,11 +434,12 @@ static void fault(struct client *c, struct msg *m)
 		} else {
 			c->stats.zero_fill++;
 		}
-	} else {
-		sys_unmap(c->task, page, PAGE_SIZE);  /* mapped with other rights */
+	} else if (!present_page(c, v, i, access, m)) {
+		return;
 	}
 	*m = (struct msg){ .tag = MSG_FAULT_MAP,
-			   .w = { (uint64_t)pool_handle(id), pool_offset(id), page, v->rights } };
+			   .w = { (uint64_t)pool_handle(id = v->pages[i]), pool_offset(id), page,
+				  pool_refs(id) > 1 ? v->rights & ~MAP_WRITE : v->rights } };
 }
 
 /* Cut [start, end) out of c's regions: pages unmapped, regions shrunk or split. */
@@ -472,6 +573,18 @@ static void request(struct client *c, struct msg *m, long *pass)
 		break;
 	case PAGER_BRK:
 		err = c ? brk(c, m) : ERR_DENIED;
+		break;
+	case PAGER_FORK:
+		err = c ? fork_client(c, m, pass) : ERR_DENIED;
+		break;
+	case PAGER_STATS_COW:
+		err = c ? ERR_OK : ERR_DENIED;
+		if (c) {
+			m->w[0] = c->stats.cow_copy;
+			m->w[1] = c->stats.cow_reuse;
+			m->w[2] = c->limit;
+			m->w[3] = 0;
+		}
 		break;
 	case PAGER_INFO:
 		/* A pool page descriptor and its id in the region's page array;

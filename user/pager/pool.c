@@ -62,8 +62,20 @@ uint32_t pool_alloc(void)
 	return id;
 }
 
-void pool_free(uint32_t id)
+void pool_share(uint32_t id)
 {
+	pages[id].refs++;
+}
+
+unsigned pool_refs(uint32_t id)
+{
+	return pages[id].refs;
+}
+
+void pool_put(uint32_t id)
+{
+	if (--pages[id].refs)
+		return;
 	pages[id].dirty = 1;
 	push_free(id);
 	used--;

@@ -27,9 +27,13 @@ struct pool_page {
 	uint8_t flags;
 };
 
-/* A zeroed page: its id, or POOL_NONE when no frame can be had. */
+/* A zeroed page (one reference): its id, or POOL_NONE when no frame can be had. */
 uint32_t pool_alloc(void);
-void pool_free(uint32_t id);
+
+/* One more user of page id (copy-on-write sharing); one fewer, freed at none. */
+void pool_share(uint32_t id);
+void pool_put(uint32_t id);
+unsigned pool_refs(uint32_t id);
 
 /* Where page id is in the pager, and how to map it into a client. */
 void *pool_va(uint32_t id);

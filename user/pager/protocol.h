@@ -29,6 +29,15 @@
  *   PAGER_STATS      -> w[0] zero-fill faults, w[1] file faults (text, no
  *                    copy), w[2] file-copy faults (data), w[3] resident pages
  *   PAGER_ARG        -> w[0] the argument the client was spawned with
+ *   PAGER_FORK       {entry, stack top, arg}: a new client with a
+ *                    copy-on-write copy of the caller's address space (every
+ *                    page shared read-only; a write by either side copies it,
+ *                    or regains write when it is the last user), whose thread
+ *                    starts at entry with sp = stack top (16-byte aligned) and
+ *                    a0 = arg.  -> w[0] its client id; a READ handle to its task.
+ *                    ERR_INVALID_ARGUMENT, ERR_NO_MEMORY
+ *   PAGER_STATS_COW  -> w[0] copy-on-write copies, w[1] writes that regained
+ *                    write without a copy, w[2] resident page limit
  *   PAGER_INFO       -> w[0] the pager's bytes of metadata per resident page,
  *                    w[1] per region (its descriptor and tree node)
  *   PAGER_EXIT       (the parent only) the pager ends once its clients have:
@@ -50,6 +59,8 @@ enum pager_request {
 	PAGER_EXIT,
 	PAGER_ARG,
 	PAGER_INFO,
+	PAGER_FORK,
+	PAGER_STATS_COW,
 };
 
 #define PAGER_HANDLE 2

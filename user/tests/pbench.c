@@ -10,6 +10,9 @@
  *   pager_fault_file             first touch of a read-only page of the
  *                                program file (mapped from the boot image, no copy)
  *   pager_fault_anon_10k_regions the anonymous fault with 10,000 regions
+ *   pager_fault_cow              a write to a page shared with a forked
+ *                                child: the pager copies it
+ *   spawn_cow_1mib               PAGER_FORK of a client with 256 resident pages
  *   pager_bytes_per_page, pager_bytes_per_region  the pager's metadata
  */
 #include "bench.h"
@@ -52,6 +55,85 @@ static uint64_t anon_region(unsigned pages)
 	return m.w[0];
 }
 
+static void __attribute__((noreturn)) short_child(uint64_t yields)
+{
+	while (yields--)
+		sys_yield();
+	sys_exit(0);
+}
+
+#define COW_REGION_PAGES (BENCH_RUNS + 1)
+#define SPAWN_PAGES 256
+#define CHILD_STACK 0x4000ul
+
+static uint64_t child_stack;
+static volatile uint64_t *cow_next;
+static long last_child;
+
+/* Fork short_child; its task handle in last_child. */
+static bool fork_short_child(void)
+{
+	struct msg m;
+
+	if (pager_request(pager, PAGER_FORK, (uint64_t)short_child, child_stack + CHILD_STACK, 10,
+			  0, &m) || !m.handle)
+		return false;
+	last_child = (long)m.handle;
+	return true;
+}
+
+static void wait_child(void)
+{
+	sys_task_wait(last_child);
+	sys_handle_close(last_child);
+}
+
+static uint64_t touch_cow(void)
+{
+	uint64_t t0 = rdinstret();
+
+	*cow_next = 1;
+	t0 = rdinstret() - t0;
+	cow_next += PAGE_SIZE / 8;
+	return t0;
+}
+
+static uint64_t spawn_cow(void)
+{
+	uint64_t t0 = rdinstret(), n;
+
+	if (!fork_short_child())
+		return 0;
+	n = rdinstret() - t0;
+	wait_child();
+	return n;
+}
+
+/* Fill `pages` fresh anonymous pages; their address. */
+static uint64_t touched_region(unsigned pages)
+{
+	uint64_t a = anon_region(pages);
+	unsigned i;
+
+	for (i = 0; a && i < pages; i++)
+		((volatile uint64_t *)a)[i * PAGE_SIZE / 8] = i;
+	return a;
+}
+
+static void cow_benchmarks(void)
+{
+	uint64_t big;
+
+	child_stack = anon_region(CHILD_STACK / PAGE_SIZE);
+	cow_next = (volatile uint64_t *)touched_region(COW_REGION_PAGES);
+	check("fork a child that shares our pages", fork_short_child());
+	bench_print("pager_fault_cow", touch_cow);
+	wait_child();
+	big = touched_region(SPAWN_PAGES);
+	check("1 MiB resident", big != 0);
+	bench_print("spawn_cow_1mib", spawn_cow);
+}
+
 int main(long pager_handle)
 {
 	struct msg m;
@@ -65,6 +147,7 @@ int main(long pager_handle)
 	next_anon = (volatile uint8_t *)anon_region(BENCH_RUNS + 1);
 	bench_print("pager_fault_anon_reused", touch_anon);
 	bench_print("pager_fault_file", touch_file);
+	cow_benchmarks();          /* before the 10,000 regions: a fork copies them all */
 	for (i = 0; i < MANY_REGIONS; i++)
 		made += !pager_request(pager, PAGER_MAP_ANON, MANY_BASE + 2 * i * PAGE_SIZE,
 				       PAGE_SIZE, MAP_READ, PAGER_FIXED, &m);

@@ -13,7 +13,14 @@ enum pclient_mode {
 	PC_UNMAPPED,
 	PC_OUT_OF_MEMORY,
 	PC_EXEC_DATA,
+	PC_COPY_ON_WRITE,
 };
+
+#define COW_PAGES 8
+#define COW_GENERATIONS 3
+#define CHILD_STACK 0x4000ul
+
+static volatile uint64_t *cow_area;
 
 static long pager;
 static uint64_t data_words[512] = { 0x1111, 0x2222 };
@@ -134,6 +141,77 @@ static void bad_requests(void)
 						      &m), table[i].want);
 }
 
+static uint64_t pattern(uint64_t gen, unsigned page)
+{
+	return 0xc0e0000000000000ul | gen << 32 | page;
+}
+
+/*
+ * Fork a copy of ourselves that starts in entry(arg) on a stack of its own
+ * (a fresh region, copied empty); wait for it.  Its exit code, or 1000.
+ */
+static long fork_and_wait(void (*entry)(uint64_t), uint64_t arg)
+{
+	struct msg m;
+	uint64_t stack;
+	long code;
+
+	if (pager_request(pager, PAGER_MAP_ANON, 0, CHILD_STACK, MAP_READ | MAP_WRITE, 0, &m))
+		return 1000;
+	stack = m.w[0];
+	if (pager_request(pager, PAGER_FORK, (uint64_t)entry, stack + CHILD_STACK, arg, 0, &m) ||
+	    !m.handle)
+		return 1000;
+	code = sys_task_wait((long)m.handle);
+	sys_handle_close((long)m.handle);
+	pager_request(pager, PAGER_UNMAP, stack, CHILD_STACK, 0, 0, &m);
+	return code;
+}
+
+/*
+ * Generation `gen` of the copy-on-write test: it must see its parent's
+ * pattern, write its own, let its child do the same, and still see its own.
+ */
+static void __attribute__((noreturn)) generation(uint64_t gen)
+{
+	unsigned p;
+	int fails = 0;
+	struct msg m;
+
+	for (p = 0; p < COW_PAGES; p++)
+		fails += cow_area[p * 512] != pattern(gen - 1, p);
+	for (p = 0; p < COW_PAGES; p++)
+		cow_area[p * 512] = pattern(gen, p);
+	if (gen < COW_GENERATIONS)
+		fails += fork_and_wait(generation, gen + 1) != 0;
+	for (p = 0; p < COW_PAGES; p++)
+		fails += cow_area[p * 512] != pattern(gen, p);
+	pager_request(pager, PAGER_STATS_COW, 0, 0, 0, 0, &m);
+	fails += m.w[0] < COW_PAGES;         /* its writes were copies */
+	sys_exit(fails);
+}
+
+static void copy_on_write(void)
+{
+	struct msg m;
+	unsigned p, wrong = 0;
+
+	pager_request(pager, PAGER_MAP_ANON, 0, COW_PAGES * PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m);
+	cow_area = (volatile uint64_t *)m.w[0];
+	for (p = 0; p < COW_PAGES; p++)
+		cow_area[p * 512] = pattern(0, p);
+	check_eq("3 generations, each sees only its own writes and its parent's",
+		 fork_and_wait(generation, 1), 0);
+	for (p = 0; p < COW_PAGES; p++)
+		wrong += cow_area[p * 512] != pattern(0, p);
+	check_eq("the first keeps its own pages", wrong, 0);
+	for (p = 0; p < COW_PAGES; p++)          /* the children have ended */
+		cow_area[p * 512] = pattern(9, p);
+	pager_request(pager, PAGER_STATS_COW, 0, 0, 0, 0, &m);
+	check("writes to pages no one shares any more regain write without a copy",
+	      m.w[1] >= COW_PAGES);
+}
+
 static void checks(void)
 {
 	struct msg m;
@@ -183,6 +261,9 @@ int main(long pager_handle)
 	case PC_EXEC_DATA:
 		((void (*)(void))data_words)();
 		break;
+	case PC_COPY_ON_WRITE:
+		copy_on_write();
+		return test_failures;
 	}
 	return 1;
 }
