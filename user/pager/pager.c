@@ -34,6 +34,7 @@
 #define IMAGE_VA 0x2000000000ul          /* image i mapped at IMAGE_VA + i * IMAGE_SLOT */
 #define IMAGE_SLOT 0x1000000ul
 #define CLIENT_LIMIT_PAGES 8192          /* resident pages per client: 32 MiB */
+#define FAULT_AROUND 8                   /* pages on each side: 16 in all */
 
 enum region_kind { RK_TEXT, RK_DATA, RK_ANON, RK_STACK, RK_HEAP };
 
@@ -53,11 +54,12 @@ struct vregion {
 	struct image *image;           /* text, data */
 	uint64_t file_off;             /* text, data: file offset of node.start */
 	uint64_t file_end;             /* data: address where the file's bytes end */
-	uint32_t *pages;               /* pool page id per page (0: none yet) */
+	uint32_t *pages;               /* pool page id per page (0: none yet); text:
+					* 1 where the file's page is mapped */
 };
 
 struct pager_stats {
-	uint64_t zero_fill, file, file_copy, cow_copy, cow_reuse;
+	uint64_t zero_fill, file, file_copy, cow_copy, cow_reuse, file_around;
 };
 
 struct client {
@@ -150,12 +152,13 @@ static void release_pages(struct client *c, struct vregion *v, uint64_t first, u
 {
 	uint64_t i;
 
-	for (i = first; i < first + n; i++)
-		if (v->pages[i]) {
+	for (i = first; i < first + n; i++) {
+		if (v->pages[i] && v->kind != RK_TEXT) {
 			pool_put(v->pages[i]);
-			v->pages[i] = 0;
 			c->resident--;
 		}
+		v->pages[i] = 0;
+	}
 }
 
 static void region_drop(struct client *c, struct vregion *v)
@@ -285,7 +288,7 @@ static bool fork_region(struct client *parent, struct client *child, const struc
 	n->file_end = v->file_end;
 	if (parent->heap == v)
 		child->heap = n;
-	for (i = 0; i < region_pages(v); i++) {
+	for (i = 0; i < region_pages(v) && v->kind != RK_TEXT; i++) {
 		if (!v->pages[i])
 			continue;
 		pool_share(v->pages[i]);
@@ -392,6 +395,37 @@ static bool present_page(struct client *c, struct vregion *v, uint64_t i, uint64
 	return true;   /* the map reply replaces the old mapping */
 }
 
+/*
+ * Fault-around: map the file pages next to text page i (FAULT_AROUND on
+ * either side) that are not mapped yet, a run at a time, before the thread
+ * resumes.  The boot image's pages are always in memory.  Returns how many
+ * were mapped: faults saved.
+ */
+static unsigned fault_around(struct client *c, struct vregion *v, uint64_t i)
+{
+	uint64_t lo = i > FAULT_AROUND ? i - FAULT_AROUND : 0, hi = i + FAULT_AROUND + 1, j, k;
+	unsigned mapped = 0;
+
+	if (hi > region_pages(v))
+		hi = region_pages(v);
+	for (j = lo; j < hi; j = k) {
+		for (; j < hi && v->pages[j]; j++)
+			;
+		for (k = j; k < hi && !v->pages[k] && k != i; k++)
+			;
+		if (k > j && sys_map(c->task, v->image->handle, v->file_off + j * PAGE_SIZE,
+				     v->node.start + j * PAGE_SIZE, (k - j) * PAGE_SIZE,
+				     v->rights) == 0) {
+			mapped += (unsigned)(k - j);
+			while (j < k)
+				v->pages[j++] = 1;
+		}
+		if (k == j)
+			k++;
+	}
+	return mapped;
+}
+
 /* Turn fault message m of client c into its reply. */
 static void fault(struct client *c, struct msg *m)
 {
@@ -414,6 +448,8 @@ static void fault(struct client *c, struct msg *m)
 	i = (page - v->node.start) / PAGE_SIZE;
 	if (v->kind == RK_TEXT) {
 		c->stats.file++;
+		v->pages[i] = 1;
+		c->stats.file_around += fault_around(c, v, i);
 		*m = (struct msg){ .tag = MSG_FAULT_MAP,
 				   .w = { (uint64_t)v->image->handle, v->file_off + i * PAGE_SIZE,
 					  page, v->rights } };
@@ -577,13 +613,13 @@ static void request(struct client *c, struct msg *m, long *pass)
 	case PAGER_FORK:
 		err = c ? fork_client(c, m, pass) : ERR_DENIED;
 		break;
-	case PAGER_STATS_COW:
+	case PAGER_STATS_MORE:
 		err = c ? ERR_OK : ERR_DENIED;
 		if (c) {
 			m->w[0] = c->stats.cow_copy;
 			m->w[1] = c->stats.cow_reuse;
 			m->w[2] = c->limit;
-			m->w[3] = 0;
+			m->w[3] = c->stats.file_around;
 		}
 		break;
 	case PAGER_INFO:

@@ -36,8 +36,9 @@
  *                    starts at entry with sp = stack top (16-byte aligned) and
  *                    a0 = arg.  -> w[0] its client id; a READ handle to its task.
  *                    ERR_INVALID_ARGUMENT, ERR_NO_MEMORY
- *   PAGER_STATS_COW  -> w[0] copy-on-write copies, w[1] writes that regained
- *                    write without a copy, w[2] resident page limit
+ *   PAGER_STATS_MORE -> w[0] copy-on-write copies, w[1] writes that regained
+ *                    write without a copy, w[2] resident page limit, w[3] file
+ *                    pages mapped by fault-around (faults saved)
  *   PAGER_INFO       -> w[0] the pager's bytes of metadata per resident page,
  *                    w[1] per region (its descriptor and tree node)
  *   PAGER_EXIT       (the parent only) the pager ends once its clients have:
@@ -60,7 +61,7 @@ enum pager_request {
 	PAGER_ARG,
 	PAGER_INFO,
 	PAGER_FORK,
-	PAGER_STATS_COW,
+	PAGER_STATS_MORE,
 };
 
 #define PAGER_HANDLE 2

@@ -14,20 +14,28 @@ static inline uint64_t bench_overhead(void)
 	return rdinstret() - t0;
 }
 
-/* Print "bench <name>: <median of BENCH_RUNS samples of fn> instructions". */
-static inline void bench_print(const char *name, uint64_t (*fn)(void))
+/* Print "bench <name>: <median of `runs` samples of fn> instructions". */
+static inline void bench_print_runs(const char *name, uint64_t (*fn)(void), unsigned runs)
 {
 	uint64_t s[BENCH_RUNS], over = bench_overhead(), v;
 	unsigned i, j;
 
+	if (runs > BENCH_RUNS)
+		runs = BENCH_RUNS;
 	fn();  /* warm up: first-touch costs are not the steady state */
-	for (i = 0; i < BENCH_RUNS; i++) {
+	for (i = 0; i < runs; i++) {
 		v = fn() - over;
 		for (j = i; j > 0 && s[j - 1] > v; j--)
 			s[j] = s[j - 1];
 		s[j] = v;
 	}
-	printf("bench %s: %lu instructions\n", name, (unsigned long)s[BENCH_RUNS / 2]);
+	printf("bench %s: %lu instructions\n", name, (unsigned long)s[runs / 2]);
+}
+
+/* The same with BENCH_RUNS samples. */
+static inline void bench_print(const char *name, uint64_t (*fn)(void))
+{
+	bench_print_runs(name, fn, BENCH_RUNS);
 }
 
 #endif

@@ -186,7 +186,7 @@ static void __attribute__((noreturn)) generation(uint64_t gen)
 		fails += fork_and_wait(generation, gen + 1) != 0;
 	for (p = 0; p < COW_PAGES; p++)
 		fails += cow_area[p * 512] != pattern(gen, p);
-	pager_request(pager, PAGER_STATS_COW, 0, 0, 0, 0, &m);
+	pager_request(pager, PAGER_STATS_MORE, 0, 0, 0, 0, &m);
 	fails += m.w[0] < COW_PAGES;         /* its writes were copies */
 	sys_exit(fails);
 }
@@ -207,7 +207,7 @@ static void copy_on_write(void)
 	check_eq("the first keeps its own pages", wrong, 0);
 	for (p = 0; p < COW_PAGES; p++)          /* the children have ended */
 		cow_area[p * 512] = pattern(9, p);
-	pager_request(pager, PAGER_STATS_COW, 0, 0, 0, 0, &m);
+	pager_request(pager, PAGER_STATS_MORE, 0, 0, 0, 0, &m);
 	check("writes to pages no one shares any more regain write without a copy",
 	      m.w[1] >= COW_PAGES);
 }
