@@ -364,6 +364,19 @@ static long sys_task_status(struct thread *cur, const uint64_t *a)
 	return err ? error(err) : ((struct task *)h->obj)->exited;
 }
 
+static long sys_task_kill(struct thread *cur, const uint64_t *a)
+{
+	struct task *t;
+	err_t err = managed_task(cur, a[0], &t);
+
+	if (!err && t == cur->task)
+		err = ERR_INVALID_ARGUMENT;  /* SYS_EXIT ends one's own task */
+	if (err)
+		return error(err);
+	task_end_others(t, NULL, -1);
+	return 0;
+}
+
 static long sys_task_wait(struct thread *cur, const uint64_t *a)
 {
 	struct handle *h;
@@ -458,6 +471,7 @@ static const struct {
 	[SYS_PROTECT] = { sys_protect, false },
 	[SYS_TASK_GIVE] = { sys_task_give, false },
 	[SYS_TASK_STATUS] = { sys_task_status, false },
+	[SYS_TASK_KILL] = { sys_task_kill, false },
 };
 
 void syscall_dispatch(struct thread *cur)

@@ -157,19 +157,30 @@ void task_wait_cancel(struct thread *waiter)
 	obj_put(&t->obj);
 }
 
+/* A thread of t other than keep that is not ended or marked to end yet. */
+static struct thread *next_victim(struct task *t, struct thread *keep)
+{
+	struct list *pos;
+
+	list_for_each(pos, &t->threads) {
+		struct thread *th = container_of(pos, struct thread, task_link);
+
+		if (th != keep && !th->killed)
+			return th;
+	}
+	return NULL;
+}
+
 void task_end_others(struct task *t, struct thread *keep, long code)
 {
-	struct list *pos, *next;
+	struct thread *th;
 
 	t->exit_forced = true;
 	t->exit_code = code;
-	for (pos = t->threads.next; pos != &t->threads; pos = next) {
-		struct thread *th = container_of(pos, struct thread, task_link);
-
-		next = pos->next;
-		if (th != keep)
-			thread_kill(th, NULL);
-	}
+	/* From the head each time: ending one thread may end others (its
+	 * callers); one running elsewhere is only marked, and stays listed. */
+	while ((th = next_victim(t, keep)))
+		thread_kill(th, NULL);
 }
 
 void task_exited(struct task *t, long code)

@@ -81,6 +81,9 @@ enum syscall_number {
 				 * else ERR_DENIED) now is.  ERR_NO_MEMORY (its table is
 				 * full), ERR_NOT_FOUND (the task ended) */
 	SYS_TASK_STATUS = 26,   /* (task) -> 1 once the task (READ) has ended, else 0 */
+	SYS_TASK_KILL = 27,     /* (task) -> 0: ends every thread of the task (MANAGE; not
+				 * the caller's own: ERR_INVALID_ARGUMENT); it ends with
+				 * -1.  ERR_NOT_FOUND (already ended) */
 	SYS_COUNT
 };
 

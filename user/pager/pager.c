@@ -60,6 +60,7 @@ struct vregion {
 
 struct pager_stats {
 	uint64_t zero_fill, file, file_copy, cow_copy, cow_reuse, file_around;
+	uint64_t faults, refaults;
 };
 
 struct client {
@@ -434,6 +435,7 @@ static void fault(struct client *c, struct msg *m)
 	struct vregion *v = r ? r->data : NULL;
 	uint32_t id;
 
+	c->stats.faults++;
 	if (!v) {
 		bool guard = addr >= USER_STACK_TOP - PAGER_STACK_LIMIT - PAGE_SIZE &&
 			     addr < USER_STACK_TOP - PAGER_STACK_LIMIT;
@@ -472,6 +474,8 @@ static void fault(struct client *c, struct msg *m)
 		}
 	} else if (!present_page(c, v, i, access, m)) {
 		return;
+	} else {
+		c->stats.refaults++;
 	}
 	*m = (struct msg){ .tag = MSG_FAULT_MAP,
 			   .w = { (uint64_t)pool_handle(id = v->pages[i]), pool_offset(id), page,
@@ -620,6 +624,18 @@ static void request(struct client *c, struct msg *m, long *pass)
 			m->w[1] = c->stats.cow_reuse;
 			m->w[2] = c->limit;
 			m->w[3] = c->stats.file_around;
+		}
+		break;
+	case PAGER_DROP:
+		err = !c ? ERR_DENIED : !user_range(m->w[0], page_up(m->w[1])) ? ERR_INVALID_ARGUMENT
+		    : sys_unmap(c->task, m->w[0], page_up(m->w[1])) ? ERR_INVALID_ARGUMENT : ERR_OK;
+		break;
+	case PAGER_STATS_FAULTS:
+		err = c ? ERR_OK : ERR_DENIED;
+		if (c) {
+			m->w[0] = c->stats.faults;
+			m->w[1] = c->stats.refaults;
+			m->w[2] = m->w[3] = 0;
 		}
 		break;
 	case PAGER_INFO:

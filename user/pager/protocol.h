@@ -39,6 +39,12 @@
  *   PAGER_STATS_MORE -> w[0] copy-on-write copies, w[1] writes that regained
  *                    write without a copy, w[2] resident page limit, w[3] file
  *                    pages mapped by fault-around (faults saved)
+ *   PAGER_DROP       {addr, length}: the range's pages are unmapped from the
+ *                    caller but kept: the next access faults and maps the same
+ *                    page again (what reclaim does before it swaps; tests use
+ *                    it to make faults).  ERR_INVALID_ARGUMENT
+ *   PAGER_STATS_FAULTS -> w[0] faults served, w[1] of them on pages the region
+ *                    had already (mapped again)
  *   PAGER_INFO       -> w[0] the pager's bytes of metadata per resident page,
  *                    w[1] per region (its descriptor and tree node)
  *   PAGER_EXIT       (the parent only) the pager ends once its clients have:
@@ -62,6 +68,8 @@ enum pager_request {
 	PAGER_INFO,
 	PAGER_FORK,
 	PAGER_STATS_MORE,
+	PAGER_DROP,
+	PAGER_STATS_FAULTS,
 };
 
 #define PAGER_HANDLE 2

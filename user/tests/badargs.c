@@ -175,6 +175,9 @@ static const struct bad_call table[] = {
 	{ "give: unknown rights", SYS_TASK_GIVE, { HANDLE_SELF, H_EP, 1l << 40 },
 	  -ERR_INVALID_ARGUMENT },
 	{ "status: bad handle", SYS_TASK_STATUS, { 62 }, -ERR_BAD_HANDLE },
+	{ "kill: itself", SYS_TASK_KILL, { HANDLE_SELF }, -ERR_INVALID_ARGUMENT },
+	{ "kill: a frame", SYS_TASK_KILL, { H_FRAME }, -ERR_WRONG_TYPE },
+	{ "kill: without MANAGE", SYS_TASK_KILL, { H_SELF_READ }, -ERR_DENIED },
 	{ "status: a frame", SYS_TASK_STATUS, { H_FRAME }, -ERR_WRONG_TYPE },
 	{ "status: without READ", SYS_TASK_STATUS, { H_SELF_MANAGE }, -ERR_DENIED },
 	/* IPC */

@@ -38,6 +38,7 @@ int main(void)
 	check_eq("out of memory again: ended", run(4), -1);
 	check_eq("execution of data: ended", run(5), -1);
 	check_eq("copy-on-write across 3 generations", run(6), 0);
+	check_eq("100,000 faults from 4 threads, contents checked", run(7), 0);
 	memcpy(m.w, "nosuch", 7);
 	check_eq("spawn of a missing program", pager_call(pager_ep, &m), -ERR_NOT_FOUND);
 	memcpy(m.w, "pclient", 8);
