@@ -48,16 +48,19 @@ err_t space_map_private(struct page_table *pt, vaddr_t va, uint64_t len, unsigne
 
 	for (page = ALIGN_DOWN(va, PAGE_SIZE); page < va + len; page += PAGE_SIZE) {
 		struct frame *f = buddy_alloc(&kmem, 0, ALLOC_ZERO);
+		/* The bytes of src that fall in this page: [lo, hi) of the page. */
+		uint64_t lo = page < va ? va - page : 0;
+		uint64_t hi = va + src_len > page ? va + src_len - page : 0;
 		uint8_t *dst;
-		uint64_t i;
 		err_t err;
 
 		if (!f)
 			return ERR_NO_MEMORY;
 		dst = phys_to_virt(mem_frame_pa(&kmem, f));
-		for (i = 0; i < PAGE_SIZE; i++)
-			if (page + i >= va && page + i - va < src_len)
-				dst[i] = src[page + i - va];
+		if (hi > PAGE_SIZE)
+			hi = PAGE_SIZE;
+		if (hi > lo)
+			memcpy(dst + lo, src + (page + lo - va), hi - lo);
 		err = pt_map(pt, page, mem_frame_pa(&kmem, f), PAGE_SIZE, PAGE_SIZE,
 			     rights | PT_USER);
 		if (err) {

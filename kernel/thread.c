@@ -127,8 +127,11 @@ void thread_kill(struct thread *t, const char *reason)
 	}
 	if (t->state == THREAD_RUNNABLE)
 		sched_remove(t);
-	else
-		ipc_thread_gone(t);
+	else if (t->state == THREAD_WAIT_BLOCKED)
+		task_wait_cancel(t);
+	/* In any state it may hold a call it received (a pager preempted while
+	 * it serves a fault): its caller must learn there is no answer. */
+	ipc_thread_gone(t);
 	if (reason)
 		printk("thread %u of task %s killed: %s\n", t->id, t->task ? t->task->name : "-",
 		       reason);

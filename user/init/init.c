@@ -7,13 +7,12 @@
  */
 #include <string.h>
 
-#include "pager/protocol.h"
-#include "syscall.h"
+#include "pager/client.h"
 
 static const char message[] = "init: hello from user space\n";
 static int failures;
 
-static void check(const char *what, long got, long want)
+static void init_check(const char *what, long got, long want)
 {
 	puts_debug("init: check ");
 	puts_debug(what);
@@ -32,10 +31,10 @@ static void check(const char *what, long got, long want)
  */
 static long run_demo(void)
 {
-	long ep = sys_endpoint_create(), pager = sys_task_spawn("pager", 0, ep), code;
+	long pager = -1, ep = pager_start(&pager), code;
 	struct msg m = { .tag = PAGER_SPAWN };
 
-	if (ep < 0 || pager < 0)
+	if (ep < 0)
 		return -1;
 	memcpy(m.w, "demo", 5);
 	if (ipc_call(ep, &m) != 0 || m.tag != ERR_OK || !m.handle) {
@@ -54,15 +53,15 @@ static long run_demo(void)
 
 int main(void)
 {
-	check("write", sys_debug_write(message, sizeof(message) - 1),
+	init_check("write", sys_debug_write(message, sizeof(message) - 1),
 	      (long)sizeof(message) - 1);
-	check("kernel-pointer", sys_debug_write((const void *)0xffffffff80000000ul, 8),
+	init_check("kernel-pointer", sys_debug_write((const void *)0xffffffff80000000ul, 8),
 	      -ERR_FAULT);
-	check("unmapped-pointer", sys_debug_write((const void *)0x20000000ul, 8), -ERR_FAULT);
-	check("wrapping-range", sys_debug_write((const void *)0x10000ul, ~0ul), -ERR_INVALID_ARGUMENT);
-	check("too-long", sys_debug_write(message, SYS_DEBUG_WRITE_MAX + 1), -ERR_INVALID_ARGUMENT);
-	check("unknown-call", syscall2(77, 0, 0), -ERR_NO_SUCH_CALL);
-	check("zero-length", sys_debug_write((const void *)0, 0), 0);
-	check("demo-under-the-pager", run_demo(), 0);
+	init_check("unmapped-pointer", sys_debug_write((const void *)0x20000000ul, 8), -ERR_FAULT);
+	init_check("wrapping-range", sys_debug_write((const void *)0x10000ul, ~0ul), -ERR_INVALID_ARGUMENT);
+	init_check("too-long", sys_debug_write(message, SYS_DEBUG_WRITE_MAX + 1), -ERR_INVALID_ARGUMENT);
+	init_check("unknown-call", syscall2(77, 0, 0), -ERR_NO_SUCH_CALL);
+	init_check("zero-length", sys_debug_write((const void *)0, 0), 0);
+	init_check("demo-under-the-pager", run_demo(), 0);
 	return failures;
 }

@@ -24,4 +24,26 @@ static inline long pager_request(long pager, uint64_t tag, uint64_t w0, uint64_t
 	return pager_call(pager, m);
 }
 
+/*
+ * Start a pager: *task gets its task handle; returns a send-only handle to
+ * it, or -ERR_*.  The pager holds the only receive handle, so that if it
+ * dies every call and fault waiting for it fails (ERR_PEER_GONE, PAGER_GONE)
+ * instead of waiting for a receiver that can never come.
+ */
+static inline long pager_start(long *task)
+{
+	long ep = sys_endpoint_create(), send;
+
+	if (ep < 0)
+		return ep;
+	*task = sys_task_spawn("pager", 0, ep);
+	send = sys_handle_dup(ep, RIGHT_SEND, 0);
+	sys_handle_close(ep);
+	if (*task < 0) {
+		sys_handle_close(send);
+		return *task;
+	}
+	return send;
+}
+
 #endif

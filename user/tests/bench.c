@@ -14,7 +14,7 @@
 #include "bench.h"
 #include "layout.h"
 #include "proto.h"
-#include "pager/protocol.h"
+#include "pager/client.h"
 
 #define MAP_VA 0x24000000ul
 
@@ -89,7 +89,7 @@ static void fault_roundtrip(void)
 /* The pager's figures, from pbench, a client of a pager started for it. */
 static void pager_benchmarks(void)
 {
-	long ep = sys_endpoint_create(), pager = sys_task_spawn("pager", 0, ep);
+	long pager = -1, ep = pager_start(&pager);
 	struct msg m = { .tag = PAGER_SPAWN };
 
 	memcpy(m.w, "pbench", 7);

@@ -22,14 +22,47 @@ static long run(uint64_t mode)
 	return code;
 }
 
+#define DEATHS 200
+
+/*
+ * A pager killed at a random point while its client faults, DEATHS times:
+ * every client must end (its fault: PAGER_GONE; or its request fails), none
+ * may hang.
+ */
+static void pager_deaths(void)
+{
+	unsigned long seed = 0xdead5eedul, i, ended = 0, pager_killed = 0;
+
+	for (i = 0; i < DEATHS; i++) {
+		long pager = -1, ep = pager_start(&pager), n;
+		struct msg m = { .tag = PAGER_SPAWN, .w = { 0, 0, 0, 8 } };
+
+		memcpy(m.w, "pclient", 8);
+		if (ep < 0 || pager_call(ep, &m) != 0 || !m.handle)
+			break;
+		seed ^= seed << 13;
+		seed ^= seed >> 7;
+		seed ^= seed << 17;
+		for (n = (long)(seed % 4); n > 0; n--)   /* each may give the client a whole tick */
+			sys_yield();
+		pager_killed += sys_task_kill(pager) == 0;
+		ended += sys_task_wait((long)m.handle) != 0;
+		sys_task_wait(pager);
+		sys_handle_close((long)m.handle);
+		sys_handle_close(pager);
+		sys_handle_close(ep);
+	}
+	check_eq("200 pagers killed while their clients fault", (long)pager_killed, DEATHS);
+	check_eq("every client ended, none hung", (long)ended, DEATHS);
+}
+
 int main(void)
 {
-	long pager;
+	long pager = -1;
 	struct msg m = { .tag = PAGER_SPAWN };
 
-	pager_ep = sys_endpoint_create();
-	pager = sys_task_spawn("pager", 0, pager_ep);
-	check("start a pager", pager > 0);
+	pager_ep = pager_start(&pager);
+	check("start a pager", pager_ep > 0);
 	check_eq("every region kind and request, from inside", run(0), 0);
 	check_eq("past the stack's limit: ended", run(1), -1);
 	check_eq("a write to its text: ended", run(2), -1);
@@ -39,6 +72,7 @@ int main(void)
 	check_eq("execution of data: ended", run(5), -1);
 	check_eq("copy-on-write across 3 generations", run(6), 0);
 	check_eq("100,000 faults from 4 threads, contents checked", run(7), 0);
+	pager_deaths();
 	memcpy(m.w, "nosuch", 7);
 	check_eq("spawn of a missing program", pager_call(pager_ep, &m), -ERR_NOT_FOUND);
 	memcpy(m.w, "pclient", 8);

@@ -15,6 +15,7 @@ enum pclient_mode {
 	PC_EXEC_DATA,
 	PC_COPY_ON_WRITE,
 	PC_STRESS,
+	PC_FAULT_FOREVER,
 };
 
 #define ST_PAGES 64
@@ -332,6 +333,17 @@ int main(long pager_handle)
 	case PC_STRESS:
 		stress();
 		return test_failures;
+	case PC_FAULT_FOREVER:
+		/* Fault until the pager is gone: a fault then ends us, a
+		 * request fails (then we end ourselves). */
+		pager_request(pager, PAGER_MAP_ANON, 0, 4 * PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m);
+		heap = m.w[0];
+		for (;;) {
+			((volatile uint64_t *)heap)[0]++;
+			((volatile uint64_t *)heap)[1024]++;
+			if (pager_request(pager, PAGER_DROP, heap, 4 * PAGE_SIZE, 0, 0, &m))
+				return 3;
+		}
 	}
 	return 1;
 }
