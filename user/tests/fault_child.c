@@ -47,6 +47,10 @@ int main(long ep)
 		(void)*(volatile uint64_t *)KILL_PAGE;
 	else if (mode == CHILD_TOUCH_ZERO)
 		(void)*(volatile uint64_t *)ZERO_REGION;
+	else if (mode == CHILD_READ_PATTERN)
+		for (unsigned long p = 0; p < PATTERN_PAGES; p++)
+			test_failures += *(volatile uint64_t *)(ZERO_REGION + p * PAGE_SIZE) !=
+					 PAGE_PATTERN(p);
 	else
 		return 100;
 	return test_failures;

@@ -159,6 +159,119 @@ static long run_child_handler_gone(void)
 	return code;
 }
 
+#define GARBAGE_REPLIES 100000
+
+static unsigned long garbage_seed = 0x6a7ba9e5ul;
+
+static unsigned long garbage_next(void)
+{
+	garbage_seed ^= garbage_seed << 13;
+	garbage_seed ^= garbage_seed >> 7;
+	garbage_seed ^= garbage_seed << 17;
+	return garbage_seed;
+}
+
+/* May a page be mapped with these rights at all (the kernel's rules)? */
+static bool rights_valid(uint64_t r)
+{
+	return r && !(r & ~7ul) && !((r & MAP_WRITE) && ((r & MAP_EXEC) || !(r & MAP_READ)));
+}
+
+/*
+ * Is reply m to a fault at `page` one the kernel must take?  Only a map of
+ * offset 0 of one of our frames at exactly that page with rights it may
+ * have and we hold, or a resume, passing no handle.
+ */
+static bool reply_valid(const struct msg *m, uint64_t page, long frame, long frame_ro)
+{
+	if (m->handle)
+		return false;
+	if (m->tag == MSG_FAULT_RESUME)
+		return true;
+	if (m->tag != MSG_FAULT_MAP || m->w[1] != 0 || m->w[2] != page || !rights_valid(m->w[3]))
+		return false;
+	if (m->w[0] == (uint64_t)frame)
+		return !(m->w[3] & ~(uint64_t)(MAP_READ | MAP_WRITE | MAP_EXEC));
+	if (m->w[0] == (uint64_t)frame_ro)
+		return m->w[3] == MAP_READ;
+	return false;
+}
+
+/* A random reply to a fault at page: mostly near misses of a valid one. */
+static struct msg garbage_reply(uint64_t page, long frame, long frame_ro, long other)
+{
+	static const uint64_t tags[] = { MSG_FAULT_MAP, MSG_FAULT_MAP, MSG_FAULT_MAP,
+					 MSG_FAULT_RESUME, MSG_FAULT, MSG_KERNEL | 77, 5, 0 };
+	const uint64_t handles[] = { (uint64_t)frame, (uint64_t)frame_ro, (uint64_t)other, 0, 62,
+				     ~0ul };
+	const uint64_t addrs[] = { page, page + PAGE_SIZE, page - PAGE_SIZE, page + 8,
+				   0xffffffc000000000ul, 0, USER_TOP };
+	const uint64_t offsets[] = { 0, 0, PAGE_SIZE, 8, ~0ul };
+	struct msg m;
+	unsigned long r = garbage_next();
+
+	m = (struct msg){ .tag = tags[r % 8],
+			  .w = { handles[(r >> 3) % 6], offsets[(r >> 6) % 5], addrs[(r >> 9) % 7],
+				 (r >> 12) % 16 } };
+	if ((r >> 16) % 8 == 0)
+		m.handle = handles[(r >> 19) % 6];
+	return m;
+}
+
+/*
+ * 100,000 random replies to a child's faults, each checked: the kernel must
+ * take exactly the valid ones; the child then checks that every page it
+ * reads holds the pattern we put in its frame (no wrong mapping).
+ */
+static void garbage_replies(void)
+{
+	struct link l = link_make();
+	long child = sys_task_spawn("fault-child", l.send, l.send);
+	long other = sys_endpoint_create(), frame = 0, frame_ro = 0;
+	unsigned long sent = 0, wrong = 0;
+	struct msg m = { 0 };
+	long r;
+
+	sys_handle_close(l.send);
+	for (r = ipc_recv(l.recv, &m); r == 0;) {
+		uint64_t page = m.w[0] & ~(PAGE_SIZE - 1);
+		struct msg reply;
+
+		if (m.tag == TEST_HELLO) {
+			m = (struct msg){ .w = { CHILD_READ_PATTERN } };
+			r = ipc_reply_recv(l.recv, &m);
+			continue;
+		}
+		sys_handle_close(frame);
+		sys_handle_close(frame_ro);
+		frame = sys_frame_alloc(PAGE_SIZE, 0);
+		frame_ro = sys_handle_dup(frame, RIGHT_READ, 0);
+		sys_map(HANDLE_SELF, frame, 0, HANDLER_VA, PAGE_SIZE, MAP_READ | MAP_WRITE);
+		*(volatile uint64_t *)HANDLER_VA = PAGE_PATTERN((page - ZERO_REGION) / PAGE_SIZE);
+		sys_unmap(HANDLE_SELF, HANDLER_VA, PAGE_SIZE);
+		for (;;) {
+			reply = sent < GARBAGE_REPLIES ? garbage_reply(page, frame, frame_ro, other)
+				: (struct msg){ .tag = MSG_FAULT_MAP,
+						.w = { (uint64_t)frame, 0, page, MAP_READ } };
+			sent++;
+			m = reply;
+			r = ipc_reply_recv(l.recv, &m);
+			if ((r == 0 || r == -ERR_PEER_GONE) != reply_valid(&reply, page, frame, frame_ro))
+				wrong++;
+			if (r == 0 || r == -ERR_PEER_GONE)
+				break;   /* taken: m is the next message, or the child is gone */
+		}
+	}
+	check("100,000 random fault replies sent", sent >= GARBAGE_REPLIES);
+	check_eq("the kernel took exactly the valid ones", (long)wrong, 0);
+	check_eq("every page the child read was the one meant for it", sys_task_wait(child), 0);
+	sys_handle_close(frame);
+	sys_handle_close(frame_ro);
+	sys_handle_close(other);
+	sys_handle_close(child);
+	sys_handle_close(l.recv);
+}
+
 static struct link silent_link;
 static long silent_child;
 static volatile bool silent_done;
@@ -206,5 +319,6 @@ int main(void)
 	check_eq("handler gone: the child is stopped", run_child_handler_gone(), -1);
 	check_eq("handler silent: the child is stopped after the timeout",
 		 run_child_pager_silent(), -1);
+	garbage_replies();
 	return test_failures;
 }

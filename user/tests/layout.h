@@ -13,6 +13,10 @@ enum fault_child_mode {
 	CHILD_CHECKS,        /* read, write, execute, remap: exit with failures */
 	CHILD_TOUCH_KILL,    /* touch KILL_PAGE */
 	CHILD_TOUCH_ZERO,    /* touch ZERO_REGION once, then exit 0 */
+	CHILD_READ_PATTERN,  /* read PATTERN_PAGES pages: each must hold its pattern */
 };
+
+#define PATTERN_PAGES 256
+#define PAGE_PATTERN(page) (0x5a5a000000000000ul | (page))
 
 #endif
