@@ -50,7 +50,9 @@ struct image {
 struct vregion {
 	struct region node;            /* node.data points back here */
 	enum region_kind kind;
-	unsigned rights;               /* MAP_* */
+	unsigned rights;               /* MAP_* now */
+	unsigned max_rights;           /* what PAGER_PROTECT may give back */
+	bool shared;                   /* pages shared on purpose: never copied */
 	struct image *image;           /* text, data */
 	uint64_t file_off;             /* text, data: file offset of node.start */
 	uint64_t file_end;             /* data: address where the file's bytes end */
@@ -139,6 +141,7 @@ static struct vregion *region_add(struct client *c, uint64_t start, uint64_t end
 	v->node = (struct region){ .start = start, .end = end, .data = v };
 	v->kind = kind;
 	v->rights = rights;
+	v->max_rights = rights;
 	v->pages = calloc((end - start) / PAGE_SIZE, sizeof(uint32_t));
 	if (!v->pages || !region_insert(&c->map, &v->node)) {
 		free(v->pages);
@@ -287,15 +290,24 @@ static bool fork_region(struct client *parent, struct client *child, const struc
 	n->image = v->image;
 	n->file_off = v->file_off;
 	n->file_end = v->file_end;
+	n->max_rights = v->max_rights;
+	n->shared = v->shared;
 	if (parent->heap == v)
 		child->heap = n;
 	for (i = 0; i < region_pages(v) && v->kind != RK_TEXT; i++) {
+		if (!v->pages[i] && v->shared) {
+			/* Both sides must find the same page: make it now. */
+			v->pages[i] = pool_alloc();
+			if (!v->pages[i])
+				return false;
+			parent->resident++;
+		}
 		if (!v->pages[i])
 			continue;
 		pool_share(v->pages[i]);
 		n->pages[i] = v->pages[i];
 		child->resident++;
-		if (v->rights & MAP_WRITE)   /* the parent's writes must fault from now on */
+		if ((v->rights & MAP_WRITE) && !v->shared)  /* the parent's writes must fault now */
 			sys_protect(parent->task, v->node.start + i * PAGE_SIZE, PAGE_SIZE,
 				    v->rights & ~MAP_WRITE);
 	}
@@ -378,6 +390,8 @@ static bool present_page(struct client *c, struct vregion *v, uint64_t i, uint64
 {
 	uint32_t id = v->pages[i], copy;
 
+	if (v->shared)
+		return true;            /* shared on purpose: the same page for all */
 	if (access == FAULT_WRITE && pool_refs(id) > 1)
 		reap_ended_clients();   /* the others may have ended: then no copy */
 	if (access == FAULT_WRITE && pool_refs(id) > 1) {
@@ -477,9 +491,37 @@ static void fault(struct client *c, struct msg *m)
 	} else {
 		c->stats.refaults++;
 	}
+	id = v->pages[i];
 	*m = (struct msg){ .tag = MSG_FAULT_MAP,
-			   .w = { (uint64_t)pool_handle(id = v->pages[i]), pool_offset(id), page,
-				  pool_refs(id) > 1 ? v->rights & ~MAP_WRITE : v->rights } };
+			   .w = { (uint64_t)pool_handle(id), pool_offset(id), page,
+				  pool_refs(id) > 1 && !v->shared ? v->rights & ~MAP_WRITE
+								  : v->rights } };
+}
+
+/*
+ * Split v at `at` (inside it, page aligned): v keeps [start, at), a new
+ * region gets [at, end) with the same backing.  False (nothing changed)
+ * when memory is out.
+ */
+static bool region_split(struct client *c, struct vregion *v, uint64_t at)
+{
+	uint64_t old_end = v->node.end;
+	struct vregion *tail;
+
+	v->node.end = at;                  /* the bottom stays; its start is its key */
+	tail = region_add(c, at, old_end, v->kind, v->rights);
+	if (!tail) {
+		v->node.end = old_end;
+		return false;
+	}
+	tail->max_rights = v->max_rights;
+	tail->shared = v->shared;
+	tail->image = v->image;
+	tail->file_off = v->file_off + (at - v->node.start);
+	tail->file_end = v->file_end;
+	memcpy(tail->pages, v->pages + (at - v->node.start) / PAGE_SIZE,
+	       region_pages(tail) * sizeof(uint32_t));
+	return true;
 }
 
 /* Cut [start, end) out of c's regions: pages unmapped, regions shrunk or split. */
@@ -488,7 +530,7 @@ static err_t cut(struct client *c, uint64_t start, uint64_t end)
 	struct region *r;
 
 	while ((r = region_next(&c->map, start)) && r->start < end) {
-		struct vregion *v = r->data, *tail;
+		struct vregion *v = r->data;
 		uint64_t lo = r->start > start ? r->start : start, hi = r->end < end ? r->end : end;
 		uint64_t first = (lo - r->start) / PAGE_SIZE, n = (hi - lo) / PAGE_SIZE;
 
@@ -505,19 +547,9 @@ static err_t cut(struct client *c, uint64_t start, uint64_t end)
 		} else if (hi == r->end) {         /* keep the bottom */
 			r->end = lo;
 		} else {                           /* split: a new region for the top */
-			uint64_t old_end = r->end;
-
-			r->end = lo;               /* the bottom stays; its start is its key */
-			tail = region_add(c, hi, old_end, v->kind, v->rights);
-			if (!tail) {
-				r->end = old_end;  /* pages of the hole are gone, the region not */
-				return ERR_NO_MEMORY;
-			}
-			tail->image = v->image;
-			tail->file_off = v->file_off + (hi - r->start);
-			tail->file_end = v->file_end;
-			memcpy(tail->pages, v->pages + (hi - r->start) / PAGE_SIZE,
-			       region_pages(tail) * sizeof(uint32_t));
+			if (!region_split(c, v, hi))
+				return ERR_NO_MEMORY; /* pages of the hole are gone, the region not */
+			r->end = lo;
 		}
 	}
 	return ERR_OK;
@@ -529,12 +561,54 @@ static bool user_range(uint64_t start, uint64_t len)
 	       !(start % PAGE_SIZE);
 }
 
+static bool map_rights_valid(uint64_t r)
+{
+	return r && !(r & ~(uint64_t)(MAP_READ | MAP_WRITE | MAP_EXEC)) &&
+	       !((r & MAP_WRITE) && ((r & MAP_EXEC) || !(r & MAP_READ)));
+}
+
+/* PAGER_PROTECT: new rights for [start, start + len), regions split to fit. */
+static err_t protect(struct client *c, uint64_t start, uint64_t len, uint64_t rights)
+{
+	uint64_t end = start + len, at, i;
+	struct region *r;
+
+	if (!user_range(start, len) || !map_rights_valid(rights))
+		return ERR_INVALID_ARGUMENT;
+	for (at = start; at < end; at = r->end) {
+		r = region_find(&c->map, at);
+		if (!r)
+			return ERR_NOT_FOUND;
+		if (rights & ~(uint64_t)((struct vregion *)r->data)->max_rights)
+			return ERR_DENIED;
+	}
+	r = region_find(&c->map, start);
+	if (r->start < start && !region_split(c, r->data, start))
+		return ERR_NO_MEMORY;
+	r = region_find(&c->map, end - 1);
+	if (r->end > end && !region_split(c, r->data, end))
+		return ERR_NO_MEMORY;
+	for (at = start; at < end; at = r->end) {
+		struct vregion *v;
+
+		r = region_find(&c->map, at);
+		v = r->data;
+		v->rights = (unsigned)rights;
+		for (i = 0; v->kind == RK_TEXT && i < region_pages(v); i++)
+			v->pages[i] = 0;           /* text: mapped no more */
+	}
+	/* Every page faults again and is mapped with the new rights (kept). */
+	sys_unmap(c->task, start, len);
+	return ERR_OK;
+}
+
 static err_t map_anon(struct client *c, struct msg *m)
 {
 	uint64_t hint = m->w[0], len = page_up(m->w[1]), rights = m->w[2], flags = m->w[3];
+	struct vregion *v;
 	uint64_t at;
 
-	if (!m->w[1] || len < m->w[1] || (flags & ~PAGER_FIXED) || !rights ||
+	if (!m->w[1] || len < m->w[1] || (flags & ~(PAGER_FIXED | PAGER_SHARED)) || !rights ||
 	    (rights & ~(uint64_t)(MAP_READ | MAP_WRITE)) || (hint % PAGE_SIZE))
 		return ERR_INVALID_ARGUMENT;
 	if (flags & PAGER_FIXED) {
@@ -548,8 +622,10 @@ static err_t map_anon(struct client *c, struct msg *m)
 		if (!at)
 			return ERR_NO_MEMORY;
 	}
-	if (!region_add(c, at, at + len, RK_ANON, (unsigned)rights))
+	v = region_add(c, at, at + len, RK_ANON, (unsigned)rights);
+	if (!v)
 		return ERR_NO_MEMORY;
+	v->shared = flags & PAGER_SHARED;
 	m->w[0] = at;
 	return ERR_OK;
 }
@@ -625,6 +701,9 @@ static void request(struct client *c, struct msg *m, long *pass)
 			m->w[2] = c->limit;
 			m->w[3] = c->stats.file_around;
 		}
+		break;
+	case PAGER_PROTECT:
+		err = c ? protect(c, m->w[0], page_up(m->w[1]), m->w[2]) : ERR_DENIED;
 		break;
 	case PAGER_DROP:
 		err = !c ? ERR_DENIED : !user_range(m->w[0], page_up(m->w[1])) ? ERR_INVALID_ARGUMENT

@@ -17,12 +17,17 @@
  *                    ERR_NOT_FOUND (no such program), ERR_INVALID_ARGUMENT
  *                    (not a valid program), ERR_NO_MEMORY, ERR_DENIED (a client asked)
  *   PAGER_MAP_ANON   {hint, length, rights, flags} -> w[0] address
- *                    zero-filled pages; PAGER_FIXED: exactly at hint
+ *                    zero-filled pages; PAGER_FIXED: exactly at hint;
+ *                    PAGER_SHARED: a fork shares the pages instead of copying
  *                    ERR_INVALID_ARGUMENT (length 0 or past user space, rights,
  *                    flags, hint not page aligned), ERR_EXISTS (fixed and
  *                    overlapping), ERR_NO_MEMORY (no gap, no region left)
  *   PAGER_UNMAP      {addr, length}: every page of the range is unmapped,
  *                    regions cut or split.  ERR_INVALID_ARGUMENT
+ *   PAGER_PROTECT    {addr, length, rights}: the range (every page inside some
+ *                    region) gets `rights`, at most what its regions were made
+ *                    with; regions split to fit.  ERR_INVALID_ARGUMENT,
+ *                    ERR_NOT_FOUND (a page outside every region), ERR_DENIED
  *   PAGER_BRK        {new end, or 0 to ask} -> w[0] the heap's end
  *                    ERR_INVALID_ARGUMENT (below its start), ERR_NO_MEMORY
  *                    (past PAGER_HEAP_MAX or into another region)
@@ -70,10 +75,12 @@ enum pager_request {
 	PAGER_STATS_MORE,
 	PAGER_DROP,
 	PAGER_STATS_FAULTS,
+	PAGER_PROTECT,
 };
 
 #define PAGER_HANDLE 2
-#define PAGER_FIXED 1ul                    /* PAGER_MAP_ANON flag */
+#define PAGER_FIXED 1ul                    /* PAGER_MAP_ANON flags: exactly at hint */
+#define PAGER_SHARED 2ul                   /* shared with forked children, never copied */
 #define PAGER_NAME_MAX 24
 
 /* Where things go in a client's address space. */

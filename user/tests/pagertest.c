@@ -72,6 +72,7 @@ int main(void)
 	check_eq("execution of data: ended", run(5), -1);
 	check_eq("copy-on-write across 3 generations", run(6), 0);
 	check_eq("100,000 faults from 4 threads, contents checked", run(7), 0);
+	check_eq("a write after protect read-only: ended", run(9), -1);
 	pager_deaths();
 	memcpy(m.w, "nosuch", 7);
 	check_eq("spawn of a missing program", pager_call(pager_ep, &m), -ERR_NOT_FOUND);

@@ -16,6 +16,7 @@ enum pclient_mode {
 	PC_COPY_ON_WRITE,
 	PC_STRESS,
 	PC_FAULT_FOREVER,
+	PC_PROTECTED_WRITE,
 };
 
 #define ST_PAGES 64
@@ -129,7 +130,7 @@ static void bad_requests(void)
 		{ "map: length wraps", PAGER_MAP_ANON, { 0, ~0ul, MAP_READ, 0 }, -ERR_INVALID_ARGUMENT },
 		{ "map: no rights", PAGER_MAP_ANON, { 0, 4096, 0, 0 }, -ERR_INVALID_ARGUMENT },
 		{ "map: execute", PAGER_MAP_ANON, { 0, 4096, MAP_EXEC, 0 }, -ERR_INVALID_ARGUMENT },
-		{ "map: unknown flag", PAGER_MAP_ANON, { 0, 4096, MAP_READ, 2 }, -ERR_INVALID_ARGUMENT },
+		{ "map: unknown flag", PAGER_MAP_ANON, { 0, 4096, MAP_READ, 4 }, -ERR_INVALID_ARGUMENT },
 		{ "map: misaligned hint", PAGER_MAP_ANON, { 0x3000000001ul, 4096, MAP_READ, PAGER_FIXED },
 		  -ERR_INVALID_ARGUMENT },
 		{ "map: fixed in kernel space", PAGER_MAP_ANON,
@@ -278,6 +279,61 @@ static void stress(void)
 	       (unsigned long)m.w[0], (unsigned long)m.w[1]);
 }
 
+static void protect_checks(void)
+{
+	struct msg m;
+	uint64_t a;
+	volatile uint64_t *p;
+
+	pager_request(pager, PAGER_MAP_ANON, 0, 3 * PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m);
+	a = m.w[0];
+	p = (volatile uint64_t *)a;
+	p[0] = 1;
+	p[PAGE_SIZE / 8] = 2;
+	check_eq("protect the middle page read-only", pager_request(pager, PAGER_PROTECT,
+		 a + PAGE_SIZE, PAGE_SIZE, MAP_READ, 0, &m), 0);
+	check("it still reads, its neighbours still write", p[PAGE_SIZE / 8] == 2 &&
+	      (p[0] = 5, p[2 * PAGE_SIZE / 8] = 6, p[0] == 5));
+	check_eq("and it gets write back", pager_request(pager, PAGER_PROTECT, a + PAGE_SIZE,
+		 PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m), 0);
+	p[PAGE_SIZE / 8] = 3;
+	check_eq("which works, its bytes kept", (long)p[PAGE_SIZE / 8], 3);
+	check_eq("protect: more than the region was made with",
+		 pager_request(pager, PAGER_PROTECT, a, PAGE_SIZE, MAP_READ | MAP_EXEC, 0, &m),
+		 -ERR_DENIED);
+	check_eq("protect: write to text", pager_request(pager, PAGER_PROTECT, USER_BASE, PAGE_SIZE,
+							 MAP_READ | MAP_WRITE, 0, &m), -ERR_DENIED);
+	check_eq("protect: outside every region", pager_request(pager, PAGER_PROTECT,
+		 PAGER_MMAP_TOP - PAGE_SIZE, PAGE_SIZE, MAP_READ, 0, &m), -ERR_NOT_FOUND);
+	check_eq("protect: write+execute", pager_request(pager, PAGER_PROTECT, a, PAGE_SIZE,
+		 MAP_READ | MAP_WRITE | MAP_EXEC, 0, &m), -ERR_INVALID_ARGUMENT);
+	pager_request(pager, PAGER_UNMAP, a, 3 * PAGE_SIZE, 0, 0, &m);
+}
+
+static volatile uint64_t *shared_page;
+
+static void __attribute__((noreturn)) write_shared(uint64_t value)
+{
+	shared_page[0] = value;
+	sys_exit(0);
+}
+
+static void shared_checks(void)
+{
+	struct msg m;
+	volatile uint64_t *private_page;
+
+	pager_request(pager, PAGER_MAP_ANON, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, PAGER_SHARED, &m);
+	shared_page = (volatile uint64_t *)m.w[0];
+	pager_request(pager, PAGER_MAP_ANON, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m);
+	private_page = (volatile uint64_t *)m.w[0];
+	shared_page[0] = 1;
+	private_page[0] = 1;
+	check_eq("a forked child writes the shared page", fork_and_wait(write_shared, 77), 0);
+	check_eq("we see its write", (long)shared_page[0], 77);
+	check_eq("our private page is still ours", (long)private_page[0], 1);
+}
+
 static void checks(void)
 {
 	struct msg m;
@@ -288,6 +344,8 @@ static void checks(void)
 	check_eq("64 KiB of stack", deep(64), 64);
 	brk_checks();
 	anon_checks();
+	protect_checks();
+	shared_checks();
 	bad_requests();
 	check_eq("stats", pager_request(pager, PAGER_STATS, 0, 0, 0, 0, &m), 0);
 	check("faults of every kind counted", m.w[0] > 0 && m.w[1] > 0 && m.w[2] > 0);
@@ -333,6 +391,13 @@ int main(long pager_handle)
 	case PC_STRESS:
 		stress();
 		return test_failures;
+	case PC_PROTECTED_WRITE:
+		pager_request(pager, PAGER_MAP_ANON, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m);
+		heap = m.w[0];
+		*(volatile uint64_t *)heap = 1;
+		pager_request(pager, PAGER_PROTECT, heap, PAGE_SIZE, MAP_READ, 0, &m);
+		*(volatile uint64_t *)heap = 2;          /* ends us */
+		return 1;
 	case PC_FAULT_FOREVER:
 		/* Fault until the pager is gone: a fault then ends us, a
 		 * request fails (then we end ourselves). */
