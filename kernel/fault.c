@@ -75,54 +75,62 @@ static void fault_fatal(struct thread *cur, vaddr_t addr, unsigned access, const
 	thread_exit(-1);
 }
 
-void fault_handle(struct thread *cur, vaddr_t addr, unsigned access)
+/* What to do about a fault at addr: the first steps both paths share. */
+enum fault_step { STEP_NOT_USER, STEP_RETRY, STEP_NO_HANDLER, STEP_ASK };
+
+static inline __attribute__((always_inline)) enum fault_step
+fault_prepare(struct thread *cur, vaddr_t addr, unsigned access,
+				     struct ipc_msg *msg)
 {
 	struct task *t = cur->task;
-	struct ipc_msg msg = {
+
+	if (addr < USER_BASE || addr >= USER_TOP)
+		return STEP_NOT_USER;
+	if (space_allows(&t->pt, addr, access)) {
+		space_flush_page(addr);  /* mapped meanwhile: a stale TLB entry */
+		return STEP_RETRY;
+	}
+	if (!t->fault_ep.obj)
+		return STEP_NO_HANDLER;
+	*msg = (struct ipc_msg){
 		.tag = MSG_FAULT,
 		.words = { addr, access, cur->tf->sepc, cur->id },
 		.badge = t->fault_ep.badge,
 	};
-
-	if (addr < USER_BASE || addr >= USER_TOP)
-		fault_fatal(cur, addr, access, addr < USER_BASE ? "no memory is ever mapped there"
-								 : "not user memory");
-	if (space_allows(&t->pt, addr, access)) {
-		space_flush_page(addr);  /* mapped meanwhile: a stale TLB entry */
-		return;
-	}
-	if (!t->fault_ep.obj)
-		fault_fatal(cur, addr, access, "no fault handler; thread stopped");
 	t->faults++;
 	cur->fault_page = ALIGN_DOWN(addr, PAGE_SIZE);
-	ipc_fast_fault(cur, (struct endpoint *)t->fault_ep.obj, &msg);
-	if (ipc_fault_call(cur, (struct endpoint *)t->fault_ep.obj, &msg) != ERR_OK)
-		fault_fatal(cur, addr, access, "its pager is gone (PAGER_GONE)");
+	return STEP_ASK;
+}
+
+void fault_handle(struct thread *cur, vaddr_t addr, unsigned access)
+{
+	struct endpoint *ep = (struct endpoint *)cur->task->fault_ep.obj;
+	struct ipc_msg msg;
+	enum fault_step step = fault_prepare(cur, addr, access, &msg);
+
+	if (step == STEP_ASK) {
+		ipc_fast_fault(cur, ep, &msg);  /* no return when it can be taken */
+		if (ipc_fault_call(cur, ep, &msg) != ERR_OK)
+			fault_fatal(cur, addr, access, "its pager is gone (PAGER_GONE)");
+	} else if (step == STEP_NO_HANDLER) {
+		fault_fatal(cur, addr, access, "no fault handler; thread stopped");
+	} else if (step == STEP_NOT_USER) {
+		fault_fatal(cur, addr, access, addr < USER_BASE ? "no memory is ever mapped there"
+								 : "not user memory");
+	}
 }
 
 err_t fault_resolve(struct thread *cur, vaddr_t addr, unsigned access)
 {
-	struct task *t = cur->task;
-	struct ipc_msg msg = {
-		.tag = MSG_FAULT,
-		.words = { addr, access, cur->tf->sepc, cur->id },
-		.badge = t->fault_ep.badge,
-	};
+	struct ipc_msg msg;
+	enum fault_step step = fault_prepare(cur, addr, access, &msg);
 
-	if (addr < USER_BASE || addr >= USER_TOP)
-		return ERR_FAULT;
-	if (space_allows(&t->pt, addr, access)) {
-		space_flush_page(addr);
-		return ERR_OK;
-	}
-	if (!t->fault_ep.obj)
-		return ERR_FAULT;
-	t->faults++;
-	cur->fault_page = ALIGN_DOWN(addr, PAGE_SIZE);
+	if (step != STEP_ASK)
+		return step == STEP_RETRY ? ERR_OK : ERR_FAULT;
 	/* The general path only: this thread must come back into its system
 	 * call, so its kernel stack is kept (the fast path would drop it). */
 	cur->in_kernel_fault = true;
-	if (ipc_fault_call(cur, (struct endpoint *)t->fault_ep.obj, &msg) != ERR_OK) {
+	if (ipc_fault_call(cur, (struct endpoint *)cur->task->fault_ep.obj, &msg) != ERR_OK) {
 		cur->in_kernel_fault = false;
 		return ERR_FAULT;
 	}
@@ -147,9 +155,12 @@ static err_t fault_map(struct thread *replier, struct thread *faulted, const uin
 		err = ERR_INVALID_ARGUMENT;
 	if (err)
 		return err;
-	if (pt_lookup(pt, w[2], NULL, NULL, NULL) == ERR_OK)
-		space_unmap(pt, w[2], PAGE_SIZE);
 	err = space_map_frame(pt, (struct frame_object *)frame->obj, w[1], w[2], PAGE_SIZE, w[3]);
+	if (err == ERR_EXISTS) {      /* a mapping there already: replace it */
+		space_unmap(pt, w[2], PAGE_SIZE);
+		err = space_map_frame(pt, (struct frame_object *)frame->obj, w[1], w[2], PAGE_SIZE,
+				      w[3]);
+	}
 	if (!err)
 		space_flush_page(w[2]);  /* the faulting thread resumes on this hart */
 	return err;

@@ -60,17 +60,12 @@ static void try_refused_replies(long ep, uint64_t page, long frame)
 	sys_handle_close(readonly);
 }
 
-/* Fill a fresh frame with a function returning 42. */
-static long code_frame(void)
+/* A fresh frame holding a function that returns 42. */
+static long return_42_code(void)
 {
-	long frame = sys_frame_alloc(PAGE_SIZE, 0);
-	volatile uint32_t *insn = (volatile uint32_t *)HANDLER_VA;
+	static const uint32_t code[] = { INSN_LI_A0_42, INSN_RET };
 
-	sys_map(HANDLE_SELF, frame, 0, HANDLER_VA, PAGE_SIZE, MAP_READ | MAP_WRITE);
-	insn[0] = INSN_LI_A0_42;
-	insn[1] = INSN_RET;
-	sys_unmap(HANDLE_SELF, HANDLER_VA, PAGE_SIZE);
-	return frame;
+	return code_frame(code, 2, HANDLER_VA);
 }
 
 /* Turn fault message m into its reply; *frame gets a handle to close later. */
@@ -85,7 +80,7 @@ static void answer_fault(long ep, struct msg *m, long *frame)
 	    m->w[2] < USER_BASE || m->w[2] >= USER_TOP)
 		bad_messages++;
 	if (page == EXEC_PAGE && access == FAULT_EXEC) {
-		*frame = code_frame();
+		*frame = return_42_code();
 		*m = (struct msg){ .tag = MSG_FAULT_MAP,
 				   .w = { (uint64_t)*frame, 0, page, MAP_READ | MAP_EXEC } };
 		return;

@@ -37,6 +37,25 @@ static inline struct link link_make(void)
 	return l;
 }
 
+/*
+ * A fresh page-sized frame holding the n instructions insns, written through
+ * a mapping of ours at scratch_va (unmapped again).  Its handle, or -ERR_*.
+ */
+static inline long code_frame(const uint32_t *insns, unsigned n, unsigned long scratch_va)
+{
+	long frame = sys_frame_alloc(PAGE_SIZE, 0);
+	volatile uint32_t *at = (volatile uint32_t *)scratch_va;
+	unsigned i;
+
+	if (frame < 0 || sys_map(HANDLE_SELF, frame, 0, scratch_va, PAGE_SIZE,
+				 MAP_READ | MAP_WRITE) < 0)
+		return frame < 0 ? frame : -ERR_NO_MEMORY;
+	for (i = 0; i < n; i++)
+		at[i] = insns[i];
+	sys_unmap(HANDLE_SELF, scratch_va, PAGE_SIZE);
+	return frame;
+}
+
 /* A child's first call: say hello, get the mode. */
 static inline long child_mode(long ep)
 {

@@ -49,15 +49,9 @@ static void protection(void)
 /* A frame holding: exit(42). */
 static long exit_42_code(void)
 {
-	long f = sys_frame_alloc(PAGE_SIZE, 0);
-	volatile uint32_t *insn = (volatile uint32_t *)OWN_VA;
+	static const uint32_t code[] = { INSN_LI_A7_EXIT, INSN_LI_A0_42, INSN_ECALL };
 
-	sys_map(HANDLE_SELF, f, 0, OWN_VA, PAGE_SIZE, MAP_READ | MAP_WRITE);
-	insn[0] = INSN_LI_A7_EXIT;
-	insn[1] = INSN_LI_A0_42;
-	insn[2] = INSN_ECALL;
-	sys_unmap(HANDLE_SELF, OWN_VA, PAGE_SIZE);
-	return f;
+	return code_frame(code, 3, OWN_VA);
 }
 
 /* An empty task whose first instruction faults to us; we map its code. */
