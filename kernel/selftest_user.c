@@ -131,6 +131,7 @@ USER_TEST(test_sysfuzz, "sysfuzz")
 USER_TEST(test_ulib, "ulib")
 USER_TEST(test_spaces, "spaces")
 USER_TEST(test_pager, "pagertest")
+USER_TEST(test_pager_oom, "pageroom")
 
 const struct selftest selftests_user[] = {
 	{ "user_first_task_runs", test_first_task_runs },
@@ -143,6 +144,8 @@ const struct selftest selftests_user[] = {
 	{ "user_library_heap_printf_threads", test_ulib },
 	{ "user_empty_tasks_image_files_protect", test_spaces },
 	{ "pager_region_kinds_requests_refusals", test_pager },
+	{ "pager_out_of_memory_memory_comes_back", test_pager_oom },
+	{ "pager_out_of_memory_again_memory_comes_back", test_pager_oom },
 	{ "user_syscall_fuzz_100k", test_sysfuzz },
 };
 const unsigned selftests_user_count = ARRAY_SIZE(selftests_user);
