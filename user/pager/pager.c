@@ -36,7 +36,13 @@
 #define CLIENT_LIMIT_PAGES 8192          /* resident pages per client: 32 MiB */
 #define FAULT_AROUND 8                   /* pages on each side: 16 in all */
 
-enum region_kind { RK_TEXT, RK_DATA, RK_ANON, RK_STACK, RK_HEAP };
+enum region_kind {                      /* the protocol's pager_region_kind */
+	RK_TEXT = PAGER_KIND_TEXT,
+	RK_DATA = PAGER_KIND_DATA,
+	RK_ANON = PAGER_KIND_ANON,
+	RK_STACK = PAGER_KIND_STACK,
+	RK_HEAP = PAGER_KIND_HEAP,
+};
 
 struct image {
 	char name[PAGER_NAME_MAX + 1];
@@ -666,6 +672,55 @@ static err_t brk(struct client *c, struct msg *m)
 	return ERR_OK;
 }
 
+/* Pages of v that hold something (text: mapped). */
+static uint64_t region_resident(const struct vregion *v)
+{
+	uint64_t i, n = 0;
+
+	for (i = 0; i < region_pages(v); i++)
+		n += v->pages[i] != 0;
+	return n;
+}
+
+static err_t query(struct client *c, struct msg *m)
+{
+	struct region *r = region_find(&c->map, m->w[0]);
+	struct vregion *v = r ? r->data : NULL;
+
+	if (!v)
+		return ERR_NOT_FOUND;
+	m->w[0] = r->start;
+	m->w[1] = r->end;
+	m->w[2] = (uint64_t)v->kind | (uint64_t)v->rights << 8 | (uint64_t)v->shared << 16;
+	m->w[3] = region_resident(v);
+	return ERR_OK;
+}
+
+static void resident_by_kind(struct client *c, struct msg *m)
+{
+	struct region *r;
+	uint64_t i;
+
+	reap_ended_clients();   /* pages an ended client shared are not shared any more */
+	m->w[0] = m->w[1] = m->w[2] = m->w[3] = 0;
+	for (r = region_next(&c->map, 0); r; r = region_next(&c->map, r->end)) {
+		struct vregion *v = r->data;
+
+		for (i = 0; i < region_pages(v); i++) {
+			if (!v->pages[i])
+				continue;
+			if (v->kind == RK_TEXT)
+				m->w[3]++;
+			else if (pool_refs(v->pages[i]) > 1)
+				m->w[2]++;
+			else if (v->kind == RK_DATA)
+				m->w[1]++;
+			else
+				m->w[0]++;
+		}
+	}
+}
+
 /* Answer request m from client c (NULL: our parent). */
 static void request(struct client *c, struct msg *m, long *pass)
 {
@@ -701,6 +756,14 @@ static void request(struct client *c, struct msg *m, long *pass)
 			m->w[2] = c->limit;
 			m->w[3] = c->stats.file_around;
 		}
+		break;
+	case PAGER_QUERY:
+		err = c ? query(c, m) : ERR_DENIED;
+		break;
+	case PAGER_STATS_RESIDENT:
+		err = c ? ERR_OK : ERR_DENIED;
+		if (c)
+			resident_by_kind(c, m);
 		break;
 	case PAGER_PROTECT:
 		err = c ? protect(c, m->w[0], page_up(m->w[1]), m->w[2]) : ERR_DENIED;

@@ -44,6 +44,12 @@
  *   PAGER_STATS_MORE -> w[0] copy-on-write copies, w[1] writes that regained
  *                    write without a copy, w[2] resident page limit, w[3] file
  *                    pages mapped by fault-around (faults saved)
+ *   PAGER_QUERY      {addr} -> the region containing addr: w[0] start, w[1]
+ *                    end, w[2] kind | rights << 8 | shared << 16, w[3] its
+ *                    resident pages.  ERR_NOT_FOUND
+ *   PAGER_STATS_RESIDENT -> resident pages by kind: w[0] anonymous, heap and
+ *                    stack, w[1] data copied from files, w[2] shared with
+ *                    another client (after a fork), w[3] text pages mapped
  *   PAGER_DROP       {addr, length}: the range's pages are unmapped from the
  *                    caller but kept: the next access faults and maps the same
  *                    page again (what reclaim does before it swaps; tests use
@@ -76,6 +82,17 @@ enum pager_request {
 	PAGER_DROP,
 	PAGER_STATS_FAULTS,
 	PAGER_PROTECT,
+	PAGER_QUERY,
+	PAGER_STATS_RESIDENT,
+};
+
+/* Region kinds, as PAGER_QUERY tells them. */
+enum pager_region_kind {
+	PAGER_KIND_TEXT,       /* the program file's own pages, read-only, shared */
+	PAGER_KIND_DATA,       /* copied from the program file */
+	PAGER_KIND_ANON,       /* zero-filled; PAGER_MAP_ANON */
+	PAGER_KIND_STACK,
+	PAGER_KIND_HEAP,       /* PAGER_BRK */
 };
 
 #define PAGER_HANDLE 2

@@ -334,6 +334,27 @@ static void shared_checks(void)
 	check_eq("our private page is still ours", (long)private_page[0], 1);
 }
 
+int main(long pager_handle);
+
+static void query_checks(void)
+{
+	struct msg m;
+
+	check_eq("query our data", pager_request(pager, PAGER_QUERY, (uint64_t)data_words, 0, 0,
+						 0, &m), 0);
+	check("a data region, read-write, holding pages",
+	      (m.w[2] & 0xff) == PAGER_KIND_DATA && ((m.w[2] >> 8) & 0xff) == (MAP_READ | MAP_WRITE) &&
+	      m.w[0] <= (uint64_t)data_words && m.w[1] > (uint64_t)data_words && m.w[3] > 0);
+	check_eq("query our code", pager_request(pager, PAGER_QUERY, (uint64_t)main, 0, 0, 0, &m), 0);
+	check("a text region, read-execute", (m.w[2] & 0xff) == PAGER_KIND_TEXT &&
+	      ((m.w[2] >> 8) & 0xff) == (MAP_READ | MAP_EXEC));
+	check_eq("query a hole", pager_request(pager, PAGER_QUERY, PAGER_MMAP_TOP - 8, 0, 0, 0, &m),
+		 -ERR_NOT_FOUND);
+	check_eq("resident pages by kind", pager_request(pager, PAGER_STATS_RESIDENT, 0, 0, 0, 0,
+							 &m), 0);
+	check("anonymous, data and text pages counted", m.w[0] > 0 && m.w[1] > 0 && m.w[3] > 0);
+}
+
 static void checks(void)
 {
 	struct msg m;
@@ -346,6 +367,7 @@ static void checks(void)
 	anon_checks();
 	protect_checks();
 	shared_checks();
+	query_checks();
 	bad_requests();
 	check_eq("stats", pager_request(pager, PAGER_STATS, 0, 0, 0, 0, &m), 0);
 	check("faults of every kind counted", m.w[0] > 0 && m.w[1] > 0 && m.w[2] > 0);
