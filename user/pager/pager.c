@@ -136,6 +136,34 @@ static struct image *image_get(const char *name, err_t *err)
 	return img;
 }
 
+/*
+ * A file handed to us (PAGER_MAP_FILE): a free image slot, holding the
+ * handle (we keep it) and our read-only mapping of the file.  NULL, with
+ * *err, when it cannot be read or no slot is free.
+ */
+static struct image *image_adopt(long handle, err_t *err)
+{
+	struct image *img = NULL;
+	long size = sys_frame_size(handle);
+	unsigned i;
+
+	for (i = 0; i < MAX_IMAGES && !img; i++)
+		if (images[i].handle <= 0)
+			img = &images[i];
+	*err = ERR_NO_MEMORY;
+	if (!img || size <= 0 || (uint64_t)size > IMAGE_SLOT)
+		return NULL;
+	img->data = (const uint8_t *)(IMAGE_VA + (uint64_t)(img - images) * IMAGE_SLOT);
+	if (sys_map(HANDLE_SELF, handle, 0, (uint64_t)img->data, (uint64_t)size, MAP_READ) < 0) {
+		*err = ERR_DENIED;
+		return NULL;
+	}
+	img->handle = handle;
+	img->size = (uint64_t)size;
+	img->name[0] = 0;          /* never found by name: one mapping's own */
+	return img;
+}
+
 /* A new region [start, end) of c; NULL when it overlaps or memory is out. */
 static struct vregion *region_add(struct client *c, uint64_t start, uint64_t end,
 				  enum region_kind kind, unsigned rights)
@@ -721,8 +749,41 @@ static void resident_by_kind(struct client *c, struct msg *m)
 	}
 }
 
+/* PAGER_MAP_FILE with the passed frame handle *file (taken when it works). */
+static err_t map_file(struct client *c, struct msg *m, long *file)
+{
+	uint64_t off = m->w[0], len = page_up(m->w[1]), rights = m->w[2], flags = m->w[3], at;
+	bool private = flags & PAGER_PRIVATE;
+	long size = *file ? sys_frame_size(*file) : -ERR_BAD_HANDLE;
+	struct image *img;
+	struct vregion *v;
+	err_t err;
+
+	if (size < 0 || !m->w[1] || len < m->w[1] || off % PAGE_SIZE || (flags & ~PAGER_PRIVATE) ||
+	    off >= (uint64_t)size || len > (uint64_t)size - off)
+		return ERR_INVALID_ARGUMENT;
+	if (private ? rights != (MAP_READ | MAP_WRITE)
+		    : rights != MAP_READ && rights != (MAP_READ | MAP_EXEC))
+		return ERR_INVALID_ARGUMENT;
+	at = region_find_gap(&c->map, PAGER_MMAP_BASE, PAGER_MMAP_TOP, len);
+	if (!at)
+		return ERR_NO_MEMORY;
+	img = image_adopt(*file, &err);
+	if (!img)
+		return err;
+	*file = 0;                  /* the slot has it now, whatever happens next */
+	v = region_add(c, at, at + len, private ? RK_DATA : RK_TEXT, (unsigned)rights);
+	if (!v)
+		return ERR_NO_MEMORY;
+	v->image = img;
+	v->file_off = off;
+	v->file_end = at + len;
+	m->w[0] = at;
+	return ERR_OK;
+}
+
 /* Answer request m from client c (NULL: our parent). */
-static void request(struct client *c, struct msg *m, long *pass)
+static void request(struct client *c, struct msg *m, long *pass, long *received)
 {
 	char name[PAGER_NAME_MAX + 1];
 	err_t err;
@@ -756,6 +817,9 @@ static void request(struct client *c, struct msg *m, long *pass)
 			m->w[2] = c->limit;
 			m->w[3] = c->stats.file_around;
 		}
+		break;
+	case PAGER_MAP_FILE:
+		err = c ? map_file(c, m, received) : ERR_DENIED;
 		break;
 	case PAGER_QUERY:
 		err = c ? query(c, m) : ERR_DENIED;
@@ -826,14 +890,16 @@ static long serve(void)
 
 		if (m.badge && m.badge <= MAX_CLIENTS && clients[m.badge - 1].used)
 			c = &clients[m.badge - 1];
-		if (m.handle)
-			sys_handle_close((long)m.handle);  /* nothing we take is passed */
+		long received = (long)m.handle;
+
 		if (m.tag == MSG_FAULT && c)
 			fault(c, &m);
 		else if (m.tag == MSG_FAULT)
 			kill_reply(&m, PAGER_KILL_NO_REGION);
 		else
-			request(c, &m, &pass);
+			request(c, &m, &pass, &received);
+		if (received)
+			sys_handle_close(received);    /* a handle nobody took */
 		m.handle = m.tag == MSG_FAULT_MAP || m.tag == MSG_FAULT_KILL ? 0 : m.handle;
 		r = ipc_reply_recv(endpoint, &m);
 		if (pass > 0)

@@ -22,6 +22,14 @@
  *                    ERR_INVALID_ARGUMENT (length 0 or past user space, rights,
  *                    flags, hint not page aligned), ERR_EXISTS (fixed and
  *                    overlapping), ERR_NO_MEMORY (no gap, no region left)
+ *   PAGER_MAP_FILE   {offset, length, rights, flags} passing a frame handle
+ *                    (a boot-image file from SYS_IMAGE_OPEN) -> w[0] address:
+ *                    [offset, offset + length) of the file in the mmap area,
+ *                    read-only and shared (rights READ or READ|EXEC: the
+ *                    file's own pages), or with PAGER_PRIVATE read-write, each
+ *                    page copied on first touch.  ERR_INVALID_ARGUMENT (no
+ *                    handle, alignment, past the file's end, rights, flags),
+ *                    ERR_DENIED (the handle cannot be read), ERR_NO_MEMORY
  *   PAGER_UNMAP      {addr, length}: every page of the range is unmapped,
  *                    regions cut or split.  ERR_INVALID_ARGUMENT
  *   PAGER_PROTECT    {addr, length, rights}: the range (every page inside some
@@ -84,6 +92,7 @@ enum pager_request {
 	PAGER_PROTECT,
 	PAGER_QUERY,
 	PAGER_STATS_RESIDENT,
+	PAGER_MAP_FILE,
 };
 
 /* Region kinds, as PAGER_QUERY tells them. */
@@ -98,6 +107,7 @@ enum pager_region_kind {
 #define PAGER_HANDLE 2
 #define PAGER_FIXED 1ul                    /* PAGER_MAP_ANON flags: exactly at hint */
 #define PAGER_SHARED 2ul                   /* shared with forked children, never copied */
+#define PAGER_PRIVATE 1ul                  /* PAGER_MAP_FILE flag: a private, writable copy */
 #define PAGER_NAME_MAX 24
 
 /* Where things go in a client's address space. */

@@ -334,6 +334,45 @@ static void shared_checks(void)
 	check_eq("our private page is still ours", (long)private_page[0], 1);
 }
 
+/* Ask for a mapping of file handle f; 0 or the error.  *at gets the address. */
+static long map_file(long f, uint64_t off, uint64_t len, uint64_t rights, uint64_t flags,
+		     uint64_t *at)
+{
+	struct msg m = { .tag = PAGER_MAP_FILE, .w = { off, len, rights, flags },
+			 .handle = (uint64_t)f };
+	long r = pager_call(pager, &m);
+
+	*at = m.w[0];
+	return r;
+}
+
+static void file_checks(void)
+{
+	long f = sys_image_open("echo");
+	uint64_t shared, private, bad;
+	const volatile uint8_t *s;
+	volatile uint8_t *p;
+
+	check("open a boot-image file", f > 0);
+	check_eq("map it shared, read-only", map_file(f, 0, 2 * PAGE_SIZE, MAP_READ, 0, &shared), 0);
+	s = (const volatile uint8_t *)shared;
+	check("its pages are the file's", s[0] == 0x7f && s[1] == 'E' && s[2] == 'L' && s[3] == 'F');
+	check_eq("map it private", map_file(f, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, PAGER_PRIVATE,
+					    &private), 0);
+	p = (volatile uint8_t *)private;
+	p[0] = 'x';
+	check("a private copy takes writes; the file does not change", p[0] == 'x' && s[0] == 0x7f);
+	check_eq("map file: no handle", map_file(0, 0, PAGE_SIZE, MAP_READ, 0, &bad),
+		 -ERR_INVALID_ARGUMENT);
+	check_eq("map file: misaligned offset", map_file(f, 8, PAGE_SIZE, MAP_READ, 0, &bad),
+		 -ERR_INVALID_ARGUMENT);
+	check_eq("map file: past its end", map_file(f, 0, 1ul << 30, MAP_READ, 0, &bad),
+		 -ERR_INVALID_ARGUMENT);
+	check_eq("map file: shared and writable", map_file(f, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, 0,
+							  &bad), -ERR_INVALID_ARGUMENT);
+	sys_handle_close(f);
+}
+
 int main(long pager_handle);
 
 static void query_checks(void)
@@ -368,6 +407,7 @@ static void checks(void)
 	protect_checks();
 	shared_checks();
 	query_checks();
+	file_checks();
 	bad_requests();
 	check_eq("stats", pager_request(pager, PAGER_STATS, 0, 0, 0, 0, &m), 0);
 	check("faults of every kind counted", m.w[0] > 0 && m.w[1] > 0 && m.w[2] > 0);
