@@ -917,6 +917,7 @@ static long serve(void)
 int main(long ep)
 {
 	endpoint = ep;
+	pool_use_kernel();
 	printf("pager: serving on handle %ld\n", ep);
 	return serve() == -ERR_PEER_GONE ? 0 : 1;
 }

@@ -2,10 +2,14 @@
  * The pager's page pool (see pool.h).  Page ids are 1 + chunk * 512 +
  * page; free pages form a stack threaded through their descriptors.  A
  * fresh chunk is zero (the kernel zeroes frames); a freed page is marked
- * dirty and zeroed when it is handed out again.
+ * dirty and zeroed when it is handed out again.  Portable: chunks come from
+ * a pool_source, so the host tests run this file as it is.
  */
+#include <string.h>
+
 #include "pool.h"
-#include "ulib.h"
+
+#define PAGE 4096ul
 
 struct chunk {
 	long handle;
@@ -17,6 +21,12 @@ static struct pool_page pages[POOL_MAX_CHUNKS * POOL_CHUNK_PAGES + 1];
 static unsigned nchunks;
 static uint32_t free_top = POOL_NONE;
 static uint64_t used;
+static struct pool_source source;
+
+void pool_set_source(const struct pool_source *s)
+{
+	source = *s;
+}
 
 static void push_free(uint32_t id)
 {
@@ -24,23 +34,15 @@ static void push_free(uint32_t id)
 	free_top = id;
 }
 
-/* One more chunk from the kernel, mapped into us; false when none. */
+/* One more chunk from the source; false when none. */
 static bool grow(void)
 {
 	struct chunk *c = &chunks[nchunks];
 	uint64_t i;
 
-	if (nchunks == POOL_MAX_CHUNKS)
+	if (nchunks == POOL_MAX_CHUNKS || !source.grow ||
+	    !source.grow(source.arg, nchunks, &c->handle, &c->va))
 		return false;
-	c->handle = sys_frame_alloc(POOL_CHUNK_SIZE, 0);
-	if (c->handle < 0)
-		return false;
-	c->va = (uint8_t *)(POOL_VA + nchunks * POOL_CHUNK_SIZE);
-	if (sys_map(HANDLE_SELF, c->handle, 0, (unsigned long)c->va, POOL_CHUNK_SIZE,
-		    MAP_READ | MAP_WRITE) < 0) {
-		sys_handle_close(c->handle);
-		return false;
-	}
 	for (i = POOL_CHUNK_PAGES; i > 0; i--)
 		push_free((uint32_t)(1 + nchunks * POOL_CHUNK_PAGES + i - 1));
 	nchunks++;
@@ -56,7 +58,7 @@ uint32_t pool_alloc(void)
 	id = free_top;
 	free_top = pages[id].next;
 	if (pages[id].dirty)
-		memset(pool_va(id), 0, PAGE_SIZE);
+		memset(pool_va(id), 0, PAGE);
 	pages[id] = (struct pool_page){ .refs = 1 };
 	used++;
 	return id;
@@ -93,7 +95,7 @@ long pool_handle(uint32_t id)
 
 uint64_t pool_offset(uint32_t id)
 {
-	return ((id - 1) % POOL_CHUNK_PAGES) * PAGE_SIZE;
+	return ((id - 1) % POOL_CHUNK_PAGES) * PAGE;
 }
 
 uint64_t pool_used(void)

@@ -27,6 +27,23 @@ struct pool_page {
 	uint8_t flags;
 };
 
+/*
+ * Where chunks come from: grow(arg, index, &handle, &va) gets chunk number
+ * `index` (POOL_CHUNK_SIZE bytes, zeroed, readable and writable at *va);
+ * false when there is none.  The pager's source asks the kernel
+ * (pool_kernel.c); host tests use plain memory.  Set before the first
+ * pool_alloc.
+ */
+struct pool_source {
+	bool (*grow)(void *arg, unsigned index, long *handle, uint8_t **va);
+	void *arg;
+};
+
+void pool_set_source(const struct pool_source *source);
+
+/* The pager's source: the kernel (pool_kernel.c). */
+void pool_use_kernel(void);
+
 /* A zeroed page (one reference): its id, or POOL_NONE when no frame can be had. */
 uint32_t pool_alloc(void);
 

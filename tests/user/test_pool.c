@@ -1,0 +1,127 @@
+/*
+ * Host tests of the pager's page pool (user/pager/pool.c), the part of
+ * copy-on-write that counts: pages handed out are zero and distinct, a
+ * page shared N times comes back only after N + 1 puts, a page given back
+ * is zeroed before it is handed out again, and running out of chunks gives
+ * POOL_NONE.  200,000 random operations against a model.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "test.h"
+#include "user/pager/pool.h"
+
+#define CHUNKS_ALLOWED 3
+#define OPS 200000
+#define MAX_LIVE (CHUNKS_ALLOWED * POOL_CHUNK_PAGES)
+
+static uint8_t *memory;
+static unsigned chunks_given;
+
+static bool host_grow(void *arg, unsigned index, long *handle, uint8_t **va)
+{
+	(void)arg;
+	if (index >= CHUNKS_ALLOWED)
+		return false;
+	*handle = 100 + index;
+	*va = memory + (size_t)index * POOL_CHUNK_SIZE;
+	chunks_given++;
+	return true;
+}
+
+/* The model: each live page id, its reference count and the byte written. */
+static uint32_t live[MAX_LIVE];
+static unsigned refs[MAX_LIVE];
+static uint8_t mark[MAX_LIVE];
+static unsigned nlive;
+
+static bool page_is_zero(uint32_t id)
+{
+	const uint8_t *p = pool_va(id);
+	size_t i;
+
+	for (i = 0; i < 4096; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static void test_random_against_model(void)
+{
+	static const struct pool_source source = { host_grow, NULL };
+	unsigned seed = 777, i, j, not_zero = 0, clash = 0, wrong_refs = 0, wrong_bytes = 0;
+	unsigned long ops, none = 0;
+
+	memory = calloc(CHUNKS_ALLOWED, POOL_CHUNK_SIZE);
+	pool_set_source(&source);
+	for (ops = 0; ops < OPS; ops++) {
+		unsigned op = (unsigned)rand_r(&seed) % 3, k = nlive ? (unsigned)rand_r(&seed) % nlive : 0;
+
+		if (op == 0 || nlive == 0) {
+			uint32_t id = pool_alloc();
+
+			if (id == POOL_NONE) {
+				none++;
+				CHECK(nlive == MAX_LIVE);   /* only when every page is in use */
+				continue;
+			}
+			not_zero += !page_is_zero(id);
+			for (j = 0; j < nlive; j++)
+				clash += live[j] == id;
+			live[nlive] = id;
+			refs[nlive] = 1;
+			mark[nlive] = (uint8_t)(1 + rand_r(&seed) % 255);
+			memset(pool_va(id), mark[nlive], 4096);
+			nlive++;
+		} else if (op == 1) {
+			pool_share(live[k]);             /* a fork shares it */
+			refs[k]++;
+		} else {
+			wrong_bytes += ((uint8_t *)pool_va(live[k]))[4095] != mark[k];
+			pool_put(live[k]);
+			if (--refs[k] == 0) {
+				live[k] = live[nlive - 1];
+				refs[k] = refs[nlive - 1];
+				mark[k] = mark[nlive - 1];
+				nlive--;
+			}
+		}
+		if (ops % 997 == 0)
+			for (i = 0; i < nlive; i++)
+				wrong_refs += pool_refs(live[i]) != refs[i];
+	}
+	CHECK_EQ_U64(not_zero, 0);
+	CHECK_EQ_U64(clash, 0);
+	CHECK_EQ_U64(wrong_refs, 0);
+	CHECK_EQ_U64(wrong_bytes, 0);
+	CHECK_EQ_U64(pool_used(), nlive);
+	CHECK(chunks_given <= CHUNKS_ALLOWED);
+	printf("# %lu operations, %u pages live, %lu refusals when full\n", ops, nlive, none);
+	for (i = 0; i < nlive; i++)      /* every user lets go: all pages come back */
+		while (refs[i]--)
+			pool_put(live[i]);
+	CHECK_EQ_U64(pool_used(), 0);
+	nlive = 0;
+}
+
+static void test_handles_and_offsets(void)
+{
+	uint32_t id = pool_alloc();
+
+	CHECK(id != POOL_NONE);
+	if (id == POOL_NONE)
+		return;
+	CHECK(pool_handle(id) >= 100 && pool_handle(id) < 100 + CHUNKS_ALLOWED);
+	CHECK(pool_offset(id) % 4096 == 0 && pool_offset(id) < POOL_CHUNK_SIZE);
+	CHECK((uint8_t *)pool_va(id) ==
+	      memory + (size_t)(pool_handle(id) - 100) * POOL_CHUNK_SIZE + pool_offset(id));
+	pool_put(id);
+}
+
+int main(void)
+{
+	RUN(test_random_against_model);
+	RUN(test_handles_and_offsets);
+	return test_done();
+}
