@@ -66,6 +66,14 @@ static long give_handle(struct thread *cur, unsigned slot, struct object *obj, u
 	return slot;
 }
 
+/* The answer to a call that made task t (err: it did not): its handle in slot. */
+static long task_handle(struct thread *cur, unsigned slot, err_t err, struct task *t)
+{
+	if (err)
+		return error(err);
+	return give_handle(cur, slot, &t->obj, RIGHT_READ | RIGHT_MANAGE | RIGHT_TRANSFER);
+}
+
 /* Handle argument h: 0 means none (*out NULL); else as handle_get. */
 static err_t optional_handle(struct thread *cur, uint64_t h, enum object_type type,
 			     uint32_t need, struct handle **out)
@@ -263,10 +271,8 @@ static long sys_task_spawn(struct thread *cur, const uint64_t *a)
 	slot = free_slot(cur);
 	if (!slot)
 		return error(ERR_NO_MEMORY);
-	err = task_spawn(img, fault_ep, pass, &t);
-	if (err)
-		return error(err);
-	return give_handle(cur, slot, &t->obj, RIGHT_READ | RIGHT_MANAGE | RIGHT_TRANSFER);
+	err = task_spawn(img, fault_ep, pass, &t);   /* before t is read */
+	return task_handle(cur, slot, err, t);
 }
 
 static long sys_task_create(struct thread *cur, const uint64_t *a)
@@ -285,9 +291,7 @@ static long sys_task_create(struct thread *cur, const uint64_t *a)
 	if (!slot)
 		return error(ERR_NO_MEMORY);
 	err = task_create(name, a[1], fault_ep, &t);
-	if (err)
-		return error(err);
-	return give_handle(cur, slot, &t->obj, RIGHT_READ | RIGHT_MANAGE | RIGHT_TRANSFER);
+	return task_handle(cur, slot, err, t);
 }
 
 static long sys_image_open(struct thread *cur, const uint64_t *a)
