@@ -17,15 +17,15 @@
  * A copy helper that faults inside a system call asks the handler the same
  * way (fault_resolve), and the system call then goes on or fails.
  */
+#include "arch/riscv/timer.h"
 #include "arch/riscv/trapframe.h"
+#include "kernel/boot.h"
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
 #include "kernel/printk.h"
-#include "kernel/space.h"
-#include "kernel/boot.h"
 #include "kernel/sched.h"
+#include "kernel/space.h"
 #include "kernel/thread.h"
-#include "arch/riscv/timer.h"
 
 /* Threads waiting for a pager's answer to a fault, oldest first. */
 static struct list fault_waiters = LIST_INIT(fault_waiters);
@@ -56,9 +56,7 @@ void fault_check_timeouts(void)
 		t = container_of(fault_waiters.next, struct thread, fault_link);
 		if (t->fault_deadline_ms > now)
 			return;
-		fault_done(t);
-		if (t->state == THREAD_RUNNING)
-			continue;   /* answered meanwhile and running: nothing to end */
+		fault_done(t);   /* off the list first: the loop always moves on */
 		thread_kill(t, "its pager did not answer in time (PAGER_TIMEOUT)");
 	}
 }
@@ -78,8 +76,7 @@ static void fault_fatal(struct thread *cur, vaddr_t addr, unsigned access, const
 /* What to do about a fault at addr: the first steps both paths share. */
 enum fault_step { STEP_NOT_USER, STEP_RETRY, STEP_NO_HANDLER, STEP_ASK };
 
-static inline __attribute__((always_inline)) enum fault_step
-fault_prepare(struct thread *cur, vaddr_t addr, unsigned access,
+static enum fault_step fault_prepare(struct thread *cur, vaddr_t addr, unsigned access,
 				     struct ipc_msg *msg)
 {
 	struct task *t = cur->task;

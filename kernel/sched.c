@@ -229,21 +229,6 @@ unsigned sched_pick_hart(void)
 	return next_hart;
 }
 
-unsigned sched_queued(void)
-{
-	unsigned i, n = 0;
-	int p;
-
-	for (i = 0; i < SMP_MAX_HARTS; i++)
-		for (p = 0; p <= PRIORITY_MAX; p++) {
-			struct list *pos;
-
-			list_for_each(pos, &harts[i].queue[p])
-				n++;
-		}
-	return n;
-}
-
 /*
  * The idle thread: run whatever is queued here; else give up the lock, do
  * the work other harts hand out (smp_run_on_all: the boot thread may hold

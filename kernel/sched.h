@@ -100,7 +100,5 @@ void sched_preempt_check(void);
 void sched_tick(void);
 void sched_ipi(void);
 
-/* Threads in run queues, all harts (tests). */
-unsigned sched_queued(void);
 
 #endif

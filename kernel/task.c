@@ -218,13 +218,3 @@ void task_destroy(struct task *t)
 	space_destroy(&t->pt);
 	kfree(t);
 }
-
-void task_space_enter(struct task *t, unsigned hart)
-{
-	space_enter(&t->pt, &t->asid_ctx, hart);
-}
-
-void task_space_leave(void)
-{
-	space_leave();
-}

@@ -55,8 +55,4 @@ void task_exited(struct task *t, long code);
 /* The last thread of t was freed: free its address space. */
 void task_release_space(struct task *t);
 
-/* Switch this hart to t's address space / back to the kernel table. */
-void task_space_enter(struct task *t, unsigned hart);
-void task_space_leave(void);
-
 #endif

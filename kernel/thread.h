@@ -54,10 +54,4 @@ void thread_return_to_user(void) __attribute__((noreturn));
 void sched_remove(struct thread *t);
 void sched_finish_switch(void);
 
-/* Arch hooks (arch/riscv/smp.c). */
-void smp_send_ipi(unsigned hart);
-void smp_poll_work(void);
-/* wfi, then take what woke the hart; true when it was a tick. */
-bool cpu_idle_wait(void);
-
 #endif

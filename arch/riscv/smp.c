@@ -21,12 +21,11 @@
 #include "arch/riscv/mmu.h"
 #include "arch/riscv/sbi.h"
 #include "arch/riscv/smp.h"
+#include "arch/riscv/timer.h"
 #include "arch/riscv/trap.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
-#include "kernel/thread.h"
-#include "arch/riscv/timer.h"
 
 #define ONLINE_WAIT_SECONDS 5
 

@@ -52,6 +52,15 @@ unsigned smp_online(void);
  */
 bool smp_run_on_all(void (*fn)(void *arg, unsigned hart), void *arg, uint64_t timeout_ticks);
 
+/* Send hart `hart` (an index) an IPI; nothing for the calling hart. */
+void smp_send_ipi(unsigned hart);
+
+/* On a secondary hart: run the work smp_run_on_all() handed out, if any. */
+void smp_poll_work(void);
+
+/* wfi, then take what woke the hart; true when it was a tick. */
+bool cpu_idle_wait(void);
+
 /* The kernel stack [base, top) that addr (or its guard page) belongs to. */
 void smp_stack_bounds(uint64_t addr, uint64_t *base, uint64_t *top);
 #endif

@@ -69,11 +69,6 @@ void timer_interrupt(void)
 	program(rdtime() + interval);
 }
 
-void irq_enable(void)
-{
-	csr_set(sstatus, SSTATUS_SIE);
-}
-
 void irq_disable(void)
 {
 	csr_clear(sstatus, SSTATUS_SIE);

@@ -38,8 +38,8 @@ uint64_t timer_ticks(void);
 /* The timer interrupt handler (called from trap_handle). */
 void timer_interrupt(void);
 
-/* Enable / disable supervisor interrupts on this hart. */
-void irq_enable(void);
+/* Disable supervisor interrupts on this hart (the kernel never enables
+ * them: it polls, kernel/sched.h). */
 void irq_disable(void);
 
 #endif
