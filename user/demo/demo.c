@@ -22,23 +22,11 @@ static void __attribute__((noreturn)) child(uint64_t yields)
 	sys_exit(0);
 }
 
-/* Fork a child that lives a little; returns its task handle (0: none). */
-static long fork_child(void)
-{
-	struct msg m;
-
-	if (pager_request(pager, PAGER_MAP_ANON, 0, CHILD_STACK, MAP_READ | MAP_WRITE, 0, &m))
-		return 0;
-	if (pager_request(pager, PAGER_FORK, (uint64_t)child, m.w[0] + CHILD_STACK, 100, 0, &m))
-		return 0;
-	return (long)m.handle;
-}
-
 int main(long pager_handle)
 {
 	struct msg m, more;
 	volatile char stack_bytes[16384];
-	uint64_t heap;
+	uint64_t heap, stack;
 	unsigned i, sum = 0;
 	long kid;
 
@@ -53,7 +41,7 @@ int main(long pager_handle)
 	heap = m.w[0];
 	if (!pager_request(pager, PAGER_BRK, heap + 8 * PAGE_SIZE, 0, 0, 0, &m))
 		memset((void *)heap, 1, 8 * PAGE_SIZE);
-	kid = fork_child();
+	kid = pager_fork(pager, child, 100, CHILD_STACK, &stack);   /* lives a little */
 	scratch[0] = 8;                        /* shared with the child: copied */
 	if (kid) {
 		sys_task_wait(kid);

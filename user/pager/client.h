@@ -25,6 +25,24 @@ static inline long pager_request(long pager, uint64_t tag, uint64_t w0, uint64_t
 }
 
 /*
+ * Fork (PAGER_FORK) a copy of ourselves that starts in entry(arg) on a
+ * stack of its own: a fresh region of `stack_size` bytes, whose address
+ * goes in *stack.  Returns the child's task handle, or 0.
+ */
+static inline long pager_fork(long pager, void (*entry)(uint64_t), uint64_t arg,
+			      uint64_t stack_size, uint64_t *stack)
+{
+	struct msg m;
+
+	if (pager_request(pager, PAGER_MAP_ANON, 0, stack_size, MAP_READ | MAP_WRITE, 0, &m))
+		return 0;
+	*stack = m.w[0];
+	if (pager_request(pager, PAGER_FORK, (uint64_t)entry, *stack + stack_size, arg, 0, &m))
+		return 0;
+	return (long)m.handle;
+}
+
+/*
  * Start a pager: *task gets its task handle; returns a send-only handle to
  * it, or -ERR_*.  The pager holds the only receive handle, so that if it
  * dies every call and fault waiting for it fails (ERR_PEER_GONE, PAGER_GONE)

@@ -900,7 +900,6 @@ static long serve(void)
 			request(c, &m, &pass, &received);
 		if (received)
 			sys_handle_close(received);    /* a handle nobody took */
-		m.handle = m.tag == MSG_FAULT_MAP || m.tag == MSG_FAULT_KILL ? 0 : m.handle;
 		r = ipc_reply_recv(endpoint, &m);
 		if (pass > 0)
 			sys_handle_close(pass);

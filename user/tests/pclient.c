@@ -168,16 +168,12 @@ static long fork_and_wait(void (*entry)(uint64_t), uint64_t arg)
 {
 	struct msg m;
 	uint64_t stack;
-	long code;
+	long child = pager_fork(pager, entry, arg, CHILD_STACK, &stack), code;
 
-	if (pager_request(pager, PAGER_MAP_ANON, 0, CHILD_STACK, MAP_READ | MAP_WRITE, 0, &m))
+	if (!child)
 		return 1000;
-	stack = m.w[0];
-	if (pager_request(pager, PAGER_FORK, (uint64_t)entry, stack + CHILD_STACK, arg, 0, &m) ||
-	    !m.handle)
-		return 1000;
-	code = sys_task_wait((long)m.handle);
-	sys_handle_close((long)m.handle);
+	code = sys_task_wait(child);
+	sys_handle_close(child);
 	pager_request(pager, PAGER_UNMAP, stack, CHILD_STACK, 0, 0, &m);
 	return code;
 }
