@@ -7,7 +7,9 @@
  *   - a SEND_BLOCKED thread's msg holds a reference to the handle it passes;
  *   - t->caller == c iff c->callee == t, and then c is REPLY_BLOCKED;
  *   - while an endpoint has no RECV handle, no sender waits on it, and
- *     while it has no SEND handle or fault slot, no receiver waits.
+ *     while it has no SEND handle or fault slot, no receiver waits;
+ *   - a task on an endpoint's notices holds a reference; notices are
+ *     received before any sender, and no receiver waits while there is one.
  * A message is delivered straight into the receiver's trap frame.
  */
 #include "arch/riscv/trapframe.h"
@@ -151,6 +153,35 @@ static err_t call(struct thread *cur, struct endpoint *ep, const struct ipc_msg 
 	return ERR_OK;
 }
 
+/* The notice that task t has ended, into receiver r; t leaves the list. */
+static void deliver_notice(struct thread *r, struct task *t)
+{
+	struct ipc_msg m = { .tag = MSG_TASK_EXITED, .words = { (uint64_t)t->exit_code },
+			     .badge = t->notice_badge };
+
+	list_remove(&t->notice_link);
+	deliver(r, &m, 0);
+	obj_put(&t->obj);
+}
+
+void ipc_notify_exit(struct task *t)
+{
+	struct endpoint *ep = (struct endpoint *)t->fault_ep.obj;
+	struct thread *r;
+
+	if (!t->exit_notice || !ep)
+		return;
+	obj_get(&t->obj);
+	t->notice_badge = t->fault_ep.badge;
+	list_push_back(&ep->notices, &t->notice_link);
+	r = first_waiter(&ep->receivers);
+	if (r) {
+		unqueue(r);
+		deliver_notice(r, t);
+		sched_add(r);
+	}
+}
+
 /*
  * Receive on ep for cur (its caller, if any, already answered or
  * abandoned).  `wake`, if set, is a thread made ready by a reply: it runs
@@ -162,7 +193,9 @@ static void receive(struct thread *cur, struct endpoint *ep, struct thread *wake
 	unsigned slot;
 	err_t err;
 
-	if (s) {
+	if (!list_empty(&ep->notices)) {
+		deliver_notice(cur, container_of(ep->notices.next, struct task, notice_link));
+	} else if (s) {
 		err = room_for(cur, &s->msg, &slot);
 		if (err) {
 			set_error(cur, err);
@@ -360,6 +393,7 @@ struct endpoint *endpoint_create(void)
 	ep->obj.type = OBJ_ENDPOINT;
 	list_init(&ep->senders);
 	list_init(&ep->receivers);
+	list_init(&ep->notices);
 	return ep;
 }
 
@@ -367,5 +401,11 @@ void endpoint_destroy(struct endpoint *ep)
 {
 	if (!list_empty(&ep->senders) || !list_empty(&ep->receivers))
 		panic("endpoint_destroy: threads still queued");
+	while (!list_empty(&ep->notices)) {
+		struct task *t = container_of(ep->notices.next, struct task, notice_link);
+
+		list_remove(&t->notice_link);
+		obj_put(&t->obj);
+	}
 	kfree(ep);
 }

@@ -58,6 +58,13 @@ void fault_check_timeouts(void);
 void ipc_thread_gone(struct thread *t);
 
 /*
+ * Task t has ended: if it asked (TASK_EXIT_NOTICE), its fault endpoint gets
+ * the notice MSG_TASK_EXITED, delivered now to a waiting receiver or kept
+ * (with a reference to t) for the next receive.
+ */
+void ipc_notify_exit(struct task *t);
+
+/*
  * The fault reply (kernel/fault.c): the handler `replier` answers the fault
  * of `faulted` with msg.  Checks it, then maps what it asks for.  Returns
  * ERR_OK when `faulted` may go on: resumed, or ended when *kill_reason is

@@ -97,7 +97,8 @@ static bool fast_reply_recv(struct thread *cur, const uint64_t *regs)
 	uint64_t badge;
 
 	ep = fast_endpoint(cur, regs[REG_A0], RIGHT_RECV, &badge);
-	if (!ep || !c || !list_empty(&ep->senders) || !ep->send_refs || !sched_fast_ok(c))
+	if (!ep || !c || !list_empty(&ep->senders) || !list_empty(&ep->notices) ||
+	    !ep->send_refs || !sched_fast_ok(c))
 		return false;
 	if (c->in_kernel_fault) {
 		return false;   /* it must go back into its system call: keep its stack */

@@ -102,6 +102,7 @@ struct endpoint {
 	struct list receivers;   /* threads RECV_BLOCKED here */
 	uint32_t send_refs;      /* handles with SEND, fault-handler slots */
 	uint32_t recv_refs;      /* handles with RECV */
+	struct list notices;     /* ended tasks to tell of (MSG_TASK_EXITED), in order */
 };
 
 struct frame_object {
@@ -133,6 +134,9 @@ struct task {
 	struct list waiters;     /* threads WAIT_BLOCKED on it */
 	uint64_t faults;         /* page faults sent to its handler */
 	uint64_t entry;          /* its program's entry point */
+	bool exit_notice;        /* tell its fault endpoint when it ends (TASK_EXIT_NOTICE) */
+	struct list notice_link; /* on that endpoint's notices, holding a reference */
+	uint64_t notice_badge;   /* the fault endpoint handle's badge */
 };
 
 /* Reference counting; obj_put destroys at zero. */

@@ -285,12 +285,16 @@ static long sys_task_create(struct thread *cur, const uint64_t *a)
 
 	if (!err)
 		err = optional_handle(cur, a[2], OBJ_ENDPOINT, RIGHT_SEND, &fault_ep);
+	if (!err && (a[3] & ~TASK_EXIT_NOTICE || (a[3] && !fault_ep)))
+		err = ERR_INVALID_ARGUMENT;
 	if (err)
 		return error(err);
 	slot = free_slot(cur);
 	if (!slot)
 		return error(ERR_NO_MEMORY);
 	err = task_create(name, a[1], fault_ep, &t);
+	if (!err)
+		t->exit_notice = a[3] & TASK_EXIT_NOTICE;
 	return task_handle(cur, slot, err, t);
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kernel/elf.h"
+#include "kernel/ipc.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/space.h"
@@ -198,6 +199,7 @@ void task_exited(struct task *t, long code)
 		sched_add(w);
 	}
 	obj_get(&t->obj);  /* closing HANDLE_SELF must not free t under us */
+	ipc_notify_exit(t);
 	task_set_fault_handler(t, NULL);
 	handle_close_all(t);
 	obj_put(&t->obj);

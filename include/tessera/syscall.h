@@ -67,10 +67,11 @@ enum syscall_number {
 				 * with zeros to whole pages).  ERR_NOT_FOUND, ERR_FAULT,
 				 * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY */
 	SYS_FRAME_SIZE = 22,    /* (frame) -> its size in bytes */
-	SYS_TASK_CREATE = 23,   /* (name, len, fault_ep) -> task handle (READ MANAGE
-				 * TRANSFER): a task with nothing mapped and no thread,
-				 * called `name` in reports (1..32 bytes); fault_ep as for
-				 * SYS_TASK_SPAWN.  ERR_FAULT, ERR_INVALID_ARGUMENT,
+	SYS_TASK_CREATE = 23,   /* (name, len, fault_ep, flags) -> task handle (READ
+				 * MANAGE TRANSFER): a task with nothing mapped and no
+				 * thread, called `name` in reports (1..32 bytes); fault_ep
+				 * as for SYS_TASK_SPAWN.  flags: TASK_EXIT_NOTICE (needs
+				 * fault_ep).  ERR_FAULT, ERR_INVALID_ARGUMENT,
 				 * ERR_NO_MEMORY */
 	SYS_PROTECT = 24,       /* (task, vaddr, size, rights) -> 0: every page of the
 				 * range gets `rights`, which may only take rights away
@@ -163,6 +164,17 @@ enum syscall_number {
 #define MSG_FAULT_MAP (MSG_KERNEL | 2)
 #define MSG_FAULT_RESUME (MSG_KERNEL | 3)
 #define MSG_FAULT_KILL (MSG_KERNEL | 4)
+
+/*
+ * Exit notices.  A task made with TASK_EXIT_NOTICE has, when it ends,
+ *   tag MSG_TASK_EXITED, words {exit code, 0, 0, 0}, badge: its fault
+ *   endpoint handle's
+ * received on its fault endpoint: after every fault message of the task,
+ * and before any message still queued by a sender.  It is not a call:
+ * nothing answers it.  A pager uses it to free a client's memory at once.
+ */
+#define MSG_TASK_EXITED (MSG_KERNEL | 5)
+#define TASK_EXIT_NOTICE 1ul      /* SYS_TASK_CREATE flag */
 #define FAULT_READ 1
 #define FAULT_WRITE 2
 #define FAULT_EXEC 3

@@ -129,9 +129,9 @@ long sys_task_give(long task, long h, unsigned long rights)
 long sys_task_status(long task) { return syscall2(SYS_TASK_STATUS, task, 0); }
 long sys_task_kill(long task) { return syscall2(SYS_TASK_KILL, task, 0); }
 
-long sys_task_create(const char *name, long fault_ep)
+long sys_task_create(const char *name, long fault_ep, unsigned long flags)
 {
-	return syscall6(SYS_TASK_CREATE, (long)name, (long)strlen(name), fault_ep, 0, 0, 0);
+	return syscall6(SYS_TASK_CREATE, (long)name, (long)strlen(name), fault_ep, (long)flags, 0, 0);
 }
 
 long sys_protect(long task, unsigned long vaddr, unsigned long size, unsigned long rights)

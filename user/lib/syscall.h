@@ -41,7 +41,7 @@ long sys_thread_create(long task, unsigned long entry, unsigned long stack_top,
 		       unsigned long arg, unsigned long priority);
 long sys_image_open(const char *name);
 long sys_frame_size(long frame);
-long sys_task_create(const char *name, long fault_ep);
+long sys_task_create(const char *name, long fault_ep, unsigned long flags);
 long sys_protect(long task, unsigned long vaddr, unsigned long size, unsigned long rights);
 long sys_task_give(long task, long h, unsigned long rights);
 long sys_task_status(long task);

@@ -73,6 +73,8 @@ struct pager_stats {
 
 struct client {
 	bool used;
+	uint8_t gen;                   /* of the slot: in the badge, so a late message
+					* from an ended client never reaches the next */
 	long task;
 	struct region_map map;
 	uint64_t resident, limit;
@@ -212,19 +214,28 @@ static void region_drop(struct client *c, struct vregion *v)
 /* Forget a client that has ended: its pages come back to the pool. */
 static void client_release(struct client *c)
 {
+	uint8_t gen = c->gen;
+
 	while (c->map.root)
 		region_drop(c, c->map.root->data);
 	sys_handle_close(c->task);
-	*c = (struct client){ 0 };
+	*c = (struct client){ .gen = (uint8_t)(gen + 1) };
 }
 
-static void reap_ended_clients(void)
+/* A client's badge: its slot + 1, and the slot's generation above. */
+static uint64_t client_badge(const struct client *c)
 {
-	unsigned i;
+	return (uint64_t)(c - clients) + 1 + ((uint64_t)c->gen << 8);
+}
 
-	for (i = 0; i < MAX_CLIENTS; i++)
-		if (clients[i].used && sys_task_status(clients[i].task) == 1)
-			client_release(&clients[i]);
+static struct client *client_of_badge(uint64_t badge)
+{
+	uint64_t slot = (badge & 0xff) - 1;
+
+	if (badge >> 16 || slot >= MAX_CLIENTS || !clients[slot].used ||
+	    clients[slot].gen != badge >> 8)
+		return NULL;
+	return &clients[slot];
 }
 
 static bool clients_running(void)
@@ -272,17 +283,18 @@ static struct client *client_new(const char *name, uint64_t arg)
 	long send;
 	unsigned i;
 
-	reap_ended_clients();
 	for (i = 0; i < MAX_CLIENTS && !c; i++)
 		if (!clients[i].used)
 			c = &clients[i];
 	if (!c)
 		return NULL;
-	*c = (struct client){ .used = true, .limit = CLIENT_LIMIT_PAGES, .arg = arg };
+	*c = (struct client){ .used = true, .gen = c->gen, .limit = CLIENT_LIMIT_PAGES,
+			      .arg = arg };
 	region_map_init(&c->map);
-	/* The client's handle to us: badged with its id, send only. */
-	send = sys_handle_dup(endpoint, RIGHT_SEND | RIGHT_TRANSFER, (uint64_t)(c - clients) + 1);
-	c->task = send > 0 ? sys_task_create(name, send) : -ERR_NO_MEMORY;
+	/* The client's handle to us: badged, send only.  Its end is told to
+	 * us (MSG_TASK_EXITED), and its memory comes back then. */
+	send = sys_handle_dup(endpoint, RIGHT_SEND | RIGHT_TRANSFER, client_badge(c));
+	c->task = send > 0 ? sys_task_create(name, send, TASK_EXIT_NOTICE) : -ERR_NO_MEMORY;
 	if (c->task < 0 ||
 	    sys_task_give(c->task, c->task, RIGHT_READ | RIGHT_MANAGE) != HANDLE_SELF ||
 	    sys_task_give(c->task, send, RIGHT_SEND) != PAGER_HANDLE) {
@@ -308,7 +320,7 @@ static bool client_start(struct client *c, uint64_t entry, uint64_t sp, uint64_t
 	}
 	sys_handle_close(thread);
 	*pass = sys_handle_dup(c->task, RIGHT_READ | RIGHT_TRANSFER, 0);
-	reply->w[0] = (uint64_t)(c - clients);
+	reply->w[0] = client_badge(c);
 	reply->handle = *pass > 0 ? (uint64_t)*pass : 0;
 	return true;
 }
@@ -426,8 +438,6 @@ static bool present_page(struct client *c, struct vregion *v, uint64_t i, uint64
 
 	if (v->shared)
 		return true;            /* shared on purpose: the same page for all */
-	if (access == FAULT_WRITE && pool_refs(id) > 1)
-		reap_ended_clients();   /* the others may have ended: then no copy */
 	if (access == FAULT_WRITE && pool_refs(id) > 1) {
 		copy = c->resident <= c->limit ? pool_alloc() : POOL_NONE;
 		if (copy == POOL_NONE) {
@@ -729,7 +739,6 @@ static void resident_by_kind(struct client *c, struct msg *m)
 	struct region *r;
 	uint64_t i;
 
-	reap_ended_clients();   /* pages an ended client shared are not shared any more */
 	m->w[0] = m->w[1] = m->w[2] = m->w[3] = 0;
 	for (r = region_next(&c->map, 0); r; r = region_next(&c->map, r->end)) {
 		struct vregion *v = r->data;
@@ -856,7 +865,6 @@ static void request(struct client *c, struct msg *m, long *pass, long *received)
 		m->w[0] = c ? c->arg : 0;
 		break;
 	case PAGER_EXIT:
-		reap_ended_clients();
 		err = c ? ERR_DENIED : clients_running() ? ERR_EXISTS : ERR_OK;
 		if (!err)
 			sys_exit(0);    /* the caller's call returns ERR_PEER_GONE */
@@ -885,19 +893,20 @@ static long serve(void)
 	long r = ipc_recv(endpoint, &m);
 
 	while (r == 0) {
-		struct client *c = NULL;
-		long pass = 0;
+		struct client *c = client_of_badge(m.badge);
+		long pass = 0, received = (long)m.handle;
 
-		if (m.badge && m.badge <= MAX_CLIENTS && clients[m.badge - 1].used)
-			c = &clients[m.badge - 1];
-		long received = (long)m.handle;
-
-		if (m.tag == MSG_FAULT && c)
+		if (m.tag == MSG_TASK_EXITED) {
+			if (c)
+				client_release(c);
+			m = (struct msg){ 0 };  /* not a call: this reply goes nowhere */
+		} else if (m.tag == MSG_FAULT && c) {
 			fault(c, &m);
-		else if (m.tag == MSG_FAULT)
+		} else if (m.tag == MSG_FAULT) {
 			kill_reply(&m, PAGER_KILL_NO_REGION);
-		else
+		} else {
 			request(c, &m, &pass, &received);
+		}
 		if (received)
 			sys_handle_close(received);    /* a handle nobody took */
 		r = ipc_reply_recv(endpoint, &m);

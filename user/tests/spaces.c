@@ -58,7 +58,7 @@ static long exit_42_code(void)
 static void empty_task(void)
 {
 	struct link l = link_make();
-	long task = sys_task_create("empty", l.send), code = exit_42_code(), thread;
+	long task = sys_task_create("empty", l.send, 0), code = exit_42_code(), thread;
 	struct msg m = { 0 };
 
 	sys_handle_close(l.send);
@@ -82,9 +82,39 @@ static void empty_task(void)
 	sys_handle_close(code);
 	sys_handle_close(l.recv);
 
-	task = sys_task_create("never-run", 0);
+	task = sys_task_create("never-run", 0, 0);
 	check("a task that never runs", task > 0);
 	check_eq("is freed when its handle closes", sys_handle_close(task), 0);
+}
+
+/* TASK_EXIT_NOTICE: the handler hears of the task's end, with its badge. */
+static void exit_notice(void)
+{
+	struct link l = link_make();
+	long badged = sys_handle_dup(l.send, RIGHT_SEND, 7);
+	long task = sys_task_create("noticed", badged, TASK_EXIT_NOTICE), code = exit_42_code();
+	long thread;
+	struct msg m = { 0 };
+
+	sys_handle_close(l.send);
+	sys_handle_close(badged);
+	check("create a task that tells of its end", task > 0);
+	sys_task_give(task, code, RIGHT_READ);
+	thread = sys_thread_create(task, CHILD_CODE, CHILD_STACK_TOP, 0, PRIORITY_USER);
+	check_eq("its first fault", ipc_recv(l.recv, &m), 0);
+	check_eq("comes first", (long)m.tag, (long)MSG_FAULT);
+	m = (struct msg){ .tag = MSG_FAULT_MAP,
+			  .w = { (uint64_t)code, 0, CHILD_CODE, MAP_READ | MAP_EXEC } };
+	check_eq("then the notice of its end", ipc_reply_recv(l.recv, &m), 0);
+	check("tag MSG_TASK_EXITED", m.tag == MSG_TASK_EXITED);
+	check_eq("with its exit code", (long)m.w[0], 42);
+	check_eq("and the fault handle's badge", (long)m.badge, 7);
+	check_eq("then nobody is left to send", ipc_recv(l.recv, &m), -ERR_PEER_GONE);
+	check_eq("the task has ended", sys_task_wait(task), 42);
+	sys_handle_close(thread);
+	sys_handle_close(task);
+	sys_handle_close(code);
+	sys_handle_close(l.recv);
 }
 
 int main(void)
@@ -92,5 +122,6 @@ int main(void)
 	image_files();
 	protection();
 	empty_task();
+	exit_notice();
 	return test_failures;
 }
