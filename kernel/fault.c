@@ -134,7 +134,6 @@ err_t fault_resolve(struct thread *cur, vaddr_t addr, unsigned access)
 	return ERR_OK;
 }
 
-/* MSG_FAULT_MAP words: frame handle, offset, vaddr, rights. */
 /*
  * MSG_FAULT_MAP words: frame handle, offset, vaddr, rights.  vaddr must be
  * the faulting page; a mapping already there (a read-only copy-on-write
@@ -152,15 +151,7 @@ static err_t fault_map(struct thread *replier, struct thread *faulted, const uin
 		err = ERR_INVALID_ARGUMENT;
 	if (err)
 		return err;
-	err = space_map_frame(pt, (struct frame_object *)frame->obj, w[1], w[2], PAGE_SIZE, w[3]);
-	if (err == ERR_EXISTS) {      /* a mapping there already: replace it */
-		space_unmap(pt, w[2], PAGE_SIZE);
-		err = space_map_frame(pt, (struct frame_object *)frame->obj, w[1], w[2], PAGE_SIZE,
-				      w[3]);
-	}
-	if (!err)
-		space_flush_page(w[2]);  /* the faulting thread resumes on this hart */
-	return err;
+	return space_map_replace(pt, (struct frame_object *)frame->obj, w[1], w[2], w[3]);
 }
 
 err_t fault_reply(struct thread *replier, struct thread *faulted, const struct ipc_msg *msg,

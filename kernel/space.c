@@ -175,6 +175,24 @@ err_t space_map_frame(struct page_table *pt, struct frame_object *f, uint64_t of
 	return err;
 }
 
+err_t space_map_replace(struct page_table *pt, struct frame_object *f, uint64_t offset,
+			vaddr_t va, uint64_t rights)
+{
+	pte_t old;
+	err_t err = pt_map_replace(pt, va, f->pa + offset, pt_rights(rights) | PT_USER, &old);
+
+	if (err)
+		return err;
+	obj_get(&f->obj);
+	if (old & PTE_V) {
+		release_page(old);
+		tlb_shootdown(va, PAGE_SIZE);   /* other harts may run the task */
+	} else {
+		tlb_flush_page(va);
+	}
+	return ERR_OK;
+}
+
 bool space_allows(const struct page_table *pt, vaddr_t va, unsigned access)
 {
 	pte_t pte, need = access == FAULT_WRITE ? PTE_W : access == FAULT_EXEC ? PTE_X : PTE_R;

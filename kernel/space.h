@@ -26,7 +26,7 @@ bool space_range_ok(vaddr_t va, uint64_t size);
  * at va with MAP_* `rights`?  ERR_OK; ERR_INVALID_ARGUMENT (alignment,
  * range, outside the frame, a rights combination no page may have);
  * ERR_DENIED (rights beyond the handle's); ERR_EXISTS (a page is mapped,
- * unless `replace`: the caller then unmaps it first).
+ * unless `replace`: the caller then uses space_map_replace).
  */
 err_t space_map_check(const struct page_table *pt, const struct handle *frame,
 		      uint64_t offset, vaddr_t va, uint64_t size, uint64_t rights, bool replace);
@@ -34,6 +34,14 @@ err_t space_map_check(const struct page_table *pt, const struct handle *frame,
 /* Map what space_map_check accepted.  ERR_OK or ERR_NO_MEMORY (nothing mapped). */
 err_t space_map_frame(struct page_table *pt, struct frame_object *f, uint64_t offset,
 		      vaddr_t va, uint64_t size, uint64_t rights);
+
+/*
+ * Map one page of f (offset checked by space_map_check with `replace`) at
+ * va in place of whatever is there, which is released and flushed from
+ * every hart.  ERR_OK or ERR_NO_MEMORY (nothing changed).
+ */
+err_t space_map_replace(struct page_table *pt, struct frame_object *f, uint64_t offset,
+			vaddr_t va, uint64_t rights);
 
 /*
  * Give every page of [va, va + size) (checked by the caller) the MAP_*

@@ -139,6 +139,24 @@ err_t pt_map(struct page_table *pt, vaddr_t va, paddr_t pa, uint64_t size,
 	return ERR_OK;
 }
 
+err_t pt_map_replace(struct page_table *pt, vaddr_t va, paddr_t pa, unsigned rights,
+		     pte_t *old)
+{
+	pte_t bits = leaf_bits(rights);
+	err_t err = ERR_OK;
+	pte_t *e;
+
+	*old = 0;
+	if (!bits || !IS_ALIGNED(va | pa, PAGE_SIZE) || !range_valid(pt, va, PAGE_SIZE))
+		return ERR_INVALID_ARGUMENT;
+	e = walk_create(pt, va, 0, &err);
+	if (!e)
+		return err;
+	*old = *e;
+	*e = make_pte(pa, bits);
+	return ERR_OK;
+}
+
 /* ---- unmap and protect: one range walker ------------------------------- */
 
 /*

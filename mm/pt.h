@@ -124,6 +124,16 @@ err_t pt_map(struct page_table *pt, vaddr_t va, paddr_t pa, uint64_t size,
 	     uint64_t leaf_size, unsigned rights);
 
 /*
+ * Map the 4 KiB page at va to pa, replacing whatever 4 KiB leaf is there:
+ * *old gets the entry it replaced (0 when there was none).  The caller
+ * releases what the old entry held and flushes the TLB.  Returns ERR_OK,
+ * ERR_INVALID_ARGUMENT (as pt_map), ERR_EXISTS (a larger leaf covers va) or
+ * ERR_NO_MEMORY.
+ */
+err_t pt_map_replace(struct page_table *pt, vaddr_t va, paddr_t pa, unsigned rights,
+		     pte_t *old);
+
+/*
  * Remove every mapping in [va, va + size) (va and size page aligned).  A leaf
  * must lie wholly inside the range or wholly outside it: one that straddles
  * an end is not split, and the call fails with ERR_INVALID_ARGUMENT before

@@ -189,6 +189,33 @@ static void test_exists_4k_inside_big_leaf(void)
 		     PT_KERNEL_RO);
 }
 
+/* pt_map_replace: maps where nothing was (old 0), replaces a 4 KiB leaf
+ * (old = that leaf), refuses bad rights and a page inside a big leaf. */
+static void test_map_replace(void)
+{
+	const vaddr_t va = 0x7000, mega = 0x40000000ull;
+	struct page_table pt;
+	pte_t old = 1;
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV48, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map_replace(&pt, va, 0x80007000ull, PT_KERNEL_RO, &old), ERR_OK);
+	CHECK_EQ_U64(old, 0);
+	check_lookup(&pt, va, 0x80007000ull, PAGE_SIZE, PT_KERNEL_RO);
+	CHECK_ERR(pt_map_replace(&pt, va, 0x90000000ull, PT_KERNEL_RW, &old), ERR_OK);
+	CHECK_EQ_U64(pte_pa(old), 0x80007000ull);
+	CHECK(old & PTE_V);
+	check_lookup(&pt, va, 0x90000000ull, PAGE_SIZE, PT_KERNEL_RW);
+	CHECK_ERR(pt_map_replace(&pt, va, 0x90000000ull, PT_WRITE, &old), ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_map_replace(&pt, va + 1, 0x90000000ull, PT_KERNEL_RW, &old),
+		  ERR_INVALID_ARGUMENT);
+	check_lookup(&pt, va, 0x90000000ull, PAGE_SIZE, PT_KERNEL_RW);
+	CHECK_ERR(pt_map(&pt, mega, 0x80200000ull, MEGAPAGE_SIZE, MEGAPAGE_SIZE, PT_KERNEL_RX),
+		  ERR_OK);
+	CHECK_ERR(pt_map_replace(&pt, mega + PAGE_SIZE, 0x90000000ull, PT_KERNEL_RW, &old),
+		  ERR_EXISTS);
+	check_lookup(&pt, mega + PAGE_SIZE, 0x80201000ull, MEGAPAGE_SIZE, PT_KERNEL_RX);
+}
+
 /* A 2 MiB map over a region already split into 4 KiB pages is ERR_EXISTS
  * and does not replace the table pointer. */
 static void test_exists_2m_over_4k_table(void)
@@ -265,6 +292,7 @@ int main(void)
 	RUN(test_exists_over_mapped_page);
 	RUN(test_exists_4k_inside_big_leaf);
 	RUN(test_exists_2m_over_4k_table);
+	RUN(test_map_replace);
 	RUN(test_no_memory_when_tables_run_out);
 	RUN(test_no_memory_midway_through_range);
 	return test_done();
