@@ -1,7 +1,7 @@
 /*
- * Freestanding string routines for the kernel build (see kernel/libc/string.h).
- * Byte-at-a-time on purpose: short and obviously correct; nothing hot uses
- * them yet.  GCC may also emit calls to memcpy/memset for struct copies.
+ * Freestanding string routines for the kernel and user builds (see
+ * kernel/libc/string.h).  Byte at a time, but for memcpy and memset below.
+ * GCC may also emit calls to memcpy/memset for struct copies.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -29,14 +29,14 @@ void *memcpy(void *dst, const void *src, size_t n)
 			*d++ = *s++;
 			n--;
 		}
-		for (; n >= 4 * WORD; n -= 4 * WORD, d += 4 * WORD, s += 4 * WORD) {
-			uint64_t a = ((const uint64_t *)s)[0], b = ((const uint64_t *)s)[1];
-			uint64_t c = ((const uint64_t *)s)[2], e = ((const uint64_t *)s)[3];
+		for (; n >= 8 * WORD; n -= 8 * WORD, d += 8 * WORD, s += 8 * WORD) {
+			const uint64_t *from = (const uint64_t *)s;
+			uint64_t *to = (uint64_t *)d;
+			uint64_t w0 = from[0], w1 = from[1], w2 = from[2], w3 = from[3];
+			uint64_t w4 = from[4], w5 = from[5], w6 = from[6], w7 = from[7];
 
-			((uint64_t *)d)[0] = a;
-			((uint64_t *)d)[1] = b;
-			((uint64_t *)d)[2] = c;
-			((uint64_t *)d)[3] = e;
+			to[0] = w0; to[1] = w1; to[2] = w2; to[3] = w3;
+			to[4] = w4; to[5] = w5; to[6] = w6; to[7] = w7;
 		}
 	}
 	while (n--)
