@@ -29,9 +29,7 @@ int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  */
 #define HEAP_BASE 0x20000000ul
 #define HEAP_LIMIT 0x24000000ul      /* tests map their own pages above */
-void *malloc(size_t size);
-void *calloc(size_t n, size_t size);
-void free(void *p);
+#include <stdlib.h>                  /* malloc, calloc, free: user/lib/stdlib.h */
 
 /*
  * Run fn(arg) in a new thread of this task at `priority`, on a 16 KiB stack

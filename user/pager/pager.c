@@ -24,13 +24,16 @@
  */
 #include "kernel/elf.h"
 #include "mm/pt.h"
+#include "object.h"
 #include "pool.h"
 #include "protocol.h"
 #include "region.h"
+#include "rmap.h"
 #include "ulib.h"
 
 #define MAX_CLIENTS 12
 #define MAX_IMAGES 8
+#define MAX_GRANTS 16
 #define IMAGE_VA 0x2000000000ul          /* image i mapped at IMAGE_VA + i * IMAGE_SLOT */
 #define IMAGE_SLOT 0x1000000ul
 #define CLIENT_LIMIT_PAGES 8192          /* resident pages per client: 32 MiB */
@@ -44,8 +47,10 @@ enum region_kind {                      /* the protocol's pager_region_kind */
 	RK_HEAP = PAGER_KIND_HEAP,
 };
 
+/* A boot-image file we hold open and mapped: while some region uses it. */
 struct image {
 	char name[PAGER_NAME_MAX + 1];
+	unsigned refs;                 /* regions, and a caller setting them up */
 	long handle;
 	const uint8_t *data;
 	uint64_t size;
@@ -58,11 +63,13 @@ struct vregion {
 	enum region_kind kind;
 	unsigned rights;               /* MAP_* now */
 	unsigned max_rights;           /* what PAGER_PROTECT may give back */
-	bool shared;                   /* pages shared on purpose: never copied */
+	struct object *obj;            /* shared memory: its pages come from here */
+	uint64_t obj_first;            /* obj's page index at node.start */
 	struct image *image;           /* text, data */
 	uint64_t file_off;             /* text, data: file offset of node.start */
 	uint64_t file_end;             /* data: address where the file's bytes end */
-	uint32_t *pages;               /* pool page id per page (0: none yet); text:
+	uint32_t *pages;               /* pool page id per page (0: none yet), each
+					* with a reference and an rmap entry; text:
 					* 1 where the file's page is mapped */
 };
 
@@ -84,9 +91,50 @@ struct client {
 	struct pager_stats stats;
 };
 
+/* A range one client offered another (PAGER_SHARE), until that one maps it. */
+struct grant {
+	bool used;
+	uint8_t gen;                   /* of the slot: in the grant's id */
+	uint64_t seq;                  /* offers in order: PAGER_MAP_GRANT 0 takes the oldest */
+	uint64_t to;                   /* the client it is for (badge) */
+	struct object *obj;            /* a reference */
+	uint64_t first, npages;        /* the window of obj */
+	unsigned rights;
+};
+
 static struct client clients[MAX_CLIENTS];
+static struct grant grants[MAX_GRANTS];
+static uint64_t grant_seq;
+
+static uint64_t grant_id(const struct grant *g)
+{
+	return (uint64_t)(g - grants) + 1 + ((uint64_t)g->gen << 8);
+}
+
+static void grant_drop(struct grant *g)
+{
+	if (g->obj)
+		object_put(g->obj);
+	*g = (struct grant){ .gen = (uint8_t)(g->gen + 1) };
+}
 static struct image images[MAX_IMAGES];
 static long endpoint;
+
+/* A client's badge: its slot + 1, and the slot's generation above. */
+static uint64_t client_badge(const struct client *c)
+{
+	return (uint64_t)(c - clients) + 1 + ((uint64_t)c->gen << 8);
+}
+
+static struct client *client_of_badge(uint64_t badge)
+{
+	uint64_t slot = (badge & 0xff) - 1;
+
+	if (badge >> 16 || slot >= MAX_CLIENTS || !clients[slot].used ||
+	    clients[slot].gen != badge >> 8)
+		return NULL;
+	return &clients[slot];
+}
 
 static uint64_t page_down(uint64_t a) { return a & ~(PAGE_SIZE - 1); }
 static uint64_t page_up(uint64_t a) { return (a + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1); }
@@ -104,8 +152,10 @@ static struct image *image_get(const char *name, err_t *err)
 	long size;
 
 	for (i = 0; i < MAX_IMAGES; i++) {
-		if (images[i].handle > 0 && strcmp(images[i].name, name) == 0)
+		if (images[i].handle > 0 && strcmp(images[i].name, name) == 0) {
+			images[i].refs++;
 			return &images[i];
+		}
 		if (!img && images[i].handle <= 0)
 			img = &images[i];
 	}
@@ -135,13 +185,25 @@ static struct image *image_get(const char *name, err_t *err)
 		return NULL;
 	}
 	snprint(img->name, sizeof(img->name), "%s", name);
+	img->refs = 1;
 	return img;
+}
+
+/* One user fewer; the last closes the file and frees its slot. */
+static void image_put(struct image *img)
+{
+	if (--img->refs)
+		return;
+	sys_unmap(HANDLE_SELF, (uint64_t)img->data, img->size);
+	sys_handle_close(img->handle);
+	img->handle = 0;
 }
 
 /*
  * A file handed to us (PAGER_MAP_FILE): a free image slot, holding the
- * handle (we keep it) and our read-only mapping of the file.  NULL, with
- * *err, when it cannot be read or no slot is free.
+ * handle (we keep it) and our read-only mapping of the file, with one
+ * reference for the caller.  NULL, with *err, when it cannot be read or
+ * no slot is free.
  */
 static struct image *image_adopt(long handle, err_t *err)
 {
@@ -163,6 +225,7 @@ static struct image *image_adopt(long handle, err_t *err)
 	img->handle = handle;
 	img->size = (uint64_t)size;
 	img->name[0] = 0;          /* never found by name: one mapping's own */
+	img->refs = 1;
 	return img;
 }
 
@@ -187,6 +250,21 @@ static struct vregion *region_add(struct client *c, uint64_t start, uint64_t end
 	return v;
 }
 
+/* dst maps what src does, starting `skip` pages into src (a split, a fork). */
+static void region_inherit(struct vregion *dst, const struct vregion *src, uint64_t skip)
+{
+	dst->max_rights = src->max_rights;
+	dst->image = src->image;
+	if (dst->image)
+		dst->image->refs++;
+	dst->file_off = src->file_off + skip * PAGE_SIZE;
+	dst->file_end = src->file_end;
+	dst->obj = src->obj;
+	if (dst->obj)
+		object_get(dst->obj);
+	dst->obj_first = src->obj_first + skip;
+}
+
 /* Give back pages [first, first + n) of v (the client's mappings are gone). */
 static void release_pages(struct client *c, struct vregion *v, uint64_t first, uint64_t n)
 {
@@ -194,11 +272,23 @@ static void release_pages(struct client *c, struct vregion *v, uint64_t first, u
 
 	for (i = first; i < first + n; i++) {
 		if (v->pages[i] && v->kind != RK_TEXT) {
+			rmap_remove(v->pages[i], client_badge(c), v->node.start + i * PAGE_SIZE);
 			pool_put(v->pages[i]);
 			c->resident--;
 		}
 		v->pages[i] = 0;
 	}
+}
+
+/* Free v, which is out of every map, and what it holds. */
+static void region_free(struct vregion *v)
+{
+	if (v->image)
+		image_put(v->image);
+	if (v->obj)
+		object_put(v->obj);
+	free(v->pages);
+	free(v);
 }
 
 static void region_drop(struct client *c, struct vregion *v)
@@ -207,35 +297,22 @@ static void region_drop(struct client *c, struct vregion *v)
 	region_remove(&c->map, &v->node);
 	if (c->heap == v)
 		c->heap = NULL;
-	free(v->pages);
-	free(v);
+	region_free(v);
 }
 
 /* Forget a client that has ended: its pages come back to the pool. */
 static void client_release(struct client *c)
 {
 	uint8_t gen = c->gen;
+	unsigned i;
 
+	for (i = 0; i < MAX_GRANTS; i++)
+		if (grants[i].used && grants[i].to == client_badge(c))
+			grant_drop(&grants[i]);
 	while (c->map.root)
 		region_drop(c, c->map.root->data);
 	sys_handle_close(c->task);
 	*c = (struct client){ .gen = (uint8_t)(gen + 1) };
-}
-
-/* A client's badge: its slot + 1, and the slot's generation above. */
-static uint64_t client_badge(const struct client *c)
-{
-	return (uint64_t)(c - clients) + 1 + ((uint64_t)c->gen << 8);
-}
-
-static struct client *client_of_badge(uint64_t badge)
-{
-	uint64_t slot = (badge & 0xff) - 1;
-
-	if (badge >> 16 || slot >= MAX_CLIENTS || !clients[slot].used ||
-	    clients[slot].gen != badge >> 8)
-		return NULL;
-	return &clients[slot];
 }
 
 static bool clients_running(void)
@@ -249,7 +326,7 @@ static bool clients_running(void)
 }
 
 /* Regions from the program headers: text shared, data copied, bss zero. */
-static bool client_regions(struct client *c, const struct image *img)
+static bool client_regions(struct client *c, struct image *img)
 {
 	unsigned i;
 	uint64_t top = 0;
@@ -265,7 +342,8 @@ static bool client_regions(struct client *c, const struct image *img)
 
 		if (!v)
 			return false;
-		v->image = (struct image *)img;
+		v->image = img;
+		img->refs++;
 		v->file_off = s->offset - (s->vaddr - start);
 		v->file_end = s->vaddr + s->filesz;
 		if (end > top)
@@ -325,37 +403,36 @@ static bool client_start(struct client *c, uint64_t entry, uint64_t sp, uint64_t
 	return true;
 }
 
-/* Give child a copy-on-write copy of region v of parent. */
+/*
+ * Give child a copy of region v of parent.  Shared memory: the same object
+ * (the child's pages fault in from it).  Private pages: shared copy-on-write,
+ * each run of them write-protected in the parent with one call.
+ */
 static bool fork_region(struct client *parent, struct client *child, const struct vregion *v)
 {
 	struct vregion *n = region_add(child, v->node.start, v->node.end, v->kind, v->rights);
-	uint64_t i;
+	uint64_t i, run = 0, pages = region_pages(v);
 
-	if (!n)
+	if (!n || !rmap_reserve(pages))
 		return false;
-	n->image = v->image;
-	n->file_off = v->file_off;
-	n->file_end = v->file_end;
-	n->max_rights = v->max_rights;
-	n->shared = v->shared;
+	region_inherit(n, v, 0);
 	if (parent->heap == v)
 		child->heap = n;
-	for (i = 0; i < region_pages(v) && v->kind != RK_TEXT; i++) {
-		if (!v->pages[i] && v->shared) {
-			/* Both sides must find the same page: make it now. */
-			v->pages[i] = pool_alloc();
-			if (!v->pages[i])
-				return false;
-			parent->resident++;
-		}
-		if (!v->pages[i])
+	if (v->obj || v->kind == RK_TEXT)
+		return true;
+	for (i = 0; i <= pages; i++) {
+		if (i < pages && v->pages[i]) {
+			pool_share(v->pages[i]);
+			n->pages[i] = v->pages[i];
+			rmap_add(n->pages[i], client_badge(child), v->node.start + i * PAGE_SIZE);
+			child->resident++;
+			run++;
 			continue;
-		pool_share(v->pages[i]);
-		n->pages[i] = v->pages[i];
-		child->resident++;
-		if ((v->rights & MAP_WRITE) && !v->shared)  /* the parent's writes must fault now */
-			sys_protect(parent->task, v->node.start + i * PAGE_SIZE, PAGE_SIZE,
-				    v->rights & ~MAP_WRITE);
+		}
+		if (run && (v->rights & MAP_WRITE))   /* the parent's writes must fault now */
+			sys_protect(parent->task, v->node.start + (i - run) * PAGE_SIZE,
+				    run * PAGE_SIZE, v->rights & ~MAP_WRITE);
+		run = 0;
 	}
 	return true;
 }
@@ -392,14 +469,13 @@ static err_t spawn(const char *name, uint64_t arg, struct msg *reply, long *pass
 	if (!img)
 		return err;
 	c = client_new(name, arg);
-	if (!c)
-		return ERR_NO_MEMORY;
-	if (!client_regions(c, img)) {
+	err = !c ? ERR_NO_MEMORY : !client_regions(c, img) ? ERR_NO_MEMORY : ERR_OK;
+	if (err && c)
 		client_release(c);
-		return ERR_NO_MEMORY;
-	}
-	return client_start(c, img->elf.entry, USER_STACK_TOP, PAGER_HANDLE, reply, pass)
-		       ? ERR_OK : ERR_NO_MEMORY;
+	if (!err && !client_start(c, img->elf.entry, USER_STACK_TOP, PAGER_HANDLE, reply, pass))
+		err = ERR_NO_MEMORY;
+	image_put(img);            /* the regions hold it now */
+	return err;
 }
 
 /* The page for page index i of data region v: the file's bytes, zeros after. */
@@ -434,22 +510,21 @@ static void kill_reply(struct msg *m, enum pager_kill_reason why)
 static bool present_page(struct client *c, struct vregion *v, uint64_t i, uint64_t access,
 			 struct msg *m)
 {
-	uint32_t id = v->pages[i], copy;
+	uint32_t old = v->pages[i];
 
-	if (v->shared)
-		return true;            /* shared on purpose: the same page for all */
-	if (access == FAULT_WRITE && pool_refs(id) > 1) {
-		copy = c->resident <= c->limit ? pool_alloc() : POOL_NONE;
-		if (copy == POOL_NONE) {
-			kill_reply(m, PAGER_KILL_OUT_OF_MEMORY);
-			return false;
-		}
-		memcpy(pool_va(copy), pool_va(id), PAGE_SIZE);
-		pool_put(id);
-		v->pages[i] = copy;
+	if (v->obj || access != FAULT_WRITE)
+		return true;            /* shared memory is the same page for all */
+	switch (c->resident <= c->limit ? cow_write(&v->pages[i]) : COW_NO_MEMORY) {
+	case COW_NO_MEMORY:
+		kill_reply(m, PAGER_KILL_OUT_OF_MEMORY);
+		return false;
+	case COW_COPIED:
+		rmap_move(old, v->pages[i], client_badge(c), v->node.start + i * PAGE_SIZE);
 		c->stats.cow_copy++;
-	} else if (access == FAULT_WRITE) {
+		break;
+	case COW_REUSED:
 		c->stats.cow_reuse++;
+		break;
 	}
 	return true;   /* the map reply replaces the old mapping */
 }
@@ -517,14 +592,20 @@ static void fault(struct client *c, struct msg *m)
 	}
 	id = v->pages[i];
 	if (!id) {
-		id = c->resident < c->limit ? pool_alloc() : POOL_NONE;
+		id = c->resident >= c->limit || !rmap_reserve(1) ? POOL_NONE
+		   : v->obj ? object_page(v->obj, v->obj_first + i) : pool_alloc();
 		if (id == POOL_NONE) {
 			kill_reply(m, PAGER_KILL_OUT_OF_MEMORY);
 			return;
 		}
+		if (v->obj)
+			pool_share(id);        /* the object's reference, and ours */
 		v->pages[i] = id;
+		rmap_add(id, client_badge(c), page);
 		c->resident++;
-		if (v->kind == RK_DATA && page < v->file_end) {
+		if (v->obj && rmap_count(id) > 1) {
+			c->stats.refaults++;   /* made by another user of the object */
+		} else if (v->kind == RK_DATA && page < v->file_end) {
 			fill_from_file(v, i, pool_va(id));
 			c->stats.file_copy++;
 		} else {
@@ -538,8 +619,8 @@ static void fault(struct client *c, struct msg *m)
 	id = v->pages[i];
 	*m = (struct msg){ .tag = MSG_FAULT_MAP,
 			   .w = { (uint64_t)pool_handle(id), pool_offset(id), page,
-				  pool_refs(id) > 1 && !v->shared ? v->rights & ~MAP_WRITE
-								  : v->rights } };
+				  pool_refs(id) > 1 && !v->obj ? v->rights & ~MAP_WRITE
+								 : v->rights } };
 }
 
 /*
@@ -558,14 +639,54 @@ static bool region_split(struct client *c, struct vregion *v, uint64_t at)
 		v->node.end = old_end;
 		return false;
 	}
-	tail->max_rights = v->max_rights;
-	tail->shared = v->shared;
-	tail->image = v->image;
-	tail->file_off = v->file_off + (at - v->node.start);
-	tail->file_end = v->file_end;
+	region_inherit(tail, v, (at - v->node.start) / PAGE_SIZE);
 	memcpy(tail->pages, v->pages + (at - v->node.start) / PAGE_SIZE,
 	       region_pages(tail) * sizeof(uint32_t));
 	return true;
+}
+
+/* Could b, just above a, join it: the same backing, continued? */
+static bool regions_compatible(const struct vregion *a, const struct vregion *b)
+{
+	uint64_t n = region_pages(a);
+
+	return a->node.end == b->node.start && a->kind == b->kind &&
+	       (a->kind == RK_ANON || a->kind == RK_TEXT || a->kind == RK_DATA) &&
+	       a->rights == b->rights && a->max_rights == b->max_rights &&
+	       a->image == b->image && a->file_end == b->file_end &&
+	       (!a->image || b->file_off == a->file_off + n * PAGE_SIZE) &&
+	       a->obj == b->obj && (!a->obj || b->obj_first == a->obj_first + n);
+}
+
+/* a takes b's range and pages, and b goes; false (nothing changed) when memory is out. */
+static bool region_join(struct client *c, struct vregion *a, struct vregion *b)
+{
+	uint64_t na = region_pages(a), nb = region_pages(b);
+	uint32_t *pages = malloc((na + nb) * sizeof(uint32_t));
+
+	if (!pages)
+		return false;
+	memcpy(pages, a->pages, na * sizeof(uint32_t));
+	memcpy(pages + na, b->pages, nb * sizeof(uint32_t));
+	free(a->pages);
+	a->pages = pages;
+	region_remove(&c->map, &b->node);
+	a->node.end = b->node.end;        /* not the tree's key: a stays where it is */
+	region_free(b);
+	return true;
+}
+
+/* Merge v with compatible neighbours; the region that now holds v's range. */
+static struct vregion *region_merge(struct client *c, struct vregion *v)
+{
+	struct region *r = region_find(&c->map, v->node.start - 1);
+
+	if (r && regions_compatible(r->data, v) && region_join(c, r->data, v))
+		v = r->data;
+	r = region_find(&c->map, v->node.end);
+	if (r && regions_compatible(v, r->data))
+		region_join(c, v, r->data);
+	return v;
 }
 
 /* Cut [start, end) out of c's regions: pages unmapped, regions shrunk or split. */
@@ -586,6 +707,7 @@ static err_t cut(struct client *c, uint64_t start, uint64_t end)
 			memmove(v->pages, v->pages + n, (region_pages(v) - n) * sizeof(uint32_t));
 			region_remove(&c->map, r);
 			v->file_off += hi - r->start;
+			v->obj_first += n;
 			r->start = hi;
 			region_insert(&c->map, r);
 		} else if (hi == r->end) {         /* keep the bottom */
@@ -643,7 +765,31 @@ static err_t protect(struct client *c, uint64_t start, uint64_t len, uint64_t ri
 	}
 	/* Every page faults again and is mapped with the new rights (kept). */
 	sys_unmap(c->task, start, len);
+	for (r = region_find(&c->map, start); r && r->start <= end;
+	     r = region_next(&c->map, r->end))
+		r = &region_merge(c, r->data)->node;
 	return ERR_OK;
+}
+
+/*
+ * Where a new mapping of len bytes goes in c: exactly at hint (PAGER_FIXED),
+ * or the lowest gap of the mmap area.  ERR_INVALID_ARGUMENT, ERR_EXISTS
+ * (fixed, and something is there), ERR_NO_MEMORY (no gap).
+ */
+static err_t place(struct client *c, uint64_t hint, uint64_t len, bool fixed, uint64_t *at)
+{
+	if (hint % PAGE_SIZE)
+		return ERR_INVALID_ARGUMENT;
+	if (fixed) {
+		if (!user_range(hint, len))
+			return ERR_INVALID_ARGUMENT;
+		if (region_overlaps(&c->map, hint, hint + len))
+			return ERR_EXISTS;
+		*at = hint;
+		return ERR_OK;
+	}
+	*at = region_find_gap(&c->map, PAGER_MMAP_BASE, PAGER_MMAP_TOP, len);
+	return *at ? ERR_OK : ERR_NO_MEMORY;
 }
 
 static err_t map_anon(struct client *c, struct msg *m)
@@ -651,25 +797,26 @@ static err_t map_anon(struct client *c, struct msg *m)
 	uint64_t hint = m->w[0], len = page_up(m->w[1]), rights = m->w[2], flags = m->w[3];
 	struct vregion *v;
 	uint64_t at;
+	err_t err;
 
-	if (!m->w[1] || len < m->w[1] || (flags & ~(PAGER_FIXED | PAGER_SHARED)) || !rights ||
-	    (rights & ~(uint64_t)(MAP_READ | MAP_WRITE)) || (hint % PAGE_SIZE))
+	if (!m->w[1] || len < m->w[1] || (flags & ~(PAGER_FIXED | PAGER_SHARED)) ||
+	    !map_rights_valid(rights) || (rights & MAP_EXEC))
 		return ERR_INVALID_ARGUMENT;
-	if (flags & PAGER_FIXED) {
-		if (!user_range(hint, len))
-			return ERR_INVALID_ARGUMENT;
-		if (region_overlaps(&c->map, hint, hint + len))
-			return ERR_EXISTS;
-		at = hint;
-	} else {
-		at = region_find_gap(&c->map, PAGER_MMAP_BASE, PAGER_MMAP_TOP, len);
-		if (!at)
-			return ERR_NO_MEMORY;
-	}
+	err = place(c, hint, len, flags & PAGER_FIXED, &at);
+	if (err)
+		return err;
 	v = region_add(c, at, at + len, RK_ANON, (unsigned)rights);
 	if (!v)
 		return ERR_NO_MEMORY;
-	v->shared = flags & PAGER_SHARED;
+	if (flags & PAGER_SHARED) {
+		v->obj = object_new(len / PAGE_SIZE);
+		if (!v->obj) {
+			region_drop(c, v);
+			return ERR_NO_MEMORY;
+		}
+	} else {
+		v = region_merge(c, v);
+	}
 	m->w[0] = at;
 	return ERR_OK;
 }
@@ -701,8 +848,7 @@ static err_t brk(struct client *c, struct msg *m)
 		}
 		if (c->heap) {                /* carry the pages over */
 			memcpy(grown->pages, c->heap->pages, region_pages(c->heap) * sizeof(uint32_t));
-			free(c->heap->pages);
-			free(c->heap);
+			region_free(c->heap);
 		}
 		c->heap = grown;
 	}
@@ -729,7 +875,7 @@ static err_t query(struct client *c, struct msg *m)
 		return ERR_NOT_FOUND;
 	m->w[0] = r->start;
 	m->w[1] = r->end;
-	m->w[2] = (uint64_t)v->kind | (uint64_t)v->rights << 8 | (uint64_t)v->shared << 16;
+	m->w[2] = (uint64_t)v->kind | (uint64_t)v->rights << 8 | (uint64_t)(v->obj != NULL) << 16;
 	m->w[3] = region_resident(v);
 	return ERR_OK;
 }
@@ -748,7 +894,7 @@ static void resident_by_kind(struct client *c, struct msg *m)
 				continue;
 			if (v->kind == RK_TEXT)
 				m->w[3]++;
-			else if (pool_refs(v->pages[i]) > 1)
+			else if (rmap_count(v->pages[i]) > 1)
 				m->w[2]++;
 			else if (v->kind == RK_DATA)
 				m->w[1]++;
@@ -756,6 +902,169 @@ static void resident_by_kind(struct client *c, struct msg *m)
 				m->w[0]++;
 		}
 	}
+}
+
+/*
+ * Region v of c becomes shared memory: its pages move into a new object.
+ * A page a fork relative still shares is copied first (the relative keeps
+ * the old one), and our mapping of it goes, to fault in the copy.
+ */
+static err_t region_make_shared(struct client *c, struct vregion *v)
+{
+	uint64_t i, n = region_pages(v);
+	struct object *o;
+
+	for (i = 0; i < n; i++) {
+		uint32_t old = v->pages[i];
+		uint64_t va = v->node.start + i * PAGE_SIZE;
+
+		if (!old || rmap_count(old) == 1)
+			continue;
+		if (cow_write(&v->pages[i]) == COW_NO_MEMORY)
+			return ERR_NO_MEMORY;   /* the pages copied so far stay private copies */
+		rmap_move(old, v->pages[i], client_badge(c), va);
+		sys_unmap(c->task, va, PAGE_SIZE);
+		c->stats.cow_copy++;
+	}
+	o = object_new(n);
+	if (!o)
+		return ERR_NO_MEMORY;
+	for (i = 0; i < n; i++) {
+		o->pages[i] = v->pages[i];
+		if (v->pages[i])
+			pool_share(v->pages[i]);
+	}
+	v->obj = o;
+	v->obj_first = 0;
+	return ERR_OK;
+}
+
+/* PAGER_SHARE {addr, length, rights, to}: offer that range of c to client `to`. */
+static err_t share(struct client *c, struct msg *m)
+{
+	uint64_t start = m->w[0], len = page_up(m->w[1]), rights = m->w[2];
+	struct client *to = client_of_badge(m->w[3]);
+	struct region *r = region_find(&c->map, start);
+	struct vregion *v = r ? r->data : NULL;
+	struct grant *g = NULL;
+	unsigned i;
+	err_t err;
+
+	if (!user_range(start, len) || !map_rights_valid(rights) || (rights & MAP_EXEC) || to == c)
+		return ERR_INVALID_ARGUMENT;
+	if (!to || !v || r->end < start + len)
+		return ERR_NOT_FOUND;
+	if (v->kind != RK_ANON)
+		return ERR_INVALID_ARGUMENT;
+	if (rights & ~(uint64_t)v->max_rights)
+		return ERR_DENIED;
+	for (i = 0; i < MAX_GRANTS && !g; i++)
+		if (!grants[i].used)
+			g = &grants[i];
+	if (!g)
+		return ERR_NO_MEMORY;
+	if (!v->obj && (err = region_make_shared(c, v)))
+		return err;
+	*g = (struct grant){ .used = true, .gen = g->gen, .seq = ++grant_seq, .to = m->w[3],
+			     .obj = v->obj, .first = v->obj_first + (start - r->start) / PAGE_SIZE,
+			     .npages = len / PAGE_SIZE, .rights = (unsigned)rights };
+	object_get(v->obj);
+	m->w[0] = grant_id(g);
+	return ERR_OK;
+}
+
+/* PAGER_MAP_GRANT {grant, hint, flags}: map a range offered to c. */
+static err_t map_grant(struct client *c, struct msg *m)
+{
+	uint64_t id = m->w[0], flags = m->w[2], at;
+	struct grant *g = NULL;
+	struct vregion *v;
+	unsigned i;
+	err_t err;
+
+	if (flags & ~PAGER_FIXED)
+		return ERR_INVALID_ARGUMENT;
+	for (i = 0; i < MAX_GRANTS; i++) {
+		struct grant *x = &grants[i];
+
+		if (x->used && (id ? grant_id(x) == id
+				   : x->to == client_badge(c) && (!g || x->seq < g->seq)))
+			g = x;
+	}
+	if (!g)
+		return ERR_NOT_FOUND;
+	if (g->to != client_badge(c))
+		return ERR_DENIED;
+	err = place(c, m->w[1], g->npages * PAGE_SIZE, flags & PAGER_FIXED, &at);
+	if (err)
+		return err;
+	v = region_add(c, at, at + g->npages * PAGE_SIZE, RK_ANON, g->rights);
+	if (!v)
+		return ERR_NO_MEMORY;
+	v->obj = g->obj;                 /* the grant's reference goes to the region */
+	v->obj_first = g->first;
+	g->obj = NULL;
+	m->w[0] = at;
+	m->w[1] = g->npages * PAGE_SIZE;
+	m->w[2] = g->rights;
+	grant_drop(g);
+	return ERR_OK;
+}
+
+/*
+ * PAGER_CHECK: the reverse map against the forward maps, and every page's
+ * reference count against its mappings and objects.  w[0] mismatches,
+ * w[1] mapped pages, w[2] objects, w[3] pool pages in use.
+ */
+static void audit(struct msg *m)
+{
+	static uint16_t held[POOL_MAX_CHUNKS * POOL_CHUNK_PAGES + 1];
+	uint64_t bad = 0, mapped = 0, i, id, top = (uint64_t)pool_chunks() * POOL_CHUNK_PAGES;
+	struct object *o;
+	struct region *r;
+	unsigned k;
+
+	memset(held, 0, sizeof(held));
+	for (o = object_first(); o; o = o->next)
+		for (i = 0; i < o->npages; i++)
+			held[o->pages[i]]++;
+	for (k = 0; k < MAX_CLIENTS; k++) {
+		struct client *c = &clients[k];
+
+		for (r = c->used ? region_next(&c->map, 0) : NULL; r; r = region_next(&c->map, r->end)) {
+			struct vregion *v = r->data;
+
+			for (i = 0; v->kind != RK_TEXT && i < region_pages(v); i++) {
+				if (!v->pages[i])
+					continue;
+				mapped++;
+				bad += !rmap_has(v->pages[i], client_badge(c), r->start + i * PAGE_SIZE);
+			}
+		}
+	}
+	bad += mapped != rmap_entries();
+	for (id = 1; id <= top; id++)
+		bad += pool_refs((uint32_t)id) != rmap_count((uint32_t)id) + held[id];
+	m->w[0] = bad;
+	m->w[1] = mapped;
+	m->w[2] = object_count();
+	m->w[3] = pool_used();
+}
+
+/* PAGER_QUERY_PAGE {addr}: who uses the pool page c has at addr. */
+static err_t query_page(struct client *c, struct msg *m)
+{
+	struct region *r = region_find(&c->map, m->w[0]);
+	struct vregion *v = r ? r->data : NULL;
+	uint32_t id = v && v->kind != RK_TEXT ? v->pages[(m->w[0] - r->start) / PAGE_SIZE] : 0;
+
+	if (!id)
+		return ERR_NOT_FOUND;
+	m->w[0] = rmap_count(id);
+	m->w[1] = pool_refs(id);
+	m->w[2] = v->obj != NULL;
+	m->w[3] = id;
+	return ERR_OK;
 }
 
 /* PAGER_MAP_FILE with the passed frame handle *file (taken when it works). */
@@ -782,13 +1091,15 @@ static err_t map_file(struct client *c, struct msg *m, long *file)
 		return err;
 	*file = 0;                  /* the slot has it now, whatever happens next */
 	v = region_add(c, at, at + len, private ? RK_DATA : RK_TEXT, (unsigned)rights);
-	if (!v)
-		return ERR_NO_MEMORY;
-	v->image = img;
-	v->file_off = off;
-	v->file_end = at + len;
-	m->w[0] = at;
-	return ERR_OK;
+	if (v) {
+		v->image = img;
+		img->refs++;
+		v->file_off = off;
+		v->file_end = at + len;
+		m->w[0] = at;
+	}
+	image_put(img);             /* the region holds it now, if it was made */
+	return v ? ERR_OK : ERR_NO_MEMORY;
 }
 
 /* Answer request m from client c (NULL: our parent). */
@@ -833,6 +1144,19 @@ static void request(struct client *c, struct msg *m, long *pass, long *received)
 	case PAGER_QUERY:
 		err = c ? query(c, m) : ERR_DENIED;
 		break;
+	case PAGER_QUERY_PAGE:
+		err = c ? query_page(c, m) : ERR_DENIED;
+		break;
+	case PAGER_SHARE:
+		err = c ? share(c, m) : ERR_DENIED;
+		break;
+	case PAGER_MAP_GRANT:
+		err = c ? map_grant(c, m) : ERR_DENIED;
+		break;
+	case PAGER_CHECK:
+		audit(m);
+		err = ERR_OK;
+		break;
 	case PAGER_STATS_RESIDENT:
 		err = c ? ERR_OK : ERR_DENIED;
 		if (c)
@@ -854,15 +1178,17 @@ static void request(struct client *c, struct msg *m, long *pass, long *received)
 		}
 		break;
 	case PAGER_INFO:
-		/* A pool page descriptor and its id in the region's page array;
-		 * a region descriptor (its tree node inside) and the heap's header. */
-		m->w[0] = sizeof(struct pool_page) + sizeof(uint32_t);
+		/* A pool page descriptor, its id in the region's page array, its
+		 * reverse-map head and one mapping's entry; a region descriptor
+		 * (its tree node inside) and the heap's header. */
+		m->w[0] = sizeof(struct pool_page) + 2 * sizeof(uint32_t) + RMAP_ENTRY_BYTES;
 		m->w[1] = sizeof(struct vregion) + 2 * 16;
 		err = ERR_OK;
 		break;
 	case PAGER_ARG:
 		err = c ? ERR_OK : ERR_DENIED;
 		m->w[0] = c ? c->arg : 0;
+		m->w[1] = c ? client_badge(c) : 0;
 		break;
 	case PAGER_EXIT:
 		err = c ? ERR_DENIED : clients_running() ? ERR_EXISTS : ERR_OK;
@@ -920,6 +1246,12 @@ static long serve(void)
 		}
 	}
 	return r;
+}
+
+void pager_bug(const char *what)
+{
+	printf("pager: bug: %s\n", what);
+	sys_exit(70);
 }
 
 int main(long ep)

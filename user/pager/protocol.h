@@ -19,6 +19,8 @@
  *   PAGER_MAP_ANON   {hint, length, rights, flags} -> w[0] address
  *                    zero-filled pages; PAGER_FIXED: exactly at hint;
  *                    PAGER_SHARED: a fork shares the pages instead of copying
+ *                    (a memory object).  A private mapping next to one with
+ *                    the same rights is merged with it into one region.
  *                    ERR_INVALID_ARGUMENT (length 0 or past user space, rights,
  *                    flags, hint not page aligned), ERR_EXISTS (fixed and
  *                    overlapping), ERR_NO_MEMORY (no gap, no region left)
@@ -30,6 +32,35 @@
  *                    page copied on first touch.  ERR_INVALID_ARGUMENT (no
  *                    handle, alignment, past the file's end, rights, flags),
  *                    ERR_DENIED (the handle cannot be read), ERR_NO_MEMORY
+ *   PAGER_SHARE      {addr, length, rights, client id}: offer the range to
+ *                    another client (any, not only a fork relative) -> w[0]
+ *                    a grant id, for it to map with PAGER_MAP_GRANT.  The
+ *                    range must lie in one anonymous region, which becomes
+ *                    shared memory (a memory object) if it was not: from
+ *                    then on both see each other's writes; a page it still
+ *                    shared copy-on-write with a fork relative is copied
+ *                    first.  rights: READ or READ|WRITE, at most the
+ *                    region's.  ERR_INVALID_ARGUMENT (range, rights, not
+ *                    anonymous, the caller itself), ERR_NOT_FOUND (no such
+ *                    client, or a page outside the region), ERR_DENIED
+ *                    (rights), ERR_NO_MEMORY (16 offers wait already)
+ *   PAGER_MAP_GRANT  {grant id, or 0 for the oldest offered to the caller;
+ *                    hint; flags PAGER_FIXED} -> w[0] address, w[1] length,
+ *                    w[2] rights: the offered pages, mapped shared.  An offer
+ *                    is taken once; offers to a client that ends are dropped.
+ *                    ERR_NOT_FOUND (none), ERR_DENIED (offered to another),
+ *                    ERR_INVALID_ARGUMENT, ERR_EXISTS, ERR_NO_MEMORY as
+ *                    PAGER_MAP_ANON
+ *   PAGER_QUERY_PAGE {addr} -> the pool page the caller has at addr (not a
+ *                    text page): w[0] the mappings that hold it, from the
+ *                    reverse map (a fork relative's, a sharer's), w[1] its
+ *                    references (mappings, and 1 if a memory object holds
+ *                    it), w[2] 1 if it is shared memory, w[3] its page id.
+ *                    ERR_NOT_FOUND (no page there yet)
+ *   PAGER_CHECK      (anyone) audit the pager's books: w[0] the number of
+ *                    disagreements between the reverse map, the clients'
+ *                    region maps and the pages' reference counts (0), w[1]
+ *                    pages mapped, w[2] memory objects, w[3] pool pages used
  *   PAGER_UNMAP      {addr, length}: every page of the range is unmapped,
  *                    regions cut or split.  ERR_INVALID_ARGUMENT
  *   PAGER_PROTECT    {addr, length, rights}: the range (every page inside some
@@ -41,7 +72,8 @@
  *                    (past PAGER_HEAP_MAX or into another region)
  *   PAGER_STATS      -> w[0] zero-fill faults, w[1] file faults (text, no
  *                    copy), w[2] file-copy faults (data), w[3] resident pages
- *   PAGER_ARG        -> w[0] the argument the client was spawned with
+ *   PAGER_ARG        -> w[0] the argument the client was spawned with, w[1]
+ *                    the caller's own client id
  *   PAGER_FORK       {entry, stack top, arg}: a new client with a
  *                    copy-on-write copy of the caller's address space (every
  *                    page shared read-only; a write by either side copies it,
@@ -93,6 +125,10 @@ enum pager_request {
 	PAGER_QUERY,
 	PAGER_STATS_RESIDENT,
 	PAGER_MAP_FILE,
+	PAGER_SHARE,
+	PAGER_MAP_GRANT,
+	PAGER_QUERY_PAGE,
+	PAGER_CHECK,
 };
 
 /* Region kinds, as PAGER_QUERY tells them. */

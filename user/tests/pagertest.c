@@ -8,18 +8,46 @@
 
 static long pager_ep;
 
+/* Have the pager start pclient with argument `arg`: its task handle (0: failed), *id its client id. */
+static long start(uint64_t arg, uint64_t *id)
+{
+	struct msg m = { .tag = PAGER_SPAWN, .w = { 0, 0, 0, arg } };
+
+	memcpy(m.w, "pclient", 8);
+	if (pager_call(pager_ep, &m) != 0)
+		return 0;
+	*id = m.w[0];
+	return (long)m.handle;
+}
+
+/* Wait for a started client: its exit code, or 1000 when it never started. */
+static long finish(long task)
+{
+	long code;
+
+	if (!task)
+		return 1000;
+	code = sys_task_wait(task);
+	sys_handle_close(task);
+	return code;
+}
+
 /* Have the pager run pclient with argument `mode`; its exit code. */
 static long run(uint64_t mode)
 {
-	struct msg m = { .tag = PAGER_SPAWN, .w = { 0, 0, 0, mode } };
-	long code;
+	uint64_t id;
 
-	memcpy(m.w, "pclient", 8);
-	if (pager_call(pager_ep, &m) != 0 || !m.handle)
-		return 1000;
-	code = sys_task_wait((long)m.handle);
-	sys_handle_close((long)m.handle);
-	return code;
+	return finish(start(mode, &id));
+}
+
+/* Two clients, not related by fork: one offers pages (PAGER_SHARE), the other maps them. */
+static void share_between_clients(void)
+{
+	uint64_t taker_id, offerer_id;
+	long taker = start(11, &taker_id), offerer = start(10 | taker_id << 8, &offerer_id);
+
+	check_eq("the offering client's checks", finish(offerer), 0);
+	check_eq("the taking client's checks", finish(taker), 0);
 }
 
 #define DEATHS 200
@@ -73,6 +101,7 @@ int main(void)
 	check_eq("copy-on-write across 3 generations", run(6), 0);
 	check_eq("100,000 faults from 4 threads, contents checked", run(7), 0);
 	check_eq("a write after protect read-only: ended", run(9), -1);
+	share_between_clients();
 	pager_deaths();
 	memcpy(m.w, "nosuch", 7);
 	check_eq("spawn of a missing program", pager_call(pager_ep, &m), -ERR_NOT_FOUND);

@@ -17,7 +17,13 @@ enum pclient_mode {
 	PC_STRESS,
 	PC_FAULT_FOREVER,
 	PC_PROTECTED_WRITE,
+	PC_SHARE_OFFER,           /* arg: mode | the taker's client id << 8 */
+	PC_SHARE_TAKE,
 };
+
+#define SHARE_PAGES 4
+#define SHARE_VA 0x2900000000ul
+#define SHARE_WAIT 200000         /* yields before a partner counts as lost */
 
 #define ST_PAGES 64
 #define ST_THREADS 4
@@ -155,6 +161,23 @@ static void bad_requests(void)
 						      &m), table[i].want);
 }
 
+/* The pager's audit: its reverse map agrees with every region and count. */
+static void check_books(const char *when)
+{
+	struct msg m;
+
+	check_eq(when, pager_request(pager, PAGER_CHECK, 0, 0, 0, 0, &m) ? -1 : (long)m.w[0], 0);
+}
+
+/* How many mappings hold the page we have at va (the pager's reverse map). */
+static long page_users(const volatile uint64_t *va)
+{
+	struct msg m;
+
+	return pager_request(pager, PAGER_QUERY_PAGE, (uint64_t)va, 0, 0, 0, &m) ? -1
+													: (long)m.w[0];
+}
+
 static uint64_t pattern(uint64_t gen, unsigned page)
 {
 	return 0xc0e0000000000000ul | gen << 32 | page;
@@ -190,8 +213,10 @@ static void __attribute__((noreturn)) generation(uint64_t gen)
 
 	for (p = 0; p < COW_PAGES; p++)
 		fails += cow_area[p * 512] != pattern(gen - 1, p);
+	fails += page_users(cow_area) != 2;   /* the parent's page, and ours */
 	for (p = 0; p < COW_PAGES; p++)
 		cow_area[p * 512] = pattern(gen, p);
+	fails += page_users(cow_area) != 1;   /* our own copy now */
 	if (gen < COW_GENERATIONS)
 		fails += fork_and_wait(generation, gen + 1) != 0;
 	for (p = 0; p < COW_PAGES; p++)
@@ -220,6 +245,8 @@ static void copy_on_write(void)
 	pager_request(pager, PAGER_STATS_MORE, 0, 0, 0, 0, &m);
 	check("writes to pages no one shares any more regain write without a copy",
 	      m.w[1] >= COW_PAGES);
+	check_eq("the reverse map: the page has one user again", page_users(cow_area), 1);
+	check_books("the pager's books agree after 3 generations");
 }
 
 /*
@@ -270,6 +297,7 @@ static void stress(void)
 			wrong += st_area[p * 512 + t] != st_count[t][p];
 	check("100,000 faults served", st_faults >= ST_FAULTS);
 	check_eq("every page holds what its last writer wrote", (long)wrong, 0);
+	check_books("the pager's books agree after the stress");
 	pager_request(pager, PAGER_STATS_FAULTS, 0, 0, 0, 0, &m);
 	printf("# pclient: %lu faults, %lu of them on pages the region had\n",
 	       (unsigned long)m.w[0], (unsigned long)m.w[1]);
@@ -304,6 +332,32 @@ static void protect_checks(void)
 	check_eq("protect: write+execute", pager_request(pager, PAGER_PROTECT, a, PAGE_SIZE,
 		 MAP_READ | MAP_WRITE | MAP_EXEC, 0, &m), -ERR_INVALID_ARGUMENT);
 	pager_request(pager, PAGER_UNMAP, a, 3 * PAGE_SIZE, 0, 0, &m);
+}
+
+/* Adjacent compatible regions merge; protect splits, and protect back merges. */
+static void merge_checks(void)
+{
+	const uint64_t a = 0x2800000000ul;
+	struct msg m;
+
+	pager_request(pager, PAGER_MAP_ANON, a, 2 * PAGE_SIZE, MAP_READ | MAP_WRITE, PAGER_FIXED, &m);
+	pager_request(pager, PAGER_MAP_ANON, a + 2 * PAGE_SIZE, 2 * PAGE_SIZE,
+		      MAP_READ | MAP_WRITE, PAGER_FIXED, &m);
+	*(volatile uint64_t *)(a + 3 * PAGE_SIZE) = 33;
+	pager_request(pager, PAGER_QUERY, a, 0, 0, 0, &m);
+	check("two adjacent mappings are one region", m.w[0] == a && m.w[1] == a + 4 * PAGE_SIZE);
+	pager_request(pager, PAGER_MAP_ANON, a + 4 * PAGE_SIZE, PAGE_SIZE, MAP_READ, PAGER_FIXED, &m);
+	pager_request(pager, PAGER_QUERY, a, 0, 0, 0, &m);
+	check("one with other rights is not merged", m.w[1] == a + 4 * PAGE_SIZE);
+	pager_request(pager, PAGER_PROTECT, a + PAGE_SIZE, PAGE_SIZE, MAP_READ, 0, &m);
+	pager_request(pager, PAGER_QUERY, a, 0, 0, 0, &m);
+	check("protect splits", m.w[1] == a + PAGE_SIZE);
+	pager_request(pager, PAGER_PROTECT, a + PAGE_SIZE, PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m);
+	pager_request(pager, PAGER_QUERY, a + 3 * PAGE_SIZE, 0, 0, 0, &m);
+	check("protect back merges again, pages kept",
+	      m.w[0] == a && m.w[1] == a + 4 * PAGE_SIZE && m.w[3] == 1 &&
+	      *(volatile uint64_t *)(a + 3 * PAGE_SIZE) == 33);
+	pager_request(pager, PAGER_UNMAP, a, 5 * PAGE_SIZE, 0, 0, &m);
 }
 
 static volatile uint64_t *shared_page;
@@ -371,6 +425,109 @@ static void file_checks(void)
 
 int main(long pager_handle);
 
+/* Yield until *word == value; false if it never comes. */
+static bool wait_for(const volatile uint64_t *word, uint64_t value)
+{
+	unsigned long i;
+
+	for (i = 0; i < SHARE_WAIT && *word != value; i++)
+		sys_yield();
+	return *word == value;
+}
+
+static volatile uint64_t go_flag_value;
+static volatile uint64_t *go_flag;        /* PAGER_SHARED with our fork child */
+static volatile uint64_t *offered;
+
+/* A fork child that holds our offered pages copy-on-write: it must keep the old bytes. */
+static void __attribute__((noreturn)) cow_holder(uint64_t old)
+{
+	sys_exit(wait_for(go_flag, 1) && offered[0] == old ? 0 : 1);
+}
+
+/*
+ * PAGER_SHARE to a client that is not a fork relative: we offer
+ * SHARE_PAGES pages, it maps them; each sees the other's writes.  A fork
+ * child that still held the pages copy-on-write keeps its own copy.
+ */
+static int share_offer(uint64_t taker)
+{
+	struct msg m;
+	uint64_t stack, id;
+	long child;
+
+	pager_request(pager, PAGER_MAP_ANON, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, PAGER_SHARED, &m);
+	go_flag = (volatile uint64_t *)m.w[0];
+	/* Fixed, away from the rest: no neighbour merges with it. */
+	pager_request(pager, PAGER_MAP_ANON, SHARE_VA, SHARE_PAGES * PAGE_SIZE, MAP_READ | MAP_WRITE,
+		      PAGER_FIXED, &m);
+	offered = (volatile uint64_t *)SHARE_VA;
+	offered[0] = 0x5a5a;
+	offered[512] = 0x6b6b;
+	child = pager_fork(pager, cow_holder, 0x5a5a, CHILD_STACK, &stack);
+	check("a fork child holds the pages copy-on-write", child > 0 && page_users(offered) == 2);
+	pager_request(pager, PAGER_ARG, 0, 0, 0, 0, &m);
+	check_eq("share: with ourselves", pager_request(pager, PAGER_SHARE, (uint64_t)offered,
+		 PAGE_SIZE, MAP_READ, m.w[1], &m), -ERR_INVALID_ARGUMENT);
+	check_eq("share: no such client", pager_request(pager, PAGER_SHARE, (uint64_t)offered,
+		 PAGE_SIZE, MAP_READ, 0xff00, &m), -ERR_NOT_FOUND);
+	check_eq("share: past the region", pager_request(pager, PAGER_SHARE, (uint64_t)offered,
+		 (SHARE_PAGES + 1) * PAGE_SIZE, MAP_READ, taker, &m), -ERR_NOT_FOUND);
+	check_eq("share: execute", pager_request(pager, PAGER_SHARE, (uint64_t)offered, PAGE_SIZE,
+		 MAP_READ | MAP_EXEC, taker, &m), -ERR_INVALID_ARGUMENT);
+	check_eq("share: our data (not anonymous)", pager_request(pager, PAGER_SHARE,
+		 (uint64_t)data_words & ~(PAGE_SIZE - 1), PAGE_SIZE, MAP_READ, taker, &m),
+		 -ERR_INVALID_ARGUMENT);
+	check_eq("share: misaligned", pager_request(pager, PAGER_SHARE, (uint64_t)offered + 8,
+		 PAGE_SIZE, MAP_READ, taker, &m), -ERR_INVALID_ARGUMENT);
+	check_eq("offer the pages", pager_request(pager, PAGER_SHARE, (uint64_t)offered,
+		 SHARE_PAGES * PAGE_SIZE, MAP_READ | MAP_WRITE, taker, &m), 0);
+	id = m.w[0];
+	check_eq("map grant: not ours to take", pager_request(pager, PAGER_MAP_GRANT, id, 0, 0, 0,
+		 &m), -ERR_DENIED);
+	check_eq("our own view is kept", (long)offered[512], 0x6b6b);
+	check("the taker writes; we see it", wait_for(&offered[1], 0x7a7a));
+	check_eq("the page is in two tasks", page_users(offered), 2);   /* it waits for us */
+	offered[2] = 0x8c8c;
+	check("we write; it sees it", wait_for(&offered[3], 0x9d9d));
+	*go_flag = 1;
+	check_eq("the fork child kept its copy-on-write copy", sys_task_wait(child), 0);
+	sys_handle_close(child);
+	check_books("the pager's books agree after sharing");
+	return test_failures;
+}
+
+static int share_take(void)
+{
+	struct msg m;
+	volatile uint64_t *p;
+	unsigned long i;
+	long r = -1;
+
+	check_eq("map grant: no such offer", pager_request(pager, PAGER_MAP_GRANT, 0x7f0f, 0, 0, 0,
+		 &m), -ERR_NOT_FOUND);
+	check_eq("map grant: unknown flag", pager_request(pager, PAGER_MAP_GRANT, 0, 0, 8, 0, &m),
+		 -ERR_INVALID_ARGUMENT);
+	for (i = 0; i < SHARE_WAIT && r; i++) {        /* until the offer comes */
+		r = pager_request(pager, PAGER_MAP_GRANT, 0, 0, 0, 0, &m);
+		if (r)
+			sys_yield();
+	}
+	check_eq("map the offered pages", r, 0);
+	if (r)
+		return test_failures;
+	p = (volatile uint64_t *)m.w[0];
+	check("their length and rights", m.w[1] == SHARE_PAGES * PAGE_SIZE &&
+	      m.w[2] == (MAP_READ | MAP_WRITE));
+	check("they hold the offerer's bytes", p[0] == 0x5a5a && p[512] == 0x6b6b);
+	p[1] = 0x7a7a;
+	check("we see its write", wait_for(&p[2], 0x8c8c));
+	p[3] = 0x9d9d;
+	pager_request(pager, PAGER_QUERY, (uint64_t)p, 0, 0, 0, &m);
+	check("a shared anonymous region", (m.w[2] & 0xff) == PAGER_KIND_ANON && (m.w[2] >> 16) == 1);
+	return test_failures;
+}
+
 static void query_checks(void)
 {
 	struct msg m;
@@ -401,12 +558,14 @@ static void checks(void)
 	brk_checks();
 	anon_checks();
 	protect_checks();
+	merge_checks();
 	shared_checks();
 	query_checks();
 	file_checks();
 	bad_requests();
 	check_eq("stats", pager_request(pager, PAGER_STATS, 0, 0, 0, 0, &m), 0);
 	check("faults of every kind counted", m.w[0] > 0 && m.w[1] > 0 && m.w[2] > 0);
+	check_books("the pager's books agree");
 	printf("# pclient: faults: zero-fill %lu, file %lu, file-copy %lu; resident %lu\n",
 	       (unsigned long)m.w[0], (unsigned long)m.w[1], (unsigned long)m.w[2],
 	       (unsigned long)m.w[3]);
@@ -420,7 +579,7 @@ int main(long pager_handle)
 	pager = pager_handle;
 	if (pager_request(pager, PAGER_ARG, 0, 0, 0, 0, &m))
 		return 100;
-	switch (m.w[0]) {
+	switch (m.w[0] & 0xff) {
 	case PC_CHECKS:
 		checks();
 		return test_failures;
@@ -449,6 +608,10 @@ int main(long pager_handle)
 	case PC_STRESS:
 		stress();
 		return test_failures;
+	case PC_SHARE_OFFER:
+		return share_offer(m.w[0] >> 8);
+	case PC_SHARE_TAKE:
+		return share_take();
 	case PC_PROTECTED_WRITE:
 		pager_request(pager, PAGER_MAP_ANON, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m);
 		heap = m.w[0];
