@@ -396,6 +396,22 @@ static long map_file(long f, uint64_t off, uint64_t len, uint64_t rights, uint64
 	return r;
 }
 
+/* Map a copy of file handle f and unmap it, n times (more than the pager's 8 file slots). */
+static bool map_unmap_files(long f, unsigned n)
+{
+	struct msg m;
+	uint64_t at;
+
+	while (n--) {
+		if (map_file(sys_handle_dup(f, RIGHT_READ | RIGHT_TRANSFER, 0), 0, PAGE_SIZE, MAP_READ, 0,
+			     &at) ||
+		    *(const volatile uint8_t *)at != 0x7f ||
+		    pager_request(pager, PAGER_UNMAP, at, PAGE_SIZE, 0, 0, &m))
+			return false;
+	}
+	return true;
+}
+
 static void file_checks(void)
 {
 	long f = sys_image_open("echo");
@@ -420,6 +436,7 @@ static void file_checks(void)
 		 -ERR_INVALID_ARGUMENT);
 	check_eq("map file: shared and writable", map_file(f, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, 0,
 							  &bad), -ERR_INVALID_ARGUMENT);
+	check("mapped and unmapped 20 times: the pager's file slots come back", map_unmap_files(f, 20));
 	sys_handle_close(f);
 }
 
