@@ -146,7 +146,7 @@ static err_t fault_map(struct thread *replier, struct thread *faulted, const uin
 	err_t err = handle_get(replier->task, w[0], OBJ_FRAME, 0, &frame);
 
 	if (!err)
-		err = space_map_check(pt, frame, w[1], w[2], PAGE_SIZE, w[3], true);
+		err = space_map_check(frame, w[1], w[2], PAGE_SIZE, w[3]);
 	if (!err && w[2] != faulted->fault_page)
 		err = ERR_INVALID_ARGUMENT;
 	if (err)

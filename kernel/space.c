@@ -140,11 +140,10 @@ static unsigned pt_rights(uint64_t rights)
 	       (rights & MAP_EXEC ? PT_EXEC : 0);
 }
 
-err_t space_map_check(const struct page_table *pt, const struct handle *frame,
-		      uint64_t offset, vaddr_t va, uint64_t size, uint64_t rights, bool replace)
+err_t space_map_check(const struct handle *frame, uint64_t offset, vaddr_t va, uint64_t size,
+		      uint64_t rights)
 {
 	const struct frame_object *f = (const struct frame_object *)frame->obj;
-	uint64_t i;
 
 	if (!space_range_ok(va, size) || !IS_ALIGNED(offset, PAGE_SIZE) || !pt_rights(rights))
 		return ERR_INVALID_ARGUMENT;
@@ -152,9 +151,6 @@ err_t space_map_check(const struct page_table *pt, const struct handle *frame,
 		return ERR_INVALID_ARGUMENT;
 	if ((rights & frame->rights) != rights)
 		return ERR_DENIED;
-	for (i = 0; i < size && !replace; i += PAGE_SIZE)
-		if (pt_lookup(pt, va + i, NULL, NULL, NULL) == ERR_OK)
-			return ERR_EXISTS;
 	return ERR_OK;
 }
 
@@ -171,7 +167,7 @@ err_t space_map_frame(struct page_table *pt, struct frame_object *f, uint64_t of
 			obj_get(&f->obj);
 	}
 	if (err && i > PAGE_SIZE)
-		space_unmap(pt, va, i - PAGE_SIZE);  /* only ERR_NO_MEMORY gets here */
+		space_unmap(pt, va, i - PAGE_SIZE);  /* ERR_EXISTS or ERR_NO_MEMORY: undo */
 	return err;
 }
 

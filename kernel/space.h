@@ -25,13 +25,16 @@ bool space_range_ok(vaddr_t va, uint64_t size);
  * Could [offset, offset + size) of the frame behind handle `frame` be mapped
  * at va with MAP_* `rights`?  ERR_OK; ERR_INVALID_ARGUMENT (alignment,
  * range, outside the frame, a rights combination no page may have);
- * ERR_DENIED (rights beyond the handle's); ERR_EXISTS (a page is mapped,
- * unless `replace`: the caller then uses space_map_replace).
+ * ERR_DENIED (rights beyond the handle's).  Whether pages are mapped there
+ * already is found by the mapping itself.
  */
-err_t space_map_check(const struct page_table *pt, const struct handle *frame,
-		      uint64_t offset, vaddr_t va, uint64_t size, uint64_t rights, bool replace);
+err_t space_map_check(const struct handle *frame, uint64_t offset, vaddr_t va, uint64_t size,
+		      uint64_t rights);
 
-/* Map what space_map_check accepted.  ERR_OK or ERR_NO_MEMORY (nothing mapped). */
+/*
+ * Map what space_map_check accepted.  ERR_OK, or ERR_EXISTS (a page of the
+ * range is mapped) or ERR_NO_MEMORY, with nothing mapped.
+ */
 err_t space_map_frame(struct page_table *pt, struct frame_object *f, uint64_t offset,
 		      vaddr_t va, uint64_t size, uint64_t rights);
 

@@ -217,7 +217,7 @@ static long sys_map(struct thread *cur, const uint64_t *a)
 	if (!err)
 		err = handle_get(cur->task, a[1], OBJ_FRAME, 0, &frame);
 	if (!err)
-		err = space_map_check(&t->pt, frame, a[2], a[3], a[4], a[5], false);
+		err = space_map_check(frame, a[2], a[3], a[4], a[5]);
 	if (!err)
 		err = space_map_frame(&t->pt, (struct frame_object *)frame->obj, a[2], a[3], a[4],
 				      a[5]);
