@@ -10,7 +10,8 @@
  *   3. the region's rights must allow the access, or T is killed
  *   4. what backs the page, by region kind:
  *        text       the boot-image file's own page, read/execute, no copy
- *        data       a pool page (pool.c) with the file's bytes copied in
+ *        data       read: the file's page, read-only, no copy; written: a
+ *                   pool page (pool.c) with the file's bytes copied in
  *        anon, bss, heap, stack: a zeroed pool page
  *      a page the region already has is mapped again (after protect)
  *   5. the reply MSG_FAULT_MAP {chunk handle, offset, page, rights}; the
@@ -69,9 +70,18 @@ struct vregion {
 	uint64_t file_off;             /* text, data: file offset of node.start */
 	uint64_t file_end;             /* data: address where the file's bytes end */
 	uint32_t *pages;               /* pool page id per page (0: none yet), each
-					* with a reference and an rmap entry; text:
-					* 1 where the file's page is mapped */
+					* with a reference and an rmap entry; or
+					* FILE_PAGE: the file's own page is mapped */
 };
+
+/* In a region's pages[]: the page is the file's own, mapped read-only (text,
+ * and data read before it is written); never a pool page id. */
+#define FILE_PAGE UINT32_MAX
+
+static bool is_pool_page(uint32_t id)
+{
+	return id != 0 && id != FILE_PAGE;
+}
 
 struct pager_stats {
 	uint64_t zero_fill, file, file_copy, cow_copy, cow_reuse, file_around;
@@ -271,7 +281,7 @@ static void release_pages(struct client *c, struct vregion *v, uint64_t first, u
 	uint64_t i;
 
 	for (i = first; i < first + n; i++) {
-		if (v->pages[i] && v->kind != RK_TEXT) {
+		if (is_pool_page(v->pages[i])) {
 			rmap_remove(v->pages[i], client_badge(c), v->node.start + i * PAGE_SIZE);
 			pool_put(v->pages[i]);
 			c->resident--;
@@ -421,7 +431,7 @@ static bool fork_region(struct client *parent, struct client *child, const struc
 	if (v->obj || v->kind == RK_TEXT)
 		return true;
 	for (i = 0; i <= pages; i++) {
-		if (i < pages && v->pages[i]) {
+		if (i < pages && is_pool_page(v->pages[i])) {
 			pool_share(v->pages[i]);
 			n->pages[i] = v->pages[i];
 			rmap_add(n->pages[i], client_badge(child), v->node.start + i * PAGE_SIZE);
@@ -552,7 +562,7 @@ static unsigned fault_around(struct client *c, struct vregion *v, uint64_t i)
 				     v->rights) == 0) {
 			mapped += (unsigned)(k - j);
 			while (j < k)
-				v->pages[j++] = 1;
+				v->pages[j++] = FILE_PAGE;
 		}
 		if (k == j)
 			k++;
@@ -581,17 +591,25 @@ static void fault(struct client *c, struct msg *m)
 		return;
 	}
 	i = (page - v->node.start) / PAGE_SIZE;
-	if (v->kind == RK_TEXT) {
-		c->stats.file++;
-		v->pages[i] = 1;
-		c->stats.file_around += fault_around(c, v, i);
+	id = v->pages[i];
+	/* The file's own page, read-only: text, and data not written yet
+	 * (wholly file bytes: a page that ends in bss is copied at once). */
+	if (v->kind == RK_TEXT || (v->kind == RK_DATA && access != FAULT_WRITE &&
+				   (id == FILE_PAGE || (!id && page + PAGE_SIZE <= v->file_end)))) {
+		if (id == FILE_PAGE && v->kind == RK_DATA) {
+			c->stats.refaults++;
+		} else {
+			c->stats.file++;
+			v->pages[i] = FILE_PAGE;
+			if (v->kind == RK_TEXT)
+				c->stats.file_around += fault_around(c, v, i);
+		}
 		*m = (struct msg){ .tag = MSG_FAULT_MAP,
 				   .w = { (uint64_t)v->image->handle, v->file_off + i * PAGE_SIZE,
-					  page, v->rights } };
+					  page, v->rights & ~MAP_WRITE } };
 		return;
 	}
-	id = v->pages[i];
-	if (!id) {
+	if (!id || id == FILE_PAGE) {   /* a new page (data: its first write copies the file's) */
 		id = c->resident >= c->limit || !rmap_reserve(1) ? POOL_NONE
 		   : v->obj ? object_page(v->obj, v->obj_first + i) : pool_alloc();
 		if (id == POOL_NONE) {
@@ -760,8 +778,9 @@ static err_t protect(struct client *c, uint64_t start, uint64_t len, uint64_t ri
 		r = region_find(&c->map, at);
 		v = r->data;
 		v->rights = (unsigned)rights;
-		for (i = 0; v->kind == RK_TEXT && i < region_pages(v); i++)
-			v->pages[i] = 0;           /* text: mapped no more */
+		for (i = 0; i < region_pages(v); i++)
+			if (v->pages[i] == FILE_PAGE)
+				v->pages[i] = 0;   /* the file's page: mapped no more */
 	}
 	/* Every page faults again and is mapped with the new rights (kept). */
 	sys_unmap(c->task, start, len);
@@ -892,7 +911,7 @@ static void resident_by_kind(struct client *c, struct msg *m)
 		for (i = 0; i < region_pages(v); i++) {
 			if (!v->pages[i])
 				continue;
-			if (v->kind == RK_TEXT)
+			if (v->pages[i] == FILE_PAGE)
 				m->w[3]++;
 			else if (rmap_count(v->pages[i]) > 1)
 				m->w[2]++;
@@ -1034,8 +1053,8 @@ static void audit(struct msg *m)
 		for (r = c->used ? region_next(&c->map, 0) : NULL; r; r = region_next(&c->map, r->end)) {
 			struct vregion *v = r->data;
 
-			for (i = 0; v->kind != RK_TEXT && i < region_pages(v); i++) {
-				if (!v->pages[i])
+			for (i = 0; i < region_pages(v); i++) {
+				if (!is_pool_page(v->pages[i]))
 					continue;
 				mapped++;
 				bad += !rmap_has(v->pages[i], client_badge(c), r->start + i * PAGE_SIZE);
@@ -1056,9 +1075,9 @@ static err_t query_page(struct client *c, struct msg *m)
 {
 	struct region *r = region_find(&c->map, m->w[0]);
 	struct vregion *v = r ? r->data : NULL;
-	uint32_t id = v && v->kind != RK_TEXT ? v->pages[(m->w[0] - r->start) / PAGE_SIZE] : 0;
+	uint32_t id = v ? v->pages[(m->w[0] - r->start) / PAGE_SIZE] : 0;
 
-	if (!id)
+	if (!is_pool_page(id))
 		return ERR_NOT_FOUND;
 	m->w[0] = rmap_count(id);
 	m->w[1] = pool_refs(id);
@@ -1102,8 +1121,18 @@ static err_t map_file(struct client *c, struct msg *m, long *file)
 	return v ? ERR_OK : ERR_NO_MEMORY;
 }
 
-/* Answer request m from client c (NULL: our parent). */
-static void request(struct client *c, struct msg *m, long *pass, long *received)
+/* The requests only a client makes that need nothing but the client and the message. */
+static err_t (*const client_requests[])(struct client *, struct msg *) = {
+	[PAGER_MAP_ANON - PAGER_SPAWN] = map_anon,
+	[PAGER_BRK - PAGER_SPAWN] = brk,
+	[PAGER_QUERY - PAGER_SPAWN] = query,
+	[PAGER_QUERY_PAGE - PAGER_SPAWN] = query_page,
+	[PAGER_SHARE - PAGER_SPAWN] = share,
+	[PAGER_MAP_GRANT - PAGER_SPAWN] = map_grant,
+};
+
+/* The other requests of client c (NULL: our parent): the answer's error. */
+static err_t other_request(struct client *c, struct msg *m, long *pass, long *received)
 {
 	char name[PAGER_NAME_MAX + 1];
 	err_t err;
@@ -1116,15 +1145,9 @@ static void request(struct client *c, struct msg *m, long *pass, long *received)
 		if (err && !c)
 			printf("pager: cannot start %s: %s\n", name, err_name(err));
 		break;
-	case PAGER_MAP_ANON:
-		err = c ? map_anon(c, m) : ERR_DENIED;
-		break;
 	case PAGER_UNMAP:
 		err = !c ? ERR_DENIED : !user_range(m->w[0], page_up(m->w[1])) ? ERR_INVALID_ARGUMENT
 		    : cut(c, m->w[0], m->w[0] + page_up(m->w[1]));
-		break;
-	case PAGER_BRK:
-		err = c ? brk(c, m) : ERR_DENIED;
 		break;
 	case PAGER_FORK:
 		err = c ? fork_client(c, m, pass) : ERR_DENIED;
@@ -1140,18 +1163,6 @@ static void request(struct client *c, struct msg *m, long *pass, long *received)
 		break;
 	case PAGER_MAP_FILE:
 		err = c ? map_file(c, m, received) : ERR_DENIED;
-		break;
-	case PAGER_QUERY:
-		err = c ? query(c, m) : ERR_DENIED;
-		break;
-	case PAGER_QUERY_PAGE:
-		err = c ? query_page(c, m) : ERR_DENIED;
-		break;
-	case PAGER_SHARE:
-		err = c ? share(c, m) : ERR_DENIED;
-		break;
-	case PAGER_MAP_GRANT:
-		err = c ? map_grant(c, m) : ERR_DENIED;
 		break;
 	case PAGER_CHECK:
 		audit(m);
@@ -1207,6 +1218,19 @@ static void request(struct client *c, struct msg *m, long *pass, long *received)
 	default:
 		err = ERR_NOT_SUPPORTED;
 	}
+	return err;
+}
+
+/* Answer request m from client c (NULL: our parent). */
+static void request(struct client *c, struct msg *m, long *pass, long *received)
+{
+	uint64_t simple = m->tag - PAGER_SPAWN;
+	err_t err;
+
+	if (simple < sizeof(client_requests) / sizeof(client_requests[0]) && client_requests[simple])
+		err = c ? client_requests[simple](c, m) : ERR_DENIED;
+	else
+		err = other_request(c, m, pass, received);
 	m->tag = err;
 	if (err)
 		m->handle = 0;

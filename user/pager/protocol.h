@@ -70,8 +70,10 @@
  *   PAGER_BRK        {new end, or 0 to ask} -> w[0] the heap's end
  *                    ERR_INVALID_ARGUMENT (below its start), ERR_NO_MEMORY
  *                    (past PAGER_HEAP_MAX or into another region)
- *   PAGER_STATS      -> w[0] zero-fill faults, w[1] file faults (text, no
- *                    copy), w[2] file-copy faults (data), w[3] resident pages
+ *   PAGER_STATS      -> w[0] zero-fill faults, w[1] file faults (the file's
+ *                    own page mapped, no copy: text, and data read before it
+ *                    is written), w[2] file-copy faults (data written: its
+ *                    page copied from the file), w[3] resident pages
  *   PAGER_ARG        -> w[0] the argument the client was spawned with, w[1]
  *                    the caller's own client id
  *   PAGER_FORK       {entry, stack top, arg}: a new client with a

@@ -49,6 +49,43 @@ static char untouched[4096] __attribute__((aligned(4096))) =
 	"# pclient: the kernel read this from a page it had to ask the pager for\n";
 static uint64_t bss_words[2048];
 
+/* The pager's audit: its reverse map agrees with every region and count. */
+static void check_books(const char *when)
+{
+	struct msg m;
+
+	check_eq(when, pager_request(pager, PAGER_CHECK, 0, 0, 0, 0, &m) ? -1 : (long)m.w[0], 0);
+}
+
+/* How many mappings hold the page we have at va (the pager's reverse map). */
+static long page_users(const volatile uint64_t *va)
+{
+	struct msg m;
+
+	return pager_request(pager, PAGER_QUERY_PAGE, (uint64_t)va, 0, 0, 0, &m) ? -1
+													: (long)m.w[0];
+}
+
+/* A data page read first is the file's own page; its first write copies it. */
+static void data_read_then_written(void)
+{
+	static uint64_t page[512] __attribute__((aligned(4096))) = { 0x4d4d, 0x5e5e };
+	volatile uint64_t *p = page;
+	struct msg before, after;
+
+	pager_request(pager, PAGER_STATS, 0, 0, 0, 0, &before);
+	check_eq("a data page read first holds the file's bytes", (long)p[1], 0x5e5e);
+	pager_request(pager, PAGER_STATS, 0, 0, 0, 0, &after);
+	check("it is the file's page, not a copy", after.w[1] == before.w[1] + 1 &&
+	      after.w[2] == before.w[2] &&
+	      pager_request(pager, PAGER_QUERY_PAGE, (uint64_t)p, 0, 0, 0, &after) ==
+	      -ERR_NOT_FOUND);
+	p[2] = 0x6f6f;
+	pager_request(pager, PAGER_STATS, 0, 0, 0, 0, &after);
+	check("its first write copies it", after.w[2] == before.w[2] + 1 && p[0] == 0x4d4d &&
+	      p[2] == 0x6f6f && page_users(p) == 1);
+}
+
 static void regions(void)
 {
 	volatile uint64_t *d = data_words, *b = bss_words;
@@ -62,6 +99,7 @@ static void regions(void)
 	check_eq("bss zero", nonzero, 0);
 	b[2047] = 9;
 	check_eq("bss written", (long)b[2047], 9);
+	data_read_then_written();
 }
 
 /* Use `depth` KiB of stack. */
@@ -183,23 +221,6 @@ static void bad_requests(void)
 		check_eq(table[i].what, pager_request(pager, table[i].tag, table[i].w[0],
 						      table[i].w[1], table[i].w[2], table[i].w[3],
 						      &m), table[i].want);
-}
-
-/* The pager's audit: its reverse map agrees with every region and count. */
-static void check_books(const char *when)
-{
-	struct msg m;
-
-	check_eq(when, pager_request(pager, PAGER_CHECK, 0, 0, 0, 0, &m) ? -1 : (long)m.w[0], 0);
-}
-
-/* How many mappings hold the page we have at va (the pager's reverse map). */
-static long page_users(const volatile uint64_t *va)
-{
-	struct msg m;
-
-	return pager_request(pager, PAGER_QUERY_PAGE, (uint64_t)va, 0, 0, 0, &m) ? -1
-													: (long)m.w[0];
 }
 
 static uint64_t pattern(uint64_t gen, unsigned page)
@@ -523,6 +544,9 @@ static int share_offer(uint64_t taker)
 		 PAGE_SIZE, MAP_READ, taker, &m), -ERR_INVALID_ARGUMENT);
 	check_eq("offer the pages", pager_request(pager, PAGER_SHARE, (uint64_t)offered,
 		 SHARE_PAGES * PAGE_SIZE, MAP_READ | MAP_WRITE, taker, &m), 0);
+	/* A second offer, which the taker leaves (it takes the oldest) until it ends. */
+	check_eq("offer one page more", pager_request(pager, PAGER_SHARE, (uint64_t)offered,
+		 PAGE_SIZE, MAP_READ, taker, &m), 0);
 	id = m.w[0];
 	check_eq("map grant: not ours to take", pager_request(pager, PAGER_MAP_GRANT, id, 0, 0, 0,
 		 &m), -ERR_DENIED);
