@@ -157,17 +157,14 @@ err_t space_map_check(const struct handle *frame, uint64_t offset, vaddr_t va, u
 err_t space_map_frame(struct page_table *pt, struct frame_object *f, uint64_t offset,
 		      vaddr_t va, uint64_t size, uint64_t rights)
 {
-	uint64_t i;
-	err_t err = ERR_OK;
+	uint64_t mapped, i;
+	err_t err = pt_map_some(pt, va, f->pa + offset, size, PAGE_SIZE,
+				pt_rights(rights) | PT_USER, &mapped);
 
-	for (i = 0; i < size && !err; i += PAGE_SIZE) {
-		err = pt_map(pt, va + i, f->pa + offset + i, PAGE_SIZE, PAGE_SIZE,
-			     pt_rights(rights) | PT_USER);
-		if (!err)
-			obj_get(&f->obj);
-	}
-	if (err && i > PAGE_SIZE)
-		space_unmap(pt, va, i - PAGE_SIZE);  /* ERR_EXISTS or ERR_NO_MEMORY: undo */
+	for (i = 0; i < mapped; i += PAGE_SIZE)
+		obj_get(&f->obj);              /* each mapped page holds the frame */
+	if (err && mapped)
+		space_unmap(pt, va, mapped);   /* ERR_EXISTS or ERR_NO_MEMORY: undo */
 	return err;
 }
 

@@ -116,27 +116,41 @@ static int level_for_size(const struct page_table *pt, uint64_t size)
 	return -1;
 }
 
-err_t pt_map(struct page_table *pt, vaddr_t va, paddr_t pa, uint64_t size,
-	     uint64_t leaf_size, unsigned rights)
+err_t pt_map_some(struct page_table *pt, vaddr_t va, paddr_t pa, uint64_t size,
+		  uint64_t leaf_size, unsigned rights, uint64_t *mapped)
 {
 	int level = level_for_size(pt, leaf_size);
 	pte_t bits = leaf_bits(rights);
 	err_t err = ERR_OK;
+	pte_t *e = NULL;
 	uint64_t off;
 
+	*mapped = 0;
 	if (level < 0 || !bits || !IS_ALIGNED(va | pa | size, leaf_size) ||
 	    !range_valid(pt, va, size))
 		return ERR_INVALID_ARGUMENT;
 	for (off = 0; off < size; off += leaf_size) {
-		pte_t *e = walk_create(pt, va + off, (unsigned)level, &err);
-
+		/* One walk per table: inside it, the next leaf is the next entry. */
+		if (!e || pt_index(va + off, (unsigned)level) == 0)
+			e = walk_create(pt, va + off, (unsigned)level, &err);
+		else
+			e++;
 		if (!e)
 			return err;
 		if (*e & PTE_V)
 			return ERR_EXISTS;
 		*e = make_pte(pa + off, bits);
+		*mapped = off + leaf_size;
 	}
 	return ERR_OK;
+}
+
+err_t pt_map(struct page_table *pt, vaddr_t va, paddr_t pa, uint64_t size,
+	     uint64_t leaf_size, unsigned rights)
+{
+	uint64_t mapped;
+
+	return pt_map_some(pt, va, pa, size, leaf_size, rights, &mapped);
 }
 
 err_t pt_map_replace(struct page_table *pt, vaddr_t va, paddr_t pa, unsigned rights,

@@ -123,6 +123,10 @@ err_t pt_init(struct page_table *pt, unsigned levels, const struct pt_mem *mem);
 err_t pt_map(struct page_table *pt, vaddr_t va, paddr_t pa, uint64_t size,
 	     uint64_t leaf_size, unsigned rights);
 
+/* pt_map, telling in *mapped how many bytes from va it mapped (all, or those before an error). */
+err_t pt_map_some(struct page_table *pt, vaddr_t va, paddr_t pa, uint64_t size,
+		  uint64_t leaf_size, unsigned rights, uint64_t *mapped);
+
 /*
  * Map the 4 KiB page at va to pa, replacing whatever 4 KiB leaf is there:
  * *old gets the entry it replaced (0 when there was none).  The caller

@@ -216,6 +216,31 @@ static void test_map_replace(void)
 	check_lookup(&pt, mega + PAGE_SIZE, 0x80201000ull, MEGAPAGE_SIZE, PT_KERNEL_RX);
 }
 
+/* pt_map_some tells how far it got, and a range across two leaf tables
+ * (one walk per table) maps every page where it belongs. */
+static void test_map_some(void)
+{
+	const vaddr_t edge = 0x40000000ull + MEGAPAGE_SIZE - 2 * PAGE_SIZE;
+	struct page_table pt;
+	uint64_t mapped = 1, i;
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV39, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map_some(&pt, edge, 0x80000000ull, 4 * PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RW,
+			      &mapped), ERR_OK);
+	CHECK_EQ_U64(mapped, 4 * PAGE_SIZE);
+	for (i = 0; i < 4; i++)
+		check_lookup(&pt, edge + i * PAGE_SIZE, 0x80000000ull + i * PAGE_SIZE, PAGE_SIZE,
+			     PT_KERNEL_RW);
+	CHECK_ERR(pt_map_some(&pt, edge - 3 * PAGE_SIZE, 0x90000000ull, 5 * PAGE_SIZE, PAGE_SIZE,
+			      PT_KERNEL_RO, &mapped), ERR_EXISTS);
+	CHECK_EQ_U64(mapped, 3 * PAGE_SIZE);    /* the three before the first mapped page */
+	check_lookup(&pt, edge - PAGE_SIZE, 0x90000000ull + 2 * PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RO);
+	check_lookup(&pt, edge, 0x80000000ull, PAGE_SIZE, PT_KERNEL_RW);
+	CHECK_ERR(pt_map_some(&pt, edge + 1, 0x90000000ull, PAGE_SIZE, PAGE_SIZE, PT_KERNEL_RO,
+			      &mapped), ERR_INVALID_ARGUMENT);
+	CHECK_EQ_U64(mapped, 0);
+}
+
 /* A 2 MiB map over a region already split into 4 KiB pages is ERR_EXISTS
  * and does not replace the table pointer. */
 static void test_exists_2m_over_4k_table(void)
@@ -293,6 +318,7 @@ int main(void)
 	RUN(test_exists_4k_inside_big_leaf);
 	RUN(test_exists_2m_over_4k_table);
 	RUN(test_map_replace);
+	RUN(test_map_some);
 	RUN(test_no_memory_when_tables_run_out);
 	RUN(test_no_memory_midway_through_range);
 	return test_done();
