@@ -10,11 +10,12 @@
  * one range walker, which skips a missing subtree in a single step, so its
  * cost follows the tables that exist, not the size of the range.
  */
+#include "mm/phys.h"
 #include "mm/pt.h"
 
 static pte_t *table_at(const struct page_table *pt, paddr_t pa)
 {
-	return pt->mem.table(pt->mem.arg, pa);
+	return pt->mem.table ? pt->mem.table(pt->mem.arg, pa) : phys_to_virt(pa);
 }
 
 static pte_t make_pte(paddr_t pa, pte_t bits)

@@ -64,7 +64,8 @@ enum pt_rights {
 struct pt_mem {
 	/* A zeroed, 4 KiB-aligned table page, or 0 when none is left. */
 	paddr_t (*alloc_table)(void *arg);
-	/* A pointer through which the table at physical `pa` can be used. */
+	/* A pointer through which the table at physical `pa` can be used;
+	 * NULL: through the phys window (mm/phys.h), without a call. */
 	pte_t *(*table)(void *arg, paddr_t pa);
 	/*
 	 * Give back a table page pt_unmap emptied; NULL: keep empty tables.

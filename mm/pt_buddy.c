@@ -11,12 +11,6 @@ static paddr_t table_alloc(void *arg)
 	return f ? mem_frame_pa(m, f) : 0;
 }
 
-static pte_t *table_at(void *arg, paddr_t pa)
-{
-	(void)arg;
-	return phys_to_virt(pa);
-}
-
 static void table_free(void *arg, paddr_t pa)
 {
 	struct mem *m = arg;
@@ -26,6 +20,6 @@ static void table_free(void *arg, paddr_t pa)
 
 struct pt_mem pt_mem_from_buddy(struct mem *m)
 {
-	return (struct pt_mem){ .alloc_table = table_alloc, .table = table_at,
+	return (struct pt_mem){ .alloc_table = table_alloc, .table = NULL,  /* the phys window */
 				.free_table = table_free, .arg = m };
 }
