@@ -1031,14 +1031,16 @@ static err_t map_grant(struct client *c, struct msg *m)
 }
 
 /*
- * PAGER_CHECK: the reverse map against the forward maps, and every page's
- * reference count against its mappings and objects.  w[0] mismatches,
+ * PAGER_CHECK: the reverse map against the forward maps, every page's
+ * reference count against its mappings and objects, each client's resident
+ * count and region tree.  w[0] mismatches,
  * w[1] mapped pages, w[2] objects, w[3] pool pages in use.
  */
 static void audit(struct msg *m)
 {
 	static uint16_t held[POOL_MAX_CHUNKS * POOL_CHUNK_PAGES + 1];
-	uint64_t bad = 0, mapped = 0, i, id, top = (uint64_t)pool_chunks() * POOL_CHUNK_PAGES;
+	uint64_t bad = 0, mapped = 0, resident = 0, i, id;
+	uint64_t top = (uint64_t)pool_chunks() * POOL_CHUNK_PAGES;
 	struct object *o;
 	struct region *r;
 	unsigned k;
@@ -1057,9 +1059,12 @@ static void audit(struct msg *m)
 				if (!is_pool_page(v->pages[i]))
 					continue;
 				mapped++;
+				resident++;
 				bad += !rmap_has(v->pages[i], client_badge(c), r->start + i * PAGE_SIZE);
 			}
 		}
+		bad += c->used && (resident != c->resident || !region_map_check(&c->map));
+		resident = 0;
 	}
 	bad += mapped != rmap_entries();
 	for (id = 1; id <= top; id++)
@@ -1068,6 +1073,40 @@ static void audit(struct msg *m)
 	m->w[1] = mapped;
 	m->w[2] = object_count();
 	m->w[3] = pool_used();
+}
+
+/* rmap_walk: unmap one mapping of a page from its client's address space. */
+static bool unmap_mapping(void *arg, uint32_t owner, uint64_t va)
+{
+	struct client *c = client_of_badge(owner);
+	uint64_t *count = arg;
+
+	if (c && sys_unmap(c->task, va, PAGE_SIZE) == 0)
+		(*count)++;
+	return true;
+}
+
+/*
+ * PAGER_EVICT {addr, length}: every mapping of the pool pages c has in the
+ * range, in every client, found by the reverse map, is unmapped; the pages
+ * stay where they are and fault back in.  Reclaim does this before a page
+ * goes to swap.  w[0] the mappings removed.
+ */
+static err_t evict(struct client *c, struct msg *m)
+{
+	uint64_t start = m->w[0], len = page_up(m->w[1]), at, count = 0;
+
+	if (!user_range(start, len))
+		return ERR_INVALID_ARGUMENT;
+	for (at = start; at < start + len; at += PAGE_SIZE) {
+		struct region *r = region_find(&c->map, at);
+		struct vregion *v = r ? r->data : NULL;
+
+		if (v && is_pool_page(v->pages[(at - r->start) / PAGE_SIZE]))
+			rmap_walk(v->pages[(at - r->start) / PAGE_SIZE], unmap_mapping, &count);
+	}
+	m->w[0] = count;
+	return ERR_OK;
 }
 
 /* PAGER_QUERY_PAGE {addr}: who uses the pool page c has at addr. */
@@ -1129,6 +1168,7 @@ static err_t (*const client_requests[])(struct client *, struct msg *) = {
 	[PAGER_QUERY_PAGE - PAGER_SPAWN] = query_page,
 	[PAGER_SHARE - PAGER_SPAWN] = share,
 	[PAGER_MAP_GRANT - PAGER_SPAWN] = map_grant,
+	[PAGER_EVICT - PAGER_SPAWN] = evict,
 };
 
 /* The other requests of client c (NULL: our parent): the answer's error. */

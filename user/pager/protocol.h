@@ -59,8 +59,15 @@
  *                    ERR_NOT_FOUND (no page there yet)
  *   PAGER_CHECK      (anyone) audit the pager's books: w[0] the number of
  *                    disagreements between the reverse map, the clients'
- *                    region maps and the pages' reference counts (0), w[1]
- *                    pages mapped, w[2] memory objects, w[3] pool pages used
+ *                    region maps (and their trees), resident counts and the
+ *                    pages' reference counts (0), w[1] pages mapped, w[2]
+ *                    memory objects, w[3] pool pages used
+ *   PAGER_EVICT      {addr, length}: each pool page the caller has in the
+ *                    range is unmapped from every client that maps it (a
+ *                    fork relative, a sharer), found by the reverse map; the
+ *                    pages are kept and fault back in (what reclaim does
+ *                    before it swaps a page out).  -> w[0] mappings removed.
+ *                    ERR_INVALID_ARGUMENT
  *   PAGER_UNMAP      {addr, length}: every page of the range is unmapped,
  *                    regions cut or split.  ERR_INVALID_ARGUMENT
  *   PAGER_PROTECT    {addr, length, rights}: the range (every page inside some
@@ -131,6 +138,7 @@ enum pager_request {
 	PAGER_MAP_GRANT,
 	PAGER_QUERY_PAGE,
 	PAGER_CHECK,
+	PAGER_EVICT,
 };
 
 /* Region kinds, as PAGER_QUERY tells them. */

@@ -102,6 +102,7 @@ int main(void)
 	check_eq("100,000 faults from 4 threads, contents checked", run(7), 0);
 	check_eq("a write after protect read-only: ended", run(9), -1);
 	share_between_clients();
+	check_eq("20,000 random requests: nothing ends the client, the books agree", run(12), 0);
 	pager_deaths();
 	memcpy(m.w, "nosuch", 7);
 	check_eq("spawn of a missing program", pager_call(pager_ep, &m), -ERR_NOT_FOUND);

@@ -19,7 +19,12 @@ enum pclient_mode {
 	PC_PROTECTED_WRITE,
 	PC_SHARE_OFFER,           /* arg: mode | the taker's client id << 8 */
 	PC_SHARE_TAKE,
+	PC_FUZZ,
 };
+
+#define FUZZ_REQUESTS 20000
+#define FUZZ_VA 0x2a00000000ul    /* the fuzzer's own part of the address space */
+#define FUZZ_PAGES 64
 
 #define SHARE_PAGES 4
 #define SHARE_VA 0x2900000000ul
@@ -64,6 +69,16 @@ static long page_users(const volatile uint64_t *va)
 
 	return pager_request(pager, PAGER_QUERY_PAGE, (uint64_t)va, 0, 0, 0, &m) ? -1
 													: (long)m.w[0];
+}
+
+/* Yield until *word == value; false if it never comes. */
+static bool wait_for(const volatile uint64_t *word, uint64_t value)
+{
+	unsigned long i;
+
+	for (i = 0; i < SHARE_WAIT && *word != value; i++)
+		sys_yield();
+	return *word == value;
 }
 
 /* A data page read first is the file's own page; its first write copies it. */
@@ -271,6 +286,58 @@ static void __attribute__((noreturn)) generation(uint64_t gen)
 	sys_exit(fails);
 }
 
+static volatile uint64_t *evict_flags;   /* PAGER_SHARED: [0] child mapped, [1] evicted */
+static volatile uint64_t *evict_page;
+
+static uint64_t refaults(void)
+{
+	struct msg m;
+
+	pager_request(pager, PAGER_STATS_FAULTS, 0, 0, 0, 0, &m);
+	return m.w[1];
+}
+
+/* The fork child of evict_checks: maps the page, and after the eviction faults it back. */
+static void __attribute__((noreturn)) evict_child(uint64_t value)
+{
+	uint64_t before;
+	int fails = evict_page[0] != value;
+
+	evict_flags[0] = 1;
+	fails += !wait_for(&evict_flags[1], 1);
+	before = refaults();
+	fails += evict_page[0] != value;
+	fails += refaults() != before + 1;      /* unmapped from us too: it faulted back */
+	sys_exit(fails);
+}
+
+/* PAGER_EVICT: the reverse map finds every mapping of a page, ours and a fork child's. */
+static void evict_checks(void)
+{
+	struct msg m;
+	uint64_t stack = 0, before;
+	long child;
+
+	pager_request(pager, PAGER_MAP_ANON, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, PAGER_SHARED, &m);
+	evict_flags = (volatile uint64_t *)m.w[0];
+	pager_request(pager, PAGER_MAP_ANON, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m);
+	evict_page = (volatile uint64_t *)m.w[0];
+	evict_page[0] = 0xe1e1;
+	child = pager_fork(pager, evict_child, 0xe1e1, CHILD_STACK, &stack);
+	check("a fork child maps our page", child > 0 && wait_for(&evict_flags[0], 1));
+	check_eq("evict it", pager_request(pager, PAGER_EVICT, (uint64_t)evict_page, PAGE_SIZE, 0,
+					   0, &m), 0);
+	check_eq("two mappings removed: ours and the child's", (long)m.w[0], 2);
+	before = refaults();
+	check("the page faults back in with its bytes", evict_page[0] == 0xe1e1 &&
+	      refaults() == before + 1);
+	evict_flags[1] = 1;
+	check_eq("so it does in the child", child > 0 ? sys_task_wait(child) : -1, 0);
+	sys_handle_close(child);
+	pager_request(pager, PAGER_UNMAP, stack, CHILD_STACK, 0, 0, &m);
+	check_books("the pager's books agree after the eviction");
+}
+
 static void copy_on_write(void)
 {
 	struct msg m;
@@ -292,6 +359,7 @@ static void copy_on_write(void)
 	      m.w[1] >= COW_PAGES);
 	check_eq("the reverse map: the page has one user again", page_users(cow_area), 1);
 	check_books("the pager's books agree after 3 generations");
+	evict_checks();
 }
 
 /*
@@ -487,15 +555,6 @@ static void file_checks(void)
 
 int main(long pager_handle);
 
-/* Yield until *word == value; false if it never comes. */
-static bool wait_for(const volatile uint64_t *word, uint64_t value)
-{
-	unsigned long i;
-
-	for (i = 0; i < SHARE_WAIT && *word != value; i++)
-		sys_yield();
-	return *word == value;
-}
 
 static volatile uint64_t go_flag_value;
 static volatile uint64_t *go_flag;        /* PAGER_SHARED with our fork child */
@@ -593,6 +652,110 @@ static int share_take(void)
 	return test_failures;
 }
 
+static unsigned long fuzz_seed = 0x0f0e0d0c0b0a0908ul;
+
+static uint64_t fuzz_rand(uint64_t n)
+{
+	fuzz_seed ^= fuzz_seed << 13;
+	fuzz_seed ^= fuzz_seed >> 7;
+	fuzz_seed ^= fuzz_seed << 17;
+	return fuzz_seed % n;
+}
+
+/* An address: mostly in the fuzzer's area, sometimes one no request may take. */
+static uint64_t fuzz_addr(void)
+{
+	static const uint64_t bad[] = { 0, 8, 0xffffffc000000000ul, ~0ul & ~0xffful, 1ul << 47,
+					FUZZ_VA + 3 };
+	uint64_t k = fuzz_rand(10);
+
+	return k < 8 ? FUZZ_VA + fuzz_rand(FUZZ_PAGES) * PAGE_SIZE
+	     : k == 8 ? PAGER_MMAP_BASE + fuzz_rand(FUZZ_PAGES) * PAGE_SIZE
+		      : bad[fuzz_rand(sizeof(bad) / sizeof(bad[0]))];
+}
+
+static uint64_t fuzz_len(void)
+{
+	static const uint64_t odd[] = { 0, 1, ~0ul, 1ul << 40, PAGE_SIZE + 1, ~0ul - PAGE_SIZE };
+	uint64_t k = fuzz_rand(8);
+
+	return k < 7 ? (1 + fuzz_rand(8)) * PAGE_SIZE : odd[fuzz_rand(sizeof(odd) / sizeof(odd[0]))];
+}
+
+/* Touch a page of the area the way its region allows (QUERY says how). */
+static void fuzz_touch(void)
+{
+	uint64_t a = FUZZ_VA + fuzz_rand(FUZZ_PAGES) * PAGE_SIZE;
+	struct msg m;
+	unsigned rights;
+
+	if (pager_request(pager, PAGER_QUERY, a, 0, 0, 0, &m))
+		return;
+	rights = (unsigned)(m.w[2] >> 8) & 0xff;
+	if (rights & MAP_WRITE)
+		*(volatile uint64_t *)a += 1;
+	else if (rights & MAP_READ)
+		(void)*(volatile uint64_t *)a;
+}
+
+static void __attribute__((noreturn)) fuzz_child(uint64_t arg)
+{
+	sys_exit((int)arg);
+}
+
+/*
+ * 20,000 requests with random arguments, every client request type, and
+ * touches of what they map: nothing may end us, every answer is a
+ * documented code, and the pager's books still agree at the end.
+ */
+static void fuzz(void)
+{
+	static const uint64_t tags[] = {
+		PAGER_MAP_ANON, PAGER_UNMAP, PAGER_BRK, PAGER_PROTECT, PAGER_QUERY,
+		PAGER_QUERY_PAGE, PAGER_DROP, PAGER_EVICT, PAGER_SHARE, PAGER_MAP_GRANT,
+		PAGER_MAP_FILE, PAGER_STATS, PAGER_STATS_MORE, PAGER_STATS_RESIDENT,
+		PAGER_STATS_FAULTS, PAGER_INFO, PAGER_ARG, PAGER_SPAWN, PAGER_EXIT, 0x9999,
+		PAGER_MAP_ANON, PAGER_MAP_ANON, PAGER_PROTECT, PAGER_UNMAP,
+	};
+	unsigned long i, ok = 0, undocumented = 0, forks = 0;
+	struct msg m;
+
+	pager_request(pager, PAGER_ARG, 0, 0, 0, 0, &m);
+	for (i = 0; i < FUZZ_REQUESTS; i++) {
+		uint64_t tag = tags[fuzz_rand(sizeof(tags) / sizeof(tags[0]))];
+		uint64_t w0 = fuzz_addr(), w1 = fuzz_len(), w2 = fuzz_rand(8), w3 = fuzz_rand(8);
+		long r;
+
+		if (tag == PAGER_SHARE)
+			w3 = fuzz_rand(2) ? m.w[1] : fuzz_rand(0x1000);
+		if (tag == PAGER_MAP_GRANT)
+			w0 = fuzz_rand(0x400);
+		r = pager_request(pager, tag, w0, w1, w2, w3, &m);
+		if (r == 0)
+			ok++;
+		else if (r != -ERR_INVALID_ARGUMENT && r != -ERR_NOT_FOUND && r != -ERR_EXISTS &&
+			 r != -ERR_DENIED && r != -ERR_NO_MEMORY && r != -ERR_NOT_SUPPORTED)
+			undocumented++;
+		if (fuzz_rand(4) == 0)
+			fuzz_touch();
+		if (fuzz_rand(2000) == 0) {      /* now and then a fork, which must end well */
+			uint64_t stack = 0;
+			long child = pager_fork(pager, fuzz_child, 5, CHILD_STACK, &stack);
+
+			forks += child > 0 && sys_task_wait(child) == 5;
+			sys_handle_close(child);
+			pager_request(pager, PAGER_UNMAP, stack, CHILD_STACK, 0, 0, &m);
+		}
+		pager_request(pager, PAGER_ARG, 0, 0, 0, 0, &m);   /* m.w[1]: our id again */
+	}
+	check("20,000 random requests: some did something", ok > 1000);
+	check_eq("every refusal a documented error", (long)undocumented, 0);
+	check("the forks among them ran", forks > 0);
+	check_books("the pager's books agree after the random requests");
+	printf("# pclient: %lu of %u random requests succeeded, %lu forks\n", ok, FUZZ_REQUESTS,
+	       forks);
+}
+
 static void query_checks(void)
 {
 	struct msg m;
@@ -677,6 +840,9 @@ int main(long pager_handle)
 		return share_offer(m.w[0] >> 8);
 	case PC_SHARE_TAKE:
 		return share_take();
+	case PC_FUZZ:
+		fuzz();
+		return test_failures;
 	case PC_PROTECTED_WRITE:
 		pager_request(pager, PAGER_MAP_ANON, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m);
 		heap = m.w[0];
