@@ -11,6 +11,8 @@
  *                                program file (mapped from the boot image, no
  *                                copy), with its fault-around of up to 16 more
  *                                (median of 9: the pages are 17 apart)
+ *   pager_fault_file_alone       the same fault when every neighbour is mapped
+ *                                already: no fault-around
  *   pager_fault_anon_10k_regions the anonymous fault with 10,000 regions
  *   pager_fault_cow              a write to a page shared with a forked
  *                                child: the pager copies it
@@ -50,6 +52,25 @@ static uint64_t touch_file(void)
 	t0 = rdinstret() - t0;
 	next_file += FILE_STRIDE;
 	return t0;
+}
+
+/*
+ * A file page touched again after PAGER_DROP: the pager maps the file's page
+ * and finds every neighbour mapped already, so this is a file fault alone,
+ * without fault-around.
+ */
+static unsigned alone_next = 1;
+
+static uint64_t touch_file_alone(void)
+{
+	const volatile uint64_t *p = file_pages[alone_next++];
+	struct msg m;
+	uint64_t t0;
+
+	pager_request(pager, PAGER_DROP, (uint64_t)p & ~(PAGE_SIZE - 1), PAGE_SIZE, 0, 0, &m);
+	t0 = rdinstret();
+	(void)*p;
+	return rdinstret() - t0;
 }
 
 static uint64_t anon_region(unsigned pages)
@@ -142,7 +163,7 @@ static void cow_benchmarks(void)
 
 int main(long pager_handle)
 {
-	struct msg m;
+	struct msg m, before;
 	unsigned i, made = 0;
 
 	pager = pager_handle;
@@ -155,6 +176,13 @@ int main(long pager_handle)
 	bench_print_runs("pager_fault_file", touch_file, FILE_RUNS);
 	pager_request(pager, PAGER_STATS_MORE, 0, 0, 0, 0, &m);
 	printf("bench pager_fault_around_saved: %lu pages\n", (unsigned long)m.w[3]);
+	pager_request(pager, PAGER_STATS, 0, 0, 0, 0, &before);
+	bench_print("pager_fault_file_alone", touch_file_alone);
+	pager_request(pager, PAGER_STATS, 0, 0, 0, 0, &m);
+	check_eq("each touch was one file fault", (long)(m.w[1] - before.w[1]), BENCH_RUNS + 1);
+	pager_request(pager, PAGER_STATS_MORE, 0, 0, 0, 0, &before);
+	pager_request(pager, PAGER_STATS_MORE, 0, 0, 0, 0, &m);
+	check_eq("with no fault-around", (long)m.w[3], (long)before.w[3]);
 	cow_benchmarks();          /* before the 10,000 regions: a fork copies them all */
 	for (i = 0; i < MANY_REGIONS; i++)
 		made += !pager_request(pager, PAGER_MAP_ANON, MANY_BASE + 2 * i * PAGE_SIZE,
