@@ -1,0 +1,173 @@
+/*
+ * The pager's fault path: a client thread touched a page it may not (the
+ * kernel's MSG_FAULT {addr, access, pc, thread}); decide what backs it and
+ * answer with MSG_FAULT_MAP, or end the thread with a reason.
+ *
+ *   1. the client's region map (region.c) gives the region containing
+ *      addr, or the thread is killed (no region; the stack's guard page)
+ *   2. the region's rights must allow the access, or it is killed
+ *   3. what backs the page, by region kind:
+ *        text       the boot-image file's own page, read/execute, no copy,
+ *                   and up to 16 neighbours mapped with it (fault-around)
+ *        data       read: the file's page, read-only, no copy; written: a
+ *                   pool page (pool.c) with the file's bytes copied in
+ *        shared     the memory object's page (object.c), the same for all
+ *        anon, bss, heap, stack: a zeroed pool page
+ *      a page the region already has is mapped again; a write to a page a
+ *      fork relative still shares is copied first (cow_write, object.c)
+ *   4. every pool page a region holds is recorded in the reverse map
+ *      (rmap.c); the reply maps it, and the kernel replaces what was there
+ */
+#include "pager.h"
+
+/* The page for page index i of data region v: the file's bytes, zeros after. */
+static void fill_from_file(const struct vregion *v, uint64_t i, uint8_t *dst)
+{
+	uint64_t va = v->node.start + i * PAGE_SIZE, n;
+
+	if (va >= v->file_end)
+		return;                  /* all bss: already zero */
+	n = v->file_end - va < PAGE_SIZE ? v->file_end - va : PAGE_SIZE;
+	memcpy(dst, v->image->data + v->file_off + i * PAGE_SIZE, n);
+}
+
+static bool access_allowed(unsigned rights, uint64_t access)
+{
+	return access == FAULT_WRITE ? rights & MAP_WRITE
+	     : access == FAULT_EXEC ? rights & MAP_EXEC : rights & MAP_READ;
+}
+
+void kill_reply(struct msg *m, enum pager_kill_reason why)
+{
+	*m = (struct msg){ .tag = MSG_FAULT_KILL, .w = { why } };
+}
+
+/*
+ * A fault on page i of v, which the region has already: shared after a
+ * fork (copy-on-write) or mapped with other rights before.  A write to a
+ * shared page copies it; to a page only this client has left, it just
+ * regains write.  The caller maps the page again (read-only while shared);
+ * the kernel replaces the old mapping.  False when it killed the thread instead (*m set).
+ */
+static bool present_page(struct client *c, struct vregion *v, uint64_t i, uint64_t access,
+			 struct msg *m)
+{
+	uint32_t old = v->pages[i];
+
+	if (v->obj || access != FAULT_WRITE)
+		return true;            /* shared memory is the same page for all */
+	switch (c->resident <= c->limit ? cow_write(&v->pages[i]) : COW_NO_MEMORY) {
+	case COW_NO_MEMORY:
+		kill_reply(m, PAGER_KILL_OUT_OF_MEMORY);
+		return false;
+	case COW_COPIED:
+		rmap_move(old, v->pages[i], client_badge(c), v->node.start + i * PAGE_SIZE);
+		c->stats.cow_copy++;
+		break;
+	case COW_REUSED:
+		c->stats.cow_reuse++;
+		break;
+	}
+	return true;   /* the map reply replaces the old mapping */
+}
+
+/*
+ * Fault-around: map the file pages next to text page i (FAULT_AROUND on
+ * either side) that are not mapped yet, a run at a time, before the thread
+ * resumes.  The boot image's pages are always in memory.  Returns how many
+ * were mapped: faults saved.
+ */
+static unsigned fault_around(struct client *c, struct vregion *v, uint64_t i)
+{
+	uint64_t lo = i > FAULT_AROUND ? i - FAULT_AROUND : 0, hi = i + FAULT_AROUND + 1, j, k;
+	unsigned mapped = 0;
+
+	if (hi > region_pages(v))
+		hi = region_pages(v);
+	for (j = lo; j < hi; j = k) {
+		for (; j < hi && v->pages[j]; j++)
+			;
+		for (k = j; k < hi && !v->pages[k] && k != i; k++)
+			;
+		if (k > j && sys_map(c->task, v->image->handle, v->file_off + j * PAGE_SIZE,
+				     v->node.start + j * PAGE_SIZE, (k - j) * PAGE_SIZE,
+				     v->rights) == 0) {
+			mapped += (unsigned)(k - j);
+			while (j < k)
+				v->pages[j++] = FILE_PAGE;
+		}
+		if (k == j)
+			k++;
+	}
+	return mapped;
+}
+
+void fault(struct client *c, struct msg *m)
+{
+	uint64_t addr = m->w[0], access = m->w[1], page = page_down(addr), i;
+	struct region *r = region_find(&c->map, addr);
+	struct vregion *v = r ? r->data : NULL;
+	uint32_t id;
+
+	c->stats.faults++;
+	if (!v) {
+		bool guard = addr >= USER_STACK_TOP - PAGER_STACK_LIMIT - PAGE_SIZE &&
+			     addr < USER_STACK_TOP - PAGER_STACK_LIMIT;
+
+		kill_reply(m, guard ? PAGER_KILL_STACK_OVERFLOW : PAGER_KILL_NO_REGION);
+		return;
+	}
+	if (!access_allowed(v->rights, access)) {
+		kill_reply(m, PAGER_KILL_PROTECTION);
+		return;
+	}
+	i = (page - v->node.start) / PAGE_SIZE;
+	id = v->pages[i];
+	/* The file's own page, read-only: text, and data not written yet
+	 * (wholly file bytes: a page that ends in bss is copied at once). */
+	if (v->kind == RK_TEXT || (v->kind == RK_DATA && access != FAULT_WRITE &&
+				   (id == FILE_PAGE || (!id && page + PAGE_SIZE <= v->file_end)))) {
+		if (id == FILE_PAGE && v->kind == RK_DATA) {
+			c->stats.refaults++;
+		} else {
+			c->stats.file++;
+			v->pages[i] = FILE_PAGE;
+			if (v->kind == RK_TEXT)
+				c->stats.file_around += fault_around(c, v, i);
+		}
+		*m = (struct msg){ .tag = MSG_FAULT_MAP,
+				   .w = { (uint64_t)v->image->handle, v->file_off + i * PAGE_SIZE,
+					  page, v->rights & ~MAP_WRITE } };
+		return;
+	}
+	if (!id || id == FILE_PAGE) {   /* a new page (data: its first write copies the file's) */
+		id = c->resident >= c->limit || !rmap_reserve(1) ? POOL_NONE
+		   : v->obj ? object_page(v->obj, v->obj_first + i) : pool_alloc();
+		if (id == POOL_NONE) {
+			kill_reply(m, PAGER_KILL_OUT_OF_MEMORY);
+			return;
+		}
+		if (v->obj)
+			pool_share(id);        /* the object's reference, and ours */
+		v->pages[i] = id;
+		rmap_add(id, client_badge(c), page);
+		c->resident++;
+		if (v->obj && rmap_count(id) > 1) {
+			c->stats.refaults++;   /* made by another user of the object */
+		} else if (v->kind == RK_DATA && page < v->file_end) {
+			fill_from_file(v, i, pool_va(id));
+			c->stats.file_copy++;
+		} else {
+			c->stats.zero_fill++;
+		}
+	} else if (!present_page(c, v, i, access, m)) {
+		return;
+	} else {
+		c->stats.refaults++;
+	}
+	id = v->pages[i];
+	*m = (struct msg){ .tag = MSG_FAULT_MAP,
+			   .w = { (uint64_t)pool_handle(id), pool_offset(id), page,
+				  pool_refs(id) > 1 && !v->obj ? v->rights & ~MAP_WRITE
+								 : v->rights } };
+}
