@@ -102,10 +102,71 @@ static unsigned fault_around(struct client *c, struct vregion *v, uint64_t i)
 	return mapped;
 }
 
+/*
+ * Is page i of v to be the file's own page, read-only: text always, data
+ * until it is written (a data page that ends in bss is copied at once)?
+ */
+static bool file_page_fits(const struct vregion *v, uint64_t i, uint64_t access)
+{
+	uint32_t id = v->pages[i];
+
+	if (v->kind == RK_TEXT)
+		return true;
+	return v->kind == RK_DATA && access != FAULT_WRITE &&
+	       (id == FILE_PAGE || (!id && v->node.start + (i + 1) * PAGE_SIZE <= v->file_end));
+}
+
+/* Step 3 for the file's own page: the reply maps it read-only. */
+static void map_file_page(struct client *c, struct vregion *v, uint64_t i, struct msg *m)
+{
+	if (v->pages[i] == FILE_PAGE && v->kind == RK_DATA) {
+		c->stats.refaults++;
+	} else {
+		c->stats.file++;
+		v->pages[i] = FILE_PAGE;
+		if (v->kind == RK_TEXT)
+			c->stats.file_around += fault_around(c, v, i);
+	}
+	*m = (struct msg){ .tag = MSG_FAULT_MAP,
+			   .w = { (uint64_t)v->image->handle, v->file_off + i * PAGE_SIZE,
+				  v->node.start + i * PAGE_SIZE, v->rights & ~MAP_WRITE } };
+}
+
+/*
+ * Step 3 for a page the region does not hold yet: a zeroed pool page, the
+ * memory object's page, or (data) a copy of the file's.  Recorded in the
+ * reverse map and charged to c.  False when it killed the thread (*m set).
+ */
+static bool new_page(struct client *c, struct vregion *v, uint64_t i, struct msg *m)
+{
+	uint64_t page = v->node.start + i * PAGE_SIZE;
+	uint32_t id = c->resident >= c->limit || !rmap_reserve(1) ? POOL_NONE
+		    : v->obj ? object_page(v->obj, v->obj_first + i) : pool_alloc();
+
+	if (id == POOL_NONE) {
+		kill_reply(m, PAGER_KILL_OUT_OF_MEMORY);
+		return false;
+	}
+	if (v->obj)
+		pool_share(id);        /* the object holds one reference; this is ours */
+	v->pages[i] = id;
+	rmap_add(id, client_badge(c), page);
+	c->resident++;
+	if (v->obj && rmap_count(id) > 1) {
+		c->stats.refaults++;   /* made by another user of the object */
+	} else if (v->kind == RK_DATA && page < v->file_end) {
+		fill_from_file(v, i, pool_va(id));
+		c->stats.file_copy++;
+	} else {
+		c->stats.zero_fill++;
+	}
+	return true;
+}
+
 void fault(struct client *c, struct msg *m)
 {
-	uint64_t addr = m->w[0], access = m->w[1], page = page_down(addr), i;
-	struct region *r = region_find(&c->map, addr);
+	uint64_t addr = m->w[0], access = m->w[1], i;
+	struct region *r = region_find(&c->map, addr);          /* step 1 */
 	struct vregion *v = r ? r->data : NULL;
 	uint32_t id;
 
@@ -117,57 +178,26 @@ void fault(struct client *c, struct msg *m)
 		kill_reply(m, guard ? PAGER_KILL_STACK_OVERFLOW : PAGER_KILL_NO_REGION);
 		return;
 	}
-	if (!access_allowed(v->rights, access)) {
+	if (!access_allowed(v->rights, access)) {                /* step 2 */
 		kill_reply(m, PAGER_KILL_PROTECTION);
 		return;
 	}
-	i = (page - v->node.start) / PAGE_SIZE;
-	id = v->pages[i];
-	/* The file's own page, read-only: text, and data not written yet
-	 * (wholly file bytes: a page that ends in bss is copied at once). */
-	if (v->kind == RK_TEXT || (v->kind == RK_DATA && access != FAULT_WRITE &&
-				   (id == FILE_PAGE || (!id && page + PAGE_SIZE <= v->file_end)))) {
-		if (id == FILE_PAGE && v->kind == RK_DATA) {
-			c->stats.refaults++;
-		} else {
-			c->stats.file++;
-			v->pages[i] = FILE_PAGE;
-			if (v->kind == RK_TEXT)
-				c->stats.file_around += fault_around(c, v, i);
-		}
-		*m = (struct msg){ .tag = MSG_FAULT_MAP,
-				   .w = { (uint64_t)v->image->handle, v->file_off + i * PAGE_SIZE,
-					  page, v->rights & ~MAP_WRITE } };
+	i = (page_down(addr) - v->node.start) / PAGE_SIZE;      /* step 3 */
+	if (file_page_fits(v, i, access)) {
+		map_file_page(c, v, i, m);
 		return;
 	}
-	if (!id || id == FILE_PAGE) {   /* a new page (data: its first write copies the file's) */
-		id = c->resident >= c->limit || !rmap_reserve(1) ? POOL_NONE
-		   : v->obj ? object_page(v->obj, v->obj_first + i) : pool_alloc();
-		if (id == POOL_NONE) {
-			kill_reply(m, PAGER_KILL_OUT_OF_MEMORY);
+	if (!is_pool_page(v->pages[i])) {
+		if (!new_page(c, v, i, m))
 			return;
-		}
-		if (v->obj)
-			pool_share(id);        /* the object's reference, and ours */
-		v->pages[i] = id;
-		rmap_add(id, client_badge(c), page);
-		c->resident++;
-		if (v->obj && rmap_count(id) > 1) {
-			c->stats.refaults++;   /* made by another user of the object */
-		} else if (v->kind == RK_DATA && page < v->file_end) {
-			fill_from_file(v, i, pool_va(id));
-			c->stats.file_copy++;
-		} else {
-			c->stats.zero_fill++;
-		}
 	} else if (!present_page(c, v, i, access, m)) {
 		return;
 	} else {
 		c->stats.refaults++;
 	}
-	id = v->pages[i];
+	id = v->pages[i];                                        /* step 4 */
 	*m = (struct msg){ .tag = MSG_FAULT_MAP,
-			   .w = { (uint64_t)pool_handle(id), pool_offset(id), page,
+			   .w = { (uint64_t)pool_handle(id), pool_offset(id), page_down(addr),
 				  pool_refs(id) > 1 && !v->obj ? v->rights & ~MAP_WRITE
 								 : v->rights } };
 }
