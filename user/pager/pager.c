@@ -20,8 +20,29 @@
 struct client clients[MAX_CLIENTS];
 long endpoint;
 
+/* PAGER_STATS, _MORE, _FAULTS: c's counters, four to a request. */
+static err_t stats(struct client *c, struct msg *m)
+{
+	const struct pager_stats *s = &c->stats;
+
+	if (m->tag == PAGER_STATS)
+		*m = (struct msg){ .w = { s->zero_fill, s->file, s->file_copy, c->resident } };
+	else if (m->tag == PAGER_STATS_MORE)
+		*m = (struct msg){ .w = { s->cow_copy, s->cow_reuse, c->limit, s->file_around } };
+	else
+		*m = (struct msg){ .w = { s->faults, s->refaults } };
+	return ERR_OK;
+}
+
 /* The requests only a client makes that need nothing but the client and the message. */
 static err_t (*const client_requests[])(struct client *, struct msg *) = {
+	[PAGER_STATS - PAGER_SPAWN] = stats,
+	[PAGER_STATS_MORE - PAGER_SPAWN] = stats,
+	[PAGER_STATS_FAULTS - PAGER_SPAWN] = stats,
+	[PAGER_STATS_RESIDENT - PAGER_SPAWN] = resident_by_kind,
+	[PAGER_UNMAP - PAGER_SPAWN] = unmap,
+	[PAGER_DROP - PAGER_SPAWN] = drop,
+	[PAGER_PROTECT - PAGER_SPAWN] = protect,
 	[PAGER_MAP_ANON - PAGER_SPAWN] = map_anon,
 	[PAGER_BRK - PAGER_SPAWN] = brk,
 	[PAGER_QUERY - PAGER_SPAWN] = query,
@@ -45,21 +66,8 @@ static err_t other_request(struct client *c, struct msg *m, long *pass, long *re
 		if (err && !c)
 			printf("pager: cannot start %s: %s\n", name, err_name(err));
 		break;
-	case PAGER_UNMAP:
-		err = !c ? ERR_DENIED : !user_range(m->w[0], page_up(m->w[1])) ? ERR_INVALID_ARGUMENT
-		    : cut(c, m->w[0], m->w[0] + page_up(m->w[1]));
-		break;
 	case PAGER_FORK:
 		err = c ? fork_client(c, m, pass) : ERR_DENIED;
-		break;
-	case PAGER_STATS_MORE:
-		err = c ? ERR_OK : ERR_DENIED;
-		if (c) {
-			m->w[0] = c->stats.cow_copy;
-			m->w[1] = c->stats.cow_reuse;
-			m->w[2] = c->limit;
-			m->w[3] = c->stats.file_around;
-		}
 		break;
 	case PAGER_MAP_FILE:
 		err = c ? map_file(c, m, received) : ERR_DENIED;
@@ -67,26 +75,6 @@ static err_t other_request(struct client *c, struct msg *m, long *pass, long *re
 	case PAGER_CHECK:
 		audit(m);
 		err = ERR_OK;
-		break;
-	case PAGER_STATS_RESIDENT:
-		err = c ? ERR_OK : ERR_DENIED;
-		if (c)
-			resident_by_kind(c, m);
-		break;
-	case PAGER_PROTECT:
-		err = c ? protect(c, m->w[0], page_up(m->w[1]), m->w[2]) : ERR_DENIED;
-		break;
-	case PAGER_DROP:
-		err = !c ? ERR_DENIED : !user_range(m->w[0], page_up(m->w[1])) ? ERR_INVALID_ARGUMENT
-		    : sys_unmap(c->task, m->w[0], page_up(m->w[1])) ? ERR_INVALID_ARGUMENT : ERR_OK;
-		break;
-	case PAGER_STATS_FAULTS:
-		err = c ? ERR_OK : ERR_DENIED;
-		if (c) {
-			m->w[0] = c->stats.faults;
-			m->w[1] = c->stats.refaults;
-			m->w[2] = m->w[3] = 0;
-		}
 		break;
 	case PAGER_INFO:
 		/* A pool page descriptor, its id in the region's page array, its
@@ -105,15 +93,6 @@ static err_t other_request(struct client *c, struct msg *m, long *pass, long *re
 		err = c ? ERR_DENIED : clients_running() ? ERR_EXISTS : ERR_OK;
 		if (!err)
 			sys_exit(0);    /* the caller's call returns ERR_PEER_GONE */
-		break;
-	case PAGER_STATS:
-		err = c ? ERR_OK : ERR_DENIED;
-		if (c) {
-			m->w[0] = c->stats.zero_fill;
-			m->w[1] = c->stats.file;
-			m->w[2] = c->stats.file_copy;
-			m->w[3] = c->resident;
-		}
 		break;
 	default:
 		err = ERR_NOT_SUPPORTED;

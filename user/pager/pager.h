@@ -172,8 +172,12 @@ bool user_range(uint64_t start, uint64_t len);
 /* MAP_* rights a page may have: some, no W+X, no W without R. */
 bool map_rights_valid(uint64_t r);
 
-/* PAGER_PROTECT: new rights for [start, start + len), regions split to fit. */
-err_t protect(struct client *c, uint64_t start, uint64_t len, uint64_t rights);
+/* PAGER_UNMAP {addr, length}; PAGER_DROP {addr, length}: unmapped, kept. */
+err_t unmap(struct client *c, struct msg *m);
+err_t drop(struct client *c, struct msg *m);
+
+/* PAGER_PROTECT {addr, length, rights}: new rights, regions split to fit. */
+err_t protect(struct client *c, struct msg *m);
 
 /*
  * Where a new mapping of len bytes goes in c: exactly at hint (PAGER_FIXED),
@@ -192,7 +196,7 @@ err_t brk(struct client *c, struct msg *m);
 err_t query(struct client *c, struct msg *m);
 
 /* PAGER_STATS_RESIDENT. */
-void resident_by_kind(struct client *c, struct msg *m);
+err_t resident_by_kind(struct client *c, struct msg *m);
 
 /* PAGER_MAP_FILE with the passed frame handle *file (taken when it works). */
 err_t map_file(struct client *c, struct msg *m, long *file);

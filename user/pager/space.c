@@ -184,8 +184,26 @@ bool map_rights_valid(uint64_t r)
 	       !((r & MAP_WRITE) && ((r & MAP_EXEC) || !(r & MAP_READ)));
 }
 
-err_t protect(struct client *c, uint64_t start, uint64_t len, uint64_t rights)
+/* PAGER_UNMAP {addr, length}. */
+err_t unmap(struct client *c, struct msg *m)
 {
+	uint64_t len = page_up(m->w[1]);
+
+	return user_range(m->w[0], len) ? cut(c, m->w[0], m->w[0] + len) : ERR_INVALID_ARGUMENT;
+}
+
+/* PAGER_DROP {addr, length}: unmapped from c, kept by the region. */
+err_t drop(struct client *c, struct msg *m)
+{
+	uint64_t len = page_up(m->w[1]);
+
+	return user_range(m->w[0], len) && sys_unmap(c->task, m->w[0], len) == 0
+		       ? ERR_OK : ERR_INVALID_ARGUMENT;
+}
+
+err_t protect(struct client *c, struct msg *m)
+{
+	uint64_t start = m->w[0], len = page_up(m->w[1]), rights = m->w[2];
 	uint64_t end = start + len, at, i;
 	struct region *r;
 
@@ -326,7 +344,7 @@ err_t query(struct client *c, struct msg *m)
 	return ERR_OK;
 }
 
-void resident_by_kind(struct client *c, struct msg *m)
+err_t resident_by_kind(struct client *c, struct msg *m)
 {
 	struct region *r;
 	uint64_t i;
@@ -348,6 +366,7 @@ void resident_by_kind(struct client *c, struct msg *m)
 				m->w[0]++;
 		}
 	}
+	return ERR_OK;
 }
 
 err_t map_file(struct client *c, struct msg *m, long *file)
