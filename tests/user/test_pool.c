@@ -119,9 +119,31 @@ static void test_handles_and_offsets(void)
 	pool_put(id);
 }
 
+/* pool_alloc_uninit skips the zeroing (a copy fills the page); pool_alloc never does. */
+static void test_uninit(void)
+{
+	uint32_t a = pool_alloc_uninit(), b, c;
+
+	CHECK(a != POOL_NONE);
+	if (a == POOL_NONE)
+		return;
+	memset(pool_va(a), 0xab, 4096);
+	pool_put(a);
+	b = pool_alloc_uninit();               /* the same page, as it was */
+	CHECK_EQ_U64(b, a);
+	CHECK_EQ_U64(((uint8_t *)pool_va(b))[100], 0xab);
+	pool_put(b);
+	c = pool_alloc();                      /* the same page, zeroed */
+	CHECK_EQ_U64(c, a);
+	CHECK(page_is_zero(c));
+	pool_put(c);
+	CHECK_EQ_U64(pool_used(), 0);
+}
+
 int main(void)
 {
 	RUN(test_random_against_model);
 	RUN(test_handles_and_offsets);
+	RUN(test_uninit);
 	return test_done();
 }

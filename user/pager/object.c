@@ -73,7 +73,7 @@ enum cow_result cow_write(uint32_t *id)
 
 	if (pool_refs(*id) == 1)
 		return COW_REUSED;
-	copy = pool_alloc();
+	copy = pool_alloc_uninit();    /* every byte is copied over */
 	if (copy == POOL_NONE)
 		return COW_NO_MEMORY;
 	memcpy(pool_va(copy), pool_va(*id), PAGE);

@@ -49,7 +49,8 @@ static bool grow(void)
 	return true;
 }
 
-uint32_t pool_alloc(void)
+/* Take a free page (zeroed if `zero` and it was used before); POOL_NONE when none. */
+static uint32_t take(bool zero)
 {
 	uint32_t id;
 
@@ -57,11 +58,21 @@ uint32_t pool_alloc(void)
 		return POOL_NONE;
 	id = free_top;
 	free_top = pages[id].next;
-	if (pages[id].dirty)
+	if (zero && pages[id].dirty)
 		memset(pool_va(id), 0, PAGE);
-	pages[id] = (struct pool_page){ .refs = 1 };
+	pages[id] = (struct pool_page){ .refs = 1, .dirty = !zero };
 	used++;
 	return id;
+}
+
+uint32_t pool_alloc(void)
+{
+	return take(true);
+}
+
+uint32_t pool_alloc_uninit(void)
+{
+	return take(false);
 }
 
 void pool_share(uint32_t id)

@@ -47,6 +47,9 @@ void pool_use_kernel(void);
 /* A zeroed page (one reference): its id, or POOL_NONE when no frame can be had. */
 uint32_t pool_alloc(void);
 
+/* The same, not zeroed: for a page the caller fills whole (a copy). */
+uint32_t pool_alloc_uninit(void);
+
 /* One more user of page id (copy-on-write sharing); one fewer, freed at none. */
 void pool_share(uint32_t id);
 void pool_put(uint32_t id);
