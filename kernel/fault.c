@@ -17,6 +17,7 @@
  * A copy helper that faults inside a system call asks the handler the same
  * way (fault_resolve), and the system call then goes on or fails.
  */
+#include "arch/riscv/smp.h"
 #include "arch/riscv/timer.h"
 #include "arch/riscv/trapframe.h"
 #include "kernel/boot.h"
@@ -83,8 +84,14 @@ static enum fault_step fault_prepare(struct thread *cur, vaddr_t addr, unsigned 
 
 	if (addr < USER_BASE || addr >= USER_TOP)
 		return STEP_NOT_USER;
-	if (space_allows(&t->pt, addr, access)) {
-		space_flush_page(addr);  /* mapped meanwhile: a stale TLB entry */
+	/*
+	 * Mapped meanwhile, by a thread on another hart whose flush has not
+	 * reached this one (SYS_MAP flushes its own hart only): retry.  With
+	 * one hart every change to a mapping was flushed here before this
+	 * thread ran again, so no fault is spurious and the walk is skipped.
+	 */
+	if (smp_online() > 1 && space_allows(&t->pt, addr, access)) {
+		space_flush_page(addr);
 		return STEP_RETRY;
 	}
 	if (!t->fault_ep.obj)
