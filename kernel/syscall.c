@@ -250,6 +250,15 @@ static err_t copy_name(struct thread *cur, uint64_t ptr, uint64_t len, char name
 	return ERR_OK;
 }
 
+/* The arguments spawn and create begin with: a name, and a fault endpoint or none. */
+static err_t name_and_fault_ep(struct thread *cur, const uint64_t *a, char name[NAME_MAX],
+			       struct handle **fault_ep)
+{
+	err_t err = copy_name(cur, a[0], a[1], name);
+
+	return err ? err : optional_handle(cur, a[2], OBJ_ENDPOINT, RIGHT_SEND, fault_ep);
+}
+
 static long sys_task_spawn(struct thread *cur, const uint64_t *a)
 {
 	char name[NAME_MAX];
@@ -257,10 +266,8 @@ static long sys_task_spawn(struct thread *cur, const uint64_t *a)
 	struct handle *fault_ep, *pass;
 	struct task *t;
 	unsigned slot;
-	err_t err = copy_name(cur, a[0], a[1], name);
+	err_t err = name_and_fault_ep(cur, a, name, &fault_ep);
 
-	if (!err)
-		err = optional_handle(cur, a[2], OBJ_ENDPOINT, RIGHT_SEND, &fault_ep);
 	if (!err)
 		err = optional_handle(cur, a[3], OBJ_NONE, RIGHT_TRANSFER, &pass);
 	if (err)
@@ -281,10 +288,8 @@ static long sys_task_create(struct thread *cur, const uint64_t *a)
 	struct handle *fault_ep;
 	struct task *t;
 	unsigned slot;
-	err_t err = copy_name(cur, a[0], a[1], name);
+	err_t err = name_and_fault_ep(cur, a, name, &fault_ep);
 
-	if (!err)
-		err = optional_handle(cur, a[2], OBJ_ENDPOINT, RIGHT_SEND, &fault_ep);
 	if (!err && (a[3] & ~TASK_EXIT_NOTICE || (a[3] && !fault_ep)))
 		err = ERR_INVALID_ARGUMENT;
 	if (err)
