@@ -738,14 +738,8 @@ static void fuzz(void)
 			undocumented++;
 		if (fuzz_rand(4) == 0)
 			fuzz_touch();
-		if (fuzz_rand(2000) == 0) {      /* now and then a fork, which must end well */
-			uint64_t stack = 0;
-			long child = pager_fork(pager, fuzz_child, 5, CHILD_STACK, &stack);
-
-			forks += child > 0 && sys_task_wait(child) == 5;
-			sys_handle_close(child);
-			pager_request(pager, PAGER_UNMAP, stack, CHILD_STACK, 0, 0, &m);
-		}
+		if (fuzz_rand(2000) == 0)        /* now and then a fork, which must end well */
+			forks += fork_and_wait(fuzz_child, 5) == 5;
 		pager_request(pager, PAGER_ARG, 0, 0, 0, 0, &m);   /* m.w[1]: our id again */
 	}
 	check("20,000 random requests: some did something", ok > 1000);
