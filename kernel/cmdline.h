@@ -5,7 +5,9 @@
  *   selftest           run the in-kernel tests, end with "N passed, N failed"
  *   bench              print "bench <name>: <n> instructions" figures
  *   zone_dma=SIZE      a ZONE_DMA of the first SIZE bytes of RAM (K, M, G
- *                      suffixes), for teaching; overrides the tree's dma-ranges
+ *                      suffixes), rounded down to whole pages, for teaching;
+ *                      overrides the tree's dma-ranges; past the end of RAM
+ *                      every page below 4 GiB is DMA
  *   asid_bits=N        use at most N ASID bits (0..16), e.g. to see rollovers
  *   init=NAME          the user program to run from the boot image (default init)
  *   pager_timeout_ms=N a thread whose fault handler has not answered after N

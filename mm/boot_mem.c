@@ -9,19 +9,22 @@
 #include "mm/phys.h"
 
 /*
- * The DMA limit: zone_dma= wins (the first zone_dma bytes of RAM); else the
- * tree's.  0 (no ZONE_DMA) unless below 4 GiB, where ZONE_DMA32 starts.
+ * The DMA limit, a page boundary.  zone_dma= wins: the first zone_dma bytes
+ * of RAM, rounded down to whole pages, and at most everything below 4 GiB
+ * (ZONE_DMA is a part of what ZONE_DMA32 would hold: a size past the end of
+ * RAM makes every page below 4 GiB DMA-capable, and leaves ZONE_DMA32
+ * empty).  Else the tree's, and 0 (no ZONE_DMA) unless it is below 4 GiB.
  */
 static paddr_t dma_limit(const struct memmap *mm, const struct boot_info *bi,
 			 const struct mem_setup *s)
 {
 	paddr_t base = mm->ram.r[0].start;
-	paddr_t limit = bi->dma_limit;
+	uint64_t size = ALIGN_DOWN(s->zone_dma_size, PAGE_SIZE);
 
 	if (s->zone_dma_size)
-		limit = s->zone_dma_size >= ZONE_DMA32_LIMIT - base ? ZONE_DMA32_LIMIT
-								    : base + s->zone_dma_size;
-	return limit < ZONE_DMA32_LIMIT ? limit : 0;
+		return base >= ZONE_DMA32_LIMIT ? 0
+		     : size >= ZONE_DMA32_LIMIT - base ? ZONE_DMA32_LIMIT : base + size;
+	return bi->dma_limit < ZONE_DMA32_LIMIT ? ALIGN_DOWN(bi->dma_limit, PAGE_SIZE) : 0;
 }
 
 /* Frame descriptors for every RAM range, from the top of free memory. */
