@@ -16,6 +16,10 @@ void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 	cur = current_thread();
 	if (cur->tf != tf)
 		panic("kernel_user_trap: frame %p is not thread %u's", (void *)tf, cur->id);
+	/* Killed while it ran or spun for the lock: end before doing anything
+	 * that could block (kernel/thread.c, "Killing"). */
+	if (cur->killed)
+		thread_check_killed();
 	switch (kind) {
 	case USER_TRAP_SYSCALL:
 		if (!ipc_fast_candidate(tf->regs[REG_A(7)]) || !ipc_fast_path(cur))

@@ -136,8 +136,12 @@ static void switch_to(struct thread *next)
 void sched_block(void)
 {
 	struct hart_sched *hs = this_hart();
-	struct thread *next = dequeue_best(hs);
+	struct thread *next;
 
+	/* A killed thread never blocks again (kernel/thread.c, "Killing"). */
+	if (hs->current->killed && hs->current->state != THREAD_DEAD)
+		thread_end_instead_of_blocking(hs->current);
+	next = dequeue_best(hs);
 	switch_to(next ? next : hs->idle);
 }
 

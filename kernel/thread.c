@@ -2,6 +2,40 @@
  * Threads (see kernel/thread.h).  A thread holds one reference to itself
  * while it lives (dropped by thread_free) and one to its task; handles add
  * theirs.  Everything runs under the kernel lock.
+ *
+ * The thread state machine.  Every move is made under the kernel lock, by
+ * the code named:
+ *
+ *                    sched_add                   switch_to / fast switch
+ *   thread_create ─────────────► RUNNABLE ─────────────────────────► RUNNING
+ *                                  ▲   ◄───────────────────────────    │
+ *                                  │     sched_yield (preempted)       │
+ *                   sched_add      │                                   │ the thread
+ *      (a partner, a reply, an     │                                   │ itself blocks:
+ *       exit, a failing peer)      │                                   │ sched_block or
+ *                                  │                                   ▼ a fast switch
+ *                     SEND_BLOCKED, RECV_BLOCKED, REPLY_BLOCKED, WAIT_BLOCKED
+ *
+ *   any state ──► DEAD: thread_exit (the thread itself), thread_kill
+ *                 (anyone: at once unless RUNNING), thread_check_killed
+ *
+ * Killing.  A thread that is not RUNNING is ended at once by thread_kill:
+ * it is taken off its run queue, endpoint queue or wait list, its IPC ties
+ * are undone (ipc_thread_gone) and it is freed.  A RUNNING thread runs on
+ * some hart without the lock (in user mode, or on its way into the kernel
+ * spinning for the lock): it is only marked `killed` and sent an IPI.  A
+ * marked thread never blocks again, on any hart, because every way it can
+ * reach a blocking point passes a check of the mark first:
+ *   - kernel_user_trap checks it as soon as it has the lock, before the
+ *     system call, fault or interrupt is looked at (kernel/entry.c), and
+ *     the IPI makes a thread in user mode enter;
+ *   - thread_return_to_user checks it on every way out;
+ *   - sched_block, the one place every general-path block goes through,
+ *     checks it again and ends the thread instead of blocking it; the IPC
+ *     fast paths block only the thread that has just passed the entry check
+ *     with the lock held since, so the mark cannot have been set meanwhile.
+ * So SYS_EXIT and SYS_TASK_KILL always end every thread of the task, and
+ * SYS_TASK_WAIT always returns once they have.
  */
 #include <string.h>
 
@@ -159,6 +193,16 @@ void thread_check_killed(void)
 			       t->kill_reason);
 		thread_exit(-1);
 	}
+}
+
+void thread_end_instead_of_blocking(struct thread *t)
+{
+	if (t->state == THREAD_WAIT_BLOCKED)
+		task_wait_cancel(t);
+	ipc_thread_gone(t);        /* off its endpoint queue, its call abandoned */
+	t->state = THREAD_RUNNING;
+	thread_check_killed();
+	panic("thread_end_instead_of_blocking: thread %u is not killed", t->id);
 }
 
 void thread_return_to_user(void)

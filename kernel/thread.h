@@ -38,6 +38,12 @@ void thread_exit(long code) __attribute__((noreturn));
 /* If the current thread was killed while it ran: end it now. */
 void thread_check_killed(void);
 
+/*
+ * The current thread t, killed, has just set a blocked state (and queued
+ * itself): undo that and end it.  No return.  Called by sched_block.
+ */
+void thread_end_instead_of_blocking(struct thread *t) __attribute__((noreturn));
+
 /* Free a DEAD thread (its stack is not in use). */
 void thread_free(struct thread *t);
 
