@@ -98,7 +98,7 @@ static enum fault_step fault_prepare(struct thread *cur, vaddr_t addr, unsigned 
 		return STEP_NO_HANDLER;
 	*msg = (struct ipc_msg){
 		.tag = MSG_FAULT,
-		.words = { addr, access, cur->tf->sepc, cur->id },
+		.words = { addr, access, cur->tf->sepc, cur->id | (uint64_t)t->id << 32 },
 		.badge = t->fault_ep.badge,
 	};
 	t->faults++;

@@ -72,19 +72,23 @@ void handle_install(struct task *t, unsigned slot, const struct handle *src)
 	if (slot == 0 || slot >= TASK_HANDLES || t->handles[slot].obj || !src->obj)
 		panic("handle_install: slot %u of task %s is not free", slot, t->name);
 	t->handles[slot] = *src;
-	obj_get(src->obj);
+	t->handles[slot].weak = src->obj == &t->obj;
+	if (!t->handles[slot].weak)
+		obj_get(src->obj);
 	count(src, +1);
 }
 
 void handle_release(struct handle *h)
 {
 	struct object *o = h->obj;
+	bool weak = h->weak;
 
 	if (!o)
 		return;
 	count(h, -1);
 	*h = (struct handle){ 0 };
-	obj_put(o);
+	if (!weak)
+		obj_put(o);
 }
 
 void handle_close_all(struct task *t)

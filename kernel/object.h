@@ -8,6 +8,13 @@
  * and by a thread on its task.  The object is destroyed when the count
  * reaches zero (obj_put).
  *
+ * No cycles keep memory: a handle in a task's own table to that task holds
+ * no reference (weak), so a task is never kept alive by itself; a task
+ * that has ended has closed its handles; and a task that never had a
+ * thread is never given a handle to another such task (SYS_TASK_GIVE
+ * refuses it), so tasks that cannot run never hold each other.  Endpoints
+ * hold only queued threads and ended tasks, frames nothing.
+ *
  * Lock: the whole of this state (objects, handle tables, run queues, IPC
  * queues) is protected by the one kernel lock (kernel/sched.h), like seL4's
  * big kernel lock on SMP.  System calls are short; the allocators below
@@ -44,6 +51,7 @@ struct object {
 struct handle {
 	struct object *obj;      /* NULL: free */
 	uint32_t rights;         /* RIGHT_* */
+	bool weak;               /* obj is the task whose table holds this: no reference */
 	uint64_t badge;          /* endpoints: told to the receiver */
 };
 
@@ -119,6 +127,7 @@ struct frame_object {
 
 struct task {
 	struct object obj;
+	uint32_t id;             /* unique while it lives (FAULT_TASK of its faults) */
 	const char *name;        /* a program's name, or name_buf */
 	char name_buf[TASK_NAME_MAX + 1];
 	struct page_table pt;    /* root 0: not made, or freed */
@@ -126,7 +135,7 @@ struct task {
 	struct handle handles[TASK_HANDLES];
 	struct handle fault_ep;  /* obj NULL: no handler */
 	struct list threads;
-	unsigned live_threads;   /* not yet ended */
+	unsigned live_threads;   /* not yet ended; 0 and !exited: never had a thread */
 	unsigned unfreed_threads; /* not yet freed: the space goes with the last */
 	bool exited;
 	bool exit_forced;        /* SYS_EXIT: exit_code is set, whoever ends last */
@@ -152,7 +161,8 @@ err_t handle_get(struct task *t, uint64_t h, enum object_type type, uint32_t nee
 		 struct handle **out);
 /* A free slot of t, or 0. */
 unsigned handle_free_slot(const struct task *t);
-/* Put a copy of `src` (a new reference) in slot `slot` of t (free, nonzero). */
+/* Put a copy of `src` in slot `slot` of t (free, nonzero): a new reference,
+ * or none when src names t itself (a weak handle). */
 void handle_install(struct task *t, unsigned slot, const struct handle *src);
 /* Empty a slot or a detached handle, dropping its reference. */
 void handle_release(struct handle *h);

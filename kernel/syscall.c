@@ -71,7 +71,8 @@ static long task_handle(struct thread *cur, unsigned slot, err_t err, struct tas
 {
 	if (err)
 		return error(err);
-	return give_handle(cur, slot, &t->obj, RIGHT_READ | RIGHT_MANAGE | RIGHT_TRANSFER);
+	return give_handle(cur, slot, &t->obj,
+			   RIGHT_READ | RIGHT_MANAGE | RIGHT_TRANSFER | RIGHT_FAULT);
 }
 
 /* Handle argument h: 0 means none (*out NULL); else as handle_get. */
@@ -165,7 +166,8 @@ static long sys_endpoint_create(struct thread *cur, const uint64_t *a)
 	if (!ep)
 		return error(ERR_NO_MEMORY);
 	obj_get(&ep->obj);
-	return give_handle(cur, slot, &ep->obj, RIGHT_SEND | RIGHT_RECV | RIGHT_TRANSFER);
+	return give_handle(cur, slot, &ep->obj,
+			   RIGHT_SEND | RIGHT_RECV | RIGHT_TRANSFER | RIGHT_FAULT);
 }
 
 static long sys_frame_alloc(struct thread *cur, const uint64_t *a)
@@ -196,16 +198,22 @@ static long sys_frame_paddr(struct thread *cur, const uint64_t *a)
 	return (long)((struct frame_object *)h->obj)->pa;
 }
 
-/* The task behind handle h with MANAGE, still alive. */
-static err_t managed_task(struct thread *cur, uint64_t h, struct task **out)
+/* The task behind handle h with every right in `need`, still alive. */
+static err_t live_task(struct thread *cur, uint64_t h, uint32_t need, struct task **out)
 {
 	struct handle *th;
-	err_t err = handle_get(cur->task, h, OBJ_TASK, RIGHT_MANAGE, &th);
+	err_t err = handle_get(cur->task, h, OBJ_TASK, need, &th);
 
 	if (err)
 		return err;
 	*out = (struct task *)th->obj;
 	return (*out)->exited ? ERR_NOT_FOUND : ERR_OK;
+}
+
+/* The task behind handle h with MANAGE, still alive. */
+static err_t managed_task(struct thread *cur, uint64_t h, struct task **out)
+{
+	return live_task(cur, h, RIGHT_MANAGE, out);
 }
 
 static long sys_map(struct thread *cur, const uint64_t *a)
@@ -250,13 +258,22 @@ static err_t copy_name(struct thread *cur, uint64_t ptr, uint64_t len, char name
 	return ERR_OK;
 }
 
+/*
+ * An endpoint argument that is to become a task's fault endpoint: it needs
+ * SEND and FAULT (a pager's clients hold SEND only), or is 0 for none.
+ */
+static err_t fault_endpoint(struct thread *cur, uint64_t h, struct handle **out)
+{
+	return optional_handle(cur, h, OBJ_ENDPOINT, RIGHT_SEND | RIGHT_FAULT, out);
+}
+
 /* The arguments spawn and create begin with: a name, and a fault endpoint or none. */
 static err_t name_and_fault_ep(struct thread *cur, const uint64_t *a, char name[NAME_MAX],
 			       struct handle **fault_ep)
 {
 	err_t err = copy_name(cur, a[0], a[1], name);
 
-	return err ? err : optional_handle(cur, a[2], OBJ_ENDPOINT, RIGHT_SEND, fault_ep);
+	return err ? err : fault_endpoint(cur, a[2], fault_ep);
 }
 
 static long sys_task_spawn(struct thread *cur, const uint64_t *a)
@@ -344,6 +361,19 @@ static long sys_protect(struct thread *cur, const uint64_t *a)
 	return err ? error(err) : 0;
 }
 
+/*
+ * May task t (not ended) hold handle h?  Not when both t and the task h
+ * names have never had a thread and are not the same task: two such tasks
+ * holding each other would keep each other for ever, and neither can run
+ * to close its handles.
+ */
+static bool gift_keeps_no_cycle(const struct task *t, const struct handle *h)
+{
+	const struct task *given = (const struct task *)h->obj;
+
+	return h->obj->type != OBJ_TASK || given == t || task_started(t) || task_started(given);
+}
+
 static long sys_task_give(struct thread *cur, const uint64_t *a)
 {
 	struct handle *h;
@@ -358,6 +388,8 @@ static long sys_task_give(struct thread *cur, const uint64_t *a)
 	if (!err && (a[2] & ~(uint64_t)RIGHTS_ALL))
 		err = ERR_INVALID_ARGUMENT;
 	if (!err && (a[2] & h->rights) != a[2])
+		err = ERR_DENIED;
+	if (!err && !gift_keeps_no_cycle(t, h))
 		err = ERR_DENIED;
 	if (err)
 		return error(err);
@@ -386,7 +418,7 @@ static long sys_task_kill(struct thread *cur, const uint64_t *a)
 		err = ERR_INVALID_ARGUMENT;  /* SYS_EXIT ends one's own task */
 	if (err)
 		return error(err);
-	task_end_others(t, NULL, -1);
+	task_kill(t);
 	return 0;
 }
 
@@ -399,6 +431,8 @@ static long sys_task_wait(struct thread *cur, const uint64_t *a)
 		return error(err);
 	if ((struct task *)h->obj == cur->task)
 		return error(ERR_INVALID_ARGUMENT);  /* it would wait for itself */
+	if (!task_started((struct task *)h->obj))
+		return error(ERR_NOT_FOUND);         /* nothing would ever end it */
 	return task_wait((struct task *)h->obj);
 }
 
@@ -406,10 +440,10 @@ static long sys_task_set_fault(struct thread *cur, const uint64_t *a)
 {
 	struct handle *ep;
 	struct task *t;
-	err_t err = managed_task(cur, a[0], &t);
+	err_t err = live_task(cur, a[0], RIGHT_MANAGE | RIGHT_FAULT, &t);
 
 	if (!err)
-		err = optional_handle(cur, a[1], OBJ_ENDPOINT, RIGHT_SEND, &ep);
+		err = fault_endpoint(cur, a[1], &ep);
 	if (err)
 		return error(err);
 	task_set_fault_handler(t, ep);
@@ -438,6 +472,14 @@ static long sys_thread_create(struct thread *cur, const uint64_t *a)
 	if (err)
 		return error(err);
 	return give_handle(cur, slot, &th->obj, RIGHT_READ | RIGHT_MANAGE | RIGHT_TRANSFER);
+}
+
+static long sys_task_id(struct thread *cur, const uint64_t *a)
+{
+	struct handle *h;
+	err_t err = handle_get(cur->task, a[0], OBJ_TASK, RIGHT_READ, &h);
+
+	return err ? error(err) : ((struct task *)h->obj)->id;
 }
 
 static long sys_thread_self(struct thread *cur, const uint64_t *a)
@@ -485,6 +527,7 @@ static const struct {
 	[SYS_TASK_GIVE] = { sys_task_give, false },
 	[SYS_TASK_STATUS] = { sys_task_status, false },
 	[SYS_TASK_KILL] = { sys_task_kill, false },
+	[SYS_TASK_ID] = { sys_task_id, false },
 };
 
 void syscall_dispatch(struct thread *cur)

@@ -1,11 +1,17 @@
 /*
  * Tasks (see kernel/task.h).
  *
- * References: a task holds one on itself through HANDLE_SELF until it ends
- * (its handles are closed then); each of its threads holds one until it is
- * freed; handles in other tasks and waiters hold theirs.  Its address space
+ * References: each of its threads holds one until it is freed; handles in
+ * other tasks, waiters and an endpoint's notices hold theirs.  Its own
+ * HANDLE_SELF (any handle in its table to itself) holds none, so a task
+ * nobody else holds, with no thread left, is destroyed.  Its address space
  * lives until its last thread is freed, which happens only after that
  * thread's hart has switched to another table.
+ *
+ * A task's life: made (task_make, task_create) -> started (its first
+ * thread: live_threads > 0) -> ended (exited: the last thread ended, or it
+ * was killed before it ever had one; its handles are closed) -> destroyed
+ * (the last reference).
  */
 #include <string.h>
 
@@ -19,6 +25,24 @@
 #include "mm/slab.h"
 
 #define SLOT_PASSED 2   /* where task_spawn puts the handle it passes */
+
+static uint32_t next_task_id = 1;
+
+/* A zeroed task with its lists and a fresh id, or NULL. */
+static struct task *task_alloc(void)
+{
+	struct task *t = kzalloc(sizeof(*t), 0);
+
+	if (!t)
+		return NULL;
+	t->obj = (struct object){ .type = OBJ_TASK, .refs = 1 };
+	t->id = next_task_id++;
+	if (!next_task_id)
+		next_task_id = 1;     /* 0 is never an id */
+	list_init(&t->threads);
+	list_init(&t->waiters);
+	return t;
+}
 
 const struct user_image *user_image_find(const char *name, size_t len)
 {
@@ -54,15 +78,12 @@ static err_t load_program(struct task *t, const struct user_image *img, uint64_t
 /* A task with its program loaded and its first handles, but no thread. */
 static err_t task_make(const struct user_image *img, struct task **out)
 {
-	struct task *t = kzalloc(sizeof(*t), 0);
+	struct task *t = task_alloc();
 	err_t err;
 
 	if (!t)
 		return ERR_NO_MEMORY;
-	t->obj = (struct object){ .type = OBJ_TASK, .refs = 1 };
 	t->name = img->name;
-	list_init(&t->threads);
-	list_init(&t->waiters);
 	err = space_create(&t->pt);
 	if (!err)
 		err = load_program(t, img, &t->entry);
@@ -79,17 +100,14 @@ static err_t task_make(const struct user_image *img, struct task **out)
 err_t task_create(const char *name, size_t len, const struct handle *fault_ep,
 		  struct task **out)
 {
-	struct task *t = kzalloc(sizeof(*t), 0);
+	struct task *t = task_alloc();
 
 	if (!t || len > TASK_NAME_MAX || space_create(&t->pt) != ERR_OK) {
 		kfree(t);
 		return ERR_NO_MEMORY;
 	}
-	t->obj = (struct object){ .type = OBJ_TASK, .refs = 1 };
 	memcpy(t->name_buf, name, len);
 	t->name = t->name_buf;
-	list_init(&t->threads);
-	list_init(&t->waiters);
 	task_set_fault_handler(t, fault_ep);
 	*out = t;
 	return ERR_OK;
@@ -107,6 +125,8 @@ err_t task_spawn(const struct user_image *img, const struct handle *fault_ep,
 	if (pass)
 		handle_install(t, SLOT_PASSED, pass);
 	task_set_fault_handler(t, fault_ep);
+	if (t->fault_ep.obj)   /* whoever chose its handler keeps that choice */
+		t->handles[HANDLE_SELF].rights &= ~RIGHT_FAULT;
 	err = thread_create(t, t->entry, USER_STACK_TOP, pass ? SLOT_PASSED : 0,
 			    PRIORITY_USER, &th);
 	if (err) {
@@ -170,6 +190,19 @@ static struct thread *next_victim(struct task *t, struct thread *keep)
 			return th;
 	}
 	return NULL;
+}
+
+bool task_started(const struct task *t)
+{
+	return t->live_threads || t->exited;
+}
+
+void task_kill(struct task *t)
+{
+	if (task_started(t))
+		task_end_others(t, NULL, -1);
+	else
+		task_exited(t, -1);
 }
 
 void task_end_others(struct task *t, struct thread *keep, long code)

@@ -40,6 +40,15 @@ long task_wait(struct task *t);
 /* A WAIT_BLOCKED thread that is being killed stops waiting. */
 void task_wait_cancel(struct thread *waiter);
 
+/* Has t had a thread (it may have ended since)?  A task that has not cannot run. */
+bool task_started(const struct task *t);
+
+/*
+ * SYS_TASK_KILL: end every thread of t with -1 (task_end_others); a task
+ * that never had a thread ends at once.
+ */
+void task_kill(struct task *t);
+
 /*
  * End every thread of t but `keep` (quietly), and make `code` the task's
  * exit code whichever thread ends last.

@@ -27,7 +27,7 @@ enum syscall_number {
 	SYS_HANDLE_DUP = 5,     /* (h, rights, badge) -> new handle with rights a subset
 				 * of h's; a nonzero badge only from an unbadged h.
 				 * ERR_DENIED (more rights, rebadge), ERR_NO_MEMORY (table full) */
-	SYS_ENDPOINT_CREATE = 6, /* () -> endpoint handle (SEND RECV TRANSFER) */
+	SYS_ENDPOINT_CREATE = 6, /* () -> endpoint handle (SEND RECV TRANSFER FAULT) */
 	SYS_FRAME_ALLOC = 7,    /* (size, flags) -> frame handle (READ WRITE EXEC
 				 * TRANSFER); zeroed.  size: a power of two pages up to
 				 * FRAME_MAX_SIZE.  flags: FRAME_ALLOC_*.
@@ -41,15 +41,20 @@ enum syscall_number {
 				 * range, rights), ERR_EXISTS (a page is mapped), ERR_NO_MEMORY */
 	SYS_UNMAP = 10,         /* (task, vaddr, size) -> 0: unmapped pages are skipped */
 	SYS_TASK_SPAWN = 11,    /* (name, len, fault_ep, pass) -> task handle (READ
-				 * MANAGE TRANSFER).  Starts the boot-image program `name`
-				 * with fault_ep (an endpoint with SEND, or 0) as its fault
-				 * handler; pass (a handle with TRANSFER, or 0) is copied
-				 * into the new task, whose first thread gets its slot in
-				 * a0.  ERR_NOT_FOUND (no such program), ERR_FAULT,
+				 * MANAGE TRANSFER FAULT).  Starts the boot-image program
+				 * `name` with fault_ep (an endpoint with SEND and FAULT,
+				 * or 0) as its fault handler; pass (a handle with
+				 * TRANSFER, or 0) is copied into the new task, whose
+				 * first thread gets its slot in a0.  The new task's
+				 * HANDLE_SELF lacks FAULT when fault_ep is given.
+				 * ERR_NOT_FOUND (no such program), ERR_FAULT,
 				 * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY */
-	SYS_TASK_WAIT = 12,     /* (task) -> the task's exit code, once it has ended (READ) */
-	SYS_TASK_SET_FAULT = 13, /* (task, ep) -> 0: ep (SEND, or 0 for none) handles
-				  * the task's page faults from now on (task: MANAGE) */
+	SYS_TASK_WAIT = 12,     /* (task) -> the task's exit code, once it has ended
+				 * (READ).  A task that never had a thread: ERR_NOT_FOUND
+				 * (nothing would end it) */
+	SYS_TASK_SET_FAULT = 13, /* (task, ep) -> 0: ep (SEND and FAULT, or 0 for none)
+				  * handles the task's page faults from now on (task:
+				  * MANAGE and FAULT) */
 	SYS_THREAD_CREATE = 14, /* (task, entry, stack_top, arg, priority) -> thread
 				 * handle: a new thread of the task (MANAGE) with a0 =
 				 * arg.  priority <= the caller's (ERR_DENIED).
@@ -68,7 +73,7 @@ enum syscall_number {
 				 * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY */
 	SYS_FRAME_SIZE = 22,    /* (frame) -> its size in bytes */
 	SYS_TASK_CREATE = 23,   /* (name, len, fault_ep, flags) -> task handle (READ
-				 * MANAGE TRANSFER): a task with nothing mapped and no
+				 * MANAGE TRANSFER FAULT): a task with nothing mapped and no
 				 * thread, called `name` in reports (1..32 bytes); fault_ep
 				 * as for SYS_TASK_SPAWN.  flags: TASK_EXIT_NOTICE (needs
 				 * fault_ep).  ERR_FAULT, ERR_INVALID_ARGUMENT,
@@ -80,11 +85,19 @@ enum syscall_number {
 	SYS_TASK_GIVE = 25,     /* (task, h, rights) -> the slot in task (MANAGE) where a
 				 * copy of h (TRANSFER) with `rights` (a subset of h's,
 				 * else ERR_DENIED) now is.  ERR_NO_MEMORY (its table is
-				 * full), ERR_NOT_FOUND (the task ended) */
+				 * full), ERR_NOT_FOUND (the task ended).  A handle to a
+				 * task that never had a thread may go only into itself
+				 * or into a task that has had one (ERR_DENIED): tasks
+				 * that cannot run never hold each other (no cycles) */
 	SYS_TASK_STATUS = 26,   /* (task) -> 1 once the task (READ) has ended, else 0 */
 	SYS_TASK_KILL = 27,     /* (task) -> 0: ends every thread of the task (MANAGE; not
 				 * the caller's own: ERR_INVALID_ARGUMENT); it ends with
-				 * -1.  ERR_NOT_FOUND (already ended) */
+				 * -1, a task with no thread at once.  Threads running on
+				 * other harts end on their next way into or out of the
+				 * kernel, never blocking again.  ERR_NOT_FOUND (already
+				 * ended) */
+	SYS_TASK_ID = 28,       /* (task) -> the task's id (READ): unique while it
+				 * lives, the high half of word 3 of its fault messages */
 	SYS_COUNT
 };
 
@@ -98,15 +111,20 @@ enum syscall_number {
 #define RIGHT_SEND (1u << 3)      /* endpoints: send, call */
 #define RIGHT_RECV (1u << 4)      /* endpoints: recv, reply_recv */
 #define RIGHT_TRANSFER (1u << 5)  /* may be passed to another task (IPC, spawn) */
-#define RIGHT_MANAGE (1u << 6)    /* tasks: map, unmap, set the fault handler */
-#define RIGHTS_ALL 0x7fu
+#define RIGHT_MANAGE (1u << 6)    /* tasks: map, unmap, protect, threads, give, kill */
+#define RIGHT_FAULT (1u << 7)     /* endpoints: may become a task's fault endpoint (and
+				   * exit-notice target); tasks: may change theirs.  A
+				   * pager keeps it: its clients' handles lack it */
+#define RIGHTS_ALL 0xffu
 
 /* Mapping rights (SYS_MAP, fault replies): the frame rights of the same names. */
 #define MAP_READ RIGHT_READ
 #define MAP_WRITE RIGHT_WRITE
 #define MAP_EXEC RIGHT_EXEC
 
-#define HANDLE_SELF 1             /* every task's own task handle */
+#define HANDLE_SELF 1             /* every task's own task handle.  A handle in a
+				   * task's table to that task itself holds no
+				   * reference: it does not keep the task alive */
 #define TASK_HANDLES 64           /* slots per task, 1..63 usable */
 
 /* SYS_FRAME_ALLOC flags: the zone (none: any memory). */
@@ -145,7 +163,8 @@ enum syscall_number {
 /*
  * Page faults.  A user thread that touches a page it may not is blocked,
  * and the kernel calls the task's fault endpoint on its behalf with
- *   tag MSG_FAULT, words {address, access (FAULT_*), pc, thread id},
+ *   tag MSG_FAULT, words {address, access (FAULT_*), pc,
+ *                         thread id | task id << 32 (FAULT_THREAD, FAULT_TASK)},
  *   badge: the badge of the endpoint handle given to SYS_TASK_SPAWN or
  *   SYS_TASK_SET_FAULT.
  * The handler answers with reply_recv:
@@ -175,6 +194,8 @@ enum syscall_number {
  */
 #define MSG_TASK_EXITED (MSG_KERNEL | 5)
 #define TASK_EXIT_NOTICE 1ul      /* SYS_TASK_CREATE flag */
+#define FAULT_THREAD(w3) ((uint32_t)(w3))
+#define FAULT_TASK(w3) ((uint32_t)((w3) >> 32))
 #define FAULT_READ 1
 #define FAULT_WRITE 2
 #define FAULT_EXEC 3

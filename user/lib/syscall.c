@@ -128,6 +128,7 @@ long sys_task_give(long task, long h, unsigned long rights)
 }
 long sys_task_status(long task) { return syscall2(SYS_TASK_STATUS, task, 0); }
 long sys_task_kill(long task) { return syscall2(SYS_TASK_KILL, task, 0); }
+long sys_task_id(long task) { return syscall2(SYS_TASK_ID, task, 0); }
 
 long sys_task_create(const char *name, long fault_ep, unsigned long flags)
 {

@@ -46,6 +46,7 @@ long sys_protect(long task, unsigned long vaddr, unsigned long size, unsigned lo
 long sys_task_give(long task, long h, unsigned long rights);
 long sys_task_status(long task);
 long sys_task_kill(long task);
+long sys_task_id(long task);
 long sys_thread_self(void);
 
 /* IPC: m is the message sent, and receives the one that comes back. */

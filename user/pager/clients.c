@@ -161,10 +161,13 @@ static struct client *client_new(const char *name, uint64_t arg)
 	*c = (struct client){ .used = true, .gen = c->gen, .limit = CLIENT_LIMIT_PAGES,
 			      .arg = arg };
 	region_map_init(&c->map);
-	/* The client's handle to us: badged, send only.  Its end is told to
-	 * us (MSG_TASK_EXITED), and its memory comes back then. */
-	send = sys_handle_dup(endpoint, RIGHT_SEND | RIGHT_TRANSFER, client_badge(c));
+	/* The client's fault endpoint and its handle to us: badged with its
+	 * id.  We keep FAULT (only we make tasks fault to us); the client gets
+	 * SEND alone.  Its end is told to us (MSG_TASK_EXITED), and its memory
+	 * comes back then. */
+	send = sys_handle_dup(endpoint, RIGHT_SEND | RIGHT_FAULT | RIGHT_TRANSFER, client_badge(c));
 	c->task = send > 0 ? sys_task_create(name, send, TASK_EXIT_NOTICE) : -ERR_NO_MEMORY;
+	c->task_id = c->task > 0 ? (uint32_t)sys_task_id(c->task) : 0;
 	if (c->task < 0 ||
 	    sys_task_give(c->task, c->task, RIGHT_READ | RIGHT_MANAGE) != HANDLE_SELF ||
 	    sys_task_give(c->task, send, RIGHT_SEND) != PAGER_HANDLE) {

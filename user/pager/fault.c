@@ -3,6 +3,9 @@
  * kernel's MSG_FAULT {addr, access, pc, thread}); decide what backs it and
  * answer with MSG_FAULT_MAP, or end the thread with a reason.
  *
+ *   0. the faulting task must be the client's own (the task id in word 3),
+ *      or the thread is killed (PAGER_KILL_FOREIGN_TASK): the kernel lets
+ *      only us install our endpoint, so this guards our own bookkeeping
  *   1. the client's region map (region.c) gives the region containing
  *      addr, or the thread is killed (no region; the stack's guard page)
  *   2. the region's rights must allow the access, or it is killed
@@ -171,6 +174,10 @@ void fault(struct client *c, struct msg *m)
 	uint32_t id;
 
 	c->stats.faults++;
+	if (FAULT_TASK(m->w[3]) != c->task_id) {
+		kill_reply(m, PAGER_KILL_FOREIGN_TASK);   /* not our client's task */
+		return;
+	}
 	if (!v) {
 		bool guard = addr >= USER_STACK_TOP - PAGER_STACK_LIMIT - PAGE_SIZE &&
 			     addr < USER_STACK_TOP - PAGER_STACK_LIMIT;

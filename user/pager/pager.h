@@ -83,6 +83,7 @@ struct client {
 	uint8_t gen;                   /* of the slot: in the badge, so a late message
 					* from an ended client never reaches the next */
 	long task;
+	uint32_t task_id;              /* SYS_TASK_ID: its faults must say it */
 	struct region_map map;
 	uint64_t resident, limit;
 	uint64_t brk_base;

@@ -5,8 +5,11 @@
  * the same endpoint.
  *
  * A client's handle table, as the pager sets it up: slot 1 its own task
- * (HANDLE_SELF), slot 2 a send handle to the pager (PAGER_HANDLE), badged
- * with the client's id; its first thread starts with a0 = PAGER_HANDLE.
+ * (HANDLE_SELF: READ and MANAGE, not FAULT, so it cannot detach its pager
+ * or its exit notice), slot 2 a send handle to the pager (PAGER_HANDLE:
+ * SEND only, so it can neither pass it on nor make it another task's
+ * fault endpoint), badged with the client's id; its first thread starts
+ * with a0 = PAGER_HANDLE.
  *
  * Requests: tag = the request, words = its arguments.  The answer's tag is
  * 0 or an err_t code (positive), its words the results:
@@ -168,6 +171,8 @@ enum pager_kill_reason {
 	PAGER_KILL_PROTECTION = 2,         /* the region does not allow that access */
 	PAGER_KILL_OUT_OF_MEMORY = 3,      /* no frame: the client's limit or none left */
 	PAGER_KILL_STACK_OVERFLOW = 4,     /* the guard page below the stack */
+	PAGER_KILL_FOREIGN_TASK = 5,       /* the faulting task is not the client the
+					    * badge names (FAULT_TASK of word 3) */
 };
 
 #endif

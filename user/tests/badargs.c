@@ -9,7 +9,8 @@
 /* Placeholders for handles made at run time. */
 #define H_BASE 0x7e57000000000000l
 enum { H_FRAME = H_BASE, H_FRAME_RO, H_EP, H_EP_RECV, H_EP_SEND, H_EP_BADGED, H_SELF_READ,
-       H_SELF_MANAGE, H_EP_NOSEND, H_EP_NORECV, H_IMAGE, H_END };
+       H_SELF_MANAGE, H_SELF_NOFAULT, H_EP_NOSEND, H_EP_NORECV, H_IMAGE, H_UNSTARTED,
+       H_UNSTARTED2, H_END };
 
 #define KPTR 0xffffffc000000000l          /* kernel memory */
 #define UNMAPPED 0x3f00000000l            /* user space nobody mapped */
@@ -100,6 +101,8 @@ static const struct bad_call table[] = {
 	  -ERR_WRONG_TYPE },
 	{ "spawn: fault handler without SEND", SYS_TASK_SPAWN, { (long)"echo", 4, H_EP_RECV },
 	  -ERR_DENIED },
+	{ "spawn: fault handler without FAULT (a pager client's handle)", SYS_TASK_SPAWN,
+	  { (long)"echo", 4, H_EP_SEND }, -ERR_DENIED },
 	{ "spawn: passed handle without TRANSFER", SYS_TASK_SPAWN,
 	  { (long)"echo", 4, 0, H_FRAME_RO }, -ERR_DENIED },
 	{ "spawn: passed handle bad", SYS_TASK_SPAWN, { (long)"echo", 4, 0, 62 }, -ERR_BAD_HANDLE },
@@ -107,10 +110,17 @@ static const struct bad_call table[] = {
 	{ "wait: itself", SYS_TASK_WAIT, { HANDLE_SELF }, -ERR_INVALID_ARGUMENT },
 	{ "wait: a frame", SYS_TASK_WAIT, { H_FRAME }, -ERR_WRONG_TYPE },
 	{ "wait: without READ", SYS_TASK_WAIT, { H_SELF_MANAGE }, -ERR_DENIED },
+	{ "wait: a task that never had a thread", SYS_TASK_WAIT, { H_UNSTARTED }, -ERR_NOT_FOUND },
 	{ "set fault: bad task", SYS_TASK_SET_FAULT, { 62, H_EP }, -ERR_BAD_HANDLE },
 	{ "set fault: a frame", SYS_TASK_SET_FAULT, { HANDLE_SELF, H_FRAME }, -ERR_WRONG_TYPE },
 	{ "set fault: without SEND", SYS_TASK_SET_FAULT, { HANDLE_SELF, H_EP_RECV }, -ERR_DENIED },
 	{ "set fault: task without MANAGE", SYS_TASK_SET_FAULT, { H_SELF_READ, H_EP }, -ERR_DENIED },
+	{ "set fault: endpoint without FAULT", SYS_TASK_SET_FAULT, { HANDLE_SELF, H_EP_SEND },
+	  -ERR_DENIED },
+	{ "set fault: task without FAULT", SYS_TASK_SET_FAULT, { H_SELF_NOFAULT, H_EP },
+	  -ERR_DENIED },
+	{ "set fault: detach, task without FAULT", SYS_TASK_SET_FAULT, { H_SELF_NOFAULT, 0 },
+	  -ERR_DENIED },
 	/* threads */
 	{ "thread: bad task", SYS_THREAD_CREATE, { 62, USER_BASE, UNMAPPED, 0, 1 },
 	  -ERR_BAD_HANDLE },
@@ -145,12 +155,16 @@ static const struct bad_call table[] = {
 	{ "create: name length 0", SYS_TASK_CREATE, { (long)"t", 0 }, -ERR_INVALID_ARGUMENT },
 	{ "create: fault handler a frame", SYS_TASK_CREATE, { (long)"t", 1, H_FRAME },
 	  -ERR_WRONG_TYPE },
-	{ "create: unknown flag", SYS_TASK_CREATE, { (long)"t", 1, H_EP_SEND, 2 },
+	{ "create: unknown flag", SYS_TASK_CREATE, { (long)"t", 1, H_EP, 2 },
 	  -ERR_INVALID_ARGUMENT },
 	{ "create: exit notice, no handler", SYS_TASK_CREATE, { (long)"t", 1, 0, 1 },
 	  -ERR_INVALID_ARGUMENT },
 	{ "create: fault handler without SEND", SYS_TASK_CREATE, { (long)"t", 1, H_EP_RECV },
 	  -ERR_DENIED },
+	{ "create: fault handler without FAULT", SYS_TASK_CREATE, { (long)"t", 1, H_EP_SEND },
+	  -ERR_DENIED },
+	{ "create: exit notice to an endpoint without FAULT", SYS_TASK_CREATE,
+	  { (long)"t", 1, H_EP_BADGED, TASK_EXIT_NOTICE }, -ERR_DENIED },
 	{ "protect: bad task", SYS_PROTECT, { 62, UNMAPPED, 4096, MAP_READ }, -ERR_BAD_HANDLE },
 	{ "protect: task without MANAGE", SYS_PROTECT, { H_SELF_READ, UNMAPPED, 4096, MAP_READ },
 	  -ERR_DENIED },
@@ -178,6 +192,11 @@ static const struct bad_call table[] = {
 	{ "give: more rights", SYS_TASK_GIVE, { HANDLE_SELF, H_EP, RIGHT_MANAGE }, -ERR_DENIED },
 	{ "give: unknown rights", SYS_TASK_GIVE, { HANDLE_SELF, H_EP, 1l << 40 },
 	  -ERR_INVALID_ARGUMENT },
+	{ "give: a task that never ran into another that never ran (a cycle)", SYS_TASK_GIVE,
+	  { H_UNSTARTED, H_UNSTARTED2, RIGHT_READ }, -ERR_DENIED },
+	{ "task id: a frame", SYS_TASK_ID, { H_FRAME }, -ERR_WRONG_TYPE },
+	{ "task id: without READ", SYS_TASK_ID, { H_SELF_MANAGE }, -ERR_DENIED },
+	{ "task id: bad handle", SYS_TASK_ID, { 62 }, -ERR_BAD_HANDLE },
 	{ "status: bad handle", SYS_TASK_STATUS, { 62 }, -ERR_BAD_HANDLE },
 	{ "kill: itself", SYS_TASK_KILL, { HANDLE_SELF }, -ERR_INVALID_ARGUMENT },
 	{ "kill: a frame", SYS_TASK_KILL, { H_FRAME }, -ERR_WRONG_TYPE },
@@ -216,6 +235,9 @@ static void make_handles(void)
 	handles[H_EP_BADGED - H_BASE] = sys_handle_dup(ep, RIGHT_SEND, 77);
 	handles[H_SELF_READ - H_BASE] = sys_handle_dup(HANDLE_SELF, RIGHT_READ, 0);
 	handles[H_SELF_MANAGE - H_BASE] = sys_handle_dup(HANDLE_SELF, RIGHT_MANAGE, 0);
+	handles[H_SELF_NOFAULT - H_BASE] = sys_handle_dup(HANDLE_SELF, RIGHT_READ | RIGHT_MANAGE, 0);
+	handles[H_UNSTARTED - H_BASE] = sys_task_create("unstarted", 0, 0);
+	handles[H_UNSTARTED2 - H_BASE] = sys_task_create("unstarted2", 0, 0);
 	handles[H_EP_NOSEND - H_BASE] = sys_handle_dup(only_recv, RIGHT_RECV, 0);
 	handles[H_EP_NORECV - H_BASE] = sys_handle_dup(only_send, RIGHT_SEND, 0);
 	handles[H_IMAGE - H_BASE] = sys_image_open("echo");

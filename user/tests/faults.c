@@ -13,6 +13,7 @@
 #define INSN_RET 0x00008067u          /* jalr zero, 0(ra) */
 
 static long child_thread;
+static uint32_t child_task;      /* its task id: the high half of fault word 3 */
 static unsigned faults_seen, bad_messages;
 static bool refusals_tried;
 
@@ -76,7 +77,7 @@ static void answer_fault(long ep, struct msg *m, long *frame)
 		    page == REMAP_PAGE;
 
 	faults_seen++;
-	if (m->w[3] != (uint64_t)child_thread || access < FAULT_READ || access > FAULT_EXEC ||
+	if (FAULT_THREAD(m->w[3]) != (uint64_t)child_thread || FAULT_TASK(m->w[3]) != child_task || access < FAULT_READ || access > FAULT_EXEC ||
 	    m->w[2] < USER_BASE || m->w[2] >= USER_TOP)
 		bad_messages++;
 	if (page == EXEC_PAGE && access == FAULT_EXEC) {
@@ -129,6 +130,7 @@ static long run_child(long mode, bool handler)
 	long child = sys_task_spawn("fault-child", handler ? l.send : 0, l.send), code;
 
 	sys_handle_close(l.send);
+	child_task = (uint32_t)sys_task_id(child);
 	check_eq("the handler's loop ends when the child is gone", serve(l.recv, mode),
 		 -ERR_PEER_GONE);
 	code = sys_task_wait(child);

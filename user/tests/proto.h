@@ -21,7 +21,8 @@ enum test_tag {
 
 /* One endpoint seen as a receive-only and a send-only handle (the full one
  * is closed): once every send handle is gone, a receive fails with
- * ERR_PEER_GONE, so a server loop ends when its clients have ended. */
+ * ERR_PEER_GONE, so a server loop ends when its clients have ended.  The
+ * send end keeps FAULT: it may become a task's fault endpoint. */
 struct link {
 	long recv;
 	long send;
@@ -31,7 +32,7 @@ static inline struct link link_make(void)
 {
 	long ep = sys_endpoint_create();
 	struct link l = { sys_handle_dup(ep, RIGHT_RECV, 0),
-			  sys_handle_dup(ep, RIGHT_SEND | RIGHT_TRANSFER, 0) };
+			  sys_handle_dup(ep, RIGHT_SEND | RIGHT_TRANSFER | RIGHT_FAULT, 0) };
 
 	sys_handle_close(ep);
 	return l;

@@ -91,7 +91,7 @@ static void empty_task(void)
 static void exit_notice(void)
 {
 	struct link l = link_make();
-	long badged = sys_handle_dup(l.send, RIGHT_SEND, 7);
+	long badged = sys_handle_dup(l.send, RIGHT_SEND | RIGHT_FAULT, 7);
 	long task = sys_task_create("noticed", badged, TASK_EXIT_NOTICE), code = exit_42_code();
 	long thread;
 	struct msg m = { 0 };
