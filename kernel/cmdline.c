@@ -73,6 +73,10 @@ static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 
 	if (word_is(w, len, "selftest")) {
 		out->selftest = true;
+	} else if ((v = value_of(w, len, "selftest=", &vlen))) {
+		if (!word_is(v, vlen, "hostile"))
+			return "selftest= takes hostile";
+		out->selftest = out->selftest_hostile = true;
 	} else if (word_is(w, len, "bench")) {
 		out->bench = true;
 	} else if ((v = value_of(w, len, "paging=", &vlen))) {

@@ -3,6 +3,8 @@
  *
  *   paging=sv39|sv48   the deepest paging mode to use (default: what the hart has)
  *   selftest           run the in-kernel tests, end with "N passed, N failed"
+ *   selftest=hostile   run the hostile-program tests instead (kill races,
+ *                      object lifetimes, a thief among pager clients): long
  *   bench              print "bench <name>: <n> instructions" figures
  *   zone_dma=SIZE      a ZONE_DMA of the first SIZE bytes of RAM (K, M, G
  *                      suffixes), rounded down to whole pages, for teaching;
@@ -29,6 +31,7 @@ enum crash_kind { CRASH_NONE, CRASH_LOAD, CRASH_STORE, CRASH_ILLEGAL, CRASH_PANI
 struct cmdline {
 	unsigned max_levels;   /* 0: no limit; 3: Sv39; 4: Sv48 */
 	bool selftest;
+	bool selftest_hostile;    /* selftest=hostile: the hostile tests only */
 	bool bench;
 	uint64_t zone_dma_size;   /* 0: from the device tree */
 	int asid_bits;            /* -1: as many as the hart has */

@@ -169,26 +169,35 @@ const struct selftest selftests_boot[] = {
 };
 const unsigned selftests_boot_count = ARRAY_SIZE(selftests_boot);
 
-static const struct {
+struct selftest_group {
 	const struct selftest *tests;
 	const unsigned *count;
-} groups[] = {
+};
+
+static const struct selftest_group groups[] = {
 	{ selftests_boot, &selftests_boot_count },
 	{ selftests_mm, &selftests_mm_count },
 	{ selftests_user, &selftests_user_count },
+	{ NULL, NULL },
+};
+
+static const struct selftest_group hostile_groups[] = {
+	{ selftests_hostile, &selftests_hostile_count },
+	{ NULL, NULL },
 };
 
 unsigned selftest_run(void)
 {
+	const struct selftest_group *run = boot.cmdline.selftest_hostile ? hostile_groups : groups;
 	unsigned g, i, n = 0, total = 0, failed = 0;
 
-	for (g = 0; g < ARRAY_SIZE(groups); g++)
-		total += *groups[g].count;
+	for (g = 0; run[g].tests; g++)
+		total += *run[g].count;
 	printk("selftest: running %u tests\n", total);
 	printk("1..%u\n", total);
-	for (g = 0; g < ARRAY_SIZE(groups); g++)
-		for (i = 0; i < *groups[g].count; i++) {
-			const struct selftest *t = &groups[g].tests[i];
+	for (g = 0; run[g].tests; g++)
+		for (i = 0; i < *run[g].count; i++) {
+			const struct selftest *t = &run[g].tests[i];
 			const char *why = t->run();
 
 			n++;

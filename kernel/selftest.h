@@ -12,9 +12,11 @@ struct selftest {
 	const char *(*run)(void);
 };
 
-/* Test tables, run in this order. */
+/* Test tables, run in this order; selftests_hostile alone with selftest=hostile. */
 extern const struct selftest selftests_boot[], selftests_mm[], selftests_user[];
 extern const unsigned selftests_boot_count, selftests_mm_count, selftests_user_count;
+extern const struct selftest selftests_hostile[];
+extern const unsigned selftests_hostile_count;
 
 /*
  * Free pages (the kernel's page tables counted as free: they grow and

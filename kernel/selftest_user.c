@@ -132,6 +132,9 @@ USER_TEST(test_ulib, "ulib")
 USER_TEST(test_spaces, "spaces")
 USER_TEST(test_pager, "pagertest")
 USER_TEST(test_pager_oom, "pageroom")
+USER_TEST(test_killrace, "killrace")
+USER_TEST(test_lifetime, "lifetime")
+USER_TEST(test_isolation, "isolation")
 
 const struct selftest selftests_user[] = {
 	{ "user_first_task_runs", test_first_task_runs },
@@ -149,3 +152,12 @@ const struct selftest selftests_user[] = {
 	{ "user_syscall_fuzz_100k", test_sysfuzz },
 };
 const unsigned selftests_user_count = ARRAY_SIZE(selftests_user);
+
+/* selftest=hostile: programs that attack the kernel and the pager. */
+const struct selftest selftests_hostile[] = {
+	{ "user_first_task_runs", test_first_task_runs },
+	{ "hostile_kill_races_every_task_ends", test_killrace },
+	{ "hostile_object_graphs_all_freed", test_lifetime },
+	{ "hostile_thief_reaches_no_other_client", test_isolation },
+};
+const unsigned selftests_hostile_count = ARRAY_SIZE(selftests_hostile);

@@ -19,6 +19,18 @@ enum test_tag {
 	ECHO_EXIT,           /* echo: end without replying */
 };
 
+/* racer's modes (user/tests/racer.c, for killrace): what its threads do. */
+enum racer_mode {
+	RACER_SYSCALLS,      /* two threads enter the kernel without end */
+	RACER_IPC_LOOP,      /* one thread receives, the main one sends, for ever */
+	RACER_SEND_EXIT,     /* the same, but the sender exits after 200 messages */
+	RACER_BLOCKED,       /* threads blocked in send, a held call and its reply */
+	RACER_FAULT,         /* two threads fault; the handler holds one, the other queues */
+	RACER_SERVE,         /* passes an endpoint to its parent and serves calls on it */
+	RACER_MODES
+};
+#define RACER_UNMAPPED 0x3e00000000ul   /* where RACER_FAULT's threads fault */
+
 /* One endpoint seen as a receive-only and a send-only handle (the full one
  * is closed): once every send handle is gone, a receive fails with
  * ERR_PEER_GONE, so a server loop ends when its clients have ended.  The
