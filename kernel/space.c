@@ -140,6 +140,44 @@ static unsigned pt_rights(uint64_t rights)
 	       (rights & MAP_EXEC ? PT_EXEC : 0);
 }
 
+/* pt_for_each_leaf: stop at the first user leaf that ends above w->from. */
+struct next_mapping {
+	vaddr_t from, found;
+	paddr_t pa;
+	unsigned rights;
+	bool seen;
+};
+
+static bool find_next(void *arg, vaddr_t va, pte_t pte, uint64_t size)
+{
+	struct next_mapping *w = arg;
+
+	if (va >= USER_TOP)
+		return false;              /* the kernel half, shared by every table */
+	if (va + size <= w->from)
+		return true;
+	w->found = va > w->from ? va : ALIGN_DOWN(w->from, PAGE_SIZE);
+	w->pa = pte_pa(pte) + (w->found - va);
+	w->rights = (pte & PTE_R ? MAP_READ : 0) | (pte & PTE_W ? MAP_WRITE : 0) |
+		    (pte & PTE_X ? MAP_EXEC : 0);
+	w->seen = true;
+	return false;
+}
+
+err_t space_next_mapping(const struct page_table *pt, vaddr_t va, vaddr_t *found, paddr_t *pa,
+			 unsigned *rights)
+{
+	struct next_mapping w = { .from = va };
+
+	pt_for_each_leaf(pt, find_next, &w);
+	if (!w.seen)
+		return ERR_NOT_FOUND;
+	*found = w.found;
+	*pa = w.pa;
+	*rights = w.rights;
+	return ERR_OK;
+}
+
 err_t space_map_check(const struct handle *frame, uint64_t offset, vaddr_t va, uint64_t size,
 		      uint64_t rights)
 {

@@ -69,6 +69,14 @@ unsigned space_unmap(struct page_table *pt, vaddr_t va, uint64_t size);
 bool space_allows(const struct page_table *pt, vaddr_t va, unsigned access);
 
 /*
+ * The first user page mapped at or above va: ERR_OK with its address in
+ * *found, what it maps in *pa and its MAP_* rights in *rights; ERR_NOT_FOUND
+ * when none is mapped from va to USER_TOP.  Walks the table from the start.
+ */
+err_t space_next_mapping(const struct page_table *pt, vaddr_t va, vaddr_t *found, paddr_t *pa,
+			 unsigned *rights);
+
+/*
  * Make a new mapping of va visible to this hart.  A valid PTE that replaced
  * an invalid one needs an sfence.vma before it is guaranteed to be used
  * (priv. spec 4.2.1); other harts find it through a spurious fault.

@@ -482,6 +482,49 @@ static long sys_task_id(struct thread *cur, const uint64_t *a)
 	return err ? error(err) : ((struct task *)h->obj)->id;
 }
 
+/* The slot of cur's frame handle whose frame holds physical page pa (0: none), and where. */
+static unsigned frame_holding(struct thread *cur, paddr_t pa, uint64_t *offset)
+{
+	unsigned i;
+
+	for (i = 1; i < TASK_HANDLES; i++) {
+		const struct handle *h = &cur->task->handles[i];
+		const struct frame_object *f = (const struct frame_object *)h->obj;
+
+		if (h->obj && h->obj->type == OBJ_FRAME && pa >= f->pa && pa - f->pa < f->size) {
+			*offset = pa - f->pa;
+			return i;
+		}
+	}
+	return 0;
+}
+
+/*
+ * SYS_MAPPING: the first page mapped at or above a[1] in the task, and which
+ * of the caller's frames it is a page of.  Results in a0..a3.
+ */
+static long sys_mapping(struct thread *cur, const uint64_t *a)
+{
+	uint64_t *regs = cur->tf->regs, offset = 0;
+	struct task *t;
+	vaddr_t found;
+	paddr_t pa;
+	unsigned rights, slot;
+	err_t err = managed_task(cur, a[0], &t);
+
+	if (!err && a[1] >= USER_TOP)
+		err = ERR_INVALID_ARGUMENT;
+	if (!err)
+		err = space_next_mapping(&t->pt, a[1], &found, &pa, &rights);
+	if (err)
+		return error(err);
+	slot = frame_holding(cur, pa, &offset);
+	regs[REG_A(1)] = slot;
+	regs[REG_A(2)] = slot ? offset : 0;
+	regs[REG_A(3)] = rights;
+	return (long)found;
+}
+
 static long sys_thread_self(struct thread *cur, const uint64_t *a)
 {
 	(void)a;
@@ -528,6 +571,7 @@ static const struct {
 	[SYS_TASK_STATUS] = { sys_task_status, false },
 	[SYS_TASK_KILL] = { sys_task_kill, false },
 	[SYS_TASK_ID] = { sys_task_id, false },
+	[SYS_MAPPING] = { sys_mapping, false },
 };
 
 void syscall_dispatch(struct thread *cur)

@@ -98,6 +98,14 @@ enum syscall_number {
 				 * ended) */
 	SYS_TASK_ID = 28,       /* (task) -> the task's id (READ): unique while it
 				 * lives, the high half of word 3 of its fault messages */
+	SYS_MAPPING = 29,       /* (task, vaddr) -> the first user page mapped at or above
+				 * vaddr in the task (MANAGE), with a1 = the slot of the
+				 * caller's frame handle whose frame it is a page of (0:
+				 * none of the caller's), a2 = its offset in that frame,
+				 * a3 = its MAP_* rights.  ERR_NOT_FOUND (none up to
+				 * USER_TOP), ERR_INVALID_ARGUMENT (vaddr past it).  For a
+				 * pager's audit: every page its clients map of its
+				 * frames, against its books */
 	SYS_COUNT
 };
 

@@ -130,6 +130,21 @@ long sys_task_status(long task) { return syscall2(SYS_TASK_STATUS, task, 0); }
 long sys_task_kill(long task) { return syscall2(SYS_TASK_KILL, task, 0); }
 long sys_task_id(long task) { return syscall2(SYS_TASK_ID, task, 0); }
 
+long sys_mapping(long task, unsigned long va, struct mapping *out)
+{
+	register long a0 __asm__("a0") = task;
+	register unsigned long a1 __asm__("a1") = va;
+	register unsigned long a2 __asm__("a2") = 0;
+	register unsigned long a3 __asm__("a3") = 0;
+	register long a7 __asm__("a7") = SYS_MAPPING;
+
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3) : "r"(a7) : "memory");
+	if (a0 >= 0)
+		*out = (struct mapping){ .va = (uint64_t)a0, .frame = (long)a1, .offset = a2,
+					 .rights = (unsigned)a3 };
+	return a0;
+}
+
 long sys_task_create(const char *name, long fault_ep, unsigned long flags)
 {
 	return syscall6(SYS_TASK_CREATE, (long)name, (long)strlen(name), fault_ep, (long)flags, 0, 0);

@@ -47,6 +47,15 @@ long sys_task_give(long task, long h, unsigned long rights);
 long sys_task_status(long task);
 long sys_task_kill(long task);
 long sys_task_id(long task);
+
+/* SYS_MAPPING: what the task maps at the first mapped page at or above va. */
+struct mapping {
+	uint64_t va;       /* that page */
+	long frame;        /* our frame handle it is a page of (0: none of ours) */
+	uint64_t offset;   /* in that frame */
+	unsigned rights;   /* MAP_* */
+};
+long sys_mapping(long task, unsigned long va, struct mapping *out);
 long sys_thread_self(void);
 
 /* IPC: m is the message sent, and receives the one that comes back. */

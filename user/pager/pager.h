@@ -223,8 +223,10 @@ err_t map_grant(struct client *c, struct msg *m);
 /*
  * PAGER_CHECK: the reverse map against the forward maps, every page's
  * reference count against its mappings and objects, each client's resident
- * count and region tree.  w[0] mismatches,
- * w[1] mapped pages, w[2] objects, w[3] pool pages in use.
+ * count and region tree, and every page of our frames mapped in each
+ * client's page table (SYS_MAPPING) against the books.  w[0] mismatches,
+ * w[1] mapped pages (PAGER_CHECK_TABLES: found in page tables), w[2]
+ * objects, w[3] pool pages in use.
  */
 void audit(struct msg *m);
 

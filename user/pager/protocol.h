@@ -62,8 +62,12 @@
  *                    ERR_NOT_FOUND (no page there yet)
  *   PAGER_CHECK      (anyone) audit the pager's books: w[0] the number of
  *                    disagreements between the reverse map, the clients'
- *                    region maps (and their trees), resident counts and the
- *                    pages' reference counts (0), w[1] pages mapped, w[2]
+ *                    region maps (and their trees), resident counts, the
+ *                    pages' reference counts and what each client's page
+ *                    table really maps of the pager's frames (0), w[1]
+ *                    pages mapped in the books (with w[0] = PAGER_CHECK_TABLES
+ *                    in the request: pages of the pager's frames found in
+ *                    the clients' page tables), w[2]
  *                    memory objects, w[3] pool pages used
  *   PAGER_EVICT      {addr, length}: each pool page the caller has in the
  *                    range is unmapped from every client that maps it (a
@@ -155,6 +159,7 @@ enum pager_region_kind {
 
 #define PAGER_HANDLE 2
 #define PAGER_FIXED 1ul                    /* PAGER_MAP_ANON flags: exactly at hint */
+#define PAGER_CHECK_TABLES 1ul             /* PAGER_CHECK w[0]: w[1] counts page tables */
 #define PAGER_SHARED 2ul                   /* shared with forked children, never copied */
 #define PAGER_PRIVATE 1ul                  /* PAGER_MAP_FILE flag: a private, writable copy */
 #define PAGER_NAME_MAX 24

@@ -31,6 +31,26 @@ static void image_files(void)
 	sys_handle_close(img);
 }
 
+/* SYS_MAPPING finds a page of ours mapped, and tells which frame it is. */
+static void mapping_lookup(void)
+{
+	long f = sys_frame_alloc(2 * PAGE_SIZE, 0);
+	struct mapping mp = { 0 };
+
+	sys_map(HANDLE_SELF, f, PAGE_SIZE, OWN_VA + 3 * PAGE_SIZE, PAGE_SIZE, MAP_READ);
+	check_eq("the first page mapped above a gap", sys_mapping(HANDLE_SELF, OWN_VA, &mp),
+		 (long)(OWN_VA + 3 * PAGE_SIZE));
+	check("is the second page of our frame, read-only",
+	      mp.frame == f && mp.offset == PAGE_SIZE && mp.rights == MAP_READ);
+	check_eq("our code is no frame of ours", sys_mapping(HANDLE_SELF, USER_BASE, &mp),
+		 (long)USER_BASE);
+	check("frame 0 there, read and execute", mp.frame == 0 && mp.rights == (MAP_READ | MAP_EXEC));
+	sys_unmap(HANDLE_SELF, OWN_VA + 3 * PAGE_SIZE, PAGE_SIZE);
+	check("unmapped: no longer found", sys_mapping(HANDLE_SELF, OWN_VA, &mp) < 0 ||
+	      mp.va != OWN_VA + 3 * PAGE_SIZE);
+	sys_handle_close(f);
+}
+
 static void protection(void)
 {
 	long f = sys_frame_alloc(PAGE_SIZE, 0);
@@ -120,6 +140,7 @@ static void exit_notice(void)
 int main(void)
 {
 	image_files();
+	mapping_lookup();
 	protection();
 	empty_task();
 	exit_notice();

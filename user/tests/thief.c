@@ -121,6 +121,7 @@ static void unmap_while_mapped_elsewhere(void)
 	uint64_t stack = 0;
 	volatile uint64_t *fresh;
 	unsigned p, nonzero = 0;
+	uint64_t books;
 	long child;
 
 	for (p = 0; p < PAGES; p++)
@@ -144,6 +145,11 @@ static void unmap_while_mapped_elsewhere(void)
 	check("its pages stayed its own", flags[FLAG_CHILD_OK] == 1);
 	check_eq("it ends well", child > 0 ? sys_task_wait(child) : -1, 0);
 	sys_handle_close(child);
+	pager_request(pager, PAGER_CHECK, 0, 0, 0, 0, &m);
+	books = m.w[1];
+	pager_request(pager, PAGER_CHECK, PAGER_CHECK_TABLES, 0, 0, 0, &m);
+	check("the audit walks our page table: every pool page in the books is there",
+	      books >= PAGES + 1 && m.w[1] >= books);
 	check_eq("the pager's books agree", pager_request(pager, PAGER_CHECK, 0, 0, 0, 0, &m) ? -1
 									: (long)m.w[0], 0);
 }
