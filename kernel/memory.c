@@ -88,15 +88,42 @@ bool vfree(const void *p)
 	return vfree_area(&kvm, p);
 }
 
+/*
+ * Freed kernel stacks kept mapped for the next thread.  Unmapping a stack
+ * is a TLB shootdown of every hart (an SBI remote fence that waits for all
+ * of them); with a few kept, a task that makes and ends threads costs none.
+ * Under the kernel lock, as every caller is.
+ */
+#define STACK_CACHE_MAX 8
+
+static void *stack_cache[STACK_CACHE_MAX];
+static unsigned stack_cache_count;
+
 void *kernel_stack_alloc(void)
 {
+	if (stack_cache_count)
+		return stack_cache[--stack_cache_count];
 	return vmalloc_area(&kvm, KERNEL_STACK_SIZE, KERNEL_STACK_ALIGN, 0);
+}
+
+static void stack_unmap(void *stack)
+{
+	if (!vfree_area(&kvm, stack))
+		panic("kernel_stack_free: %p is not a kernel stack", stack);
 }
 
 void kernel_stack_free(void *stack)
 {
-	if (!vfree_area(&kvm, stack))
-		panic("kernel_stack_free: %p is not a kernel stack", stack);
+	if (stack_cache_count < STACK_CACHE_MAX)
+		stack_cache[stack_cache_count++] = stack;
+	else
+		stack_unmap(stack);
+}
+
+void kernel_stack_cache_drain(void)
+{
+	while (stack_cache_count)
+		stack_unmap(stack_cache[--stack_cache_count]);
 }
 
 void asid_setup(unsigned nharts)

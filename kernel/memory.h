@@ -43,4 +43,7 @@ bool vfree(const void *p);
 void *kernel_stack_alloc(void);
 void kernel_stack_free(void *stack);
 
+/* Unmap the freed stacks kept for reuse (kernel_stack_free keeps a few). */
+void kernel_stack_cache_drain(void);
+
 #endif
