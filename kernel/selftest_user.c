@@ -135,6 +135,7 @@ USER_TEST(test_pager_oom, "pageroom")
 USER_TEST(test_killrace, "killrace")
 USER_TEST(test_lifetime, "lifetime")
 USER_TEST(test_isolation, "isolation")
+USER_TEST(test_chaos, "chaos")
 
 const struct selftest selftests_user[] = {
 	{ "user_first_task_runs", test_first_task_runs },
@@ -159,5 +160,6 @@ const struct selftest selftests_hostile[] = {
 	{ "hostile_kill_races_every_task_ends", test_killrace },
 	{ "hostile_object_graphs_all_freed", test_lifetime },
 	{ "hostile_thief_reaches_no_other_client", test_isolation },
+	{ "hostile_multi_task_fuzz_100k_then_audit", test_chaos },
 };
 const unsigned selftests_hostile_count = ARRAY_SIZE(selftests_hostile);

@@ -56,6 +56,7 @@ static err_t (*const client_requests[])(struct client *, struct msg *) = {
 static err_t other_request(struct client *c, struct msg *m, long *pass, long *received)
 {
 	char name[PAGER_NAME_MAX + 1];
+	struct client *target;
 	err_t err;
 
 	switch (m->tag) {
@@ -88,6 +89,10 @@ static err_t other_request(struct client *c, struct msg *m, long *pass, long *re
 		err = c ? ERR_OK : ERR_DENIED;
 		m->w[0] = c ? c->arg : 0;
 		m->w[1] = c ? client_badge(c) : 0;
+		break;
+	case PAGER_KILL:
+		target = client_of_badge(m->w[0]);
+		err = c ? ERR_DENIED : !target || sys_task_kill(target->task) ? ERR_NOT_FOUND : ERR_OK;
 		break;
 	case PAGER_EXIT:
 		err = c ? ERR_DENIED : clients_running() ? ERR_EXISTS : ERR_OK;

@@ -117,6 +117,10 @@
  *   PAGER_EXIT       (the parent only) the pager ends once its clients have:
  *                    ERR_EXISTS while one still runs; else no answer, and the
  *                    call returns ERR_PEER_GONE
+ *   PAGER_KILL       {client id} (the parent only): end that client, all its
+ *                    threads (SYS_TASK_KILL); its memory comes back with its
+ *                    exit notice.  ERR_NOT_FOUND (no such client, or it has
+ *                    ended already), ERR_DENIED (a client asked)
  *
  * A fault the pager refuses ends the thread with one of the reasons below
  * (the kernel prints it).
@@ -146,6 +150,7 @@ enum pager_request {
 	PAGER_QUERY_PAGE,
 	PAGER_CHECK,
 	PAGER_EVICT,
+	PAGER_KILL,
 };
 
 /* Region kinds, as PAGER_QUERY tells them. */
