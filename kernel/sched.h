@@ -22,9 +22,17 @@ extern struct spinlock kernel_big_lock;
 extern struct thread *sched_current[SMP_MAX_HARTS];  /* the thread on each hart */
 extern bool sched_need_resched[SMP_MAX_HARTS];       /* a tick or wake-up asks for a look */
 
+/*
+ * Take the kernel lock.  While it waits, a hart does the work the boot
+ * hart hands out (smp_run_on_all), which the boot hart may hand out while it
+ * holds the lock: a hart spinning here on its way in from user space, or
+ * with a thread to run, would otherwise keep it waiting to its timeout.
+ */
 static inline void kernel_lock(void)
 {
-	spin_lock(&kernel_big_lock);
+	while (!spin_trylock(&kernel_big_lock))
+		while (__atomic_load_n(&kernel_big_lock.locked, __ATOMIC_RELAXED))
+			smp_poll_work();
 }
 
 static inline bool kernel_trylock(void)

@@ -22,6 +22,7 @@
 #define WHY_MAX 120
 #define PATTERN 0xa5
 #define KMALLOC_PROBES 12
+#define SHRINK_WAIT_SECONDS 10     /* a hart busy or descheduled by its host answers late */
 
 static char why[WHY_MAX];
 static uint64_t baseline_free;
@@ -44,8 +45,8 @@ uint64_t selftest_free_pages(void)
 	unsigned z;
 
 	kernel_stack_cache_drain();      /* first: its pages go to the caches below */
-	if (!smp_run_on_all(shrink_caches, NULL, boot.info.timebase_hz)) {
-		printk("selftest: a hart did not shrink its caches\n");
+	if (!smp_run_on_all(shrink_caches, NULL, SHRINK_WAIT_SECONDS * boot.info.timebase_hz)) {
+		printk("selftest: a hart did not shrink its caches in %u s\n", SHRINK_WAIT_SECONDS);
 		return 0;
 	}
 	buddy_drain_caches(&kmem);

@@ -40,6 +40,16 @@ int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define THREAD_STACKS_END 0x38000000ul
 long thread_start(void (*fn)(void *arg), void *arg, unsigned priority);
 
+/* The next number of the xorshift64 sequence (shifts 13, 7, 17) kept in
+ * *state, which must not be 0: the test programs' seeded randomness. */
+static inline uint64_t xorshift64(uint64_t *state)
+{
+	*state ^= *state << 13;
+	*state ^= *state >> 7;
+	*state ^= *state << 17;
+	return *state;
+}
+
 /*
  * Test checks: each prints "# ok - what" or "# FAILED - what (...)" and
  * counts failures; a test program exits with test_failures.

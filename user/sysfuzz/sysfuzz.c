@@ -14,14 +14,11 @@
 #define SEED 0x5eedf00dul
 #define FUZZ_SPACE 0x3800000000ul   /* maps and unmaps land here, far from us */
 
-static unsigned long state = SEED;
+static uint64_t state = SEED;
 
 static unsigned long next(void)
 {
-	state ^= state << 13;
-	state ^= state >> 7;
-	state ^= state << 17;
-	return state;
+	return xorshift64(&state);
 }
 
 static const unsigned long pool[] = {

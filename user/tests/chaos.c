@@ -18,14 +18,11 @@
 #define END_YIELDS 2000000
 
 static long pager;
-static unsigned long seed = 0xc4a05ul;
+static uint64_t seed = 0xc4a05ul;
 
 static unsigned long rnd(unsigned long n)
 {
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return seed % n;
+	return xorshift64(&seed) % n;
 }
 
 struct running {

@@ -30,10 +30,9 @@ static struct actor main_actor, worker_actor;
 
 static uint64_t rnd(struct actor *a, uint64_t n)
 {
-	a->s ^= a->s << 13;
-	a->s ^= a->s >> 7;
-	a->s ^= a->s << 17;
-	return n ? a->s % n : a->s;
+	uint64_t v = xorshift64(&a->s);
+
+	return n ? v % n : v;
 }
 
 static void note(long r)

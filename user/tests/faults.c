@@ -158,14 +158,11 @@ static long run_child_handler_gone(void)
 
 #define GARBAGE_REPLIES 100000
 
-static unsigned long garbage_seed = 0x6a7ba9e5ul;
+static uint64_t garbage_seed = 0x6a7ba9e5ul;
 
 static unsigned long garbage_next(void)
 {
-	garbage_seed ^= garbage_seed << 13;
-	garbage_seed ^= garbage_seed >> 7;
-	garbage_seed ^= garbage_seed << 17;
-	return garbage_seed;
+	return xorshift64(&garbage_seed);
 }
 
 /* May a page be mapped with these rights at all (the kernel's rules)? */

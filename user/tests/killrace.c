@@ -30,14 +30,11 @@ static long partner;               /* RACER_SERVE: its endpoint, for the caller 
 static volatile unsigned long partners, calls_ended, partners_unused;
 static volatile unsigned long progress;   /* rounds done: the watchdog's pulse */
 static volatile bool finished;
-static unsigned long seed = 0x6b696c6cul;
+static uint64_t seed = 0x6b696c6cul;
 
 static unsigned long rnd(void)
 {
-	seed ^= seed << 13;
-	seed ^= seed >> 7;
-	seed ^= seed << 17;
-	return seed;
+	return xorshift64(&seed);
 }
 
 static inline uint64_t rdtime(void)

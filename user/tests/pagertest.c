@@ -59,7 +59,8 @@ static void share_between_clients(void)
  */
 static void pager_deaths(void)
 {
-	unsigned long seed = 0xdead5eedul, i, ended = 0, pager_killed = 0;
+	uint64_t seed = 0xdead5eedul;
+	unsigned long i, ended = 0, pager_killed = 0;
 
 	for (i = 0; i < DEATHS; i++) {
 		long pager = -1, ep = pager_start(&pager), n;
@@ -68,10 +69,7 @@ static void pager_deaths(void)
 		memcpy(m.w, "pclient", 8);
 		if (ep < 0 || pager_call(ep, &m) != 0 || !m.handle)
 			break;
-		seed ^= seed << 13;
-		seed ^= seed >> 7;
-		seed ^= seed << 17;
-		for (n = (long)(seed % 4); n > 0; n--)   /* each may give the client a whole tick */
+		for (n = (long)(xorshift64(&seed) % 4); n > 0; n--)   /* each may give the client a whole tick */
 			sys_yield();
 		pager_killed += sys_task_kill(pager) == 0;
 		ended += sys_task_wait((long)m.handle) != 0;

@@ -369,16 +369,14 @@ static void copy_on_write(void)
  */
 static void stress_thread(void *arg)
 {
-	unsigned long tid = (unsigned long)arg, n = 0, seed = 0x9e3779b9ul * (tid + 1);
+	unsigned long tid = (unsigned long)arg, n = 0;
+	uint64_t seed = 0x9e3779b9ul * (tid + 1);
 	struct msg m;
 
 	while (!st_stop) {
 		unsigned p;
 
-		seed ^= seed << 13;
-		seed ^= seed >> 7;
-		seed ^= seed << 17;
-		p = (unsigned)(seed % ST_PAGES);
+		p = (unsigned)(xorshift64(&seed) % ST_PAGES);
 		st_area[p * 512 + tid]++;
 		st_count[tid][p]++;
 		if (tid || ++n % ST_DROP_EVERY)
@@ -652,14 +650,11 @@ static int share_take(void)
 	return test_failures;
 }
 
-static unsigned long fuzz_seed = 0x0f0e0d0c0b0a0908ul;
+static uint64_t fuzz_seed = 0x0f0e0d0c0b0a0908ul;
 
 static uint64_t fuzz_rand(uint64_t n)
 {
-	fuzz_seed ^= fuzz_seed << 13;
-	fuzz_seed ^= fuzz_seed >> 7;
-	fuzz_seed ^= fuzz_seed << 17;
-	return fuzz_seed % n;
+	return xorshift64(&fuzz_seed) % n;
 }
 
 /* An address: mostly in the fuzzer's area, sometimes one no request may take. */
