@@ -149,7 +149,8 @@ void sched_block_switch_to(struct thread *next)
 {
 	struct hart_sched *hs = this_hart();
 
-	if (top_priority(hs) > (int)next->priority) {
+	/* Queued, not run, when the current thread is killed: sched_block ends it. */
+	if (top_priority(hs) > (int)next->priority || hs->current->killed) {
 		next->hart = hart_index();
 		next->state = THREAD_RUNNABLE;
 		enqueue(hs, next);

@@ -30,10 +30,11 @@
  *     system call, fault or interrupt is looked at (kernel/entry.c), and
  *     the IPI makes a thread in user mode enter;
  *   - thread_return_to_user checks it on every way out;
- *   - sched_block, the one place every general-path block goes through,
- *     checks it again and ends the thread instead of blocking it; the IPC
- *     fast paths block only the thread that has just passed the entry check
- *     with the lock held since, so the mark cannot have been set meanwhile.
+ *   - sched_block, the one place every general-path block goes through
+ *     (sched_block_switch_to too, for a killed thread), checks it again and
+ *     ends the thread instead of blocking it; the IPC fast paths block only
+ *     the thread that has just passed the entry check with the lock held
+ *     since, so the mark cannot have been set meanwhile.
  * So SYS_EXIT and SYS_TASK_KILL always end every thread of the task, and
  * SYS_TASK_WAIT always returns once they have.
  */
