@@ -21,9 +21,11 @@ extern const unsigned selftests_hostile_count;
 /*
  * Free pages (the kernel's page tables counted as free: they grow and
  * shrink with vmalloc), after every hart's page and slab caches have given
- * back what they hold.  Needs the other harts idle.
+ * back what they hold, in *pages.  False when a hart did not answer, so
+ * nothing could be counted (said on the console): a check must fail then,
+ * never compare a count it does not have.
  */
-uint64_t selftest_free_pages(void);
+bool selftest_free_pages(uint64_t *pages);
 
 /* Run every test; returns the number that failed. */
 unsigned selftest_run(void);

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "arch/riscv/hart.h"
-#include "arch/riscv/mmu.h"
 #include "arch/riscv/probe.h"
 #include "arch/riscv/uaccess.h"
 #include "kernel/format.h"
@@ -55,11 +54,13 @@ static const char *run_program(const char *program, long *code)
 /* Run a test program: exit code 0, and nothing leaked. */
 static const char *run_test(const char *program)
 {
-	uint64_t pages = selftest_free_pages() + mmu_table_pages();
-	uint64_t objects = slab_objects_in_use();
+	uint64_t before, after, objects;
 	const char *fail;
 	long code = 0;
 
+	if (!selftest_free_pages(&before))
+		return "cannot count free pages before it: a hart did not answer";
+	objects = slab_objects_in_use();
 	fail = run_program(program, &code);
 	if (fail)
 		return fail;
@@ -67,11 +68,11 @@ static const char *run_test(const char *program)
 		snprint(why, sizeof(why), "%s exited with %ld", program, code);
 		return why;
 	}
-	if (selftest_free_pages() + mmu_table_pages() != pages ||
-	    slab_objects_in_use() != objects) {
+	if (!selftest_free_pages(&after))
+		return "cannot count free pages after it: a hart did not answer";
+	if (after != before || slab_objects_in_use() != objects) {
 		snprint(why, sizeof(why), "%s leaked %ld pages, %ld slab objects", program,
-			(long)(pages - selftest_free_pages() - mmu_table_pages()),
-			(long)(slab_objects_in_use() - objects));
+			(long)(before - after), (long)(slab_objects_in_use() - objects));
 		return why;
 	}
 	return NULL;
