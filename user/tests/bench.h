@@ -24,7 +24,8 @@ static inline void bench_print_runs(const char *name, uint64_t (*fn)(void), unsi
 		runs = BENCH_RUNS;
 	fn();  /* warm up: first-touch costs are not the steady state */
 	for (i = 0; i < runs; i++) {
-		v = fn() - over;
+		v = fn();
+		v = v > over ? v - over : 0;   /* never an underflow, counted or not */
 		for (j = i; j > 0 && s[j - 1] > v; j--)
 			s[j] = s[j - 1];
 		s[j] = v;
