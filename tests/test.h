@@ -12,7 +12,11 @@
 #include <inttypes.h>
 #include <stdio.h>
 
-static int test_count, test_failed, test_current_failed;
+static int test_count, test_failed, test_skipped, test_current_failed;
+static char test_skip_why[120];          /* set by TEST_SKIP: the test did not run */
+
+/* Skip the rest of the current test (TAP "# SKIP"), saying why; counted. */
+#define TEST_SKIP(...) snprintf(test_skip_why, sizeof(test_skip_why), __VA_ARGS__)
 
 #define CHECK(expr) do { \
 	if (!(expr)) { \
@@ -39,11 +43,17 @@ static int test_count, test_failed, test_current_failed;
 static inline void test_run(void (*fn)(void), const char *name)
 {
 	test_current_failed = 0;
+	test_skip_why[0] = 0;
 	fn();
 	test_count++;
 	if (test_current_failed)
 		test_failed++;
-	printf("%s %d - %s\n", test_current_failed ? "not ok" : "ok", test_count, name);
+	else if (test_skip_why[0])
+		test_skipped++;
+	if (test_skip_why[0] && !test_current_failed)
+		printf("ok %d - %s # SKIP %s\n", test_count, name, test_skip_why);
+	else
+		printf("%s %d - %s\n", test_current_failed ? "not ok" : "ok", test_count, name);
 	fflush(stdout);
 }
 
@@ -52,7 +62,8 @@ static inline void test_run(void (*fn)(void), const char *name)
 static inline int test_done(void)
 {
 	printf("1..%d\n", test_count);
-	printf("# %d passed, %d failed\n", test_count - test_failed, test_failed);
+	printf("# %d passed, %d failed, %d skipped\n", test_count - test_failed - test_skipped,
+	       test_failed, test_skipped);
 	return test_failed ? 1 : 0;
 }
 

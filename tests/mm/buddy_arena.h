@@ -39,7 +39,7 @@ extern unsigned held_order[MAX_HELD];
 /* Tests of particular orders need MAX_ORDER (meson option max_order) above them. */
 #define NEED_MAX_ORDER(n) do { \
 	if (MAX_ORDER < (n)) { \
-		printf("#   skipped: needs MAX_ORDER >= %d\n", (n)); \
+		TEST_SKIP("needs MAX_ORDER >= %d", (n)); \
 		return; \
 	} } while (0)
 

@@ -32,7 +32,9 @@ static const struct bad_call table[] = {
 	{ "write: kernel pointer", SYS_DEBUG_WRITE, { KPTR, 8 }, -ERR_FAULT },
 	{ "write: unmapped pointer", SYS_DEBUG_WRITE, { UNMAPPED, 8 }, -ERR_FAULT },
 	{ "write: range past user space", SYS_DEBUG_WRITE, { USER_TOP - 4, 8 }, -ERR_FAULT },
-	{ "write: wrapping range", SYS_DEBUG_WRITE, { USER_BASE, -1 }, -ERR_INVALID_ARGUMENT },
+	{ "write: length -1, past the limit", SYS_DEBUG_WRITE, { USER_BASE, -1 },
+	  -ERR_INVALID_ARGUMENT },
+	{ "write: a range that wraps past the top", SYS_DEBUG_WRITE, { -2048, 4096 }, -ERR_FAULT },
 	{ "write: too long", SYS_DEBUG_WRITE, { USER_BASE, SYS_DEBUG_WRITE_MAX + 1 },
 	  -ERR_INVALID_ARGUMENT },
 	/* handles */
