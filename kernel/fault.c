@@ -62,6 +62,15 @@ void fault_check_timeouts(void)
 	}
 }
 
+/* MSG_FAULT_KILL reasons, by name (include/tessera/syscall.h). */
+static const char *const kill_reason_names[FAULT_KILL_REASONS] = {
+	[FAULT_KILL_NO_REGION] = "FAULT_KILL_NO_REGION (nothing is ever mapped there)",
+	[FAULT_KILL_PROTECTION] = "FAULT_KILL_PROTECTION (that access is not allowed there)",
+	[FAULT_KILL_OUT_OF_MEMORY] = "FAULT_KILL_OUT_OF_MEMORY (no page for it)",
+	[FAULT_KILL_STACK_OVERFLOW] = "FAULT_KILL_STACK_OVERFLOW (the guard page below a stack)",
+	[FAULT_KILL_FOREIGN_TASK] = "FAULT_KILL_FOREIGN_TASK (not the task its badge names)",
+};
+
 static const char *const access_names[] = {
 	[FAULT_READ] = "read", [FAULT_WRITE] = "write", [FAULT_EXEC] = "execute",
 };
@@ -172,8 +181,13 @@ err_t fault_reply(struct thread *replier, struct thread *faulted, const struct i
 	case MSG_FAULT_RESUME:
 		return ERR_OK;
 	case MSG_FAULT_KILL:
-		printk("fault handler of task %s refuses the fault of thread %u (reason %lu)\n",
-		       faulted->task->name, faulted->id, msg->words[0]);
+		if (msg->words[0] < FAULT_KILL_REASONS && kill_reason_names[msg->words[0]])
+			printk("fault handler of task %s refuses the fault of thread %u: %s\n",
+			       faulted->task->name, faulted->id, kill_reason_names[msg->words[0]]);
+		else
+			printk("fault handler of task %s refuses the fault of thread %u: reason %lu, "
+			       "not one of FAULT_KILL_*\n", faulted->task->name, faulted->id,
+			       msg->words[0]);
 		*kill_reason = "its fault handler refused the fault";
 		return ERR_OK;
 	default:

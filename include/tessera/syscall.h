@@ -183,7 +183,9 @@ enum syscall_number {
  *                    SYS_MAP; a refused reply returns the error to the
  *                    handler and the thread stays blocked.
  *   MSG_FAULT_RESUME resume without mapping (the handler mapped with SYS_MAP).
- *   MSG_FAULT_KILL   words {reason}: end the thread, reporting the reason.
+ *   MSG_FAULT_KILL   words {reason}: end the thread, reporting the reason
+ *                    (FAULT_KILL_*, printed by name; any other number is
+ *                    printed as a number).
  * No handler, or one that dies or abandons the fault: the thread is ended
  * and reported; the kernel goes on.
  */
@@ -191,6 +193,16 @@ enum syscall_number {
 #define MSG_FAULT_MAP (MSG_KERNEL | 2)
 #define MSG_FAULT_RESUME (MSG_KERNEL | 3)
 #define MSG_FAULT_KILL (MSG_KERNEL | 4)
+
+/* Why a fault handler refuses a fault (MSG_FAULT_KILL word 0). */
+enum fault_kill_reason {
+	FAULT_KILL_NO_REGION = 1,          /* nothing is ever mapped there */
+	FAULT_KILL_PROTECTION = 2,         /* the memory there does not allow that access */
+	FAULT_KILL_OUT_OF_MEMORY = 3,      /* no page for it: a limit, or none left */
+	FAULT_KILL_STACK_OVERFLOW = 4,     /* the guard page below a stack */
+	FAULT_KILL_FOREIGN_TASK = 5,       /* the faulting task is not the one the badge names */
+	FAULT_KILL_REASONS
+};
 
 /*
  * Exit notices.  A task made with TASK_EXIT_NOTICE has, when it ends,

@@ -128,6 +128,8 @@
 #ifndef TESSERA_USER_PAGER_PROTOCOL_H
 #define TESSERA_USER_PAGER_PROTOCOL_H
 
+#include "tessera/syscall.h"
+
 enum pager_request {
 	PAGER_SPAWN = 0x100,
 	PAGER_MAP_ANON,
@@ -175,14 +177,15 @@ enum pager_region_kind {
 #define PAGER_MMAP_BASE 0x1000000000ul    /* PAGER_MAP_ANON without PAGER_FIXED */
 #define PAGER_MMAP_TOP 0x3000000000ul
 
-/* Why the pager refused a fault (MSG_FAULT_KILL word 0). */
+/* Why the pager refused a fault (MSG_FAULT_KILL word 0): the ABI's reasons,
+ * which the kernel prints by name (include/tessera/syscall.h). */
 enum pager_kill_reason {
-	PAGER_KILL_NO_REGION = 1,          /* no region there */
-	PAGER_KILL_PROTECTION = 2,         /* the region does not allow that access */
-	PAGER_KILL_OUT_OF_MEMORY = 3,      /* no frame: the client's limit or none left */
-	PAGER_KILL_STACK_OVERFLOW = 4,     /* the guard page below the stack */
-	PAGER_KILL_FOREIGN_TASK = 5,       /* the faulting task is not the client the
-					    * badge names (FAULT_TASK of word 3) */
+	PAGER_KILL_NO_REGION = FAULT_KILL_NO_REGION,          /* no region there */
+	PAGER_KILL_PROTECTION = FAULT_KILL_PROTECTION,        /* the region does not allow it */
+	PAGER_KILL_OUT_OF_MEMORY = FAULT_KILL_OUT_OF_MEMORY,  /* the client's limit, or none left */
+	PAGER_KILL_STACK_OVERFLOW = FAULT_KILL_STACK_OVERFLOW, /* the guard page below the stack */
+	PAGER_KILL_FOREIGN_TASK = FAULT_KILL_FOREIGN_TASK,    /* the faulting task is not the
+							       * client the badge names */
 };
 
 #endif
