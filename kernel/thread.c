@@ -148,6 +148,21 @@ void thread_destroy(struct thread *t)
 	kfree(t);
 }
 
+/*
+ * Take t, which is not running, off whatever holds it waiting: its run
+ * queue, a task's waiters, an endpoint queue, and its IPC ties.  In any
+ * state it may hold a call it received (a pager preempted while it serves a
+ * fault): its caller learns there is no answer.
+ */
+static void thread_stop_waiting(struct thread *t)
+{
+	if (t->state == THREAD_RUNNABLE)
+		sched_remove(t);
+	else if (t->state == THREAD_WAIT_BLOCKED)
+		task_wait_cancel(t);
+	ipc_thread_gone(t);
+}
+
 void thread_kill(struct thread *t, const char *reason)
 {
 	if (t->state == THREAD_DEAD)
@@ -160,13 +175,7 @@ void thread_kill(struct thread *t, const char *reason)
 			smp_send_ipi(t->hart);
 		return;
 	}
-	if (t->state == THREAD_RUNNABLE)
-		sched_remove(t);
-	else if (t->state == THREAD_WAIT_BLOCKED)
-		task_wait_cancel(t);
-	/* In any state it may hold a call it received (a pager preempted while
-	 * it serves a fault): its caller must learn there is no answer. */
-	ipc_thread_gone(t);
+	thread_stop_waiting(t);
 	if (reason)
 		printk("thread %u of task %s killed: %s\n", t->id, t->task ? t->task->name : "-",
 		       reason);
@@ -198,9 +207,7 @@ void thread_check_killed(void)
 
 void thread_end_instead_of_blocking(struct thread *t)
 {
-	if (t->state == THREAD_WAIT_BLOCKED)
-		task_wait_cancel(t);
-	ipc_thread_gone(t);        /* off its endpoint queue, its call abandoned */
+	thread_stop_waiting(t);
 	t->state = THREAD_RUNNING;
 	thread_check_killed();
 	panic("thread_end_instead_of_blocking: thread %u is not killed", t->id);
