@@ -59,7 +59,7 @@ bool unchanged_since_snapshot(void);
 #define CHECK_ERR(expr, want) do { \
 	err_t got_ = (expr), want_ = (want); \
 	if (got_ != want_) { \
-		printf("#   %s:%d: %s is %s, expected %s\n", __FILE__, __LINE__, \
+		test_failure_note("%s:%d: %s is %s, expected %s", __FILE__, __LINE__, \
 		       #expr, err_name(got_), err_name(want_)); \
 		test_current_failed = 1; \
 	} } while (0)

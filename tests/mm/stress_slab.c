@@ -122,7 +122,7 @@ static void on_report(void *arg, const char *line)
 {
 	(void)arg;
 	if (!__atomic_fetch_add(&reports, 1, __ATOMIC_RELAXED))
-		printf("#   unexpected report: %s\n", line);
+		test_failure_note("unexpected report: %s", line);
 }
 
 static void ctor(void *obj)
@@ -644,7 +644,7 @@ static double now(void)
 static void print_result(unsigned test, const char *what, uint64_t seed, bool ok, double seconds)
 {
 	if (!ok)
-		printf("#   %s 0x%llx: %s\n", what, (unsigned long long)seed, st.why);
+		test_failure_note("%s 0x%llx: %s", what, (unsigned long long)seed, st.why);
 	printf("# %s 0x%llx: %llu allocs, %llu failed, %llu frees, %llu pages shrunk; "
 	       "%.2f s, %.0f ops/s\n", what, (unsigned long long)seed,
 	       (unsigned long long)st.allocs, (unsigned long long)st.failures,

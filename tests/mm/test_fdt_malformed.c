@@ -445,7 +445,7 @@ static void test_malformed_blobs_each_rejected_with_own_reason(void)
 		printf("#   %-32s -> %s (byte 0x%x)\n", bad_cases[i].name, fdt_strerror(err),
 		       diag.offset);
 		if (err != bad_cases[i].want)
-			printf("#   %s: got \"%s\", want \"%s\"\n", bad_cases[i].name,
+			test_failure_note("%s: got \"%s\", want \"%s\"", bad_cases[i].name,
 			       fdt_strerror(err), fdt_strerror(bad_cases[i].want));
 		CHECK_EQ_U64(err, bad_cases[i].want);
 		CHECK_EQ_U64(diag.err, bad_cases[i].want);
