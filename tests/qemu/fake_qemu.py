@@ -3,8 +3,10 @@
 (tests/qemu/test_harness.py): takes QEMU's arguments, prints a few console
 lines, and then does what -append says:
 
-  hang   print a line, a second later one more, then nothing until killed
-  (else) print the final line and exit 0
+  hang      print a line, a second later one more, then nothing until killed
+  selftest  print self-test results, the second failed after two lines of
+            its own, then the summary and the final line, and exit 1
+  (else)    print the final line and exit 0
 """
 import sys
 import time
@@ -23,6 +25,13 @@ def main(argv):
         say("fake: init: waiting for ever")
         while True:
             time.sleep(60)
+    if append == "selftest":
+        for line in ["ok 1 - fake_first", "fake: second: checking",
+                     "fake: second: 3 pages leaked", "not ok 2 - fake_second",
+                     "ok 3 - fake_third", "2 passed, 1 failed",
+                     "tessera: halting (failure): self-tests failed"]:
+            say(line)
+        return 1
     say("tessera: halting (success)")
     return 0
 

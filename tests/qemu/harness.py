@@ -294,13 +294,15 @@ class Tap:
     def __init__(self):
         self.n = 0
         self.failed = 0
-        self.failures = []  # what each failed check was
+        self.failures = []  # (what, detail for the report) of each failed check
 
-    def check(self, ok, what, detail=None):
+    def check(self, ok, what, detail=None, report_detail=False):
+        """One TAP line; a failure's detail goes to stdout as comments, and
+        with report_detail into the failure report too."""
         self.n += 1
         self.failed += not ok
         if not ok:
-            self.failures.append(what)
+            self.failures.append((what, detail if report_detail else None))
         print("%s %d - %s" % ("ok" if ok else "not ok", self.n, what))
         if not ok and detail:
             for line in detail.splitlines():
@@ -313,14 +315,20 @@ class Tap:
 
 
 def check_selftests(tap, lines):
-    """Pass each in-kernel test result through; check the summary line."""
+    """Pass each in-kernel test result through, a failed one with what the
+    kernel printed since the result before it; check the summary line."""
     seen = 0
     summary = None
-    for line in lines:
+    since = 0  # index of the first line after the previous result
+    for i, line in enumerate(lines):
         m = SELFTEST_LINE.match(line)
         if m:
             seen += 1
-            tap.check(m.group(1) == "ok", "kernel: " + m.group(3))
+            output = lines[since:i][-TAIL_LINES:]
+            tap.check(m.group(1) == "ok", "kernel: " + m.group(3),
+                      "\n".join(output) if output else "(no output of its own)",
+                      report_detail=True)
+            since = i + 1
         m = SUMMARY_LINE.match(line)
         if m:
             summary = (int(m.group(1)), int(m.group(2)))
@@ -335,7 +343,9 @@ def failure_report(a, tap, boot, log_path, symbolized):
     the last console lines and the symbolized backtraces."""
     out = ["harness: %s: %d of %d checks failed; %s; exit status %s; log: %s" %
            (a.name, tap.failed, tap.n, boot.how_it_stopped(), boot.status, log_path)]
-    out += ["  failed: " + what for what in tap.failures]
+    for what, detail in tap.failures:
+        out.append("  failed: " + what)
+        out += ["  : " + line for line in (detail or "").splitlines()]
     tail = boot.lines[-TAIL_LINES:]
     out.append("the last %d console lines:" % len(tail))
     out += ["  | " + line for line in tail]

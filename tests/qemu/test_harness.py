@@ -3,10 +3,12 @@
 harness must then say on stderr, which is all `meson test --print-errorlogs`
 shows of a TAP test.  Prints TAP.
 
-  test_harness.py hang --harness H --fake-qemu F --log-dir D
+  test_harness.py fake-qemu --harness H --fake-qemu F --log-dir D
       a boot that prints two lines, the second a second after the first, and
       then nothing: the report gives the timeout, how long the console had
       been silent and when it spoke last, and the last lines.
+      And a boot whose second self-test fails after two lines of its own:
+      the report names it with those lines.
   test_harness.py backtrace --harness H --qemu Q --kernel ELF --addr2line A --log-dir D
       crash=panic (a panic the harness was not told to expect) and crash=load
       (expected): each backtrace's frame #0 is symbolized to the function and
@@ -89,6 +91,19 @@ def test_hang(a, tap):
               "stderr: the last console lines, in order", err)
 
 
+def test_selftest(a, tap):
+    status, out, err = run_harness(a, "harness-selftest", [
+        "--qemu", a.fake_qemu, "--kernel", "none", "--append", "selftest", "--selftest",
+        "--timeout", "30"])
+    tap.check(status == 1, "a failed kernel self-test fails the boot (status %d)" % status, err)
+    tap.check(re.search(r"^  failed: kernel: fake_second\n  : fake: second: checking\n"
+                        r"  : fake: second: 3 pages leaked\n  failed: kernel self-test summary: "
+                        r"2 passed, 1 failed$", err, re.M),
+              "stderr: the failed self-test with its own lines, then the summary", err)
+    tap.check(not re.search(r"failed: kernel: fake_(first|third)", err),
+              "stderr: no passed self-test among the failures", err)
+
+
 def test_backtrace(a, tap):
     boot = ["--qemu", a.qemu, "--kernel", a.kernel, "--addr2line", a.addr2line,
             "--timeout", "60"]
@@ -120,7 +135,7 @@ def test_backtrace(a, tap):
 def main(argv):
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("what", choices=["hang", "backtrace"])
+    p.add_argument("what", choices=["fake-qemu", "backtrace"])
     p.add_argument("--harness", required=True)
     p.add_argument("--fake-qemu")
     p.add_argument("--qemu")
@@ -129,8 +144,9 @@ def main(argv):
     p.add_argument("--log-dir", required=True)
     a = p.parse_args(argv)
     tap = Tap()
-    if a.what == "hang":
+    if a.what == "fake-qemu":
         test_hang(a, tap)
+        test_selftest(a, tap)
     else:
         test_backtrace(a, tap)
     return tap.done()
