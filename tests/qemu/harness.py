@@ -22,9 +22,9 @@ The whole serial log is written to <log-dir>/<name>.log.
 When a check fails, the harness says why on stderr (meson's --print-errorlogs
 shows only a TAP test's stderr): the failed checks, how the boot stopped and,
 on a timeout, how long the console had been silent; the last console lines;
-and every kernel backtrace symbolized with the ELF it booted
-(riscv64-unknown-elf-addr2line -f -i -e tessera.elf).  Backtraces are
-symbolized on stdout (as TAP comments) on every boot.
+and every kernel backtrace (and trap report's sepc and ra) symbolized with
+the ELF it booted (riscv64-unknown-elf-addr2line -f -i -e tessera.elf).
+They are symbolized on stdout (as TAP comments) on every boot.
 """
 import argparse
 import os
@@ -281,9 +281,31 @@ def backtraces(lines):
     return found
 
 
+def trap_registers(lines):
+    """The pc and ra of each KERNEL TRAP report (arch/riscv/trap.c: "sepc
+    0x..." and "ra   0x..." in the lines after it; the stack-overflow report
+    has no backtrace, only these) as [(label, address, exact)] per report."""
+    found = []
+    for i, line in enumerate(lines):
+        if not line.startswith("KERNEL TRAP:"):
+            continue
+        regs = []
+        for after in lines[i + 1:i + 5]:
+            for label, exact in (("sepc", True), ("ra", False)):
+                m = re.search(r"\b%s +0x([0-9a-f]+)" % label, after)
+                if m and not any(r[0] == label for r in regs):
+                    regs.append((label, int(m.group(1), 16), exact))
+        found.append(regs)
+    return found
+
+
 def symbolized_backtraces(a, lines):
-    """Lines that show every backtrace in `lines` symbolized (none: [])."""
+    """Lines that show every trap report's pc and ra and every backtrace in
+    `lines` symbolized (none: [])."""
     out = []
+    for regs in trap_registers(lines):
+        out.append("trap report, symbolized with %s:" % a.kernel)
+        out += symbolize(a.addr2line, a.kernel, regs)
     for frames in backtraces(lines):
         out.append("backtrace, symbolized with %s:" % a.kernel)
         out += symbolize(a.addr2line, a.kernel, frames)

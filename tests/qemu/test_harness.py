@@ -12,7 +12,8 @@ shows of a TAP test.  Prints TAP.
   test_harness.py backtrace --harness H --qemu Q --kernel ELF --addr2line A --log-dir D
       crash=panic (a panic the harness was not told to expect) and crash=load
       (expected): each backtrace's frame #0 is symbolized to the function and
-      line of the source that panics or loads.  The expected places are found
+      line of the source that panics or loads; crash=stack: the trap report's
+      sepc and ra are symbolized to the recursing function.  The expected places are found
       in the source tree by text, not by the harness's code.
 """
 import argparse
@@ -23,8 +24,9 @@ import subprocess
 import sys
 
 SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-# The start of a C function definition: a line at column 0 naming it.
-FUNCTION_START = re.compile(r"^[a-z].*?\b(\w+)\([^;]*$")
+# The start of a C function definition: a line at column 0 naming it (the
+# last name before a '(' that is not __attribute__'s).
+FUNCTION_START = re.compile(r"^[a-z](?:.*\W)?(?!__attribute__)(\w+)\((?!\().*[^;]$")
 
 
 class Tap:
@@ -130,6 +132,19 @@ def test_backtrace(a, tap):
     tap.check(re.search(frame0, out, re.M),
               "stdout: frame #0, the faulting load itself, is %s at %s:%d" % (function, path, line),
               out)
+    sepc = r"^#   sepc 0x[0-9a-f]{16} %s at %s:%d$" % (function, re.escape(path), line)
+    tap.check(re.search(sepc, out, re.M),
+              "stdout: the trap report's sepc is %s at %s:%d" % (function, path, line), out)
+
+    # A stack overflow's report has no backtrace: its sepc and ra say where.
+    function, path, line = source_place("return recurse(depth + 1)")
+    status, out, err = run_harness(a, "harness-stack", boot + [
+        "--append", "crash=stack", "--expect-trap", "--expect-exit", "1"])
+    tap.check(status == 0, "an expected stack overflow passes (status %d)" % status, out + err)
+    for reg in ("sepc", "ra"):
+        rx = r"^#   %s 0x[0-9a-f]{16} %s at %s:\d+$" % (reg, function, re.escape(path))
+        tap.check(re.search(rx, out, re.M),
+                  "stdout: the overflow report's %s is in %s (%s)" % (reg, function, path), out)
 
 
 def main(argv):
