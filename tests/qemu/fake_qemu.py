@@ -6,6 +6,8 @@ lines, and then does what -append says:
   hang      print a line, a second later one more, then nothing until killed
   selftest  print self-test results, the second failed after two lines of
             its own, then the summary and the final line, and exit 1
+  selftest-many  print 7 failed self-tests of 12 lines each, the summary
+            and the final line, and exit 1
   (else)    print the final line and exit 0
 """
 import sys
@@ -31,6 +33,14 @@ def main(argv):
                      "ok 3 - fake_third", "2 passed, 1 failed",
                      "tessera: halting (failure): self-tests failed"]:
             say(line)
+        return 1
+    if append == "selftest-many":
+        for n in range(1, 8):
+            for i in range(1, 13):
+                say("fake: test %d: line %d" % (n, i))
+            say("not ok %d - fake_%d" % (n, n))
+        say("0 passed, 7 failed")
+        say("tessera: halting (failure): self-tests failed")
         return 1
     say("tessera: halting (success)")
     return 0

@@ -42,6 +42,10 @@ SELFTEST_LINE = re.compile(r"^(not ok|ok) (\d+) - (.*)$")
 SUMMARY_LINE = re.compile(r"^(\d+) passed, (\d+) failed$")
 GRACE_SECONDS = 3  # after the final line, how long QEMU may take to exit
 TAIL_LINES = 25    # console lines a failure report shows
+# meson --print-errorlogs shows the last 100 lines of a log: the report keeps
+# under that by listing a few failed checks with a few lines of detail each.
+REPORT_FAILURES = 5
+REPORT_DETAIL_LINES = 8
 # A backtrace frame as arch/riscv/trap.c prints it: "  #1 0xffffffff80201234".
 FRAME_LINE = re.compile(r"^  #(\d+) 0x([0-9a-f]+)$")
 SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -365,9 +369,12 @@ def failure_report(a, tap, boot, log_path, symbolized):
     the last console lines and the symbolized backtraces."""
     out = ["harness: %s: %d of %d checks failed; %s; exit status %s; log: %s" %
            (a.name, tap.failed, tap.n, boot.how_it_stopped(), boot.status, log_path)]
-    for what, detail in tap.failures:
+    for what, detail in tap.failures[:REPORT_FAILURES]:
         out.append("  failed: " + what)
-        out += ["  : " + line for line in (detail or "").splitlines()]
+        out += ["  : " + line for line in (detail or "").splitlines()[-REPORT_DETAIL_LINES:]]
+    if len(tap.failures) > REPORT_FAILURES:
+        out.append("  and %d more failed checks (see the TAP above or the log)" %
+                   (len(tap.failures) - REPORT_FAILURES))
     tail = boot.lines[-TAIL_LINES:]
     out.append("the last %d console lines:" % len(tail))
     out += ["  | " + line for line in tail]

@@ -8,7 +8,8 @@ shows of a TAP test.  Prints TAP.
       then nothing: the report gives the timeout, how long the console had
       been silent and when it spoke last, and the last lines.
       And a boot whose second self-test fails after two lines of its own:
-      the report names it with those lines.
+      the report names it with those lines; one with many failures: the
+      report stays under the 100 lines meson shows of a log.
   test_harness.py backtrace --harness H --qemu Q --kernel ELF --addr2line A --log-dir D
       crash=panic (a panic the harness was not told to expect) and crash=load
       (expected): each backtrace's frame #0 is symbolized to the function and
@@ -110,6 +111,26 @@ def test_selftest(a, tap):
               "stderr: no passed self-test among the failures", err)
 
 
+def test_selftest_many(a, tap):
+    # 7 failed self-tests of 12 lines each and the summary: 8 failed checks.
+    status, out, err = run_harness(a, "harness-selftest-many", [
+        "--qemu", a.fake_qemu, "--kernel", "none", "--append", "selftest-many", "--selftest",
+        "--timeout", "30"])
+    lines = err.splitlines()
+    tap.check(status == 1 and 0 < len(lines) < 100,
+              "stderr: a report of many failures stays under the 100 lines meson shows "
+              "(%d lines)" % len(lines), err)
+    tap.check(re.search(r"^  failed: kernel: fake_1\n(  : fake: test 1: line (\d+)\n){8}"
+                        r"  failed: kernel: fake_2$", err, re.M)
+              and "  : fake: test 1: line 4\n" not in err
+              and "  : fake: test 1: line 5\n" in err,
+              "stderr: a failed self-test's last 8 lines (5 to 12)", err)
+    tap.check(re.search(r"^  failed: kernel: fake_5$", err, re.M)
+              and not re.search(r"^  failed: kernel: fake_6$", err, re.M)
+              and re.search(r"^  and 3 more failed checks ", err, re.M),
+              "stderr: the first 5 failed checks, then how many more", err)
+
+
 def test_backtrace(a, tap):
     boot = ["--qemu", a.qemu, "--kernel", a.kernel, "--addr2line", a.addr2line,
             "--timeout", "60"]
@@ -166,6 +187,7 @@ def main(argv):
     if a.what == "fake-qemu":
         test_hang(a, tap)
         test_selftest(a, tap)
+        test_selftest_many(a, tap)
     else:
         test_backtrace(a, tap)
     return tap.done()
