@@ -195,7 +195,12 @@ void kernel_main(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 	       boot.info.nusable);
 	asid_setup(smp_online());
 	printk("timer: %s, %u Hz\n", timer_mode_name(), TIMER_HZ);
-	printk("boot: report done after %lu instructions\n", rdinstret());
+	/* Without -icount QEMU's instret is host ticks: a count only when told so. */
+	if (boot.cmdline.icount)
+		printk("boot: report done after %lu instructions\n", rdinstret());
+	else
+		printk("boot: report done (not counted: the word icount says rdinstret "
+		       "is exact, as tools/boot --icount does)\n");
 	if (boot.cmdline.crash)
 		crash(boot.cmdline.crash);
 	if (boot.cmdline.bench)
