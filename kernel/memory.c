@@ -20,7 +20,7 @@ struct memmap boot_memmap;
 struct mem kmem;
 struct vmalloc_space kvm;
 struct asid_allocator kasid;
-uint64_t memory_setup_instructions_per_gib;
+uint64_t memory_setup_instructions, memory_setup_pages;
 
 static struct frame *frames_in_direct_map(void *arg, paddr_t pa, uint64_t count)
 {
@@ -61,8 +61,8 @@ void memory_init(void)
 	}
 	start = rdinstret();
 	err = mem_boot(&kmem, &boot_memmap, &boot.info, &setup);
-	memory_setup_instructions_per_gib =
-		(rdinstret() - start) * GiB / (memmap_pages(&boot_memmap.ram) * PAGE_SIZE);
+	memory_setup_instructions = rdinstret() - start;
+	memory_setup_pages = memmap_pages(&boot_memmap.ram);
 	if (err) {
 		printk("memory: cannot set up the page allocator: %s\n", err_name(err));
 		platform_halt(HALT_FAILURE, "no memory");
