@@ -16,6 +16,7 @@ static enum fdt_error at(struct fdt_diag *diag, const struct fdt *fdt,
 		diag->err = err;
 		diag->offset = (uint32_t)(fdt->structs - fdt->blob) +
 			       (node == FDT_NONE ? 0 : (uint32_t)node);
+		diag->node = node;
 	}
 	return err;
 }
@@ -279,7 +280,8 @@ static enum fdt_error dma_reach(const struct fdt *fdt, fdt_node_t bus,
 	*limit = 0;
 	if (dr->len == 0)
 		return FDT_OK;
-	err = fdt_bus_cells(fdt, bus, &child);
+	/* The child (bus) address is only stepped over: a PCI bus's 3 cells will do. */
+	err = fdt_bus_cells_opaque(fdt, bus, &child);
 	if (!err)
 		err = fdt_bus_cells(fdt, parent, &up);
 	if (err)

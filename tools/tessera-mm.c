@@ -177,8 +177,12 @@ int main(int argc, char **argv)
 	if (!err)
 		err = bootinfo_read(&fdt, &bi, &diag);
 	if (err) {
-		fprintf(stderr, "tessera-mm: %s: bad device tree: %s (at byte 0x%x)\n", o.path,
-			fdt_strerror(err), diag.offset);
+		char node[FDT_MAX_NAME];
+
+		fprintf(stderr, "tessera-mm: %s: bad device tree: %s%s%s (at byte 0x%x)\n", o.path,
+			fdt_strerror(err), diag.node == FDT_NONE ? "" : " in ",
+			diag.node == FDT_NONE ? "" : fdt_node_path(&fdt, diag.node, node, sizeof(node)),
+			diag.offset);
 		free(blob);
 		return 1;
 	}

@@ -541,7 +541,7 @@ static void walk_bootinfo(struct walker *w)
 {
 	const struct fdt *fdt = w->fdt;
 	struct boot_info *bi = malloc(sizeof(*bi));
-	struct fdt_diag diag = { FDT_OK, 0 };
+	struct fdt_diag diag = { FDT_OK, 0, FDT_NONE };
 	enum fdt_error err;
 
 	FUZZ_CHECK(bi != NULL);

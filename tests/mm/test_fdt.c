@@ -226,6 +226,25 @@ static void test_navigation(void)
 	CHECK(fdt_node_enabled(&fdt, cpu));
 }
 
+/* A node is named by its full path; one too long for the buffer ends in "...". */
+static void test_node_path_names_node(void)
+{
+	struct tree_opts o = { 0 };
+	size_t n = build_tree(&o);
+	struct fdt fdt;
+	char path[FDT_MAX_NAME], small[12];
+
+	CHECK_EQ_U64(fdt_open(&fdt, blob, n, NULL), FDT_OK);
+	CHECK_STR(fdt_node_path(&fdt, fdt_root(&fdt), path, sizeof(path)), "/");
+	CHECK_STR(fdt_node_path(&fdt, fdt_path(&fdt, "/cpus/cpu"), path, sizeof(path)),
+		  "/cpus/cpu@0");
+	CHECK_STR(fdt_node_path(&fdt, fdt_path(&fdt, "/soc/serial"), path, sizeof(path)),
+		  "/soc/serial@100");
+	/* 12 bytes hold "/soc/" but not "serial@100" after it: cut, and said so */
+	CHECK_STR(fdt_node_path(&fdt, fdt_path(&fdt, "/soc/serial"), small, sizeof(small)),
+		  "/soc/...");
+}
+
 /* Version-16 blobs have no size_dt_struct; the walk still finds the end. */
 static void test_version_16_accepted(void)
 {
@@ -324,6 +343,7 @@ int main(int argc, char **argv)
 	RUN(test_visionfive2);
 	RUN(test_built_tree_reads_back);
 	RUN(test_navigation);
+	RUN(test_node_path_names_node);
 	RUN(test_version_16_accepted);
 	RUN(test_reg_outside_bus_ranges);
 	RUN(test_overlong_stdout_path);
