@@ -104,7 +104,12 @@ static enum fdt_error read_memory(const struct fdt *fdt, struct boot_info *bi,
 		if (err)
 			return at(diag, fdt, err, n);
 	}
-	return bi->nmemory ? FDT_OK : at(diag, fdt, FDT_ERR_NO_MEMORY, fdt_root(fdt));
+	/*
+	 * No /memory at all is a tree that leaves RAM to the bootloader (U-Boot
+	 * adds or rewrites /memory): not malformed.  nmemory stays 0 and the
+	 * boot memory map says there is no RAM (mm/memmap.c).
+	 */
+	return FDT_OK;
 }
 
 /*

@@ -2,6 +2,9 @@
  * What the kernel needs to know from the device tree at boot, read once into
  * fixed-size tables: RAM ranges, reserved ranges, /chosen, and the harts.
  *
+ * A tree without /memory is read (nmemory = 0): a bootloader adds RAM to the
+ * tree it passes on, and a tree written for one may leave it out.
+ *
  * Nothing is dropped silently: a table that would overflow makes
  * bootinfo_read() fail with FDT_ERR_TOO_MANY_RANGES / FDT_ERR_TOO_MANY_HARTS.
  * Ranges are half-open [start, end) in CPU physical addresses, exactly as the

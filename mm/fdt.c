@@ -71,7 +71,6 @@ static const char *const fdt_messages[FDT_ERR_COUNT] = {
 	[FDT_ERR_BAD_CELLS] = "#address-cells or #size-cells out of range (Tessera reads 1-2 and 0-2)",
 	[FDT_ERR_REG_LENGTH] = "reg is not a whole number of (address, size) pairs",
 	[FDT_ERR_RANGE_WRAPS] = "reg range wraps past 2^64",
-	[FDT_ERR_NO_MEMORY] = "no usable /memory range",
 	[FDT_ERR_TOO_MANY_RANGES] = "more memory or reserved ranges than the kernel can hold",
 	[FDT_ERR_NO_CPUS] = "no /cpus node or no cpu in it",
 	[FDT_ERR_TOO_MANY_HARTS] = "more harts than the kernel can hold",

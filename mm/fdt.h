@@ -93,7 +93,6 @@ enum fdt_error {
 	FDT_ERR_BAD_CELLS,            /* #address-cells / #size-cells not 1..2 (or 0 for size) */
 	FDT_ERR_REG_LENGTH,           /* reg not a whole number of (address, size) pairs */
 	FDT_ERR_RANGE_WRAPS,          /* a reg range wraps past 2^64 */
-	FDT_ERR_NO_MEMORY,            /* no /memory range at all */
 	FDT_ERR_TOO_MANY_RANGES,      /* more ranges than the kernel has room for */
 	FDT_ERR_NO_CPUS,              /* no /cpus node, or no cpu in it */
 	FDT_ERR_TOO_MANY_HARTS,

@@ -6,10 +6,12 @@
  * memory, but is reserved in the memory map exactly where the kernel puts it,
  * so the free counts are the kernel's.
  *
- *   tessera-mm board.dtb [--bootargs "..."] [--hart N]
+ *   tessera-mm board.dtb [--bootargs "..."] [--hart N] [--memory BASE:SIZE]...
  *
  * This is how to see what a board's memory looks like to Tessera without the
- * board.  Exit status: 0 on success, 1 for a malformed tree, 2 for bad usage.
+ * board.  Exit status: 0 when the kernel could boot on the tree, 1 for a
+ * malformed tree, 2 for bad usage, 3 for a sound tree the kernel cannot boot
+ * on (no usable hart or no usable RAM; the report is printed all the same).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,30 +23,96 @@
 #include "mm/boot_mem.h"
 
 static const char usage[] =
-	"usage: tessera-mm BOARD.dtb [--bootargs \"...\"] [--hart N]\n"
+	"usage: tessera-mm BOARD.dtb [--bootargs \"...\"] [--hart N] [--memory BASE:SIZE]...\n"
 	"  Reads the device tree as Tessera's kernel does and prints the boot\n"
 	"  report lines: paging, harts, timebase, memory, reserved, zone, frames,\n"
 	"  and the buddy free lists (buddyinfo: free blocks of order 0, 1, ...).\n"
 	"  --bootargs  use this kernel command line instead of /chosen/bootargs\n"
 	"              (paging=sv39, zone_dma=16M, ...)\n"
-	"  --hart N    the boot hart (default: the first usable hart)\n";
+	"  --hart N    the boot hart (default: the first usable hart)\n"
+	"  --memory BASE:SIZE\n"
+	"              RAM as a bootloader puts it in the tree it passes on\n"
+	"              (U-Boot writes /memory): these ranges replace the tree's\n"
+	"              /memory; repeat for more banks.  SIZE takes K, M, G, T\n"
+	"              (--memory 0x80000000:2G)\n"
+	"  Exit status: 0 the kernel could boot on this tree; 1 malformed tree;\n"
+	"  2 bad usage; 3 sound tree the kernel cannot boot on (no usable hart\n"
+	"  or RAM: the report says why).\n";
+
+#define MAX_MEMORY_OPTIONS BOOT_MAX_MEMORY
 
 struct options {
 	const char *path;
 	const char *bootargs;
 	long hart;
+	struct boot_range memory[MAX_MEMORY_OPTIONS];
+	unsigned nmemory;
 };
+
+/* A number with an optional K, M, G or T suffix (powers of 1024); false if malformed. */
+static bool parse_size(const char *s, char **end, uint64_t *out)
+{
+	static const char suffixes[] = "KMGT";
+	const char *suffix;
+	uint64_t v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, end, 0);
+	if (errno)
+		return false;
+	suffix = **end ? strchr(suffixes, **end) : NULL;
+	if (suffix) {
+		unsigned shift = 10 * (unsigned)(suffix - suffixes + 1);
+
+		if (v > UINT64_MAX >> shift)
+			return false;
+		v <<= shift;
+		(*end)++;
+	}
+	*out = v;
+	return true;
+}
+
+/* --memory BASE:SIZE into o->memory; false with a one-line reason on stderr. */
+static bool parse_memory(const char *arg, struct options *o)
+{
+	uint64_t base, size;
+	char *end;
+	const char *why = NULL;
+
+	if (!parse_size(arg, &end, &base) || *end != ':' || !parse_size(end + 1, &end, &size) ||
+	    *end)
+		why = "BASE:SIZE expected, e.g. 0x80000000:2G";
+	else if (size == 0)
+		why = "SIZE is zero";
+	else if (base + size < base)
+		why = "BASE + SIZE runs past 2^64";
+	else if (o->nmemory == MAX_MEMORY_OPTIONS)
+		why = "more ranges than the kernel can hold";
+	if (why) {
+		fprintf(stderr, "tessera-mm: --memory '%s': %s\n", arg, why);
+		return false;
+	}
+	o->memory[o->nmemory++] = (struct boot_range){ base, base + size };
+	return true;
+}
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	int i;
 
-	*o = (struct options){ .hart = -1 };
+	memset(o, 0, sizeof(*o));
+	o->hart = -1;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--bootargs") == 0 && i + 1 < argc) {
 			o->bootargs = argv[++i];
 		} else if (strcmp(argv[i], "--hart") == 0 && i + 1 < argc) {
 			o->hart = strtol(argv[++i], NULL, 0);
+		} else if (strcmp(argv[i], "--memory") == 0 && i + 1 < argc) {
+			if (!parse_memory(argv[++i], o))
+				return -1;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			fputs(usage, stdout);
 			exit(0);
@@ -132,8 +200,9 @@ static int report_memory(const struct boot_info *bi, const struct cmdline *c)
 	unsigned i;
 
 	if (err) {
-		fprintf(stderr, "tessera-mm: cannot set up memory: %s\n", err_name(err));
-		return 1;
+		fprintf(stderr, "tessera-mm: Tessera cannot boot here: %s (%s)\n",
+			err == ERR_NOT_FOUND ? "no usable RAM" : "cannot set up memory", err_name(err));
+		return 3;
 	}
 	mem_report(&m, print_line, NULL);
 	mem_report_buddyinfo(&m, print_line, NULL);
@@ -188,6 +257,16 @@ int main(int argc, char **argv)
 	}
 	if (o.bootargs)
 		bi.bootargs = o.bootargs;
+	if (o.nmemory) {
+		if (bi.nmemory)
+			printf("tessera-mm: memory from --memory, as a bootloader passes it on "
+			       "(replacing the tree's %u range(s))\n", bi.nmemory);
+		else
+			printf("tessera-mm: memory from --memory, as a bootloader passes it on "
+			       "(the tree has none)\n");
+		memcpy(bi.memory, o.memory, sizeof(o.memory));
+		bi.nmemory = o.nmemory;
+	}
 	cmdline_parse(bi.bootargs, &cmdline, warn_word, NULL);
 	hart = pick_hart(&bi, o.hart);
 	if (!hart || !hart->usable) {

@@ -470,7 +470,7 @@ static void check_bootinfo(struct walker *w, const struct boot_info *bi)
 	struct boot_info *copy;
 	uint32_t i;
 
-	FUZZ_CHECK(bi->nmemory >= 1 && bi->nmemory <= BOOT_MAX_MEMORY);
+	FUZZ_CHECK(bi->nmemory <= BOOT_MAX_MEMORY); /* 0: no /memory (a bootloader adds it) */
 	FUZZ_CHECK(bi->nreserved <= BOOT_MAX_RESERVED);
 	FUZZ_CHECK(bi->nharts >= 1 && bi->nharts <= BOOT_MAX_HARTS);
 	FUZZ_CHECK(bi->nusable <= bi->nharts);

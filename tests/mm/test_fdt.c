@@ -226,6 +226,21 @@ static void test_navigation(void)
 	CHECK(fdt_node_enabled(&fdt, cpu));
 }
 
+/* No /memory (RAM left to the bootloader) is not malformed: all else is read. */
+static void test_no_memory_node_read_with_no_ranges(void)
+{
+	struct tree_opts o = { .no_memory = true };
+	size_t n = build_tree(&o);
+	struct fdt fdt;
+	struct fdt_diag diag;
+
+	CHECK_EQ_U64(fdt_open(&fdt, blob, n, NULL), FDT_OK);
+	CHECK_EQ_U64(bootinfo_read(&fdt, &bi, &diag), FDT_OK);
+	CHECK_EQ_U64(bi.nmemory, 0);
+	CHECK_EQ_U64(bi.nharts, 1);
+	CHECK(bi.timebase_hz != 0);
+}
+
 /* A node is named by its full path; one too long for the buffer ends in "...". */
 static void test_node_path_names_node(void)
 {
@@ -344,6 +359,7 @@ int main(int argc, char **argv)
 	RUN(test_built_tree_reads_back);
 	RUN(test_navigation);
 	RUN(test_node_path_names_node);
+	RUN(test_no_memory_node_read_with_no_ranges);
 	RUN(test_version_16_accepted);
 	RUN(test_reg_outside_bus_ranges);
 	RUN(test_overlong_stdout_path);
