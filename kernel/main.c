@@ -69,11 +69,21 @@ static void read_device_tree(paddr_t fdt_pa)
 	}
 }
 
-/* The deepest paging mode the boot hart's tree entry and the command line allow. */
+/*
+ * The deepest paging mode the boot hart's tree entry and the command line
+ * allow.  A hart whose mmu-type names no mode Tessera has ("riscv,none", as
+ * on the Kendryte K210) is the end of the boot; one without mmu-type is
+ * tried as Sv39 (the satp probe has the last word).
+ */
 static unsigned paging_levels_allowed(const struct boot_hart *hart)
 {
 	unsigned levels = PT_LEVELS_SV48;
 
+	if (hart->mmu_type && hart->mmu == BOOT_MMU_NONE) {
+		printk("paging: boot hart %lu has no MMU Tessera can use (mmu-type %s): it needs "
+		       "sv39 or sv48\n", hart->hartid, hart->mmu_type);
+		platform_halt(HALT_FAILURE, "no MMU");
+	}
 	if (hart->mmu == BOOT_MMU_SV39) {
 		levels = PT_LEVELS_SV39;
 	} else if (hart->mmu == BOOT_MMU_NONE) {

@@ -218,6 +218,7 @@ static enum fdt_error read_hart(const struct fdt *fdt, fdt_node_t cpu,
 	if (err)
 		return err;
 	h->mmu = mmu ? mmu_from_string(mmu) : BOOT_MMU_NONE;
+	h->mmu_type = mmu;
 	h->sstc = (isa && isa_has(isa, "sstc")) ||
 		  fdt_stringlist_contains(fdt, cpu, "riscv,isa-extensions", "sstc");
 	h->usable = h->enabled && h->mmu != BOOT_MMU_NONE;
@@ -369,6 +370,29 @@ const struct boot_hart *bootinfo_hart(const struct boot_info *bi, uint64_t harti
 		if (bi->harts[i].hartid == hartid)
 			return &bi->harts[i];
 	return NULL;
+}
+
+const char *boot_hart_unusable(const struct boot_hart *h, char *buf, size_t size)
+{
+	static const char prefix[] = "mmu-type ";
+	size_t n;
+
+	if (h->usable)
+		return NULL;
+	if (!h->enabled)
+		return memcpy(buf, "disabled", sizeof("disabled"));
+	if (!h->mmu_type)
+		return memcpy(buf, "no mmu-type", sizeof("no mmu-type"));
+	/* A long mmu-type is cut with "...", never silently. */
+	memcpy(buf, prefix, sizeof(prefix));
+	n = strlen(h->mmu_type);
+	if (n < size - sizeof(prefix) + 1) {
+		memcpy(buf + sizeof(prefix) - 1, h->mmu_type, n + 1);
+	} else {
+		memcpy(buf + sizeof(prefix) - 1, h->mmu_type, size - sizeof(prefix) - 3);
+		memcpy(buf + size - 4, "...", 4);
+	}
+	return buf;
 }
 
 const char *boot_mmu_name(enum boot_mmu mmu)

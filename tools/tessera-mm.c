@@ -161,12 +161,17 @@ static void warn_word(void *arg, const char *word, size_t len, const char *why)
 	printf("cmdline: ignoring '%.*s': %s\n", (int)len, word, why);
 }
 
-/* The paging mode the kernel would try: the hart's mmu-type, capped by paging=. */
+/*
+ * The paging mode the kernel would try: the hart's mmu-type, capped by
+ * paging=; "none" without a boot hart the kernel can run on.
+ */
 static const char *paging_mode(const struct boot_hart *h, const struct cmdline *c)
 {
-	bool sv39 = h->mmu == BOOT_MMU_SV39 || h->mmu == BOOT_MMU_NONE || c->max_levels == 3;
-
-	return sv39 ? "sv39" : "sv48";
+	if (!h)
+		return "none";
+	if (h->mmu == BOOT_MMU_SV39 || h->mmu == BOOT_MMU_NONE || c->max_levels == 3)
+		return "sv39";
+	return "sv48";
 }
 
 static void print_line(void *arg, const char *line)
@@ -211,17 +216,32 @@ static int report_memory(const struct boot_info *bi, const struct cmdline *c)
 	return 0;
 }
 
-/* The boot hart: the one asked for, else the first usable one. */
-static const struct boot_hart *pick_hart(const struct boot_info *bi, long want)
+/*
+ * The boot hart: the one asked for, else the first usable one; NULL when
+ * the kernel could not run on it, with the reason in why[].  As in the
+ * kernel (kernel/main.c), a hart asked for without mmu-type is tried as
+ * Sv39, one whose mmu-type names no mode Tessera has is not.
+ */
+static const struct boot_hart *pick_hart(const struct boot_info *bi, long want, char *why,
+					 size_t size)
 {
+	const struct boot_hart *h;
 	uint32_t i;
 
-	if (want >= 0)
-		return bootinfo_hart(bi, (uint64_t)want);
-	for (i = 0; i < bi->nharts; i++)
-		if (bi->harts[i].usable)
-			return &bi->harts[i];
-	return NULL;
+	if (want < 0) {
+		for (i = 0; i < bi->nharts; i++)
+			if (bi->harts[i].usable)
+				return &bi->harts[i];
+		snprintf(why, size, "no hart it can run on: each is disabled or has no MMU");
+		return NULL;
+	}
+	h = bootinfo_hart(bi, (uint64_t)want);
+	if (!h)
+		snprintf(why, size, "no hart %ld in /cpus", want);
+	else if (h->mmu_type && h->mmu == BOOT_MMU_NONE)
+		snprintf(why, size, "hart %ld has no MMU Tessera can use (mmu-type %s)", want,
+			 h->mmu_type);
+	return h && !(h->mmu_type && h->mmu == BOOT_MMU_NONE) ? h : NULL;
 }
 
 int main(int argc, char **argv)
@@ -232,6 +252,7 @@ int main(int argc, char **argv)
 	struct fdt_diag diag;
 	struct cmdline cmdline;
 	const struct boot_hart *hart;
+	char why[128];
 	enum fdt_error err;
 	uint8_t *blob;
 	size_t size = 0;
@@ -268,16 +289,15 @@ int main(int argc, char **argv)
 		bi.nmemory = o.nmemory;
 	}
 	cmdline_parse(bi.bootargs, &cmdline, warn_word, NULL);
-	hart = pick_hart(&bi, o.hart);
-	if (!hart || !hart->usable) {
-		fprintf(stderr, "tessera-mm: %s: no usable boot hart%s\n", o.path,
-			o.hart >= 0 ? " with that id" : "");
-		free(blob);
-		return 1;
-	}
+	/* Without a boot hart the rest is still worth seeing: the memory and its zones. */
+	hart = pick_hart(&bi, o.hart, why, sizeof(why));
 	printf("paging: %s\n", paging_mode(hart, &cmdline));
-	bootinfo_report(&bi, hart->hartid, print_line, NULL);
+	bootinfo_report(&bi, hart ? hart->hartid : UINT64_MAX, print_line, NULL);
 	status = report_memory(&bi, &cmdline);
+	if (!hart) {
+		fprintf(stderr, "tessera-mm: Tessera cannot boot here: %s\n", why);
+		status = 3;
+	}
 	free(blob);
 	return status;
 }

@@ -508,6 +508,14 @@ static void check_bootinfo(struct walker *w, const struct boot_info *bi)
 		FUZZ_CHECK(bootinfo_hart(bi, h->hartid) != NULL);
 		FUZZ_CHECK(bootinfo_hart(bi, h->hartid)->hartid == h->hartid);
 		FUZZ_CHECK(boot_mmu_name(h->mmu) != NULL);
+		FUZZ_CHECK(!h->mmu_type || blob_off(fdt, h->mmu_type) != ~0ull);
+		{
+			char why[32];
+			const char *r = boot_hart_unusable(h, why, sizeof(why));
+
+			FUZZ_CHECK((r == NULL) == h->usable);
+			FUZZ_CHECK(!r || memchr(why, 0, sizeof(why)) != NULL);
+		}
 		mix(w, h->hartid);
 		mix(w, (uint64_t)h->mmu << 8 | h->enabled << 2 | h->sstc << 1 | h->usable);
 	}

@@ -241,6 +241,27 @@ static void test_no_memory_node_read_with_no_ranges(void)
 	CHECK(bi.timebase_hz != 0);
 }
 
+/* Why a hart is not used, in the tree's words; a long mmu-type is cut with "...". */
+static void test_hart_unusable_reasons(void)
+{
+	struct boot_hart h = { .enabled = true, .usable = true, .mmu = BOOT_MMU_SV39,
+			       .mmu_type = "riscv,sv39" };
+	char why[32];
+
+	CHECK(boot_hart_unusable(&h, why, sizeof(why)) == NULL);
+	h = (struct boot_hart){ .enabled = false, .mmu = BOOT_MMU_SV39, .mmu_type = "riscv,sv39" };
+	CHECK_STR(boot_hart_unusable(&h, why, sizeof(why)), "disabled");
+	h = (struct boot_hart){ .enabled = true };
+	CHECK_STR(boot_hart_unusable(&h, why, sizeof(why)), "no mmu-type");
+	h.mmu_type = "riscv,none";
+	CHECK_STR(boot_hart_unusable(&h, why, sizeof(why)), "mmu-type riscv,none");
+	/* 22 bytes of mmu-type fit after "mmu-type " in 32; 36 do not: 19 and "..." */
+	h.mmu_type = "riscv,exactly-22-bytes";
+	CHECK_STR(boot_hart_unusable(&h, why, sizeof(why)), "mmu-type riscv,exactly-22-bytes");
+	h.mmu_type = "riscv,a-very-long-mmu-type-name-here";
+	CHECK_STR(boot_hart_unusable(&h, why, sizeof(why)), "mmu-type riscv,a-very-long-m...");
+}
+
 /* A node is named by its full path; one too long for the buffer ends in "...". */
 static void test_node_path_names_node(void)
 {
@@ -359,6 +380,7 @@ int main(int argc, char **argv)
 	RUN(test_built_tree_reads_back);
 	RUN(test_navigation);
 	RUN(test_node_path_names_node);
+	RUN(test_hart_unusable_reasons);
 	RUN(test_no_memory_node_read_with_no_ranges);
 	RUN(test_version_16_accepted);
 	RUN(test_reg_outside_bus_ranges);
