@@ -26,7 +26,8 @@ static const char usage[] =
 	"usage: tessera-mm BOARD.dtb [--bootargs \"...\"] [--hart N] [--memory BASE:SIZE]...\n"
 	"  Reads the device tree as Tessera's kernel does and prints the boot\n"
 	"  report lines: paging, harts, timebase, memory, reserved, zone, frames,\n"
-	"  and the buddy free lists (buddyinfo: free blocks of order 0, 1, ...).\n"
+	"  and the buddy free lists (buddyinfo: free blocks of order 0, 1, ...);\n"
+	"  stdout: the node /chosen/stdout-path names.\n"
 	"  --bootargs  use this kernel command line instead of /chosen/bootargs\n"
 	"              (paging=sv39, zone_dma=16M, ...)\n"
 	"  --hart N    the boot hart (default: the first usable hart)\n"
@@ -192,6 +193,37 @@ static unsigned host_hart(void)
 	return 0;
 }
 
+/*
+ * The node /chosen/stdout-path names (the console the kernel will look for),
+ * its first compatible and where its registers are.  The kernel's own line
+ * ("console: ns16550a at 0x10000000") also says whether it has a driver.
+ */
+static void report_stdout(const struct fdt *fdt, const struct boot_info *bi)
+{
+	char path[FDT_MAX_NAME];
+	const char *compatible = NULL;
+	uint64_t start = 0, size = 0;
+	fdt_node_t node;
+	bool found;
+
+	if (!bi->stdout_path) {
+		printf("stdout: none in /chosen\n");
+		return;
+	}
+	node = fdt_resolve_stdout(fdt, bi->stdout_path);
+	if (node == FDT_NONE) {
+		printf("stdout: '%s' names no node\n", bi->stdout_path);
+		return;
+	}
+	fdt_read_string(fdt, node, "compatible", &compatible, &found);
+	printf("stdout: %s is %s, %s", bi->stdout_path, fdt_node_path(fdt, node, path, sizeof(path)),
+	       compatible ? compatible : "no compatible");
+	if (fdt_reg(fdt, node, 0, &start, &size) == FDT_OK)
+		printf(" at 0x%lx\n", start);
+	else
+		printf(", no usable reg\n");
+}
+
 /* The kernel's memory set-up on the host: zones, frames, buddyinfo. */
 static int report_memory(const struct boot_info *bi, const struct cmdline *c)
 {
@@ -293,6 +325,7 @@ int main(int argc, char **argv)
 	hart = pick_hart(&bi, o.hart, why, sizeof(why));
 	printf("paging: %s\n", paging_mode(hart, &cmdline));
 	bootinfo_report(&bi, hart ? hart->hartid : UINT64_MAX, print_line, NULL);
+	report_stdout(&fdt, &bi);
 	status = report_memory(&bi, &cmdline);
 	if (!hart) {
 		fprintf(stderr, "tessera-mm: Tessera cannot boot here: %s\n", why);
