@@ -46,7 +46,7 @@ static void cmdline_warning(void *arg, const char *word, size_t len, const char 
 /* Validate the tree and read the boot facts; on any error, say what and stop. */
 static void read_device_tree(paddr_t fdt_pa)
 {
-	struct fdt_diag diag = { 0 };
+	struct fdt_diag diag = { .node = FDT_NONE };
 	enum fdt_error err = FDT_ERR_NULL;
 	const void *va = mmu_fdt_va(fdt_pa);
 	size_t avail = FDT_WINDOW_SIZE - (fdt_pa & (MEGAPAGE_SIZE - 1));
@@ -58,17 +58,32 @@ static void read_device_tree(paddr_t fdt_pa)
 	if (!err)
 		err = bootinfo_read(&boot.fdt, &boot.info, &diag);
 	if (err) {
-		printk("fdt: bad device tree at 0x%lx: %s (at byte 0x%x)\n", fdt_pa,
-		       fdt_strerror(err), diag.offset);
+		char node[FDT_MAX_NAME];
+
+		printk("fdt: bad device tree at 0x%lx: %s%s%s (at byte 0x%x)\n", fdt_pa,
+		       fdt_strerror(err), diag.node == FDT_NONE ? "" : " in ",
+		       diag.node == FDT_NONE ? "" : fdt_node_path(&boot.fdt, diag.node, node,
+								  sizeof(node)),
+		       diag.offset);
 		platform_halt(HALT_FAILURE, "cannot boot without a valid device tree");
 	}
 }
 
-/* The deepest paging mode the boot hart's tree entry and the command line allow. */
+/*
+ * The deepest paging mode the boot hart's tree entry and the command line
+ * allow.  A hart whose mmu-type names no mode Tessera has ("riscv,none", as
+ * on the Kendryte K210) is the end of the boot; one without mmu-type is
+ * tried as Sv39 (the satp probe has the last word).
+ */
 static unsigned paging_levels_allowed(const struct boot_hart *hart)
 {
 	unsigned levels = PT_LEVELS_SV48;
 
+	if (hart->mmu_type && hart->mmu == BOOT_MMU_NONE) {
+		printk("paging: boot hart %lu has no MMU Tessera can use (mmu-type %s): it needs "
+		       "sv39 or sv48\n", hart->hartid, hart->mmu_type);
+		platform_halt(HALT_FAILURE, "no MMU");
+	}
 	if (hart->mmu == BOOT_MMU_SV39) {
 		levels = PT_LEVELS_SV39;
 	} else if (hart->mmu == BOOT_MMU_NONE) {

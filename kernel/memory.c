@@ -53,6 +53,11 @@ void memory_init(void)
 	err_t err = memmap_build(&boot_memmap, &boot.info, DIRECT_MAP_SIZE, NULL, NULL);
 	uint64_t start;
 
+	/* Built quietly (mem_boot logs the same map); on failure, again, to say why. */
+	if (err == ERR_NOT_FOUND) {
+		memmap_build(&boot_memmap, &boot.info, DIRECT_MAP_SIZE, printk_line, NULL);
+		platform_halt(HALT_FAILURE, "no usable RAM");
+	}
 	if (!err)
 		err = mmu_map_direct(&boot_memmap);
 	if (err) {
