@@ -24,7 +24,7 @@
 #include "arch/riscv/trap.h"
 #include "kernel/bench.h"
 #include "kernel/boot.h"
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/object.h"

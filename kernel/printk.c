@@ -5,7 +5,7 @@
 #include <stdarg.h>
 
 #include "arch/riscv/trap.h"
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "kernel/printk.h"
 #include "platform/platform.h"
 

@@ -12,7 +12,7 @@
 #include "arch/riscv/smp.h"
 #include "arch/riscv/tlb.h"
 #include "kernel/boot.h"
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"

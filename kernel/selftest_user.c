@@ -10,7 +10,7 @@
 #include "arch/riscv/hart.h"
 #include "arch/riscv/probe.h"
 #include "arch/riscv/uaccess.h"
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
