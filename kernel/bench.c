@@ -6,8 +6,7 @@
  * `calling_code`: the same two calls into functions that do nothing).
  * Later issues add IPC and fault round trips to the table.
  */
-#include "arch/riscv/csr.h"
-#include "arch/riscv/mmu.h"
+#include "kernel_arch.h"
 #include "kernel/bench.h"
 #include "kernel/boot.h"
 #include "kernel/memory.h"
