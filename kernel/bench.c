@@ -15,8 +15,7 @@
  * calling_code against the disassembly.  The kernel-core figures come from
  * user space (user/tests/bench.c).
  */
-#include "arch/riscv/csr.h"
-#include "arch/riscv/mmu.h"
+#include "kernel_arch.h"
 #include "kernel/bench.h"
 #include "kernel/boot.h"
 #include "kernel/memory.h"

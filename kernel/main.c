@@ -1,5 +1,5 @@
 /*
- * kernel_main: the boot flow after arch/riscv/head.S has turned on the boot
+ * kernel_main: the boot flow after head.S has turned on the boot
  * page table and jumped to the link address.
  *
  *   1. traps and SBI ready; everything prints through the SBI console
@@ -15,16 +15,10 @@
  *   7. run benchmarks and self-tests if asked; start init, wait for it to
  *      end, power off
  */
-#include "arch/riscv/csr.h"
-#include "arch/riscv/layout.h"
-#include "arch/riscv/mmu.h"
-#include "arch/riscv/sbi.h"
-#include "arch/riscv/smp.h"
-#include "arch/riscv/timer.h"
-#include "arch/riscv/trap.h"
+#include "kernel_arch.h"
 #include "kernel/bench.h"
 #include "kernel/boot.h"
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/object.h"

@@ -3,11 +3,7 @@
  * file supplies the kernel's parts (printk for the log, the direct map for
  * the frame table, the hart index) and reports.
  */
-#include "arch/riscv/csr.h"
-#include "arch/riscv/hart.h"
-#include "arch/riscv/layout.h"
-#include "arch/riscv/mmu.h"
-#include "arch/riscv/tlb.h"
+#include "kernel_arch.h"
 #include "kernel/boot.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"

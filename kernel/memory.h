@@ -11,7 +11,7 @@
 
 extern struct memmap boot_memmap;
 extern struct mem kmem;
-extern struct vmalloc_space kvm;   /* the vmalloc window (arch/riscv/layout.h) */
+extern struct vmalloc_space kvm;   /* the vmalloc window (kernel_arch.h: layout.h) */
 extern struct asid_allocator kasid; /* ASIDs for user address spaces */
 
 /*

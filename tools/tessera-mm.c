@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 #include "arch/riscv/layout.h"
 #include "mm/boot_mem.h"
 

@@ -1,7 +1,7 @@
-/* Kernel command-line parsing (see kernel/cmdline.h).  Portable C. */
+/* Kernel command-line parsing (see lib/cmdline.h).  Portable C. */
 #include <string.h>
 
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 #include "tessera/types.h"
 
 #define ASID_BITS_MAX 16 /* satp.ASID (priv. spec 4.1.11) */

@@ -1,12 +1,12 @@
 /*
- * Host unit tests of kernel/cmdline.c: each option and value, combinations,
+ * Host unit tests of lib/cmdline.c: each option and value, combinations,
  * whitespace, and the words that must be reported through the warn callback
  * (collected here with their text, length and reason) and otherwise ignored.
  */
 #include <string.h>
 
 #include "test.h"
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 #include "tessera/types.h"
 
 #define MAX_WARNINGS 8
