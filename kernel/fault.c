@@ -17,9 +17,7 @@
  * A copy helper that faults inside a system call asks the handler the same
  * way (fault_resolve), and the system call then goes on or fails.
  */
-#include "arch/riscv/smp.h"
-#include "arch/riscv/timer.h"
-#include "arch/riscv/trapframe.h"
+#include "kernel_arch.h"
 #include "kernel/boot.h"
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
@@ -79,7 +77,7 @@ static const char *const access_names[] = {
 static void fault_fatal(struct thread *cur, vaddr_t addr, unsigned access, const char *why)
 {
 	printk("user fault: task %s thread %u: %s of 0x%lx at pc 0x%lx: %s\n", cur->task->name,
-	       cur->id, access_names[access], addr, cur->tf->sepc, why);
+	       cur->id, access_names[access], addr, arch_user_pc(cur->tf), why);
 	thread_exit(-1);
 }
 
@@ -107,7 +105,7 @@ static enum fault_step fault_prepare(struct thread *cur, vaddr_t addr, unsigned 
 		return STEP_NO_HANDLER;
 	*msg = (struct ipc_msg){
 		.tag = MSG_FAULT,
-		.words = { addr, access, cur->tf->sepc, cur->id | (uint64_t)t->id << 32 },
+		.words = { addr, access, arch_user_pc(cur->tf), cur->id | (uint64_t)t->id << 32 },
 		.badge = t->fault_ep.badge,
 	};
 	t->faults++;

@@ -16,15 +16,12 @@
  */
 #include <string.h>
 
-#include "arch/riscv/hart.h"
-#include "arch/riscv/layout.h"
-#include "arch/riscv/smp.h"
+#include "kernel_arch.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/thread.h"
 #include "kernel/ipc.h"
-#include "arch/riscv/trap.h"
 
 #define PRIORITY_IDLE 0
 #define PRIORITY_BOOT PRIORITY_MAX

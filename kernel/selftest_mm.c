@@ -5,14 +5,9 @@
  */
 #include <string.h>
 
-#include "arch/riscv/csr.h"
-#include "arch/riscv/layout.h"
-#include "arch/riscv/mmu.h"
-#include "arch/riscv/probe.h"
-#include "arch/riscv/smp.h"
-#include "arch/riscv/tlb.h"
+#include "kernel_arch.h"
 #include "kernel/boot.h"
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
@@ -448,7 +443,7 @@ static const char *test_no_leak(void)
 {
 	uint64_t now;
 
-	/* Kernel page tables the tests made stay (arch/riscv/mmu.c): counted as free. */
+	/* Kernel page tables the tests made stay (the arch layer's mmu.c): counted as free. */
 	if (!selftest_free_pages(&now))
 		return "cannot count free pages: a hart did not answer";
 	if (now != baseline_free)

@@ -5,8 +5,7 @@
  * is read only through uaccess_copy_from, which turns a fault into an error.
  * Under the kernel lock.
  */
-#include "arch/riscv/trapframe.h"
-#include "arch/riscv/uaccess.h"
+#include "kernel_arch.h"
 #include "kernel/entry.h"
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
@@ -505,7 +504,7 @@ static unsigned frame_holding(struct thread *cur, paddr_t pa, uint64_t *offset)
  */
 static long sys_mapping(struct thread *cur, const uint64_t *a)
 {
-	uint64_t *regs = cur->tf->regs, offset = 0;
+	uint64_t *out = arch_syscall_args(cur->tf), offset = 0;
 	struct task *t;
 	vaddr_t found;
 	paddr_t pa;
@@ -519,9 +518,9 @@ static long sys_mapping(struct thread *cur, const uint64_t *a)
 	if (err)
 		return error(err);
 	slot = frame_holding(cur, pa, &offset);
-	regs[REG_A(1)] = slot;
-	regs[REG_A(2)] = slot ? offset : 0;
-	regs[REG_A(3)] = rights;
+	out[1] = slot;      /* a1..a3 (tessera/syscall.h, SYS_MAPPING) */
+	out[2] = slot ? offset : 0;
+	out[3] = rights;
 	return (long)found;
 }
 
@@ -576,18 +575,17 @@ static const struct {
 
 void syscall_dispatch(struct thread *cur)
 {
-	uint64_t *regs = cur->tf->regs;
-	uint64_t number = regs[REG_A(7)];
+	uint64_t number = arch_syscall_number(cur->tf);
 	long ret;
 
 	if (number >= SYS_COUNT || !syscalls[number].fn) {
-		regs[REG_A0] = (uint64_t)error(ERR_NO_SUCH_CALL);
+		arch_set_result(cur->tf, (uint64_t)error(ERR_NO_SUCH_CALL));
 		return;
 	}
-	/* a0..a5 are the arguments, read in place (a handler reads them all
-	 * before it writes a result). */
-	ret = syscalls[number].fn(cur, &regs[REG_A0]);
+	/* The arguments are read in place (a handler reads them all before it
+	 * writes a result). */
+	ret = syscalls[number].fn(cur, arch_syscall_args(cur->tf));
 	/* A blocking call may have run other threads; cur's frame is its own. */
 	if (!syscalls[number].sets_registers)
-		regs[REG_A0] = (uint64_t)ret;
+		arch_set_result(cur->tf, (uint64_t)ret);
 }

@@ -470,7 +470,7 @@ static void check_bootinfo(struct walker *w, const struct boot_info *bi)
 	struct boot_info *copy;
 	uint32_t i;
 
-	FUZZ_CHECK(bi->nmemory >= 1 && bi->nmemory <= BOOT_MAX_MEMORY);
+	FUZZ_CHECK(bi->nmemory <= BOOT_MAX_MEMORY); /* 0: no /memory (a bootloader adds it) */
 	FUZZ_CHECK(bi->nreserved <= BOOT_MAX_RESERVED);
 	FUZZ_CHECK(bi->nharts >= 1 && bi->nharts <= BOOT_MAX_HARTS);
 	FUZZ_CHECK(bi->nusable <= bi->nharts);
@@ -508,6 +508,14 @@ static void check_bootinfo(struct walker *w, const struct boot_info *bi)
 		FUZZ_CHECK(bootinfo_hart(bi, h->hartid) != NULL);
 		FUZZ_CHECK(bootinfo_hart(bi, h->hartid)->hartid == h->hartid);
 		FUZZ_CHECK(boot_mmu_name(h->mmu) != NULL);
+		FUZZ_CHECK(!h->mmu_type || blob_off(fdt, h->mmu_type) != ~0ull);
+		{
+			char why[32];
+			const char *r = boot_hart_unusable(h, why, sizeof(why));
+
+			FUZZ_CHECK((r == NULL) == h->usable);
+			FUZZ_CHECK(!r || memchr(why, 0, sizeof(why)) != NULL);
+		}
 		mix(w, h->hartid);
 		mix(w, (uint64_t)h->mmu << 8 | h->enabled << 2 | h->sstc << 1 | h->usable);
 	}
@@ -541,7 +549,7 @@ static void walk_bootinfo(struct walker *w)
 {
 	const struct fdt *fdt = w->fdt;
 	struct boot_info *bi = malloc(sizeof(*bi));
-	struct fdt_diag diag = { FDT_OK, 0 };
+	struct fdt_diag diag = { FDT_OK, 0, FDT_NONE };
 	enum fdt_error err;
 
 	FUZZ_CHECK(bi != NULL);
