@@ -7,7 +7,8 @@ program on PATH) and checks, printing TAP:
   - outside CI, each test that needs a hidden tool is still registered, as a
     skip that names the tool, and `meson test` counts it as skipped;
   - with CI=true the configure fails and names each missing tool and the
-    tests it stops; -Dmissing_test_tools=skip overrides that;
+    tests it stops (valgrind: the host rows of figures/readme);
+    -Dmissing_test_tools=skip overrides that;
   - with CI=true a configure without the cross file fails too.
 
 usage: test_missing_tools.py SOURCE_DIR CROSS_FILE
@@ -137,9 +138,16 @@ def outside_ci(a, tap):
     tap.check(len(boots) >= 30 and skipped == boots,
               "each of the %d QEMU tests is registered, as a skip" % len(boots),
               "not skips: %s" % sorted(set(boots) - set(skipped)))
+    for name in ("figures/call-shape", "figures/readme"):
+        tap.check(is_skip(tests.get(name, [])), "%s (it boots QEMU) is registered, as a skip" % name,
+                  json.dumps(tests.get(name)))
 
 
 def in_ci(a, tap):
+    build, path, status, out = configure(a, "ci-valgrind", {"valgrind"}, True)
+    tap.check(status != 0 and re.search(r"^  valgrind not found .*: figures/readme \(its host:\* rows\)$",
+                                        out, re.M),
+              "with CI=true, without valgrind: the configure fails naming it", out)
     hidden = {"clang", "qemu-system-riscv64"}
     build, path, status, out = configure(a, "ci", hidden, True)
     tap.check(status != 0, "with CI=true, without clang and QEMU: the configure fails", out)
@@ -147,7 +155,7 @@ def in_ci(a, tap):
               "the error says tests cannot run", out)
     tap.check(re.search(r"^  clang not found .*: fuzz/fdt$", out, re.M),
               "the error names clang and fuzz/fdt", out)
-    tap.check(re.search(r"^  qemu-system-riscv64 not found .*: qemu/\*$",
+    tap.check(re.search(r"^  qemu-system-riscv64 not found .*: qemu/\*, figures/call-shape, figures/readme$",
                         out, re.M),
               "the error names qemu-system-riscv64 and the QEMU tests", out)
     build, path, status, out = configure(a, "ci-skip", hidden, True, ["-Dmissing_test_tools=skip"])
