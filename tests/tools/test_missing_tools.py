@@ -142,6 +142,14 @@ def outside_ci(a, tap):
         tap.check(is_skip(tests.get(name, [])), "%s (it boots QEMU) is registered, as a skip" % name,
                   json.dumps(tests.get(name)))
 
+    # No cross file: the tests of what only a cross build makes.
+    build, path, status, out = configure(a, "native", set(), False, cross=False)
+    tap.check(status == 0, "outside CI, without the cross file: the configure succeeds", out)
+    tests = introspect_tests(build, path)
+    for name in ("qemu/all", "lib/elf", "figures/readme"):
+        tap.check(is_skip(tests.get(name, [])), "%s is registered, as a skip" % name,
+                  json.dumps(tests.get(name)))
+
 
 def in_ci(a, tap):
     build, path, status, out = configure(a, "ci-valgrind", {"valgrind"}, True)
