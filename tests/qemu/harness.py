@@ -19,6 +19,10 @@ U-Boot prompt, as a person would on a board.
 
 The whole serial log is written to <log-dir>/<name>.log.
 
+A boot that prints nothing for --max-silence seconds is stopped as hung
+(off by default: only --timeout).  The first line it prints gives the boot's
+longest silence.
+
 When a check fails, the harness says why on stderr (meson's --print-errorlogs
 shows only a TAP test's stderr): the failed checks, how the boot stopped and,
 on a timeout, how long the console had been silent; the last console lines;
@@ -70,6 +74,8 @@ def parse_args(argv):
     p.add_argument("--image-addr", default="0x84000000",
                    help="where QEMU's loader puts the raw image")
     p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--max-silence", type=float, default=0, metavar="SECONDS",
+                   help="stop as hung after this long without output (0: only --timeout)")
     p.add_argument("--expect", action="append", default=[], metavar="REGEX")
     p.add_argument("--forbid", action="append", default=[], metavar="REGEX")
     p.add_argument("--expect-exit", type=int, help="QEMU's exit status")
@@ -113,6 +119,7 @@ class Serial:
         self.pending = ""   # text after the last newline (e.g. a prompt)
         self.lines = []
         self.last_output_at = None  # time.monotonic() of the last byte read
+        self.longest_silence = 0.0  # the longest wait for output so far, in s
 
     def read(self, timeout):
         """Read what is there within `timeout` seconds; returns new lines."""
@@ -122,11 +129,22 @@ class Serial:
         data = os.read(self.proc.stdout.fileno(), 65536)
         if not data:
             return None  # QEMU closed its output: it exited
-        self.last_output_at = time.monotonic()
+        self.note_output(time.monotonic())
         self.pending += data.decode("utf-8", "replace").replace("\r", "")
         *complete, self.pending = self.pending.split("\n")
         self.lines += complete
         return complete
+
+    def note_output(self, now, started=None):
+        """Output came at `now` (the start, the first time: `started`)."""
+        before = self.last_output_at if self.last_output_at is not None else started
+        if before is not None:
+            self.longest_silence = max(self.longest_silence, now - before)
+        self.last_output_at = now
+
+    def silent_for(self, now, started):
+        """Seconds since the last output (since `started` before any)."""
+        return now - (self.last_output_at if self.last_output_at is not None else started)
 
     def send(self, text):
         self.proc.stdin.write(text.encode())
@@ -160,8 +178,10 @@ class Boot:
     harness killed it), why it stopped, and when (seconds after the start)
     the final line came and the last output was read (None if never)."""
 
-    def __init__(self, lines, status, stop, final_at, last_output_at, ended_at):
+    def __init__(self, lines, status, stop, final_at, last_output_at, ended_at,
+                 longest_silence):
         self.lines = lines
+        self.longest_silence = longest_silence  # seconds, the start included
         self.status = status
         self.stop = stop
         self.final_at = final_at
@@ -192,6 +212,9 @@ def run_qemu(a):
     stop = "timeout"
     try:
         while time.monotonic() < deadline:
+            if a.max_silence and serial.silent_for(time.monotonic(), started) > a.max_silence:
+                stop = "hung (no output for %g s, --max-silence)" % a.max_silence
+                break
             if final_at and time.monotonic() > final_at + GRACE_SECONDS:
                 stop = "final line"
                 break
@@ -217,6 +240,8 @@ def run_qemu(a):
             proc.kill()
         status = proc.wait()
     ended_at = time.monotonic() - started
+    # The silence up to the end counts too (a hang's is the longest).
+    silence = max(serial.longest_silence, serial.silent_for(started + ended_at, started))
     if serial.pending:
         serial.lines.append(serial.pending)
     if stop == "qemu exited" and final_at is None:
@@ -226,7 +251,7 @@ def run_qemu(a):
         return None if t is None else t - started
     # A QEMU the harness had to kill has no exit status of its own.
     return Boot(serial.lines, None if killed else status, stop, since_start(final_at),
-                since_start(serial.last_output_at), ended_at)
+                since_start(serial.last_output_at), ended_at, silence)
 
 
 def source_path(path):
@@ -389,8 +414,8 @@ def main(argv):
     lines, status = boot.lines, boot.status
     with open(log_path, "w") as f:
         f.write("\n".join(lines) + "\n")
-    print("# %s: %s, exit status %s; log: %s" %
-          (a.name, boot.how_it_stopped(), status, log_path))
+    print("# %s: %s, exit status %s; longest silence %.1f s; log: %s" %
+          (a.name, boot.how_it_stopped(), status, boot.longest_silence, log_path))
     symbolized = symbolized_backtraces(a, lines)
     for line in symbolized:
         print("# " + line)

@@ -6,7 +6,8 @@ shows of a TAP test.  Prints TAP.
   test_harness.py fake-qemu --harness H --fake-qemu F --log-dir D
       a boot that prints two lines, the second a second after the first, and
       then nothing: the report gives the timeout, how long the console had
-      been silent and when it spoke last, and the last lines.
+      been silent and when it spoke last, and the last lines; with
+      --max-silence the harness stops it that long after the last line.
       And a boot whose second self-test fails after two lines of its own:
       the report names it with those lines; one with many failures: the
       report stays under the 100 lines meson shows of a log.
@@ -98,6 +99,24 @@ def test_hang(a, tap):
               "stderr: the last console lines, in order", err)
 
 
+def test_max_silence(a, tap):
+    # The same hang with --max-silence 1.5 under a 30 s timeout: stopped
+    # 1.5 s after the last line (at 1-2.5 s), long before the timeout.
+    status, out, err = run_harness(a, "harness-max-silence", [
+        "--qemu", a.fake_qemu, "--kernel", "none", "--append", "hang", "--timeout", "30",
+        "--max-silence", "1.5"])
+    m = re.search(r"^harness: harness-max-silence: 1 of \d+ checks failed; hung \(no output for "
+                  r"1\.5 s, --max-silence\) after (\d+\.\d) s; no output for the last "
+                  r"(\d+\.\d) s \(the last at (\d+\.\d) s\)", err, re.M)
+    ended, silent, last = (float(x) for x in m.groups()) if m else (0, 0, 0)
+    tap.check(status == 1 and m and 1.5 <= silent < 3 and ended < 10,
+              "--max-silence: a hang stops after that long without output, not at the timeout",
+              err)
+    m = re.search(r"^# harness-max-silence: .*; longest silence (\d+\.\d) s; log: ", out, re.M)
+    tap.check(m and float(m.group(1)) >= 1.5,
+              "stdout: the longest silence of the boot, the final one included", out)
+
+
 def test_selftest(a, tap):
     status, out, err = run_harness(a, "harness-selftest", [
         "--qemu", a.fake_qemu, "--kernel", "none", "--append", "selftest", "--selftest",
@@ -186,6 +205,7 @@ def main(argv):
     tap = Tap()
     if a.what == "fake-qemu":
         test_hang(a, tap)
+        test_max_silence(a, tap)
         test_selftest(a, tap)
         test_selftest_many(a, tap)
     else:
