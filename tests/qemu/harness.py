@@ -120,6 +120,7 @@ class Serial:
         self.lines = []
         self.last_output_at = None  # time.monotonic() of the last byte read
         self.longest_silence = 0.0  # the longest wait for output so far, in s
+        self.longest_silence_after = None  # the line before it (None: the start)
 
     def read(self, timeout):
         """Read what is there within `timeout` seconds; returns new lines."""
@@ -138,9 +139,14 @@ class Serial:
     def note_output(self, now, started=None):
         """Output came at `now` (the start, the first time: `started`)."""
         before = self.last_output_at if self.last_output_at is not None else started
-        if before is not None:
-            self.longest_silence = max(self.longest_silence, now - before)
+        if before is not None and now - before > self.longest_silence:
+            self.longest_silence = now - before
+            self.longest_silence_after = self.last_line()
         self.last_output_at = now
+
+    def last_line(self):
+        """The last line read so far, whole or not (None before any)."""
+        return self.pending or (self.lines[-1] if self.lines else None)
 
     def silent_for(self, now, started):
         """Seconds since the last output (since `started` before any)."""
@@ -181,7 +187,8 @@ class Boot:
     def __init__(self, lines, status, stop, final_at, last_output_at, ended_at,
                  longest_silence):
         self.lines = lines
-        self.longest_silence = longest_silence  # seconds, the start included
+        # (seconds, the line before it or None for the start), the end included
+        self.longest_silence = longest_silence
         self.status = status
         self.stop = stop
         self.final_at = final_at
@@ -241,7 +248,9 @@ def run_qemu(a):
         status = proc.wait()
     ended_at = time.monotonic() - started
     # The silence up to the end counts too (a hang's is the longest).
-    silence = max(serial.longest_silence, serial.silent_for(started + ended_at, started))
+    silence = (serial.longest_silence, serial.longest_silence_after)
+    if serial.silent_for(started + ended_at, started) > silence[0]:
+        silence = (serial.silent_for(started + ended_at, started), serial.last_line())
     if serial.pending:
         serial.lines.append(serial.pending)
     if stop == "qemu exited" and final_at is None:
@@ -414,8 +423,10 @@ def main(argv):
     lines, status = boot.lines, boot.status
     with open(log_path, "w") as f:
         f.write("\n".join(lines) + "\n")
-    print("# %s: %s, exit status %s; longest silence %.1f s; log: %s" %
-          (a.name, boot.how_it_stopped(), status, boot.longest_silence, log_path))
+    seconds, after = boot.longest_silence
+    print("# %s: %s, exit status %s; longest silence %.1f s, after %s; log: %s" %
+          (a.name, boot.how_it_stopped(), status, seconds,
+           "'%s'" % after if after is not None else "the start", log_path))
     symbolized = symbolized_backtraces(a, lines)
     for line in symbolized:
         print("# " + line)
