@@ -31,8 +31,8 @@ static void vcompare(int line, size_t size, const char *fmt, va_list ap)
 	va_end(ap2);
 	if (got_n == want_n && memcmp(got, want, sizeof(got)) == 0)
 		return;
-	printf("#   line %d: format \"%s\", size %zu: got %d \"%.*s\", libc %d \"%.*s\"\n",
-	       line, fmt, size, got_n, (int)size, got, want_n, (int)size, want);
+	test_failure_note("line %d: format \"%s\", size %zu: got %d \"%.*s\", libc %d \"%.*s\"",
+	                  line, fmt, size, got_n, (int)size, got, want_n, (int)size, want);
 	test_current_failed = 1;
 }
 

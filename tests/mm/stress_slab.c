@@ -496,6 +496,7 @@ static double now(void)
 /* One TAP line for a run of st.op operations that took `seconds`. */
 static void print_result(unsigned test, const char *what, uint64_t seed, bool ok, double seconds)
 {
+	test_current_name = "stress_slab";  /* the failure line's prefix on stderr */
 	if (!ok)
 		test_failure_note("%s 0x%llx: %s", what, (unsigned long long)seed, st.why);
 	printf("# %s 0x%llx: %llu allocs, %llu failed, %llu frees, %llu pages shrunk; "

@@ -272,7 +272,7 @@ static void test_property_against_model(void)
 		uint64_t limit = rnd() % 4 ? UINT64_MAX : MODEL_BASE + (rnd() % MODEL_PAGES) * PAGE_SIZE;
 
 		if (!property_round(limit) && failures++ < 3)
-			printf("#   round %u disagrees with the model\n", round);
+			test_failure_note("round %u disagrees with the model", round);
 	}
 	CHECK_EQ_U64(failures, 0);
 }
