@@ -4,7 +4,8 @@
  * one allocation plus one free: the cache fast paths are what they measure,
  * net of the calling code around the two calls (printed as its own figure,
  * `calling_code`: the same two calls into functions that do nothing).
- * Later issues add IPC and fault round trips to the table.
+ * The kernel-core figures (system call, IPC and fault round trips, map) are
+ * taken in user space: bench_user runs user/tests/bench.c after the table.
  */
 #include "kernel_arch.h"
 #include "kernel/bench.h"
