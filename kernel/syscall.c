@@ -52,20 +52,6 @@ static err_t user_copy_from(struct thread *cur, void *dst, uint64_t src, uint64_
 	return ERR_FAULT;
 }
 
-/* See kernel/syscall_internal.h.  Kernel lock held. */
-unsigned free_slot(struct thread *cur)
-{
-	return handle_free_slot(cur->task);
-}
-
-/* See kernel/syscall_internal.h.  Kernel lock held. */
-long give_handle(struct thread *cur, unsigned slot, struct object *obj, uint32_t rights)
-{
-	handle_install(cur->task, slot, &(struct handle){ .obj = obj, .rights = rights });
-	obj_put(obj);
-	return slot;
-}
-
 /* The answer to a call that made task t (err: it did not): its handle in
  * slot, with READ MANAGE TRANSFER FAULT, or the error.  Kernel lock held. */
 static long task_handle(struct thread *cur, unsigned slot, err_t err, struct task *t)
@@ -194,24 +180,6 @@ static long sys_endpoint_create(struct thread *cur, const uint64_t *a)
 	obj_get(&ep->obj);
 	return give_handle(cur, slot, &ep->obj,
 			   RIGHT_SEND | RIGHT_RECV | RIGHT_TRANSFER | RIGHT_FAULT);
-}
-
-/* See kernel/syscall_internal.h.  Kernel lock held. */
-err_t live_task(struct thread *cur, uint64_t h, uint32_t need, struct task **out)
-{
-	struct handle *th;
-	err_t err = handle_get(cur->task, h, OBJ_TASK, need, &th);
-
-	if (err)
-		return err;
-	*out = (struct task *)th->obj;
-	return (*out)->exited ? ERR_NOT_FOUND : ERR_OK;
-}
-
-/* See kernel/syscall_internal.h.  Kernel lock held. */
-err_t managed_task(struct thread *cur, uint64_t h, struct task **out)
-{
-	return live_task(cur, h, RIGHT_MANAGE, out);
 }
 
 /* A name argument (user pointer, length 1..NAME_MAX) copied into name[].
@@ -528,17 +496,18 @@ static const struct {
  */
 void syscall_dispatch(struct thread *cur)
 {
-	uint64_t number = arch_syscall_number(cur->tf);
+	uint64_t *regs = arch_msg_regs(cur->tf);
+	uint64_t number = regs[MSG_REG_NUMBER];
 	long ret;
 
 	if (number >= SYS_COUNT || !syscalls[number].fn) {
-		arch_set_result(cur->tf, (uint64_t)error(ERR_NO_SUCH_CALL));
+		regs[MSG_REG_RESULT] = (uint64_t)error(ERR_NO_SUCH_CALL);
 		return;
 	}
 	/* The arguments are read in place (a handler reads them all before it
-	 * writes a result). */
-	ret = syscalls[number].fn(cur, arch_syscall_args(cur->tf));
+	 * writes a result): a0..a5 are message registers 0..5. */
+	ret = syscalls[number].fn(cur, regs);
 	/* A blocking call may have run other threads; cur's frame is its own. */
 	if (!syscalls[number].sets_registers)
-		arch_set_result(cur->tf, (uint64_t)ret);
+		regs[MSG_REG_RESULT] = (uint64_t)ret;
 }

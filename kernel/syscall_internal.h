@@ -7,6 +7,7 @@
 #define TESSERA_KERNEL_SYSCALL_INTERNAL_H
 
 #include "kernel/object.h"
+#include "kernel/task.h"
 #include "kernel/thread.h"
 
 /* A system call's answer for err: the negated code (include/tessera/errors.h). */
@@ -16,18 +17,40 @@ static inline long error(err_t err)
 }
 
 /* A free slot of cur's task for a new handle, or 0 when the table is full. */
-unsigned free_slot(struct thread *cur);
+static inline unsigned free_slot(struct thread *cur)
+{
+	return handle_free_slot(cur->task);
+}
 
 /* Put obj (one reference, which the slot takes over) in slot of cur's
  * task, with rights; returns slot. */
-long give_handle(struct thread *cur, unsigned slot, struct object *obj, uint32_t rights);
+static inline long give_handle(struct thread *cur, unsigned slot, struct object *obj,
+			       uint32_t rights)
+{
+	handle_install(cur->task, slot, &(struct handle){ .obj = obj, .rights = rights });
+	obj_put(obj);
+	return slot;
+}
 
 /* The task behind cur's handle h with every right in need, not ended:
  * ERR_OK with *out set, or the handle's error, or ERR_NOT_FOUND. */
-err_t live_task(struct thread *cur, uint64_t h, uint32_t need, struct task **out);
+static inline err_t live_task(struct thread *cur, uint64_t h, uint32_t need,
+			      struct task **out)
+{
+	struct handle *th;
+	err_t err = handle_get(cur->task, h, OBJ_TASK, need, &th);
+
+	if (err)
+		return err;
+	*out = (struct task *)th->obj;
+	return (*out)->exited ? ERR_NOT_FOUND : ERR_OK;
+}
 
 /* live_task with MANAGE, the right every call on another task's memory needs. */
-err_t managed_task(struct thread *cur, uint64_t h, struct task **out);
+static inline err_t managed_task(struct thread *cur, uint64_t h, struct task **out)
+{
+	return live_task(cur, h, RIGHT_MANAGE, out);
+}
 
 /* The memory calls (kernel/syscall_memory.c); each answers as syscall_fn. */
 long sys_frame_alloc(struct thread *cur, const uint64_t *a);
