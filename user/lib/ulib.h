@@ -20,7 +20,7 @@
 #endif
 
 /* Formatted output through SYS_DEBUG_WRITE; at most 512 bytes per call.
- * snprint() and format_buffer() come with it (kernel/format.h). */
+ * snprint() and format_buffer() come with it (lib/format.h). */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*
