@@ -1,7 +1,9 @@
 /*
  * In-kernel self-tests of the foundation: the live device tree, the kernel
  * page table, trap recovery and the timer.  Each test returns NULL on
- * success or a short reason.  Later issues add their tests to the table.
+ * success or a short reason.  selftest_run runs this table, then the memory
+ * tests (kernel/selftest_mm.c) and the user programs (kernel/selftest_user.c),
+ * or with selftest=hostile the hostile programs alone.
  */
 #include <string.h>
 

@@ -313,8 +313,8 @@ static unsigned largest_order(pfn_t p, pfn_t end)
 	return k;
 }
 
-/* See mm/buddy_internal.h. */
-void buddy_give_blocks(struct zone *z, const struct frame_block *b, pfn_t p, pfn_t end)
+/* Free [p, end) of b into z as maximal aligned blocks.  Zone lock held. */
+static void give_blocks(struct zone *z, const struct frame_block *b, pfn_t p, pfn_t end)
 {
 	while (p < end) {
 		unsigned order = largest_order(p, end);
@@ -325,6 +325,33 @@ void buddy_give_blocks(struct zone *z, const struct frame_block *b, pfn_t p, pfn
 		merge_insert(z, b, p, order);
 		p += pages_of(order);
 	}
+}
+
+/*
+ * Give the buddy the run of reserved frames of one zone that starts at p in
+ * b and ends by `stop` (mm/buddy_internal.h).  Returns the pfn after the
+ * run.  A frame at p that is not reserved is refused (a bad free) and
+ * skipped.  Takes the zone's lock.
+ */
+pfn_t buddy_add_run(struct mem *m, const struct frame_block *b, pfn_t p, pfn_t stop)
+{
+	const struct frame *f = &b->frames[p - b->first];
+	struct zone *z = &m->zones[f->zone];
+	pfn_t end = p;
+
+	spin_lock(&z->lock);
+	while (end < stop && b->frames[end - b->first].flags == FRAME_RESERVED &&
+	       b->frames[end - b->first].zone == f->zone)
+		end++;
+	if (end == p) {
+		z->stats.bad_frees++;
+		end = p + 1;
+	} else {
+		give_blocks(z, b, p, end);
+		z->managed_pages += end - p;
+	}
+	spin_unlock(&z->lock);
+	return end;
 }
 
 void buddy_set_shrinker(buddy_shrinker_fn fn, void *arg)

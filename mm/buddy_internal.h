@@ -17,9 +17,12 @@ struct frame *buddy_mergeable(const struct frame_block *b, pfn_t pfn, unsigned o
 			      unsigned zone);
 
 /*
- * Free [p, end) of b into z as maximal aligned blocks, merging with what is
- * free around them; the frames are reserved (on no list).  Zone lock held.
+ * Give the buddy the run of reserved frames of one zone that starts at p in
+ * b and ends by stop, as maximal aligned blocks merged with what is free
+ * around them (for buddy_add_range, mm/buddy_setup.c).  Returns the pfn
+ * after the run; a frame at p that is not reserved is refused (a bad free)
+ * and skipped.  Takes the zone's lock.
  */
-void buddy_give_blocks(struct zone *z, const struct frame_block *b, pfn_t p, pfn_t end);
+pfn_t buddy_add_run(struct mem *m, const struct frame_block *b, pfn_t p, pfn_t stop);
 
 #endif

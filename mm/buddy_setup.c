@@ -105,32 +105,6 @@ void buddy_init(struct mem *m, unsigned nharts, unsigned (*this_hart)(void))
 		m->pcp_row[h] = h < m->nharts ? m->pcp[h] : m->pcp_closed;
 }
 
-/*
- * Give the buddy the run of reserved frames of one zone that starts at p in
- * b and ends by `stop`.  Returns the pfn after the run.  A frame at p that
- * is not reserved is refused (a bad free) and skipped.
- */
-static pfn_t add_run(struct mem *m, const struct frame_block *b, pfn_t p, pfn_t stop)
-{
-	const struct frame *f = &b->frames[p - b->first];
-	struct zone *z = &m->zones[f->zone];
-	pfn_t end = p;
-
-	spin_lock(&z->lock);
-	while (end < stop && b->frames[end - b->first].flags == FRAME_RESERVED &&
-	       b->frames[end - b->first].zone == f->zone)
-		end++;
-	if (end == p) {
-		z->stats.bad_frees++;
-		end = p + 1;
-	} else {
-		buddy_give_blocks(z, b, p, end);
-		z->managed_pages += end - p;
-	}
-	spin_unlock(&z->lock);
-	return end;
-}
-
 /* The frame block holding pfn or else the first one above it; NULL if none. */
 static const struct frame_block *block_from(const struct mem *m, pfn_t pfn)
 {
@@ -163,7 +137,7 @@ void buddy_add_range(struct mem *m, pfn_t first, pfn_t count)
 
 		if (p < b->first)
 			p = b->first;
-		p = add_run(m, b, p, stop);
+		p = buddy_add_run(m, b, p, stop);
 	}
 	set_fast_zone(m);
 }

@@ -70,7 +70,7 @@ bool unchanged_since_snapshot(void);
 /* Every non-PPN bit of a PTE: V R W X U G A D and the two RSW bits. */
 #define PTE_FLAGS_MASK (~PTE_PPN_MASK)
 
-/* The PTE flags pt.h promises for `rights`, computed from the spec. */
+/* The PTE flags pt.h promises for `rights`: literal values from the spec. */
 pte_t expected_flags(unsigned rights);
 
 /* Whether `pte` points to a next-level table (V set, none of R/W/X). */

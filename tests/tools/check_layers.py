@@ -34,12 +34,6 @@ MESON_PATH = re.compile(r"""['"](?:\.\./)+(kernel|mm)/|/\s*['"](kernel|mm)(?:/|[
 KERNEL_SOURCES_VAR = re.compile(r'\bkernel_\w*sources\b')
 MM_SOURCES_VAR = re.compile(r'\bmm_\w*sources\b')
 TOOLS_INCLUDE_OK = ('mm/', 'lib/', 'tessera/', 'arch/riscv/layout.h')
-# Files still to be split (issue 12, item 16): reported as TAP TODO, by
-# name, until they are; one listed but already short fails the rule, so
-# the list cannot go stale.
-TODO_SPLIT = {
-    'tests/fuzz/fuzz_fdt.c',
-}
 
 
 def tracked_files(root):
@@ -92,7 +86,7 @@ def check_user(root, files):
                 if MESON_PATH.search(line) or KERNEL_SOURCES_VAR.search(line) or \
                    MM_SOURCES_VAR.search(line):
                     bad.append(f'{p}:{n}: builds from kernel/ or mm/: {line.strip()}')
-    return bad, []
+    return bad
 
 
 def check_tools(root, files):
@@ -113,7 +107,7 @@ def check_tools(root, files):
                 if (m and 'kernel' in (m.group(1), m.group(2))) or \
                    KERNEL_SOURCES_VAR.search(line):
                     bad.append(f'{p}:{n}: builds from kernel/: {line.strip()}')
-    return bad, []
+    return bad
 
 
 def check_kernel(root, files):
@@ -129,21 +123,17 @@ def check_kernel(root, files):
     if len(places) != 1:
         bad.append(f'kernel/ names arch/riscv in {len(places)} places, not 1:')
         bad += ['  ' + x for x in places]
-    return bad, []
+    return bad
 
 
 def check_sizes(root, files):
-    bad, todo = [], []
+    bad = []
     for p in files:
         if p.endswith(SOURCE_EXT):
             n = len(lines_of(root, p)) - 1      # the text after the last newline is no line
-            if n >= MAX_LINES and p in TODO_SPLIT:
-                todo.append(f'{p}: {n} lines, to be split')
-            elif n >= MAX_LINES:
+            if n >= MAX_LINES:
                 bad.append(f'{p}: {n} lines (at most {MAX_LINES - 1})')
-            elif p in TODO_SPLIT:
-                bad.append(f'{p}: {n} lines, but still in TODO_SPLIT: take it off')
-    return bad, todo
+    return bad
 
 
 def main():
@@ -161,14 +151,11 @@ def main():
     print(f'1..{len(rules)}')
     failed = 0
     for i, (name, rule) in enumerate(rules, 1):
-        bad, todo = rule(root, files)
-        directive = f' # TODO {len(todo)} files to split' if todo and not bad else ''
-        print(('not ok' if bad or todo else 'ok'), i, '-', name + directive)
+        bad = rule(root, files)
+        print(('not ok' if bad else 'ok'), i, '-', name)
         for b in bad:
             print('#', b)
             sys.stderr.write(f'check_layers: {name}: {b}\n')
-        for t in todo:
-            print('#', t)
         failed += bool(bad)
     return 1 if failed else 0
 
