@@ -50,6 +50,14 @@ void mm_log(memmap_log_fn log, void *arg, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /*
+ * The physical addresses the kernel can reach: its direct map covers the
+ * first 128 GiB (arch/riscv/layout.h places it, as DIRECT_MAP_SIZE, and
+ * arch/riscv/mmu.c checks the two agree).  The kernel and tessera-mm pass it
+ * to memmap_build as `limit`.
+ */
+#define MEMMAP_DIRECT_MAP_LIMIT 0x2000000000ull
+
+/*
  * Build the map from the boot facts.  RAM at or above `limit` is clipped
  * (the kernel cannot reach it).  Returns ERR_OK, ERR_NOT_FOUND (no usable
  * RAM left: one line through `log` says why) or ERR_NO_MEMORY (more pieces

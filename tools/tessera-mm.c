@@ -19,7 +19,6 @@
 #include <string.h>
 
 #include "lib/cmdline.h"
-#include "arch/riscv/layout.h"
 #include "mm/boot_mem.h"
 
 static const char usage[] =
@@ -230,7 +229,7 @@ static int report_memory(const struct boot_info *bi, const struct cmdline *c)
 	static struct mem m;
 	static struct memmap mm;
 	const struct mem_setup setup = {
-		.limit = DIRECT_MAP_SIZE, .zone_dma_size = c->zone_dma_size, .nharts = 1,
+		.limit = MEMMAP_DIRECT_MAP_LIMIT, .zone_dma_size = c->zone_dma_size, .nharts = 1,
 		.this_hart = host_hart, .frames_at = host_frames, .log = print_line,
 	};
 	err_t err = mem_boot(&m, &mm, bi, &setup);

@@ -14,6 +14,9 @@
 #include "mm/memmap.h"
 #include "mm/phys.h"
 
+_Static_assert(DIRECT_MAP_SIZE == MEMMAP_DIRECT_MAP_LIMIT,
+	       "mm/memmap.h says what the direct map covers, as layout.h places it");
+
 #define KERNEL_PT_POOL_PAGES 64
 
 paddr_t kernel_load_pa;
