@@ -14,6 +14,10 @@
  *   init=NAME          the user program to run from the boot image (default init)
  *   pager_timeout_ms=N a thread whose fault handler has not answered after N
  *                      ms (1..600000, default 1000) is ended: PAGER_TIMEOUT
+ *   ipc_fast=off       every IPC call, reply_recv and fault message takes the
+ *                      general path (kernel/ipc.c), never the fast path
+ *                      (kernel/ipc_fast.c): the suite runs the IPC, fault and
+ *                      pager tests both ways (default on)
  *   crash=load|store|illegal|panic|stack
  *                      provoke a kernel fault after boot (tests the trap report)
  *
@@ -39,6 +43,7 @@ struct cmdline {
 	size_t init_len;
 	enum crash_kind crash;
 	unsigned pager_timeout_ms;
+	bool ipc_fast_off;        /* ipc_fast=off: the general IPC path only */
 };
 
 #define PAGER_TIMEOUT_MS_DEFAULT 1000

@@ -24,6 +24,10 @@ void sys_ipc_reply_recv(struct thread *cur);
  */
 bool ipc_fast_path(struct thread *cur);
 
+/* Switches the fast paths made since boot (0 with ipc_fast=off).  Under the
+ * kernel lock. */
+extern uint64_t ipc_fast_taken;
+
 /* Could system call `number` take the fast path at all? */
 static inline bool ipc_fast_candidate(uint64_t number)
 {

@@ -10,7 +10,9 @@
 #include "arch/riscv/hart.h"
 #include "arch/riscv/probe.h"
 #include "arch/riscv/uaccess.h"
+#include "kernel/boot.h"
 #include "kernel/format.h"
+#include "kernel/ipc.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"
@@ -138,6 +140,24 @@ USER_TEST(test_lifetime, "lifetime")
 USER_TEST(test_isolation, "isolation")
 USER_TEST(test_chaos, "chaos")
 
+/*
+ * After the IPC, fault and pager programs: the fast path took part in them
+ * unless ipc_fast=off, and then not once (so a boot with the word really
+ * tested the general path alone).
+ */
+static const char *test_ipc_fast_path_as_asked(void)
+{
+	bool off = boot.cmdline.ipc_fast_off;
+
+	printk("ipc fast path: %s, %lu switches since boot\n", off ? "off" : "on",
+	       ipc_fast_taken);
+	if (off && ipc_fast_taken)
+		return "ipc_fast=off, yet the fast path switched";
+	if (!off && !ipc_fast_taken)
+		return "the fast path never switched in the IPC, fault and pager tests";
+	return NULL;
+}
+
 const struct selftest selftests_user[] = {
 	{ "user_first_task_runs", test_first_task_runs },
 	{ "kernel_reads_user_memory_only_by_copy", test_kernel_reads_user_memory_only_by_copy },
@@ -151,6 +171,7 @@ const struct selftest selftests_user[] = {
 	{ "pager_region_kinds_requests_refusals", test_pager },
 	{ "pager_out_of_memory_memory_comes_back", test_pager_oom },
 	{ "pager_out_of_memory_again_memory_comes_back", test_pager_oom },
+	{ "ipc_fast_path_taken_unless_switched_off", test_ipc_fast_path_as_asked },
 	{ "user_syscall_fuzz_100k", test_sysfuzz },
 };
 const unsigned selftests_user_count = ARRAY_SIZE(selftests_user);
