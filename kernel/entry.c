@@ -44,9 +44,10 @@ void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 	case USER_TRAP_IRQ_OTHER:
 		break;
 	case USER_TRAP_OTHER:
-		printk("user fault: task %s thread %u: %s at pc 0x%lx (stval 0x%lx): thread stopped\n",
-		       cur->task->name, cur->id, trap_cause_name(tf->scause), tf->sepc, tf->stval);
-		thread_exit(-1);
+		printk("user fault: task %s thread %u: %s at pc 0x%lx (stval 0x%lx): "
+		       "thread stopped (EXIT_BAD_TRAP)\n", cur->task->name, cur->id,
+		       trap_cause_name(tf->scause), tf->sepc, tf->stval);
+		thread_exit(-1, EXIT_BAD_TRAP);
 	}
 	thread_return_to_user();
 }

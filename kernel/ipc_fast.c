@@ -91,7 +91,7 @@ static bool fast_call(struct thread *cur, const uint64_t *regs)
 static bool fast_fault_reply(struct thread *cur, struct thread *c, const uint64_t *regs)
 {
 	struct ipc_msg m = { .tag = regs[REG_A(1)] };
-	const char *kill_reason = NULL;
+	enum exit_reason kill_reason = EXIT_NORMAL;
 	unsigned i;
 
 	if (m.tag != MSG_FAULT_MAP && m.tag != MSG_FAULT_RESUME)

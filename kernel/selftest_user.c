@@ -37,8 +37,8 @@ static uint64_t slab_objects_in_use(void)
 	return n;
 }
 
-/* Run `program` to its end; its exit code, or a reason it did not run. */
-static const char *run_program(const char *program, long *code)
+/* Run `program` to its end; its exit code and why it ended, or a reason it did not run. */
+static const char *run_program(const char *program, long *code, enum exit_reason *reason)
 {
 	const struct user_image *img = user_image_find(program, strlen(program));
 	struct task *t;
@@ -48,7 +48,7 @@ static const char *run_program(const char *program, long *code)
 		snprint(why, sizeof(why), "cannot start %s: %s", program, err_name(err));
 		return why;
 	}
-	*code = task_wait(t);
+	*code = task_wait(t, reason);
 	obj_put(&t->obj);
 	return NULL;
 }
@@ -57,17 +57,19 @@ static const char *run_program(const char *program, long *code)
 static const char *run_test(const char *program)
 {
 	uint64_t before, after, objects;
+	enum exit_reason reason = EXIT_NORMAL;
 	const char *fail;
 	long code = 0;
 
 	if (!selftest_free_pages(&before))
 		return "cannot count free pages before it: a hart did not answer";
 	objects = slab_objects_in_use();
-	fail = run_program(program, &code);
+	fail = run_program(program, &code, &reason);
 	if (fail)
 		return fail;
-	if (code) {
-		snprint(why, sizeof(why), "%s exited with %ld", program, code);
+	if (code || reason != EXIT_NORMAL) {
+		snprint(why, sizeof(why), "%s exited with %ld: %s", program, code,
+			exit_reason_name(reason));
 		return why;
 	}
 	if (!selftest_free_pages(&after))
@@ -87,10 +89,13 @@ static const char *run_test(const char *program)
  */
 static const char *test_first_task_runs(void)
 {
+	enum exit_reason reason = EXIT_NORMAL;
 	long code = 0;
-	const char *fail = run_program("probe-child", &code);
+	const char *fail = run_program("probe-child", &code, &reason);
 
-	return fail ? fail : code == 100 ? NULL : "probe-child did not exit with 100";
+	if (fail)
+		return fail;
+	return code == 100 && reason == EXIT_NORMAL ? NULL : "probe-child did not exit with 100";
 }
 
 /*

@@ -105,14 +105,14 @@ static long sys_debug_write(struct thread *cur, const uint64_t *a)
 
 static long sys_exit(struct thread *cur, const uint64_t *a)
 {
-	task_end_others(cur->task, cur, (long)(int)a[0]);
-	thread_exit((long)(int)a[0]);
+	task_end_others(cur->task, cur, (long)(int)a[0], EXIT_NORMAL);
+	thread_exit((long)(int)a[0], EXIT_NORMAL);
 }
 
 static long sys_thread_exit(struct thread *cur, const uint64_t *a)
 {
 	(void)cur;
-	thread_exit((long)(int)a[0]);
+	thread_exit((long)(int)a[0], EXIT_NORMAL);
 }
 
 static long sys_yield(struct thread *cur, const uint64_t *a)
@@ -403,10 +403,18 @@ static long sys_task_give(struct thread *cur, const uint64_t *a)
 
 static long sys_task_status(struct thread *cur, const uint64_t *a)
 {
+	struct task *t;
 	struct handle *h;
 	err_t err = handle_get(cur->task, a[0], OBJ_TASK, RIGHT_READ, &h);
 
-	return err ? error(err) : ((struct task *)h->obj)->exited;
+	if (err)
+		return error(err);
+	t = (struct task *)h->obj;
+	if (!t->exited)
+		return 0;
+	cur->tf->regs[REG_A(1)] = t->exit_reason;
+	cur->tf->regs[REG_A(2)] = (uint64_t)t->exit_code;
+	return 1;
 }
 
 static long sys_task_kill(struct thread *cur, const uint64_t *a)
@@ -424,16 +432,21 @@ static long sys_task_kill(struct thread *cur, const uint64_t *a)
 
 static long sys_task_wait(struct thread *cur, const uint64_t *a)
 {
+	enum exit_reason reason;
 	struct handle *h;
+	long code;
 	err_t err = handle_get(cur->task, a[0], OBJ_TASK, RIGHT_READ, &h);
 
+	cur->tf->regs[REG_A(1)] = EXIT_REASONS;  /* an error, unless a reason follows */
 	if (err)
 		return error(err);
 	if ((struct task *)h->obj == cur->task)
 		return error(ERR_INVALID_ARGUMENT);  /* it would wait for itself */
 	if (!task_started((struct task *)h->obj))
 		return error(ERR_NOT_FOUND);         /* nothing would ever end it */
-	return task_wait((struct task *)h->obj);
+	code = task_wait((struct task *)h->obj, &reason);
+	cur->tf->regs[REG_A(1)] = reason;
+	return code;
 }
 
 static long sys_task_set_fault(struct thread *cur, const uint64_t *a)
