@@ -154,6 +154,11 @@ static void run_init(void)
 	}
 	code = task_wait(t, &reason);
 	obj_put(&t->obj);
+	/* init= named a program the pager starts (demo, pclient): say so. */
+	if (reason == EXIT_NO_FAULT_HANDLER)
+		printk("init: '%.*s' faulted with no fault handler: it runs under the pager, which "
+		       "init starts; boot init=init (it runs demo under the pager)\n",
+		       (int)boot.cmdline.init_len, boot.cmdline.init);
 	if (code || reason != EXIT_NORMAL)
 		platform_halt(HALT_FAILURE, "the first program failed");
 	platform_halt(HALT_SUCCESS, "the first program exited; nothing else to run yet");
