@@ -56,12 +56,13 @@ static const char *run_program(const char *program, long *code, enum exit_reason
 /* Run a test program: exit code 0, and nothing leaked. */
 static const char *run_test(const char *program)
 {
-	uint64_t before, after, objects;
+	struct page_count before, after;
+	uint64_t objects;
 	enum exit_reason reason = EXIT_NORMAL;
 	const char *fail;
 	long code = 0;
 
-	if (!selftest_free_pages(&before))
+	if (!selftest_count_pages(&before))
 		return "cannot count free pages before it: a hart did not answer";
 	objects = slab_objects_in_use();
 	fail = run_program(program, &code, &reason);
@@ -72,11 +73,14 @@ static const char *run_test(const char *program)
 			exit_reason_name(reason));
 		return why;
 	}
-	if (!selftest_free_pages(&after))
+	if (!selftest_count_pages(&after))
 		return "cannot count free pages after it: a hart did not answer";
-	if (after != before || slab_objects_in_use() != objects) {
-		snprint(why, sizeof(why), "%s leaked %ld pages, %ld slab objects", program,
-			(long)(before - after), (long)(slab_objects_in_use() - objects));
+	fail = selftest_compare_pages(program, &before, &after);
+	if (fail)
+		return fail;
+	if (slab_objects_in_use() != objects) {
+		snprint(why, sizeof(why), "%s leaked %ld slab objects", program,
+			(long)(slab_objects_in_use() - objects));
 		return why;
 	}
 	return NULL;
