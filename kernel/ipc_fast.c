@@ -25,7 +25,8 @@
 uint64_t ipc_fast_taken;
 
 /* Count the fast switch, then make it (no return). */
-static __attribute__((noreturn)) void fast_switch(struct thread *from, struct thread *to)
+static inline __attribute__((always_inline, noreturn)) void fast_switch(struct thread *from,
+									  struct thread *to)
 {
 	ipc_fast_taken++;
 	sched_fast_switch(from, to);
