@@ -1,13 +1,21 @@
 /*
- * Benchmarks (see kernel/bench.h).  Each figure is net of the cost of an
- * empty measurement, so it counts the work alone.  Every allocator figure is
- * one allocation plus one free: the cache fast paths are what they measure,
- * net of the calling code around the two calls (printed as its own figure,
- * `calling_code`: the same two calls into functions that do nothing).
- * Later issues add IPC and fault round trips to the table.
+ * Benchmarks (see kernel/bench.h).  Every measured body, the empty one
+ * included, is called the same way: measure() is noipa and gets the body as
+ * a pointer, so each sample is the two counter reads, a jalr into the body,
+ * the body with its own frame, and its return.  The bodies are noipa too,
+ * so GCC can neither inline one nor shape a call to it from what it knows
+ * of it.  A figure is its median net of the empty body's (the counter reads,
+ * the call and `ret`), subtracted once.
+ *
+ * Every allocator figure is one allocation plus one free: the cache fast
+ * paths are what they measure.  Each is printed twice: with its calling code
+ * (`..._with_calling_code`: the body's frame and the two calls) and without
+ * it, net of `calling_code` (the same body calling two functions that do
+ * nothing, measured the same way).  tests/figures/call_shape.py checks
+ * calling_code against the disassembly.  The kernel-core figures come from
+ * user space (user/tests/bench.c).
  */
-#include "arch/riscv/csr.h"
-#include "arch/riscv/mmu.h"
+#include "kernel_arch.h"
 #include "kernel/bench.h"
 #include "kernel/boot.h"
 #include "kernel/memory.h"
@@ -19,25 +27,28 @@
 
 static volatile uint64_t sink;
 
-static void bench_empty(void)
+/* A measured body: called through a pointer, never inlined nor analysed. */
+#define BENCH_BODY static __attribute__((noipa)) void
+
+BENCH_BODY bench_empty(void)
 {
 }
 
-static void bench_fdt_open(void)
+BENCH_BODY bench_fdt_open(void)
 {
 	struct fdt fdt;
 
 	sink = fdt_open(&fdt, boot.fdt.blob, boot.fdt.size, NULL);
 }
 
-static void bench_bootinfo_read(void)
+BENCH_BODY bench_bootinfo_read(void)
 {
 	static struct boot_info bi;
 
 	sink = bootinfo_read(&boot.fdt, &bi, NULL);
 }
 
-static void bench_pt_lookup(void)
+BENCH_BODY bench_pt_lookup(void)
 {
 	paddr_t pa;
 
@@ -46,56 +57,64 @@ static void bench_pt_lookup(void)
 
 static struct kmem_cache *bench_cache;
 
-static void bench_buddy_order0(void)
+BENCH_BODY bench_buddy_order0(void)
 {
 	buddy_free(&kmem, buddy_alloc(&kmem, 0, 0), 0);
 }
 
 /* The same with the per-hart caches off: every call takes the zone lock. */
-static void bench_buddy_order0_nocache(void)
+BENCH_BODY bench_buddy_order0_nocache(void)
 {
 	kmem.pcp_enabled = false;
 	buddy_free(&kmem, buddy_alloc(&kmem, 0, 0), 0);
 	kmem.pcp_enabled = true;
 }
 
-static void bench_buddy_order3(void)
+BENCH_BODY bench_buddy_order3(void)
 {
 	buddy_free(&kmem, buddy_alloc(&kmem, 3, 0), 3);
 }
 
-static void bench_kmalloc64(void)
+BENCH_BODY bench_kmalloc64(void)
 {
 	kfree(kmalloc(64, 0));
 }
 
-static void bench_kmem_cache(void)
+BENCH_BODY bench_kmem_cache(void)
 {
 	kmem_cache_free(bench_cache, kmem_cache_alloc(bench_cache, 0));
 }
 
-/* Allocator-shaped functions that do nothing, for the calling-code figure. */
-static __attribute__((noinline)) void *nothing_alloc(void *owner, unsigned flags)
+/*
+ * Allocator-shaped functions that do nothing, for the calling-code figure:
+ * noipa, so they are called as the allocators are (a full call, the
+ * argument registers set, nothing assumed of what they clobber).
+ */
+static __attribute__((noipa)) void *nothing_alloc(void *owner, unsigned flags)
 {
 	__asm__ volatile("" ::: "memory");
 	(void)flags;
 	return owner;
 }
 
-static __attribute__((noinline)) void nothing_free(void *owner, void *p)
+static __attribute__((noipa)) void nothing_free(void *owner, void *p)
 {
 	__asm__ volatile("" ::: "memory");
 	(void)owner;
 	(void)p;
 }
 
-static void bench_calling_code(void)
+BENCH_BODY bench_calling_code(void)
 {
 	nothing_free(bench_cache, nothing_alloc(bench_cache, 0));
 }
 
-/* Instructions retired by one call of fn: the median of BENCH_RUNS runs. */
-static uint64_t measure(void (*fn)(void))
+/*
+ * Instructions retired around one call of fn through a pointer: the median
+ * of BENCH_RUNS runs.  noipa: fn stays an unknown pointer, called by jalr,
+ * whatever the caller passes.
+ */
+static __attribute__((noipa)) uint64_t measure(void (*fn)(void))
 {
 	uint64_t runs[BENCH_RUNS];
 	unsigned i, j;
@@ -116,10 +135,20 @@ static uint64_t measure(void (*fn)(void))
 	return runs[BENCH_RUNS / 2];
 }
 
+/* Print "bench <name><suffix>: <n - base> instructions"; n below base is said, not floored. */
+static void print_net(const char *name, const char *suffix, uint64_t n, uint64_t base)
+{
+	if (n < base)
+		printk("bench %s%s: not measured: %lu instructions, fewer than the %lu taken off\n",
+		       name, suffix, n, base);
+	else
+		printk("bench %s%s: %lu instructions\n", name, suffix, n - base);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
-	bool alloc_free;   /* net of the calling code, too */
+	bool alloc_free;   /* printed with and without its calling code */
 } benches[] = {
 	{ "fdt_open", bench_fdt_open, false },
 	{ "bootinfo_read", bench_bootinfo_read, false },
@@ -152,9 +181,25 @@ static void bench_user(void)
 	obj_put(&t->obj);
 }
 
+/*
+ * Memory set-up as it ran at boot, on all the RAM the kernel has (fixed
+ * costs included), and per page of that RAM, rounded to the nearest.
+ */
+static void frame_table_setup(void)
+{
+	uint64_t n = memory_setup_instructions, pages = memory_setup_pages;
+
+	printk("bench: frame table set up at boot for %lu pages (%lu MiB of RAM)\n", pages,
+	       pages * PAGE_SIZE / MiB);
+	printk("bench frame_table_setup: %lu instructions\n", n);
+	if (pages)
+		printk("bench frame_table_setup_per_page: %lu instructions\n",
+		       (n + pages / 2) / pages);
+}
+
 void bench_run(void)
 {
-	uint64_t overhead = measure(bench_empty), calls;
+	uint64_t empty, calls;
 	unsigned i;
 
 	bench_cache = kmem_cache_create(&kmem, "bench-64", 64, 0, 0, NULL);
@@ -162,17 +207,24 @@ void bench_run(void)
 		printk("bench: cannot create the benchmark cache\n");
 		return;
 	}
-	printk("bench: median of %u runs, net of %lu instructions of measurement; "
-	       "alloc+free figures also net of calling_code\n", BENCH_RUNS, overhead);
-	printk("bench frame_table_setup_per_gib: %lu instructions\n",
-	       memory_setup_instructions_per_gib);
+	if (!boot.cmdline.icount)
+		printk("bench: no word icount: rdinstret may not count instructions here "
+		       "(plain QEMU counts host ticks); tools/boot bench counts exactly\n");
+	empty = measure(bench_empty);
 	calls = measure(bench_calling_code);
-	printk("bench calling_code: %lu instructions\n", calls);
+	printk("bench: median of %u runs, each body called through a pointer, net of an "
+	       "empty body's %lu instructions (counter reads, call, return)\n", BENCH_RUNS, empty);
+	frame_table_setup();
+	print_net("calling_code", "", calls, empty);
 	for (i = 0; i < ARRAY_SIZE(benches); i++) {
 		uint64_t n = measure(benches[i].fn);
-		uint64_t off = overhead + (benches[i].alloc_free ? calls : 0);
 
-		printk("bench %s: %lu instructions\n", benches[i].name, n > off ? n - off : 0);
+		if (benches[i].alloc_free) {
+			print_net(benches[i].name, "", n, calls);
+			print_net(benches[i].name, "_with_calling_code", n, empty);
+		} else {
+			print_net(benches[i].name, "", n, empty);
+		}
 	}
 	kmem_cache_destroy(bench_cache);
 	bench_user();

@@ -2,7 +2,7 @@
 #ifndef TESSERA_KERNEL_BOOT_H
 #define TESSERA_KERNEL_BOOT_H
 
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 #include "mm/bootinfo.h"
 
 struct boot_state {

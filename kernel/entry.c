@@ -1,6 +1,5 @@
 /* Traps from user space (see kernel/entry.h). */
-#include "arch/riscv/trap.h"
-#include "arch/riscv/trapframe.h"
+#include "kernel_arch.h"
 #include "kernel/entry.h"
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
@@ -22,17 +21,17 @@ void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 		thread_check_killed();
 	switch (kind) {
 	case USER_TRAP_SYSCALL:
-		if (!ipc_fast_candidate(tf->regs[REG_A(7)]) || !ipc_fast_path(cur))
+		if (!ipc_fast_candidate(arch_syscall_number(tf)) || !ipc_fast_path(cur))
 			syscall_dispatch(cur);
 		break;
 	case USER_TRAP_READ_FAULT:
-		fault_handle(cur, tf->stval, FAULT_READ);
+		fault_handle(cur, arch_fault_address(tf), FAULT_READ);
 		break;
 	case USER_TRAP_WRITE_FAULT:
-		fault_handle(cur, tf->stval, FAULT_WRITE);
+		fault_handle(cur, arch_fault_address(tf), FAULT_WRITE);
 		break;
 	case USER_TRAP_EXEC_FAULT:
-		fault_handle(cur, tf->stval, FAULT_EXEC);
+		fault_handle(cur, arch_fault_address(tf), FAULT_EXEC);
 		break;
 	case USER_TRAP_TICK:
 		sched_tick();
@@ -46,7 +45,7 @@ void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 	case USER_TRAP_OTHER:
 		printk("user fault: task %s thread %u: %s at pc 0x%lx (stval 0x%lx): "
 		       "thread stopped (EXIT_BAD_TRAP)\n", cur->task->name, cur->id,
-		       trap_cause_name(tf->scause), tf->sepc, tf->stval);
+		       arch_trap_name(tf), arch_user_pc(tf), arch_trap_value(tf));
 		thread_exit(-1, EXIT_BAD_TRAP);
 	}
 	thread_return_to_user();

@@ -1,5 +1,5 @@
 /*
- * The way into the kernel from user space (kernel/entry.c): arch/riscv
+ * The way into the kernel from user space (kernel/entry.c): the arch layer
  * decodes the trap, the kernel acts on it under the kernel lock and goes
  * back to user space, perhaps in another thread.
  */

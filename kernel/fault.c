@@ -17,9 +17,7 @@
  * A copy helper that faults inside a system call asks the handler the same
  * way (fault_resolve), and the system call then goes on or fails.
  */
-#include "arch/riscv/smp.h"
-#include "arch/riscv/timer.h"
-#include "arch/riscv/trapframe.h"
+#include "kernel_arch.h"
 #include "kernel/boot.h"
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
@@ -31,6 +29,11 @@
 /* Threads waiting for a pager's answer to a fault, oldest first. */
 static struct list fault_waiters = LIST_INIT(fault_waiters);
 
+/*
+ * t now waits for its pager's answer to a fault: flag it and put it last on
+ * fault_waiters with its deadline (now + pager_timeout_ms).  Requires the
+ * kernel lock, which guards fault_waiters and t's fault fields.
+ */
 void fault_begin(struct thread *t)
 {
 	t->in_fault = true;
@@ -38,6 +41,11 @@ void fault_begin(struct thread *t)
 	list_push_back(&fault_waiters, &t->fault_link);
 }
 
+/*
+ * t no longer waits for a fault answer (answered, timed out or killed):
+ * off fault_waiters and its flags cleared; nothing if it was not waiting.
+ * Requires the kernel lock.
+ */
 void fault_done(struct thread *t)
 {
 	if (!t->in_fault)
@@ -47,6 +55,11 @@ void fault_done(struct thread *t)
 	list_remove(&t->fault_link);
 }
 
+/*
+ * Kill every thread whose pager has not answered by its deadline
+ * (PAGER_TIMEOUT), oldest first.  Called on ticks.  Requires the kernel
+ * lock (the idle loop calls it only when its trylock succeeded).
+ */
 void fault_check_timeouts(void)
 {
 	uint64_t now = timer_uptime_ms();
@@ -75,12 +88,13 @@ static const char *const access_names[] = {
 	[FAULT_READ] = "read", [FAULT_WRITE] = "write", [FAULT_EXEC] = "execute",
 };
 
-/* Print the fault and end the current thread with `reason`. */
+/* Print the fault and why it cannot be served, and end the current thread
+ * with `reason`.  No return.  Requires the kernel lock. */
 static void fault_fatal(struct thread *cur, vaddr_t addr, unsigned access, const char *why,
 			enum exit_reason reason)
 {
 	printk("user fault: task %s thread %u: %s of 0x%lx at pc 0x%lx: %s (%s)\n",
-	       cur->task->name, cur->id, access_names[access], addr, cur->tf->sepc, why,
+	       cur->task->name, cur->id, access_names[access], addr, arch_user_pc(cur->tf), why,
 	       exit_reason_name(reason));
 	thread_exit(-1, reason);
 }
@@ -88,6 +102,12 @@ static void fault_fatal(struct thread *cur, vaddr_t addr, unsigned access, const
 /* What to do about a fault at addr: the first steps both paths share. */
 enum fault_step { STEP_NOT_USER, STEP_RETRY, STEP_NO_HANDLER, STEP_ASK };
 
+/*
+ * Decide what to do about cur's fault at addr (access: FAULT_*): not user
+ * memory, retry (a mapping another hart made, not yet flushed here), no
+ * handler, or ask the handler with *msg (filled only then, and the task's
+ * fault count and cur's fault page set).  Requires the kernel lock.
+ */
 static enum fault_step fault_prepare(struct thread *cur, vaddr_t addr, unsigned access,
 				     struct ipc_msg *msg)
 {
@@ -109,7 +129,7 @@ static enum fault_step fault_prepare(struct thread *cur, vaddr_t addr, unsigned 
 		return STEP_NO_HANDLER;
 	*msg = (struct ipc_msg){
 		.tag = MSG_FAULT,
-		.words = { addr, access, cur->tf->sepc, cur->id | (uint64_t)t->id << 32 },
+		.words = { addr, access, arch_user_pc(cur->tf), cur->id | (uint64_t)t->id << 32 },
 		.badge = t->fault_ep.badge,
 	};
 	t->faults++;
@@ -117,6 +137,12 @@ static enum fault_step fault_prepare(struct thread *cur, vaddr_t addr, unsigned 
 	return STEP_ASK;
 }
 
+/*
+ * A page fault cur took in user mode at addr: ask its pager (the fast path
+ * does not return; the general one blocks cur until the answer), retry, or
+ * end cur with a report.  Returns to the trap path when cur may go back to
+ * user space.  Requires the kernel lock.
+ */
 void fault_handle(struct thread *cur, vaddr_t addr, unsigned access)
 {
 	struct endpoint *ep = (struct endpoint *)cur->task->fault_ep.obj;
@@ -137,6 +163,12 @@ void fault_handle(struct thread *cur, vaddr_t addr, unsigned access)
 	}
 }
 
+/*
+ * A fault at addr inside one of cur's system calls (a user copy): ask the
+ * pager as a fault would and wait for its answer, keeping cur's kernel
+ * stack.  ERR_OK when the copy may be tried again, ERR_FAULT when no one
+ * will map the page.  Requires the kernel lock; cur blocks until answered.
+ */
 err_t fault_resolve(struct thread *cur, vaddr_t addr, unsigned access)
 {
 	struct ipc_msg msg;
@@ -157,7 +189,9 @@ err_t fault_resolve(struct thread *cur, vaddr_t addr, unsigned access)
 /*
  * MSG_FAULT_MAP words: frame handle, offset, vaddr, rights.  vaddr must be
  * the faulting page; a mapping already there (a read-only copy-on-write
- * page, say) is replaced.
+ * page, say) is replaced.  Checks every word against replier's handles
+ * before it maps; returns ERR_OK or the first check's error (then nothing
+ * changed).  Requires the kernel lock.
  */
 static err_t fault_map(struct thread *replier, struct thread *faulted, const uint64_t *w)
 {
@@ -174,6 +208,12 @@ static err_t fault_map(struct thread *replier, struct thread *faulted, const uin
 	return space_map_replace(pt, (struct frame_object *)frame->obj, w[1], w[2], w[3]);
 }
 
+/*
+ * The pager replier's answer msg to faulted's fault: map the page, resume,
+ * or refuse (*kill_reason is then set and the refusal printed by name).
+ * ERR_OK when faulted may go on (or is to be killed), else the error for
+ * the replier, faulted still waiting.  Requires the kernel lock.
+ */
 err_t fault_reply(struct thread *replier, struct thread *faulted, const struct ipc_msg *msg,
 		  enum exit_reason *kill_reason)
 {

@@ -5,7 +5,7 @@
  * in a page table leads back to the object it keeps alive: each mapped page
  * holds one reference.  Under the kernel lock.
  */
-#include "arch/riscv/layout.h"
+#include "kernel_arch.h"
 #include "kernel/memory.h"
 #include "kernel/user_images.h"
 #include "kernel/object.h"

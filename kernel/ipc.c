@@ -12,7 +12,7 @@
  *     received before any sender, and no receiver waits while there is one.
  * A message is delivered straight into the receiver's trap frame.
  */
-#include "arch/riscv/trapframe.h"
+#include "kernel_arch.h"
 #include "kernel/ipc.h"
 #include "kernel/ipc_queue.h"
 #include "kernel/printk.h"
@@ -22,7 +22,7 @@
 
 static void set_error(struct thread *t, err_t err)
 {
-	t->tf->regs[REG_A0] = (uint64_t)-(long)err;
+	arch_set_result(t->tf, (uint64_t)-(long)err);
 }
 
 /* Drop the reference a queued message holds on the handle it passes. */
@@ -39,19 +39,19 @@ static void drop_msg(struct ipc_msg *m)
  */
 static err_t msg_decode(struct thread *cur, struct ipc_msg *m)
 {
-	const uint64_t *regs = cur->tf->regs;
+	const uint64_t *regs = arch_msg_regs(cur->tf);
 	struct handle *h;
 	unsigned i;
 	err_t err;
 
-	m->tag = regs[REG_A(1)];
+	m->tag = regs[MSG_REG_TAG];
 	for (i = 0; i < MSG_WORDS; i++)
-		m->words[i] = regs[REG_A(2 + i)];
+		m->words[i] = regs[MSG_REG_WORD0 + i];
 	m->pass = (struct handle){ 0 };
 	m->badge = 0;
-	if (!regs[REG_A(6)])
+	if (!regs[MSG_REG_HANDLE])
 		return ERR_OK;
-	err = handle_get(cur->task, regs[REG_A(6)], OBJ_NONE, RIGHT_TRANSFER, &h);
+	err = handle_get(cur->task, regs[MSG_REG_HANDLE], OBJ_NONE, RIGHT_TRANSFER, &h);
 	if (!err)
 		m->pass = *h;
 	return err;
@@ -61,7 +61,7 @@ static err_t msg_decode(struct thread *cur, struct ipc_msg *m)
 static err_t decode(struct thread *cur, uint32_t right, struct endpoint **ep, struct ipc_msg *m)
 {
 	struct handle *h;
-	err_t err = handle_get(cur->task, cur->tf->regs[REG_A0], OBJ_ENDPOINT, right, &h);
+	err_t err = handle_get(cur->task, arch_msg_regs(cur->tf)[MSG_REG_ENDPOINT], OBJ_ENDPOINT, right, &h);
 
 	if (err)
 		return err;
@@ -86,17 +86,17 @@ static err_t room_for(const struct thread *r, const struct ipc_msg *m, unsigned 
 /* Write m into r's registers; `slot` (from room_for) receives the handle. */
 static void deliver(struct thread *r, const struct ipc_msg *m, unsigned slot)
 {
-	uint64_t *regs = r->tf->regs;
+	uint64_t *regs = arch_msg_regs(r->tf);
 	unsigned i;
 
-	regs[REG_A0] = 0;
-	regs[REG_A(1)] = m->tag;
+	regs[MSG_REG_RESULT] = 0;
+	regs[MSG_REG_TAG] = m->tag;
 	for (i = 0; i < MSG_WORDS; i++)
-		regs[REG_A(2 + i)] = m->words[i];
+		regs[MSG_REG_WORD0 + i] = m->words[i];
 	if (m->pass.obj)
 		handle_install(r->task, slot, &m->pass);
-	regs[REG_A(6)] = slot;
-	regs[REG_A(7)] = m->badge;
+	regs[MSG_REG_HANDLE] = slot;
+	regs[MSG_REG_BADGE] = m->badge;
 }
 
 static void wait_to_send(struct thread *cur, struct endpoint *ep, const struct ipc_msg *m,
@@ -209,7 +209,7 @@ static void receive(struct thread *cur, struct endpoint *ep, struct thread *wake
 				s->callee = cur;
 				s->state = THREAD_REPLY_BLOCKED;
 			} else {
-				s->tf->regs[REG_A0] = 0;
+				arch_set_result(s->tf, 0);
 				sched_add(s);
 			}
 		}
@@ -249,7 +249,7 @@ void sys_ipc_send(struct thread *cur)
 		unqueue(r);
 		deliver(r, &m, slot);
 		sched_add(r);
-		cur->tf->regs[REG_A0] = 0;
+		arch_set_result(cur->tf, 0);
 	} else {
 		wait_to_send(cur, ep, &m, false);
 		sched_block();

@@ -16,7 +16,7 @@
  * suite runs the IPC, fault and pager tests both ways, and ipc_fast_taken
  * (which counts every switch made here) shows which way a boot went.
  */
-#include "arch/riscv/trapframe.h"
+#include "kernel_arch.h"
 #include "kernel/boot.h"
 #include "kernel/ipc.h"
 #include "kernel/ipc_queue.h"
@@ -50,14 +50,14 @@ static struct endpoint *fast_endpoint(struct thread *cur, uint64_t h, uint32_t r
 /* Copy the message in `from`'s registers to `to`'s, as received. */
 static void fast_copy(const uint64_t *from, uint64_t *to, uint64_t badge)
 {
-	to[REG_A0] = 0;
-	to[REG_A(1)] = from[REG_A(1)];
-	to[REG_A(2)] = from[REG_A(2)];
-	to[REG_A(3)] = from[REG_A(3)];
-	to[REG_A(4)] = from[REG_A(4)];
-	to[REG_A(5)] = from[REG_A(5)];
-	to[REG_A(6)] = 0;
-	to[REG_A(7)] = badge;
+	to[MSG_REG_RESULT] = 0;
+	to[MSG_REG_TAG] = from[MSG_REG_TAG];
+	to[MSG_REG_WORD0] = from[MSG_REG_WORD0];
+	to[MSG_REG_WORD0 + 1] = from[MSG_REG_WORD0 + 1];
+	to[MSG_REG_WORD0 + 2] = from[MSG_REG_WORD0 + 2];
+	to[MSG_REG_WORD0 + 3] = from[MSG_REG_WORD0 + 3];
+	to[MSG_REG_HANDLE] = 0;
+	to[MSG_REG_BADGE] = badge;
 }
 
 static bool fast_call(struct thread *cur, const uint64_t *regs)
@@ -66,7 +66,7 @@ static bool fast_call(struct thread *cur, const uint64_t *regs)
 	struct thread *r;
 	uint64_t badge;
 
-	ep = fast_endpoint(cur, regs[REG_A0], RIGHT_SEND, &badge);
+	ep = fast_endpoint(cur, regs[MSG_REG_ENDPOINT], RIGHT_SEND, &badge);
 	if (!ep || !ep->recv_refs)
 		return false;
 	r = first_waiter(&ep->receivers);
@@ -77,7 +77,7 @@ static bool fast_call(struct thread *cur, const uint64_t *regs)
 	list_remove(&r->link);
 	r->queued_on = NULL;
 	ep->obj.refs--;
-	fast_copy(regs, r->tf->regs, badge);
+	fast_copy(regs, arch_msg_regs(r->tf), badge);
 	r->caller = cur;
 	cur->callee = r;
 	cur->state = THREAD_REPLY_BLOCKED;
@@ -91,14 +91,14 @@ static bool fast_call(struct thread *cur, const uint64_t *regs)
  */
 static bool fast_fault_reply(struct thread *cur, struct thread *c, const uint64_t *regs)
 {
-	struct ipc_msg m = { .tag = regs[REG_A(1)] };
+	struct ipc_msg m = { .tag = regs[MSG_REG_TAG] };
 	enum exit_reason kill_reason = EXIT_NORMAL;
 	unsigned i;
 
 	if (m.tag != MSG_FAULT_MAP && m.tag != MSG_FAULT_RESUME)
 		return false;
 	for (i = 0; i < MSG_WORDS; i++)
-		m.words[i] = regs[REG_A(2 + i)];
+		m.words[i] = regs[MSG_REG_WORD0 + i];
 	if (fault_reply(cur, c, &m, &kill_reason) != ERR_OK)
 		return false;
 	fault_done(c);
@@ -111,7 +111,7 @@ static bool fast_reply_recv(struct thread *cur, const uint64_t *regs)
 	struct endpoint *ep;
 	uint64_t badge;
 
-	ep = fast_endpoint(cur, regs[REG_A0], RIGHT_RECV, &badge);
+	ep = fast_endpoint(cur, regs[MSG_REG_ENDPOINT], RIGHT_RECV, &badge);
 	if (!ep || !c || !list_empty(&ep->senders) || !list_empty(&ep->notices) ||
 	    !ep->send_refs || !sched_fast_ok(c))
 		return false;
@@ -120,10 +120,10 @@ static bool fast_reply_recv(struct thread *cur, const uint64_t *regs)
 	} else if (c->in_fault) {
 		if (!fast_fault_reply(cur, c, regs))
 			return false;
-	} else if (regs[REG_A(1)] & MSG_KERNEL) {
+	} else if (regs[MSG_REG_TAG] & MSG_KERNEL) {
 		return false;
 	} else {
-		fast_copy(regs, c->tf->regs, 0);
+		fast_copy(regs, arch_msg_regs(c->tf), 0);
 	}
 	cur->caller = NULL;
 	c->callee = NULL;
@@ -143,13 +143,13 @@ void ipc_fast_fault(struct thread *cur, struct endpoint *ep, const struct ipc_ms
 	list_remove(&r->link);      /* unqueue(r); the task's fault slot keeps ep */
 	r->queued_on = NULL;
 	ep->obj.refs--;
-	to = r->tf->regs;
-	to[REG_A0] = 0;
-	to[REG_A(1)] = msg->tag;
+	to = arch_msg_regs(r->tf);
+	to[MSG_REG_RESULT] = 0;
+	to[MSG_REG_TAG] = msg->tag;
 	for (i = 0; i < MSG_WORDS; i++)
-		to[REG_A(2 + i)] = msg->words[i];
-	to[REG_A(6)] = 0;
-	to[REG_A(7)] = msg->badge;
+		to[MSG_REG_WORD0 + i] = msg->words[i];
+	to[MSG_REG_HANDLE] = 0;
+	to[MSG_REG_BADGE] = msg->badge;
 	r->caller = cur;
 	cur->callee = r;
 	fault_begin(cur);
@@ -159,13 +159,13 @@ void ipc_fast_fault(struct thread *cur, struct endpoint *ep, const struct ipc_ms
 
 bool ipc_fast_path(struct thread *cur)
 {
-	const uint64_t *regs = cur->tf->regs;
+	const uint64_t *regs = arch_msg_regs(cur->tf);
 
-	if (boot.cmdline.ipc_fast_off || regs[REG_A(6)])
+	if (boot.cmdline.ipc_fast_off || regs[MSG_REG_HANDLE])
 		return false;
-	if (regs[REG_A(7)] == SYS_IPC_CALL && !(regs[REG_A(1)] & MSG_KERNEL))
+	if (regs[MSG_REG_NUMBER] == SYS_IPC_CALL && !(regs[MSG_REG_TAG] & MSG_KERNEL))
 		return fast_call(cur, regs);
-	if (regs[REG_A(7)] == SYS_IPC_REPLY_RECV)
+	if (regs[MSG_REG_NUMBER] == SYS_IPC_REPLY_RECV)
 		return fast_reply_recv(cur, regs);
 	return false;
 }

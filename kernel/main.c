@@ -1,5 +1,5 @@
 /*
- * kernel_main: the boot flow after arch/riscv/head.S has turned on the boot
+ * kernel_main: the boot flow after head.S has turned on the boot
  * page table and jumped to the link address.
  *
  *   1. traps and SBI ready; everything prints through the SBI console
@@ -15,16 +15,10 @@
  *   7. run benchmarks and self-tests if asked; start init, wait for it to
  *      end, power off
  */
-#include "arch/riscv/csr.h"
-#include "arch/riscv/layout.h"
-#include "arch/riscv/mmu.h"
-#include "arch/riscv/sbi.h"
-#include "arch/riscv/smp.h"
-#include "arch/riscv/timer.h"
-#include "arch/riscv/trap.h"
+#include "kernel_arch.h"
 #include "kernel/bench.h"
 #include "kernel/boot.h"
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/object.h"
@@ -46,7 +40,7 @@ static void cmdline_warning(void *arg, const char *word, size_t len, const char 
 /* Validate the tree and read the boot facts; on any error, say what and stop. */
 static void read_device_tree(paddr_t fdt_pa)
 {
-	struct fdt_diag diag = { 0 };
+	struct fdt_diag diag = { .node = FDT_NONE };
 	enum fdt_error err = FDT_ERR_NULL;
 	const void *va = mmu_fdt_va(fdt_pa);
 	size_t avail = FDT_WINDOW_SIZE - (fdt_pa & (MEGAPAGE_SIZE - 1));
@@ -58,17 +52,32 @@ static void read_device_tree(paddr_t fdt_pa)
 	if (!err)
 		err = bootinfo_read(&boot.fdt, &boot.info, &diag);
 	if (err) {
-		printk("fdt: bad device tree at 0x%lx: %s (at byte 0x%x)\n", fdt_pa,
-		       fdt_strerror(err), diag.offset);
+		char node[FDT_MAX_NAME];
+
+		printk("fdt: bad device tree at 0x%lx: %s%s%s (at byte 0x%x)\n", fdt_pa,
+		       fdt_strerror(err), diag.node == FDT_NONE ? "" : " in ",
+		       diag.node == FDT_NONE ? "" : fdt_node_path(&boot.fdt, diag.node, node,
+								  sizeof(node)),
+		       diag.offset);
 		platform_halt(HALT_FAILURE, "cannot boot without a valid device tree");
 	}
 }
 
-/* The deepest paging mode the boot hart's tree entry and the command line allow. */
+/*
+ * The deepest paging mode the boot hart's tree entry and the command line
+ * allow.  A hart whose mmu-type names no mode Tessera has ("riscv,none", as
+ * on the Kendryte K210) is the end of the boot; one without mmu-type is
+ * tried as Sv39 (the satp probe has the last word).
+ */
 static unsigned paging_levels_allowed(const struct boot_hart *hart)
 {
 	unsigned levels = PT_LEVELS_SV48;
 
+	if (hart->mmu_type && hart->mmu == BOOT_MMU_NONE) {
+		printk("paging: boot hart %lu has no MMU Tessera can use (mmu-type %s): it needs "
+		       "sv39 or sv48\n", hart->hartid, hart->mmu_type);
+		platform_halt(HALT_FAILURE, "no MMU");
+	}
 	if (hart->mmu == BOOT_MMU_SV39) {
 		levels = PT_LEVELS_SV39;
 	} else if (hart->mmu == BOOT_MMU_NONE) {
@@ -201,7 +210,12 @@ void kernel_main(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 	       boot.info.nusable);
 	asid_setup(smp_online());
 	printk("timer: %s, %u Hz\n", timer_mode_name(), TIMER_HZ);
-	printk("boot: report done after %lu instructions\n", rdinstret());
+	/* Without -icount QEMU's instret is host ticks: a count only when told so. */
+	if (boot.cmdline.icount)
+		printk("boot: report done after %lu instructions\n", rdinstret());
+	else
+		printk("boot: report done (not counted: the word icount says rdinstret "
+		       "is exact, as tools/boot --icount does)\n");
 	if (boot.cmdline.crash)
 		crash(boot.cmdline.crash);
 	if (boot.cmdline.bench)

@@ -3,11 +3,7 @@
  * file supplies the kernel's parts (printk for the log, the direct map for
  * the frame table, the hart index) and reports.
  */
-#include "arch/riscv/csr.h"
-#include "arch/riscv/hart.h"
-#include "arch/riscv/layout.h"
-#include "arch/riscv/mmu.h"
-#include "arch/riscv/tlb.h"
+#include "kernel_arch.h"
 #include "kernel/boot.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
@@ -20,7 +16,7 @@ struct memmap boot_memmap;
 struct mem kmem;
 struct vmalloc_space kvm;
 struct asid_allocator kasid;
-uint64_t memory_setup_instructions_per_gib;
+uint64_t memory_setup_instructions, memory_setup_pages;
 
 static struct frame *frames_in_direct_map(void *arg, paddr_t pa, uint64_t count)
 {
@@ -53,6 +49,11 @@ void memory_init(void)
 	err_t err = memmap_build(&boot_memmap, &boot.info, DIRECT_MAP_SIZE, NULL, NULL);
 	uint64_t start;
 
+	/* Built quietly (mem_boot logs the same map); on failure, again, to say why. */
+	if (err == ERR_NOT_FOUND) {
+		memmap_build(&boot_memmap, &boot.info, DIRECT_MAP_SIZE, printk_line, NULL);
+		platform_halt(HALT_FAILURE, "no usable RAM");
+	}
 	if (!err)
 		err = mmu_map_direct(&boot_memmap);
 	if (err) {
@@ -61,8 +62,8 @@ void memory_init(void)
 	}
 	start = rdinstret();
 	err = mem_boot(&kmem, &boot_memmap, &boot.info, &setup);
-	memory_setup_instructions_per_gib =
-		(rdinstret() - start) * GiB / (memmap_pages(&boot_memmap.ram) * PAGE_SIZE);
+	memory_setup_instructions = rdinstret() - start;
+	memory_setup_pages = memmap_pages(&boot_memmap.ram);
 	if (err) {
 		printk("memory: cannot set up the page allocator: %s\n", err_name(err));
 		platform_halt(HALT_FAILURE, "no memory");

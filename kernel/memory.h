@@ -11,7 +11,7 @@
 
 extern struct memmap boot_memmap;
 extern struct mem kmem;
-extern struct vmalloc_space kvm;   /* the vmalloc window (arch/riscv/layout.h) */
+extern struct vmalloc_space kvm;   /* the vmalloc window (kernel_arch.h: layout.h) */
 extern struct asid_allocator kasid; /* ASIDs for user address spaces */
 
 /*
@@ -20,8 +20,12 @@ extern struct asid_allocator kasid; /* ASIDs for user address spaces */
  */
 void asid_setup(unsigned nharts);
 
-/* Instructions mem_boot() took per GiB of RAM (bench frame_table_setup_per_gib). */
-extern uint64_t memory_setup_instructions_per_gib;
+/*
+ * What mem_boot() took at boot (bench frame_table_setup): instructions for
+ * the memory map, frame table, zones and free lists of all the RAM the
+ * kernel has, and that RAM's pages.
+ */
+extern uint64_t memory_setup_instructions, memory_setup_pages;
 
 /*
  * Build the memory map, map all RAM in the direct map, set up the frame

@@ -23,7 +23,7 @@
 #ifndef TESSERA_KERNEL_OBJECT_H
 #define TESSERA_KERNEL_OBJECT_H
 
-#include "arch/riscv/context.h"
+#include "kernel_arch.h"
 #include "mm/list.h"
 #include "mm/pt.h"
 #include "tessera/errors.h"

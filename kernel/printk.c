@@ -4,8 +4,8 @@
  */
 #include <stdarg.h>
 
-#include "arch/riscv/trap.h"
-#include "kernel/format.h"
+#include "kernel_arch.h"
+#include "lib/format.h"
 #include "kernel/printk.h"
 #include "platform/platform.h"
 

@@ -12,19 +12,17 @@
  * free its own stack, so the hart remembers it (reap) and the next thread
  * frees it right after the switch (finish_switch).
  *
- * Everything here runs under the kernel lock.
+ * Everything here runs under the kernel lock, except the idle thread's
+ * wait (wait_for_threads), which drops it; each function says.
  */
 #include <string.h>
 
-#include "arch/riscv/hart.h"
-#include "arch/riscv/layout.h"
-#include "arch/riscv/smp.h"
+#include "kernel_arch.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/thread.h"
 #include "kernel/ipc.h"
-#include "arch/riscv/trap.h"
 
 #define PRIORITY_IDLE 0
 #define PRIORITY_BOOT PRIORITY_MAX
@@ -47,11 +45,13 @@ struct thread *sched_current[SMP_MAX_HARTS];
 bool sched_need_resched[SMP_MAX_HARTS];
 static unsigned next_hart;
 
+/* This hart's scheduler state.  Any lock state (the hart index is in tp). */
 static struct hart_sched *this_hart(void)
 {
 	return &harts[hart_index()];
 }
 
+/* Put t at the back of its priority's queue on hs.  Requires the kernel lock. */
 static void enqueue(struct hart_sched *hs, struct thread *t)
 {
 	list_push_back(&hs->queue[t->priority], &t->link);
@@ -60,7 +60,9 @@ static void enqueue(struct hart_sched *hs, struct thread *t)
 
 /*
  * The highest queued priority on hs, or -1.  A binary search for the top
- * set bit (rv64imac has no clz; libgcc's needs the float ABI).
+ * set bit (rv64imac has no clz; libgcc's needs the float ABI).  Requires
+ * the kernel lock (the idle loop reads ready without it, atomically, only
+ * to know when to take it).
  */
 static int top_priority(const struct hart_sched *hs)
 {
@@ -78,6 +80,8 @@ static int top_priority(const struct hart_sched *hs)
 	return p;
 }
 
+/* Take the head of hs's highest non-empty queue off it; NULL when all are
+ * empty.  Requires the kernel lock. */
 static struct thread *dequeue_best(struct hart_sched *hs)
 {
 	int p = top_priority(hs);
@@ -92,7 +96,7 @@ static struct thread *dequeue_best(struct hart_sched *hs)
 	return t;
 }
 
-/* Take t out of its run queue (it is RUNNABLE). */
+/* Take t out of its run queue (it is RUNNABLE).  Requires the kernel lock. */
 void sched_remove(struct thread *t)
 {
 	struct hart_sched *hs = &harts[t->hart];
@@ -102,7 +106,11 @@ void sched_remove(struct thread *t)
 		hs->ready &= ~(1u << t->priority);
 }
 
-/* After a switch, on the thread that now runs: free what the last one left. */
+/*
+ * After a switch, on the thread that now runs: free the thread the last
+ * one left to reap (it ended and could not free its own stack).  Requires
+ * the kernel lock, which the switch kept held.
+ */
 void sched_finish_switch(void)
 {
 	struct hart_sched *hs = this_hart();
@@ -114,6 +122,12 @@ void sched_finish_switch(void)
 	}
 }
 
+/*
+ * Run next on this hart (it is off every queue): save the current kernel
+ * context and resume next's; a DEAD current thread is left to reap.
+ * Returns when the current thread runs again (never if it is DEAD).
+ * Requires the kernel lock, held across the switch.
+ */
 static void switch_to(struct thread *next)
 {
 	unsigned hart = hart_index();
@@ -133,6 +147,11 @@ static void switch_to(struct thread *next)
 	sched_finish_switch();
 }
 
+/*
+ * The current thread has set a blocked state (or DEAD): run this hart's
+ * next thread, or its idle thread.  A killed thread ends here instead.
+ * Returns when the current thread runs again.  Requires the kernel lock.
+ */
 void sched_block(void)
 {
 	struct hart_sched *hs = this_hart();
@@ -145,6 +164,11 @@ void sched_block(void)
 	switch_to(next ? next : hs->idle);
 }
 
+/*
+ * Like sched_block, but run next (just made ready, queued nowhere) now
+ * unless something queued here has a higher priority or the current
+ * thread was killed; then next is queued.  Requires the kernel lock.
+ */
 void sched_block_switch_to(struct thread *next)
 {
 	struct hart_sched *hs = this_hart();
@@ -160,6 +184,11 @@ void sched_block_switch_to(struct thread *next)
 	switch_to(next);
 }
 
+/*
+ * Whether the IPC fast path may run to now on this hart: no reschedule
+ * pending, nothing to reap, to not killed, nothing queued above its
+ * priority.  No side effect.  Requires the kernel lock.
+ */
 bool sched_fast_ok(const struct thread *to)
 {
 	const struct hart_sched *hs = this_hart();
@@ -169,6 +198,11 @@ bool sched_fast_ok(const struct thread *to)
 	       !(hs->ready >> to->priority >> 1);
 }
 
+/*
+ * The IPC fast path's switch: from (blocked already) will resume straight
+ * in user space; to runs in user space now.  No return.  Requires the
+ * kernel lock, and drops it just before the return to user mode.
+ */
 void sched_fast_switch(struct thread *from, struct thread *to)
 {
 	unsigned hart = hart_index();
@@ -184,6 +218,12 @@ void sched_fast_switch(struct thread *from, struct thread *to)
 	user_return(to->tf);
 }
 
+/*
+ * Let a queued thread of at least the current priority run, the current
+ * one going to the back of its queue; clears this hart's reschedule
+ * request.  Returns when the current thread runs again (at once if none
+ * qualifies or it is the idle thread).  Requires the kernel lock.
+ */
 void sched_yield(void)
 {
 	struct hart_sched *hs = this_hart();
@@ -197,6 +237,11 @@ void sched_yield(void)
 	switch_to(dequeue_best(hs));
 }
 
+/*
+ * Make t runnable on its hart's queue (t->hart); an IPI wakes that hart
+ * if it is another, else a reschedule is asked for when t outranks what
+ * runs.  Requires the kernel lock.
+ */
 void sched_add(struct thread *t)
 {
 	struct hart_sched *hs = &harts[t->hart];
@@ -210,22 +255,28 @@ void sched_add(struct thread *t)
 		sched_need_resched[self] = true;
 }
 
+/* On the way back to user space: yield if a tick or an IPI asked for it.
+ * Requires the kernel lock. */
 void sched_preempt_check(void)
 {
 	if (sched_need_resched[hart_index()])
 		sched_yield();
 }
 
+/* A timer tick from user mode: ask this hart for a reschedule.  Kernel lock held. */
 void sched_tick(void)
 {
 	sched_need_resched[hart_index()] = true;
 }
 
+/* An IPI from another hart: ask this hart for a reschedule.  Kernel lock held. */
 void sched_ipi(void)
 {
 	sched_need_resched[hart_index()] = true;
 }
 
+/* The hart a new thread should run on: round robin over the online harts.
+ * Requires the kernel lock (it guards next_hart). */
 unsigned sched_pick_hart(void)
 {
 	unsigned online = smp_online();
@@ -244,7 +295,8 @@ unsigned sched_pick_hart(void)
 /*
  * Wait, without the lock, until a thread is queued here; then take the
  * lock.  On every tick, look at fault timeouts if the lock is free (the
- * boot thread may hold it for long, handing out work meanwhile).
+ * boot thread may hold it for long, handing out work meanwhile).  Requires
+ * the kernel lock not held; returns with it held.
  */
 static void wait_for_threads(struct hart_sched *hs)
 {
@@ -263,6 +315,11 @@ static void wait_for_threads(struct hart_sched *hs)
 	}
 }
 
+/*
+ * The idle thread's body: run what is queued here, else drop the kernel
+ * lock and wait (wait_for_threads).  Never returns.  Entered with the
+ * kernel lock held (a switch, or sched_run_idle).
+ */
 static void idle_loop(void *arg)
 {
 	(void)arg;
@@ -280,6 +337,8 @@ static void idle_loop(void *arg)
 	}
 }
 
+/* Make *t a kernel thread that is RUNNING (the boot or an idle thread).
+ * Touches only t: any lock state. */
 static void init_thread(struct thread *t, const char *name, unsigned priority, unsigned hart)
 {
 	memset(t, 0, sizeof(*t));
@@ -292,6 +351,12 @@ static void init_thread(struct thread *t, const char *name, unsigned priority, u
 	list_init(&t->task_link);
 }
 
+/*
+ * On the boot hart, before the other harts start: empty run queues, the
+ * boot flow made the thread "boot", and an idle thread for this hart.
+ * Panics without memory for the idle stack.  Takes the kernel lock (held
+ * by the boot thread from here on).
+ */
 void sched_init(void)
 {
 	struct hart_sched *hs;
@@ -317,6 +382,11 @@ void sched_init(void)
 	kernel_lock();
 }
 
+/*
+ * A secondary hart's boot flow becomes its idle thread: wait for work, then
+ * run the idle loop.  No return.  Requires the kernel lock not held (it is
+ * taken when a thread is queued here).
+ */
 void sched_run_idle(void)
 {
 	struct hart_sched *hs = this_hart();

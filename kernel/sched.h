@@ -14,8 +14,7 @@
 
 #include "kernel/object.h"
 
-#include "arch/riscv/hart.h"
-#include "arch/riscv/smp.h"
+#include "kernel_arch.h"
 #include "mm/lock.h"
 
 extern struct spinlock kernel_big_lock;

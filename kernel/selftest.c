@@ -1,18 +1,15 @@
 /*
  * In-kernel self-tests of the foundation: the live device tree, the kernel
  * page table, trap recovery and the timer.  Each test returns NULL on
- * success or a short reason.  Later issues add their tests to the table.
+ * success or a short reason.  selftest_run runs this table, then the memory
+ * tests (kernel/selftest_mm.c) and the user programs (kernel/selftest_user.c),
+ * or with selftest=hostile the hostile programs alone.
  */
 #include <string.h>
 
-#include "arch/riscv/csr.h"
-#include "arch/riscv/layout.h"
-#include "arch/riscv/mmu.h"
-#include "arch/riscv/probe.h"
-#include "arch/riscv/timer.h"
-#include "arch/riscv/trap.h"
+#include "kernel_arch.h"
 #include "kernel/boot.h"
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"

@@ -5,14 +5,9 @@
  */
 #include <string.h>
 
-#include "arch/riscv/csr.h"
-#include "arch/riscv/layout.h"
-#include "arch/riscv/mmu.h"
-#include "arch/riscv/probe.h"
-#include "arch/riscv/smp.h"
-#include "arch/riscv/tlb.h"
+#include "kernel_arch.h"
 #include "kernel/boot.h"
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"

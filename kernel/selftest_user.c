@@ -7,12 +7,10 @@
  */
 #include <string.h>
 
-#include "arch/riscv/hart.h"
-#include "arch/riscv/probe.h"
-#include "arch/riscv/uaccess.h"
+#include "kernel_arch.h"
 #include "kernel/boot.h"
-#include "kernel/format.h"
 #include "kernel/ipc.h"
+#include "lib/format.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/selftest.h"

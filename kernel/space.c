@@ -9,13 +9,12 @@
  * the task (program segments and stack; freed with the mapping).
  *
  * TLB: a task's mappings are tagged with its ASID (mm/asid.h); removing or
- * changing one is followed by a shootdown on every hart (arch/riscv/tlb.c).
+ * changing one is followed by a shootdown on every hart (the arch layer's tlb.c).
  * Under the kernel lock.
  */
 #include <string.h>
 
-#include "arch/riscv/mmu.h"
-#include "arch/riscv/tlb.h"
+#include "kernel_arch.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/space.h"

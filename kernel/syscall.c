@@ -1,18 +1,21 @@
 /*
  * System calls (ABI: include/tessera/syscall.h).  Each call first decodes
  * and checks every argument, with no side effect, and only then acts; an
- * error is the negated code of include/tessera/errors.h in a0.  User memory
- * is read only through uaccess_copy_from, which turns a fault into an error.
- * Under the kernel lock.
+ * error is the negated code of include/tessera/errors.h in a0.  The one
+ * exception is SYS_DEBUG_WRITE, which checks the whole range first but
+ * prints chunk by chunk: a later chunk that faults fails the call after the
+ * earlier ones were printed.  User memory is read only through
+ * uaccess_copy_from, which turns a fault into an error.  The memory calls
+ * (frames, mappings) are kernel/syscall_memory.c.  Under the kernel lock.
  */
-#include "arch/riscv/trapframe.h"
-#include "arch/riscv/uaccess.h"
+#include "kernel_arch.h"
 #include "kernel/entry.h"
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/space.h"
+#include "kernel/syscall_internal.h"
 #include "kernel/task.h"
 #include "kernel/thread.h"
 #include "platform/platform.h"
@@ -23,12 +26,8 @@
 
 typedef long (*syscall_fn)(struct thread *cur, const uint64_t *a);
 
-static long error(err_t err)
-{
-	return -(long)err;
-}
-
-/* Is [addr, addr + len) inside user space, without wrapping? */
+/* Whether [addr, addr + len) lies in user space without wrapping.  No side
+ * effect; any lock state. */
 static bool user_range_ok(uint64_t addr, uint64_t len)
 {
 	return addr + len >= addr && addr + len <= USER_TOP;
@@ -37,7 +36,8 @@ static bool user_range_ok(uint64_t addr, uint64_t len)
 /*
  * Copy n bytes from user address src (checked to be user space) into dst.
  * A page not mapped yet is asked of the task's pager, as a fault would be,
- * and the copy tried again.  ERR_OK or ERR_FAULT.
+ * and the copy tried again.  ERR_OK or ERR_FAULT.  Requires the kernel
+ * lock; cur blocks while its pager answers.
  */
 static err_t user_copy_from(struct thread *cur, void *dst, uint64_t src, uint64_t n)
 {
@@ -52,21 +52,8 @@ static err_t user_copy_from(struct thread *cur, void *dst, uint64_t src, uint64_
 	return ERR_FAULT;
 }
 
-/* A free slot of cur's task for a new handle, or 0. */
-static unsigned free_slot(struct thread *cur)
-{
-	return handle_free_slot(cur->task);
-}
-
-/* Put obj (one reference, which the slot takes over) in slot; returns slot. */
-static long give_handle(struct thread *cur, unsigned slot, struct object *obj, uint32_t rights)
-{
-	handle_install(cur->task, slot, &(struct handle){ .obj = obj, .rights = rights });
-	obj_put(obj);
-	return slot;
-}
-
-/* The answer to a call that made task t (err: it did not): its handle in slot. */
+/* The answer to a call that made task t (err: it did not): its handle in
+ * slot, with READ MANAGE TRANSFER FAULT, or the error.  Kernel lock held. */
 static long task_handle(struct thread *cur, unsigned slot, err_t err, struct task *t)
 {
 	if (err)
@@ -75,7 +62,8 @@ static long task_handle(struct thread *cur, unsigned slot, err_t err, struct tas
 			   RIGHT_READ | RIGHT_MANAGE | RIGHT_TRANSFER | RIGHT_FAULT);
 }
 
-/* Handle argument h: 0 means none (*out NULL); else as handle_get. */
+/* Handle argument h: 0 means none (ERR_OK, *out NULL); else as handle_get
+ * (type, the rights in need).  No side effect.  Kernel lock held. */
 static err_t optional_handle(struct thread *cur, uint64_t h, enum object_type type,
 			     uint32_t need, struct handle **out)
 {
@@ -83,6 +71,15 @@ static err_t optional_handle(struct thread *cur, uint64_t h, enum object_type ty
 	return h ? handle_get(cur->task, h, type, need, out) : ERR_OK;
 }
 
+/*
+ * SYS_DEBUG_WRITE (a[0] buf, a[1] len): print len bytes of user memory on
+ * the console.  Returns len, or ERR_INVALID_ARGUMENT (len), ERR_FAULT.
+ * Length and range are checked first, but the bytes are copied and printed
+ * a chunk at a time: a chunk whose page nobody will map ends the call with
+ * ERR_FAULT after the chunks before it were printed (the one call that
+ * acts before all of its checks are done; output cannot be taken back).
+ * Kernel lock held.
+ */
 static long sys_debug_write(struct thread *cur, const uint64_t *a)
 {
 	char chunk[COPY_CHUNK];
@@ -103,18 +100,23 @@ static long sys_debug_write(struct thread *cur, const uint64_t *a)
 	return (long)len;
 }
 
+/* SYS_EXIT (a[0] code): end every thread of cur's task, then cur, with the
+ * code.  No return.  Kernel lock held. */
 static long sys_exit(struct thread *cur, const uint64_t *a)
 {
 	task_end_others(cur->task, cur, (long)(int)a[0], EXIT_NORMAL);
 	thread_exit((long)(int)a[0], EXIT_NORMAL);
 }
 
+/* SYS_THREAD_EXIT (a[0] code): end cur; its task ends with its last
+ * thread, with that code.  No return.  Kernel lock held. */
 static long sys_thread_exit(struct thread *cur, const uint64_t *a)
 {
 	(void)cur;
 	thread_exit((long)(int)a[0], EXIT_NORMAL);
 }
 
+/* SYS_YIELD: to the back of the run queue.  Returns 0.  Kernel lock held. */
 static long sys_yield(struct thread *cur, const uint64_t *a)
 {
 	(void)cur;
@@ -123,6 +125,8 @@ static long sys_yield(struct thread *cur, const uint64_t *a)
 	return 0;
 }
 
+/* SYS_HANDLE_CLOSE (a[0] h): empty the slot and drop its reference.
+ * Returns 0 or the handle's error.  Kernel lock held. */
 static long sys_handle_close(struct thread *cur, const uint64_t *a)
 {
 	struct handle *h;
@@ -134,6 +138,12 @@ static long sys_handle_close(struct thread *cur, const uint64_t *a)
 	return 0;
 }
 
+/*
+ * SYS_HANDLE_DUP (a[0] h, a[1] rights, a[2] badge): a copy of h in a new
+ * slot with a subset of its rights, badged if h is an unbadged endpoint.
+ * Returns the slot, or ERR_INVALID_ARGUMENT, ERR_DENIED, ERR_NO_MEMORY.
+ * Kernel lock held.
+ */
 static long sys_handle_dup(struct thread *cur, const uint64_t *a)
 {
 	uint64_t rights = a[1], badge = a[2];
@@ -156,6 +166,8 @@ static long sys_handle_dup(struct thread *cur, const uint64_t *a)
 	return slot;
 }
 
+/* SYS_ENDPOINT_CREATE: a new endpoint; returns its handle (SEND RECV
+ * TRANSFER FAULT) or ERR_NO_MEMORY.  Kernel lock held. */
 static long sys_endpoint_create(struct thread *cur, const uint64_t *a)
 {
 	unsigned slot = free_slot(cur);
@@ -170,85 +182,8 @@ static long sys_endpoint_create(struct thread *cur, const uint64_t *a)
 			   RIGHT_SEND | RIGHT_RECV | RIGHT_TRANSFER | RIGHT_FAULT);
 }
 
-static long sys_frame_alloc(struct thread *cur, const uint64_t *a)
-{
-	unsigned slot = free_slot(cur);
-	struct frame_object *f;
-	err_t err;
-
-	if (!slot)
-		return error(ERR_NO_MEMORY);
-	err = frame_object_create(a[0], (unsigned)a[1] == a[1] ? (unsigned)a[1] : ~0u, &f);
-	if (err)
-		return error(err);
-	obj_get(&f->obj);
-	return give_handle(cur, slot, &f->obj,
-			   RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC | RIGHT_TRANSFER);
-}
-
-static long sys_frame_paddr(struct thread *cur, const uint64_t *a)
-{
-	struct handle *h;
-	err_t err = handle_get(cur->task, a[0], OBJ_FRAME, 0, &h);
-
-	if (err)
-		return error(err);
-	if (!((struct frame_object *)h->obj)->dma)
-		return error(ERR_DENIED);
-	return (long)((struct frame_object *)h->obj)->pa;
-}
-
-/* The task behind handle h with every right in `need`, still alive. */
-static err_t live_task(struct thread *cur, uint64_t h, uint32_t need, struct task **out)
-{
-	struct handle *th;
-	err_t err = handle_get(cur->task, h, OBJ_TASK, need, &th);
-
-	if (err)
-		return err;
-	*out = (struct task *)th->obj;
-	return (*out)->exited ? ERR_NOT_FOUND : ERR_OK;
-}
-
-/* The task behind handle h with MANAGE, still alive. */
-static err_t managed_task(struct thread *cur, uint64_t h, struct task **out)
-{
-	return live_task(cur, h, RIGHT_MANAGE, out);
-}
-
-static long sys_map(struct thread *cur, const uint64_t *a)
-{
-	struct handle *frame;
-	struct task *t;
-	err_t err = managed_task(cur, a[0], &t);
-
-	if (!err)
-		err = handle_get(cur->task, a[1], OBJ_FRAME, 0, &frame);
-	if (!err)
-		err = space_map_check(frame, a[2], a[3], a[4], a[5]);
-	if (!err)
-		err = space_map_frame(&t->pt, (struct frame_object *)frame->obj, a[2], a[3], a[4],
-				      a[5]);
-	if (err)
-		return error(err);
-	space_flush_page(a[3]);  /* others see it through a spurious fault */
-	return 0;
-}
-
-static long sys_unmap(struct thread *cur, const uint64_t *a)
-{
-	struct task *t;
-	err_t err = managed_task(cur, a[0], &t);
-
-	if (!err && !space_range_ok(a[1], a[2]))
-		err = ERR_INVALID_ARGUMENT;
-	if (err)
-		return error(err);
-	space_unmap(&t->pt, a[1], a[2]);
-	return 0;
-}
-
-/* A name argument (user pointer, length 1..NAME_MAX) copied into name[]. */
+/* A name argument (user pointer, length 1..NAME_MAX) copied into name[].
+ * ERR_OK, ERR_INVALID_ARGUMENT (length) or ERR_FAULT.  Kernel lock held. */
 static err_t copy_name(struct thread *cur, uint64_t ptr, uint64_t len, char name[NAME_MAX])
 {
 	if (len == 0 || len > NAME_MAX)
@@ -261,13 +196,15 @@ static err_t copy_name(struct thread *cur, uint64_t ptr, uint64_t len, char name
 /*
  * An endpoint argument that is to become a task's fault endpoint: it needs
  * SEND and FAULT (a pager's clients hold SEND only), or is 0 for none.
+ * ERR_OK with *out (NULL for none), or the handle's error.  Kernel lock held.
  */
 static err_t fault_endpoint(struct thread *cur, uint64_t h, struct handle **out)
 {
 	return optional_handle(cur, h, OBJ_ENDPOINT, RIGHT_SEND | RIGHT_FAULT, out);
 }
 
-/* The arguments spawn and create begin with: a name, and a fault endpoint or none. */
+/* The arguments spawn and create begin with: a name (a[0], a[1]) and a fault
+ * endpoint or none (a[2]).  ERR_OK or the first one's error.  Kernel lock held. */
 static err_t name_and_fault_ep(struct thread *cur, const uint64_t *a, char name[NAME_MAX],
 			       struct handle **fault_ep)
 {
@@ -276,6 +213,12 @@ static err_t name_and_fault_ep(struct thread *cur, const uint64_t *a, char name[
 	return err ? err : fault_endpoint(cur, a[2], fault_ep);
 }
 
+/*
+ * SYS_TASK_SPAWN (a[0] name, a[1] len, a[2] fault_ep, a[3] pass): start
+ * the boot-image program name.  Every argument is checked before the task
+ * is made.  Returns the task's handle, or ERR_NOT_FOUND, ERR_FAULT,
+ * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY, a handle's error.  Kernel lock held.
+ */
 static long sys_task_spawn(struct thread *cur, const uint64_t *a)
 {
 	char name[NAME_MAX];
@@ -299,6 +242,11 @@ static long sys_task_spawn(struct thread *cur, const uint64_t *a)
 	return task_handle(cur, slot, err, t);
 }
 
+/*
+ * SYS_TASK_CREATE (a[0] name, a[1] len, a[2] fault_ep, a[3] flags): an
+ * empty task with no thread.  Returns its handle, or ERR_FAULT,
+ * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY, a handle's error.  Kernel lock held.
+ */
 static long sys_task_create(struct thread *cur, const uint64_t *a)
 {
 	char name[NAME_MAX];
@@ -320,6 +268,9 @@ static long sys_task_create(struct thread *cur, const uint64_t *a)
 	return task_handle(cur, slot, err, t);
 }
 
+/* SYS_IMAGE_OPEN (a[0] name, a[1] len): a frame handle (READ EXEC TRANSFER)
+ * on the boot-image file name.  ERR_NOT_FOUND, ERR_FAULT,
+ * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY.  Kernel lock held. */
 static long sys_image_open(struct thread *cur, const uint64_t *a)
 {
 	char name[NAME_MAX];
@@ -341,31 +292,11 @@ static long sys_image_open(struct thread *cur, const uint64_t *a)
 	return give_handle(cur, slot, &f->obj, RIGHT_READ | RIGHT_EXEC | RIGHT_TRANSFER);
 }
 
-static long sys_frame_size(struct thread *cur, const uint64_t *a)
-{
-	struct handle *h;
-	err_t err = handle_get(cur->task, a[0], OBJ_FRAME, 0, &h);
-
-	return err ? error(err) : (long)((struct frame_object *)h->obj)->size;
-}
-
-static long sys_protect(struct thread *cur, const uint64_t *a)
-{
-	struct task *t;
-	err_t err = managed_task(cur, a[0], &t);
-
-	if (!err && (!space_range_ok(a[1], a[2]) || a[2] > PROTECT_MAX_PAGES * PAGE_SIZE))
-		err = ERR_INVALID_ARGUMENT;
-	if (!err)
-		err = space_protect(&t->pt, a[1], a[2], a[3]);
-	return err ? error(err) : 0;
-}
-
 /*
  * May task t (not ended) hold handle h?  Not when both t and the task h
  * names have never had a thread and are not the same task: two such tasks
  * holding each other would keep each other for ever, and neither can run
- * to close its handles.
+ * to close its handles.  No side effect.  Kernel lock held.
  */
 static bool gift_keeps_no_cycle(const struct task *t, const struct handle *h)
 {
@@ -374,6 +305,12 @@ static bool gift_keeps_no_cycle(const struct task *t, const struct handle *h)
 	return h->obj->type != OBJ_TASK || given == t || task_started(t) || task_started(given);
 }
 
+/*
+ * SYS_TASK_GIVE (a[0] task, a[1] h, a[2] rights): a copy of cur's h with
+ * a subset of its rights into a free slot of the task.  Returns that slot,
+ * or ERR_INVALID_ARGUMENT, ERR_DENIED (rights, or a cycle of tasks that
+ * cannot run), ERR_NO_MEMORY, ERR_NOT_FOUND.  Kernel lock held.
+ */
 static long sys_task_give(struct thread *cur, const uint64_t *a)
 {
 	struct handle *h;
@@ -401,6 +338,8 @@ static long sys_task_give(struct thread *cur, const uint64_t *a)
 	return slot;
 }
 
+/* SYS_TASK_STATUS (a[0] task): 1 once the task (READ) has ended, else 0;
+ * or the handle's error.  Kernel lock held. */
 static long sys_task_status(struct thread *cur, const uint64_t *a)
 {
 	struct task *t;
@@ -412,11 +351,14 @@ static long sys_task_status(struct thread *cur, const uint64_t *a)
 	t = (struct task *)h->obj;
 	if (!t->exited)
 		return 0;
-	cur->tf->regs[REG_A(1)] = t->exit_reason;
-	cur->tf->regs[REG_A(2)] = (uint64_t)t->exit_code;
+	arch_syscall_args(cur->tf)[1] = t->exit_reason;    /* a1, a2 (tessera/syscall.h) */
+	arch_syscall_args(cur->tf)[2] = (uint64_t)t->exit_code;
 	return 1;
 }
 
+/* SYS_TASK_KILL (a[0] task): end every thread of another task (MANAGE).
+ * Returns 0, or ERR_INVALID_ARGUMENT (cur's own), ERR_NOT_FOUND, a handle's
+ * error.  Kernel lock held. */
 static long sys_task_kill(struct thread *cur, const uint64_t *a)
 {
 	struct task *t;
@@ -430,6 +372,9 @@ static long sys_task_kill(struct thread *cur, const uint64_t *a)
 	return 0;
 }
 
+/* SYS_TASK_WAIT (a[0] task): block until the task (READ) has ended; its exit
+ * code, or ERR_INVALID_ARGUMENT (cur's own), ERR_NOT_FOUND (it never had a
+ * thread), a handle's error.  Requires the kernel lock; cur may block. */
 static long sys_task_wait(struct thread *cur, const uint64_t *a)
 {
 	enum exit_reason reason;
@@ -437,7 +382,7 @@ static long sys_task_wait(struct thread *cur, const uint64_t *a)
 	long code;
 	err_t err = handle_get(cur->task, a[0], OBJ_TASK, RIGHT_READ, &h);
 
-	cur->tf->regs[REG_A(1)] = EXIT_REASONS;  /* an error, unless a reason follows */
+	arch_syscall_args(cur->tf)[1] = EXIT_REASONS;  /* a1: an error, unless a reason follows */
 	if (err)
 		return error(err);
 	if ((struct task *)h->obj == cur->task)
@@ -445,10 +390,13 @@ static long sys_task_wait(struct thread *cur, const uint64_t *a)
 	if (!task_started((struct task *)h->obj))
 		return error(ERR_NOT_FOUND);         /* nothing would ever end it */
 	code = task_wait((struct task *)h->obj, &reason);
-	cur->tf->regs[REG_A(1)] = reason;
+	arch_syscall_args(cur->tf)[1] = reason;
 	return code;
 }
 
+/* SYS_TASK_SET_FAULT (a[0] task, a[1] ep): ep (SEND and FAULT, or 0) now
+ * handles the task's faults (MANAGE and FAULT).  Returns 0 or the error of
+ * a handle.  Kernel lock held. */
 static long sys_task_set_fault(struct thread *cur, const uint64_t *a)
 {
 	struct handle *ep;
@@ -463,6 +411,12 @@ static long sys_task_set_fault(struct thread *cur, const uint64_t *a)
 	return 0;
 }
 
+/*
+ * SYS_THREAD_CREATE (a[0] task, a[1] entry, a[2] stack_top, a[3] arg,
+ * a[4] priority): a new thread of the task (MANAGE), at most cur's
+ * priority.  Returns its handle, or ERR_INVALID_ARGUMENT, ERR_DENIED,
+ * ERR_NO_MEMORY, ERR_NOT_FOUND.  Kernel lock held.
+ */
 static long sys_thread_create(struct thread *cur, const uint64_t *a)
 {
 	uint64_t entry = a[1], stack_top = a[2], priority = a[4];
@@ -487,6 +441,7 @@ static long sys_thread_create(struct thread *cur, const uint64_t *a)
 	return give_handle(cur, slot, &th->obj, RIGHT_READ | RIGHT_MANAGE | RIGHT_TRANSFER);
 }
 
+/* SYS_TASK_ID (a[0] task): the task's id (READ), or the handle's error.  Kernel lock held. */
 static long sys_task_id(struct thread *cur, const uint64_t *a)
 {
 	struct handle *h;
@@ -495,56 +450,15 @@ static long sys_task_id(struct thread *cur, const uint64_t *a)
 	return err ? error(err) : ((struct task *)h->obj)->id;
 }
 
-/* The slot of cur's frame handle whose frame holds physical page pa (0: none), and where. */
-static unsigned frame_holding(struct thread *cur, paddr_t pa, uint64_t *offset)
-{
-	unsigned i;
-
-	for (i = 1; i < TASK_HANDLES; i++) {
-		const struct handle *h = &cur->task->handles[i];
-		const struct frame_object *f = (const struct frame_object *)h->obj;
-
-		if (h->obj && h->obj->type == OBJ_FRAME && pa >= f->pa && pa - f->pa < f->size) {
-			*offset = pa - f->pa;
-			return i;
-		}
-	}
-	return 0;
-}
-
-/*
- * SYS_MAPPING: the first page mapped at or above a[1] in the task, and which
- * of the caller's frames it is a page of.  Results in a0..a3.
- */
-static long sys_mapping(struct thread *cur, const uint64_t *a)
-{
-	uint64_t *regs = cur->tf->regs, offset = 0;
-	struct task *t;
-	vaddr_t found;
-	paddr_t pa;
-	unsigned rights, slot;
-	err_t err = managed_task(cur, a[0], &t);
-
-	if (!err && a[1] >= USER_TOP)
-		err = ERR_INVALID_ARGUMENT;
-	if (!err)
-		err = space_next_mapping(&t->pt, a[1], &found, &pa, &rights);
-	if (err)
-		return error(err);
-	slot = frame_holding(cur, pa, &offset);
-	regs[REG_A(1)] = slot;
-	regs[REG_A(2)] = slot ? offset : 0;
-	regs[REG_A(3)] = rights;
-	return (long)found;
-}
-
+/* SYS_THREAD_SELF: cur's id.  Kernel lock held. */
 static long sys_thread_self(struct thread *cur, const uint64_t *a)
 {
 	(void)a;
 	return cur->id;
 }
 
-/* The IPC calls write all their results into the registers themselves. */
+/* The IPC calls (kernel/ipc.c) write all their results into the registers
+ * themselves and may block cur.  Kernel lock held. */
 #define IPC_CALL(name, fn) \
 	static long name(struct thread *cur, const uint64_t *a) { (void)a; fn(cur); return 0; }
 IPC_CALL(ipc_send, sys_ipc_send)
@@ -587,20 +501,26 @@ static const struct {
 	[SYS_MAPPING] = { sys_mapping, false },
 };
 
+/*
+ * The system call cur asked for: run its handler on the arguments in
+ * place and put its answer in the result register (the IPC calls put
+ * their own); an unknown number answers ERR_NO_SUCH_CALL.  Requires the
+ * kernel lock (kernel_user_trap holds it).
+ */
 void syscall_dispatch(struct thread *cur)
 {
-	uint64_t *regs = cur->tf->regs;
-	uint64_t number = regs[REG_A(7)];
+	uint64_t *regs = arch_msg_regs(cur->tf);
+	uint64_t number = regs[MSG_REG_NUMBER];
 	long ret;
 
 	if (number >= SYS_COUNT || !syscalls[number].fn) {
-		regs[REG_A0] = (uint64_t)error(ERR_NO_SUCH_CALL);
+		regs[MSG_REG_RESULT] = (uint64_t)error(ERR_NO_SUCH_CALL);
 		return;
 	}
-	/* a0..a5 are the arguments, read in place (a handler reads them all
-	 * before it writes a result). */
-	ret = syscalls[number].fn(cur, &regs[REG_A0]);
+	/* The arguments are read in place (a handler reads them all before it
+	 * writes a result): a0..a5 are message registers 0..5. */
+	ret = syscalls[number].fn(cur, regs);
 	/* A blocking call may have run other threads; cur's frame is its own. */
 	if (!syscalls[number].sets_registers)
-		regs[REG_A0] = (uint64_t)ret;
+		regs[MSG_REG_RESULT] = (uint64_t)ret;
 }

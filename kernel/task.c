@@ -15,7 +15,7 @@
  */
 #include <string.h>
 
-#include "kernel/elf.h"
+#include "lib/elf.h"
 #include "kernel/ipc.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -54,6 +54,13 @@ const struct user_image *user_image_find(const char *name, size_t len)
 	return NULL;
 }
 
+/* A segment's MAP_* rights (lib/elf.h) as pt_map's PT_* rights. */
+static unsigned segment_pt_rights(unsigned rights)
+{
+	return (rights & MAP_READ ? PT_READ : 0) | (rights & MAP_WRITE ? PT_WRITE : 0) |
+	       (rights & MAP_EXEC ? PT_EXEC : 0);
+}
+
 /* Map the program's segments and its stack; returns its entry in *entry. */
 static err_t load_program(struct task *t, const struct user_image *img, uint64_t *entry)
 {
@@ -65,7 +72,7 @@ static err_t load_program(struct task *t, const struct user_image *img, uint64_t
 	for (i = 0; !err && i < elf.nsegments; i++) {
 		const struct elf_segment *s = &elf.segments[i];
 
-		err = space_map_private(&t->pt, s->vaddr, s->memsz, s->rights,
+		err = space_map_private(&t->pt, s->vaddr, s->memsz, segment_pt_rights(s->rights),
 					img->data + s->offset, s->filesz);
 	}
 	if (!err)

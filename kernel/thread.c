@@ -40,10 +40,7 @@
  */
 #include <string.h>
 
-#include "arch/riscv/hart.h"
-#include "arch/riscv/layout.h"
-#include "arch/riscv/trap.h"
-#include "arch/riscv/trapframe.h"
+#include "kernel_arch.h"
 #include "kernel/ipc.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"

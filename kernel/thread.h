@@ -3,7 +3,7 @@
  * way out (exit, kill).  All under the kernel lock.
  *
  * A user thread's kernel stack (KERNEL_STACK_SIZE, guard page below) holds,
- * from the top: the word arch/riscv/trap.S reloads tp from (the index of
+ * from the top: the word the trap entry (trap.S) reloads tp from (the index of
  * the hart the thread runs on), a padding word, the thread's trap frame
  * (its user registers while it is in the kernel or not running), and then
  * the kernel's own call frames.

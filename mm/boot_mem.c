@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "mm/boot_mem.h"
 #include "mm/phys.h"
 

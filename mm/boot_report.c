@@ -7,16 +7,19 @@
 void bootinfo_report(const struct boot_info *bi, uint64_t boot_hartid, memmap_log_fn log,
 		     void *arg)
 {
+	char why[64];
 	uint32_t i;
 
 	mm_log(log, arg, "harts: %u", bi->nusable);
 	for (i = 0; i < bi->nharts; i++) {
 		const struct boot_hart *h = &bi->harts[i];
+		bool boot = h->hartid == boot_hartid;
+		bool unused = !boot && boot_hart_unusable(h, why, sizeof(why));
 
-		mm_log(log, arg, "hart %lu: %s, mmu %s%s%s", h->hartid,
+		mm_log(log, arg, "hart %lu: %s, mmu %s%s%s%s%s%s", h->hartid,
 		     h->enabled ? "okay" : "disabled", boot_mmu_name(h->mmu),
-		     h->sstc ? ", sstc" : "",
-		     h->hartid == boot_hartid ? " (boot)" : h->usable ? "" : " (not used)");
+		     h->sstc ? ", sstc" : "", boot ? " (boot)" : "",
+		     unused ? " (not used: " : "", unused ? why : "", unused ? ")" : "");
 	}
 	mm_log(log, arg, "timebase: %lu", bi->timebase_hz);
 	for (i = 0; i < bi->nmemory; i++)

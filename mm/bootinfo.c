@@ -16,6 +16,7 @@ static enum fdt_error at(struct fdt_diag *diag, const struct fdt *fdt,
 		diag->err = err;
 		diag->offset = (uint32_t)(fdt->structs - fdt->blob) +
 			       (node == FDT_NONE ? 0 : (uint32_t)node);
+		diag->node = node;
 	}
 	return err;
 }
@@ -103,7 +104,12 @@ static enum fdt_error read_memory(const struct fdt *fdt, struct boot_info *bi,
 		if (err)
 			return at(diag, fdt, err, n);
 	}
-	return bi->nmemory ? FDT_OK : at(diag, fdt, FDT_ERR_NO_MEMORY, fdt_root(fdt));
+	/*
+	 * No /memory at all is a tree that leaves RAM to the bootloader (U-Boot
+	 * adds or rewrites /memory): not malformed.  nmemory stays 0 and the
+	 * boot memory map says there is no RAM (mm/memmap.c).
+	 */
+	return FDT_OK;
 }
 
 /*
@@ -212,6 +218,7 @@ static enum fdt_error read_hart(const struct fdt *fdt, fdt_node_t cpu,
 	if (err)
 		return err;
 	h->mmu = mmu ? mmu_from_string(mmu) : BOOT_MMU_NONE;
+	h->mmu_type = mmu;
 	h->sstc = (isa && isa_has(isa, "sstc")) ||
 		  fdt_stringlist_contains(fdt, cpu, "riscv,isa-extensions", "sstc");
 	h->usable = h->enabled && h->mmu != BOOT_MMU_NONE;
@@ -279,7 +286,8 @@ static enum fdt_error dma_reach(const struct fdt *fdt, fdt_node_t bus,
 	*limit = 0;
 	if (dr->len == 0)
 		return FDT_OK;
-	err = fdt_bus_cells(fdt, bus, &child);
+	/* The child (bus) address is only stepped over: a PCI bus's 3 cells will do. */
+	err = fdt_bus_cells_opaque(fdt, bus, &child);
 	if (!err)
 		err = fdt_bus_cells(fdt, parent, &up);
 	if (err)
@@ -362,6 +370,29 @@ const struct boot_hart *bootinfo_hart(const struct boot_info *bi, uint64_t harti
 		if (bi->harts[i].hartid == hartid)
 			return &bi->harts[i];
 	return NULL;
+}
+
+const char *boot_hart_unusable(const struct boot_hart *h, char *buf, size_t size)
+{
+	static const char prefix[] = "mmu-type ";
+	size_t n;
+
+	if (h->usable)
+		return NULL;
+	if (!h->enabled)
+		return memcpy(buf, "disabled", sizeof("disabled"));
+	if (!h->mmu_type)
+		return memcpy(buf, "no mmu-type", sizeof("no mmu-type"));
+	/* A long mmu-type is cut with "...", never silently. */
+	memcpy(buf, prefix, sizeof(prefix));
+	n = strlen(h->mmu_type);
+	if (n < size - sizeof(prefix) + 1) {
+		memcpy(buf + sizeof(prefix) - 1, h->mmu_type, n + 1);
+	} else {
+		memcpy(buf + sizeof(prefix) - 1, h->mmu_type, size - sizeof(prefix) - 3);
+		memcpy(buf + size - 4, "...", 4);
+	}
+	return buf;
 }
 
 const char *boot_mmu_name(enum boot_mmu mmu)

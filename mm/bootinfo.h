@@ -2,6 +2,9 @@
  * What the kernel needs to know from the device tree at boot, read once into
  * fixed-size tables: RAM ranges, reserved ranges, /chosen, and the harts.
  *
+ * A tree without /memory is read (nmemory = 0): a bootloader adds RAM to the
+ * tree it passes on, and a tree written for one may leave it out.
+ *
  * Nothing is dropped silently: a table that would overflow makes
  * bootinfo_read() fail with FDT_ERR_TOO_MANY_RANGES / FDT_ERR_TOO_MANY_HARTS.
  * Ranges are half-open [start, end) in CPU physical addresses, exactly as the
@@ -40,6 +43,7 @@ struct boot_hart {
 	uint64_t hartid;
 	bool enabled;      /* status is okay (or absent) */
 	enum boot_mmu mmu;
+	const char *mmu_type; /* the tree's mmu-type ("riscv,none"), NULL when absent; in the blob */
 	bool sstc;         /* riscv,isa(-extensions) names Sstc */
 	bool usable;       /* enabled and has an MMU: Tessera may run on it */
 };
@@ -87,5 +91,12 @@ const struct boot_hart *bootinfo_hart(const struct boot_info *bi, uint64_t harti
 
 /* "sv39", "sv48", "sv57" or "none". */
 const char *boot_mmu_name(enum boot_mmu mmu);
+
+/*
+ * Why Tessera does not run on hart h: "disabled", "no mmu-type" or
+ * "mmu-type riscv,none" (the tree's own words, up to `size` bytes), in buf;
+ * NULL when h is usable.  Requires size >= 32.
+ */
+const char *boot_hart_unusable(const struct boot_hart *h, char *buf, size_t size);
 
 #endif /* TESSERA_MM_BOOTINFO_H */

@@ -25,7 +25,7 @@
  * Per-hart caches keep order-0 pages per zone and hart; allocations and
  * frees of single pages usually touch no lock and no list but the cache.
  * A cache refills `batch` pages at a time from the zone when empty, and gives
- * `batch` back when it holds more than `high` (mm/buddy.c names both).
+ * `batch` back when it holds more than `high` (mm/buddy_setup.c names both).
  */
 #ifndef TESSERA_MM_BUDDY_H
 #define TESSERA_MM_BUDDY_H

@@ -6,7 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "mm/buddy_internal.h"
 #include "mm/phys.h"
 

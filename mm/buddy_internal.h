@@ -1,6 +1,7 @@
 /*
- * Shared between mm/buddy.c and mm/buddy_check.c only: the merge test, so
- * that the checker's idea of "could merge" is the allocator's own.
+ * Shared between mm/buddy.c, mm/buddy_setup.c and mm/buddy_check.c only:
+ * the merge test, so that the checker's idea of "could merge" is the
+ * allocator's own, and the freeing of a run of new pages for the set-up.
  */
 #ifndef TESSERA_MM_BUDDY_INTERNAL_H
 #define TESSERA_MM_BUDDY_INTERNAL_H
@@ -14,5 +15,14 @@
  */
 struct frame *buddy_mergeable(const struct frame_block *b, pfn_t pfn, unsigned order,
 			      unsigned zone);
+
+/*
+ * Give the buddy the run of reserved frames of one zone that starts at p in
+ * b and ends by stop, as maximal aligned blocks merged with what is free
+ * around them (for buddy_add_range, mm/buddy_setup.c).  Returns the pfn
+ * after the run; a frame at p that is not reserved is refused (a bad free)
+ * and skipped.  Takes the zone's lock.
+ */
+pfn_t buddy_add_run(struct mem *m, const struct frame_block *b, pfn_t p, pfn_t stop);
 
 #endif

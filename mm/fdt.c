@@ -68,10 +68,9 @@ static const char *const fdt_messages[FDT_ERR_COUNT] = {
 	[FDT_ERR_END_INSIDE_NODE] = "end token while a node is still open",
 	[FDT_ERR_SECOND_ROOT] = "more than one root node",
 	[FDT_ERR_DATA_AFTER_END] = "tokens after the end token",
-	[FDT_ERR_BAD_CELLS] = "#address-cells or #size-cells out of range",
+	[FDT_ERR_BAD_CELLS] = "#address-cells or #size-cells out of range (Tessera reads 1-2 and 0-2)",
 	[FDT_ERR_REG_LENGTH] = "reg is not a whole number of (address, size) pairs",
 	[FDT_ERR_RANGE_WRAPS] = "reg range wraps past 2^64",
-	[FDT_ERR_NO_MEMORY] = "no usable /memory range",
 	[FDT_ERR_TOO_MANY_RANGES] = "more memory or reserved ranges than the kernel can hold",
 	[FDT_ERR_NO_CPUS] = "no /cpus node or no cpu in it",
 	[FDT_ERR_TOO_MANY_HARTS] = "more harts than the kernel can hold",
@@ -110,6 +109,7 @@ static enum fdt_error fail(struct fdt_diag *diag, enum fdt_error err,
 	if (diag) {
 		diag->err = err;
 		diag->offset = (uint32_t)offset;
+		diag->node = FDT_NONE;
 	}
 	return err;
 }
@@ -391,6 +391,7 @@ enum fdt_error fdt_open(struct fdt *fdt, const void *blob, size_t avail,
 	if (diag) {
 		diag->err = FDT_OK;
 		diag->offset = 0;
+		diag->node = FDT_NONE;
 	}
 	memset(fdt, 0, sizeof(*fdt));
 	if (!blob)

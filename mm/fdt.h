@@ -93,7 +93,6 @@ enum fdt_error {
 	FDT_ERR_BAD_CELLS,            /* #address-cells / #size-cells not 1..2 (or 0 for size) */
 	FDT_ERR_REG_LENGTH,           /* reg not a whole number of (address, size) pairs */
 	FDT_ERR_RANGE_WRAPS,          /* a reg range wraps past 2^64 */
-	FDT_ERR_NO_MEMORY,            /* no /memory range at all */
 	FDT_ERR_TOO_MANY_RANGES,      /* more ranges than the kernel has room for */
 	FDT_ERR_NO_CPUS,              /* no /cpus node, or no cpu in it */
 	FDT_ERR_TOO_MANY_HARTS,
@@ -120,14 +119,19 @@ struct fdt {
 	uint32_t node_count;
 };
 
-/* What fdt_open() or a reader found wrong, and where (byte offset in blob). */
+typedef int32_t fdt_node_t;
+#define FDT_NONE ((fdt_node_t)-1)
+
+/*
+ * What fdt_open() or a reader found wrong, and where: the byte offset in the
+ * blob, and for a content error the node at fault (FDT_NONE otherwise; see
+ * fdt_node_path to name it).
+ */
 struct fdt_diag {
 	enum fdt_error err;
 	uint32_t offset;
+	fdt_node_t node;
 };
-
-typedef int32_t fdt_node_t;
-#define FDT_NONE ((fdt_node_t)-1)
 
 struct fdt_prop {
 	const char *name;
@@ -199,6 +203,23 @@ bool fdt_node_enabled(const struct fdt *fdt, fdt_node_t node);
  */
 enum fdt_error fdt_bus_cells(const struct fdt *fdt, fdt_node_t bus,
 			     struct fdt_cells *cells);
+
+/*
+ * Like fdt_bus_cells, but #address-cells may be 1..FDT_MAX_OPAQUE_CELLS: for
+ * a property whose child addresses are stepped over and never read as a
+ * number (the PCI address of a PCI bus's dma-ranges is 3 cells, PCI bus
+ * binding 2.2.1.1; its CPU address and length are what Tessera reads).
+ */
+#define FDT_MAX_OPAQUE_CELLS 4
+enum fdt_error fdt_bus_cells_opaque(const struct fdt *fdt, fdt_node_t bus,
+				    struct fdt_cells *cells);
+
+/*
+ * The full path of `node` ("/soc/pcie@3000000000", "/" for the root) in
+ * buf, always NUL-terminated; a path longer than `size` ends in "...".
+ * Returns buf.  Requires size >= 4.
+ */
+char *fdt_node_path(const struct fdt *fdt, fdt_node_t node, char *buf, size_t size);
 
 /* Read `ncells` (0..2) big-endian cells as one number. */
 uint64_t fdt_read_cells(const uint8_t *p, uint32_t ncells);

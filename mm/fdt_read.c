@@ -274,8 +274,9 @@ bool fdt_node_enabled(const struct fdt *fdt, fdt_node_t node)
 	return !found || strcmp(status, "okay") == 0 || strcmp(status, "ok") == 0;
 }
 
-enum fdt_error fdt_bus_cells(const struct fdt *fdt, fdt_node_t bus,
-			     struct fdt_cells *cells)
+/* The cell counts `bus` declares, defaults filled in; `max_address` bounds #address-cells. */
+static enum fdt_error bus_cells(const struct fdt *fdt, fdt_node_t bus,
+				struct fdt_cells *cells, uint32_t max_address)
 {
 	enum fdt_error err;
 	bool found;
@@ -287,9 +288,58 @@ enum fdt_error fdt_bus_cells(const struct fdt *fdt, fdt_node_t bus,
 		err = fdt_read_u32(fdt, bus, "#size-cells", &cells->size, &found);
 	if (err)
 		return FDT_ERR_BAD_CELLS;
-	if (cells->address < 1 || cells->address > 2 || cells->size > 2)
+	if (cells->address < 1 || cells->address > max_address || cells->size > 2)
 		return FDT_ERR_BAD_CELLS;
 	return FDT_OK;
+}
+
+enum fdt_error fdt_bus_cells(const struct fdt *fdt, fdt_node_t bus,
+			     struct fdt_cells *cells)
+{
+	return bus_cells(fdt, bus, cells, 2);
+}
+
+enum fdt_error fdt_bus_cells_opaque(const struct fdt *fdt, fdt_node_t bus,
+				    struct fdt_cells *cells)
+{
+	return bus_cells(fdt, bus, cells, FDT_MAX_OPAQUE_CELLS);
+}
+
+/* Append `s` to buf[*used..size); false (and nothing appended) when it does not fit. */
+static bool append(char *buf, size_t size, size_t *used, const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len >= size - *used)
+		return false;
+	memcpy(buf + *used, s, len + 1);
+	*used += len;
+	return true;
+}
+
+char *fdt_node_path(const struct fdt *fdt, fdt_node_t node, char *buf, size_t size)
+{
+	fdt_node_t chain[FDT_MAX_DEPTH];
+	unsigned depth = 0;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (; node != FDT_NONE && node != fdt_root(fdt) && depth < FDT_MAX_DEPTH;
+	     node = fdt_parent(fdt, node))
+		chain[depth++] = node;
+	if (!depth)
+		append(buf, size, &used, "/");
+	while (depth--) {
+		if (!append(buf, size, &used, "/") ||
+		    !append(buf, size, &used, fdt_node_name(fdt, chain[depth]))) {
+			/* Cut where it no longer fits and say so: never a silent truncation. */
+			size_t keep = used < size - 4 ? used : size - 4;
+
+			memcpy(buf + keep, "...", 4);
+			break;
+		}
+	}
+	return buf;
 }
 
 uint64_t fdt_read_cells(const uint8_t *p, uint32_t ncells)

@@ -18,7 +18,7 @@
  * run, and only read afterwards: no lock.  Until then its map is empty and
  * its cache pointers NULL, so both fast paths miss.
  */
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "mm/slab_internal.h"
 
 /*

@@ -4,7 +4,7 @@
  */
 #include <string.h>
 
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "mm/memmap.h"
 
 struct logger {
@@ -174,6 +174,26 @@ static err_t add_reserved(struct memmap *mm, const struct boot_reserved *r,
 	return err;
 }
 
+/* One line saying why no page of RAM is left free, by cause. */
+static void log_no_ram(const struct memmap *mm, const struct boot_info *bi, paddr_t limit,
+		       const struct logger *lg)
+{
+	unsigned i, above = 0;
+
+	for (i = 0; i < bi->nmemory; i++)
+		above += ALIGN_UP(bi->memory[i].start, PAGE_SIZE) >= limit;
+	if (!bi->nmemory)
+		mm_log(lg->fn, lg->arg, "memmap: no RAM: the tree has no /memory node "
+		       "(a bootloader adds it to the tree it passes on)");
+	else if (mm->ram.n)
+		mm_log(lg->fn, lg->arg, "memmap: no free RAM: reserved ranges cover all of it");
+	else if (above == bi->nmemory)
+		mm_log(lg->fn, lg->arg, "memmap: no RAM below 0x%lx, the end of the direct map: "
+		       "every memory range lies above it", limit);
+	else
+		mm_log(lg->fn, lg->arg, "memmap: no RAM: every memory range was dropped");
+}
+
 err_t memmap_build(struct memmap *mm, const struct boot_info *bi, paddr_t limit,
 		   memmap_log_fn log, void *arg)
 {
@@ -192,7 +212,10 @@ err_t memmap_build(struct memmap *mm, const struct boot_info *bi, paddr_t limit,
 		    MEMMAP_MAX);
 		return err;
 	}
-	return mm->free.n ? ERR_OK : ERR_NOT_FOUND;
+	if (mm->free.n)
+		return ERR_OK;
+	log_no_ram(mm, bi, limit, &lg);
+	return ERR_NOT_FOUND;
 }
 
 paddr_t memmap_alloc(struct memmap *mm, uint64_t size, uint64_t align, paddr_t below)

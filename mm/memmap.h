@@ -52,7 +52,8 @@ void mm_log(memmap_log_fn log, void *arg, const char *fmt, ...)
 /*
  * Build the map from the boot facts.  RAM at or above `limit` is clipped
  * (the kernel cannot reach it).  Returns ERR_OK, ERR_NOT_FOUND (no usable
- * RAM left) or ERR_NO_MEMORY (more pieces than MEMMAP_MAX).
+ * RAM left: one line through `log` says why) or ERR_NO_MEMORY (more pieces
+ * than MEMMAP_MAX).
  */
 err_t memmap_build(struct memmap *mm, const struct boot_info *bi, paddr_t limit,
 		   memmap_log_fn log, void *arg);

@@ -6,7 +6,7 @@
  */
 #include <stdarg.h>
 
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "mm/slab_internal.h"
 
 struct check {

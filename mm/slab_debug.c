@@ -22,7 +22,7 @@
  */
 #include <stdarg.h>
 
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "mm/slab_internal.h"
 
 #define REPORT_MAX 200          /* bytes of one report line */

@@ -1,9 +1,11 @@
 /*
- * Private to the slab allocator (API in mm/slab.h): what its four files
+ * Private to the slab allocator (API in mm/slab.h): what its five files
  * share, and nothing else includes.
  *
- *   mm/slab.c        caches, slabs and magazines: the allocator proper; the
- *                    slab layout, the invariants and the lock order
+ *   mm/slab.c        slabs and magazines: the allocator proper; the slab
+ *                    layout, the invariants and the lock order
+ *   mm/slab_cache.c  caches: creation and layout, the list of caches,
+ *                    statistics, the shrinker over all caches
  *   mm/kmalloc.c     size classes, kmalloc/kzalloc/kfree/ksize, large
  *                    blocks, the buddy's shrinker
  *   mm/slab_debug.c  red zones, poison, state words, and the reports
@@ -290,8 +292,11 @@ void slab_cache_free(struct kmem_cache *c, struct slab *s, void *obj);
 /* mm/slab.c: fill map (struct frame_map) for m and the current phys window. */
 void frame_map_init(struct frame_map *map, const struct mem *m);
 
-/* mm/slab.c: the buddy's shrinker: shrink every cache of memory arg.  Returns the pages freed. */
+/* mm/slab_cache.c: the buddy's shrinker: shrink every cache of memory arg.  Returns the pages freed. */
 uint64_t slab_shrink_mem(void *arg);
+
+/* mm/slab_cache.c: take c off the list of caches (kmem_cache_destroy). */
+void slab_cache_unlist(struct kmem_cache *c);
 
 /* mm/slab_debug.c: count a problem of cache c (NULL: kmalloc's) and report it. */
 void slab_report(struct kmem_cache *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -5,7 +5,7 @@
  */
 #include "arch/riscv/mmu.h"
 #include "arch/riscv/sbi.h"
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "platform/platform.h"
 #include "platform/uart.h"
 

@@ -5,7 +5,8 @@ Runs tests/bench/bench_mm under callgrind, collecting only inside its op_*
 functions, and prints one line per operation, as the kernel's `bench` flag
 does: "bench <name>: <n> instructions" (instructions per call, averaged
 over the WARM_UP + OP_CALLS calls), net of `calling_code` (the same calls
-into functions that do nothing), as the kernel's figures are.
+into functions that do nothing), and "bench <name>_with_calling_code: <n>
+instructions" (the op's inclusive cost), as the kernel's figures are.
 
 usage: bench-host.py BENCH_MM_BINARY [--out DIR]
 """
@@ -43,6 +44,7 @@ def main(argv):
         print("bench calling_code: %d instructions" % round(calls))
     for name, per_call in sorted(figures.items()):
         print("bench %s: %d instructions" % (name, round(per_call - calls)))
+        print("bench %s_with_calling_code: %d instructions" % (name, round(per_call)))
     if not figures:
         sys.stdout.write(ann)
         sys.exit("bench-host: no op_* functions in the callgrind profile")

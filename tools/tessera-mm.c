@@ -6,45 +6,114 @@
  * memory, but is reserved in the memory map exactly where the kernel puts it,
  * so the free counts are the kernel's.
  *
- *   tessera-mm board.dtb [--bootargs "..."] [--hart N]
+ *   tessera-mm board.dtb [--bootargs "..."] [--hart N] [--memory BASE:SIZE]...
  *
  * This is how to see what a board's memory looks like to Tessera without the
- * board.  Exit status: 0 on success, 1 for a malformed tree, 2 for bad usage.
+ * board.  Exit status: 0 when the kernel could boot on the tree, 1 for a
+ * malformed tree, 2 for bad usage, 3 for a sound tree the kernel cannot boot
+ * on (no usable hart or no usable RAM; the report is printed all the same).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 #include "arch/riscv/layout.h"
 #include "mm/boot_mem.h"
 
 static const char usage[] =
-	"usage: tessera-mm BOARD.dtb [--bootargs \"...\"] [--hart N]\n"
+	"usage: tessera-mm BOARD.dtb [--bootargs \"...\"] [--hart N] [--memory BASE:SIZE]...\n"
 	"  Reads the device tree as Tessera's kernel does and prints the boot\n"
 	"  report lines: paging, harts, timebase, memory, reserved, zone, frames,\n"
-	"  and the buddy free lists (buddyinfo: free blocks of order 0, 1, ...).\n"
+	"  and the buddy free lists (buddyinfo: free blocks of order 0, 1, ...);\n"
+	"  stdout: the node /chosen/stdout-path names.\n"
 	"  --bootargs  use this kernel command line instead of /chosen/bootargs\n"
 	"              (paging=sv39, zone_dma=16M, ...)\n"
-	"  --hart N    the boot hart (default: the first usable hart)\n";
+	"  --hart N    the boot hart (default: the first usable hart)\n"
+	"  --memory BASE:SIZE\n"
+	"              RAM as a bootloader puts it in the tree it passes on\n"
+	"              (U-Boot writes /memory): these ranges replace the tree's\n"
+	"              /memory; repeat for more banks.  SIZE takes K, M, G, T\n"
+	"              (--memory 0x80000000:2G)\n"
+	"  Exit status: 0 the kernel could boot on this tree; 1 malformed tree;\n"
+	"  2 bad usage; 3 sound tree the kernel cannot boot on (no usable hart\n"
+	"  or RAM: the report says why).\n";
+
+#define MAX_MEMORY_OPTIONS BOOT_MAX_MEMORY
 
 struct options {
 	const char *path;
 	const char *bootargs;
 	long hart;
+	struct boot_range memory[MAX_MEMORY_OPTIONS];
+	unsigned nmemory;
 };
+
+/* A number with an optional K, M, G or T suffix (powers of 1024); false if malformed. */
+static bool parse_size(const char *s, char **end, uint64_t *out)
+{
+	static const char suffixes[] = "KMGT";
+	const char *suffix;
+	uint64_t v;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	v = strtoull(s, end, 0);
+	if (errno)
+		return false;
+	suffix = **end ? strchr(suffixes, **end) : NULL;
+	if (suffix) {
+		unsigned shift = 10 * (unsigned)(suffix - suffixes + 1);
+
+		if (v > UINT64_MAX >> shift)
+			return false;
+		v <<= shift;
+		(*end)++;
+	}
+	*out = v;
+	return true;
+}
+
+/* --memory BASE:SIZE into o->memory; false with a one-line reason on stderr. */
+static bool parse_memory(const char *arg, struct options *o)
+{
+	uint64_t base, size;
+	char *end;
+	const char *why = NULL;
+
+	if (!parse_size(arg, &end, &base) || *end != ':' || !parse_size(end + 1, &end, &size) ||
+	    *end)
+		why = "BASE:SIZE expected, e.g. 0x80000000:2G";
+	else if (size == 0)
+		why = "SIZE is zero";
+	else if (base + size < base)
+		why = "BASE + SIZE runs past 2^64";
+	else if (o->nmemory == MAX_MEMORY_OPTIONS)
+		why = "more ranges than the kernel can hold";
+	if (why) {
+		fprintf(stderr, "tessera-mm: --memory '%s': %s\n", arg, why);
+		return false;
+	}
+	o->memory[o->nmemory++] = (struct boot_range){ base, base + size };
+	return true;
+}
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	int i;
 
-	*o = (struct options){ .hart = -1 };
+	memset(o, 0, sizeof(*o));
+	o->hart = -1;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--bootargs") == 0 && i + 1 < argc) {
 			o->bootargs = argv[++i];
 		} else if (strcmp(argv[i], "--hart") == 0 && i + 1 < argc) {
 			o->hart = strtol(argv[++i], NULL, 0);
+		} else if (strcmp(argv[i], "--memory") == 0 && i + 1 < argc) {
+			if (!parse_memory(argv[++i], o))
+				return -1;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			fputs(usage, stdout);
 			exit(0);
@@ -93,12 +162,17 @@ static void warn_word(void *arg, const char *word, size_t len, const char *why)
 	printf("cmdline: ignoring '%.*s': %s\n", (int)len, word, why);
 }
 
-/* The paging mode the kernel would try: the hart's mmu-type, capped by paging=. */
+/*
+ * The paging mode the kernel would try: the hart's mmu-type, capped by
+ * paging=; "none" without a boot hart the kernel can run on.
+ */
 static const char *paging_mode(const struct boot_hart *h, const struct cmdline *c)
 {
-	bool sv39 = h->mmu == BOOT_MMU_SV39 || h->mmu == BOOT_MMU_NONE || c->max_levels == 3;
-
-	return sv39 ? "sv39" : "sv48";
+	if (!h)
+		return "none";
+	if (h->mmu == BOOT_MMU_SV39 || h->mmu == BOOT_MMU_NONE || c->max_levels == 3)
+		return "sv39";
+	return "sv48";
 }
 
 static void print_line(void *arg, const char *line)
@@ -119,6 +193,37 @@ static unsigned host_hart(void)
 	return 0;
 }
 
+/*
+ * The node /chosen/stdout-path names (the console the kernel will look for),
+ * its first compatible and where its registers are.  The kernel's own line
+ * ("console: ns16550a at 0x10000000") also says whether it has a driver.
+ */
+static void report_stdout(const struct fdt *fdt, const struct boot_info *bi)
+{
+	char path[FDT_MAX_NAME];
+	const char *compatible = NULL;
+	uint64_t start = 0, size = 0;
+	fdt_node_t node;
+	bool found;
+
+	if (!bi->stdout_path) {
+		printf("stdout: none in /chosen\n");
+		return;
+	}
+	node = fdt_resolve_stdout(fdt, bi->stdout_path);
+	if (node == FDT_NONE) {
+		printf("stdout: '%s' names no node\n", bi->stdout_path);
+		return;
+	}
+	fdt_read_string(fdt, node, "compatible", &compatible, &found);
+	printf("stdout: %s is %s, %s", bi->stdout_path, fdt_node_path(fdt, node, path, sizeof(path)),
+	       compatible ? compatible : "no compatible");
+	if (fdt_reg(fdt, node, 0, &start, &size) == FDT_OK)
+		printf(" at 0x%lx\n", start);
+	else
+		printf(", no usable reg\n");
+}
+
 /* The kernel's memory set-up on the host: zones, frames, buddyinfo. */
 static int report_memory(const struct boot_info *bi, const struct cmdline *c)
 {
@@ -132,8 +237,9 @@ static int report_memory(const struct boot_info *bi, const struct cmdline *c)
 	unsigned i;
 
 	if (err) {
-		fprintf(stderr, "tessera-mm: cannot set up memory: %s\n", err_name(err));
-		return 1;
+		fprintf(stderr, "tessera-mm: Tessera cannot boot here: %s (%s)\n",
+			err == ERR_NOT_FOUND ? "no usable RAM" : "cannot set up memory", err_name(err));
+		return 3;
 	}
 	mem_report(&m, print_line, NULL);
 	mem_report_buddyinfo(&m, print_line, NULL);
@@ -142,17 +248,32 @@ static int report_memory(const struct boot_info *bi, const struct cmdline *c)
 	return 0;
 }
 
-/* The boot hart: the one asked for, else the first usable one. */
-static const struct boot_hart *pick_hart(const struct boot_info *bi, long want)
+/*
+ * The boot hart: the one asked for, else the first usable one; NULL when
+ * the kernel could not run on it, with the reason in why[].  As in the
+ * kernel (kernel/main.c), a hart asked for without mmu-type is tried as
+ * Sv39, one whose mmu-type names no mode Tessera has is not.
+ */
+static const struct boot_hart *pick_hart(const struct boot_info *bi, long want, char *why,
+					 size_t size)
 {
+	const struct boot_hart *h;
 	uint32_t i;
 
-	if (want >= 0)
-		return bootinfo_hart(bi, (uint64_t)want);
-	for (i = 0; i < bi->nharts; i++)
-		if (bi->harts[i].usable)
-			return &bi->harts[i];
-	return NULL;
+	if (want < 0) {
+		for (i = 0; i < bi->nharts; i++)
+			if (bi->harts[i].usable)
+				return &bi->harts[i];
+		snprintf(why, size, "no hart it can run on: each is disabled or has no MMU");
+		return NULL;
+	}
+	h = bootinfo_hart(bi, (uint64_t)want);
+	if (!h)
+		snprintf(why, size, "no hart %ld in /cpus", want);
+	else if (h->mmu_type && h->mmu == BOOT_MMU_NONE)
+		snprintf(why, size, "hart %ld has no MMU Tessera can use (mmu-type %s)", want,
+			 h->mmu_type);
+	return h && !(h->mmu_type && h->mmu == BOOT_MMU_NONE) ? h : NULL;
 }
 
 int main(int argc, char **argv)
@@ -163,6 +284,7 @@ int main(int argc, char **argv)
 	struct fdt_diag diag;
 	struct cmdline cmdline;
 	const struct boot_hart *hart;
+	char why[128];
 	enum fdt_error err;
 	uint8_t *blob;
 	size_t size = 0;
@@ -177,24 +299,38 @@ int main(int argc, char **argv)
 	if (!err)
 		err = bootinfo_read(&fdt, &bi, &diag);
 	if (err) {
-		fprintf(stderr, "tessera-mm: %s: bad device tree: %s (at byte 0x%x)\n", o.path,
-			fdt_strerror(err), diag.offset);
+		char node[FDT_MAX_NAME];
+
+		fprintf(stderr, "tessera-mm: %s: bad device tree: %s%s%s (at byte 0x%x)\n", o.path,
+			fdt_strerror(err), diag.node == FDT_NONE ? "" : " in ",
+			diag.node == FDT_NONE ? "" : fdt_node_path(&fdt, diag.node, node, sizeof(node)),
+			diag.offset);
 		free(blob);
 		return 1;
 	}
 	if (o.bootargs)
 		bi.bootargs = o.bootargs;
-	cmdline_parse(bi.bootargs, &cmdline, warn_word, NULL);
-	hart = pick_hart(&bi, o.hart);
-	if (!hart || !hart->usable) {
-		fprintf(stderr, "tessera-mm: %s: no usable boot hart%s\n", o.path,
-			o.hart >= 0 ? " with that id" : "");
-		free(blob);
-		return 1;
+	if (o.nmemory) {
+		if (bi.nmemory)
+			printf("tessera-mm: memory from --memory, as a bootloader passes it on "
+			       "(replacing the tree's %u range(s))\n", bi.nmemory);
+		else
+			printf("tessera-mm: memory from --memory, as a bootloader passes it on "
+			       "(the tree has none)\n");
+		memcpy(bi.memory, o.memory, sizeof(o.memory));
+		bi.nmemory = o.nmemory;
 	}
+	cmdline_parse(bi.bootargs, &cmdline, warn_word, NULL);
+	/* Without a boot hart the rest is still worth seeing: the memory and its zones. */
+	hart = pick_hart(&bi, o.hart, why, sizeof(why));
 	printf("paging: %s\n", paging_mode(hart, &cmdline));
-	bootinfo_report(&bi, hart->hartid, print_line, NULL);
+	bootinfo_report(&bi, hart ? hart->hartid : UINT64_MAX, print_line, NULL);
+	report_stdout(&fdt, &bi);
 	status = report_memory(&bi, &cmdline);
+	if (!hart) {
+		fprintf(stderr, "tessera-mm: Tessera cannot boot here: %s\n", why);
+		status = 3;
+	}
 	free(blob);
 	return status;
 }

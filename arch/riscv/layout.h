@@ -7,8 +7,18 @@
  * without relinking.
  *
  *   0x0000000000000000 +---------------------------+
- *                      | user space (later issues) |
- *                      +---------------------------+  ... non-canonical hole ...
+ *                      | never mapped (NULL)       |
+ *   0x0000000000010000 +---------------------------+  USER_BASE (include/tessera/syscall.h)
+ *                      | user space of each task:  |  programs linked here (user/user.ld):
+ *                      | program, heap, ...        |  text RX, data RW; the user heap at
+ *                      |                           |  0x20000000 (user/lib/ulib.h)
+ *   0x000000003fffc000 | first thread's stack      |  USER_STACK_TOP - USER_STACK_SIZE, RW
+ *   0x0000000040000000 +---------------------------+  USER_STACK_TOP
+ *                      | what the task maps, or    |  the pager's own choices: its mmap
+ *                      | its pager maps for it     |  window 0x1000000000-0x3000000000
+ *                      |                           |  (user/pager/protocol.h)
+ *   0x0000004000000000 +---------------------------+  USER_TOP (256 GiB: Sv39's lower half)
+ *                      |                           |  ... non-canonical hole ...
  *   0xffffffc000000000 +---------------------------+  DIRECT_MAP_BASE (Sv39's upper half)
  *                      | direct map of RAM         |  va = DIRECT_MAP_BASE + pa, RW,
  *                      | (physical 0..128 GiB)     |  largest leaves that fit; firmware
@@ -70,7 +80,13 @@
 
 
 #ifndef __ASSEMBLER__
+#include "tessera/syscall.h"
 #include "tessera/types.h"
+
+_Static_assert(USER_BASE < USER_STACK_TOP - USER_STACK_SIZE && USER_STACK_TOP <= USER_TOP,
+	       "the first stack lies inside user space");
+_Static_assert(USER_TOP <= 0x4000000000ull,
+	       "user space fits Sv39's lower half (and so Sv48's)");
 
 _Static_assert(DIRECT_MAP_BASE + DIRECT_MAP_SIZE <= KERNEL_VIRT_BASE,
 	       "the direct map ends below the kernel image");

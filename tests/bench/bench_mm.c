@@ -6,6 +6,10 @@
  * only inside op_* functions, and divides each function's inclusive cost by
  * OP_CALLS: "bench <name>: <n> instructions".
  *
+ * Every op_* function, op_calling_code included, is noipa: none is inlined
+ * into run() or called in a shape GCC chose from knowing it, so each has the
+ * same calling code around its body.
+ *
  * Run alone, it only checks that every operation works.
  */
 #include <stdio.h>
@@ -68,29 +72,29 @@ __attribute__((noipa)) static void op_calling_code(void)
 	nothing_free(cache, nothing_alloc(cache, 0));
 }
 
-__attribute__((noinline)) static void op_buddy_order0_alloc_free(void)
+__attribute__((noipa)) static void op_buddy_order0_alloc_free(void)
 {
 	buddy_free(&m, buddy_alloc(&m, 0, 0), 0);
 }
 
-__attribute__((noinline)) static void op_buddy_order0_alloc_free_nocache(void)
+__attribute__((noipa)) static void op_buddy_order0_alloc_free_nocache(void)
 {
 	m.pcp_enabled = false;
 	buddy_free(&m, buddy_alloc(&m, 0, 0), 0);
 	m.pcp_enabled = true;
 }
 
-__attribute__((noinline)) static void op_buddy_order3_alloc_free(void)
+__attribute__((noipa)) static void op_buddy_order3_alloc_free(void)
 {
 	buddy_free(&m, buddy_alloc(&m, 3, 0), 3);
 }
 
-__attribute__((noinline)) static void op_kmalloc64_kfree(void)
+__attribute__((noipa)) static void op_kmalloc64_kfree(void)
 {
 	kfree(kmalloc(64, 0));
 }
 
-__attribute__((noinline)) static void op_kmem_cache_alloc_free(void)
+__attribute__((noipa)) static void op_kmem_cache_alloc_free(void)
 {
 	kmem_cache_free(cache, kmem_cache_alloc(cache, 0));
 }

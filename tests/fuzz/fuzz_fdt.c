@@ -16,73 +16,13 @@
  *
  * Built twice: by clang with -fsanitize=fuzzer (the fuzzer proper) and by the
  * host compiler with ASan+UBSan together with replay.c (tests/fuzz/replay.c),
- * which runs saved inputs through LLVMFuzzerTestOneInput().
+ * which runs saved inputs through LLVMFuzzerTestOneInput().  The path
+ * lookups and the memory reservation block are in fuzz_fdt_paths.c; what
+ * both files share in fuzz_fdt.h.
  */
-#include <limits.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "mm/bootinfo.h"
-#include "mm/fdt.h"
-
-/*
- * Limits on the work done per input, so that a large flat tree does not turn
- * the quadratic checks (fdt_parent and fdt_reg walk the whole tree) into
- * seconds per input.  The structure checks still cover every node.
- */
-#define FUZZ_DEEP_NODES 256      /* nodes that get the full set of reader calls */
-#define FUZZ_DEEP_PROPS 64       /* properties per node read with the typed readers */
-#define FUZZ_REG_INDICES 4       /* fdt_reg indices tried per node (0..3) */
-#define FUZZ_PATH_MAX (FDT_MAX_DEPTH * FDT_MAX_NAME + 2)
-
-#define FUZZ_CHECK(cond) do { \
-	if (!(cond)) \
-		fuzz_fail(__FILE__, __LINE__, #cond); \
-	} while (0)
+#include "fuzz_fdt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* State of one pass of every reader over one opened copy of the input. */
-struct walker {
-	const struct fdt *fdt;
-	uint64_t hash;          /* of everything the readers returned */
-	uint32_t nodes;         /* nodes reached by the walk */
-	uint32_t deep;          /* nodes that got the full set of reader calls */
-	char path[FUZZ_PATH_MAX];
-};
-
-/* Report a violated invariant and stop with a crash libFuzzer recognises. */
-static void __attribute__((noreturn)) fuzz_fail(const char *file, int line,
-						const char *expr)
-{
-	fprintf(stderr, "%s:%d: invariant violated: %s\n", file, line, expr);
-	fflush(stderr);
-	__builtin_trap();
-}
-
-/* Fold a 64-bit value into the walker's hash (FNV-1a, one step per byte). */
-static void mix(struct walker *w, uint64_t v)
-{
-	int i;
-
-	for (i = 0; i < 8; i++) {
-		w->hash ^= (uint8_t)(v >> (8 * i));
-		w->hash *= 0x100000001b3ull;
-	}
-}
-
-/* Fold a NUL-terminated string (or the marker of a NULL one) into the hash. */
-static void mix_str(struct walker *w, const char *s)
-{
-	if (!s) {
-		mix(w, 0xdeadull);
-		return;
-	}
-	for (; *s; s++)
-		mix(w, (uint8_t)*s);
-	mix(w, 0x100);
-}
 
 /* True when [p, p + len) lies inside [base, base + size). */
 static bool inside(const void *p, uint64_t len, const void *base, uint64_t size)
@@ -98,15 +38,6 @@ static uint64_t blob_off(const struct fdt *fdt, const void *p)
 	if (!p || !inside(p, 0, fdt->blob, fdt->size))
 		return ~0ull;
 	return (uint64_t)((const uint8_t *)p - fdt->blob);
-}
-
-/* A node handle must name a BEGIN_NODE token inside the structure block. */
-static void check_node(const struct fdt *fdt, fdt_node_t node)
-{
-	FUZZ_CHECK(node >= 0);
-	FUZZ_CHECK(node % 4 == 0);
-	FUZZ_CHECK((uint64_t)node + 8 <= fdt->struct_size);
-	FUZZ_CHECK(fdt_be32(fdt->structs + node) == FDT_TOKEN_BEGIN_NODE);
 }
 
 /* fdt_strerror() gives a non-empty message for every value, in range or not. */
@@ -147,25 +78,6 @@ static void check_opened(const struct fdt *fdt, const uint8_t *data, size_t size
 			  fdt->blob, fdt->size));
 	/* Every node is at least BEGIN_NODE, a name word and END_NODE. */
 	FUZZ_CHECK(fdt->node_count <= fdt->struct_size / 12);
-}
-
-/* Every memory reservation entry, and nothing past the last one. */
-static void walk_memreserve(struct walker *w)
-{
-	const struct fdt *fdt = w->fdt;
-	uint64_t addr, size;
-	uint32_t i;
-
-	for (i = 0; i < fdt->rsvmap_count; i++) {
-		FUZZ_CHECK(fdt_memreserve(fdt, i, &addr, &size));
-		FUZZ_CHECK(addr != 0 || size != 0);
-		/* The end, addr + size, fits in 64 bits (2^64 itself does not). */
-		FUZZ_CHECK(addr + size >= addr);
-		mix(w, addr);
-		mix(w, size);
-	}
-	FUZZ_CHECK(!fdt_memreserve(fdt, fdt->rsvmap_count, &addr, &size));
-	FUZZ_CHECK(!fdt_memreserve(fdt, UINT32_MAX, &addr, &size));
 }
 
 /* The typed readers on property `name` of `node`, against its raw bytes. */
@@ -395,74 +307,6 @@ static void walk_node(struct walker *w, fdt_node_t node, fdt_node_t parent,
 	}
 }
 
-/* fdt_path on fixed paths, and fdt_resolve_stdout on /chosen and /aliases. */
-static void walk_paths(struct walker *w)
-{
-	static const char *const paths[] = {
-		"/chosen", "/cpus", "/cpus/cpu@0", "/cpus/cpu", "/memory",
-		"/memory@80000000", "/reserved-memory", "/aliases", "/soc",
-		"/soc/serial", "/soc/uart@10000000", "//cpus//", "/cpus/cpu-map",
-		"/no/such/node", "/@", "/memory@",
-	};
-	static const char *const stdouts[] = {
-		"serial0", "serial0:115200n8", "/soc/serial@10000000:115200",
-		"/chosen", ":", "", "/", "uart0",
-		/* Longer than FDT_MAX_NAME: must be cut, not overflow. */
-		"/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-	};
-	const struct fdt *fdt = w->fdt;
-	fdt_node_t n, aliases;
-	struct fdt_prop prop;
-	const char *s;
-	uint32_t cursor = 0;
-	size_t i;
-	bool found;
-
-	FUZZ_CHECK(fdt_path(fdt, "/") == fdt_root(fdt));
-	FUZZ_CHECK(fdt_path(fdt, "") == FDT_NONE);
-	FUZZ_CHECK(fdt_path(fdt, "cpus") == FDT_NONE);
-	FUZZ_CHECK(fdt_path(fdt, NULL) == FDT_NONE);
-	FUZZ_CHECK(fdt_resolve_stdout(fdt, NULL) == FDT_NONE);
-	for (i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		n = fdt_path(fdt, paths[i]);
-		if (n != FDT_NONE)
-			check_node(fdt, n);
-		mix(w, (uint64_t)n);
-	}
-	for (i = 0; i < sizeof(stdouts) / sizeof(stdouts[0]); i++) {
-		n = fdt_resolve_stdout(fdt, stdouts[i]);
-		if (n != FDT_NONE)
-			check_node(fdt, n);
-		mix(w, (uint64_t)n);
-	}
-
-	n = fdt_path(fdt, "/chosen");
-	if (fdt_read_string(fdt, n, "stdout-path", &s, &found) == FDT_OK && found) {
-		n = fdt_resolve_stdout(fdt, s);
-		if (n != FDT_NONE)
-			check_node(fdt, n);
-		mix(w, (uint64_t)n);
-	}
-
-	/* Every alias, by name and with an options suffix. */
-	aliases = fdt_path(fdt, "/aliases");
-	for (i = 0; aliases != FDT_NONE && i < FUZZ_DEEP_PROPS &&
-		    fdt_prop_iter(fdt, aliases, &cursor, &prop); i++) {
-		char buf[FDT_MAX_NAME + 8];
-
-		n = fdt_resolve_stdout(fdt, prop.name);
-		if (n != FDT_NONE)
-			check_node(fdt, n);
-		mix(w, (uint64_t)n);
-		snprintf(buf, sizeof(buf), "%.*s:115200", FDT_MAX_NAME - 1, prop.name);
-		mix(w, (uint64_t)fdt_resolve_stdout(fdt, buf));
-	}
-}
-
 /* What bootinfo_read() promises about the tables it filled. */
 static void check_bootinfo(struct walker *w, const struct boot_info *bi)
 {
@@ -470,7 +314,7 @@ static void check_bootinfo(struct walker *w, const struct boot_info *bi)
 	struct boot_info *copy;
 	uint32_t i;
 
-	FUZZ_CHECK(bi->nmemory >= 1 && bi->nmemory <= BOOT_MAX_MEMORY);
+	FUZZ_CHECK(bi->nmemory <= BOOT_MAX_MEMORY); /* 0: no /memory (a bootloader adds it) */
 	FUZZ_CHECK(bi->nreserved <= BOOT_MAX_RESERVED);
 	FUZZ_CHECK(bi->nharts >= 1 && bi->nharts <= BOOT_MAX_HARTS);
 	FUZZ_CHECK(bi->nusable <= bi->nharts);
@@ -508,6 +352,14 @@ static void check_bootinfo(struct walker *w, const struct boot_info *bi)
 		FUZZ_CHECK(bootinfo_hart(bi, h->hartid) != NULL);
 		FUZZ_CHECK(bootinfo_hart(bi, h->hartid)->hartid == h->hartid);
 		FUZZ_CHECK(boot_mmu_name(h->mmu) != NULL);
+		FUZZ_CHECK(!h->mmu_type || blob_off(fdt, h->mmu_type) != ~0ull);
+		{
+			char why[32];
+			const char *r = boot_hart_unusable(h, why, sizeof(why));
+
+			FUZZ_CHECK((r == NULL) == h->usable);
+			FUZZ_CHECK(!r || memchr(why, 0, sizeof(why)) != NULL);
+		}
 		mix(w, h->hartid);
 		mix(w, (uint64_t)h->mmu << 8 | h->enabled << 2 | h->sstc << 1 | h->usable);
 	}
@@ -541,7 +393,7 @@ static void walk_bootinfo(struct walker *w)
 {
 	const struct fdt *fdt = w->fdt;
 	struct boot_info *bi = malloc(sizeof(*bi));
-	struct fdt_diag diag = { FDT_OK, 0 };
+	struct fdt_diag diag = { FDT_OK, 0, FDT_NONE };
 	enum fdt_error err;
 
 	FUZZ_CHECK(bi != NULL);

@@ -4,7 +4,8 @@
 #   run_fuzzer.sh FUZZER SECONDS WORKDIR DICT SEED_DIR...
 #
 # WORKDIR/corpus is made afresh and filled with the files of each SEED_DIR
-# (missing ones are skipped); new inputs the fuzzer finds go there too.
+# (a missing or empty one is an error: the fuzzer would start from less than
+# it was given); new inputs the fuzzer finds go there too.
 # Crashing inputs go to WORKDIR/artifacts/ and the whole log is kept in
 # WORKDIR/fuzz.log.  Exits non-zero when the fuzzer found a crash, a leak,
 # a timeout or ran out of memory.
@@ -29,12 +30,20 @@ mkdir -p "$corpus" "$artifacts"
 # Seeds, prefixed with their directory's name so that names cannot clash.
 nseeds=0
 for dir in "$@"; do
-	[ -d "$dir" ] || continue
+	if [ ! -d "$dir" ]; then
+		echo "run_fuzzer.sh: no seed directory $dir" >&2
+		exit 2
+	fi
+	before=$nseeds
 	for f in "$dir"/*; do
 		[ -f "$f" ] || continue
 		cp "$f" "$corpus/$(basename "$dir")-$(basename "$f")"
 		nseeds=$((nseeds + 1))
 	done
+	if [ $nseeds -eq $before ]; then
+		echo "run_fuzzer.sh: no seed files in $dir" >&2
+		exit 2
+	fi
 done
 echo "# $nseeds seed inputs in $corpus"
 

@@ -113,7 +113,7 @@ static inline void check_ok_(int line)
 	char why[256];
 
 	if (!buddy_check(&mem, why, sizeof(why))) {
-		printf("#   line %d: buddy_check: %s\n", line, why);
+		test_failure_note("line %d: buddy_check: %s", line, why);
 		test_current_failed = 1;
 	}
 }

@@ -126,21 +126,35 @@ bool unchanged_since_snapshot(void)
 
 /* ---- helpers --------------------------------------------------------------- */
 
-/* The PTE flags pt.h promises for `rights`, computed here from the spec. */
+/*
+ * The PTE flags pt.h promises for `rights`, written down from the spec, not
+ * from pt.h or pt.c: the RISC-V privileged spec (v1.12, section 4.4.1, the
+ * Sv39 PTE of Figure 4.18; Sv48 keeps the same low byte) puts V at bit 0,
+ * R 1, W 2, X 3, U 4, G 5, A 6, D 7.  Tessera sets A on every leaf and D on
+ * every writable one (mm/pt.h), so no access or dirty fault ever comes.
+ *   read            V R . . A .   0x43
+ *   read-write      V R W . A D   0xc7
+ *   execute         V . . X A .   0x49
+ *   read-execute    V R . X A .   0x4b
+ * plus U 0x10, G 0x20.  Any other R/W/X combination maps nothing (0).
+ */
 pte_t expected_flags(unsigned rights)
 {
-	pte_t bits = PTE_V | PTE_A;
+	static const pte_t rwx[8] = {
+		[PT_READ] = 0x43,
+		[PT_READ | PT_WRITE] = 0xc7,
+		[PT_EXEC] = 0x49,
+		[PT_READ | PT_EXEC] = 0x4b,
+	};
+	unsigned kind = rights & (PT_READ | PT_WRITE | PT_EXEC);
+	pte_t bits = rwx[kind];
 
-	if (rights & PT_READ)
-		bits |= PTE_R;
-	if (rights & PT_WRITE)
-		bits |= PTE_W | PTE_D;
-	if (rights & PT_EXEC)
-		bits |= PTE_X;
+	if (!bits)
+		return 0;
 	if (rights & PT_USER)
-		bits |= PTE_U;
+		bits |= 0x10;
 	if (rights & PT_GLOBAL)
-		bits |= PTE_G;
+		bits |= 0x20;
 	return bits;
 }
 

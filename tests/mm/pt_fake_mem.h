@@ -59,7 +59,7 @@ bool unchanged_since_snapshot(void);
 #define CHECK_ERR(expr, want) do { \
 	err_t got_ = (expr), want_ = (want); \
 	if (got_ != want_) { \
-		printf("#   %s:%d: %s is %s, expected %s\n", __FILE__, __LINE__, \
+		test_failure_note("%s:%d: %s is %s, expected %s", __FILE__, __LINE__, \
 		       #expr, err_name(got_), err_name(want_)); \
 		test_current_failed = 1; \
 	} } while (0)
@@ -70,7 +70,7 @@ bool unchanged_since_snapshot(void);
 /* Every non-PPN bit of a PTE: V R W X U G A D and the two RSW bits. */
 #define PTE_FLAGS_MASK (~PTE_PPN_MASK)
 
-/* The PTE flags pt.h promises for `rights`, computed from the spec. */
+/* The PTE flags pt.h promises for `rights`: literal values from the spec. */
 pte_t expected_flags(unsigned rights);
 
 /* Whether `pte` points to a next-level table (V set, none of R/W/X). */

@@ -80,7 +80,7 @@ static inline void check_cache_(struct kmem_cache *c, int line)
 	char why[256];
 
 	if (!kmem_cache_check(c, why, sizeof(why))) {
-		printf("#   line %d: kmem_cache_check: %s\n", line, why);
+		test_failure_note("line %d: kmem_cache_check: %s", line, why);
 		test_current_failed = 1;
 	}
 }

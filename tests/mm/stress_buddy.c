@@ -478,9 +478,10 @@ static double tap_seed(unsigned number, uint64_t seed, uint64_t ops)
 	bool ok = run_seed(seed, ops, &s);
 
 	test_count++;
+	test_current_name = "stress_buddy";  /* the failure line's prefix on stderr */
 	if (!ok) {
 		test_failed++;
-		printf("#   seed 0x%llx: %s\n", (unsigned long long)seed, st.why);
+		test_failure_note("seed 0x%llx: %s", (unsigned long long)seed, st.why);
 	}
 	printf("# seed 0x%llx: %llu allocs, %llu failed, %llu frees, %llu shrinks; "
 	       "%.2f s, %.0f ops/s\n", (unsigned long long)seed,

@@ -43,38 +43,8 @@
 #include "mm/phys.h"
 #include "mm/slab.h"
 #include "stress.h"
+#include "stress_slab.h"
 #include "test.h"
-
-#ifndef SLAB_DEBUG_ALL
-#define SLAB_DEBUG_ALL 0
-#endif
-
-#define DEFAULT_OPS 2500000ull
-#define DEFAULT_SEEDS 4u
-#define MAX_SEEDS 64u
-#define CHECK_EVERY 20000u            /* operations between full checks */
-#define TARGET_EVERY 40000u           /* operations between new fill targets */
-#define SHRINK_EVERY 10007u           /* operations between explicit shrinks */
-#define MAX_LIVE 12000u
-#define NHARTS 4u                     /* harts with magazines; hart NHARTS has none */
-#define RAM_PFN 0x80000ull
-#define ARENA_PAGES 3072u
-#define DMA_LIMIT (pfn_to_pa(RAM_PFN) + (paddr_t)ARENA_PAGES / 4 * PAGE_SIZE)
-#define LARGE_MAX (6 * PAGE_SIZE)     /* largest kmalloc tried */
-#define CTOR_BYTES 16u                /* the ctor's mark at the start of its objects */
-/* Per thread; debug caches take their lock on every call: fewer then. */
-#define THREAD_OPS (SLAB_DEBUG_ALL ? 250000ull : 1000000ull)
-#define THREAD_LIVE 2500u             /* objects one thread holds at most */
-#define EXCHANGE_SLOTS 64u            /* objects in transit between threads */
-#define EXCHANGE_EVERY 8u             /* a thread's operations between exchanges */
-
-struct custom {
-	const char *name;
-	size_t size, align;
-	unsigned flags;
-	bool ctor;
-	struct kmem_cache *c;
-};
 
 static struct custom custom[] = {
 	{ "stress-24", 24, 0, 0, false, NULL },
@@ -87,28 +57,11 @@ static struct custom custom[] = {
 
 #define NCUSTOM ARRAY_SIZE(custom)
 
-struct live {
-	uint8_t *p;
-	size_t size;                   /* bytes the test owns */
-	int cache;                     /* index into custom[], or -1: kmalloc */
-	bool dma;                      /* kmalloc with ALLOC_DMA */
-	uint64_t tag;
-};
-
-struct stress {
-	uint64_t rng, serial, op;
-	struct live live[MAX_LIVE];
-	unsigned nlive, target;
-	uint64_t allocs, failures, frees, shrunk_pages;
-	bool broken;
-	char why[256];
-};
-
 static uint8_t *arena;
 static struct frame *frames;
-static struct mem mem;
-static struct stress st;
-static _Thread_local unsigned cur_hart; /* each thread is one hart */
+struct mem mem;
+struct stress st;
+_Thread_local unsigned cur_hart; /* each thread is one hart */
 static uint8_t fill_bytes[256][PAGE_SIZE]; /* fill_bytes[b]: PAGE_SIZE bytes of b */
 static const char ctor_mark[CTOR_BYTES] = "slab ctor mark!";
 static unsigned reports;
@@ -122,7 +75,7 @@ static void on_report(void *arg, const char *line)
 {
 	(void)arg;
 	if (!__atomic_fetch_add(&reports, 1, __ATOMIC_RELAXED))
-		printf("#   unexpected report: %s\n", line);
+		test_failure_note("unexpected report: %s", line);
 }
 
 static void ctor(void *obj)
@@ -131,7 +84,7 @@ static void ctor(void *obj)
 }
 
 /* splitmix64 */
-static uint64_t next_random(uint64_t *state)
+uint64_t next_random(uint64_t *state)
 {
 	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
 
@@ -151,7 +104,7 @@ static uint64_t below(uint64_t n)
 }
 
 /* Record the first failure (any thread). */
-static void fail(const char *what, const void *p)
+void fail(const char *what, const void *p)
 {
 	if (__atomic_exchange_n(&st.broken, true, __ATOMIC_ACQ_REL))
 		return;
@@ -286,7 +239,7 @@ static void check_custom(const struct live *l, const struct custom *k, bool zero
  * object of a custom cache, with random flags; check and fill it.  Returns
  * false when memory ran out.
  */
-static bool new_object(struct live *l, uint64_t *rng, uint64_t tag)
+bool new_object(struct live *l, uint64_t *rng, uint64_t tag)
 {
 	uint64_t r = next_random(rng);
 	unsigned flags = (r >> 8) % 8 == 0 ? ALLOC_ZERO : 0;
@@ -314,7 +267,7 @@ static bool new_object(struct live *l, uint64_t *rng, uint64_t tag)
 }
 
 /* Check l's pattern and free it: cache objects through kfree 1 time in 4. */
-static void free_object(const struct live *l, uint64_t r)
+void free_object(const struct live *l, uint64_t r)
 {
 	if (!pattern_ok(l))
 		fail("pattern changed while allocated: overlap or double hand-out", l->p);
@@ -394,7 +347,7 @@ static void check_active_counts(void)
 }
 
 /* Every cache's invariants and active count; the buddy; no overlap; no report. */
-static void check_all(void)
+void check_all(void)
 {
 	static struct live sorted[MAX_LIVE];
 	struct kmem_cache *c;
@@ -418,7 +371,7 @@ static void check_all(void)
 
 /* ---- seeds --------------------------------------------------------------------- */
 
-static uint64_t total_free(void)
+uint64_t total_free(void)
 {
 	uint64_t n = 0;
 	unsigned z;
@@ -429,7 +382,7 @@ static uint64_t total_free(void)
 }
 
 /* Shrink every cache on every hart (no other hart runs: the test is single-threaded). */
-static void shrink_all_harts(void)
+void shrink_all_harts(void)
 {
 	struct kmem_cache *c;
 	unsigned h;
@@ -443,7 +396,7 @@ static void shrink_all_harts(void)
 }
 
 /* Free everything, destroy the caches; the buddy must hold what it held before. */
-static void finish_seed(uint64_t start)
+void finish_seed(uint64_t start)
 {
 	struct kmem_cache *c;
 	unsigned i;
@@ -466,7 +419,7 @@ static void finish_seed(uint64_t start)
 		fail("the buddy's free pages differ from the start: a leak", NULL);
 }
 
-static void create_caches(void)
+void create_caches(void)
 {
 	unsigned i;
 
@@ -492,106 +445,6 @@ static bool run_seed(uint64_t seed, uint64_t ops)
 		if (st.op % CHECK_EVERY == CHECK_EVERY - 1)
 			check_all();
 	}
-	if (!st.broken)
-		finish_seed(start);
-	return !st.broken;
-}
-
-/* ---- threads: several harts at once --------------------------------------------- */
-
-struct worker {
-	pthread_t thread;
-	unsigned hart;
-	uint64_t rng;
-	struct live live[THREAD_LIVE];
-	unsigned nlive;
-	uint64_t allocs, failures, frees;
-};
-
-static struct worker workers[NHARTS];
-static struct live exchange[EXCHANGE_SLOTS];   /* .p NULL: empty slot */
-static pthread_mutex_t exchange_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint64_t thread_ops = THREAD_OPS;
-
-/* Swap a random object of w (when r says so, or w is full) with an exchange slot's. */
-static void worker_exchange(struct worker *w, uint64_t r)
-{
-	struct live give = { 0 }, take;
-	unsigned slot = (unsigned)(r % EXCHANGE_SLOTS);
-
-	if (w->nlive && (w->nlive == THREAD_LIVE || (r >> 8) % 2)) {
-		unsigned i = (unsigned)((r >> 16) % w->nlive);
-
-		give = w->live[i];
-		w->live[i] = w->live[--w->nlive];
-	}
-	pthread_mutex_lock(&exchange_lock);
-	take = exchange[slot];
-	exchange[slot] = give;
-	pthread_mutex_unlock(&exchange_lock);
-	if (take.p)
-		w->live[w->nlive++] = take;
-}
-
-/* One thread, one hart: allocate (5 in 8: memory fills up), free and exchange at random. */
-static void *worker_run(void *arg)
-{
-	struct worker *w = arg;
-	uint64_t op, r;
-
-	cur_hart = w->hart;
-	for (op = 0; op < thread_ops && !__atomic_load_n(&st.broken, __ATOMIC_RELAXED); op++) {
-		r = next_random(&w->rng);
-		if (op % EXCHANGE_EVERY == 0) {
-			worker_exchange(w, r);
-		} else if (w->nlive == 0 || (w->nlive < THREAD_LIVE && r % 8 < 5)) {
-			bool ok = new_object(&w->live[w->nlive], &w->rng, next_random(&w->rng));
-
-			w->nlive += ok;
-			w->allocs += ok;
-			w->failures += !ok;
-		} else {
-			unsigned i = (unsigned)((r >> 8) % w->nlive);
-
-			free_object(&w->live[i], r >> 32);
-			w->live[i] = w->live[--w->nlive];
-			w->frees++;
-		}
-	}
-	return NULL;
-}
-
-/* NHARTS threads on fresh caches, then everything they hold freed and checked. */
-static bool run_threads(uint64_t seed)
-{
-	uint64_t start;
-	unsigned i;
-
-	memset(&st, 0, sizeof(st));
-	memset(exchange, 0, sizeof(exchange));
-	shrink_all_harts();
-	start = total_free();
-	create_caches();
-	for (i = 0; i < NHARTS && !st.broken; i++) {
-		workers[i] = (struct worker){ .hart = i, .rng = seed * (i + 1) };
-		if (pthread_create(&workers[i].thread, NULL, worker_run, &workers[i]))
-			fail("pthread_create failed", NULL);
-	}
-	while (i-- > 0)
-		pthread_join(workers[i].thread, NULL);
-	for (i = 0; i < NHARTS; i++) {
-		memcpy(&st.live[st.nlive], workers[i].live, workers[i].nlive * sizeof(st.live[0]));
-		st.nlive += workers[i].nlive;
-		st.allocs += workers[i].allocs;
-		st.failures += workers[i].failures;
-		st.frees += workers[i].frees;
-	}
-	for (i = 0; i < EXCHANGE_SLOTS; i++)
-		if (exchange[i].p)
-			st.live[st.nlive++] = exchange[i];
-	st.rng = seed;
-	st.op = thread_ops * NHARTS;
-	check_all();
 	if (!st.broken)
 		finish_seed(start);
 	return !st.broken;
@@ -643,8 +496,9 @@ static double now(void)
 /* One TAP line for a run of st.op operations that took `seconds`. */
 static void print_result(unsigned test, const char *what, uint64_t seed, bool ok, double seconds)
 {
+	test_current_name = "stress_slab";  /* the failure line's prefix on stderr */
 	if (!ok)
-		printf("#   %s 0x%llx: %s\n", what, (unsigned long long)seed, st.why);
+		test_failure_note("%s 0x%llx: %s", what, (unsigned long long)seed, st.why);
 	printf("# %s 0x%llx: %llu allocs, %llu failed, %llu frees, %llu pages shrunk; "
 	       "%.2f s, %.0f ops/s\n", what, (unsigned long long)seed,
 	       (unsigned long long)st.allocs, (unsigned long long)st.failures,

@@ -133,7 +133,7 @@ static void test_random_against_tlb_model(void)
 		unsigned v = random_run(cases[i][0], cases[i][1], seed + i);
 
 		if (v)
-			printf("#   bits %u, %u harts: %u violations\n", cases[i][0], cases[i][1], v);
+			test_failure_note("bits %u, %u harts: %u violations", cases[i][0], cases[i][1], v);
 		CHECK_EQ_U64(v, 0);
 	}
 }

@@ -129,7 +129,7 @@ static void test_every_real_tree_sets_up(void)
 		CHECK(read_tree(trees[i]));
 		CHECK_EQ_U64(setup(0), ERR_OK);
 		if (!buddy_check(&m, why, sizeof(why)))
-			printf("#   %s: %s\n", trees[i], why);
+			test_failure_note("%s: %s", trees[i], why);
 		CHECK(buddy_check(&m, why, sizeof(why)));
 		free_frames();
 	}

@@ -66,10 +66,10 @@ static void expect_broken_(int line, const char *what)
 	char why[256];
 
 	if (buddy_check(&mem, why, sizeof(why))) {
-		printf("#   line %d: buddy_check missed: %s\n", line, what);
+		test_failure_note("line %d: buddy_check missed: %s", line, what);
 		test_current_failed = 1;
 	} else if (!strstr(why, what)) {
-		printf("#   line %d: buddy_check said \"%s\", expected \"%s\"\n", line, why, what);
+		test_failure_note("line %d: buddy_check said \"%s\", expected \"%s\"", line, why, what);
 		test_current_failed = 1;
 	}
 }

@@ -226,6 +226,61 @@ static void test_navigation(void)
 	CHECK(fdt_node_enabled(&fdt, cpu));
 }
 
+/* No /memory (RAM left to the bootloader) is not malformed: all else is read. */
+static void test_no_memory_node_read_with_no_ranges(void)
+{
+	struct tree_opts o = { .no_memory = true };
+	size_t n = build_tree(&o);
+	struct fdt fdt;
+	struct fdt_diag diag;
+
+	CHECK_EQ_U64(fdt_open(&fdt, blob, n, NULL), FDT_OK);
+	CHECK_EQ_U64(bootinfo_read(&fdt, &bi, &diag), FDT_OK);
+	CHECK_EQ_U64(bi.nmemory, 0);
+	CHECK_EQ_U64(bi.nharts, 1);
+	CHECK(bi.timebase_hz != 0);
+}
+
+/* Why a hart is not used, in the tree's words; a long mmu-type is cut with "...". */
+static void test_hart_unusable_reasons(void)
+{
+	struct boot_hart h = { .enabled = true, .usable = true, .mmu = BOOT_MMU_SV39,
+			       .mmu_type = "riscv,sv39" };
+	char why[32];
+
+	CHECK(boot_hart_unusable(&h, why, sizeof(why)) == NULL);
+	h = (struct boot_hart){ .enabled = false, .mmu = BOOT_MMU_SV39, .mmu_type = "riscv,sv39" };
+	CHECK_STR(boot_hart_unusable(&h, why, sizeof(why)), "disabled");
+	h = (struct boot_hart){ .enabled = true };
+	CHECK_STR(boot_hart_unusable(&h, why, sizeof(why)), "no mmu-type");
+	h.mmu_type = "riscv,none";
+	CHECK_STR(boot_hart_unusable(&h, why, sizeof(why)), "mmu-type riscv,none");
+	/* 22 bytes of mmu-type fit after "mmu-type " in 32; 36 do not: 19 and "..." */
+	h.mmu_type = "riscv,exactly-22-bytes";
+	CHECK_STR(boot_hart_unusable(&h, why, sizeof(why)), "mmu-type riscv,exactly-22-bytes");
+	h.mmu_type = "riscv,a-very-long-mmu-type-name-here";
+	CHECK_STR(boot_hart_unusable(&h, why, sizeof(why)), "mmu-type riscv,a-very-long-m...");
+}
+
+/* A node is named by its full path; one too long for the buffer ends in "...". */
+static void test_node_path_names_node(void)
+{
+	struct tree_opts o = { 0 };
+	size_t n = build_tree(&o);
+	struct fdt fdt;
+	char path[FDT_MAX_NAME], small[12];
+
+	CHECK_EQ_U64(fdt_open(&fdt, blob, n, NULL), FDT_OK);
+	CHECK_STR(fdt_node_path(&fdt, fdt_root(&fdt), path, sizeof(path)), "/");
+	CHECK_STR(fdt_node_path(&fdt, fdt_path(&fdt, "/cpus/cpu"), path, sizeof(path)),
+		  "/cpus/cpu@0");
+	CHECK_STR(fdt_node_path(&fdt, fdt_path(&fdt, "/soc/serial"), path, sizeof(path)),
+		  "/soc/serial@100");
+	/* 12 bytes hold "/soc/" but not "serial@100" after it: cut, and said so */
+	CHECK_STR(fdt_node_path(&fdt, fdt_path(&fdt, "/soc/serial"), small, sizeof(small)),
+		  "/soc/...");
+}
+
 /* Version-16 blobs have no size_dt_struct; the walk still finds the end. */
 static void test_version_16_accepted(void)
 {
@@ -324,6 +379,9 @@ int main(int argc, char **argv)
 	RUN(test_visionfive2);
 	RUN(test_built_tree_reads_back);
 	RUN(test_navigation);
+	RUN(test_node_path_names_node);
+	RUN(test_hart_unusable_reasons);
+	RUN(test_no_memory_node_read_with_no_ranges);
 	RUN(test_version_16_accepted);
 	RUN(test_reg_outside_bus_ranges);
 	RUN(test_overlong_stdout_path);

@@ -65,7 +65,7 @@ static void test_kmalloc_picks_the_smallest_class_for_every_size(void)
 			if (stats(kmalloc_cache(i, false)).object_size >= size)
 				want = stats(kmalloc_cache(i, false)).object_size;
 		if (ksize(p) != want) {
-			printf("#   kmalloc(%zu): %zu bytes, want %zu\n", size, ksize(p), want);
+			test_failure_note("kmalloc(%zu): %zu bytes, want %zu", size, ksize(p), want);
 			test_current_failed = 1;
 		}
 		kfree(p);

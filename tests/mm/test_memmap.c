@@ -127,6 +127,31 @@ static void test_all_reserved(void)
 	CHECK_EQ_U64(memmap_build(&mm, &bi, 1ull << 40, NULL, NULL), ERR_NOT_FOUND);
 }
 
+/* No free RAM: the last line says why, one cause each. */
+static void test_no_ram_says_why(void)
+{
+	reset();
+	CHECK_EQ_U64(memmap_build(&mm, &bi, 1ull << 40, count_log, NULL), ERR_NOT_FOUND);
+	CHECK_STR(last_log, "memmap: no RAM: the tree has no /memory node "
+			    "(a bootloader adds it to the tree it passes on)");
+	reset();
+	add_memory(0x80000000, 0x80100000);
+	add_reserved(0x7ff00000, 0x80200000, "all", false);
+	CHECK_EQ_U64(memmap_build(&mm, &bi, 1ull << 40, count_log, NULL), ERR_NOT_FOUND);
+	CHECK_STR(last_log, "memmap: no free RAM: reserved ranges cover all of it");
+	reset();
+	add_memory(0x400030000000, 0x400070000000);
+	CHECK_EQ_U64(memmap_build(&mm, &bi, 0x2000000000, count_log, NULL), ERR_NOT_FOUND);
+	CHECK_EQ_U64(log_lines, 2);
+	CHECK_STR(last_log, "memmap: no RAM below 0x2000000000, the end of the direct map: "
+			    "every memory range lies above it");
+	reset();
+	add_memory(0x80000000, 0x80000800); /* half a page */
+	add_memory(0x400030000000, 0x400070000000);
+	CHECK_EQ_U64(memmap_build(&mm, &bi, 0x2000000000, count_log, NULL), ERR_NOT_FOUND);
+	CHECK_STR(last_log, "memmap: no RAM: every memory range was dropped");
+}
+
 /* memmap_alloc takes from the top, aligned, and reserves what it gives. */
 static void test_alloc_from_top(void)
 {
@@ -247,7 +272,7 @@ static void test_property_against_model(void)
 		uint64_t limit = rnd() % 4 ? UINT64_MAX : MODEL_BASE + (rnd() % MODEL_PAGES) * PAGE_SIZE;
 
 		if (!property_round(limit) && failures++ < 3)
-			printf("#   round %u disagrees with the model\n", round);
+			test_failure_note("round %u disagrees with the model", round);
 	}
 	CHECK_EQ_U64(failures, 0);
 }
@@ -260,6 +285,7 @@ int main(void)
 	RUN(test_overlap_merged);
 	RUN(test_empty_and_wrapped_ranges_logged);
 	RUN(test_all_reserved);
+	RUN(test_no_ram_says_why);
 	RUN(test_alloc_from_top);
 	RUN(test_property_against_model);
 	return test_done();

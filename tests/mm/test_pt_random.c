@@ -338,8 +338,8 @@ static err_t random_map_op(struct page_table *pt, unsigned *first, unsigned *n)
 	err_t got = pt_map(pt, va, pa, count * leaf, leaf, rights);
 
 	if (got != want)
-		printf("#   pt_map(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64
-		       ", 0x%x)\n", va, pa, count * leaf, leaf, rights);
+		test_failure_note("pt_map(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64 ", 0x%" PRIx64
+		                  ", 0x%x)", va, pa, count * leaf, leaf, rights);
 	CHECK_ERR(got, want);
 	*first = model_page_of(va);
 	*n = (unsigned)(count * leaf / PAGE_SIZE);
@@ -371,7 +371,7 @@ static err_t random_unmap_op(struct page_table *pt, unsigned levels, unsigned *f
 		model[p].mapped = false;
 	got = pt_unmap(pt, va, size);
 	if (got != want)
-		printf("#   pt_unmap(0x%" PRIx64 ", 0x%" PRIx64 ")\n", va, size);
+		test_failure_note("pt_unmap(0x%" PRIx64 ", 0x%" PRIx64 ")", va, size);
 	CHECK_ERR(got, want);
 	return got;
 }
@@ -419,8 +419,8 @@ static err_t random_protect_op(struct page_table *pt, unsigned *first, unsigned 
 		model[p].rights = rights;
 	got = pt_protect(pt, va, (uint64_t)*n * PAGE_SIZE, rights);
 	if (got != want)
-		printf("#   pt_protect(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%x)\n", va,
-		       (uint64_t)*n * PAGE_SIZE, rights);
+		test_failure_note("pt_protect(0x%" PRIx64 ", 0x%" PRIx64 ", 0x%x)", va,
+		                  (uint64_t)*n * PAGE_SIZE, rights);
 	CHECK_ERR(got, want);
 	return got;
 }

@@ -20,7 +20,7 @@ static void check_same_counts_(struct slab_stats x, struct slab_stats y, int lin
 	    a->total_objects != b->total_objects || a->slabs_full != b->slabs_full ||
 	    a->slabs_partial != b->slabs_partial || a->slabs_empty != b->slabs_empty ||
 	    a->allocs != b->allocs || a->frees != b->frees) {
-		printf("#   line %d: counters changed\n", line);
+		test_failure_note("line %d: counters changed", line);
 		test_current_failed = 1;
 	}
 }

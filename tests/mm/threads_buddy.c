@@ -251,7 +251,7 @@ static void check_buddy(void)
 	char why[256];
 
 	if (!buddy_check(&mem, why, sizeof(why))) {
-		printf("#   buddy_check: %s\n", why);
+		test_failure_note("buddy_check: %s", why);
 		test_current_failed = 1;
 	}
 }
@@ -277,7 +277,7 @@ static void report(double seconds)
 		const struct worker *w = &workers[i];
 
 		if (w->error)
-			printf("#   thread %u: %s (pfn 0x%llx)\n", w->id, w->error,
+			test_failure_note("thread %u: %s (pfn 0x%llx)", w->id, w->error,
 			       (unsigned long long)w->error_pfn);
 		CHECK(w->error == NULL);
 		printf("# thread %u: %llu allocs, %llu failed, %llu frees, %llu handed over\n",

@@ -18,11 +18,23 @@ device, and the harness types `booti <addr> - ${fdtcontroladdr}` at the
 U-Boot prompt, as a person would on a board.
 
 The whole serial log is written to <log-dir>/<name>.log.
+
+A boot that prints nothing for --max-silence seconds is stopped as hung
+(off by default: only --timeout).  The first line it prints gives the boot's
+longest silence.
+
+When a check fails, the harness says why on stderr (meson's --print-errorlogs
+shows only a TAP test's stderr): the failed checks, how the boot stopped and,
+on a timeout, how long the console had been silent; the last console lines;
+and every kernel backtrace (and trap report's sepc and ra) symbolized with
+the ELF it booted (riscv64-unknown-elf-addr2line -f -i -e tessera.elf).
+They are symbolized on stdout (as TAP comments) on every boot.
 """
 import argparse
 import os
 import re
 import select
+import shutil
 import subprocess
 import sys
 import time
@@ -33,6 +45,14 @@ PARKED_LINE = r"^tessera: the firmware cannot power off"
 SELFTEST_LINE = re.compile(r"^(not ok|ok) (\d+) - (.*)$")
 SUMMARY_LINE = re.compile(r"^(\d+) passed, (\d+) failed$")
 GRACE_SECONDS = 3  # after the final line, how long QEMU may take to exit
+TAIL_LINES = 25    # console lines a failure report shows
+# meson --print-errorlogs shows the last 100 lines of a log: the report keeps
+# under that by listing a few failed checks with a few lines of detail each.
+REPORT_FAILURES = 5
+REPORT_DETAIL_LINES = 8
+# A backtrace frame as arch/riscv/trap.c prints it: "  #1 0xffffffff80201234".
+FRAME_LINE = re.compile(r"^  #(\d+) 0x([0-9a-f]+)$")
+SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def parse_args(argv):
@@ -54,6 +74,8 @@ def parse_args(argv):
     p.add_argument("--image-addr", default="0x84000000",
                    help="where QEMU's loader puts the raw image")
     p.add_argument("--timeout", type=float, default=60)
+    p.add_argument("--max-silence", type=float, default=0, metavar="SECONDS",
+                   help="stop as hung after this long without output (0: only --timeout)")
     p.add_argument("--expect", action="append", default=[], metavar="REGEX")
     p.add_argument("--forbid", action="append", default=[], metavar="REGEX")
     p.add_argument("--expect-exit", type=int, help="QEMU's exit status")
@@ -64,6 +86,8 @@ def parse_args(argv):
     p.add_argument("--log-dir", default=".")
     p.add_argument("--print-value", action="append", default=[], metavar="REGEX",
                    help="print the first group of REGEX as a measurement")
+    p.add_argument("--addr2line", default="riscv64-unknown-elf-addr2line",
+                   help="addr2line for --kernel: symbolizes backtraces")
     return p.parse_args(argv)
 
 
@@ -94,6 +118,9 @@ class Serial:
         self.proc = proc
         self.pending = ""   # text after the last newline (e.g. a prompt)
         self.lines = []
+        self.last_output_at = None  # time.monotonic() of the last byte read
+        self.longest_silence = 0.0  # the longest wait for output so far, in s
+        self.longest_silence_after = None  # the line before it (None: the start)
 
     def read(self, timeout):
         """Read what is there within `timeout` seconds; returns new lines."""
@@ -103,10 +130,27 @@ class Serial:
         data = os.read(self.proc.stdout.fileno(), 65536)
         if not data:
             return None  # QEMU closed its output: it exited
+        self.note_output(time.monotonic())
         self.pending += data.decode("utf-8", "replace").replace("\r", "")
         *complete, self.pending = self.pending.split("\n")
         self.lines += complete
         return complete
+
+    def note_output(self, now, started=None):
+        """Output came at `now` (the start, the first time: `started`)."""
+        before = self.last_output_at if self.last_output_at is not None else started
+        if before is not None and now - before > self.longest_silence:
+            self.longest_silence = now - before
+            self.longest_silence_after = self.last_line()
+        self.last_output_at = now
+
+    def last_line(self):
+        """The last line read so far, whole or not (None before any)."""
+        return self.pending or (self.lines[-1] if self.lines else None)
+
+    def silent_for(self, now, started):
+        """Seconds since the last output (since `started` before any)."""
+        return now - (self.last_output_at if self.last_output_at is not None else started)
 
     def send(self, text):
         self.proc.stdin.write(text.encode())
@@ -135,18 +179,49 @@ class UBootDriver:
             self.steps.pop(0)
 
 
+class Boot:
+    """What run_qemu saw: the console lines, QEMU's exit status (None if the
+    harness killed it), why it stopped, and when (seconds after the start)
+    the final line came and the last output was read (None if never)."""
+
+    def __init__(self, lines, status, stop, final_at, last_output_at, ended_at,
+                 longest_silence):
+        self.lines = lines
+        # (seconds, the line before it or None for the start), the end included
+        self.longest_silence = longest_silence
+        self.status = status
+        self.stop = stop
+        self.final_at = final_at
+        self.last_output_at = last_output_at
+        self.ended_at = ended_at
+
+    def how_it_stopped(self):
+        """One line: how the boot ended and, unless it ended cleanly, how
+        long the console had been silent by then."""
+        what = "%s after %.1f s" % (self.stop, self.ended_at)
+        if self.final_at is not None:
+            return what
+        if self.last_output_at is None:
+            return what + "; no output at all"
+        return what + "; no output for the last %.1f s (the last at %.1f s)" % (
+            self.ended_at - self.last_output_at, self.last_output_at)
+
+
 def run_qemu(a):
-    """Boot; returns (lines, exit status or None if killed, why it stopped,
-    when the final line came or None)."""
+    """Boot; returns a Boot."""
+    started = time.monotonic()
     proc = subprocess.Popen(qemu_command(a), stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     serial = Serial(proc)
     driver = UBootDriver(a) if a.uboot else None
-    deadline = time.monotonic() + a.timeout
+    deadline = started + a.timeout
     final_at = None
     stop = "timeout"
     try:
         while time.monotonic() < deadline:
+            if a.max_silence and serial.silent_for(time.monotonic(), started) > a.max_silence:
+                stop = "hung (no output for %g s, --max-silence)" % a.max_silence
+                break
             if final_at and time.monotonic() > final_at + GRACE_SECONDS:
                 stop = "final line"
                 break
@@ -171,22 +246,123 @@ def run_qemu(a):
         if killed:
             proc.kill()
         status = proc.wait()
+    ended_at = time.monotonic() - started
+    # The silence up to the end counts too (a hang's is the longest).
+    silence = (serial.longest_silence, serial.longest_silence_after)
+    if serial.silent_for(started + ended_at, started) > silence[0]:
+        silence = (serial.silent_for(started + ended_at, started), serial.last_line())
     if serial.pending:
         serial.lines.append(serial.pending)
     if stop == "qemu exited" and final_at is None:
         stop = "qemu exited before the final line"
+
+    def since_start(t):
+        return None if t is None else t - started
     # A QEMU the harness had to kill has no exit status of its own.
-    return serial.lines, None if killed else status, stop, final_at
+    return Boot(serial.lines, None if killed else status, stop, since_start(final_at),
+                since_start(serial.last_output_at), ended_at, silence)
+
+
+def source_path(path):
+    """A path addr2line printed, relative to the source tree when inside it."""
+    path = os.path.normpath(path)
+    rel = os.path.relpath(path, SOURCE_ROOT)
+    return path if rel.startswith("..") else rel
+
+
+def symbolize(addr2line, elf, frames):
+    """frames: [(label, address, exact)], exact False for a return address
+    (looked up one byte back: inside the call).  Returns the lines
+    "  LABEL 0xADDR FUNCTION at FILE:LINE", an inlined call adding
+    "      inlined in FUNCTION at FILE:LINE"; or one line saying why not."""
+    tool = shutil.which(addr2line)
+    if not tool:
+        return ["  (not symbolized: %s not found)" % addr2line]
+    if not elf or not os.path.exists(elf):
+        return ["  (not symbolized: no kernel ELF %s)" % elf]
+    # One address at a time: with -i an address gives one line or more.
+    out = []
+    for label, addr, exact in frames:
+        r = subprocess.run([tool, "-f", "-i", "-e", elf, "0x%x" % (addr if exact else addr - 1)],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=30)
+        found = r.stdout.decode("utf-8", "replace").splitlines()
+        if r.returncode != 0 or len(found) < 2:
+            out.append("  %s 0x%016x (addr2line: %s)" % (label, addr, " ".join(found)))
+            continue
+        for i in range(0, len(found) - 1, 2):
+            where = "%s at %s" % (found[i], source_path(found[i + 1]))
+            out.append(("  %s 0x%016x %s" % (label, addr, where)) if i == 0
+                       else "      inlined in " + where)
+    return out
+
+
+def backtraces(lines):
+    """The kernel's backtraces: for each "backtrace:" line, its frames as
+    [(label, address, exact)].  Frame #0 is the trapping pc (exact) after a
+    KERNEL TRAP report, a return address after a panic; the others are
+    return addresses."""
+    found = []
+    after_trap = False
+    for i, line in enumerate(lines):
+        if re.search(TRAP_LINE, line):
+            after_trap = line.startswith("KERNEL TRAP:")
+        if line != "backtrace:":
+            continue
+        frames = []
+        for frame in lines[i + 1:]:
+            m = FRAME_LINE.match(frame)
+            if not m:
+                break
+            n = int(m.group(1))
+            frames.append(("#%d" % n, int(m.group(2), 16), n == 0 and after_trap))
+        found.append(frames)
+    return found
+
+
+def trap_registers(lines):
+    """The pc and ra of each KERNEL TRAP report (arch/riscv/trap.c: "sepc
+    0x..." and "ra   0x..." in the lines after it; the stack-overflow report
+    has no backtrace, only these) as [(label, address, exact)] per report."""
+    found = []
+    for i, line in enumerate(lines):
+        if not line.startswith("KERNEL TRAP:"):
+            continue
+        regs = []
+        for after in lines[i + 1:i + 5]:
+            for label, exact in (("sepc", True), ("ra", False)):
+                m = re.search(r"\b%s +0x([0-9a-f]+)" % label, after)
+                if m and not any(r[0] == label for r in regs):
+                    regs.append((label, int(m.group(1), 16), exact))
+        found.append(regs)
+    return found
+
+
+def symbolized_backtraces(a, lines):
+    """Lines that show every trap report's pc and ra and every backtrace in
+    `lines` symbolized (none: [])."""
+    out = []
+    for regs in trap_registers(lines):
+        out.append("trap report, symbolized with %s:" % a.kernel)
+        out += symbolize(a.addr2line, a.kernel, regs)
+    for frames in backtraces(lines):
+        out.append("backtrace, symbolized with %s:" % a.kernel)
+        out += symbolize(a.addr2line, a.kernel, frames)
+    return out
 
 
 class Tap:
     def __init__(self):
         self.n = 0
         self.failed = 0
+        self.failures = []  # (what, detail for the report) of each failed check
 
-    def check(self, ok, what, detail=None):
+    def check(self, ok, what, detail=None, report_detail=False):
+        """One TAP line; a failure's detail goes to stdout as comments, and
+        with report_detail into the failure report too."""
         self.n += 1
         self.failed += not ok
+        if not ok:
+            self.failures.append((what, detail if report_detail else None))
         print("%s %d - %s" % ("ok" if ok else "not ok", self.n, what))
         if not ok and detail:
             for line in detail.splitlines():
@@ -199,14 +375,20 @@ class Tap:
 
 
 def check_selftests(tap, lines):
-    """Pass each in-kernel test result through; check the summary line."""
+    """Pass each in-kernel test result through, a failed one with what the
+    kernel printed since the result before it; check the summary line."""
     seen = 0
     summary = None
-    for line in lines:
+    since = 0  # index of the first line after the previous result
+    for i, line in enumerate(lines):
         m = SELFTEST_LINE.match(line)
         if m:
             seen += 1
-            tap.check(m.group(1) == "ok", "kernel: " + m.group(3))
+            output = lines[since:i][-TAIL_LINES:]
+            tap.check(m.group(1) == "ok", "kernel: " + m.group(3),
+                      "\n".join(output) if output else "(no output of its own)",
+                      report_detail=True)
+            since = i + 1
         m = SUMMARY_LINE.match(line)
         if m:
             summary = (int(m.group(1)), int(m.group(2)))
@@ -216,22 +398,44 @@ def check_selftests(tap, lines):
                   "%d passed, %d failed" % summary if summary else "missing"))
 
 
+def failure_report(a, tap, boot, log_path, symbolized):
+    """What stderr says of a failed boot: the failed checks, how it stopped,
+    the last console lines and the symbolized backtraces."""
+    out = ["harness: %s: %d of %d checks failed; %s; exit status %s; log: %s" %
+           (a.name, tap.failed, tap.n, boot.how_it_stopped(), boot.status, log_path)]
+    for what, detail in tap.failures[:REPORT_FAILURES]:
+        out.append("  failed: " + what)
+        out += ["  : " + line for line in (detail or "").splitlines()[-REPORT_DETAIL_LINES:]]
+    if len(tap.failures) > REPORT_FAILURES:
+        out.append("  and %d more failed checks (see the TAP above or the log)" %
+                   (len(tap.failures) - REPORT_FAILURES))
+    tail = boot.lines[-TAIL_LINES:]
+    out.append("the last %d console lines:" % len(tail))
+    out += ["  | " + line for line in tail]
+    return out + symbolized
+
+
 def main(argv):
     a = parse_args(argv)
     os.makedirs(a.log_dir, exist_ok=True)
     log_path = os.path.join(a.log_dir, a.name + ".log")
-    started = time.monotonic()
-    lines, status, stop, final_at = run_qemu(a)
-    elapsed = time.monotonic() - started
+    boot = run_qemu(a)
+    lines, status = boot.lines, boot.status
     with open(log_path, "w") as f:
         f.write("\n".join(lines) + "\n")
-    print("# %s: %s after %.1f s, exit status %s; log: %s" %
-          (a.name, stop, elapsed, status, log_path))
+    seconds, after = boot.longest_silence
+    print("# %s: %s, exit status %s; longest silence %.1f s, after %s; log: %s" %
+          (a.name, boot.how_it_stopped(), status, seconds,
+           "'%s'" % after if after is not None else "the start", log_path))
+    symbolized = symbolized_backtraces(a, lines)
+    for line in symbolized:
+        print("# " + line)
 
     tap = Tap()
     text = "\n".join(lines)
-    tail = "\n".join(lines[-25:])
-    tap.check(final_at is not None, "boot reached its final line (%s)" % stop, tail)
+    tail = "\n".join(lines[-TAIL_LINES:])
+    tap.check(boot.final_at is not None, "boot reached its final line (%s)" % boot.how_it_stopped(),
+              tail)
     traps = [l for l in lines if re.search(TRAP_LINE, l)]
     if a.expect_trap:
         tap.check(bool(traps), "kernel reported the expected trap or panic", tail)
@@ -252,6 +456,9 @@ def main(argv):
         tap.check(m is not None, "measured /%s/" % rx)
         if m:
             print("# measurement: %s" % m.group(0))
+    if tap.failed:
+        sys.stdout.flush()
+        sys.stderr.write("\n".join(failure_report(a, tap, boot, log_path, symbolized)) + "\n")
     return tap.done()
 
 

@@ -29,7 +29,7 @@ static unsigned bugs;
 
 void pager_bug(const char *what)
 {
-	printf("# pager_bug: %s\n", what);
+	test_failure_note("pager_bug: %s", what);
 	bugs++;
 }
 

@@ -1,7 +1,7 @@
 /* printf and snprintf for user programs (see user/lib/ulib.h). */
 #include <stdarg.h>
 
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "ulib.h"
 
 #define PRINTF_MAX 512

@@ -1,7 +1,7 @@
 /*
  * The user-space library beyond the system calls: printf, a heap, threads
  * and test checks (user/lib/).  The formatter and the string routines are
- * the kernel's freestanding ones (kernel/format.c, kernel/string.c),
+ * the freestanding ones every layer shares (lib/format.c, lib/string.c),
  * compiled again for user space.
  */
 #ifndef TESSERA_USER_ULIB_H
@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "syscall.h"
 
 #ifndef PAGE_SIZE
@@ -20,7 +20,7 @@
 #endif
 
 /* Formatted output through SYS_DEBUG_WRITE; at most 512 bytes per call.
- * snprint() and format_buffer() come with it (kernel/format.h). */
+ * snprint() and format_buffer() come with it (lib/format.h). */
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /*

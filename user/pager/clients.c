@@ -126,11 +126,9 @@ static bool client_regions(struct client *c, struct image *img)
 	for (i = 0; i < img->elf.nsegments; i++) {
 		const struct elf_segment *s = &img->elf.segments[i];
 		uint64_t start = page_down(s->vaddr), end = page_up(s->vaddr + s->memsz);
-		bool writable = s->rights & PT_WRITE;
+		bool writable = s->rights & MAP_WRITE;
 		struct vregion *v = region_add(c, start, end, writable ? RK_DATA : RK_TEXT,
-					       (s->rights & PT_READ ? MAP_READ : 0) |
-					       (writable ? MAP_WRITE : 0) |
-					       (s->rights & PT_EXEC ? MAP_EXEC : 0));
+					       s->rights & (MAP_READ | MAP_WRITE | MAP_EXEC));
 
 		if (!v)
 			return false;

@@ -13,8 +13,7 @@
 #ifndef TESSERA_USER_PAGER_PAGER_H
 #define TESSERA_USER_PAGER_PAGER_H
 
-#include "kernel/elf.h"
-#include "mm/pt.h"
+#include "lib/elf.h"
 #include "object.h"
 #include "pool.h"
 #include "protocol.h"

@@ -1,8 +1,9 @@
 /*
  * bench: the kernel-core benchmarks, measured with rdinstret from user
  * space (under QEMU -icount every instruction counts, the kernel's
- * included).  Each figure is the median of RUNS samples, net of the cost of
- * reading the counter, printed as "bench <name>: <n> instructions".
+ * included).  Each figure is the median of BENCH_RUNS samples, net of the
+ * cost of reading the counter (bench.h), printed as
+ * "bench <name>: <n> instructions".
  *   null_syscall    SYS_THREAD_SELF, the cheapest call
  *   ipc_roundtrip   call + reply to `echo`, another address space
  *   fault_roundtrip a fault on a fresh page -> this task's handler (frame
@@ -113,6 +114,9 @@ int main(void)
 	echo_send = sys_handle_dup(echo, RIGHT_SEND, 0);
 	sys_handle_close(echo);
 	map_frame = sys_frame_alloc(PAGE_SIZE, 0);
+	printf("bench: user figures: median of %u runs after one to warm up, net of reading "
+	       "the counter (%lu instructions: an empty sample, called as every sample is)\n",
+	       BENCH_RUNS, (unsigned long)bench_overhead());
 	bench_print("null_syscall", null_syscall);
 	bench_print("ipc_roundtrip", ipc_roundtrip);
 	bench_print("map_unmap", map_unmap);

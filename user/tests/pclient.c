@@ -2,63 +2,27 @@
  * pclient: a client of the pager (started empty by it), for the pagertest
  * test.  Its argument (PAGER_ARG) says what to do: run every check of the
  * region kinds and requests (exit code: failures), or make one access the
- * pager must refuse (the thread is then ended).
+ * pager must refuse (the thread is then ended).  The modes and what its
+ * files share: pclient.h; here the checks of PC_CHECKS, copy-on-write and
+ * the single refused accesses; the stress, sharing and fuzz modes in
+ * pclient_stress.c, pclient_share.c and pclient_fuzz.c.
  */
-#include "pager/client.h"
-
-enum pclient_mode {
-	PC_CHECKS,
-	PC_STACK_OVERFLOW,
-	PC_WRITE_TEXT,
-	PC_UNMAPPED,
-	PC_OUT_OF_MEMORY,
-	PC_EXEC_DATA,
-	PC_COPY_ON_WRITE,
-	PC_STRESS,
-	PC_FAULT_FOREVER,
-	PC_PROTECTED_WRITE,
-	PC_SHARE_OFFER,           /* arg: mode | the taker's client id << 8 */
-	PC_SHARE_TAKE,
-	PC_FUZZ,
-};
-
-/* Exit code of a mode that must be ended when a request setting it up fails. */
-#define PC_REQUEST_FAILED 90
-
-#define FUZZ_REQUESTS 20000
-#define FUZZ_VA 0x2a00000000ul    /* the fuzzer's own part of the address space */
-#define FUZZ_PAGES 64
-
-#define SHARE_PAGES 4
-#define SHARE_VA 0x2900000000ul
-#define SHARE_WAIT 200000         /* yields before a partner counts as lost */
-
-#define ST_PAGES 64
-#define ST_THREADS 4
-#define ST_FAULTS 100000
-#define ST_DROP_EVERY 16          /* thread 0's touches between two drops */
-
-static volatile uint64_t *st_area;
-static uint64_t st_count[ST_THREADS][ST_PAGES];   /* the oracle: each thread's own */
-static volatile bool st_stop;
-static volatile unsigned st_finished;
-static uint64_t st_faults;
+#include "pclient.h"
 
 #define COW_PAGES 8
 #define COW_GENERATIONS 3
-#define CHILD_STACK 0x4000ul
 
 static volatile uint64_t *cow_area;
 
-static long pager;
-static uint64_t data_words[512] = { 0x1111, 0x2222 };
+long pager;
+uint64_t data_words[512] = { 0x1111, 0x2222 };
 /* A page of data nothing touches before the kernel reads it for us. */
 static char untouched[4096] __attribute__((aligned(4096))) =
 	"# pclient: the kernel read this from a page it had to ask the pager for\n";
 static uint64_t bss_words[2048];
 
 /* The pager's audit: its reverse map agrees with every region and count. */
-static void check_books(const char *when)
+void check_books(const char *when)
 {
 	struct msg m;
 
@@ -66,7 +30,7 @@ static void check_books(const char *when)
 }
 
 /* How many mappings hold the page we have at va (the pager's reverse map). */
-static long page_users(const volatile uint64_t *va)
+long page_users(const volatile uint64_t *va)
 {
 	struct msg m;
 
@@ -75,7 +39,7 @@ static long page_users(const volatile uint64_t *va)
 }
 
 /* Yield until *word == value; false if it never comes. */
-static bool wait_for(const volatile uint64_t *word, uint64_t value)
+bool wait_for(const volatile uint64_t *word, uint64_t value)
 {
 	unsigned long i;
 
@@ -250,7 +214,7 @@ static uint64_t pattern(uint64_t gen, unsigned page)
  * Fork a copy of ourselves that starts in entry(arg) on a stack of its own
  * (a fresh region, copied empty); wait for it.  Its exit code, or 1000.
  */
-static long fork_and_wait(void (*entry)(uint64_t), uint64_t arg)
+long fork_and_wait(void (*entry)(uint64_t), uint64_t arg)
 {
 	struct msg m;
 	uint64_t stack;
@@ -363,58 +327,6 @@ static void copy_on_write(void)
 	check_eq("the reverse map: the page has one user again", page_users(cow_area), 1);
 	check_books("the pager's books agree after 3 generations");
 	evict_checks();
-}
-
-/*
- * One stress thread: increments its own word of random pages, counting in
- * the oracle; thread 0 also drops every mapping of the area now and then,
- * so that all threads fault again, often on the same page at once.
- */
-static void stress_thread(void *arg)
-{
-	unsigned long tid = (unsigned long)arg, n = 0;
-	uint64_t seed = 0x9e3779b9ul * (tid + 1);
-	struct msg m;
-
-	while (!st_stop) {
-		unsigned p;
-
-		p = (unsigned)(xorshift64(&seed) % ST_PAGES);
-		st_area[p * 512 + tid]++;
-		st_count[tid][p]++;
-		if (tid || ++n % ST_DROP_EVERY)
-			continue;
-		pager_request(pager, PAGER_DROP, (uint64_t)st_area, ST_PAGES * PAGE_SIZE, 0, 0, &m);
-		pager_request(pager, PAGER_STATS_FAULTS, 0, 0, 0, 0, &m);
-		if (m.w[0] >= ST_FAULTS) {
-			st_faults = m.w[0];
-			st_stop = true;
-		}
-	}
-	__atomic_add_fetch(&st_finished, 1, __ATOMIC_RELEASE);
-}
-
-static void stress(void)
-{
-	struct msg m;
-	unsigned long t, p, wrong = 0;
-
-	pager_request(pager, PAGER_MAP_ANON, 0, ST_PAGES * PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m);
-	st_area = (volatile uint64_t *)m.w[0];
-	for (t = 1; t < ST_THREADS; t++)
-		thread_start(stress_thread, (void *)t, PRIORITY_USER);
-	stress_thread(0);
-	while (__atomic_load_n(&st_finished, __ATOMIC_ACQUIRE) < ST_THREADS)
-		sys_yield();
-	for (t = 0; t < ST_THREADS; t++)
-		for (p = 0; p < ST_PAGES; p++)
-			wrong += st_area[p * 512 + t] != st_count[t][p];
-	check("100,000 faults served", st_faults >= ST_FAULTS);
-	check_eq("every page holds what its last writer wrote", (long)wrong, 0);
-	check_books("the pager's books agree after the stress");
-	pager_request(pager, PAGER_STATS_FAULTS, 0, 0, 0, 0, &m);
-	printf("# pclient: %lu faults, %lu of them on pages the region had\n",
-	       (unsigned long)m.w[0], (unsigned long)m.w[1]);
 }
 
 static void protect_checks(void)
@@ -555,198 +467,6 @@ static void file_checks(void)
 }
 
 int main(long pager_handle);
-
-
-static volatile uint64_t go_flag_value;
-static volatile uint64_t *go_flag;        /* PAGER_SHARED with our fork child */
-static volatile uint64_t *offered;
-
-/* A fork child that holds our offered pages copy-on-write: it must keep the old bytes. */
-static void __attribute__((noreturn)) cow_holder(uint64_t old)
-{
-	sys_exit(wait_for(go_flag, 1) && offered[0] == old ? 0 : 1);
-}
-
-/*
- * PAGER_SHARE to a client that is not a fork relative: we offer
- * SHARE_PAGES pages, it maps them; each sees the other's writes.  A fork
- * child that still held the pages copy-on-write keeps its own copy.
- */
-static int share_offer(uint64_t taker)
-{
-	struct msg m;
-	uint64_t stack, id;
-	long child;
-
-	pager_request(pager, PAGER_MAP_ANON, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, PAGER_SHARED, &m);
-	go_flag = (volatile uint64_t *)m.w[0];
-	/* Fixed, away from the rest: no neighbour merges with it. */
-	pager_request(pager, PAGER_MAP_ANON, SHARE_VA, SHARE_PAGES * PAGE_SIZE, MAP_READ | MAP_WRITE,
-		      PAGER_FIXED, &m);
-	offered = (volatile uint64_t *)SHARE_VA;
-	offered[0] = 0x5a5a;
-	offered[512] = 0x6b6b;
-	child = pager_fork(pager, cow_holder, 0x5a5a, CHILD_STACK, &stack);
-	check("a fork child holds the pages copy-on-write", child > 0 && page_users(offered) == 2);
-	pager_request(pager, PAGER_ARG, 0, 0, 0, 0, &m);
-	check_eq("share: with ourselves", pager_request(pager, PAGER_SHARE, (uint64_t)offered,
-		 PAGE_SIZE, MAP_READ, m.w[1], &m), -ERR_INVALID_ARGUMENT);
-	check_eq("share: no such client", pager_request(pager, PAGER_SHARE, (uint64_t)offered,
-		 PAGE_SIZE, MAP_READ, 0xff00, &m), -ERR_NOT_FOUND);
-	check_eq("share: past the region", pager_request(pager, PAGER_SHARE, (uint64_t)offered,
-		 (SHARE_PAGES + 1) * PAGE_SIZE, MAP_READ, taker, &m), -ERR_NOT_FOUND);
-	check_eq("share: execute", pager_request(pager, PAGER_SHARE, (uint64_t)offered, PAGE_SIZE,
-		 MAP_READ | MAP_EXEC, taker, &m), -ERR_INVALID_ARGUMENT);
-	check_eq("share: our data (not anonymous)", pager_request(pager, PAGER_SHARE,
-		 (uint64_t)data_words & ~(PAGE_SIZE - 1), PAGE_SIZE, MAP_READ, taker, &m),
-		 -ERR_INVALID_ARGUMENT);
-	check_eq("share: misaligned", pager_request(pager, PAGER_SHARE, (uint64_t)offered + 8,
-		 PAGE_SIZE, MAP_READ, taker, &m), -ERR_INVALID_ARGUMENT);
-	check_eq("offer the pages", pager_request(pager, PAGER_SHARE, (uint64_t)offered,
-		 SHARE_PAGES * PAGE_SIZE, MAP_READ | MAP_WRITE, taker, &m), 0);
-	/* A second offer, which the taker leaves (it takes the oldest) until it ends. */
-	check_eq("offer one page more", pager_request(pager, PAGER_SHARE, (uint64_t)offered,
-		 PAGE_SIZE, MAP_READ, taker, &m), 0);
-	id = m.w[0];
-	check_eq("map grant: not ours to take", pager_request(pager, PAGER_MAP_GRANT, id, 0, 0, 0,
-		 &m), -ERR_DENIED);
-	check_eq("our own view is kept", (long)offered[512], 0x6b6b);
-	check("the taker writes; we see it", wait_for(&offered[1], 0x7a7a));
-	check_eq("the page is in two tasks", page_users(offered), 2);   /* it waits for us */
-	offered[2] = 0x8c8c;
-	check("we write; it sees it", wait_for(&offered[3], 0x9d9d));
-	*go_flag = 1;
-	check_eq("the fork child kept its copy-on-write copy", sys_task_wait(child), 0);
-	sys_handle_close(child);
-	check_books("the pager's books agree after sharing");
-	return test_failures;
-}
-
-static int share_take(void)
-{
-	struct msg m;
-	volatile uint64_t *p;
-	unsigned long i;
-	long r = -1;
-
-	check_eq("map grant: no such offer", pager_request(pager, PAGER_MAP_GRANT, 0x7f0f, 0, 0, 0,
-		 &m), -ERR_NOT_FOUND);
-	check_eq("map grant: unknown flag", pager_request(pager, PAGER_MAP_GRANT, 0, 0, 8, 0, &m),
-		 -ERR_INVALID_ARGUMENT);
-	for (i = 0; i < SHARE_WAIT && r; i++) {        /* until the offer comes */
-		r = pager_request(pager, PAGER_MAP_GRANT, 0, 0, 0, 0, &m);
-		if (r)
-			sys_yield();
-	}
-	check_eq("map the offered pages", r, 0);
-	if (r)
-		return test_failures;
-	p = (volatile uint64_t *)m.w[0];
-	check("their length and rights", m.w[1] == SHARE_PAGES * PAGE_SIZE &&
-	      m.w[2] == (MAP_READ | MAP_WRITE));
-	check("they hold the offerer's bytes", p[0] == 0x5a5a && p[512] == 0x6b6b);
-	p[1] = 0x7a7a;
-	check("we see its write", wait_for(&p[2], 0x8c8c));
-	p[3] = 0x9d9d;
-	pager_request(pager, PAGER_QUERY, (uint64_t)p, 0, 0, 0, &m);
-	check("a shared anonymous region", (m.w[2] & 0xff) == PAGER_KIND_ANON && (m.w[2] >> 16) == 1);
-	return test_failures;
-}
-
-static uint64_t fuzz_seed = 0x0f0e0d0c0b0a0908ul;
-
-static uint64_t fuzz_rand(uint64_t n)
-{
-	return xorshift64(&fuzz_seed) % n;
-}
-
-/* An address: mostly in the fuzzer's area, sometimes one no request may take. */
-static uint64_t fuzz_addr(void)
-{
-	static const uint64_t bad[] = { 0, 8, 0xffffffc000000000ul, ~0ul & ~0xffful, 1ul << 47,
-					FUZZ_VA + 3 };
-	uint64_t k = fuzz_rand(10);
-
-	return k < 8 ? FUZZ_VA + fuzz_rand(FUZZ_PAGES) * PAGE_SIZE
-	     : k == 8 ? PAGER_MMAP_BASE + fuzz_rand(FUZZ_PAGES) * PAGE_SIZE
-		      : bad[fuzz_rand(sizeof(bad) / sizeof(bad[0]))];
-}
-
-static uint64_t fuzz_len(void)
-{
-	static const uint64_t odd[] = { 0, 1, ~0ul, 1ul << 40, PAGE_SIZE + 1, ~0ul - PAGE_SIZE };
-	uint64_t k = fuzz_rand(8);
-
-	return k < 7 ? (1 + fuzz_rand(8)) * PAGE_SIZE : odd[fuzz_rand(sizeof(odd) / sizeof(odd[0]))];
-}
-
-/* Touch a page of the area the way its region allows (QUERY says how). */
-static void fuzz_touch(void)
-{
-	uint64_t a = FUZZ_VA + fuzz_rand(FUZZ_PAGES) * PAGE_SIZE;
-	struct msg m;
-	unsigned rights;
-
-	if (pager_request(pager, PAGER_QUERY, a, 0, 0, 0, &m))
-		return;
-	rights = (unsigned)(m.w[2] >> 8) & 0xff;
-	if (rights & MAP_WRITE)
-		*(volatile uint64_t *)a += 1;
-	else if (rights & MAP_READ)
-		(void)*(volatile uint64_t *)a;
-}
-
-static void __attribute__((noreturn)) fuzz_child(uint64_t arg)
-{
-	sys_exit((int)arg);
-}
-
-/*
- * 20,000 requests with random arguments, every client request type, and
- * touches of what they map: nothing may end us, every answer is a
- * documented code, and the pager's books still agree at the end.
- */
-static void fuzz(void)
-{
-	static const uint64_t tags[] = {
-		PAGER_MAP_ANON, PAGER_UNMAP, PAGER_BRK, PAGER_PROTECT, PAGER_QUERY,
-		PAGER_QUERY_PAGE, PAGER_DROP, PAGER_EVICT, PAGER_SHARE, PAGER_MAP_GRANT,
-		PAGER_MAP_FILE, PAGER_STATS, PAGER_STATS_MORE, PAGER_STATS_RESIDENT,
-		PAGER_STATS_FAULTS, PAGER_INFO, PAGER_ARG, PAGER_SPAWN, PAGER_EXIT, 0x9999,
-		PAGER_MAP_ANON, PAGER_MAP_ANON, PAGER_PROTECT, PAGER_UNMAP,
-	};
-	unsigned long i, ok = 0, undocumented = 0, forks = 0;
-	struct msg m;
-
-	pager_request(pager, PAGER_ARG, 0, 0, 0, 0, &m);
-	for (i = 0; i < FUZZ_REQUESTS; i++) {
-		uint64_t tag = tags[fuzz_rand(sizeof(tags) / sizeof(tags[0]))];
-		uint64_t w0 = fuzz_addr(), w1 = fuzz_len(), w2 = fuzz_rand(8), w3 = fuzz_rand(8);
-		long r;
-
-		if (tag == PAGER_SHARE)
-			w3 = fuzz_rand(2) ? m.w[1] : fuzz_rand(0x1000);
-		if (tag == PAGER_MAP_GRANT)
-			w0 = fuzz_rand(0x400);
-		r = pager_request(pager, tag, w0, w1, w2, w3, &m);
-		if (r == 0)
-			ok++;
-		else if (r != -ERR_INVALID_ARGUMENT && r != -ERR_NOT_FOUND && r != -ERR_EXISTS &&
-			 r != -ERR_DENIED && r != -ERR_NO_MEMORY && r != -ERR_NOT_SUPPORTED)
-			undocumented++;
-		if (fuzz_rand(4) == 0)
-			fuzz_touch();
-		if (fuzz_rand(2000) == 0)        /* now and then a fork, which must end well */
-			forks += fork_and_wait(fuzz_child, 5) == 5;
-		pager_request(pager, PAGER_ARG, 0, 0, 0, 0, &m);   /* m.w[1]: our id again */
-	}
-	check("20,000 random requests: some did something", ok > 1000);
-	check_eq("every refusal a documented error", (long)undocumented, 0);
-	check("the forks among them ran", forks > 0);
-	check_books("the pager's books agree after the random requests");
-	printf("# pclient: %lu of %u random requests succeeded, %lu forks\n", ok, FUZZ_REQUESTS,
-	       forks);
-}
 
 static void query_checks(void)
 {

@@ -1,7 +1,8 @@
 /*
- * The kernel's own <string.h>: the few routines portable code (mm/, kernel/)
- * needs.  Used only by the freestanding kernel build; host builds use the C
- * library's header.  Implemented in kernel/string.c.
+ * The freestanding <string.h>: the few routines portable code (mm/, lib/,
+ * kernel/, user/) needs.  Used only by the freestanding kernel and user
+ * builds; host builds use the C library's header.  Implemented in
+ * lib/string.c.
  */
 #ifndef TESSERA_KERNEL_STRING_H
 #define TESSERA_KERNEL_STRING_H

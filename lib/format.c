@@ -1,10 +1,10 @@
 /*
- * printf-style formatting without a C library (see kernel/format.h).
+ * printf-style formatting without a C library (see lib/format.h).
  * Portable: the host unit tests compare it with the C library's printf.
  */
 #include <stdint.h>
 
-#include "kernel/format.h"
+#include "lib/format.h"
 
 struct spec {
 	unsigned width;

@@ -1,8 +1,8 @@
-/* ELF program images (see kernel/elf.h).  Field offsets: ELF-64 spec. */
+/* ELF program images (see lib/elf.h).  Field offsets: ELF-64 spec. */
 #include <string.h>
 
-#include "kernel/elf.h"
-#include "mm/pt.h"
+#include "lib/elf.h"
+#include "tessera/syscall.h"
 
 #define EHDR_SIZE 64
 #define PHDR_SIZE 56
@@ -44,8 +44,8 @@ static bool segment_ok(const uint8_t *ph, size_t size, uint64_t lo, uint64_t hi,
 	seg->vaddr = le(ph + 16, 8);
 	seg->filesz = le(ph + 32, 8);
 	seg->memsz = le(ph + 40, 8);
-	seg->rights = (flags & PF_R ? PT_READ : 0) | (flags & PF_W ? PT_WRITE : 0) |
-		      (flags & PF_X ? PT_EXEC : 0);
+	seg->rights = (flags & PF_R ? MAP_READ : 0) | (flags & PF_W ? MAP_WRITE : 0) |
+		      (flags & PF_X ? MAP_EXEC : 0);
 	if (seg->offset > size || seg->filesz > size - seg->offset || seg->filesz > seg->memsz)
 		return false;
 	if (!seg->memsz || seg->vaddr < lo || seg->vaddr > hi || seg->memsz > hi - seg->vaddr)
@@ -69,7 +69,7 @@ static bool entry_ok(const struct elf_image *img)
 	for (i = 0; i < img->nsegments; i++) {
 		const struct elf_segment *s = &img->segments[i];
 
-		if ((s->rights & PT_EXEC) && img->entry >= s->vaddr &&
+		if ((s->rights & MAP_EXEC) && img->entry >= s->vaddr &&
 		    img->entry - s->vaddr < s->memsz)
 			return true;
 	}

@@ -1,6 +1,6 @@
 /*
  * Freestanding string routines for the kernel and user builds (see
- * kernel/libc/string.h).  Byte at a time, but for memcpy and memset below.
+ * lib/libc/string.h).  Byte at a time, but for memcpy and memset below.
  * GCC may also emit calls to memcpy/memset for struct copies.
  */
 #include <stdbool.h>

@@ -1,5 +1,5 @@
 /*
- * Host unit tests of kernel/format.c: the output of format_buffer/snprint
+ * Host unit tests of lib/format.c: the output of format_buffer/snprint
  * must match the host C library's vsnprintf byte for byte (text, NUL,
  * untouched bytes after it, and return value) for every supported
  * conversion; the few places where we differ on purpose are tested alone.
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "test.h"
-#include "kernel/format.h"
+#include "lib/format.h"
 #include "tessera/types.h"
 
 #define BUF_SIZE 256            /* larger than any output below, unless truncated */
@@ -31,8 +31,8 @@ static void vcompare(int line, size_t size, const char *fmt, va_list ap)
 	va_end(ap2);
 	if (got_n == want_n && memcmp(got, want, sizeof(got)) == 0)
 		return;
-	printf("#   line %d: format \"%s\", size %zu: got %d \"%.*s\", libc %d \"%.*s\"\n",
-	       line, fmt, size, got_n, (int)size, got, want_n, (int)size, want);
+	test_failure_note("line %d: format \"%s\", size %zu: got %d \"%.*s\", libc %d \"%.*s\"",
+	                  line, fmt, size, got_n, (int)size, got, want_n, (int)size, want);
 	test_current_failed = 1;
 }
 

@@ -1,13 +1,13 @@
 /*
- * Tests of the ELF reader (kernel/elf.c) on a real user program built by
+ * Tests of the ELF reader (lib/elf.c) on a real user program built by
  * this build (argv[1]: user/init.elf) and on broken copies of it, each one
  * field changed.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernel/elf.h"
-#include "mm/pt.h"
+#include "lib/elf.h"
+#include "tessera/syscall.h"
 #include "test.h"
 
 #define LO 0x10000ull
@@ -62,7 +62,7 @@ static void test_real_program(void)
 	CHECK_EQ_U64(parse(&img), ERR_OK);
 	CHECK(img.nsegments >= 2);
 	CHECK_EQ_U64(img.segments[0].vaddr, LO);
-	CHECK_EQ_U64(img.segments[0].rights, PT_READ | PT_EXEC);
+	CHECK_EQ_U64(img.segments[0].rights, MAP_READ | MAP_EXEC);
 	CHECK(img.entry >= LO && img.entry < LO + img.segments[0].memsz);
 }
 

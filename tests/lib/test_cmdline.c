@@ -1,12 +1,12 @@
 /*
- * Host unit tests of kernel/cmdline.c: each option and value, combinations,
+ * Host unit tests of lib/cmdline.c: each option and value, combinations,
  * whitespace, and the words that must be reported through the warn callback
  * (collected here with their text, length and reason) and otherwise ignored.
  */
 #include <string.h>
 
 #include "test.h"
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 #include "tessera/types.h"
 
 #define MAX_WARNINGS 8
@@ -62,6 +62,7 @@ static void check_defaults(const struct cmdline *c)
 	CHECK_EQ_U64(c->max_levels, 0);
 	CHECK(!c->selftest);
 	CHECK(!c->bench);
+	CHECK(!c->icount);
 	CHECK_EQ_U64(c->zone_dma_size, 0);
 	CHECK_EQ_U64(c->crash, CRASH_NONE);
 }
@@ -103,7 +104,7 @@ static void test_empty_null_and_blank_give_defaults(void)
 
 /* ---- each option -------------------------------------------------------------- */
 
-/* "selftest" and "bench" set their flags and nothing else. */
+/* "selftest", "bench" and "icount" set their flags and nothing else. */
 static void test_flags(void)
 {
 	struct cmdline c;
@@ -118,6 +119,12 @@ static void test_flags(void)
 	parse("bench", &c);
 	CHECK(c.bench);
 	CHECK(!c.selftest);
+	CHECK(!c.icount);
+	CHECK_EQ_U64(warned.n, 0);
+
+	parse("icount", &c);
+	CHECK(c.icount);
+	CHECK(!c.bench && !c.selftest);
 	CHECK_EQ_U64(warned.n, 0);
 }
 
@@ -260,8 +267,8 @@ static void test_bad_value_keeps_earlier_value(void)
 static void test_prefixes_are_not_options(void)
 {
 	static const char *const words[] = {
-		"selftests", "selftest=1", "self", "benchmark", "paging", "paging=sv39x",
-		"paging=sv4", "crash", "crash=loads", "crash=panic!", "PAGING=sv39", "Bench",
+		"selftests", "selftest=1", "self", "benchmark", "icount=1", "icounts",
+		"paging", "paging=sv39x", "paging=sv4", "crash", "crash=loads", "crash=panic!", "PAGING=sv39", "Bench",
 	};
 	struct cmdline c;
 	unsigned i;

@@ -1,7 +1,7 @@
-/* Kernel command-line parsing (see kernel/cmdline.h).  Portable C. */
+/* Kernel command-line parsing (see lib/cmdline.h).  Portable C. */
 #include <string.h>
 
-#include "kernel/cmdline.h"
+#include "lib/cmdline.h"
 #include "tessera/types.h"
 
 #define ASID_BITS_MAX 16 /* satp.ASID (priv. spec 4.1.11) */
@@ -79,6 +79,8 @@ static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 		out->selftest = out->selftest_hostile = true;
 	} else if (word_is(w, len, "bench")) {
 		out->bench = true;
+	} else if (word_is(w, len, "icount")) {
+		out->icount = true;
 	} else if ((v = value_of(w, len, "paging=", &vlen))) {
 		if (word_is(v, vlen, "sv39"))
 			out->max_levels = 3;

@@ -1,5 +1,5 @@
 /*
- * printf-style formatting, freestanding (kernel/format.c).
+ * printf-style formatting, freestanding (lib/format.c).
  * Supports %d %i %u %x %X %p %s %c %%, the length modifiers l, ll, z, the
  * flags '-' and '0', a field width, and a precision for %s (%.4s, %.*s).  Unknown conversions print as-is.
  */

@@ -6,6 +6,9 @@
  *   selftest=hostile   run the hostile-program tests instead (kill races,
  *                      object lifetimes, a thief among pager clients): long
  *   bench              print "bench <name>: <n> instructions" figures
+ *   icount             the instruction counter counts exactly (QEMU -icount, as
+ *                      tools/boot --icount gives it): print the boot's count;
+ *                      without it plain QEMU's rdinstret is host ticks
  *   zone_dma=SIZE      a ZONE_DMA of the first SIZE bytes of RAM (K, M, G
  *                      suffixes), rounded down to whole pages, for teaching;
  *                      overrides the tree's dma-ranges; past the end of RAM
@@ -39,6 +42,7 @@ struct cmdline {
 	bool selftest;
 	bool selftest_hostile;    /* selftest=hostile: the hostile tests only */
 	bool bench;
+	bool icount;              /* rdinstret is an exact count: print it */
 	uint64_t zone_dma_size;   /* 0: from the device tree */
 	int asid_bits;            /* -1: as many as the hart has */
 	const char *init;         /* the program to run (points into the string) */

@@ -16,7 +16,7 @@ struct elf_segment {
 	uint64_t memsz;    /* bytes in memory (the rest after filesz is zero) */
 	uint64_t offset;   /* where its bytes start in the file */
 	uint64_t filesz;
-	unsigned rights;   /* PT_READ / PT_WRITE / PT_EXEC (mm/pt.h) */
+	unsigned rights;   /* MAP_READ / MAP_WRITE / MAP_EXEC (tessera/syscall.h) */
 };
 
 struct elf_image {

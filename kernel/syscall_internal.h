@@ -1,0 +1,64 @@
+/*
+ * Shared by the files of the system calls only (kernel/syscall.c: the
+ * table, dispatch and most calls; kernel/syscall_memory.c: frames and
+ * mappings).  Every function here runs under the kernel lock.
+ */
+#ifndef TESSERA_KERNEL_SYSCALL_INTERNAL_H
+#define TESSERA_KERNEL_SYSCALL_INTERNAL_H
+
+#include "kernel/object.h"
+#include "kernel/task.h"
+#include "kernel/thread.h"
+
+/* A system call's answer for err: the negated code (include/tessera/errors.h). */
+static inline long error(err_t err)
+{
+	return -(long)err;
+}
+
+/* A free slot of cur's task for a new handle, or 0 when the table is full. */
+static inline unsigned free_slot(struct thread *cur)
+{
+	return handle_free_slot(cur->task);
+}
+
+/* Put obj (one reference, which the slot takes over) in slot of cur's
+ * task, with rights; returns slot. */
+static inline long give_handle(struct thread *cur, unsigned slot, struct object *obj,
+			       uint32_t rights)
+{
+	handle_install(cur->task, slot, &(struct handle){ .obj = obj, .rights = rights });
+	obj_put(obj);
+	return slot;
+}
+
+/* The task behind cur's handle h with every right in need, not ended:
+ * ERR_OK with *out set, or the handle's error, or ERR_NOT_FOUND. */
+static inline err_t live_task(struct thread *cur, uint64_t h, uint32_t need,
+			      struct task **out)
+{
+	struct handle *th;
+	err_t err = handle_get(cur->task, h, OBJ_TASK, need, &th);
+
+	if (err)
+		return err;
+	*out = (struct task *)th->obj;
+	return (*out)->exited ? ERR_NOT_FOUND : ERR_OK;
+}
+
+/* live_task with MANAGE, the right every call on another task's memory needs. */
+static inline err_t managed_task(struct thread *cur, uint64_t h, struct task **out)
+{
+	return live_task(cur, h, RIGHT_MANAGE, out);
+}
+
+/* The memory calls (kernel/syscall_memory.c); each answers as syscall_fn. */
+long sys_frame_alloc(struct thread *cur, const uint64_t *a);
+long sys_frame_paddr(struct thread *cur, const uint64_t *a);
+long sys_frame_size(struct thread *cur, const uint64_t *a);
+long sys_map(struct thread *cur, const uint64_t *a);
+long sys_unmap(struct thread *cur, const uint64_t *a);
+long sys_protect(struct thread *cur, const uint64_t *a);
+long sys_mapping(struct thread *cur, const uint64_t *a);
+
+#endif

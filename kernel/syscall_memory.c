@@ -1,0 +1,156 @@
+/*
+ * The memory system calls (ABI: include/tessera/syscall.h): frames (alloc,
+ * physical address, size) and a task's mappings (map, unmap, protect, the
+ * next mapping).  The table that dispatches them and the rules every call
+ * keeps are kernel/syscall.c; what both files share is
+ * kernel/syscall_internal.h.  Under the kernel lock.
+ */
+#include "kernel_arch.h"
+#include "kernel/space.h"
+#include "kernel/syscall_internal.h"
+#include "kernel/task.h"
+
+/* SYS_FRAME_ALLOC (a[0] size, a[1] flags): a zeroed frame; returns its
+ * handle (READ WRITE EXEC TRANSFER), or ERR_INVALID_ARGUMENT,
+ * ERR_NO_MEMORY.  Kernel lock held. */
+long sys_frame_alloc(struct thread *cur, const uint64_t *a)
+{
+	unsigned slot = free_slot(cur);
+	struct frame_object *f;
+	err_t err;
+
+	if (!slot)
+		return error(ERR_NO_MEMORY);
+	err = frame_object_create(a[0], (unsigned)a[1] == a[1] ? (unsigned)a[1] : ~0u, &f);
+	if (err)
+		return error(err);
+	obj_get(&f->obj);
+	return give_handle(cur, slot, &f->obj,
+			   RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC | RIGHT_TRANSFER);
+}
+
+/* SYS_FRAME_PADDR (a[0] frame): its physical address, for DMA frames only
+ * (ERR_DENIED otherwise), or the handle's error.  Kernel lock held. */
+long sys_frame_paddr(struct thread *cur, const uint64_t *a)
+{
+	struct handle *h;
+	err_t err = handle_get(cur->task, a[0], OBJ_FRAME, 0, &h);
+
+	if (err)
+		return error(err);
+	if (!((struct frame_object *)h->obj)->dma)
+		return error(ERR_DENIED);
+	return (long)((struct frame_object *)h->obj)->pa;
+}
+
+/*
+ * SYS_MAP (a[0] task, a[1] frame, a[2] offset, a[3] vaddr, a[4] size,
+ * a[5] rights): map part of a frame in the task (MANAGE).  Everything is
+ * checked before anything is mapped.  Returns 0, or ERR_INVALID_ARGUMENT,
+ * ERR_EXISTS, ERR_NO_MEMORY, a handle's error.  Kernel lock held.
+ */
+long sys_map(struct thread *cur, const uint64_t *a)
+{
+	struct handle *frame;
+	struct task *t;
+	err_t err = managed_task(cur, a[0], &t);
+
+	if (!err)
+		err = handle_get(cur->task, a[1], OBJ_FRAME, 0, &frame);
+	if (!err)
+		err = space_map_check(frame, a[2], a[3], a[4], a[5]);
+	if (!err)
+		err = space_map_frame(&t->pt, (struct frame_object *)frame->obj, a[2], a[3], a[4],
+				      a[5]);
+	if (err)
+		return error(err);
+	space_flush_page(a[3]);  /* others see it through a spurious fault */
+	return 0;
+}
+
+/* SYS_UNMAP (a[0] task, a[1] vaddr, a[2] size): unmap the range in the task
+ * (MANAGE); pages not mapped are skipped.  Returns 0, ERR_INVALID_ARGUMENT
+ * or a handle's error.  Kernel lock held. */
+long sys_unmap(struct thread *cur, const uint64_t *a)
+{
+	struct task *t;
+	err_t err = managed_task(cur, a[0], &t);
+
+	if (!err && !space_range_ok(a[1], a[2]))
+		err = ERR_INVALID_ARGUMENT;
+	if (err)
+		return error(err);
+	space_unmap(&t->pt, a[1], a[2]);
+	return 0;
+}
+
+/* SYS_FRAME_SIZE (a[0] frame): its size in bytes, or the handle's error.  Kernel lock held. */
+long sys_frame_size(struct thread *cur, const uint64_t *a)
+{
+	struct handle *h;
+	err_t err = handle_get(cur->task, a[0], OBJ_FRAME, 0, &h);
+
+	return err ? error(err) : (long)((struct frame_object *)h->obj)->size;
+}
+
+/* SYS_PROTECT (a[0] task, a[1] vaddr, a[2] size, a[3] rights): take rights
+ * away from every mapped page of the range (MANAGE).  Returns 0, or
+ * ERR_INVALID_ARGUMENT, ERR_DENIED, ERR_NOT_FOUND, a handle's error.
+ * Kernel lock held. */
+long sys_protect(struct thread *cur, const uint64_t *a)
+{
+	struct task *t;
+	err_t err = managed_task(cur, a[0], &t);
+
+	if (!err && (!space_range_ok(a[1], a[2]) || a[2] > PROTECT_MAX_PAGES * PAGE_SIZE))
+		err = ERR_INVALID_ARGUMENT;
+	if (!err)
+		err = space_protect(&t->pt, a[1], a[2], a[3]);
+	return err ? error(err) : 0;
+}
+
+/* The slot of cur's frame handle whose frame holds physical page pa (0:
+ * none), and pa's offset in it in *offset.  Kernel lock held. */
+static unsigned frame_holding(struct thread *cur, paddr_t pa, uint64_t *offset)
+{
+	unsigned i;
+
+	for (i = 1; i < TASK_HANDLES; i++) {
+		const struct handle *h = &cur->task->handles[i];
+		const struct frame_object *f = (const struct frame_object *)h->obj;
+
+		if (h->obj && h->obj->type == OBJ_FRAME && pa >= f->pa && pa - f->pa < f->size) {
+			*offset = pa - f->pa;
+			return i;
+		}
+	}
+	return 0;
+}
+
+/*
+ * SYS_MAPPING (a[0] task, a[1] vaddr): the first page mapped at or above
+ * vaddr in the task (MANAGE), and which of the caller's frames it is a
+ * page of: results in a0..a3.  ERR_NOT_FOUND, ERR_INVALID_ARGUMENT, or a
+ * handle's error.  Kernel lock held.
+ */
+long sys_mapping(struct thread *cur, const uint64_t *a)
+{
+	uint64_t *out = arch_syscall_args(cur->tf), offset = 0;
+	struct task *t;
+	vaddr_t found;
+	paddr_t pa;
+	unsigned rights, slot;
+	err_t err = managed_task(cur, a[0], &t);
+
+	if (!err && a[1] >= USER_TOP)
+		err = ERR_INVALID_ARGUMENT;
+	if (!err)
+		err = space_next_mapping(&t->pt, a[1], &found, &pa, &rights);
+	if (err)
+		return error(err);
+	slot = frame_holding(cur, pa, &offset);
+	out[1] = slot;      /* a1..a3 (tessera/syscall.h, SYS_MAPPING) */
+	out[2] = slot ? offset : 0;
+	out[3] = rights;
+	return (long)found;
+}
