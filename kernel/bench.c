@@ -168,6 +168,7 @@ static const struct {
 static void bench_user(void)
 {
 	const struct user_image *img = user_image_find("bench", 5);
+	enum exit_reason reason;
 	struct task *t;
 	err_t err = img ? task_spawn(img, NULL, NULL, &t) : ERR_NOT_FOUND;
 
@@ -175,7 +176,7 @@ static void bench_user(void)
 		printk("bench: cannot start the user benchmarks: %s\n", err_name(err));
 		return;
 	}
-	if (task_wait(t) != 0)
+	if (task_wait(t, &reason) != 0 || reason != EXIT_NORMAL)
 		printk("bench: the user benchmarks failed\n");
 	obj_put(&t->obj);
 }

@@ -43,10 +43,10 @@ void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 	case USER_TRAP_IRQ_OTHER:
 		break;
 	case USER_TRAP_OTHER:
-		printk("user fault: task %s thread %u: %s at pc 0x%lx (stval 0x%lx): thread stopped\n",
-		       cur->task->name, cur->id, arch_trap_name(tf), arch_user_pc(tf),
-		       arch_trap_value(tf));
-		thread_exit(-1);
+		printk("user fault: task %s thread %u: %s at pc 0x%lx (stval 0x%lx): "
+		       "thread stopped (EXIT_BAD_TRAP)\n", cur->task->name, cur->id,
+		       arch_trap_name(tf), arch_user_pc(tf), arch_trap_value(tf));
+		thread_exit(-1, EXIT_BAD_TRAP);
 	}
 	thread_return_to_user();
 }

@@ -71,7 +71,7 @@ void fault_check_timeouts(void)
 		if (t->fault_deadline_ms > now)
 			return;
 		fault_done(t);   /* off the list first: the loop always moves on */
-		thread_kill(t, "its pager did not answer in time (PAGER_TIMEOUT)");
+		thread_kill(t, EXIT_PAGER_TIMEOUT, "its pager did not answer in time");
 	}
 }
 
@@ -88,13 +88,15 @@ static const char *const access_names[] = {
 	[FAULT_READ] = "read", [FAULT_WRITE] = "write", [FAULT_EXEC] = "execute",
 };
 
-/* Print the fault and why it cannot be served, and end the current thread.
- * No return.  Requires the kernel lock. */
-static void fault_fatal(struct thread *cur, vaddr_t addr, unsigned access, const char *why)
+/* Print the fault and why it cannot be served, and end the current thread
+ * with `reason`.  No return.  Requires the kernel lock. */
+static void fault_fatal(struct thread *cur, vaddr_t addr, unsigned access, const char *why,
+			enum exit_reason reason)
 {
-	printk("user fault: task %s thread %u: %s of 0x%lx at pc 0x%lx: %s\n", cur->task->name,
-	       cur->id, access_names[access], addr, arch_user_pc(cur->tf), why);
-	thread_exit(-1);
+	printk("user fault: task %s thread %u: %s of 0x%lx at pc 0x%lx: %s (%s)\n",
+	       cur->task->name, cur->id, access_names[access], addr, arch_user_pc(cur->tf), why,
+	       exit_reason_name(reason));
+	thread_exit(-1, reason);
 }
 
 /* What to do about a fault at addr: the first steps both paths share. */
@@ -150,12 +152,14 @@ void fault_handle(struct thread *cur, vaddr_t addr, unsigned access)
 	if (step == STEP_ASK) {
 		ipc_fast_fault(cur, ep, &msg);  /* no return when it can be taken */
 		if (ipc_fault_call(cur, ep, &msg) != ERR_OK)
-			fault_fatal(cur, addr, access, "its pager is gone (PAGER_GONE)");
+			fault_fatal(cur, addr, access, "its pager is gone", EXIT_PAGER_GONE);
 	} else if (step == STEP_NO_HANDLER) {
-		fault_fatal(cur, addr, access, "no fault handler; thread stopped");
+		fault_fatal(cur, addr, access, "no fault handler; thread stopped",
+			    EXIT_NO_FAULT_HANDLER);
 	} else if (step == STEP_NOT_USER) {
 		fault_fatal(cur, addr, access, addr < USER_BASE ? "no memory is ever mapped there"
-								 : "not user memory");
+								 : "not user memory",
+			    EXIT_NOT_USER_MEMORY);
 	}
 }
 
@@ -211,7 +215,7 @@ static err_t fault_map(struct thread *replier, struct thread *faulted, const uin
  * the replier, faulted still waiting.  Requires the kernel lock.
  */
 err_t fault_reply(struct thread *replier, struct thread *faulted, const struct ipc_msg *msg,
-		  const char **kill_reason)
+		  enum exit_reason *kill_reason)
 {
 	if (msg->pass.obj)
 		return ERR_INVALID_ARGUMENT;  /* a fault reply passes no handle */
@@ -221,14 +225,16 @@ err_t fault_reply(struct thread *replier, struct thread *faulted, const struct i
 	case MSG_FAULT_RESUME:
 		return ERR_OK;
 	case MSG_FAULT_KILL:
-		if (msg->words[0] < FAULT_KILL_REASONS && kill_reason_names[msg->words[0]])
+		if (msg->words[0] < FAULT_KILL_REASONS && kill_reason_names[msg->words[0]]) {
 			printk("fault handler of task %s refuses the fault of thread %u: %s\n",
 			       faulted->task->name, faulted->id, kill_reason_names[msg->words[0]]);
-		else
+			*kill_reason = (enum exit_reason)msg->words[0];  /* EXIT_REFUSED_* */
+		} else {
 			printk("fault handler of task %s refuses the fault of thread %u: reason %lu, "
 			       "not one of FAULT_KILL_*\n", faulted->task->name, faulted->id,
 			       msg->words[0]);
-		*kill_reason = "its fault handler refused the fault";
+			*kill_reason = EXIT_REFUSED_OTHER;
+		}
 		return ERR_OK;
 	default:
 		return ERR_INVALID_ARGUMENT;

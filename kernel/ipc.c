@@ -120,7 +120,7 @@ static void abandon_caller(struct thread *cur, const char *why)
 	cur->caller = NULL;
 	c->callee = NULL;
 	if (c->in_fault) {
-		thread_kill(c, why);
+		thread_kill(c, EXIT_PAGER_GONE, why);
 		return;
 	}
 	set_error(c, ERR_PEER_GONE);
@@ -156,7 +156,8 @@ static err_t call(struct thread *cur, struct endpoint *ep, const struct ipc_msg 
 /* The notice that task t has ended, into receiver r; t leaves the list. */
 static void deliver_notice(struct thread *r, struct task *t)
 {
-	struct ipc_msg m = { .tag = MSG_TASK_EXITED, .words = { (uint64_t)t->exit_code },
+	struct ipc_msg m = { .tag = MSG_TASK_EXITED,
+			     .words = { (uint64_t)t->exit_code, t->exit_reason },
 			     .badge = t->notice_badge };
 
 	list_remove(&t->notice_link);
@@ -278,13 +279,13 @@ void sys_ipc_recv(struct thread *cur)
 		set_error(cur, err);
 		return;
 	}
-	abandon_caller(cur, "its pager received again without replying (PAGER_GONE)");
+	abandon_caller(cur, "its pager received again without replying");
 	receive(cur, ep, NULL);
 }
 
 /* Answer cur's caller c with m; on an error nothing happened. */
 static err_t reply(struct thread *cur, struct thread *c, const struct ipc_msg *m,
-		   const char **kill_reason)
+		   enum exit_reason *kill_reason)
 {
 	unsigned slot;
 	err_t err;
@@ -302,7 +303,7 @@ static err_t reply(struct thread *cur, struct thread *c, const struct ipc_msg *m
 void sys_ipc_reply_recv(struct thread *cur)
 {
 	struct thread *c = cur->caller;
-	const char *kill_reason = NULL;
+	enum exit_reason kill_reason = EXIT_NORMAL;
 	struct endpoint *ep;
 	struct ipc_msg m;
 	err_t err = decode(cur, RIGHT_RECV, &ep, &m);
@@ -317,8 +318,8 @@ void sys_ipc_reply_recv(struct thread *cur)
 		cur->caller = NULL;
 		c->callee = NULL;
 		fault_done(c);
-		if (kill_reason) {
-			thread_kill(c, kill_reason);
+		if (kill_reason != EXIT_NORMAL) {
+			thread_kill(c, kill_reason, "its fault handler refused the fault");
 			c = NULL;
 		}
 	}
@@ -347,14 +348,14 @@ void ipc_thread_gone(struct thread *t)
 		t->callee = NULL;
 	}
 	fault_done(t);
-	abandon_caller(t, "its pager ended (PAGER_GONE)");
+	abandon_caller(t, "its pager ended");
 }
 
 /* A waiter whose peer can no longer exist: an error, or the end for a fault. */
 static void fail_waiter(struct thread *t)
 {
 	if (t->in_fault) {
-		thread_kill(t, "its pager is gone (PAGER_GONE)");
+		thread_kill(t, EXIT_PAGER_GONE, "its pager is gone");
 		return;
 	}
 	if (t->state == THREAD_SEND_BLOCKED)

@@ -24,6 +24,10 @@ void sys_ipc_reply_recv(struct thread *cur);
  */
 bool ipc_fast_path(struct thread *cur);
 
+/* Switches the fast paths made since boot (0 with ipc_fast=off).  Under the
+ * kernel lock. */
+extern uint64_t ipc_fast_taken;
+
 /* Could system call `number` take the fast path at all? */
 static inline bool ipc_fast_candidate(uint64_t number)
 {
@@ -67,10 +71,11 @@ void ipc_notify_exit(struct task *t);
 /*
  * The fault reply (kernel/fault.c): the handler `replier` answers the fault
  * of `faulted` with msg.  Checks it, then maps what it asks for.  Returns
- * ERR_OK when `faulted` may go on: resumed, or ended when *kill_reason is
- * set; else the error, and nothing happened.
+ * ERR_OK when `faulted` may go on: resumed, or to be ended when
+ * *kill_reason is set (not EXIT_NORMAL: the refusal's EXIT_REFUSED_*); else
+ * the error, and nothing happened.
  */
 err_t fault_reply(struct thread *replier, struct thread *faulted, const struct ipc_msg *msg,
-		  const char **kill_reason);
+		  enum exit_reason *kill_reason);
 
 #endif

@@ -11,11 +11,26 @@
  * partner's registers and the hart leaves for the partner's user mode
  * (sched_fast_switch): the blocked side is left to resume in user space
  * directly, so neither kernel stack is unwound.
+ *
+ * ipc_fast=off on the kernel command line switches the whole file off: the
+ * suite runs the IPC, fault and pager tests both ways, and ipc_fast_taken
+ * (which counts every switch made here) shows which way a boot went.
  */
 #include "kernel_arch.h"
+#include "kernel/boot.h"
 #include "kernel/ipc.h"
 #include "kernel/ipc_queue.h"
 #include "kernel/sched.h"
+
+uint64_t ipc_fast_taken;
+
+/* Count the fast switch, then make it (no return). */
+static inline __attribute__((always_inline, noreturn)) void fast_switch(struct thread *from,
+									  struct thread *to)
+{
+	ipc_fast_taken++;
+	sched_fast_switch(from, to);
+}
 
 /* The endpoint behind handle h of cur's task, if it has `right`. */
 static struct endpoint *fast_endpoint(struct thread *cur, uint64_t h, uint32_t right,
@@ -66,7 +81,7 @@ static bool fast_call(struct thread *cur, const uint64_t *regs)
 	r->caller = cur;
 	cur->callee = r;
 	cur->state = THREAD_REPLY_BLOCKED;
-	sched_fast_switch(cur, r);
+	fast_switch(cur, r);
 }
 
 /*
@@ -77,7 +92,7 @@ static bool fast_call(struct thread *cur, const uint64_t *regs)
 static bool fast_fault_reply(struct thread *cur, struct thread *c, const uint64_t *regs)
 {
 	struct ipc_msg m = { .tag = regs[MSG_REG_TAG] };
-	const char *kill_reason = NULL;
+	enum exit_reason kill_reason = EXIT_NORMAL;
 	unsigned i;
 
 	if (m.tag != MSG_FAULT_MAP && m.tag != MSG_FAULT_RESUME)
@@ -114,7 +129,7 @@ static bool fast_reply_recv(struct thread *cur, const uint64_t *regs)
 	c->callee = NULL;
 	cur->state = THREAD_RECV_BLOCKED;
 	queue_on(ep, &ep->receivers, cur);
-	sched_fast_switch(cur, c);
+	fast_switch(cur, c);
 }
 
 void ipc_fast_fault(struct thread *cur, struct endpoint *ep, const struct ipc_msg *msg)
@@ -123,7 +138,7 @@ void ipc_fast_fault(struct thread *cur, struct endpoint *ep, const struct ipc_ms
 	uint64_t *to;
 	unsigned i;
 
-	if (!r || !ep->recv_refs || !sched_fast_ok(r))
+	if (boot.cmdline.ipc_fast_off || !r || !ep->recv_refs || !sched_fast_ok(r))
 		return;
 	list_remove(&r->link);      /* unqueue(r); the task's fault slot keeps ep */
 	r->queued_on = NULL;
@@ -139,14 +154,14 @@ void ipc_fast_fault(struct thread *cur, struct endpoint *ep, const struct ipc_ms
 	cur->callee = r;
 	fault_begin(cur);
 	cur->state = THREAD_REPLY_BLOCKED;
-	sched_fast_switch(cur, r);
+	fast_switch(cur, r);
 }
 
 bool ipc_fast_path(struct thread *cur)
 {
 	const uint64_t *regs = arch_msg_regs(cur->tf);
 
-	if (regs[MSG_REG_HANDLE])
+	if (boot.cmdline.ipc_fast_off || regs[MSG_REG_HANDLE])
 		return false;
 	if (regs[MSG_REG_NUMBER] == SYS_IPC_CALL && !(regs[MSG_REG_TAG] & MSG_KERNEL))
 		return fast_call(cur, regs);

@@ -152,6 +152,7 @@ static void run_init(void)
 	const struct user_image *img = user_image_find(boot.cmdline.init, boot.cmdline.init_len);
 	struct task *t;
 	err_t err = img ? task_spawn(img, NULL, NULL, &t) : ERR_NOT_FOUND;
+	enum exit_reason reason;
 	long code;
 
 	printk("init: starting '%.*s'\n", (int)boot.cmdline.init_len, boot.cmdline.init);
@@ -160,9 +161,14 @@ static void run_init(void)
 		       boot.cmdline.init, err_name(err));
 		platform_halt(HALT_FAILURE, "the first program could not start");
 	}
-	code = task_wait(t);
+	code = task_wait(t, &reason);
 	obj_put(&t->obj);
-	if (code)
+	/* init= named a program the pager starts (demo, pclient): say so. */
+	if (reason == EXIT_NO_FAULT_HANDLER)
+		printk("init: '%.*s' faulted with no fault handler: it runs under the pager, which "
+		       "init starts; boot init=init (it runs demo under the pager)\n",
+		       (int)boot.cmdline.init_len, boot.cmdline.init);
+	if (code || reason != EXIT_NORMAL)
 		platform_halt(HALT_FAILURE, "the first program failed");
 	platform_halt(HALT_SUCCESS, "the first program exited; nothing else to run yet");
 }

@@ -98,8 +98,10 @@ struct thread {
 	struct thread *callee;   /* REPLY_BLOCKED: who has its call */
 	struct task *waiting_for; /* WAIT_BLOCKED: on this task's waiters */
 	long wait_result;        /* the exit code it waited for */
+	enum exit_reason wait_reason; /* ... and why the task ended */
 	bool killed;             /* end it on its next way out of the kernel */
-	const char *kill_reason; /* printed then (NULL: quietly) */
+	enum exit_reason kill_reason; /* killed: why */
+	const char *kill_why;    /* killed: printed then (NULL: quietly) */
 	long exit_code;
 	const char *name;        /* kernel threads */
 };
@@ -138,8 +140,10 @@ struct task {
 	unsigned live_threads;   /* not yet ended; 0 and !exited: never had a thread */
 	unsigned unfreed_threads; /* not yet freed: the space goes with the last */
 	bool exited;
-	bool exit_forced;        /* SYS_EXIT: exit_code is set, whoever ends last */
+	bool exit_forced;        /* SYS_EXIT, SYS_TASK_KILL: exit_code and
+				  * exit_reason are set, whoever ends last */
 	long exit_code;
+	enum exit_reason exit_reason; /* exited: why (SYS_TASK_WAIT's a1) */
 	struct list waiters;     /* threads WAIT_BLOCKED on it */
 	uint64_t faults;         /* page faults sent to its handler */
 	uint64_t entry;          /* its program's entry point */

@@ -19,13 +19,30 @@ extern const struct selftest selftests_hostile[];
 extern const unsigned selftests_hostile_count;
 
 /*
- * Free pages (the kernel's page tables counted as free: they grow and
- * shrink with vmalloc), after every hart's page and slab caches have given
- * back what they hold, in *pages.  False when a hart did not answer, so
- * nothing could be counted (said on the console): a check must fail then,
- * never compare a count it does not have.
+ * The pages a leak check compares: free pages, after every hart's page and
+ * slab caches have given back what they hold, and the kernel page table's
+ * pages (mmu_table_pages: never freed, so a check must see them unchanged
+ * too, or a leak of them would pass as "made and kept").
  */
-bool selftest_free_pages(uint64_t *pages);
+struct page_count {
+	uint64_t free;
+	uint64_t kernel_tables;
+};
+
+/*
+ * Count into *out.  False when a hart did not answer, so nothing could be
+ * counted (said on the console): a check must fail then, never compare a
+ * count it does not have.
+ */
+bool selftest_count_pages(struct page_count *out);
+
+/*
+ * Compare two counts of selftest_count_pages around `what`: NULL when both
+ * are equal, else why not ("pagertest leaked 3 free pages", "... made 1
+ * kernel page-table page"), in a static buffer.
+ */
+const char *selftest_compare_pages(const char *what, const struct page_count *before,
+				   const struct page_count *after);
 
 /* Run every test; returns the number that failed. */
 unsigned selftest_run(void);

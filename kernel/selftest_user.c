@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "kernel_arch.h"
+#include "kernel/boot.h"
+#include "kernel/ipc.h"
 #include "lib/format.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
@@ -33,8 +35,8 @@ static uint64_t slab_objects_in_use(void)
 	return n;
 }
 
-/* Run `program` to its end; its exit code, or a reason it did not run. */
-static const char *run_program(const char *program, long *code)
+/* Run `program` to its end; its exit code and why it ended, or a reason it did not run. */
+static const char *run_program(const char *program, long *code, enum exit_reason *reason)
 {
 	const struct user_image *img = user_image_find(program, strlen(program));
 	struct task *t;
@@ -44,7 +46,7 @@ static const char *run_program(const char *program, long *code)
 		snprint(why, sizeof(why), "cannot start %s: %s", program, err_name(err));
 		return why;
 	}
-	*code = task_wait(t);
+	*code = task_wait(t, reason);
 	obj_put(&t->obj);
 	return NULL;
 }
@@ -52,25 +54,31 @@ static const char *run_program(const char *program, long *code)
 /* Run a test program: exit code 0, and nothing leaked. */
 static const char *run_test(const char *program)
 {
-	uint64_t before, after, objects;
+	struct page_count before, after;
+	uint64_t objects;
+	enum exit_reason reason = EXIT_NORMAL;
 	const char *fail;
 	long code = 0;
 
-	if (!selftest_free_pages(&before))
+	if (!selftest_count_pages(&before))
 		return "cannot count free pages before it: a hart did not answer";
 	objects = slab_objects_in_use();
-	fail = run_program(program, &code);
+	fail = run_program(program, &code, &reason);
 	if (fail)
 		return fail;
-	if (code) {
-		snprint(why, sizeof(why), "%s exited with %ld", program, code);
+	if (code || reason != EXIT_NORMAL) {
+		snprint(why, sizeof(why), "%s exited with %ld: %s", program, code,
+			exit_reason_name(reason));
 		return why;
 	}
-	if (!selftest_free_pages(&after))
+	if (!selftest_count_pages(&after))
 		return "cannot count free pages after it: a hart did not answer";
-	if (after != before || slab_objects_in_use() != objects) {
-		snprint(why, sizeof(why), "%s leaked %ld pages, %ld slab objects", program,
-			(long)(before - after), (long)(slab_objects_in_use() - objects));
+	fail = selftest_compare_pages(program, &before, &after);
+	if (fail)
+		return fail;
+	if (slab_objects_in_use() != objects) {
+		snprint(why, sizeof(why), "%s leaked %ld slab objects", program,
+			(long)(slab_objects_in_use() - objects));
 		return why;
 	}
 	return NULL;
@@ -83,10 +91,13 @@ static const char *run_test(const char *program)
  */
 static const char *test_first_task_runs(void)
 {
+	enum exit_reason reason = EXIT_NORMAL;
 	long code = 0;
-	const char *fail = run_program("probe-child", &code);
+	const char *fail = run_program("probe-child", &code, &reason);
 
-	return fail ? fail : code == 100 ? NULL : "probe-child did not exit with 100";
+	if (fail)
+		return fail;
+	return code == 100 && reason == EXIT_NORMAL ? NULL : "probe-child did not exit with 100";
 }
 
 /*
@@ -136,6 +147,24 @@ USER_TEST(test_lifetime, "lifetime")
 USER_TEST(test_isolation, "isolation")
 USER_TEST(test_chaos, "chaos")
 
+/*
+ * After the IPC, fault and pager programs: the fast path took part in them
+ * unless ipc_fast=off, and then not once (so a boot with the word really
+ * tested the general path alone).
+ */
+static const char *test_ipc_fast_path_as_asked(void)
+{
+	bool off = boot.cmdline.ipc_fast_off;
+
+	printk("ipc fast path: %s, %lu switches since boot\n", off ? "off" : "on",
+	       ipc_fast_taken);
+	if (off && ipc_fast_taken)
+		return "ipc_fast=off, yet the fast path switched";
+	if (!off && !ipc_fast_taken)
+		return "the fast path never switched in the IPC, fault and pager tests";
+	return NULL;
+}
+
 const struct selftest selftests_user[] = {
 	{ "user_first_task_runs", test_first_task_runs },
 	{ "kernel_reads_user_memory_only_by_copy", test_kernel_reads_user_memory_only_by_copy },
@@ -149,6 +178,7 @@ const struct selftest selftests_user[] = {
 	{ "pager_region_kinds_requests_refusals", test_pager },
 	{ "pager_out_of_memory_memory_comes_back", test_pager_oom },
 	{ "pager_out_of_memory_again_memory_comes_back", test_pager_oom },
+	{ "ipc_fast_path_taken_unless_switched_off", test_ipc_fast_path_as_asked },
 	{ "user_syscall_fuzz_100k", test_sysfuzz },
 };
 const unsigned selftests_user_count = ARRAY_SIZE(selftests_user);

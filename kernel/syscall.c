@@ -104,8 +104,8 @@ static long sys_debug_write(struct thread *cur, const uint64_t *a)
  * code.  No return.  Kernel lock held. */
 static long sys_exit(struct thread *cur, const uint64_t *a)
 {
-	task_end_others(cur->task, cur, (long)(int)a[0]);
-	thread_exit((long)(int)a[0]);
+	task_end_others(cur->task, cur, (long)(int)a[0], EXIT_NORMAL);
+	thread_exit((long)(int)a[0], EXIT_NORMAL);
 }
 
 /* SYS_THREAD_EXIT (a[0] code): end cur; its task ends with its last
@@ -113,7 +113,7 @@ static long sys_exit(struct thread *cur, const uint64_t *a)
 static long sys_thread_exit(struct thread *cur, const uint64_t *a)
 {
 	(void)cur;
-	thread_exit((long)(int)a[0]);
+	thread_exit((long)(int)a[0], EXIT_NORMAL);
 }
 
 /* SYS_YIELD: to the back of the run queue.  Returns 0.  Kernel lock held. */
@@ -342,10 +342,18 @@ static long sys_task_give(struct thread *cur, const uint64_t *a)
  * or the handle's error.  Kernel lock held. */
 static long sys_task_status(struct thread *cur, const uint64_t *a)
 {
+	struct task *t;
 	struct handle *h;
 	err_t err = handle_get(cur->task, a[0], OBJ_TASK, RIGHT_READ, &h);
 
-	return err ? error(err) : ((struct task *)h->obj)->exited;
+	if (err)
+		return error(err);
+	t = (struct task *)h->obj;
+	if (!t->exited)
+		return 0;
+	arch_syscall_args(cur->tf)[1] = t->exit_reason;    /* a1, a2 (tessera/syscall.h) */
+	arch_syscall_args(cur->tf)[2] = (uint64_t)t->exit_code;
+	return 1;
 }
 
 /* SYS_TASK_KILL (a[0] task): end every thread of another task (MANAGE).
@@ -369,16 +377,21 @@ static long sys_task_kill(struct thread *cur, const uint64_t *a)
  * thread), a handle's error.  Requires the kernel lock; cur may block. */
 static long sys_task_wait(struct thread *cur, const uint64_t *a)
 {
+	enum exit_reason reason;
 	struct handle *h;
+	long code;
 	err_t err = handle_get(cur->task, a[0], OBJ_TASK, RIGHT_READ, &h);
 
+	arch_syscall_args(cur->tf)[1] = EXIT_REASONS;  /* a1: an error, unless a reason follows */
 	if (err)
 		return error(err);
 	if ((struct task *)h->obj == cur->task)
 		return error(ERR_INVALID_ARGUMENT);  /* it would wait for itself */
 	if (!task_started((struct task *)h->obj))
 		return error(ERR_NOT_FOUND);         /* nothing would ever end it */
-	return task_wait((struct task *)h->obj);
+	code = task_wait((struct task *)h->obj, &reason);
+	arch_syscall_args(cur->tf)[1] = reason;
+	return code;
 }
 
 /* SYS_TASK_SET_FAULT (a[0] task, a[1] ep): ep (SEND and FAULT, or 0) now

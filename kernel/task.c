@@ -137,7 +137,7 @@ err_t task_spawn(const struct user_image *img, const struct handle *fault_ep,
 	err = thread_create(t, t->entry, USER_STACK_TOP, pass ? SLOT_PASSED : 0,
 			    PRIORITY_USER, &th);
 	if (err) {
-		task_exited(t, -1);
+		task_exited(t, -1, EXIT_KILLED);  /* ended by the kernel before it ran */
 		task_release_space(t);
 		obj_put(&t->obj);
 		return err;
@@ -162,17 +162,20 @@ void task_set_fault_handler(struct task *t, const struct handle *ep)
 	handle_release(&old);
 }
 
-long task_wait(struct task *t)
+long task_wait(struct task *t, enum exit_reason *reason)
 {
 	struct thread *cur = current_thread();
 
-	if (t->exited)
+	if (t->exited) {
+		*reason = t->exit_reason;
 		return t->exit_code;
+	}
 	obj_get(&t->obj);
 	cur->waiting_for = t;
 	cur->state = THREAD_WAIT_BLOCKED;
 	list_push_back(&t->waiters, &cur->link);
 	sched_block();
+	*reason = cur->wait_reason;
 	return cur->wait_result;
 }
 
@@ -207,34 +210,42 @@ bool task_started(const struct task *t)
 void task_kill(struct task *t)
 {
 	if (task_started(t))
-		task_end_others(t, NULL, -1);
+		task_end_others(t, NULL, -1, EXIT_KILLED);
 	else
-		task_exited(t, -1);
+		task_exited(t, -1, EXIT_KILLED);
 }
 
-void task_end_others(struct task *t, struct thread *keep, long code)
+void task_end_others(struct task *t, struct thread *keep, long code, enum exit_reason reason)
 {
 	struct thread *th;
 
 	t->exit_forced = true;
 	t->exit_code = code;
+	t->exit_reason = reason;
 	/* From the head each time: ending one thread may end others (its
 	 * callers); one running elsewhere is only marked, and stays listed. */
 	while ((th = next_victim(t, keep)))
-		thread_kill(th, NULL);
+		thread_kill(th, reason, NULL);
 }
 
-void task_exited(struct task *t, long code)
+void task_exited(struct task *t, long code, enum exit_reason reason)
 {
-	if (t->exit_forced)
+	if (t->exit_forced) {
 		code = t->exit_code;
+		reason = t->exit_reason;
+	}
 	t->exited = true;
 	t->exit_code = code;
-	printk("task %s exited with %ld\n", t->name, code);
+	t->exit_reason = reason;
+	if (reason == EXIT_NORMAL)
+		printk("task %s exited with %ld\n", t->name, code);
+	else
+		printk("task %s exited with %ld: %s\n", t->name, code, exit_reason_name(reason));
 	while (!list_empty(&t->waiters)) {
 		struct thread *w = container_of(t->waiters.next, struct thread, link);
 
 		w->wait_result = code;
+		w->wait_reason = reason;
 		task_wait_cancel(w);
 		sched_add(w);
 	}

@@ -32,10 +32,10 @@ err_t task_create(const char *name, size_t len, const struct handle *fault_ep,
 		  struct task **out);
 
 /*
- * Block the current thread until task t has ended; returns its exit code.
- * Kernel threads may wait too.
+ * Block the current thread until task t has ended; returns its exit code,
+ * and *reason why it ended.  Kernel threads may wait too.
  */
-long task_wait(struct task *t);
+long task_wait(struct task *t, enum exit_reason *reason);
 
 /* A WAIT_BLOCKED thread that is being killed stops waiting. */
 void task_wait_cancel(struct thread *waiter);
@@ -44,22 +44,25 @@ void task_wait_cancel(struct thread *waiter);
 bool task_started(const struct task *t);
 
 /*
- * SYS_TASK_KILL: end every thread of t with -1 (task_end_others); a task
- * that never had a thread ends at once.
+ * SYS_TASK_KILL: end every thread of t with -1 and EXIT_KILLED
+ * (task_end_others); a task that never had a thread ends at once.
  */
 void task_kill(struct task *t);
 
 /*
- * End every thread of t but `keep` (quietly), and make `code` the task's
- * exit code whichever thread ends last.
+ * End every thread of t but `keep` (quietly), and make `code` and `reason`
+ * the task's whichever thread ends last.
  */
-void task_end_others(struct task *t, struct thread *keep, long code);
+void task_end_others(struct task *t, struct thread *keep, long code, enum exit_reason reason);
 
 /* Set t's fault handler to a copy of *ep (NULL: none). */
 void task_set_fault_handler(struct task *t, const struct handle *ep);
 
-/* The last thread of t ended with `code`: close its handles, wake waiters. */
-void task_exited(struct task *t, long code);
+/*
+ * The last thread of t ended with `code` and `reason` (unless the task's
+ * were forced: task_end_others): close its handles, wake waiters.
+ */
+void task_exited(struct task *t, long code, enum exit_reason reason);
 
 /* The last thread of t was freed: free its address space. */
 void task_release_space(struct task *t);

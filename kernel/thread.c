@@ -110,7 +110,7 @@ void thread_enter(struct thread *t, unsigned hart)
 }
 
 /* Bookkeeping of an ending thread (its IPC ties already undone). */
-static void thread_end(struct thread *t, long code)
+static void thread_end(struct thread *t, long code, enum exit_reason reason)
 {
 	struct task *task = t->task;
 
@@ -119,7 +119,7 @@ static void thread_end(struct thread *t, long code)
 	if (task) {
 		list_remove(&t->task_link);
 		if (--task->live_threads == 0)
-			task_exited(task, code);
+			task_exited(task, code, reason);
 	}
 }
 
@@ -160,32 +160,40 @@ static void thread_stop_waiting(struct thread *t)
 	ipc_thread_gone(t);
 }
 
-void thread_kill(struct thread *t, const char *reason)
+/* "thread 5 of task pclient killed: its pager ended (EXIT_PAGER_GONE)" */
+static void thread_report_kill(const struct thread *t, enum exit_reason reason, const char *why)
+{
+	if (why)
+		printk("thread %u of task %s killed: %s (%s)\n", t->id,
+		       t->task ? t->task->name : "-", why, exit_reason_name(reason));
+}
+
+void thread_kill(struct thread *t, enum exit_reason reason, const char *why)
 {
 	if (t->state == THREAD_DEAD)
 		return;
 	if (t->state == THREAD_RUNNING) {
-		if (!t->killed)
+		if (!t->killed) {
 			t->kill_reason = reason;
+			t->kill_why = why;
+		}
 		t->killed = true;
 		if (t->hart != hart_index())
 			smp_send_ipi(t->hart);
 		return;
 	}
 	thread_stop_waiting(t);
-	if (reason)
-		printk("thread %u of task %s killed: %s\n", t->id, t->task ? t->task->name : "-",
-		       reason);
-	thread_end(t, -1);
+	thread_report_kill(t, reason, why);
+	thread_end(t, -1, reason);
 	thread_free(t);
 }
 
-void thread_exit(long code)
+void thread_exit(long code, enum exit_reason reason)
 {
 	struct thread *t = current_thread();
 
 	ipc_thread_gone(t);
-	thread_end(t, code);
+	thread_end(t, code, reason);
 	sched_block();
 	panic("thread_exit: a dead thread ran again");
 }
@@ -195,10 +203,8 @@ void thread_check_killed(void)
 	struct thread *t = current_thread();
 
 	if (t->killed) {
-		if (t->kill_reason)
-			printk("thread %u of task %s killed: %s\n", t->id, t->task->name,
-			       t->kill_reason);
-		thread_exit(-1);
+		thread_report_kill(t, t->kill_reason, t->kill_why);
+		thread_exit(-1, t->kill_reason);
 	}
 }
 

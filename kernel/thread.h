@@ -26,14 +26,15 @@ err_t thread_create(struct task *t, uint64_t entry, uint64_t stack_top, uint64_t
 void thread_enter(struct thread *t, unsigned hart);
 
 /*
- * End thread t (not the current one) with `reason` (printed).  A thread
+ * End thread t (not the current one) with exit code -1 and `reason`;
+ * `why` (NULL: nothing) is printed with the reason's name.  A thread
  * running on another hart ends when it next enters the kernel (it is sent
- * an IPI).
+ * an IPI).  A thread already marked keeps its first reason.
  */
-void thread_kill(struct thread *t, const char *reason);
+void thread_kill(struct thread *t, enum exit_reason reason, const char *why);
 
-/* End the current thread with `code`.  No return. */
-void thread_exit(long code) __attribute__((noreturn));
+/* End the current thread with `code` and `reason`.  No return. */
+void thread_exit(long code, enum exit_reason reason) __attribute__((noreturn));
 
 /* If the current thread was killed while it ran: end it now. */
 void thread_check_killed(void);

@@ -103,6 +103,13 @@ static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 		if (!parse_number(v, vlen, 6, PAGER_TIMEOUT_MS_MAX, &ms) || ms == 0)
 			return "pager_timeout_ms= takes 1 to 600000";
 		out->pager_timeout_ms = ms;
+	} else if ((v = value_of(w, len, "ipc_fast=", &vlen))) {
+		if (word_is(v, vlen, "off"))
+			out->ipc_fast_off = true;
+		else if (word_is(v, vlen, "on"))
+			out->ipc_fast_off = false;
+		else
+			return "ipc_fast= takes on or off";
 	} else if ((v = value_of(w, len, "init=", &vlen))) {
 		if (!vlen)
 			return "init= takes a program name";

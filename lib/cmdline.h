@@ -14,9 +14,15 @@
  *                      overrides the tree's dma-ranges; past the end of RAM
  *                      every page below 4 GiB is DMA
  *   asid_bits=N        use at most N ASID bits (0..16), e.g. to see rollovers
- *   init=NAME          the user program to run from the boot image (default init)
+ *   init=NAME          the user program to run from the boot image (default init);
+ *                      one the pager starts (demo) stops with a hint to boot
+ *                      init=init, which runs it under the pager
  *   pager_timeout_ms=N a thread whose fault handler has not answered after N
  *                      ms (1..600000, default 1000) is ended: PAGER_TIMEOUT
+ *   ipc_fast=off       every IPC call, reply_recv and fault message takes the
+ *                      general path (kernel/ipc.c), never the fast path
+ *                      (kernel/ipc_fast.c): the suite runs the IPC, fault and
+ *                      pager tests both ways (default on)
  *   crash=load|store|illegal|panic|stack
  *                      provoke a kernel fault after boot (tests the trap report)
  *
@@ -43,6 +49,7 @@ struct cmdline {
 	size_t init_len;
 	enum crash_kind crash;
 	unsigned pager_timeout_ms;
+	bool ipc_fast_off;        /* ipc_fast=off: the general IPC path only */
 };
 
 #define PAGER_TIMEOUT_MS_DEFAULT 1000

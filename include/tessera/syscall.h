@@ -50,8 +50,11 @@ enum syscall_number {
 				 * ERR_NOT_FOUND (no such program), ERR_FAULT,
 				 * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY */
 	SYS_TASK_WAIT = 12,     /* (task) -> the task's exit code, once it has ended
-				 * (READ).  A task that never had a thread: ERR_NOT_FOUND
-				 * (nothing would end it) */
+				 * (READ), with a1 = why it ended (EXIT_*, below; -1 is
+				 * the code of every EXIT_* but EXIT_NORMAL).  On an
+				 * error a1 = EXIT_REASONS: so an exit code of -1 is
+				 * told from -ERR_INVALID_ARGUMENT.  A task that never
+				 * had a thread: ERR_NOT_FOUND (nothing would end it) */
 	SYS_TASK_SET_FAULT = 13, /* (task, ep) -> 0: ep (SEND and FAULT, or 0 for none)
 				  * handles the task's page faults from now on (task:
 				  * MANAGE and FAULT) */
@@ -89,10 +92,11 @@ enum syscall_number {
 				 * task that never had a thread may go only into itself
 				 * or into a task that has had one (ERR_DENIED): tasks
 				 * that cannot run never hold each other (no cycles) */
-	SYS_TASK_STATUS = 26,   /* (task) -> 1 once the task (READ) has ended, else 0 */
+	SYS_TASK_STATUS = 26,   /* (task) -> 1 once the task (READ) has ended, with a1 =
+				 * why (EXIT_*) and a2 = its exit code; else 0 */
 	SYS_TASK_KILL = 27,     /* (task) -> 0: ends every thread of the task (MANAGE; not
 				 * the caller's own: ERR_INVALID_ARGUMENT); it ends with
-				 * -1, a task with no thread at once.  Threads running on
+				 * -1 and EXIT_KILLED, a task with no thread at once.  Threads running on
 				 * other harts end on their next way into or out of the
 				 * kernel, never blocking again.  ERR_NOT_FOUND (already
 				 * ended) */
@@ -205,8 +209,61 @@ enum fault_kill_reason {
 };
 
 /*
+ * Why a task ended (SYS_TASK_WAIT's and SYS_TASK_STATUS's a1, word 1 of an
+ * exit notice).  A task ends with its last thread, and takes that thread's
+ * reason, except that SYS_EXIT (EXIT_NORMAL) and SYS_TASK_KILL (EXIT_KILLED)
+ * end every thread and give the task theirs.  A thread ended by the kernel
+ * has exit code -1 and one of the reasons after EXIT_NORMAL, which the
+ * console names too.  The values are the ABI: a new reason gets a new
+ * number, and EXIT_REFUSED_* equal the FAULT_KILL_* of their names.
+ */
+enum exit_reason {
+	EXIT_NORMAL = 0,            /* SYS_EXIT, or the last thread's SYS_THREAD_EXIT:
+				     * the code is the program's own */
+	EXIT_REFUSED_NO_REGION = FAULT_KILL_NO_REGION,  /* its fault handler answered
+				     * a fault with MSG_FAULT_KILL and that reason */
+	EXIT_REFUSED_PROTECTION = FAULT_KILL_PROTECTION,
+	EXIT_REFUSED_OUT_OF_MEMORY = FAULT_KILL_OUT_OF_MEMORY,
+	EXIT_REFUSED_STACK_OVERFLOW = FAULT_KILL_STACK_OVERFLOW,
+	EXIT_REFUSED_FOREIGN_TASK = FAULT_KILL_FOREIGN_TASK,
+	EXIT_REFUSED_OTHER = 16,    /* ... with a reason that is none of FAULT_KILL_* */
+	EXIT_NO_FAULT_HANDLER = 17, /* a page fault in a task with no fault handler */
+	EXIT_NOT_USER_MEMORY = 18,  /* a page fault outside [USER_BASE, USER_TOP) */
+	EXIT_PAGER_GONE = 19,       /* its fault handler ended, closed its endpoint, or
+				     * received again without answering the fault */
+	EXIT_PAGER_TIMEOUT = 20,    /* no answer to the fault within pager_timeout_ms */
+	EXIT_KILLED = 21,           /* SYS_TASK_KILL (a pager's PAGER_KILL is one) */
+	EXIT_BAD_TRAP = 22,         /* a trap that is not a system call or a page
+				     * fault: illegal instruction, misaligned access... */
+	EXIT_REASONS
+};
+_Static_assert((int)FAULT_KILL_REASONS <= (int)EXIT_REFUSED_OTHER,
+	       "every FAULT_KILL_* reason has its EXIT_REFUSED_* of the same value");
+
+/* The name of an exit reason ("EXIT_PAGER_GONE"), or NULL for none of them. */
+static inline const char *exit_reason_name(unsigned long reason)
+{
+	switch (reason) {
+	case EXIT_NORMAL: return "EXIT_NORMAL";
+	case EXIT_REFUSED_NO_REGION: return "EXIT_REFUSED_NO_REGION";
+	case EXIT_REFUSED_PROTECTION: return "EXIT_REFUSED_PROTECTION";
+	case EXIT_REFUSED_OUT_OF_MEMORY: return "EXIT_REFUSED_OUT_OF_MEMORY";
+	case EXIT_REFUSED_STACK_OVERFLOW: return "EXIT_REFUSED_STACK_OVERFLOW";
+	case EXIT_REFUSED_FOREIGN_TASK: return "EXIT_REFUSED_FOREIGN_TASK";
+	case EXIT_REFUSED_OTHER: return "EXIT_REFUSED_OTHER";
+	case EXIT_NO_FAULT_HANDLER: return "EXIT_NO_FAULT_HANDLER";
+	case EXIT_NOT_USER_MEMORY: return "EXIT_NOT_USER_MEMORY";
+	case EXIT_PAGER_GONE: return "EXIT_PAGER_GONE";
+	case EXIT_PAGER_TIMEOUT: return "EXIT_PAGER_TIMEOUT";
+	case EXIT_KILLED: return "EXIT_KILLED";
+	case EXIT_BAD_TRAP: return "EXIT_BAD_TRAP";
+	default: return (const char *)0;
+	}
+}
+
+/*
  * Exit notices.  A task made with TASK_EXIT_NOTICE has, when it ends,
- *   tag MSG_TASK_EXITED, words {exit code, 0, 0, 0}, badge: its fault
+ *   tag MSG_TASK_EXITED, words {exit code, exit reason (EXIT_*), 0, 0}, badge: its fault
  *   endpoint handle's
  * received on its fault endpoint: after every fault message of the task,
  * and before any message still queued by a sender.  It is not a call:

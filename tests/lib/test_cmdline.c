@@ -385,8 +385,31 @@ static void test_pager_timeout(void)
 	}
 }
 
+/* ipc_fast= takes on or off; the default is on (ipc_fast_off false). */
+static void test_ipc_fast(void)
+{
+	static const char *const bad[] = { "ipc_fast=", "ipc_fast=0", "ipc_fast=no",
+					   "ipc_fast=OFF", "ipc_fast=offf" };
+	struct cmdline c;
+	unsigned i;
+
+	parse("", &c);
+	CHECK(!c.ipc_fast_off);
+	parse("ipc_fast=off", &c);
+	CHECK(c.ipc_fast_off);
+	CHECK_EQ_U64(warned.n, 0);
+	parse("ipc_fast=off ipc_fast=on", &c);
+	CHECK(!c.ipc_fast_off);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		parse(bad[i], &c);
+		CHECK(!c.ipc_fast_off);
+		CHECK(warned.n == 1 && strcmp(warned.w[0].why, "ipc_fast= takes on or off") == 0);
+	}
+}
+
 int main(void)
 {
+	RUN(test_ipc_fast);
 	RUN(test_pager_timeout);
 	RUN(test_empty_null_and_blank_give_defaults);
 	RUN(test_flags);

@@ -37,3 +37,35 @@ bool check_eq(const char *what, long got, long want)
 	test_failures++;
 	return false;
 }
+
+/* An EXIT_* name, or "not a reason (n)" for EXIT_REASONS (a failed wait) and beyond. */
+static const char *reason_text(unsigned long reason, char *buf, size_t size)
+{
+	const char *name = exit_reason_name(reason);
+
+	if (name)
+		return name;
+	snprint(buf, size, "not a reason (%lu)", reason);
+	return buf;
+}
+
+struct task_end task_end_wait(long task)
+{
+	struct task_end e;
+
+	e.code = sys_task_wait_reason(task, &e.reason);
+	return e;
+}
+
+bool check_end(const char *what, struct task_end got, long want_code, unsigned long want_reason)
+{
+	char got_buf[32], want_buf[32];
+
+	if (got.code == want_code && got.reason == want_reason)
+		return check(what, true);
+	printf("# FAILED - %s (ended with %ld, %s; want %ld, %s)\n", what, got.code,
+	       reason_text(got.reason, got_buf, sizeof(got_buf)), want_code,
+	       reason_text(want_reason, want_buf, sizeof(want_buf)));
+	test_failures++;
+	return false;
+}

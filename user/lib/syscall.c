@@ -127,6 +127,30 @@ long sys_task_give(long task, long h, unsigned long rights)
 	return syscall6(SYS_TASK_GIVE, task, h, (long)rights, 0, 0, 0);
 }
 long sys_task_status(long task) { return syscall2(SYS_TASK_STATUS, task, 0); }
+
+long sys_task_status_end(long task, struct task_end *end)
+{
+	register long a0 __asm__("a0") = task;
+	register unsigned long a1 __asm__("a1") = 0;
+	register unsigned long a2 __asm__("a2") = 0;
+	register long a7 __asm__("a7") = SYS_TASK_STATUS;
+
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1), "+r"(a2) : "r"(a7) : "memory");
+	if (a0 == 1)
+		*end = (struct task_end){ .code = (long)a2, .reason = a1 };
+	return a0;
+}
+
+long sys_task_wait_reason(long task, unsigned long *reason)
+{
+	register long a0 __asm__("a0") = task;
+	register unsigned long a1 __asm__("a1") = 0;
+	register long a7 __asm__("a7") = SYS_TASK_WAIT;
+
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a7) : "memory");
+	*reason = a1;
+	return a0;
+}
 long sys_task_kill(long task) { return syscall2(SYS_TASK_KILL, task, 0); }
 long sys_task_id(long task) { return syscall2(SYS_TASK_ID, task, 0); }
 

@@ -36,6 +36,16 @@ long sys_map(long task, long frame, unsigned long offset, unsigned long vaddr,
 long sys_unmap(long task, unsigned long vaddr, unsigned long size);
 long sys_task_spawn(const char *name, long fault_ep, long pass);
 long sys_task_wait(long task);
+/* SYS_TASK_WAIT and why the task ended: its exit code and *reason = its
+ * EXIT_* (include/tessera/syscall.h); or -ERR_* and *reason = EXIT_REASONS. */
+long sys_task_wait_reason(long task, unsigned long *reason);
+
+/* How a task ended: its exit code and why (EXIT_*; EXIT_REASONS: the wait
+ * failed, and code is -ERR_*). */
+struct task_end {
+	long code;
+	unsigned long reason;
+};
 long sys_task_set_fault(long task, long ep);
 long sys_thread_create(long task, unsigned long entry, unsigned long stack_top,
 		       unsigned long arg, unsigned long priority);
@@ -45,6 +55,8 @@ long sys_task_create(const char *name, long fault_ep, unsigned long flags);
 long sys_protect(long task, unsigned long vaddr, unsigned long size, unsigned long rights);
 long sys_task_give(long task, long h, unsigned long rights);
 long sys_task_status(long task);
+/* SYS_TASK_STATUS: 1 once ended, with *end how; 0 (running) or -ERR_*: *end untouched. */
+long sys_task_status_end(long task, struct task_end *end);
 long sys_task_kill(long task);
 long sys_task_id(long task);
 

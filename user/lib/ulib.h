@@ -58,4 +58,10 @@ extern int test_failures;
 bool check(const char *what, bool ok);
 bool check_eq(const char *what, long got, long want);
 
+/* Wait for `task` to end (sys_task_wait_reason). */
+struct task_end task_end_wait(long task);
+
+/* The end must be exactly the wanted one, code and reason; a miss names both. */
+bool check_end(const char *what, struct task_end got, long want_code, unsigned long want_reason);
+
 #endif

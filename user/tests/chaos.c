@@ -51,14 +51,16 @@ static void start_one(struct running *r)
 /* Collect r if it has ended. */
 static void reap(struct running *r)
 {
+	unsigned long reason;
 	long code;
 
 	if (!r->task || sys_task_status(r->task) != 1)
 		return;
-	code = sys_task_wait(r->task);
-	if (code == 0 && !r->killed)
+	code = sys_task_wait_reason(r->task, &reason);
+	if (code == 0 && reason == EXIT_NORMAL && !r->killed)
 		completed++;
-	else if (!(r->killed && (code == -1 || code == 0)))
+	else if (!(r->killed && ((code == -1 && reason == EXIT_KILLED) ||
+				 (code == 0 && reason == EXIT_NORMAL))))
 		wrong++;
 	sys_handle_close(r->task);
 	r->task = 0;

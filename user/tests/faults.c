@@ -124,36 +124,38 @@ static long serve(long ep, long mode)
 }
 
 /* Run fault-child in `mode` with (or without) us as its fault handler. */
-static long run_child(long mode, bool handler)
+static struct task_end run_child(long mode, bool handler)
 {
 	struct link l = link_make();
-	long child = sys_task_spawn("fault-child", handler ? l.send : 0, l.send), code;
+	long child = sys_task_spawn("fault-child", handler ? l.send : 0, l.send);
+	struct task_end end;
 
 	sys_handle_close(l.send);
 	child_task = (uint32_t)sys_task_id(child);
 	check_eq("the handler's loop ends when the child is gone", serve(l.recv, mode),
 		 -ERR_PEER_GONE);
-	code = sys_task_wait(child);
+	end = task_end_wait(child);
 	sys_handle_close(child);
 	sys_handle_close(l.recv);
-	return code;
+	return end;
 }
 
 /* A child whose fault endpoint has no receiver left. */
-static long run_child_handler_gone(void)
+static struct task_end run_child_handler_gone(void)
 {
 	struct link hello = link_make(), gone = link_make();
-	long child, code;
+	struct task_end end;
+	long child;
 
 	sys_handle_close(gone.recv);
 	child = sys_task_spawn("fault-child", gone.send, hello.send);
 	sys_handle_close(gone.send);
 	sys_handle_close(hello.send);
 	serve(hello.recv, CHILD_TOUCH_ZERO);
-	code = sys_task_wait(child);
+	end = task_end_wait(child);
 	sys_handle_close(child);
 	sys_handle_close(hello.recv);
-	return code;
+	return end;
 }
 
 #define GARBAGE_REPLIES 100000
@@ -258,7 +260,8 @@ static void garbage_replies(void)
 	}
 	check("100,000 random fault replies sent", sent >= GARBAGE_REPLIES);
 	check_eq("the kernel took exactly the valid ones", (long)wrong, 0);
-	check_eq("every page the child read was the one meant for it", sys_task_wait(child), 0);
+	check_end("every page the child read was the one meant for it", task_end_wait(child), 0,
+		  EXIT_NORMAL);
 	sys_handle_close(frame);
 	sys_handle_close(frame_ro);
 	sys_handle_close(other);
@@ -287,32 +290,36 @@ static void silent_pager(void *arg)
 }
 
 /* A child whose pager goes silent: ended after pager_timeout_ms. */
-static long run_child_pager_silent(void)
+static struct task_end run_child_pager_silent(void)
 {
-	long code;
+	struct task_end end;
 
 	silent_link = link_make();
 	silent_child = sys_task_spawn("fault-child", silent_link.send, silent_link.send);
 	sys_handle_close(silent_link.send);
 	thread_start(silent_pager, NULL, PRIORITY_USER);
-	code = sys_task_wait(silent_child);
+	end = task_end_wait(silent_child);
 	while (!silent_done)
 		sys_yield();
 	sys_handle_close(silent_child);
 	sys_handle_close(silent_link.recv);
-	return code;
+	return end;
 }
 
 int main(void)
 {
-	check_eq("child checks pass under the handler", run_child(CHILD_CHECKS, true), 0);
+	check_end("child checks pass under the handler", run_child(CHILD_CHECKS, true), 0,
+		  EXIT_NORMAL);
 	check("faults arrived: 16 zero pages, code, remap", faults_seen >= ZERO_PAGES + 2);
 	check_eq("every fault message well formed", bad_messages, 0);
-	check_eq("a refused fault ends the child", run_child(CHILD_TOUCH_KILL, true), -1);
-	check_eq("no handler: the child is stopped", run_child(CHILD_TOUCH_ZERO, false), -1);
-	check_eq("handler gone: the child is stopped", run_child_handler_gone(), -1);
-	check_eq("handler silent: the child is stopped after the timeout",
-		 run_child_pager_silent(), -1);
+	check_end("a refused fault (reason 7, none of FAULT_KILL_*) ends the child",
+		  run_child(CHILD_TOUCH_KILL, true), -1, EXIT_REFUSED_OTHER);
+	check_end("no handler: the child is stopped", run_child(CHILD_TOUCH_ZERO, false), -1,
+		  EXIT_NO_FAULT_HANDLER);
+	check_end("handler gone: the child is stopped", run_child_handler_gone(), -1,
+		  EXIT_PAGER_GONE);
+	check_end("handler silent: the child is stopped after the timeout",
+		  run_child_pager_silent(), -1, EXIT_PAGER_TIMEOUT);
 	garbage_replies();
 	return test_failures;
 }

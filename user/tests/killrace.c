@@ -111,6 +111,7 @@ static bool one_round(long mode, unsigned long i)
 {
 	bool may_exit = mode == RACER_SEND_EXIT, kill_first = !may_exit || i % 2;
 	long child, k1 = 0, k2, code, n;
+	unsigned long reason;
 	struct msg m;
 
 	child = sys_task_spawn("racer", mode == RACER_FAULT ? faults.send : 0, greet.send);
@@ -125,13 +126,14 @@ static bool one_round(long mode, unsigned long i)
 	if (kill_first)
 		k1 = sys_task_kill(child);
 	k2 = sys_task_kill(child);
-	code = sys_task_wait(child);
+	code = sys_task_wait_reason(child, &reason);
 	n = sys_task_status(child);
 	sys_handle_close(child);
 	progress++;
 	return (k1 == 0 || (may_exit && k1 == -ERR_NOT_FOUND)) &&
 	       (k2 == 0 || k2 == -ERR_NOT_FOUND) && n == 1 &&
-	       (code == -1 || (may_exit && code == 0));
+	       ((code == -1 && reason == EXIT_KILLED) ||
+		(may_exit && code == 0 && reason == EXIT_NORMAL));
 }
 
 /* Wait (bounded) until the caller has seen every partner it was given die. */

@@ -59,10 +59,13 @@ static long running_task(long code, long give, long *thread)
 	return *thread > 0 ? t : -1;
 }
 
-/* Kill t and wait for it: true when it ended with -1. */
+/* Kill t and wait for it: true when it ended with -1 and EXIT_KILLED. */
 static bool kill_and_wait(long t)
 {
-	return sys_task_kill(t) == 0 && sys_task_wait(t) == -1;
+	unsigned long reason;
+
+	return sys_task_kill(t) == 0 && sys_task_wait_reason(t, &reason) == -1 &&
+	       reason == EXIT_KILLED;
 }
 
 /* A task holding a handle to itself (what a pager does for each client). */
@@ -141,14 +144,17 @@ static bool unread_exit_notice(void)
 static void kill_unstarted(void)
 {
 	long t = sys_task_create("unstarted", 0, 0), ep = sys_endpoint_create();
+	struct task_end end = { 0, EXIT_REASONS };
 
 	sys_task_give(t, ep, EP_RIGHTS);
 	sys_handle_close(ep);
 	check_eq("waiting on a task that never ran: ERR_NOT_FOUND", sys_task_wait(t), -ERR_NOT_FOUND);
 	check_eq("killing it ends it", sys_task_kill(t), 0);
-	check_eq("its status: ended", sys_task_status(t), 1);
+	check_eq("its status: ended", sys_task_status_end(t, &end), 1);
+	check_end("... killed", end, -1, EXIT_KILLED);
 	check_eq("a second kill: ERR_NOT_FOUND", sys_task_kill(t), -ERR_NOT_FOUND);
-	check_eq("waiting returns its code, -1", sys_task_wait(t), -1);
+	check_end("waiting returns its code, -1, and EXIT_KILLED", task_end_wait(t), -1,
+		  EXIT_KILLED);
 	check_eq("no thread can start in it", sys_thread_create(t, CODE_VA, STACK_TOP, 0,
 								 PRIORITY_USER), -ERR_NOT_FOUND);
 	check_eq("nothing can be given to it", sys_task_give(t, HANDLE_SELF, RIGHT_READ),

@@ -17,7 +17,8 @@ int main(void)
 	memcpy(m.w, "pclient", 8);
 	check_eq("it starts the client", pager_call(ep, &m), 0);
 	if (m.handle) {
-		check_eq("out of memory: the client is ended", sys_task_wait((long)m.handle), -1);
+		check_end("out of memory: the client is ended", task_end_wait((long)m.handle), -1,
+			  EXIT_REFUSED_OUT_OF_MEMORY);
 		sys_handle_close((long)m.handle);
 	}
 	m = (struct msg){ .tag = PAGER_EXIT };

@@ -528,15 +528,21 @@ int main(long pager_handle)
 	case PC_WRITE_TEXT:
 		*(volatile uint32_t *)(uintptr_t)main = 0;
 		break;
+	/* The modes that must be ended: a request that fails exits with
+	 * PC_REQUEST_FAILED, which the test tells from the kill it wants. */
 	case PC_UNMAPPED:
-		pager_request(pager, PAGER_MAP_ANON, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m);
+		if (pager_request(pager, PAGER_MAP_ANON, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m))
+			return PC_REQUEST_FAILED;
 		heap = m.w[0];
-		pager_request(pager, PAGER_UNMAP, heap, PAGE_SIZE, 0, 0, &m);
+		if (pager_request(pager, PAGER_UNMAP, heap, PAGE_SIZE, 0, 0, &m))
+			return PC_REQUEST_FAILED;
 		return (int)*(volatile uint64_t *)heap;
 	case PC_OUT_OF_MEMORY:
-		pager_request(pager, PAGER_BRK, 0, 0, 0, 0, &m);
+		if (pager_request(pager, PAGER_BRK, 0, 0, 0, 0, &m))
+			return PC_REQUEST_FAILED;
 		heap = m.w[0];
-		pager_request(pager, PAGER_BRK, heap + PAGER_HEAP_MAX, 0, 0, 0, &m);
+		if (pager_request(pager, PAGER_BRK, heap + PAGER_HEAP_MAX, 0, 0, 0, &m))
+			return PC_REQUEST_FAILED;
 		for (;; heap += PAGE_SIZE)
 			*(volatile uint64_t *)heap = 1;  /* until the limit ends us */
 	case PC_EXEC_DATA:
@@ -556,16 +562,20 @@ int main(long pager_handle)
 		fuzz();
 		return test_failures;
 	case PC_PROTECTED_WRITE:
-		pager_request(pager, PAGER_MAP_ANON, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m);
+		if (pager_request(pager, PAGER_MAP_ANON, 0, PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m))
+			return PC_REQUEST_FAILED;
 		heap = m.w[0];
 		*(volatile uint64_t *)heap = 1;
-		pager_request(pager, PAGER_PROTECT, heap, PAGE_SIZE, MAP_READ, 0, &m);
+		if (pager_request(pager, PAGER_PROTECT, heap, PAGE_SIZE, MAP_READ, 0, &m))
+			return PC_REQUEST_FAILED;
 		*(volatile uint64_t *)heap = 2;          /* ends us */
 		return 1;
 	case PC_FAULT_FOREVER:
 		/* Fault until the pager is gone: a fault then ends us, a
 		 * request fails (then we end ourselves). */
-		pager_request(pager, PAGER_MAP_ANON, 0, 4 * PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m);
+		if (pager_request(pager, PAGER_MAP_ANON, 0, 4 * PAGE_SIZE, MAP_READ | MAP_WRITE, 0,
+				  &m))
+			return 3;
 		heap = m.w[0];
 		for (;;) {
 			((volatile uint64_t *)heap)[0]++;

@@ -24,6 +24,9 @@ enum pclient_mode {
 	PC_FUZZ,
 };
 
+/* Exit code of a mode that must be ended when a request setting it up fails. */
+#define PC_REQUEST_FAILED 90
+
 #define CHILD_STACK 0x4000ul      /* a fork child's stack (fork_and_wait) */
 #define SHARE_WAIT 200000         /* yields before a partner counts as lost (wait_for) */
 

@@ -79,6 +79,7 @@ static void empty_task(void)
 {
 	struct link l = link_make();
 	long task = sys_task_create("empty", l.send, 0), code = exit_42_code(), thread;
+	struct task_end end = { 0, EXIT_REASONS };
 	struct msg m = { 0 };
 
 	sys_handle_close(l.send);
@@ -95,8 +96,9 @@ static void empty_task(void)
 			  .w = { (uint64_t)code, 0, CHILD_CODE, MAP_READ | MAP_EXEC } };
 	check_eq("it runs what we map, then ends: our wait ends too",
 		 ipc_reply_recv(l.recv, &m), -ERR_PEER_GONE);
-	check_eq("its exit code", sys_task_wait(task), 42);
-	check_eq("its status: ended", sys_task_status(task), 1);
+	check_end("its exit code, by SYS_EXIT", task_end_wait(task), 42, EXIT_NORMAL);
+	check_eq("its status: ended", sys_task_status_end(task, &end), 1);
+	check_end("... with the same code and reason", end, 42, EXIT_NORMAL);
 	sys_handle_close(thread);
 	sys_handle_close(task);
 	sys_handle_close(code);
@@ -128,12 +130,34 @@ static void exit_notice(void)
 	check_eq("then the notice of its end", ipc_reply_recv(l.recv, &m), 0);
 	check("tag MSG_TASK_EXITED", m.tag == MSG_TASK_EXITED);
 	check_eq("with its exit code", (long)m.w[0], 42);
+	check_eq("and why: EXIT_NORMAL", (long)m.w[1], EXIT_NORMAL);
 	check_eq("and the fault handle's badge", (long)m.badge, 7);
 	check_eq("then nobody is left to send", ipc_recv(l.recv, &m), -ERR_PEER_GONE);
-	check_eq("the task has ended", sys_task_wait(task), 42);
+	check_end("the task has ended", task_end_wait(task), 42, EXIT_NORMAL);
 	sys_handle_close(thread);
 	sys_handle_close(task);
 	sys_handle_close(code);
+	sys_handle_close(l.recv);
+}
+
+/* A noticed task killed while we hold its fault: the notice says EXIT_KILLED. */
+static void exit_notice_killed(void)
+{
+	struct link l = link_make();
+	long task = sys_task_create("noticed-killed", l.send, TASK_EXIT_NOTICE), thread;
+	struct msg m = { 0 };
+
+	sys_handle_close(l.send);
+	thread = sys_thread_create(task, CHILD_CODE, CHILD_STACK_TOP, 0, PRIORITY_USER);
+	check_eq("its first fault", ipc_recv(l.recv, &m), 0);
+	check_eq("kill it while we hold the fault", sys_task_kill(task), 0);
+	check_eq("the notice of its end", ipc_recv(l.recv, &m), 0);
+	check("tag MSG_TASK_EXITED", m.tag == MSG_TASK_EXITED);
+	check_eq("with -1", (long)m.w[0], -1);
+	check_eq("and why: EXIT_KILLED", (long)m.w[1], EXIT_KILLED);
+	check_end("the wait says the same", task_end_wait(task), -1, EXIT_KILLED);
+	sys_handle_close(thread);
+	sys_handle_close(task);
 	sys_handle_close(l.recv);
 }
 
@@ -144,5 +168,6 @@ int main(void)
 	protection();
 	empty_task();
 	exit_notice();
+	exit_notice_killed();
 	return test_failures;
 }
