@@ -39,7 +39,11 @@ void panic(const char *fmt, ...)
 	format(emit_console, NULL, fmt, ap);
 	va_end(ap);
 	printk("\n");
+	/*
+	 * From the caller's frame: #0 is where panic was called, #1 on where its
+	 * caller was (panic's own frame would give the call site twice).
+	 */
 	backtrace_from((uint64_t)__builtin_return_address(0),
-		       (uint64_t)__builtin_frame_address(0));
+		       ((uint64_t *)__builtin_frame_address(0))[-2]);
 	platform_halt(HALT_FAILURE, "panic");
 }

@@ -168,6 +168,9 @@ def test_backtrace(a, tap):
               "stderr: the backtrace, symbolized with the ELF booted", err)
     tap.check(re.search(frame0, err, re.M),
               "stderr: frame #0, the caller of panic, is %s at %s:%d" % (function, path, line), err)
+    frames = re.findall(r"^  #(\d+) (0x[0-9a-f]{16}) ", err, re.M)
+    tap.check(len(frames) >= 2 and frames[0][1] != frames[1][1],
+              "stderr: frame #1 is the caller's caller, not the call site again", err)
 
     function, path, line = source_place("(void)*unmapped;")
     frame0 = r"^#   #0 0x[0-9a-f]{16} %s at %s:%d$" % (function, re.escape(path), line)
