@@ -15,10 +15,13 @@
  *   7. run benchmarks and self-tests if asked; start init, wait for it to
  *      end, power off
  */
+#include <string.h>
+
 #include "kernel_arch.h"
 #include "kernel/bench.h"
 #include "kernel/boot.h"
 #include "lib/cmdline.h"
+#include "mm/phys.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/object.h"
@@ -146,12 +149,37 @@ static void crash(enum crash_kind kind)
 	panic("crash=panic was given");
 }
 
+/*
+ * run=NAME: a page holding NAME (NUL-terminated) for init, which reads it
+ * to learn what to run.  Returns ERR_OK with h->obj NULL when there is no
+ * run=, or ERR_NO_MEMORY.
+ */
+static err_t run_name_frame(struct handle *h)
+{
+	struct frame_object *f;
+	err_t err;
+
+	*h = (struct handle){ 0 };
+	if (!boot.cmdline.run)
+		return ERR_OK;
+	err = frame_object_create(PAGE_SIZE, 0, &f);   /* zeroed: NUL-terminated */
+	if (err)
+		return err;
+	memcpy(phys_to_virt(f->pa), boot.cmdline.run, boot.cmdline.run_len);
+	*h = (struct handle){ .obj = &f->obj, .rights = RIGHT_READ };
+	return ERR_OK;
+}
+
 /* Start the first user program and wait for it; its exit code decides how we halt. */
 static void run_init(void)
 {
 	const struct user_image *img = user_image_find(boot.cmdline.init, boot.cmdline.init_len);
+	struct handle run;
 	struct task *t;
-	err_t err = img ? task_spawn(img, NULL, NULL, &t) : ERR_NOT_FOUND;
+	err_t err = img ? run_name_frame(&run) : ERR_NOT_FOUND;
+
+	if (!err)
+		err = task_spawn(img, NULL, run.obj ? &run : NULL, &t);
 	enum exit_reason reason;
 	long code;
 

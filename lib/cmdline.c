@@ -115,6 +115,11 @@ static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 			return "init= takes a program name";
 		out->init = v;
 		out->init_len = vlen;
+	} else if ((v = value_of(w, len, "run=", &vlen))) {
+		if (!vlen || vlen > RUN_NAME_MAX)
+			return "run= takes a program name of 1 to 23 characters";
+		out->run = v;
+		out->run_len = vlen;
 	} else if ((v = value_of(w, len, "crash=", &vlen))) {
 		if (word_is(v, vlen, "load"))
 			out->crash = CRASH_LOAD;

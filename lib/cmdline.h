@@ -17,6 +17,10 @@
  *   init=NAME          the user program to run from the boot image (default init);
  *                      one the pager starts (demo) stops with a hint to boot
  *                      init=init, which runs it under the pager
+ *   run=NAME           init (init=init, the default) runs NAME from the boot image
+ *                      under the pager instead of demo, and prints
+ *                      "run: NAME exited with STATUS" (ordinary C programs:
+ *                      tools/tessera-cc, tests/programs/)
  *   pager_timeout_ms=N a thread whose fault handler has not answered after N
  *                      ms (1..600000, default 1000) is ended: PAGER_TIMEOUT
  *   ipc_fast=off       every IPC call, reply_recv and fault message takes the
@@ -47,10 +51,15 @@ struct cmdline {
 	int asid_bits;            /* -1: as many as the hart has */
 	const char *init;         /* the program to run (points into the string) */
 	size_t init_len;
+	const char *run;          /* run=: the program init runs (NULL: none) */
+	size_t run_len;
 	enum crash_kind crash;
 	unsigned pager_timeout_ms;
 	bool ipc_fast_off;        /* ipc_fast=off: the general IPC path only */
 };
+
+/* run=NAME: at most this long (the pager's names are 24 bytes, NUL padded). */
+#define RUN_NAME_MAX 23
 
 #define PAGER_TIMEOUT_MS_DEFAULT 1000
 #define PAGER_TIMEOUT_MS_MAX 600000

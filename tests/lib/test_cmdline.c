@@ -407,8 +407,33 @@ static void test_ipc_fast(void)
 	}
 }
 
+/* run= names the program init runs: 1 to 23 characters; none by default. */
+static void test_run_option(void)
+{
+	static const char *const bad[] = { "run=", "run=abcdefghijklmnopqrstuvwx" };
+	struct cmdline c;
+	unsigned i;
+
+	parse("", &c);
+	CHECK(c.run == NULL);
+	CHECK_EQ_U64(c.run_len, 0);
+	parse("selftest run=hello", &c);
+	CHECK_EQ_U64(c.run_len, 5);
+	CHECK(c.run != NULL && memcmp(c.run, "hello", 5) == 0);
+	CHECK_EQ_U64(warned.n, 0);
+	parse("run=abcdefghijklmnopqrstuvw", &c);   /* 23: the longest */
+	CHECK_EQ_U64(c.run_len, 23);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		parse(bad[i], &c);
+		CHECK(c.run == NULL);
+		CHECK(warned.n == 1 && strcmp(warned.w[0].why,
+				"run= takes a program name of 1 to 23 characters") == 0);
+	}
+}
+
 int main(void)
 {
+	RUN(test_run_option);
 	RUN(test_ipc_fast);
 	RUN(test_pager_timeout);
 	RUN(test_empty_null_and_blank_give_defaults);

@@ -4,6 +4,10 @@
  * checks that the kernel refuses bad arguments with the documented errors
  * (the results are printed as "init: check ... ok/FAILED" lines that the
  * QEMU test reads).  Its exit code is the number of failed checks.
+ *
+ * Booted with run=NAME, the kernel passes init a page holding NAME, and
+ * init runs NAME under the pager instead of demo (an ordinary C program:
+ * tools/tessera-cc), then prints "run: NAME exited with STATUS".
  */
 #include <string.h>
 
@@ -22,6 +26,63 @@ static void init_check(const char *what, long got, long want)
 		puts_debug(" FAILED\n");
 		failures++;
 	}
+}
+
+#define RUN_NAME_AT 0x28000000ul    /* where init maps the run= page */
+
+/*
+ * Start the pager, have it start `name`, wait for it, and let the pager go.
+ * Returns how it ended, or code -1 with reason EXIT_REASONS if it could not
+ * start.
+ */
+static struct task_end run_under_pager(const char *name)
+{
+	long pager = -1, ep = pager_start(&pager);
+	struct task_end end = { -1, EXIT_REASONS };
+	struct msg m = { .tag = PAGER_SPAWN };
+
+	if (ep < 0)
+		return end;
+	memcpy(m.w, name, strlen(name));
+	if (ipc_call(ep, &m) != 0 || m.tag != ERR_OK || !m.handle) {
+		puts_debug("init: the pager could not start the program\n");
+		return end;
+	}
+	end.code = sys_task_wait_reason((long)m.handle, &end.reason);
+	sys_handle_close((long)m.handle);
+	m = (struct msg){ .tag = PAGER_EXIT };
+	if (ipc_call(ep, &m) != -ERR_PEER_GONE || sys_task_wait(pager) != 0)
+		puts_debug("init: the pager did not end cleanly\n");
+	sys_handle_close(pager);
+	sys_handle_close(ep);
+	return end;
+}
+
+/*
+ * run=NAME: map the kernel's page (slot `page`), run NAME, print how it
+ * ended.  Returns 0 once the program ran (its status is in the line), 1
+ * if it could not be started.
+ */
+static int run_program(long page)
+{
+	const char *name = (const char *)RUN_NAME_AT;
+	struct task_end end;
+
+	if (sys_map(HANDLE_SELF, page, 0, RUN_NAME_AT, PAGE_SIZE, MAP_READ) != 0) {
+		puts_debug("init: cannot map the run= page\n");
+		return 1;
+	}
+	end = run_under_pager(name);
+	if (end.reason == EXIT_REASONS) {
+		printf("run: %s could not be started\n", name);
+		return 1;
+	}
+	if (end.reason == EXIT_NORMAL)
+		printf("run: %s exited with %ld\n", name, end.code);
+	else
+		printf("run: %s was ended by the kernel (reason %lu, named above)\n", name,
+		       end.reason);
+	return 0;
 }
 
 /*
@@ -51,7 +112,7 @@ static long run_demo(void)
 	return code;
 }
 
-int main(void)
+int main(long run_page)
 {
 	init_check("write", sys_debug_write(message, sizeof(message) - 1),
 	      (long)sizeof(message) - 1);
@@ -62,6 +123,8 @@ int main(void)
 	init_check("too-long", sys_debug_write(message, SYS_DEBUG_WRITE_MAX + 1), -ERR_INVALID_ARGUMENT);
 	init_check("unknown-call", syscall2(77, 0, 0), -ERR_NO_SUCH_CALL);
 	init_check("zero-length", sys_debug_write((const void *)0, 0), 0);
+	if (run_page)
+		return failures + run_program(run_page);
 	init_check("demo-under-the-pager", run_demo(), 0);
 	return failures;
 }
