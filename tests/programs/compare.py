@@ -1,0 +1,46 @@
+#!/usr/bin/env python3
+"""Boot a tests/programs/ program under Tessera and compare with the host.
+
+usage: compare.py --host-program EXE --program NAME -- HARNESS [HARNESS ARGS...]
+
+Runs EXE (the same source built for the host with the host's gcc, by
+meson) and turns every line of its stdout into an --expect of the harness
+(the whole line, literally), plus the line "run: NAME exited with STATUS"
+with the host program's status.  Then runs the harness, which boots Tessera
+with run=NAME.  The expected output thus comes from the host's C library,
+not from Tessera's.
+"""
+import argparse
+import re
+import subprocess
+import sys
+
+
+def host_output(exe):
+    """Stdout lines and exit status of the host program exe (stdin empty)."""
+    run = subprocess.run([exe], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=60)
+    return run.stdout.decode().splitlines(), run.returncode
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--host-program", required=True)
+    p.add_argument("--program", required=True)
+    p.add_argument("harness", nargs=argparse.REMAINDER)
+    a = p.parse_args()
+    harness = a.harness[1:] if a.harness[:1] == ["--"] else a.harness
+    if not harness:
+        sys.exit("compare.py: no harness command after --")
+    lines, status = host_output(a.host_program)
+    if not lines:
+        sys.exit("compare.py: the host program printed nothing: nothing to compare")
+    expects = []
+    for line in lines:
+        expects += ["--expect", "^" + re.escape(line) + "$"]
+    expects += ["--expect", "^run: %s exited with %d$" % (re.escape(a.program), status)]
+    cmd = [sys.executable] + harness + ["--append", "run=" + a.program] + expects
+    sys.exit(subprocess.run(cmd).returncode)
+
+
+if __name__ == "__main__":
+    main()
