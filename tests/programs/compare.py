@@ -6,7 +6,7 @@ usage: compare.py --host-program EXE --program NAME -- HARNESS [HARNESS ARGS...]
 Runs EXE (the same source built for the host with the host's gcc, by
 meson) and turns every line of its stdout into an --expect of the harness
 (the whole line, literally), plus the line "run: NAME exited with STATUS"
-with the host program's status.  Then runs the harness, which boots Tessera
+with the host program's status (128 + N for signal N).  Then runs the harness, which boots Tessera
 with run=NAME.  The expected output thus comes from the host's C library,
 not from Tessera's.
 """
@@ -17,9 +17,12 @@ import sys
 
 
 def host_output(exe):
-    """Stdout lines and exit status of the host program exe (stdin empty)."""
-    run = subprocess.run([exe], stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, timeout=60)
-    return run.stdout.decode().splitlines(), run.returncode
+    """Stdout lines and exit status of the host program exe (stdin empty).
+    A program ended by signal N has status 128 + N, as a shell reports it."""
+    run = subprocess.run([exe], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         stdin=subprocess.DEVNULL, timeout=60)
+    status = 128 - run.returncode if run.returncode < 0 else run.returncode
+    return run.stdout.decode().splitlines(), status
 
 
 def main():
