@@ -178,8 +178,11 @@ static void run_init(void)
 	struct task *t;
 	err_t err = img ? run_name_frame(&run) : ERR_NOT_FOUND;
 
-	if (!err)
+	if (!err) {
 		err = task_spawn(img, NULL, run.obj ? &run : NULL, &t);
+		if (err && run.obj)   /* init never held it: nobody else does */
+			frame_object_destroy((struct frame_object *)run.obj);
+	}
 	enum exit_reason reason;
 	long code;
 

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Boot a tests/programs/ program under Tessera and compare with the host.
 
-usage: compare.py --host-program EXE --program NAME -- HARNESS [HARNESS ARGS...]
+usage: compare.py --host-program EXE --program NAME [--ended REASON]
+                  -- HARNESS [HARNESS ARGS...]
 
 Runs EXE (the same source built for the host with the host's gcc, by
 meson) and turns every line of its stdout into an --expect of the harness
 (the whole line, literally), plus the line "run: NAME exited with STATUS"
 with the host program's status (128 + N for signal N).  Then runs the harness, which boots Tessera
 with run=NAME.  The expected output thus comes from the host's C library,
-not from Tessera's.
+not from Tessera's.  --ended: the program is ended by the kernel on Tessera
+(the host kills it with a signal): expect "run: NAME was ended: REASON"
+instead of the status line.
 """
 import argparse
 import re
@@ -29,6 +32,7 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--host-program", required=True)
     p.add_argument("--program", required=True)
+    p.add_argument("--ended", metavar="REASON")
     p.add_argument("harness", nargs=argparse.REMAINDER)
     a = p.parse_args()
     harness = a.harness[1:] if a.harness[:1] == ["--"] else a.harness
@@ -40,7 +44,13 @@ def main():
     expects = []
     for line in lines:
         expects += ["--expect", "^" + re.escape(line) + "$"]
-    expects += ["--expect", "^run: %s exited with %d$" % (re.escape(a.program), status)]
+    if a.ended:
+        if status <= 128:
+            sys.exit("compare.py: --ended, but the host program exited with %d" % status)
+        end = "was ended: " + re.escape(a.ended)
+    else:
+        end = "exited with %d" % status
+    expects += ["--expect", "^run: %s %s$" % (re.escape(a.program), end)]
     cmd = [sys.executable] + harness + ["--append", "run=" + a.program] + expects
     sys.exit(subprocess.run(cmd).returncode)
 

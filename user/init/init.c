@@ -80,8 +80,8 @@ static int run_program(long page)
 	if (end.reason == EXIT_NORMAL)
 		printf("run: %s exited with %ld\n", name, end.code);
 	else
-		printf("run: %s was ended by the kernel (reason %lu, named above)\n", name,
-		       end.reason);
+		printf("run: %s was ended: %s\n", name,
+		       exit_reason_name(end.reason) ? exit_reason_name(end.reason) : "unknown reason");
 	return 0;
 }
 
