@@ -43,6 +43,7 @@ static int console_add(struct console_buf *b, char c)
 	return (unsigned char)c;
 }
 
+/* tinystdio's callbacks: put a character, flush, get one (always EOF). */
 static int out_put(char c, FILE *f)
 {
 	(void)f;
@@ -83,6 +84,7 @@ FILE *const stdin = &in_file;
 FILE *const stdout = &out_file;
 FILE *const stderr = &err_file;
 
+/* Everything buffered, stdout first, goes out now (_exit, abort). */
 void runtime_flush_console(void)
 {
 	console_drain(&out_buf);

@@ -20,18 +20,21 @@
 
 #define ABORT_STATUS (128 + SIGABRT)
 
+/* errno = e; returns -1 (runtime.h). */
 int runtime_fail(int e)
 {
 	errno = e;
 	return -1;
 }
 
+/* The end of every exit: the console flushed, status to SYS_TASK_WAIT. */
 void _exit(int status)
 {
 	runtime_flush_console();
 	sys_exit(status);
 }
 
+/* abort(): one line that says why, then status 128 + SIGABRT. */
 void abort(void)
 {
 	static const char why[] = "abort: the program called abort()\n";
@@ -53,6 +56,10 @@ static uintptr_t pager_brk(uintptr_t end)
 	return m.w[0];
 }
 
+/*
+ * Move the heap's end by incr; returns the old end, or (void *)-1 with
+ * errno ENOMEM when the pager refuses (or the sum wraps).
+ */
 void *sbrk(ptrdiff_t incr)
 {
 	uintptr_t old = heap_end ? heap_end : pager_brk(0), want = old + (uintptr_t)incr;
