@@ -5,8 +5,20 @@
 #include <stdio.h>
 #include <string.h>
 
-static int counter;                     /* bss: zero at start */
+static unsigned char zeros[5000];       /* bss: zero at start, its first page shared
+					 * with .data (the loader must clear the rest) */
 static char greeting[] = "hello";       /* data */
+
+/* How many bytes of zeros[] are not 0, read so the compiler cannot assume. */
+static unsigned nonzero(void)
+{
+	volatile unsigned char *p = zeros;
+	unsigned i, n = 0;
+
+	for (i = 0; i < sizeof(zeros); i++)
+		n += p[i] != 0;
+	return n;
+}
 
 int main(int argc, char **argv)
 {
@@ -17,7 +29,9 @@ int main(int argc, char **argv)
 	printf("hex: %x %X %#x %o %#o %p\n", 0xbeefu, 0xbeefu, 255u, 8u, 8u, (void *)0x1234);
 	printf("chars: %c%c%c %%, strings: [%8s] [%-8s] [%.3s]\n", 'a', 'b', 'c', "right",
 	       "left", "truncated");
-	printf("bss %d, strlen %zu\n", counter, strlen(greeting));
+	greeting[0] = 'H';                  /* data is writable */
+	printf("bss: %u of %zu bytes not zero; %s, strlen %zu\n", nonzero(), sizeof(zeros),
+	       greeting, strlen(greeting));
 	fputs("to stderr\n", stderr);
 	puts("bye");
 	return 3;
