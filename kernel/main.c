@@ -197,8 +197,7 @@ void kernel_main(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 	poweroff_init(&boot.fdt);
 	reserve(load_pa, load_pa + (uint64_t)(_end - _start), "kernel");
 	reserve(fdt_pa, fdt_pa + boot.fdt.size, "fdt");
-	if (boot.info.has_initrd)
-		reserve(boot.info.initrd_start, boot.info.initrd_end, "initrd");
+	bootinfo_reserve_initrd(&boot.info, MEMMAP_DIRECT_MAP_LIMIT, printk_line, NULL);
 	print_report(console);
 	memory_init();
 	print_audit();
