@@ -67,6 +67,8 @@ def parse_args(argv):
     p.add_argument("--memory", default="128M")
     p.add_argument("--append", default="", help="kernel command line")
     p.add_argument("--dtb", help="device tree passed with -dtb")
+    p.add_argument("--initrd", help="file loaded with -initrd (QEMU names it in "
+                   "/chosen linux,initrd-start/-end)")
     p.add_argument("--icount", action="store_true",
                    help="-icount shift=0,sleep=off: exact instruction counts")
     p.add_argument("--uboot", help="U-Boot S-mode image: boot through booti")
@@ -106,6 +108,8 @@ def qemu_command(a):
                 "-device", "loader,file=%s,addr=%s,force-raw=on" % (a.image, a.image_addr)]
     else:
         cmd += ["-kernel", a.kernel]
+        if a.initrd:
+            cmd += ["-initrd", a.initrd]
         if a.append:
             cmd += ["-append", a.append]
     return cmd
