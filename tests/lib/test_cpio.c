@@ -6,7 +6,8 @@
  * fault, and random corruptions of a good one that must end in a reason or
  * the trailer, never a read outside the archive (the host tests run under
  * ASan, and each archive sits in a buffer of exactly its size).  The seed
- * is printed; TESSERA_TEST_SEED=<n> replays a run.
+ * is printed; TESSERA_TEST_SEED=<n> replays a run.  Given a path, it reads
+ * instead the archive tools/mkinitrd wrote for tests/lib/meson.build.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -413,8 +414,64 @@ static void test_random_corruption_ends_in_a_reason_or_the_trailer(void)
 		TEST_FAIL("only %u kinds of outcome in %u rounds", kinds, RANDOM_ROUNDS);
 }
 
-int main(void)
+/* ---- an archive tools/mkinitrd wrote ---------------------------------------------- */
+
+static const char *mkinitrd_path;
+/*
+ * What tests/lib/meson.build asks tools/mkinitrd for: hello.txt (14 bytes)
+ * twice, the second time as deep/dir/hi.txt (110 + 16 name bytes: 2 of
+ * padding, which a writer could forget).
+ */
+static const struct {
+	const char *name;
+	uint32_t mode;
+	uint64_t size;
+} mkinitrd_expect[] = {
+	{ "hello.txt", 0100644, 14 },
+	{ "deep", 040755, 0 },
+	{ "deep/dir", 040755, 0 },
+	{ "deep/dir/hi.txt", 0100644, 14 },
+};
+
+static void test_mkinitrd_archive_reads_back(void)
 {
+	static uint8_t bytes[4096];
+	FILE *f = fopen(mkinitrd_path, "rb");
+	size_t n = f ? fread(bytes, 1, sizeof(bytes), f) : 0;
+	struct cpio_reader r;
+	struct cpio_file e;
+	unsigned i;
+
+	if (f)
+		fclose(f);
+	if (!n) {
+		TEST_FAIL("cannot read %s", mkinitrd_path);
+		return;
+	}
+	CHECK_EQ_U64(n % 512, 0);     /* padded as cpio pads */
+	cpio_open(&r, bytes, n);
+	for (i = 0; i < ARRAY_SIZE(mkinitrd_expect); i++) {
+		if (cpio_next(&r, &e) != CPIO_OK) {
+			TEST_FAIL("entry %u: %s", i, cpio_strerror(r.stop));
+			return;
+		}
+		CHECK_STR(e.name, mkinitrd_expect[i].name);
+		CHECK_EQ_U64(e.mode, mkinitrd_expect[i].mode);
+		CHECK_EQ_U64(e.size, mkinitrd_expect[i].size);
+		if (e.size == 14)
+			CHECK(memcmp(e.data, "hello, initrd\n", 14) == 0);
+	}
+	CHECK_EQ_U64(cpio_next(&r, &e), CPIO_END);
+}
+
+/* No argument: the archives written here.  An argument: one tools/mkinitrd wrote. */
+int main(int argc, char **argv)
+{
+	if (argc > 1) {
+		mkinitrd_path = argv[1];
+		RUN(test_mkinitrd_archive_reads_back);
+		return test_done();
+	}
 	RUN(test_good_archive_reads_every_entry);
 	RUN(test_lowercase_hex_and_zero_padding_after_trailer_are_accepted);
 	RUN(test_each_malformed_archive_has_its_reason);
