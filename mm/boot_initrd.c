@@ -10,10 +10,11 @@
 
 /*
  * Why an initrd at [start, end) cannot be used whatever the memory around
- * it; NULL when its shape is sound.  The start must be page aligned: its
- * pages are reserved whole (a page shared with other data would be lost to
- * the buddy or handed out under the initrd), and the pager maps its files
- * by page.
+ * it; NULL when its shape is sound.  Both bootloaders place it page aligned
+ * (QEMU 7.2's -initrd does; U-Boot allocates it with 4 KiB alignment), so an
+ * unaligned start is a wrong value rather than a placement; and the
+ * reservation, grown to whole pages, would take bytes before it that are
+ * not the initrd's.
  */
 static const char *shape_error(uint64_t start, uint64_t end)
 {
@@ -46,18 +47,21 @@ static bool is_own_memreserve(const struct boot_reserved *r, uint64_t start, uin
 	return r->start == start && r->end == end && strcmp(r->name, "memreserve") == 0;
 }
 
-/* The reservation the initrd's pages overlap, or NULL. */
+/*
+ * The reservation whose bytes the initrd's overlap, or NULL.  Bytes, not
+ * pages: two reservations that share a page (an FDT placed right after the
+ * initrd) are both kept whole-page out of the buddy, and neither clobbers
+ * the other.
+ */
 static const struct boot_reserved *overlapped(const struct boot_info *bi, uint64_t start,
 					      uint64_t end)
 {
-	uint64_t first = ALIGN_DOWN(start, PAGE_SIZE), last = ALIGN_UP(end, PAGE_SIZE);
 	uint32_t i;
 
 	for (i = 0; i < bi->nreserved; i++) {
 		const struct boot_reserved *r = &bi->reserved[i];
 
-		if (r->start < r->end && first < r->end && r->start < last &&
-		    !is_own_memreserve(r, start, end))
+		if (start < r->end && r->start < end && !is_own_memreserve(r, start, end))
 			return r;
 	}
 	return NULL;
