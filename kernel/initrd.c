@@ -14,7 +14,7 @@
 /* Name bytes printed per file; a longer name ends in "...". */
 #define INITRD_NAME_SHOWN 60
 
-struct initrd initrd;
+struct initrd boot_initrd;
 
 /*
  * Read the whole archive.  Returns CPIO_END with the counts in *rd, or the
@@ -98,6 +98,6 @@ void initrd_init(const struct boot_info *bi)
 		printk(", %u director%s or other entr%s", rd.nother, rd.nother == 1 ? "y" : "ies",
 		       rd.nother == 1 ? "y" : "ies");
 	printk(", %lu KiB at 0x%lx\n", ALIGN_UP(rd.size, KiB) / KiB, rd.pa);
-	initrd = rd;
-	initrd_list(&initrd);
+	boot_initrd = rd;
+	initrd_list(&boot_initrd);
 }

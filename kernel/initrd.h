@@ -18,7 +18,8 @@ struct initrd {
 	unsigned nother;       /* directories, links, devices */
 };
 
-extern struct initrd initrd;
+/* The initrd the boot found usable (data NULL if none), for the pager's boot-image files. */
+extern struct initrd boot_initrd;
 
 /*
  * Check the reserved initrd's archive and list its files on the console:
