@@ -140,6 +140,19 @@ enum cpio_error cpio_next(struct cpio_reader *r, struct cpio_file *f)
 	return r->stop;
 }
 
+enum cpio_error cpio_find(const void *base, size_t size, const char *name, size_t len,
+			  struct cpio_file *f)
+{
+	struct cpio_reader r;
+	enum cpio_error err;
+
+	cpio_open(&r, base, size);
+	while ((err = cpio_next(&r, f)) == CPIO_OK)
+		if (cpio_is_regular(f) && f->name_len == len && memcmp(f->name, name, len) == 0)
+			return CPIO_OK;
+	return err;
+}
+
 bool cpio_is_regular(const struct cpio_file *f)
 {
 	return (f->mode & CPIO_MODE_TYPE) == CPIO_MODE_REGULAR;

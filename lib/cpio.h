@@ -75,6 +75,15 @@ void cpio_open(struct cpio_reader *r, const void *base, size_t size);
  */
 enum cpio_error cpio_next(struct cpio_reader *r, struct cpio_file *f);
 
+/*
+ * The regular file named `name` (exactly, `len` bytes, no leading "/") in
+ * the archive of `size` bytes at `base`, into *f.  Returns CPIO_OK (found),
+ * CPIO_END (the archive is sound and has no such file) or the reason the
+ * archive is malformed, met before the file.
+ */
+enum cpio_error cpio_find(const void *base, size_t size, const char *name, size_t len,
+			  struct cpio_file *f);
+
 /* Is f a regular file (not a directory, link or device)? */
 bool cpio_is_regular(const struct cpio_file *f);
 

@@ -170,6 +170,27 @@ static void test_good_archive_reads_every_entry(void)
 	CHECK_EQ_U64(r.offset, TRAILER_AT);
 }
 
+static void test_find_names_a_regular_file_exactly(void)
+{
+	struct archive a;
+	struct cpio_file f;
+
+	good_archive(&a);
+	CHECK_EQ_U64(cpio_find(a.b, a.n, "data/x", 6, &f), CPIO_OK);
+	CHECK_EQ_U64(f.data - a.b, X_AT + 120);
+	CHECK_EQ_U64(f.size, 13);
+	CHECK_EQ_U64(cpio_find(a.b, a.n, "hello", 5, &f), CPIO_OK);
+	CHECK_EQ_U64(f.data - a.b, HELLO_AT + 116);
+	CHECK_EQ_U64(cpio_find(a.b, a.n, "data/x", 5, &f), CPIO_END);  /* "data/" */
+	CHECK_EQ_U64(cpio_find(a.b, a.n, "hell", 4, &f), CPIO_END);
+	CHECK_EQ_U64(cpio_find(a.b, a.n, "data", 4, &f), CPIO_END);    /* a directory */
+	CHECK_EQ_U64(cpio_find(a.b, a.n, "TRAILER!!!", 10, &f), CPIO_END);
+	/* Malformed before the file: the reason, not "no such file". */
+	a.b[X_AT] = '1';
+	CHECK_EQ_U64(cpio_find(a.b, a.n, "data/x", 6, &f), CPIO_ERR_BAD_MAGIC);
+	CHECK_EQ_U64(cpio_find(a.b, a.n, "hello", 5, &f), CPIO_OK);
+}
+
 static void test_lowercase_hex_and_zero_padding_after_trailer_are_accepted(void)
 {
 	struct archive a;
@@ -473,6 +494,7 @@ int main(int argc, char **argv)
 		return test_done();
 	}
 	RUN(test_good_archive_reads_every_entry);
+	RUN(test_find_names_a_regular_file_exactly);
 	RUN(test_lowercase_hex_and_zero_padding_after_trailer_are_accepted);
 	RUN(test_each_malformed_archive_has_its_reason);
 	RUN(test_every_reason_has_its_own_words);
