@@ -7,9 +7,10 @@
  *   3. choose the paging mode (tree, satp probe, paging=) and switch to the
  *      kernel page table
  *   4. switch the console to the board's UART; find the power-off device
- *   5. print the boot report (lines tests rely on: paging, harts, timebase,
- *      memory, reserved); set up physical memory (direct map, frame table,
- *      zones, buddy) and report it (zone, frames)
+ *   5. reserve the kernel, the FDT and the initrd; print the boot report
+ *      (lines tests rely on: paging, harts, timebase, memory, reserved); set
+ *      up physical memory (direct map, frame table, zones, buddy) and report
+ *      it (zone, frames); list the initrd's files
  *   6. start the timer tick and the scheduler (the boot flow becomes the
  *      kernel thread "boot"), start the other harts
  *   7. run benchmarks and self-tests if asked; start init, wait for it to
@@ -20,6 +21,7 @@
 #include "kernel_arch.h"
 #include "kernel/bench.h"
 #include "kernel/boot.h"
+#include "kernel/initrd.h"
 #include "lib/cmdline.h"
 #include "mm/phys.h"
 #include "kernel/memory.h"
@@ -228,11 +230,11 @@ void kernel_main(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 	poweroff_init(&boot.fdt);
 	reserve(load_pa, load_pa + (uint64_t)(_end - _start), "kernel");
 	reserve(fdt_pa, fdt_pa + boot.fdt.size, "fdt");
-	if (boot.info.has_initrd)
-		reserve(boot.info.initrd_start, boot.info.initrd_end, "initrd");
+	bootinfo_reserve_initrd(&boot.info, MEMMAP_DIRECT_MAP_LIMIT, printk_line, NULL);
 	print_report(console);
 	memory_init();
 	print_audit();
+	initrd_init(&boot.info);
 	if (!timer_init(boot.info.timebase_hz, hart->sstc))
 		platform_halt(HALT_FAILURE, "timebase-frequency too low for the tick");
 	sched_init();

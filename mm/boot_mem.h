@@ -56,6 +56,18 @@ void mem_report(const struct mem *m, memmap_log_fn log, void *arg);
 void bootinfo_report(const struct boot_info *bi, uint64_t boot_hartid, memmap_log_fn log,
 		     void *arg);
 
+/*
+ * Reserve the initrd /chosen names (bi->initrd_*) as "initrd", after the
+ * reservations it must not overlap (the kernel image and the FDT among
+ * them).  Returns true if reserved.  Otherwise (none, or malformed: not 4 or
+ * 8 bytes, only one of the pair, end before start, empty, start not page
+ * aligned, outside RAM, above `limit`, overlapping a reservation) returns
+ * false with has_initrd cleared and, if there was one, a line through `log`
+ * ("initrd: 0x84200000-0x84201388 ignored: it lies outside RAM").
+ */
+bool bootinfo_reserve_initrd(struct boot_info *bi, paddr_t limit, memmap_log_fn log,
+			     void *arg);
+
 /* "buddyinfo DMA32: 1 0 2 ..." (free blocks per order), one line per non-empty zone. */
 void mem_report_buddyinfo(const struct mem *m, memmap_log_fn log, void *arg);
 

@@ -144,12 +144,41 @@ static enum fdt_error read_reserved(const struct fdt *fdt, struct boot_info *bi,
 	return FDT_OK;
 }
 
+/*
+ * /chosen's linux,initrd-start and linux,initrd-end (each 4 or 8 bytes: QEMU
+ * writes 4, U-Boot 8 where addresses need it).  A malformed pair is not a
+ * malformed tree: it leaves the initrd unusable, with the reason in
+ * bi->initrd_error, and the kernel boots without it.  Where the initrd lies
+ * is checked when it is reserved (mm/boot_initrd.c).
+ */
+static void read_initrd(const struct fdt *fdt, fdt_node_t chosen, struct boot_info *bi)
+{
+	bool found_start, found_end;
+	enum fdt_error err_start, err_end;
+
+	err_start = fdt_read_u32_or_u64(fdt, chosen, "linux,initrd-start", &bi->initrd_start,
+					&found_start);
+	err_end = fdt_read_u32_or_u64(fdt, chosen, "linux,initrd-end", &bi->initrd_end,
+				      &found_end);
+	bi->has_initrd = found_start || found_end;
+	if (!bi->has_initrd)
+		return;
+	if (err_start)
+		bi->initrd_error = "linux,initrd-start is neither 4 nor 8 bytes";
+	else if (err_end)
+		bi->initrd_error = "linux,initrd-end is neither 4 nor 8 bytes";
+	else if (!found_end)
+		bi->initrd_error = "linux,initrd-start without linux,initrd-end";
+	else if (!found_start)
+		bi->initrd_error = "linux,initrd-end without linux,initrd-start";
+}
+
 static enum fdt_error read_chosen(const struct fdt *fdt, struct boot_info *bi,
 				  struct fdt_diag *diag)
 {
 	fdt_node_t chosen = fdt_path(fdt, "/chosen");
-	bool found, found_end;
 	enum fdt_error err;
+	bool found;
 
 	bi->bootargs = "";
 	bi->stdout_path = NULL;
@@ -161,15 +190,9 @@ static enum fdt_error read_chosen(const struct fdt *fdt, struct boot_info *bi,
 	if (!err && !found)
 		err = fdt_read_string(fdt, chosen, "linux,stdout-path", &bi->stdout_path,
 				      &found);
-	if (!err)
-		err = fdt_read_u32_or_u64(fdt, chosen, "linux,initrd-start",
-					  &bi->initrd_start, &found);
-	if (!err)
-		err = fdt_read_u32_or_u64(fdt, chosen, "linux,initrd-end",
-					  &bi->initrd_end, &found_end);
 	if (err)
 		return at(diag, fdt, err, chosen);
-	bi->has_initrd = found && found_end && bi->initrd_end > bi->initrd_start;
+	read_initrd(fdt, chosen, bi);
 	return FDT_OK;
 }
 

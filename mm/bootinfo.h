@@ -56,8 +56,15 @@ struct boot_info {
 	uint32_t ndynamic;         /* reserved-memory pools with size but no reg */
 	const char *bootargs;      /* "" when absent; points into the blob */
 	const char *stdout_path;   /* NULL when absent */
+	/*
+	 * The initrd /chosen names (linux,initrd-start/-end), [start, end) as
+	 * given.  has_initrd: the tree names one; initrd_error: why its
+	 * properties cannot be read (a static string), else NULL.  After
+	 * bootinfo_reserve_initrd(): has_initrd only if it is reserved.
+	 */
 	bool has_initrd;
 	uint64_t initrd_start, initrd_end;
+	const char *initrd_error;
 	struct boot_hart harts[BOOT_MAX_HARTS];
 	uint32_t nharts;
 	uint32_t nusable;

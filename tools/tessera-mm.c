@@ -7,6 +7,7 @@
  * so the free counts are the kernel's.
  *
  *   tessera-mm board.dtb [--bootargs "..."] [--hart N] [--memory BASE:SIZE]...
+ *              [--initrd START:SIZE]
  *
  * This is how to see what a board's memory looks like to Tessera without the
  * board.  Exit status: 0 when the kernel could boot on the tree, 1 for a
@@ -23,6 +24,7 @@
 
 static const char usage[] =
 	"usage: tessera-mm BOARD.dtb [--bootargs \"...\"] [--hart N] [--memory BASE:SIZE]...\n"
+	"                  [--initrd START:SIZE]\n"
 	"  Reads the device tree as Tessera's kernel does and prints the boot\n"
 	"  report lines: paging, harts, timebase, memory, reserved, zone, frames,\n"
 	"  and the buddy free lists (buddyinfo: free blocks of order 0, 1, ...);\n"
@@ -35,6 +37,10 @@ static const char usage[] =
 	"              (U-Boot writes /memory): these ranges replace the tree's\n"
 	"              /memory; repeat for more banks.  SIZE takes K, M, G, T\n"
 	"              (--memory 0x80000000:2G)\n"
+	"  --initrd START:SIZE\n"
+	"              an initrd where a bootloader puts one (/chosen\n"
+	"              linux,initrd-start and -end): replaces the tree's; checked\n"
+	"              and reserved as the kernel does (--initrd 0x84200000:5000)\n"
 	"  Exit status: 0 the kernel could boot on this tree; 1 malformed tree;\n"
 	"  2 bad usage; 3 sound tree the kernel cannot boot on (no usable hart\n"
 	"  or RAM: the report says why).\n";
@@ -47,6 +53,8 @@ struct options {
 	long hart;
 	struct boot_range memory[MAX_MEMORY_OPTIONS];
 	unsigned nmemory;
+	bool has_initrd;
+	struct boot_range initrd;
 };
 
 /* A number with an optional K, M, G or T suffix (powers of 1024); false if malformed. */
@@ -75,27 +83,32 @@ static bool parse_size(const char *s, char **end, uint64_t *out)
 	return true;
 }
 
-/* --memory BASE:SIZE into o->memory; false with a one-line reason on stderr. */
-static bool parse_memory(const char *arg, struct options *o)
+/*
+ * `option` BASE:SIZE (--memory 0x80000000:2G, --initrd 0x84200000:5000) into *r; false with a
+ * one-line reason on stderr.  `full` says the table the range goes to is full.
+ */
+static bool parse_range(const char *option, const char *arg, bool full, struct boot_range *r)
 {
+	bool initrd = strcmp(option, "--initrd") == 0;
 	uint64_t base, size;
 	char *end;
 	const char *why = NULL;
 
 	if (!parse_size(arg, &end, &base) || *end != ':' || !parse_size(end + 1, &end, &size) ||
 	    *end)
-		why = "BASE:SIZE expected, e.g. 0x80000000:2G";
+		why = initrd ? "START:SIZE expected, e.g. 0x84200000:5000"
+			     : "BASE:SIZE expected, e.g. 0x80000000:2G";
 	else if (size == 0)
 		why = "SIZE is zero";
 	else if (base + size < base)
 		why = "BASE + SIZE runs past 2^64";
-	else if (o->nmemory == MAX_MEMORY_OPTIONS)
+	else if (full)
 		why = "more ranges than the kernel can hold";
 	if (why) {
-		fprintf(stderr, "tessera-mm: --memory '%s': %s\n", arg, why);
+		fprintf(stderr, "tessera-mm: %s '%s': %s\n", option, arg, why);
 		return false;
 	}
-	o->memory[o->nmemory++] = (struct boot_range){ base, base + size };
+	*r = (struct boot_range){ base, base + size };
 	return true;
 }
 
@@ -111,8 +124,14 @@ static int parse_options(int argc, char **argv, struct options *o)
 		} else if (strcmp(argv[i], "--hart") == 0 && i + 1 < argc) {
 			o->hart = strtol(argv[++i], NULL, 0);
 		} else if (strcmp(argv[i], "--memory") == 0 && i + 1 < argc) {
-			if (!parse_memory(argv[++i], o))
+			if (!parse_range("--memory", argv[++i], o->nmemory == MAX_MEMORY_OPTIONS,
+					 &o->memory[o->nmemory]))
 				return -1;
+			o->nmemory++;
+		} else if (strcmp(argv[i], "--initrd") == 0 && i + 1 < argc) {
+			if (!parse_range("--initrd", argv[++i], false, &o->initrd))
+				return -1;
+			o->has_initrd = true;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			fputs(usage, stdout);
 			exit(0);
@@ -319,6 +338,16 @@ int main(int argc, char **argv)
 		memcpy(bi.memory, o.memory, sizeof(o.memory));
 		bi.nmemory = o.nmemory;
 	}
+	if (o.has_initrd) {
+		printf("tessera-mm: initrd from --initrd, as a bootloader passes it on%s\n",
+		       bi.has_initrd ? " (replacing the tree's)" : "");
+		bi.has_initrd = true;
+		bi.initrd_start = o.initrd.start;
+		bi.initrd_end = o.initrd.end;
+		bi.initrd_error = NULL;
+	}
+	/* As the kernel: after what the tree reserves (kernel and FDT are not known here). */
+	bootinfo_reserve_initrd(&bi, MEMMAP_DIRECT_MAP_LIMIT, print_line, NULL);
 	cmdline_parse(bi.bootargs, &cmdline, warn_word, NULL);
 	/* Without a boot hart the rest is still worth seeing: the memory and its zones. */
 	hart = pick_hart(&bi, o.hart, why, sizeof(why));

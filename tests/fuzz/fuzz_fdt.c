@@ -322,7 +322,7 @@ static void check_bootinfo(struct walker *w, const struct boot_info *bi)
 	FUZZ_CHECK(bi->bootargs != NULL);
 	FUZZ_CHECK(bi->bootargs[0] == '\0' || blob_off(fdt, bi->bootargs) != ~0ull);
 	FUZZ_CHECK(!bi->stdout_path || blob_off(fdt, bi->stdout_path) != ~0ull);
-	FUZZ_CHECK(!bi->has_initrd || bi->initrd_end > bi->initrd_start);
+	FUZZ_CHECK(bi->has_initrd || !bi->initrd_error); /* a reason only for an initrd named */
 	/*
 	 * Half-open ranges [start, end): never wrapped.  Empty ones are kept as
 	 * the tree says (the boot memory map drops them with a log line).
@@ -367,6 +367,7 @@ static void check_bootinfo(struct walker *w, const struct boot_info *bi)
 	mix(w, blob_off(fdt, bi->bootargs));
 	mix(w, blob_off(fdt, bi->stdout_path));
 	mix(w, bi->has_initrd ? bi->initrd_start ^ bi->initrd_end : 0);
+	mix_str(w, bi->initrd_error ? bi->initrd_error : "");
 	mix(w, bi->timebase_hz);
 	/* The bus that limits DMA is named whenever there is a limit. */
 	FUZZ_CHECK(memchr(bi->dma_limit_node, 0, BOOT_NAME_MAX) != NULL);

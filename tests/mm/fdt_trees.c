@@ -81,6 +81,20 @@ static void memory_node(const struct tree_opts *o)
 	fb_end(&fb);
 }
 
+/* A /chosen address property of `bytes` bytes (4 or 8: the address; else zeros). */
+static void address_prop(const char *name, unsigned bytes, uint64_t v)
+{
+	uint8_t value[16] = { 0 };
+
+	if (!bytes)
+		return;
+	if (bytes == 4)
+		fb_put_be32(value, (uint32_t)v);
+	else if (bytes == 8)
+		fb_put_be64(value, v);
+	fb_prop(&fb, name, value, bytes);
+}
+
 /* /chosen: bootargs and a stdout-path through the serial0 alias. */
 static void chosen_node(const struct tree_opts *o)
 {
@@ -90,6 +104,8 @@ static void chosen_node(const struct tree_opts *o)
 	else
 		fb_prop_str(&fb, "bootargs", "selftest paging=sv39");
 	fb_prop_str(&fb, "stdout-path", "serial0:115200n8");
+	address_prop("linux,initrd-start", o->initrd_start_bytes, o->initrd_start);
+	address_prop("linux,initrd-end", o->initrd_end_bytes, o->initrd_end);
 	fb_end(&fb);
 }
 
@@ -171,6 +187,8 @@ size_t build_tree(const struct tree_opts *o)
 {
 	fb_init(&fb);
 	fb_memreserve(&fb, 0x87000000, 0x1000);
+	if (o->initrd_rsv_end > o->initrd_rsv_start)
+		fb_memreserve(&fb, o->initrd_rsv_start, o->initrd_rsv_end - o->initrd_rsv_start);
 	fb_begin(&fb, "");
 	fb_prop_u32(&fb, "#address-cells", o->root_address_cells ? o->root_address_cells : 2);
 	fb_prop_u32(&fb, "#size-cells", 2);

@@ -41,6 +41,14 @@ struct tree_opts {
 	bool bootargs_unterminated;
 	bool soc_ranges_miss;          /* soc ranges do not cover the uart */
 	enum { DMA_NONE, DMA_16M, DMA_EMPTY, DMA_MALFORMED, DMA_WRAPS } soc_dma;
+	/*
+	 * /chosen linux,initrd-start and -end: the value's bytes (0: absent;
+	 * 4 or 8 hold the address big-endian, any other length zeros), and a
+	 * memreserve entry of [initrd_rsv_start, initrd_rsv_end) when not empty.
+	 */
+	unsigned initrd_start_bytes, initrd_end_bytes;
+	uint64_t initrd_start, initrd_end;
+	uint64_t initrd_rsv_start, initrd_rsv_end;
 };
 
 /* Build the standard tree with `o` into blob; returns its size. */

@@ -64,6 +64,20 @@ static void test_qemu_virt_128m_dump(void)
 	check_stdout(&fdt, "ns16550a", 0x10000000);
 }
 
+/* QEMU 7.2 virt with -initrd of 5000 bytes: /chosen's pair in 32-bit cells. */
+static void test_qemu_virt_128m_initrd_dump(void)
+{
+	struct fdt fdt;
+
+	if (!open_file_tree("qemu-virt-128M-initrd.dtb", &fdt))
+		return;
+	CHECK(bi.has_initrd);
+	CHECK(bi.initrd_error == NULL);
+	CHECK_EQ_U64(bi.initrd_start, 0x84200000);
+	CHECK_EQ_U64(bi.initrd_end, 0x84200000 + 5000);
+	CHECK_EQ_U64(bi.nreserved, 0);  /* QEMU adds no memreserve for it */
+}
+
 /* The same tree as OpenSBI 1.1 passes it on: mmode_resv0 without no-map. */
 static void test_qemu_virt_128m_received_has_opensbi_reservation(void)
 {
@@ -372,6 +386,7 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		data_dir = argv[1];
 	RUN(test_qemu_virt_128m_dump);
+	RUN(test_qemu_virt_128m_initrd_dump);
 	RUN(test_qemu_virt_128m_received_has_opensbi_reservation);
 	RUN(test_qemu_virt_8g_memory_crosses_4g);
 	RUN(test_qemu_sifive_u_skips_e51);

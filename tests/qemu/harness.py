@@ -15,7 +15,10 @@ exits), and reports TAP that meson reads:
 With --uboot it boots through U-Boot instead: U-Boot runs as the S-mode
 payload of OpenSBI, Tessera's raw image is put into RAM by QEMU's loader
 device, and the harness types `booti <addr> - ${fdtcontroladdr}` at the
-U-Boot prompt, as a person would on a board.
+U-Boot prompt, as a person would on a board.  With --initrd as well, the
+loader puts the initrd at --initrd-addr and the harness types
+`booti <addr> <initrd-addr>:<size> ${fdtcontroladdr}`: U-Boot then writes
+/chosen linux,initrd-start/-end (and a memreserve of it) as on a board.
 
 The whole serial log is written to <log-dir>/<name>.log.
 
@@ -67,6 +70,11 @@ def parse_args(argv):
     p.add_argument("--memory", default="128M")
     p.add_argument("--append", default="", help="kernel command line")
     p.add_argument("--dtb", help="device tree passed with -dtb")
+    p.add_argument("--initrd", help="file loaded with -initrd (QEMU names it in "
+                   "/chosen linux,initrd-start/-end); with --uboot, by the loader "
+                   "device at --initrd-addr and passed to booti")
+    p.add_argument("--initrd-addr", default="0x86000000",
+                   help="where the loader puts --initrd for --uboot")
     p.add_argument("--icount", action="store_true",
                    help="-icount shift=0,sleep=off: exact instruction counts")
     p.add_argument("--uboot", help="U-Boot S-mode image: boot through booti")
@@ -104,8 +112,13 @@ def qemu_command(a):
     if a.uboot:
         cmd += ["-kernel", a.uboot,
                 "-device", "loader,file=%s,addr=%s,force-raw=on" % (a.image, a.image_addr)]
+        if a.initrd:
+            cmd += ["-device", "loader,file=%s,addr=%s,force-raw=on" % (a.initrd,
+                                                                     a.initrd_addr)]
     else:
         cmd += ["-kernel", a.kernel]
+        if a.initrd:
+            cmd += ["-initrd", a.initrd]
         if a.append:
             cmd += ["-append", a.append]
     return cmd
@@ -162,10 +175,14 @@ class UBootDriver:
 
     def __init__(self, args):
         bootargs = args.append.replace('"', '')
+        initrd = "-"
+        if args.initrd:
+            initrd = "%s:0x%x" % (args.initrd_addr, os.path.getsize(args.initrd))
         self.steps = [
             (re.compile(r"Hit any key to stop autoboot"), "\n"),
             (re.compile(r"=> $"), 'setenv bootargs "%s"\n' % bootargs),
-            (re.compile(r"=> $"), "booti %s - ${fdtcontroladdr}\n" % args.image_addr),
+            (re.compile(r"=> $"), "booti %s %s ${fdtcontroladdr}\n" % (args.image_addr,
+                                                                       initrd)),
         ]
 
     def poll(self, serial):
