@@ -52,9 +52,14 @@ bool thread_fpu_first_use(struct thread *t)
 	return true;
 }
 
-/* thread_fpu_switch when prev or next has FP registers. */
+/*
+ * thread_fpu_switch when prev or next has FP registers.  Checks, off the
+ * integer-only path, that the kernel still runs with the FPU off.
+ */
 void thread_fpu_switch_slow(struct thread *prev, struct thread *next)
 {
+	if (!fpu_kernel_off())
+		panic("thread_fpu_switch: the kernel runs with sstatus.FS on");
 	/* A DEAD thread's registers are never loaded again: not stored. */
 	if (prev->fpu && prev->state != THREAD_DEAD && fpu_user_dirty(prev->tf)) {
 		fpu_save(prev->fpu);
