@@ -6,6 +6,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/thread.h"
+#include "kernel/thread_fpu.h"
 
 void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 {
@@ -42,6 +43,11 @@ void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 		break;
 	case USER_TRAP_IRQ_OTHER:
 		break;
+	case USER_TRAP_FPU_OFF:
+		/* Not an FP instruction after all: it traps again with the FPU on. */
+		if (thread_fpu_first_use(cur))
+			break;
+		/* fall through */
 	case USER_TRAP_OTHER:
 		printk("user fault: task %s thread %u: %s at pc 0x%lx (stval 0x%lx): "
 		       "thread stopped (EXIT_BAD_TRAP)\n", cur->task->name, cur->id,

@@ -28,6 +28,7 @@
 #include "kernel/printk.h"
 #include "kernel/object.h"
 #include "kernel/sched.h"
+#include "kernel/thread_fpu.h"
 #include "kernel/selftest.h"
 #include "kernel/task.h"
 #include "platform/platform.h"
@@ -238,6 +239,7 @@ void kernel_main(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 	if (!timer_init(boot.info.timebase_hz, hart->sstc))
 		platform_halt(HALT_FAILURE, "timebase-frequency too low for the tick");
 	sched_init();
+	thread_fpu_init();
 	frame_object_images_init();
 	printk("smp: %u of %u usable harts online\n", smp_boot(&boot.info, hartid),
 	       boot.info.nusable);

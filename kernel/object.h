@@ -85,6 +85,8 @@ struct thread {
 	struct kcontext context; /* where it resumes in the kernel */
 	void *kstack;            /* lowest address; NULL for boot-time threads */
 	struct trap_frame *tf;   /* user registers, at the top of kstack */
+	struct fpu_state *fpu;   /* its F/D registers once it used them, else NULL
+				  * (kernel/thread_fpu.c) */
 	/* IPC */
 	struct endpoint *queued_on;  /* SEND/RECV_BLOCKED: that endpoint */
 	bool calling;            /* SEND_BLOCKED by call (or a fault), not send */

@@ -22,6 +22,7 @@
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/thread.h"
+#include "kernel/thread_fpu.h"
 #include "kernel/ipc.h"
 
 #define PRIORITY_IDLE 0
@@ -142,6 +143,7 @@ static void switch_to(struct thread *next)
 	next->hart = hart;
 	hs->current = next;
 	sched_current[hart] = next;
+	thread_fpu_switch(prev, next);
 	thread_enter(next, hart);
 	kcontext_switch(&prev->context, &next->context);
 	sched_finish_switch();
@@ -213,6 +215,7 @@ void sched_fast_switch(struct thread *from, struct thread *to)
 	to->hart = hart;
 	hs->current = to;
 	sched_current[hart] = to;
+	thread_fpu_switch(from, to);
 	thread_enter(to, hart);
 	kernel_unlock();
 	user_return(to->tf);

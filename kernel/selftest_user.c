@@ -16,6 +16,7 @@
 #include "kernel/selftest.h"
 #include "kernel/space.h"
 #include "kernel/task.h"
+#include "kernel/thread_fpu.h"
 #include "mm/slab.h"
 
 #define WHY_MAX 120
@@ -136,7 +137,6 @@ USER_TEST(test_ipc, "ipc")
 USER_TEST(test_faults, "faults")
 USER_TEST(test_probes, "probes")
 USER_TEST(test_badargs, "badargs")
-USER_TEST(test_threads, "threads")
 USER_TEST(test_sysfuzz, "sysfuzz")
 USER_TEST(test_ulib, "ulib")
 USER_TEST(test_spaces, "spaces")
@@ -146,6 +146,58 @@ USER_TEST(test_killrace, "killrace")
 USER_TEST(test_lifetime, "lifetime")
 USER_TEST(test_isolation, "isolation")
 USER_TEST(test_chaos, "chaos")
+
+/*
+ * Threads that never run an FP instruction are never given FP registers,
+ * and none is ever stored or loaded for them: threads (yields, preemption,
+ * IPC between threads on every hart) leaves the FP counts as they were.
+ */
+static const char *test_integer_threads_never_fp(void)
+{
+	struct fpu_counts before = fpu_counts;
+	const char *fail = run_test("threads");
+
+	if (fail)
+		return fail;
+	if (fpu_counts.first_uses != before.first_uses || fpu_counts.saves != before.saves ||
+	    fpu_counts.loads != before.loads) {
+		snprint(why, sizeof(why), "integer-only threads: %lu FP first uses, %lu saves, "
+			"%lu loads", fpu_counts.first_uses - before.first_uses,
+			fpu_counts.saves - before.saves, fpu_counts.loads - before.loads);
+		return why;
+	}
+	return NULL;
+}
+
+/* The threads of fp (two workers, a fresh one), fp-child (a worker and a
+ * server, twice) and fp-dirty. */
+#define FP_PROGRAM_FPU_THREADS 8
+
+/*
+ * fp (user/tests/fp.c): FP registers and fcsr kept per thread and task;
+ * exactly its FP_PROGRAM_FPU_THREADS threads got FP areas (all freed:
+ * run_test's leak check), some were stored and loaded; and the kernel,
+ * entered from threads with FS Dirty, still runs with the FPU off.
+ */
+static const char *test_fp_isolation(void)
+{
+	struct fpu_counts before = fpu_counts;
+	const char *fail = run_test("fp");
+	uint64_t first_uses = fpu_counts.first_uses - before.first_uses;
+
+	printk("fpu: fp: %lu threads with FP registers, %lu saves, %lu loads\n", first_uses,
+	       fpu_counts.saves - before.saves, fpu_counts.loads - before.loads);
+	if (fail)
+		return fail;
+	if (first_uses != FP_PROGRAM_FPU_THREADS) {
+		snprint(why, sizeof(why), "%lu threads got FP registers, not %u", first_uses,
+			FP_PROGRAM_FPU_THREADS);
+		return why;
+	}
+	if (fpu_counts.saves == before.saves || fpu_counts.loads == before.loads)
+		return "no FP registers were stored or loaded at a switch";
+	return fpu_kernel_off() ? NULL : "the kernel runs with sstatus.FS on";
+}
 
 /*
  * After the IPC, fault and pager programs: the fast path took part in them
@@ -172,7 +224,8 @@ const struct selftest selftests_user[] = {
 	{ "user_fault_round_trips_zero_fill", test_faults },
 	{ "user_protection_probes", test_probes },
 	{ "user_bad_arguments_every_call", test_badargs },
-	{ "user_threads_scheduler", test_threads },
+	{ "user_threads_scheduler_never_fp_saved", test_integer_threads_never_fp },
+	{ "user_fp_registers_per_thread_and_task", test_fp_isolation },
 	{ "user_library_heap_printf_threads", test_ulib },
 	{ "user_empty_tasks_image_files_protect", test_spaces },
 	{ "pager_region_kinds_requests_refusals", test_pager },

@@ -48,6 +48,7 @@
 #include "kernel/space.h"
 #include "kernel/task.h"
 #include "kernel/thread.h"
+#include "kernel/thread_fpu.h"
 #include "mm/slab.h"
 
 #define STACK_TOP_WORDS 2   /* the hart-index word and padding, above the frame */
@@ -131,6 +132,7 @@ void thread_free(struct thread *t)
 		kernel_stack_free(t->kstack);
 	t->kstack = NULL;
 	t->tf = NULL;
+	thread_fpu_free(t);
 	if (task) {
 		if (--task->unfreed_threads == 0)
 			task_release_space(task);

@@ -76,7 +76,20 @@ from_user:
 	sd	t0, TF_REG(2)(sp)
 	ld	tp, TF_SIZE(sp)          /* this hart's index, kept at the stack top */
 	mv	fp, zero                 /* backtraces stop here */
-	save_csrs
+	/*
+	 * save_csrs, but sstatus read and its FS cleared in one: the frame
+	 * keeps the user's FS (Dirty if it wrote an FP register), and the
+	 * kernel runs with the FPU off (arch/riscv/fpu.h).
+	 */
+	csrr	t0, sepc
+	sd	t0, TF_SEPC(sp)
+	li	t1, SSTATUS_FS
+	csrrc	t0, sstatus, t1
+	sd	t0, TF_SSTATUS(sp)
+	csrr	t0, scause
+	sd	t0, TF_SCAUSE(sp)
+	csrr	t0, stval
+	sd	t0, TF_STVAL(sp)
 	mv	a0, sp
 	call	trap_handle_user
 	mv	a0, sp

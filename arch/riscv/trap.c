@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "arch/riscv/csr.h"
+#include "arch/riscv/fpu.h"
 #include "arch/riscv/hart.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/probe.h"
@@ -171,7 +172,9 @@ void trap_frame_init_user(struct trap_frame *tf, uint64_t entry, uint64_t stack_
 	tf->regs[REG_SP] = stack_top;
 	tf->regs[REG_A0] = arg;
 	/* SPP = 0: sret goes to U-mode; SPIE: interrupts on there (user_return
-	 * keeps SIE off until the sret itself). */
+	 * keeps SIE off until the sret itself); FS = Off: the thread's first FP
+	 * instruction traps, and the kernel gives it its FP registers then
+	 * (kernel/thread_fpu.c). */
 	tf->sstatus = (csr_read(sstatus) & ~(SSTATUS_SIE | SSTATUS_SPP | SSTATUS_SUM |
 					     SSTATUS_FS)) | SSTATUS_SPIE;
 }
@@ -203,6 +206,9 @@ static enum user_trap user_trap_kind(struct trap_frame *tf)
 	case EXC_INSN_PAGE_FAULT:
 		return USER_TRAP_EXEC_FAULT;
 	default:
+		/* Tested here, off the system-call path (a case would reorder it). */
+		if (code == EXC_ILLEGAL_INSN && !fpu_user_enabled(tf))
+			return USER_TRAP_FPU_OFF;
 		return USER_TRAP_OTHER;
 	}
 }

@@ -235,6 +235,8 @@ enum exit_reason {
 	EXIT_KILLED = 21,           /* SYS_TASK_KILL (a pager's PAGER_KILL is one) */
 	EXIT_BAD_TRAP = 22,         /* a trap that is not a system call or a page
 				     * fault: illegal instruction, misaligned access... */
+	EXIT_NO_FPU_MEMORY = 23,    /* no kernel memory for the F/D registers of a
+				     * thread at its first FP instruction */
 	EXIT_REASONS
 };
 _Static_assert((int)FAULT_KILL_REASONS <= (int)EXIT_REFUSED_OTHER,
@@ -257,6 +259,7 @@ static inline const char *exit_reason_name(unsigned long reason)
 	case EXIT_PAGER_TIMEOUT: return "EXIT_PAGER_TIMEOUT";
 	case EXIT_KILLED: return "EXIT_KILLED";
 	case EXIT_BAD_TRAP: return "EXIT_BAD_TRAP";
+	case EXIT_NO_FPU_MEMORY: return "EXIT_NO_FPU_MEMORY";
 	default: return (const char *)0;
 	}
 }

@@ -8,6 +8,7 @@
  * What the core uses of the arch layer, by header:
  *   context.h    kernel contexts and the switch between them
  *   csr.h        sstatus/sie/time and the other CSRs the core reads
+ *   fpu.h        a user thread's F/D registers and sstatus.FS
  *   hart.h       the per-hart block (this hart, its index)
  *   layout.h     the virtual memory map, drawn once
  *   mmu.h        the kernel page table, paging mode, satp
@@ -27,6 +28,7 @@
 
 #include "arch/riscv/context.h"
 #include "arch/riscv/csr.h"
+#include "arch/riscv/fpu.h"
 #include "arch/riscv/hart.h"
 #include "arch/riscv/layout.h"
 #include "arch/riscv/mmu.h"
