@@ -85,13 +85,10 @@ static unsigned stress_hart(void)
 	return cur_hart;
 }
 
-/* xorshift64*: fast, and the seed reproduces the run. */
+/* The run's random numbers: the seed reproduces it. */
 static uint64_t rnd(void)
 {
-	st.rng ^= st.rng >> 12;
-	st.rng ^= st.rng << 25;
-	st.rng ^= st.rng >> 27;
-	return st.rng * 0x2545f4914f6cdd1dull;
+	return stress_random(&st.rng);
 }
 
 static bool fail(const char *what, pfn_t pfn)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "pt_fake_mem.h"
+#include "stress.h"
 
 /* ---- randomized ------------------------------------------------------------- */
 
@@ -20,23 +21,14 @@
 
 static uint64_t rng_state;
 
-/* xorshift64*: small, and the same sequence on every host. */
 static uint64_t rng_next(void)
 {
-	rng_state ^= rng_state >> 12;
-	rng_state ^= rng_state << 25;
-	rng_state ^= rng_state >> 27;
-	return rng_state * 0x2545f4914f6cdd1dull;
+	return stress_random(&rng_state);
 }
 
 static void rng_seed(void)
 {
-	const char *env = getenv("TESSERA_TEST_SEED");
-
-	rng_state = env ? strtoull(env, NULL, 0) : RANDOM_SEED;
-	if (!rng_state)
-		rng_state = RANDOM_SEED;        /* xorshift never leaves 0 */
-	printf("# random seed 0x%" PRIx64 "\n", rng_state);
+	rng_state = stress_seed(RANDOM_SEED);
 }
 
 struct shadow {

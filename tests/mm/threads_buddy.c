@@ -20,6 +20,7 @@
 
 #include "mm/buddy.h"
 #include "mm/phys.h"
+#include "stress.h"
 #include "test.h"
 
 #define NTHREADS 4u
@@ -71,10 +72,7 @@ static unsigned thread_hart(void)
 
 static uint64_t rnd(struct worker *w)
 {
-	w->rng ^= w->rng >> 12;
-	w->rng ^= w->rng << 25;
-	w->rng ^= w->rng >> 27;
-	return w->rng * 0x2545f4914f6cdd1dull;
+	return stress_random(&w->rng);
 }
 
 static bool problem(struct worker *w, const char *what, pfn_t pfn)
