@@ -31,24 +31,8 @@ SOURCE_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__
 FUNCTION_START = re.compile(r"^[a-z](?:.*\W)?(?!__attribute__)(\w+)\((?!\().*[^;]$")
 
 
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def check(self, ok, what, output=None):
-        self.n += 1
-        print("%s %d - %s" % ("ok" if ok else "not ok", self.n, what))
-        if not ok:
-            self.failed += 1
-            sys.stderr.write("test_harness.py: failed: %s\n" % what)
-            if output is not None:
-                sys.stderr.write("".join("  | %s\n" % l for l in output.splitlines()))
-        sys.stdout.flush()
-
-    def done(self):
-        print("1..%d" % self.n)
-        return 1 if self.failed else 0
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import Tap  # noqa: E402
 
 
 def run_harness(a, name, args):
@@ -207,7 +191,7 @@ def main(argv):
     p.add_argument("--addr2line")
     p.add_argument("--log-dir", required=True)
     a = p.parse_args(argv)
-    tap = Tap()
+    tap = Tap("test_harness.py")
     if a.what == "fake-qemu":
         test_hang(a, tap)
         test_max_silence(a, tap)

@@ -24,19 +24,8 @@ import tempfile
 NO_UBOOT = "/nonexistent/u-boot.bin"
 
 
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def check(self, ok, what, output=""):
-        self.n += 1
-        print("%s %d - %s" % ("ok" if ok else "not ok", self.n, what))
-        if not ok:
-            self.failed += 1
-            sys.stderr.write("test_missing_tools.py: failed: %s\n" % what)
-            sys.stderr.write("".join("  | %s\n" % l for l in output.splitlines()[-40:]))
-        sys.stdout.flush()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import Tap  # noqa: E402
 
 
 def path_without(hidden, where):
@@ -125,9 +114,7 @@ def outside_ci(a, tap):
         tap.check(not is_skip(tests.get("qemu/virt-sv48", ["skipped.py"])),
                   "qemu/virt-sv48 (QEMU present) is a real test", json.dumps(tests.get("qemu/virt-sv48")))
     else:
-        print("ok %d - qemu/virt-sv48 is a real test # SKIP qemu-system-riscv64 not found"
-              % (tap.n + 1))
-        tap.n += 1
+        tap.skip("qemu/virt-sv48 is a real test", "qemu-system-riscv64 not found")
 
     # QEMU hidden: every boot test is still there, as a skip.
     build, path, status, out = configure(a, "no-qemu", {"qemu-system-riscv64"}, False)
@@ -182,14 +169,13 @@ def main(argv):
     a = Args()
     a.source, a.cross = os.path.abspath(argv[0]), os.path.abspath(argv[1])
     a.tmp = tempfile.mkdtemp(prefix="tessera-missing-tools-")
-    tap = Tap()
+    tap = Tap("test_missing_tools.py")
     try:
         outside_ci(a, tap)
         in_ci(a, tap)
     finally:
         shutil.rmtree(a.tmp, ignore_errors=True)
-    print("1..%d" % tap.n)
-    return 1 if tap.failed else 0
+    return tap.done()
 
 
 if __name__ == "__main__":

@@ -27,18 +27,8 @@ int twice(int x) { return (int)lround(cbrt(8.0 * x * x * x)); }
 """
 
 
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def check(self, ok, what, detail=""):
-        self.n += 1
-        print("%s %d - %s" % ("ok" if ok else "not ok", self.n, what))
-        if not ok:
-            self.failed += 1
-            print("tessera-cc test: %s failed%s" % (what, ": " + detail if detail else ""),
-                  file=sys.stderr)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import Tap  # noqa: E402
 
 
 def run(cmd, env=None):
@@ -47,7 +37,7 @@ def run(cmd, env=None):
 
 
 def main(cc, build, readelf, nm):
-    tap = Tap()
+    tap = Tap("tessera-cc test")
     env = dict(os.environ, TESSERA_BUILD=build)
     with tempfile.TemporaryDirectory() as tmp:
         inc = os.path.join(tmp, "inc")
@@ -90,8 +80,7 @@ def main(cc, build, readelf, nm):
         tap.check(st == 1 and out == "" and err.count("\n") == 1 and
                   "no Tessera build in %s (run tools/setup" % empty in err,
                   "no build: one line that says to run tools/setup", err)
-    print("1..%d" % tap.n)
-    return 1 if tap.failed else 0
+    return tap.done()
 
 
 if __name__ == "__main__":
