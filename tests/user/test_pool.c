@@ -2,8 +2,10 @@
  * Host tests of the pager's page pool (user/pager/pool.c), the part of
  * copy-on-write that counts: pages handed out are zero and distinct, a
  * page shared N times comes back only after N + 1 puts, a page given back
- * is zeroed before it is handed out again, and running out of chunks gives
- * POOL_NONE.  200,000 random operations against a model.
+ * is zeroed before it is handed out again, running out of chunks gives
+ * POOL_NONE, and a chunk smaller than POOL_CHUNK_PAGES (the pager's
+ * fallback when no 2 MiB block is free) hands out its own pages and no
+ * more.  200,000 random operations against a model.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,21 +15,33 @@
 #include "user/pager/pool.h"
 
 #define CHUNKS_ALLOWED 3
+#define SMALL_CHUNK 1                   /* this one has SMALL_PAGES pages */
+#define SMALL_PAGES 16
 #define OPS 200000
-#define MAX_LIVE (CHUNKS_ALLOWED * POOL_CHUNK_PAGES)
+#define MAX_LIVE ((CHUNKS_ALLOWED - 1) * POOL_CHUNK_PAGES + SMALL_PAGES)
 
 static uint8_t *memory;
 static unsigned chunks_given;
 
-static bool host_grow(void *arg, unsigned index, long *handle, uint8_t **va)
+static bool host_grow(void *arg, unsigned index, long *handle, uint8_t **va, uint32_t *npages)
 {
 	(void)arg;
 	if (index >= CHUNKS_ALLOWED)
 		return false;
 	*handle = 100 + index;
 	*va = memory + (size_t)index * POOL_CHUNK_SIZE;
+	if (index == SMALL_CHUNK)
+		*npages = SMALL_PAGES;
 	chunks_given++;
 	return true;
+}
+
+/* Page id's place in its chunk is one the chunk has. */
+static bool in_its_chunk(uint32_t id)
+{
+	uint64_t page = pool_offset(id) / 4096;
+
+	return pool_handle(id) - 100 == SMALL_CHUNK ? page < SMALL_PAGES : page < POOL_CHUNK_PAGES;
 }
 
 /* The model: each live page id, its reference count and the byte written. */
@@ -51,6 +65,7 @@ static void test_random_against_model(void)
 {
 	static const struct pool_source source = { host_grow, NULL };
 	unsigned seed = 777, i, j, not_zero = 0, clash = 0, wrong_refs = 0, wrong_bytes = 0;
+	unsigned outside = 0, small = 0, over = 0;
 	unsigned long ops, none = 0;
 
 	memory = calloc(CHUNKS_ALLOWED, POOL_CHUNK_SIZE);
@@ -66,7 +81,14 @@ static void test_random_against_model(void)
 				CHECK(nlive == MAX_LIVE);   /* only when every page is in use */
 				continue;
 			}
+			if (nlive == MAX_LIVE) {         /* more pages than the chunks have */
+				over++;
+				pool_put(id);
+				continue;
+			}
 			not_zero += !page_is_zero(id);
+			outside += !in_its_chunk(id);
+			small += pool_handle(id) - 100 == SMALL_CHUNK;
 			for (j = 0; j < nlive; j++)
 				clash += live[j] == id;
 			live[nlive] = id;
@@ -95,6 +117,9 @@ static void test_random_against_model(void)
 	CHECK_EQ_U64(clash, 0);
 	CHECK_EQ_U64(wrong_refs, 0);
 	CHECK_EQ_U64(wrong_bytes, 0);
+	CHECK_EQ_U64(outside, 0);
+	CHECK_EQ_U64(over, 0);
+	CHECK(small > 0);                        /* the small chunk was used */
 	CHECK_EQ_U64(pool_used(), nlive);
 	CHECK(chunks_given <= CHUNKS_ALLOWED);
 	printf("# %lu operations, %u pages live, %lu refusals when full\n", ops, nlive, none);

@@ -1,6 +1,6 @@
 /*
  * The pager's page pool (see pool.h).  Page ids are 1 + chunk * 512 +
- * page; free pages form a stack threaded through their descriptors.  A
+ * page (a chunk smaller than 512 pages leaves the rest of its ids unused); free pages form a stack threaded through their descriptors.  A
  * fresh chunk is zero (the kernel zeroes frames); a freed page is marked
  * dirty and zeroed when it is handed out again.  Portable: chunks come from
  * a pool_source, so the host tests run this file as it is.
@@ -38,12 +38,14 @@ static void push_free(uint32_t id)
 static bool grow(void)
 {
 	struct chunk *c = &chunks[nchunks];
-	uint64_t i;
+	uint32_t i, npages = POOL_CHUNK_PAGES;   /* unless the source says less */
 
 	if (nchunks == POOL_MAX_CHUNKS || !source.grow ||
-	    !source.grow(source.arg, nchunks, &c->handle, &c->va))
+	    !source.grow(source.arg, nchunks, &c->handle, &c->va, &npages))
 		return false;
-	for (i = POOL_CHUNK_PAGES; i > 0; i--)
+	if (npages > POOL_CHUNK_PAGES)
+		npages = POOL_CHUNK_PAGES;
+	for (i = npages; i > 0; i--)
 		push_free((uint32_t)(1 + nchunks * POOL_CHUNK_PAGES + i - 1));
 	nchunks++;
 	return true;

@@ -28,14 +28,16 @@ struct pool_page {
 };
 
 /*
- * Where chunks come from: grow(arg, index, &handle, &va) gets chunk number
- * `index` (POOL_CHUNK_SIZE bytes, zeroed, readable and writable at *va);
- * false when there is none.  The pager's source asks the kernel
- * (pool_kernel.c); host tests use plain memory.  Set before the first
- * pool_alloc.
+ * Where chunks come from: grow(arg, index, &handle, &va, &npages) gets
+ * chunk number `index`: *npages pages (1 to POOL_CHUNK_PAGES: a chunk may
+ * be smaller when memory is short or broken up), zeroed, readable and
+ * writable at *va; false when there is none.  Chunk i's page ids stay
+ * 1 + i * POOL_CHUNK_PAGES on, so a small chunk leaves ids unused.  The
+ * pager's source asks the kernel (pool_kernel.c); host tests use plain
+ * memory.  Set before the first pool_alloc.
  */
 struct pool_source {
-	bool (*grow)(void *arg, unsigned index, long *handle, uint8_t **va);
+	bool (*grow)(void *arg, unsigned index, long *handle, uint8_t **va, uint32_t *npages);
 	void *arg;
 };
 

@@ -2,18 +2,37 @@
 #include "pool.h"
 #include "ulib.h"
 
-static bool kernel_grow(void *arg, unsigned index, long *handle, uint8_t **va)
+/*
+ * The first chunk may be smaller than 2 MiB: where no 2 MiB block is free
+ * (little RAM, or RAM broken up by the firmware and the kernel image), the
+ * pager takes halves down to POOL_CHUNK_MIN rather than none, so that it
+ * can start at all.  Later chunks are whole 2 MiB blocks only: the pool
+ * gives nothing back yet (reclaim is to come), and a pager that took every
+ * small block would leave the kernel none for tasks, stacks and page
+ * tables (qemu/virt-8m's pager deaths start 200 pagers).
+ */
+#define POOL_CHUNK_MIN 0x10000ul          /* 64 KiB */
+
+static bool kernel_grow(void *arg, unsigned index, long *handle, uint8_t **va, uint32_t *npages)
 {
+	uint64_t size, smallest = index == 0 ? POOL_CHUNK_MIN : POOL_CHUNK_SIZE;
+
 	(void)arg;
-	*handle = sys_frame_alloc(POOL_CHUNK_SIZE, 0);
+	for (size = POOL_CHUNK_SIZE; size >= smallest; size /= 2) {
+		*handle = sys_frame_alloc(size, 0);
+		if (*handle >= 0)
+			break;
+		if (*handle != -ERR_NO_MEMORY)
+			return false;
+	}
 	if (*handle < 0)
 		return false;
 	*va = (uint8_t *)(POOL_VA + index * POOL_CHUNK_SIZE);
-	if (sys_map(HANDLE_SELF, *handle, 0, (unsigned long)*va, POOL_CHUNK_SIZE,
-		    MAP_READ | MAP_WRITE) < 0) {
+	if (sys_map(HANDLE_SELF, *handle, 0, (unsigned long)*va, size, MAP_READ | MAP_WRITE) < 0) {
 		sys_handle_close(*handle);
 		return false;
 	}
+	*npages = (uint32_t)(size / 4096);
 	return true;
 }
 
