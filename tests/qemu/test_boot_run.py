@@ -8,7 +8,8 @@ would, and runs them with tools/boot --run: hello's own output, its run:
 line and tools/boot's exit status 3 (hello returns 3); --file adds a file
 to the initrd; a null dereference ends with 128 + 18 (EXIT_NOT_USER_MEMORY,
 include/tessera/syscall.h) and the reason named; a file that is not an ELF
-gives 126 and the pager's one line with the reason; arguments are refused
+gives 126 and the pager's one line with the reason, and so do hello
+for the wrong machine and hello cut short; arguments are refused
 with one line (argv is not passed yet).  Every run has a timeout.
 """
 import os
@@ -76,11 +77,29 @@ def main():
         rc, out, err = run([boot, "--run", garbage], tmp)
         tap.check(rc == 126, "garbage: exit 126", "exit %d" % rc)
         starts = [line for line in out if line.startswith("pager: cannot start garbage: ")]
-        tap.check(len(starts) == 1, "garbage: one pager line with the reason", repr(starts))
+        tap.check(starts == ["pager: cannot start garbage: not an ELF file (it does not "
+                             "start with 0x7f 'E' 'L' 'F')"],
+                  "garbage: one pager line with the reason", repr(starts))
         tap.check("run: garbage could not be started" in out, "garbage: the run: line")
         tap.check(err[-1:] == ["tools/boot: --run: garbage could not be started "
                                "(the pager's line above says why)"],
                   "garbage: tools/boot's line", repr(err))
+
+        # hello with e_machine 62 (x86-64), and hello cut to 10000 bytes.
+        with open(os.path.join(tmp, "hello"), "rb") as f:
+            elf = f.read()
+        broken = {"x86": (elf[:18] + (62).to_bytes(2, "little") + elf[20:],
+                          "not for RISC-V (e_machine is not 243, EM_RISCV)"),
+                  "cut": (elf[:10000],
+                          "truncated: a segment's bytes run past the end of the file")}
+        for name, (data, why) in broken.items():
+            with open(os.path.join(tmp, name), "wb") as f:
+                f.write(data)
+            rc, out, err = run([boot, "--run", name], tmp)
+            tap.check(rc == 126, "%s: exit 126" % name, "exit %d" % rc)
+            starts = [line for line in out if line.startswith("pager: cannot start ")]
+            tap.check(starts == ["pager: cannot start %s: %s" % (name, why)],
+                      "%s: the pager's line names the reason" % name, repr(starts))
 
         rc, out, err = run([boot, "--run", "hello", "world"], tmp)
         tap.check(rc == 2 and err == ["tools/boot: --run: arguments are not passed yet (the "
