@@ -5,12 +5,14 @@ usage: test_boot_run.py TOOLS_BOOT TESSERA_CC HELLO_C NULL_DEREF_C DATA_FILE
 
 Builds hello.c and null_deref.c with tools/tessera-cc at test time, as anyone
 would, and runs them with tools/boot --run: hello's own output, its run:
-line and tools/boot's exit status 3 (hello returns 3); --file adds a file
+line and tools/boot's exit status 3 (hello returns 3), also on 4 harts
+and in 12 MiB (in 8 MiB QEMU loads the initrd over the FDT: one line, exit 125); --file adds a file
 to the initrd; a null dereference ends with 128 + 18 (EXIT_NOT_USER_MEMORY,
 include/tessera/syscall.h) and the reason named; a file that is not an ELF
 gives 126 and the pager's one line with the reason, and so do hello
 for the wrong machine and hello cut short; arguments are refused
-with one line (argv is not passed yet).  Every run has a timeout.
+with one line (argv is not passed yet); a program that never ends is
+stopped by --timeout (exit 124).
 """
 import os
 import re
@@ -62,6 +64,18 @@ def main():
         tap.check("initrd: file hello replaces the built-in program of that name" in out,
                   "hello: the initrd's hello, not the built-in one")
 
+        for opts in (["-s", "4"], ["-m", "12M"]):
+            rc, out, err = run([boot] + opts + ["--run", "hello"], tmp)
+            tap.check(rc == 3 and "run: hello exited with 3" in out,
+                      "hello with %s: exit 3 and the run: line" % " ".join(opts), "exit %d" % rc)
+        # In 8 MiB QEMU 7.2 loads the initrd where the FDT goes and refuses to boot.
+        rc, out, err = run([boot, "-m", "8M", "--run", "hello"], tmp)
+        tap.check(rc == 125 and err[-1:] == [
+            "tools/boot: --run: QEMU placed the initrd over another image (the FDT, in 8M of "
+            "RAM) and did not boot: give it more memory (-m 12M or more)"],
+                  "hello with -m 8M: QEMU's overlap named in one line, exit 125",
+                  "exit %d, %r" % (rc, err[-1:]))
+
         rc, out, err = run([boot, "--run", "nd"], tmp)
         tap.check(rc == 128 + 18, "null dereference: exit 128 + 18 (EXIT_NOT_USER_MEMORY)",
                   "exit %d" % rc)
@@ -100,6 +114,16 @@ def main():
             starts = [line for line in out if line.startswith("pager: cannot start ")]
             tap.check(starts == ["pager: cannot start %s: %s" % (name, why)],
                       "%s: the pager's line names the reason" % name, repr(starts))
+
+        # A program that never ends: --timeout stops QEMU, exit 124, one line.
+        with open(os.path.join(tmp, "spin.c"), "w") as f:
+            f.write("int main(void) { for (;;) { } }\n")
+        p = subprocess.run([cc, "spin.c", "-o", "spin"], cwd=tmp)
+        tap.check(p.returncode == 0, "tessera-cc spin.c -o spin")
+        rc, out, err = run([boot, "--timeout", "5", "--run", "spin"], tmp)
+        tap.check(rc == 124, "spin: --timeout 5 ends it with exit 124", "exit %d" % rc)
+        tap.check(err[-1:] == ["tools/boot: --run: no run: line from spin after 5 s: QEMU stopped"],
+                  "spin: tools/boot's line", repr(err))
 
         rc, out, err = run([boot, "--run", "hello", "world"], tmp)
         tap.check(rc == 2 and err == ["tools/boot: --run: arguments are not passed yet (the "
