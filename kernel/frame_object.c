@@ -7,10 +7,12 @@
  */
 #include "kernel_arch.h"
 #include "kernel/memory.h"
+#include "kernel/initrd.h"
 #include "kernel/user_images.h"
 #include "kernel/object.h"
 #include "kernel/printk.h"
 #include "mm/buddy.h"
+#include "mm/phys.h"
 #include "mm/slab.h"
 
 /* Point the descriptors of f's pages at `owner` (the object, or NULL). */
@@ -71,16 +73,18 @@ void frame_object_destroy(struct frame_object *f)
  * a reference to each: they are never destroyed.
  */
 static struct frame_object *image_objects[USER_IMAGES_MAX];
+/* The initrd's files (kernel/initrd.h): the zeroed pages initrd_init copied each into. */
+static struct frame_object *initrd_objects[INITRD_IMAGES_MAX];
 
-static struct frame_object *image_object_make(const struct user_image *img)
+static struct frame_object *image_object_make(const struct user_image *img, paddr_t pa)
 {
 	struct frame_object *f = kzalloc(sizeof(*f), 0);
 
 	if (!f)
 		panic("frame_object_images_init: no memory for %s", img->name);
 	f->obj = (struct object){ .type = OBJ_FRAME, .refs = 1 };
-	f->pa = kernel_va_to_pa(img->data);
-	f->size = ALIGN_UP(img->size, PAGE_SIZE);
+	f->pa = pa;
+	f->size = ALIGN_UP(img->size ? img->size : 1, PAGE_SIZE);
 	f->image = true;
 	set_owner(f, f);
 	return f;
@@ -90,6 +94,8 @@ struct frame_object *frame_object_of_image(const struct user_image *img)
 {
 	unsigned i = (unsigned)(img - user_images);
 
+	if (img >= initrd_images && img < initrd_images + initrd_image_count)
+		return initrd_objects[img - initrd_images];
 	return i < user_image_count && i < USER_IMAGES_MAX ? image_objects[i] : NULL;
 }
 
@@ -101,7 +107,11 @@ void frame_object_images_init(void)
 		panic("frame_object_images_init: %u boot-image files, at most %u",
 		      user_image_count, USER_IMAGES_MAX);
 	for (i = 0; i < user_image_count; i++)
-		image_objects[i] = image_object_make(&user_images[i]);
+		image_objects[i] = image_object_make(&user_images[i],
+						     kernel_va_to_pa(user_images[i].data));
+	for (i = 0; i < initrd_image_count; i++)
+		initrd_objects[i] = image_object_make(&initrd_images[i],
+						      virt_to_phys(initrd_images[i].data));
 }
 
 /* The frame object that owns the page at pa, or NULL (a kernel-made page). */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "lib/elf.h"
+#include "kernel/initrd.h"
 #include "kernel/ipc.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -48,6 +49,10 @@ const struct user_image *user_image_find(const char *name, size_t len)
 {
 	unsigned i;
 
+	for (i = 0; i < initrd_image_count; i++)   /* the initrd's files first */
+		if (strlen(initrd_images[i].name) == len &&
+		    strncmp(initrd_images[i].name, name, len) == 0)
+			return &initrd_images[i];
 	for (i = 0; i < user_image_count; i++)
 		if (strlen(user_images[i].name) == len && strncmp(user_images[i].name, name, len) == 0)
 			return &user_images[i];

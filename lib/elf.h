@@ -23,6 +23,7 @@ struct elf_image {
 	uint64_t entry;
 	struct elf_segment segments[ELF_MAX_SEGMENTS];
 	unsigned nsegments;
+	const char *why;   /* why elf_parse refused the file, one phrase; NULL if it did not */
 };
 
 /*
@@ -31,7 +32,8 @@ struct elf_image {
  * ERR_INVALID_ARGUMENT (not ELF-64 LE RISC-V EXEC, headers or segments
  * outside the file, a segment outside [lo, hi), overlapping segments, a
  * writable and executable segment, too many segments, the entry outside
- * every executable segment).
+ * every executable segment, no loadable segment); out->why then names the
+ * rule broken ("not for RISC-V (e_machine is not 243)", ...).
  */
 err_t elf_parse(const uint8_t *data, size_t size, uint64_t lo, uint64_t hi,
 		struct elf_image *out);

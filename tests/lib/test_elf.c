@@ -53,6 +53,55 @@ static err_t parse(struct elf_image *img)
 	return elf_parse(copy, file_size, LO, HI, img);
 }
 
+/* The copy is refused, and for the reason `why` (lib/elf.c's phrase, literally). */
+static void refused(const char *why)
+{
+	struct elf_image img;
+
+	CHECK_EQ_U64(parse(&img), ERR_INVALID_ARGUMENT);
+	CHECK_STR(img.why ? img.why : "(none)", why);
+}
+
+/* Each broken rule is named: the line the pager prints for a file it cannot start. */
+static void test_reasons(void)
+{
+	struct elf_image img;
+
+	fresh()[0] = 0x7e;
+	refused("not an ELF file (it does not start with 0x7f 'E' 'L' 'F')");
+	fresh()[4] = 1;
+	refused("not ELF-64 (EI_CLASS is not ELFCLASS64)");
+	fresh()[5] = 2;
+	refused("not little endian (EI_DATA is not ELFDATA2LSB)");
+	put(fresh() + 18, 2, 62);                           /* EM_X86_64 */
+	refused("not for RISC-V (e_machine is not 243, EM_RISCV)");
+	put(fresh() + 16, 2, 3);                            /* ET_DYN */
+	refused("not an executable (e_type is not ET_EXEC: shared object, object file?)");
+	put(fresh() + 32, 8, file_size - 10);
+	refused("truncated: the program headers run past the end of the file");
+	fresh();
+	put(phdr(0) + 4, 4, 7);                             /* R W X */
+	refused("a segment is both writable and executable");
+	fresh();
+	put(phdr(0) + 32, 8, file_size);
+	refused("truncated: a segment's bytes run past the end of the file");
+	fresh();
+	put(phdr(0) + 16, 8, 0xffffffff80000000ull);
+	refused("a segment lies outside the program's part of user memory");
+	fresh();
+	put(phdr(1) + 16, 8, LO + 8);
+	refused("two segments share a page (or overlap)");
+	put(fresh() + 24, 8, 0x12345);
+	refused("the entry point is in no executable segment");
+	put(fresh() + 56, 2, 0);                            /* e_phnum 0 */
+	refused("no loadable segment (no PT_LOAD with bytes in memory)");
+	fresh();
+	CHECK_EQ_U64(elf_parse(copy, 63, LO, HI, &img), ERR_INVALID_ARGUMENT);
+	CHECK_STR(img.why, "truncated: shorter than an ELF-64 header (64 bytes)");
+	CHECK_EQ_U64(parse(&img), ERR_OK);
+	CHECK(img.why == NULL);
+}
+
 /* The real program: text R+X at its link address, entry inside it. */
 static void test_real_program(void)
 {
@@ -132,5 +181,6 @@ int main(int argc, char **argv)
 	RUN(test_real_program);
 	RUN(test_bad_headers);
 	RUN(test_bad_segments);
+	RUN(test_reasons);
 	return test_done();
 }

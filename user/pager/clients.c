@@ -7,6 +7,7 @@
 #include "pager.h"
 
 static struct image images[MAX_IMAGES];
+const char *image_refused_why;
 
 struct client *client_of_badge(uint64_t badge)
 {
@@ -53,6 +54,7 @@ static struct image *image_get(const char *name, err_t *err)
 	*err = elf_parse(img->data, img->size, USER_BASE, USER_STACK_TOP - PAGER_STACK_LIMIT -
 			 PAGE_SIZE, &img->elf);
 	if (*err) {
+		image_refused_why = img->elf.why;
 		sys_unmap(HANDLE_SELF, (uint64_t)img->data, img->size);
 		sys_handle_close(img->handle);
 		img->handle = 0;

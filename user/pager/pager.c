@@ -63,8 +63,11 @@ static err_t other_request(struct client *c, struct msg *m, long *pass, long *re
 	case PAGER_SPAWN:
 		memcpy(name, m->w, PAGER_NAME_MAX);
 		name[PAGER_NAME_MAX] = 0;
+		image_refused_why = NULL;
 		err = c ? ERR_DENIED : spawn(name, m->w[3], m, pass);
-		if (err && !c)
+		if (err && !c && image_refused_why)   /* the file is not a usable ELF */
+			printf("pager: cannot start %s: %s\n", name, image_refused_why);
+		else if (err && !c)
 			printf("pager: cannot start %s: %s\n", name, err_name(err));
 		break;
 	case PAGER_FORK:

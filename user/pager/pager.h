@@ -131,6 +131,9 @@ struct client *client_of_badge(uint64_t badge);
 
 /* One user fewer; the last closes the file and frees its slot. */
 void image_put(struct image *img);
+/* Why the last boot-image file the pager opened was not a usable ELF
+ * (lib/elf.h's phrase), or NULL; PAGER_SPAWN clears it and prints it. */
+extern const char *image_refused_why;
 
 /*
  * A file handed to us (PAGER_MAP_FILE): a free image slot, holding the
