@@ -23,18 +23,8 @@ import tempfile
 TIMEOUT = 300
 
 
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def check(self, ok, what, detail=""):
-        self.n += 1
-        print("%s %d - %s" % ("ok" if ok else "not ok", self.n, what))
-        if not ok:
-            self.failed += 1
-            print("boot --run test: %s failed%s" % (what, ": " + detail if detail else ""),
-                  file=sys.stderr)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import Tap  # noqa: E402
 
 
 def run(cmd, cwd):
@@ -48,7 +38,7 @@ def run(cmd, cwd):
 
 def main():
     boot, cc, hello_c, null_c, data = sys.argv[1:6]
-    tap = Tap()
+    tap = Tap("boot --run test")
     with tempfile.TemporaryDirectory() as tmp:
         for src, out in ((hello_c, "hello"), (null_c, "nd")):
             p = subprocess.run([cc, src, "-o", out], cwd=tmp)
@@ -131,8 +121,7 @@ def main():
                   "arguments: refused in one line", "exit %d, %r" % (rc, err))
         tap.check(not any(re.match(r"^run: ", line) for line in out),
                   "arguments: nothing booted")
-    print("1..%d" % tap.n)
-    return 1 if tap.failed else 0
+    return tap.done()
 
 
 if __name__ == "__main__":
