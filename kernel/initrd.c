@@ -76,17 +76,6 @@ static void initrd_list(const struct initrd *rd)
 		printk("initrd: %u more files not listed\n", rd->nfiles - shown);
 }
 
-/* A built-in program called `name`, or NULL (user_image_find looks at the initrd first). */
-static const struct user_image *builtin_image(const char *name)
-{
-	unsigned i;
-
-	for (i = 0; i < user_image_count; i++)
-		if (strcmp(user_images[i].name, name) == 0)
-			return &user_images[i];
-	return NULL;
-}
-
 /*
  * Make file f a boot-image file: copied into fresh zeroed pages (a newc
  * file's data is 4-byte aligned, frames must be page aligned and zero
@@ -125,7 +114,7 @@ static uint64_t initrd_image_add(const struct cpio_file *f)
 	img->data = phys_to_virt(mem_frame_pa(&kmem, block));
 	img->size = f->size;
 	memcpy((void *)img->data, f->data, f->size);
-	if (builtin_image(img->name))
+	if (user_image_builtin(img->name, f->name_len))
 		printk("initrd: file %s replaces the built-in program of that name\n", shown);
 	initrd_image_count++;
 	return 1ull << order;

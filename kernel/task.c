@@ -45,18 +45,28 @@ static struct task *task_alloc(void)
 	return t;
 }
 
-const struct user_image *user_image_find(const char *name, size_t len)
+/* The image called `name` among images[0..n), or NULL. */
+static const struct user_image *image_named(const struct user_image *images, unsigned n,
+					    const char *name, size_t len)
 {
 	unsigned i;
 
-	for (i = 0; i < initrd_image_count; i++)   /* the initrd's files first */
-		if (strlen(initrd_images[i].name) == len &&
-		    strncmp(initrd_images[i].name, name, len) == 0)
-			return &initrd_images[i];
-	for (i = 0; i < user_image_count; i++)
-		if (strlen(user_images[i].name) == len && strncmp(user_images[i].name, name, len) == 0)
-			return &user_images[i];
+	for (i = 0; i < n; i++)
+		if (strlen(images[i].name) == len && strncmp(images[i].name, name, len) == 0)
+			return &images[i];
 	return NULL;
+}
+
+const struct user_image *user_image_builtin(const char *name, size_t len)
+{
+	return image_named(user_images, user_image_count, name, len);
+}
+
+const struct user_image *user_image_find(const char *name, size_t len)
+{
+	const struct user_image *img = image_named(initrd_images, initrd_image_count, name, len);
+
+	return img ? img : user_image_builtin(name, len);
 }
 
 /* A segment's MAP_* rights (lib/elf.h) as pt_map's PT_* rights. */

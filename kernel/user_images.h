@@ -18,7 +18,10 @@ struct user_image {
 extern const struct user_image user_images[];
 extern const unsigned user_image_count;
 
-/* The program called `name`, or NULL. */
+/* The program called `name`, or NULL: the initrd's files first, then the built-in ones. */
 const struct user_image *user_image_find(const char *name, size_t len);
+
+/* The built-in program called `name`, or NULL. */
+const struct user_image *user_image_builtin(const char *name, size_t len);
 
 #endif
