@@ -148,6 +148,10 @@ struct task {
 	enum exit_reason exit_reason; /* exited: why (SYS_TASK_WAIT's a1) */
 	struct list waiters;     /* threads WAIT_BLOCKED on it */
 	uint64_t faults;         /* page faults sent to its handler */
+	uint64_t instructions;   /* retired on a hart while one of its threads
+				  * was current, up to its last switch away
+				  * (kernel/account.h), user mode included */
+	uint64_t user_instructions; /* of those, in user mode */
 	uint64_t entry;          /* its program's entry point */
 	bool exit_notice;        /* tell its fault endpoint when it ends (TASK_EXIT_NOTICE) */
 	struct list notice_link; /* on that endpoint's notices, holding a reference */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "kernel_arch.h"
+#include "kernel/account.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -33,6 +34,7 @@ struct hart_sched {
 	struct thread *idle;
 	struct thread *reap;          /* ended; freed after the next switch */
 	uint32_t ready;               /* bit p: queue[p] is not empty */
+	uint64_t account_since;       /* instret at the last switch (kernel/account.h) */
 	struct list queue[PRIORITY_MAX + 1];
 	struct thread idle_storage;
 };
@@ -140,6 +142,7 @@ static void switch_to(struct thread *next)
 		return;
 	if (prev->state == THREAD_DEAD)
 		hs->reap = prev;
+	account_switch(prev, &hs->account_since);
 	next->hart = hart;
 	hs->current = next;
 	sched_current[hart] = next;
@@ -210,6 +213,7 @@ void sched_fast_switch(struct thread *from, struct thread *to)
 	unsigned hart = hart_index();
 	struct hart_sched *hs = &harts[hart];
 
+	account_switch(from, &hs->account_since);
 	kcontext_prepare(&from->context, thread_resume_in_user, NULL, (uint64_t)from->tf);
 	to->state = THREAD_RUNNING;
 	to->hart = hart;

@@ -499,6 +499,7 @@ static const struct {
 	[SYS_TASK_KILL] = { sys_task_kill, false },
 	[SYS_TASK_ID] = { sys_task_id, false },
 	[SYS_MAPPING] = { sys_mapping, false },
+	[SYS_TASK_USAGE] = { sys_task_usage, false },
 };
 
 /*

@@ -66,10 +66,22 @@ trap_entry:
 	addi	sp, sp, TF_SIZE
 	sret
 
-/* From user space: sp is the kernel stack top, sscratch the user sp. */
+/*
+ * From user space: sp is the kernel stack top, sscratch the user sp.
+ * User mode ends at the csrr of instret, as early as two free registers
+ * allow: the frame's user_instret (trapframe.h) becomes the thread's
+ * user-mode instructions again.  The four instructions before it (and the
+ * last seven of user_return) count as the program's.
+ */
 from_user:
 	addi	sp, sp, -TF_SIZE
-	.irp n, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	sd	t0, TF_REG(5)(sp)
+	csrr	t0, instret
+	sd	t1, TF_REG(6)(sp)
+	ld	t1, TF_USER_INSTRET(sp)
+	add	t1, t1, t0
+	sd	t1, TF_USER_INSTRET(sp)
+	.irp n, 1,3,4,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	sd	x\n, TF_REG(\n)(sp)
 	.endr
 	csrrw	t0, sscratch, zero       /* the kernel runs with sscratch 0 */
@@ -110,9 +122,16 @@ user_return:
 	csrw	sstatus, t0
 	addi	t0, sp, TF_SIZE
 	csrw	sscratch, t0             /* where the next user trap lands */
-	.irp n, 1,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	.irp n, 1,3,4,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	ld	x\n, TF_REG(\n)(sp)
 	.endr
+	/* User mode starts here, as late as the two registers allow (above). */
+	ld	t0, TF_USER_INSTRET(sp)
+	csrr	t1, instret
+	sub	t0, t0, t1
+	sd	t0, TF_USER_INSTRET(sp)
+	ld	t0, TF_REG(5)(sp)
+	ld	t1, TF_REG(6)(sp)
 	ld	sp, TF_REG(2)(sp)
 	sret
 

@@ -28,6 +28,8 @@ _Static_assert(offsetof(struct trap_frame, sepc) == TF_SEPC, "trap frame sepc");
 _Static_assert(offsetof(struct trap_frame, sstatus) == TF_SSTATUS, "trap frame sstatus");
 _Static_assert(offsetof(struct trap_frame, scause) == TF_SCAUSE, "trap frame scause");
 _Static_assert(offsetof(struct trap_frame, stval) == TF_STVAL, "trap frame stval");
+_Static_assert(offsetof(struct trap_frame, user_instret) == TF_USER_INSTRET,
+	       "trap frame user_instret");
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE && TF_SIZE % 16 == 0, "trap frame size");
 
 #define BACKTRACE_MAX 16

@@ -11,7 +11,8 @@
 #define TF_SSTATUS (33 * 8)
 #define TF_SCAUSE (34 * 8)
 #define TF_STVAL (35 * 8)
-#define TF_SIZE (36 * 8)            /* a multiple of 16: keeps sp aligned */
+#define TF_USER_INSTRET (36 * 8)    /* see user_instret below */
+#define TF_SIZE (38 * 8)            /* a multiple of 16: keeps sp aligned */
 
 /* Register numbers of the calling convention used by the system-call ABI. */
 #define REG_SP 2
@@ -27,6 +28,14 @@ struct trap_frame {
 	uint64_t sstatus;
 	uint64_t scause;
 	uint64_t stval;
+	/*
+	 * User-mode instructions of the thread not yet taken by its task's
+	 * count (arch_take_user_instructions): in the kernel, that number;
+	 * in user mode, that number less instret at the return to user mode.
+	 * trap.S adds instret at the next entry, which makes it a count again.
+	 */
+	uint64_t user_instret;
+	uint64_t unused;            /* keeps TF_SIZE a multiple of 16 */
 };
 #endif
 

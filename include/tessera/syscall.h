@@ -110,6 +110,15 @@ enum syscall_number {
 				 * USER_TOP), ERR_INVALID_ARGUMENT (vaddr past it).  For a
 				 * pager's audit: every page its clients map of its
 				 * frames, against its books */
+	SYS_TASK_USAGE = 32,    /* (task) -> 0, with a1 = the instructions the task
+				 * (READ) ran in user mode, a2 = those the kernel ran
+				 * while one of its threads was the hart's current one
+				 * (its system calls, faults, ticks, switches; not the
+				 * idle thread's), a3 = 1 when instret counts
+				 * instructions (the word icount, as QEMU -icount
+				 * makes it), 0 when they may be host ticks.  Up to the
+				 * last time one of its threads left a hart; an ended
+				 * task's stay while a handle holds it */
 	SYS_COUNT
 };
 

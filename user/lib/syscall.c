@@ -154,6 +154,20 @@ long sys_task_wait_reason(long task, unsigned long *reason)
 long sys_task_kill(long task) { return syscall2(SYS_TASK_KILL, task, 0); }
 long sys_task_id(long task) { return syscall2(SYS_TASK_ID, task, 0); }
 
+long sys_task_usage(long task, struct task_usage *out)
+{
+	register long a0 __asm__("a0") = task;
+	register unsigned long a1 __asm__("a1") = 0;
+	register unsigned long a2 __asm__("a2") = 0;
+	register unsigned long a3 __asm__("a3") = 0;
+	register long a7 __asm__("a7") = SYS_TASK_USAGE;
+
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3) : "r"(a7) : "memory");
+	if (a0 == 0)
+		*out = (struct task_usage){ .user = a1, .kernel = a2, .counted = a3 == 1 };
+	return a0;
+}
+
 long sys_mapping(long task, unsigned long va, struct mapping *out)
 {
 	register long a0 __asm__("a0") = task;

@@ -5,6 +5,7 @@
 #ifndef TESSERA_USER_SYSCALL_H
 #define TESSERA_USER_SYSCALL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,6 +60,15 @@ long sys_task_status(long task);
 long sys_task_status_end(long task, struct task_end *end);
 long sys_task_kill(long task);
 long sys_task_id(long task);
+
+/* SYS_TASK_USAGE: the instructions a task ran, in user mode and in the kernel;
+ * counted: 1 when they are instructions (icount), 0 when maybe host ticks. */
+struct task_usage {
+	uint64_t user, kernel;
+	bool counted;
+};
+/* 0 with *out filled, or -ERR_* with *out untouched. */
+long sys_task_usage(long task, struct task_usage *out);
 
 /* SYS_MAPPING: what the task maps at the first mapped page at or above va. */
 struct mapping {

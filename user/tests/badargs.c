@@ -211,6 +211,10 @@ static const struct bad_call table[] = {
 	{ "kill: without MANAGE", SYS_TASK_KILL, { H_SELF_READ }, -ERR_DENIED },
 	{ "status: a frame", SYS_TASK_STATUS, { H_FRAME }, -ERR_WRONG_TYPE },
 	{ "status: without READ", SYS_TASK_STATUS, { H_SELF_MANAGE }, -ERR_DENIED },
+	{ "usage: bad handle", SYS_TASK_USAGE, { 62 }, -ERR_BAD_HANDLE },
+	{ "usage: handle 0", SYS_TASK_USAGE, { 0 }, -ERR_BAD_HANDLE },
+	{ "usage: a frame", SYS_TASK_USAGE, { H_FRAME }, -ERR_WRONG_TYPE },
+	{ "usage: without READ", SYS_TASK_USAGE, { H_SELF_MANAGE }, -ERR_DENIED },
 	/* IPC */
 	{ "send: bad handle", SYS_IPC_SEND, { 62 }, -ERR_BAD_HANDLE },
 	{ "send: a frame", SYS_IPC_SEND, { H_FRAME }, -ERR_WRONG_TYPE },

@@ -109,4 +109,18 @@ static inline uint64_t arch_trap_value(const struct trap_frame *tf)
 	return tf->stval;
 }
 
+/*
+ * The user-mode instructions a thread has run since the last call, taken
+ * (the count starts again at 0).  Only for a thread in the kernel or not
+ * running: trap.S keeps the count in its frame across each stay in user
+ * mode (trapframe.h, user_instret).
+ */
+static inline uint64_t arch_take_user_instructions(struct trap_frame *tf)
+{
+	uint64_t n = tf->user_instret;
+
+	tf->user_instret = 0;
+	return n;
+}
+
 #endif /* TESSERA_KERNEL_ARCH_H */
