@@ -249,6 +249,7 @@ err_t fork_client(struct client *parent, struct msg *m, long *pass)
 			client_release(child);
 			return ERR_NO_MEMORY;
 		}
+	child->stats.resident_peak = child->resident;
 	return client_start(child, entry, sp, arg, m, pass) ? ERR_OK : ERR_NO_MEMORY;
 }
 

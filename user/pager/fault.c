@@ -154,7 +154,8 @@ static bool new_page(struct client *c, struct vregion *v, uint64_t i, struct msg
 		pool_share(id);        /* the object holds one reference; this is ours */
 	v->pages[i] = id;
 	rmap_add(id, client_badge(c), page);
-	c->resident++;
+	if (++c->resident > c->stats.resident_peak)
+		c->stats.resident_peak = c->resident;
 	if (v->obj && rmap_count(id) > 1) {
 		c->stats.refaults++;   /* made by another user of the object */
 	} else if (v->kind == RK_DATA && page < v->file_end) {
@@ -166,7 +167,8 @@ static bool new_page(struct client *c, struct vregion *v, uint64_t i, struct msg
 	return true;
 }
 
-void fault(struct client *c, struct msg *m)
+/* fault() but for the count of refusals, which fault() keeps. */
+static void decide(struct client *c, struct msg *m)
 {
 	uint64_t addr = m->w[0], access = m->w[1], i;
 	struct region *r = region_find(&c->map, addr);          /* step 1 */
@@ -207,4 +209,11 @@ void fault(struct client *c, struct msg *m)
 			   .w = { (uint64_t)pool_handle(id), pool_offset(id), page_down(addr),
 				  pool_refs(id) > 1 && !v->obj ? v->rights & ~MAP_WRITE
 								 : v->rights } };
+}
+
+void fault(struct client *c, struct msg *m)
+{
+	decide(c, m);
+	if (m->tag == MSG_FAULT_KILL)
+		c->stats.refused++;
 }

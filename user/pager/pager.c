@@ -34,6 +34,54 @@ static err_t stats(struct client *c, struct msg *m)
 	return ERR_OK;
 }
 
+/*
+ * The counters of clients that have ended, for PAGER_CLIENT_STATS: the
+ * last ENDED_KEPT, each until ENDED_KEPT more have ended (a parent asks
+ * right after its child's end; a fork's children end near it too).
+ */
+#define ENDED_KEPT 4
+
+static struct ended {
+	uint64_t badge;                /* 0: empty */
+	struct pager_stats stats;
+} ended[ENDED_KEPT];
+static unsigned ended_next;
+
+/* Client c has ended: keep its counters, the oldest kept making room. */
+static void keep_ended(const struct client *c)
+{
+	ended[ended_next] = (struct ended){ .badge = client_badge(c), .stats = c->stats };
+	ended_next = (ended_next + 1) % ENDED_KEPT;
+}
+
+/*
+ * PAGER_CLIENT_STATS {client id, part} (the parent's): the counters of a
+ * client running or among the last to end, four a part.  ERR_NOT_FOUND,
+ * ERR_INVALID_ARGUMENT (part).
+ */
+static err_t client_stats(struct msg *m)
+{
+	const struct client *c = client_of_badge(m->w[0]);
+	const struct pager_stats *s = c ? &c->stats : NULL;
+	uint64_t resident = c ? c->resident : 0, part = m->w[1];
+	unsigned i;
+
+	for (i = 0; i < ENDED_KEPT && !s; i++)
+		if (ended[i].badge && ended[i].badge == m->w[0])
+			s = &ended[i].stats;
+	if (!s)
+		return ERR_NOT_FOUND;
+	if (part == 0)
+		*m = (struct msg){ .w = { s->faults, s->zero_fill, s->file, s->file_copy } };
+	else if (part == 1)
+		*m = (struct msg){ .w = { s->cow_copy, s->cow_reuse, s->refaults, s->refused } };
+	else if (part == 2)
+		*m = (struct msg){ .w = { s->file_around, s->resident_peak, resident, !c } };
+	else
+		return ERR_INVALID_ARGUMENT;
+	return ERR_OK;
+}
+
 /* The requests only a client makes that need nothing but the client and the message. */
 static err_t (*const client_requests[])(struct client *, struct msg *) = {
 	[PAGER_STATS - PAGER_SPAWN] = stats,
@@ -97,6 +145,9 @@ static err_t other_request(struct client *c, struct msg *m, long *pass, long *re
 		target = client_of_badge(m->w[0]);
 		err = c ? ERR_DENIED : !target || sys_task_kill(target->task) ? ERR_NOT_FOUND : ERR_OK;
 		break;
+	case PAGER_CLIENT_STATS:
+		err = c ? ERR_DENIED : client_stats(m);
+		break;
 	case PAGER_EXIT:
 		err = c ? ERR_DENIED : clients_running() ? ERR_EXISTS : ERR_OK;
 		if (!err)
@@ -134,8 +185,10 @@ static long serve(void)
 		long pass = 0, received = (long)m.handle;
 
 		if (m.tag == MSG_TASK_EXITED) {
-			if (c)
+			if (c) {
+				keep_ended(c);
 				client_release(c);
+			}
 			m = (struct msg){ 0 };  /* not a call: this reply goes nowhere */
 		} else if (m.tag == MSG_FAULT && c) {
 			fault(c, &m);

@@ -121,6 +121,23 @@
  *                    threads (SYS_TASK_KILL); its memory comes back with its
  *                    exit notice.  ERR_NOT_FOUND (no such client, or it has
  *                    ended already), ERR_DENIED (a client asked)
+ *   PAGER_CLIENT_STATS {client id, part} (the parent only): that client's
+ *                    fault counters, also after it ended (the last four
+ *                    clients to end are kept), four words a part:
+ *                    part 0: w[0] faults in all, w[1] zero-fill, w[2] file
+ *                    (as PAGER_STATS), w[3] file-copy;
+ *                    part 1: w[0] copy-on-write copies, w[1] writes that
+ *                    regained write, w[2] faults on pages the region had
+ *                    (mapped again, those two among them), w[3] refused
+ *                    (answered with a kill); so w[1..3] of part 0 and
+ *                    w[2..3] of part 1 add up to part 0's w[0];
+ *                    part 2: w[0] fault-around pages (faults saved), w[1]
+ *                    the most resident pages it had at once (pages charged
+ *                    to it: zero-filled, copied; not the file's own pages),
+ *                    w[2] resident pages now (0 once ended), w[3] 1 if it
+ *                    has ended.  ERR_NOT_FOUND (no such client, running or
+ *                    kept), ERR_INVALID_ARGUMENT (part), ERR_DENIED (a
+ *                    client asked)
  *
  * A fault the pager refuses ends the thread with one of the reasons below
  * (the kernel prints it).
@@ -153,6 +170,7 @@ enum pager_request {
 	PAGER_CHECK,
 	PAGER_EVICT,
 	PAGER_KILL,
+	PAGER_CLIENT_STATS,
 };
 
 /* Region kinds, as PAGER_QUERY tells them. */
