@@ -7,10 +7,12 @@
  *
  * Booted with run=NAME, the kernel passes init a page holding NAME, and
  * init runs NAME under the pager instead of demo (an ordinary C program:
- * tools/tessera-cc), then prints "run: NAME exited with STATUS".
+ * tools/tessera-cc), then prints "run: NAME exited with STATUS", and when
+ * instructions are counted exactly (icount) what the run cost (cost.c).
  */
 #include <string.h>
 
+#include "cost.h"
 #include "pager/client.h"
 
 static const char message[] = "init: hello from user space\n";
@@ -40,15 +42,18 @@ static struct task_end run_under_pager(const char *name)
 	long pager = -1, ep = pager_start(&pager);
 	struct task_end end = { -1, EXIT_REASONS };
 	struct msg m = { .tag = PAGER_SPAWN };
+	struct run_cost cost;
 
 	if (ep < 0)
 		return end;
+	cost_start(&cost, ep, pager);
 	memcpy(m.w, name, strlen(name));
 	if (ipc_call(ep, &m) != 0 || m.tag != ERR_OK || !m.handle) {
 		puts_debug("init: the pager could not start the program\n");
 		return end;
 	}
 	end.code = sys_task_wait_reason((long)m.handle, &end.reason);
+	cost_end(&cost, name, ep, pager, (long)m.handle, m.w[0]);
 	sys_handle_close((long)m.handle);
 	m = (struct msg){ .tag = PAGER_EXIT };
 	if (ipc_call(ep, &m) != -ERR_PEER_GONE || sys_task_wait(pager) != 0)
@@ -82,6 +87,7 @@ static int run_program(long page)
 	else
 		printf("run: %s was ended: %s\n", name,
 		       exit_reason_name(end.reason) ? exit_reason_name(end.reason) : "unknown reason");
+	cost_print();
 	return 0;
 }
 
