@@ -13,6 +13,14 @@ gives 126 and the pager's one line with the reason, and so do hello
 for the wrong machine and hello cut short; arguments are refused
 with one line (argv is not passed yet); a program that never ends is
 stopped by --timeout (exit 124).
+
+Under --icount a second line says what the run cost (user/init/cost.c):
+its exact form; its fault kinds add up to the pager's count of all faults;
+the resident peak is at most the pages the kinds that charge a page
+brought in; and a loop of exactly two instructions an iteration (inline
+assembly), built with two iteration counts, differs in the program's
+instructions by the loop's cost, which the source fixes, not the code
+under test.  Without --icount there is no such line.
 """
 import os
 import re
@@ -36,6 +44,92 @@ def run(cmd, cwd):
     return p.returncode, out.splitlines(), err.splitlines()
 
 
+COST = re.compile(
+    r"^run: (\S+) instructions: program (\d+), pager (\d+), kernel (\d+); faults: "
+    r"zero-fill (\d+), file (\d+), COW (\d+), file-copy (\d+), COW-regain (\d+), "
+    r"mapped-again (\d+), refused (\d+), in all (\d+), fault-around saved (\d+); "
+    r"resident peak (\d+) pages$")
+
+# Two instructions an iteration, by construction; the count is data (the
+# same code for every count), at least 1.
+LOOP_C = r"""
+#include <stdio.h>
+static volatile unsigned long iterations = ITERATIONS;
+int main(void)
+{
+	unsigned long n = iterations;
+	__asm__ volatile("1: addi %0, %0, -1\n\tbnez %0, 1b" : "+r"(n));
+	printf("loop: %lu iterations\n", iterations);
+	return 0;
+}
+"""
+LOOP_SHORT = 1000000
+LOOP_LONG = 2000000
+# Each trap counts 11 instructions of trap.S as the program's (the 4 before
+# user mode ends, the 7 after it starts: arch/riscv/trap.S); the longer run
+# takes at most a few more ticks (one per 10 ms, 10 million instructions
+# under -icount shift=0), so the difference may exceed the loop's by that.
+TRAP_SLACK = 3 * 11
+# What the short run's program does besides its loop: start-up, one printf, exit.
+LOOP_OVERHEAD_MAX = 50000
+
+
+def cost_lines(out):
+    return [line for line in out if re.match(r"^run: \S+ instructions:", line)]
+
+
+def check_cost(tap, what, out, name):
+    """The cost line's form and sums; returns its numbers or None."""
+    lines = cost_lines(out)
+    m = COST.match(lines[0]) if len(lines) == 1 else None
+    tap.check(m is not None and m.group(1) == name,
+              "%s --icount: one cost line of the right form" % what, repr(lines))
+    if not m:
+        return None
+    n = dict(zip(["U", "P", "K", "zero", "file", "cow", "copy", "regain", "again",
+                  "refused", "all", "around", "peak"], map(int, m.groups()[1:])))
+    kinds = (n["zero"] + n["file"] + n["cow"] + n["copy"] + n["regain"] + n["again"]
+             + n["refused"])
+    tap.check(kinds == n["all"], "%s: the fault kinds add up to the pager's count of all"
+              % what, "%d by kind, %d in all" % (kinds, n["all"]))
+    tap.check(n["peak"] <= n["zero"] + n["copy"] + n["cow"],
+              "%s: the resident peak is at most the pages faults brought in" % what,
+              "peak %d" % n["peak"])
+    tap.check(n["U"] > 0 and n["P"] > 0 and n["K"] > 0, "%s: every count is counted" % what,
+              repr(n))
+    return n
+
+
+def check_loop(tap, boot, cc, tmp):
+    """The loop's cost is the difference of two runs' program instructions."""
+    with open(os.path.join(tmp, "loop.c"), "w") as f:
+        f.write(LOOP_C)
+    users = []
+    for iterations in (LOOP_SHORT, LOOP_LONG):
+        d = os.path.join(tmp, "loop-%d" % iterations)
+        os.mkdir(d)
+        p = subprocess.run([cc, "-O2", "-DITERATIONS=%dul" % iterations,
+                            os.path.join(tmp, "loop.c"), "-o", "loop"], cwd=d)
+        tap.check(p.returncode == 0, "tessera-cc loop.c, %d iterations" % iterations)
+        rc, out, err = run([boot, "--icount", "--run", "loop"], d)
+        tap.check(rc == 0 and "run: loop exited with 0" in out,
+                  "loop of %d: exit 0 and the run: line" % iterations, "exit %d" % rc)
+        n = check_cost(tap, "loop of %d" % iterations, out, "loop")
+        users.append(n["U"] if n else None)
+    if None in users:
+        tap.check(False, "loop: both runs counted", repr(users))
+        return
+    short, long = users
+    tap.check(2 * LOOP_SHORT <= short <= 2 * LOOP_SHORT + LOOP_OVERHEAD_MAX,
+              "loop of %d: the program's instructions are its loop's 2 x %d and at most "
+              "%d more" % (LOOP_SHORT, LOOP_SHORT, LOOP_OVERHEAD_MAX), "program %d" % short)
+    want = 2 * (LOOP_LONG - LOOP_SHORT)
+    tap.check(want <= long - short <= want + TRAP_SLACK,
+              "loop: twice the iterations cost the loop's %d instructions more (up to %d "
+              "of trap entries)" % (want, TRAP_SLACK), "%d - %d = %d" % (long, short,
+                                                                        long - short))
+
+
 def main():
     boot, cc, hello_c, null_c, data = sys.argv[1:6]
     tap = Tap("boot --run test")
@@ -53,6 +147,17 @@ def main():
                   "--file: the file is in the initrd")
         tap.check("initrd: file hello replaces the built-in program of that name" in out,
                   "hello: the initrd's hello, not the built-in one")
+        tap.check(cost_lines(out) == [], "hello without --icount: no cost line",
+                  repr(cost_lines(out)))
+
+        rc, out, err = run([boot, "--icount", "--run", "hello"], tmp)
+        tap.check(rc == 3 and "run: hello exited with 3" in out,
+                  "hello --icount: exit 3 and the run: line", "exit %d" % rc)
+        check_cost(tap, "hello", out, "hello")
+        ends = [i for i, line in enumerate(out) if line.startswith("run: hello ")]
+        tap.check(len(ends) == 2 and out[ends[0]] == "run: hello exited with 3",
+                  "hello --icount: the cost line follows the run: line", repr(ends))
+        check_loop(tap, boot, cc, tmp)
 
         for opts in (["-s", "4"], ["-m", "12M"]):
             rc, out, err = run([boot] + opts + ["--run", "hello"], tmp)
