@@ -80,3 +80,33 @@ void cost_print(void)
 	if (line[0])
 		puts_debug(line);
 }
+
+static int cost_check(const char *what, bool ok)
+{
+	printf("init: check %s %s\n", what, ok ? "ok" : "FAILED");
+	return !ok;
+}
+
+int cost_checks(long ep, long program, uint64_t client)
+{
+	struct task_usage u = { 0 }, again = { 0 };
+	uint64_t w[12];
+	struct msg m;
+	int failures = 0;
+
+	failures += cost_check("usage-of-an-ended-task", sys_task_usage(program, &u) == 0 &&
+			       u.user > 0 && u.kernel > 0);
+	failures += cost_check("usage-kept-after-the-end", sys_task_usage(program, &again) == 0 &&
+			       again.user == u.user && again.kernel == u.kernel);
+	/* The exit notice reaches the pager before our requests (syscall.h). */
+	failures += cost_check("client-stats-after-the-end",
+			       client_counters(ep, client, w) == 0 && w[11] == 1 && w[10] == 0 &&
+			       w[0] == w[1] + w[2] + w[3] + w[6] + w[7] && w[9] > 0);
+	failures += cost_check("client-stats-no-such-client",
+			       pager_request(ep, PAGER_CLIENT_STATS, 0xff, 0, 0, 0, &m) ==
+			       -ERR_NOT_FOUND);
+	failures += cost_check("client-stats-no-such-part",
+			       pager_request(ep, PAGER_CLIENT_STATS, client, 3, 0, 0, &m) ==
+			       -ERR_INVALID_ARGUMENT);
+	return failures;
+}

@@ -32,4 +32,12 @@ void cost_end(const struct run_cost *rc, const char *name, long ep, long pager,
 /* Print the line cost_end made, if it made one. */
 void cost_print(void);
 
+/*
+ * init's checks of the counts, on a program (task handle `program`, client
+ * id `client` of the pager at ep) that has ended: "init: check NAME ok"
+ * or "FAILED" lines.  Returns the failures.  (Whether the counts are
+ * counted, qemu/boot-run sees: a cost line with --icount, none without.)
+ */
+int cost_checks(long ep, long program, uint64_t client);
+
 #endif

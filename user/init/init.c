@@ -109,6 +109,7 @@ static long run_demo(void)
 		return -1;
 	}
 	code = sys_task_wait((long)m.handle);
+	failures += cost_checks(ep, (long)m.handle, m.w[0]);
 	sys_handle_close((long)m.handle);
 	m = (struct msg){ .tag = PAGER_EXIT };
 	if (ipc_call(ep, &m) != -ERR_PEER_GONE || sys_task_wait(pager) != 0)

@@ -194,6 +194,7 @@ static void bad_requests(void)
 		{ "map grant: none offered", PAGER_MAP_GRANT, { 0 }, -ERR_NOT_FOUND },
 		{ "spawn: only the parent", PAGER_SPAWN, { 0 }, -ERR_DENIED },
 		{ "exit: only the parent", PAGER_EXIT, { 0 }, -ERR_DENIED },
+		{ "client stats: only the parent", PAGER_CLIENT_STATS, { 1 }, -ERR_DENIED },
 		{ "unknown request", 0x999, { 0 }, -ERR_NOT_SUPPORTED },
 	};
 	unsigned i;
