@@ -64,12 +64,13 @@ void cost_end(const struct run_cost *rc, const char *name, long ep, long pager,
 	/* part 0: faults, zero-fill, file, file-copy; part 1: COW copy, COW
 	 * regain, mapped again (the COWs among them), refused; part 2:
 	 * fault-around saved, resident peak. */
-	n = snprint(line, sizeof(line), "run: %s instructions: program %lu, pager %lu, kernel %lu; faults: "
-		"zero-fill %lu, file %lu, COW %lu, file-copy %lu, COW-regain %lu, "
-		"mapped-again %lu, refused %lu, in all %lu, fault-around saved %lu; "
-		"resident peak %lu pages\n", name, prog.user, now.user - rc->pager_before.user,
-		prog.kernel + (now.kernel - rc->pager_before.kernel), w[1], w[2], w[4], w[3],
-		w[5], w[6] - w[4] - w[5], w[7], w[0], w[8], w[9]);
+	n = snprint(line, sizeof(line), "run: %s instructions: program %lu, pager %lu, "
+		    "kernel %lu; faults: zero-fill %lu, file %lu, COW %lu, file-copy %lu, "
+		    "COW-regain %lu, mapped-again %lu, refused %lu, in all %lu, fault-around "
+		    "saved %lu; resident peak %lu pages\n", name, prog.user,
+		    now.user - rc->pager_before.user,
+		    prog.kernel + (now.kernel - rc->pager_before.kernel), w[1], w[2], w[4], w[3],
+		    w[5], w[6] - w[4] - w[5], w[7], w[0], w[8], w[9]);
 	if (n >= (int)sizeof(line))   /* twelve numbers and a name: never, but say so */
 		snprint(line, sizeof(line), "run: %s instructions: the line is longer than "
 			"%u bytes\n", name, (unsigned)sizeof(line));

@@ -74,7 +74,8 @@ static err_t client_stats(struct msg *m)
 	if (part == 0)
 		*m = (struct msg){ .w = { s->faults, s->zero_fill, s->file, s->file_copy } };
 	else if (part == 1)
-		*m = (struct msg){ .w = { s->cow_copy, s->cow_reuse, s->refaults, s->refused } };
+		*m = (struct msg){ .w = { s->cow_copy - s->share_copy, s->cow_reuse, s->refaults,
+					  s->refused } };
 	else if (part == 2)
 		*m = (struct msg){ .w = { s->file_around, s->resident_peak, resident, !c } };
 	else

@@ -76,6 +76,7 @@ struct pager_stats {
 	uint64_t zero_fill, file, file_copy, cow_copy, cow_reuse, file_around;
 	uint64_t faults, refaults;     /* refaults: pages the region had (cow_* among them) */
 	uint64_t refused;              /* faults answered with a kill */
+	uint64_t share_copy;           /* of cow_copy, made by PAGER_SHARE, not by a fault */
 	uint64_t resident_peak;        /* the most resident pages it had at once */
 };
 

@@ -126,9 +126,10 @@
  *                    clients to end are kept), four words a part:
  *                    part 0: w[0] faults in all, w[1] zero-fill, w[2] file
  *                    (as PAGER_STATS), w[3] file-copy;
- *                    part 1: w[0] copy-on-write copies, w[1] writes that
- *                    regained write, w[2] faults on pages the region had
- *                    (mapped again, those two among them), w[3] refused
+ *                    part 1: w[0] copy-on-write copies made by faults
+ *                    (not PAGER_SHARE's), w[1] writes that regained write,
+ *                    w[2] faults on pages the region had (mapped again,
+ *                    those two among them), w[3] refused
  *                    (answered with a kill); so w[1..3] of part 0 and
  *                    w[2..3] of part 1 add up to part 0's w[0];
  *                    part 2: w[0] fault-around pages (faults saved), w[1]

@@ -50,6 +50,7 @@ static err_t region_make_shared(struct client *c, struct vregion *v)
 		rmap_move(old, v->pages[i], client_badge(c), va);
 		sys_unmap(c->task, va, PAGE_SIZE);
 		c->stats.cow_copy++;
+		c->stats.share_copy++;
 	}
 	o = object_new(n);
 	if (!o)
