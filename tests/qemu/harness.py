@@ -34,12 +34,14 @@ the ELF it booted (riscv64-unknown-elf-addr2line -f -i -e tessera.elf).
 They are symbolized on stdout (as TAP comments) on every boot.
 """
 import argparse
+import atexit
 import os
 import re
 import select
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 FINAL_LINE = r"^tessera: (halting|the firmware cannot power off)"
@@ -99,13 +101,30 @@ def parse_args(argv):
     return p.parse_args(argv)
 
 
+def initrd_args(a):
+    """-initrd, or where QEMU would load it over the tree (8 MiB), the
+    loader and a tree naming it: tools/qemu-initrd decides."""
+    place = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                         "tools", "qemu-initrd")
+    work = tempfile.mkdtemp(prefix="tessera-initrd-")
+    atexit.register(shutil.rmtree, work, True)
+    cmd = [place, "--qemu", a.qemu, "--machine", a.machine, "--memory", a.memory,
+           "--smp", str(a.smp), "--kernel", a.kernel, "--initrd", a.initrd, "--dir", work]
+    if a.dtb:
+        cmd += ["--dtb", a.dtb]
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        sys.exit("harness: " + r.stderr.strip())
+    return r.stdout.split("\n")[:-1]
+
+
 def qemu_command(a):
     cmd = [a.qemu, "-M", a.machine, "-m", a.memory, "-smp", str(a.smp),
            "-bios", "default", "-display", "none", "-serial", "stdio",
            "-monitor", "none", "-nic", "none", "-no-reboot"]
     if a.cpu:
         cmd += ["-cpu", a.cpu]
-    if a.dtb:
+    if a.dtb and not (a.initrd and not a.uboot):
         cmd += ["-dtb", a.dtb]
     if a.icount:
         cmd += ["-icount", "shift=0,sleep=off"]
@@ -118,7 +137,7 @@ def qemu_command(a):
     else:
         cmd += ["-kernel", a.kernel]
         if a.initrd:
-            cmd += ["-initrd", a.initrd]
+            cmd += initrd_args(a)   # with the --dtb tree, if any
         if a.append:
             cmd += ["-append", a.append]
     return cmd
