@@ -22,6 +22,7 @@
 #include "kernel/bench.h"
 #include "kernel/boot.h"
 #include "kernel/initrd.h"
+#include "lib/argv.h"
 #include "lib/cmdline.h"
 #include "mm/phys.h"
 #include "kernel/memory.h"
@@ -153,23 +154,38 @@ static void crash(enum crash_kind kind)
 }
 
 /*
- * run=NAME: a page holding NAME (NUL-terminated) for init, which reads it
- * to learn what to run.  Returns ERR_OK with h->obj NULL when there is no
- * run=, or ERR_NO_MEMORY.
+ * run=NAME -- ARGS: a page for init holding an argument block (lib/argv.h)
+ * with argv = NAME, ARGS... and no environment, which init reads to learn
+ * what to run and passes on to the pager (hence TRANSFER).  Returns ERR_OK
+ * with h->obj NULL when there is no run=, or ERR_NO_MEMORY.  Requires the
+ * arguments checked by cmdline_parse (run_args_why NULL).
  */
 static err_t run_name_frame(struct handle *h)
 {
+	const struct cmdline *c = &boot.cmdline;
 	struct frame_object *f;
+	struct argv_block *b;
+	const char *s = c->run_args;
+	size_t len;
 	err_t err;
 
 	*h = (struct handle){ 0 };
-	if (!boot.cmdline.run)
+	if (!c->run)
 		return ERR_OK;
-	err = frame_object_create(PAGE_SIZE, 0, &f);   /* zeroed: NUL-terminated */
+	err = frame_object_create(PAGE_SIZE, 0, &f);
 	if (err)
 		return err;
-	memcpy(phys_to_virt(f->pa), boot.cmdline.run, boot.cmdline.run_len);
-	*h = (struct handle){ .obj = &f->obj, .rights = RIGHT_READ };
+	b = phys_to_virt(f->pa);
+	argv_block_init(b);
+	if (argv_block_add(b, PAGE_SIZE, c->run, c->run_len, false))
+		panic("run_name_frame: run='s name does not fit its page");
+	/* Each argument is unquoted where it goes, after the last string (the
+	 * checked sizes keep it inside the page), then added there. */
+	while (s && cmdline_arg_next(&s, b->strings + b->size, &len)) {
+		if (argv_block_add(b, PAGE_SIZE, b->strings + b->size, len, false))
+			panic("run_name_frame: an argument cmdline_parse passed does not fit");
+	}
+	*h = (struct handle){ .obj = &f->obj, .rights = RIGHT_READ | RIGHT_TRANSFER };
 	return ERR_OK;
 }
 
@@ -179,7 +195,12 @@ static void run_init(void)
 	const struct user_image *img = user_image_find(boot.cmdline.init, boot.cmdline.init_len);
 	struct handle run;
 	struct task *t;
-	err_t err = img ? run_name_frame(&run) : ERR_NOT_FOUND;
+	err_t err;
+
+	if (boot.cmdline.run && boot.cmdline.run_args_why)
+		platform_halt(HALT_FAILURE, "run='s arguments cannot be passed (the cmdline: line "
+			      "above says why)");
+	err = img ? run_name_frame(&run) : ERR_NOT_FOUND;
 
 	if (!err) {
 		err = task_spawn(img, NULL, run.obj ? &run : NULL, &t);

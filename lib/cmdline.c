@@ -1,10 +1,14 @@
 /* Kernel command-line parsing (see lib/cmdline.h).  Portable C. */
 #include <string.h>
 
+#include "lib/argv.h"
 #include "lib/cmdline.h"
 #include "tessera/types.h"
 
 #define ASID_BITS_MAX 16 /* satp.ASID (priv. spec 4.1.11) */
+
+_Static_assert(RUN_ARGC_MAX == ARGV_COUNT_MAX - 1, "argv[0] is run='s name");
+_Static_assert(RUN_NAME_MAX + 1 <= ARGV_STRINGS_MAX, "the name alone always fits");
 
 /* Does the word [w, w + len) equal `s`? */
 static bool word_is(const char *w, size_t len, const char *s)
@@ -139,6 +143,90 @@ static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 	return NULL;
 }
 
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * One argument at *s: blanks skipped, then a run of characters up to a
+ * blank outside double quotes; the quotes go.  Written to out (NULL: only
+ * measured) with its NUL, its length (no NUL) in *len.  Returns false at
+ * the end of the string, or with *unclosed when a quote is not closed.
+ */
+static bool scan_arg(const char **s, char *out, size_t *len, bool *unclosed)
+{
+	const char *p = *s;
+	bool quoted = false;
+	size_t n = 0;
+
+	*unclosed = false;
+	while (is_blank(*p))
+		p++;
+	if (!*p) {
+		*s = p;
+		return false;
+	}
+	for (; *p && (quoted || !is_blank(*p)); p++) {
+		if (*p == '"')
+			quoted = !quoted;
+		else if (out)
+			out[n++] = *p;
+		else
+			n++;
+	}
+	if (out)
+		out[n] = 0;
+	*s = p;
+	*len = n;
+	*unclosed = quoted;
+	return !quoted;
+}
+
+bool cmdline_arg_next(const char **s, char *out, size_t *len)
+{
+	bool unclosed;
+
+	return scan_arg(s, out, len, &unclosed);
+}
+
+/* The words after "--": counted and measured, or why they cannot be passed. */
+static const char *check_args(const char *s, struct cmdline *out)
+{
+	size_t len;
+	bool unclosed;
+
+	out->run_argc = 0;
+	out->run_args_size = 0;
+	while (scan_arg(&s, NULL, &len, &unclosed)) {
+		out->run_argc++;
+		out->run_args_size += len + 1;
+	}
+	if (unclosed)
+		return "an argument's opening \" has no closing one";
+	if (out->run_argc > RUN_ARGC_MAX)
+		return "run= takes at most 63 arguments";
+	if (out->run_len + 1 + out->run_args_size > ARGV_STRINGS_MAX)
+		return "run='s name and arguments take more than 2048 bytes, each with its NUL";
+	return NULL;
+}
+
+/* "--" at s: what follows is run='s arguments.  Returns why not, or NULL. */
+static const char *parse_args(const char *s, struct cmdline *out)
+{
+	const char *why;
+
+	out->run_args = s + 2;
+	why = !out->run ? "words after -- are run='s arguments, and there is no run="
+			: check_args(out->run_args, out);
+	if (why) {
+		out->run_args_why = why;
+		out->run_argc = 0;
+		out->run_args_size = 0;
+	}
+	return why;
+}
+
 void cmdline_parse(const char *s, struct cmdline *out, cmdline_warn_fn warn, void *arg)
 {
 	*out = (struct cmdline){ .asid_bits = -1, .init = "init", .init_len = 4,
@@ -147,12 +235,18 @@ void cmdline_parse(const char *s, struct cmdline *out, cmdline_warn_fn warn, voi
 		size_t len = 0;
 		const char *why;
 
-		while (*s == ' ' || *s == '\t')
+		while (is_blank(*s))
 			s++;
-		while (s[len] && s[len] != ' ' && s[len] != '\t')
+		while (s[len] && !is_blank(s[len]))
 			len++;
 		if (!len)
 			break;
+		if (word_is(s, len, "--")) {
+			why = parse_args(s, out);
+			if (why && warn)
+				warn(arg, s, strlen(s), why);
+			break;
+		}
 		why = parse_word(s, len, out);
 		if (why && warn)
 			warn(arg, s, len, why);

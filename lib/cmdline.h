@@ -29,8 +29,18 @@
  *                      pager tests both ways (default on)
  *   crash=load|store|illegal|panic|stack
  *                      provoke a kernel fault after boot (tests the trap report)
+ *   -- ARGS...         the words after "--" are the run= program's arguments
+ *                      (argv[1] on; argv[0] is NAME), as Linux's "--" gives
+ *                      init its own: split at blanks, except inside double
+ *                      quotes, which go ("two words" is one argument, "" an
+ *                      empty one; an argument cannot hold a quote).  At most
+ *                      RUN_ARGC_MAX, and NAME with them at most
+ *                      ARGV_STRINGS_MAX bytes, each with its NUL (lib/argv.h)
  *
- * Unknown words are reported and ignored: firmware adds its own.
+ * Unknown words are reported and ignored: firmware adds its own.  Arguments
+ * that cannot be passed (a quote not closed, too many, no run=) are reported
+ * as one word, the whole "-- ..." text, and run_args_why says why: the
+ * kernel then does not start the program with some of them.
  */
 #ifndef TESSERA_KERNEL_CMDLINE_H
 #define TESSERA_KERNEL_CMDLINE_H
@@ -56,7 +66,14 @@ struct cmdline {
 	enum crash_kind crash;
 	unsigned pager_timeout_ms;
 	bool ipc_fast_off;        /* ipc_fast=off: the general IPC path only */
+	const char *run_args;     /* after "--", quoted (NULL: no "--") */
+	unsigned run_argc;        /* the arguments there */
+	size_t run_args_size;     /* their bytes unquoted, each with its NUL */
+	const char *run_args_why; /* why they cannot be passed (NULL: they can) */
 };
+
+/* -- ARGS: run='s arguments, argv[0] (its name) not counted. */
+#define RUN_ARGC_MAX 63
 
 /* run=NAME: at most this long (the pager's names are 24 bytes, NUL padded). */
 #define RUN_NAME_MAX 23
@@ -69,5 +86,13 @@ typedef void (*cmdline_warn_fn)(void *arg, const char *word, size_t len, const c
 
 /* Parse `s` into *out.  Never fails; problems go to warn (may be NULL). */
 void cmdline_parse(const char *s, struct cmdline *out, cmdline_warn_fn warn, void *arg);
+
+/*
+ * The next of run='s arguments at *s (start with out->run_args, when
+ * run_args_why is NULL): written unquoted to out (room for run_args_size
+ * bytes in all), NUL-terminated, its length without the NUL in *len; *s
+ * moves past it.  False when there are no more.
+ */
+bool cmdline_arg_next(const char **s, char *out, size_t *len);
 
 #endif

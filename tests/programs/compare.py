@@ -2,13 +2,14 @@
 """Boot a tests/programs/ program under Tessera and compare with the host.
 
 usage: compare.py --host-program EXE --program NAME [--ended REASON]
-                  -- HARNESS [HARNESS ARGS...]
+                  [--arg ARG]... -- HARNESS [HARNESS ARGS...]
 
 Runs EXE (the same source built for the host with the host's gcc, by
-meson) and turns every line of its stdout into an --expect of the harness
+meson) as NAME (its argv[0]) with the --arg ARGs and an empty environment,
+as init starts it on Tessera, and turns every line of its stdout into an --expect of the harness
 (the whole line, literally), plus the line "run: NAME exited with STATUS"
 with the host program's status (128 + N for signal N).  Then runs the harness, which boots Tessera
-with run=NAME.  The expected output thus comes from the host's C library,
+with run=NAME -- ARGS (each ARG in double quotes).  The expected output thus comes from the host's C library,
 not from Tessera's.  --ended: the program is ended by the kernel on Tessera
 (the host kills it with a signal): expect "run: NAME was ended: REASON"
 instead of the status line.
@@ -19,11 +20,13 @@ import subprocess
 import sys
 
 
-def host_output(exe):
-    """Stdout lines and exit status of the host program exe (stdin empty).
-    A program ended by signal N has status 128 + N, as a shell reports it."""
-    run = subprocess.run([exe], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                         stdin=subprocess.DEVNULL, timeout=60)
+def host_output(exe, name, args):
+    """Stdout lines and exit status of the host program exe run as name
+    with args (stdin and the environment empty).  A program ended by signal
+    N has status 128 + N, as a shell reports it."""
+    run = subprocess.run([name] + args, executable=exe, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env={},
+                         timeout=60)
     status = 128 - run.returncode if run.returncode < 0 else run.returncode
     return run.stdout.decode().splitlines(), status
 
@@ -33,12 +36,15 @@ def main():
     p.add_argument("--host-program", required=True)
     p.add_argument("--program", required=True)
     p.add_argument("--ended", metavar="REASON")
+    p.add_argument("--arg", action="append", default=[], metavar="ARG")
     p.add_argument("harness", nargs=argparse.REMAINDER)
     a = p.parse_args()
     harness = a.harness[1:] if a.harness[:1] == ["--"] else a.harness
     if not harness:
         sys.exit("compare.py: no harness command after --")
-    lines, status = host_output(a.host_program)
+    if any('"' in arg for arg in a.arg):
+        sys.exit("compare.py: --arg: the kernel command line cannot pass a double quote")
+    lines, status = host_output(a.host_program, a.program, a.arg)
     if not lines:
         sys.exit("compare.py: the host program printed nothing: nothing to compare")
     expects = []
@@ -51,7 +57,10 @@ def main():
     else:
         end = "exited with %d" % status
     expects += ["--expect", "^run: %s %s$" % (re.escape(a.program), end)]
-    cmd = [sys.executable] + harness + ["--append", "run=" + a.program] + expects
+    append = "run=" + a.program
+    if a.arg:
+        append += " --" + "".join(' "%s"' % arg for arg in a.arg)
+    cmd = [sys.executable] + harness + ["--append", append] + expects
     sys.exit(subprocess.run(cmd).returncode)
 
 

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """tools/boot --run PROG: TAP.
 
-usage: test_boot_run.py TOOLS_BOOT TESSERA_CC HELLO_C NULL_DEREF_C DATA_FILE
+usage: test_boot_run.py TOOLS_BOOT TESSERA_CC HELLO_C NULL_DEREF_C DATA_FILE ARGS_C
 
-Builds hello.c and null_deref.c with tools/tessera-cc at test time, as anyone
+Builds hello.c, null_deref.c and args.c with tools/tessera-cc at test time, as anyone
 would, and runs them with tools/boot --run: hello's own output, its run:
 line and tools/boot's exit status 3 (hello returns 3), also on 4 harts
 and in 12 and 8 MiB (tools/qemu-initrd places it there), with --sv39 trees made
@@ -11,9 +11,12 @@ for -m 8M and -s 2; --file adds a file
 to the initrd; a null dereference ends with 128 + 18 (EXIT_NOT_USER_MEMORY,
 include/tessera/syscall.h) and the reason named; a file that is not an ELF
 gives 126 and the pager's one line with the reason, and so do hello
-for the wrong machine and hello cut short; arguments are refused
-with one line (argv is not passed yet); a program that never ends is
-stopped by --timeout (exit 124).
+for the wrong machine and hello cut short; args given arguments (blanks
+and an empty one among them) prints exactly its argv and exits with its
+last; the issue's command, tools/tessera-cc hello.c -o hello && tools/boot
+--run hello world, as a shell runs it; arguments the kernel cannot pass (a
+double quote, 64 of them, 2049 bytes) refused in one line with nothing
+booted; a program that never ends is stopped by --timeout (exit 124).
 
 Under --icount a second line says what the run cost (user/init/cost.c):
 its exact form; its fault kinds add up to the pager's count of all faults;
@@ -25,6 +28,7 @@ under test.  Without --icount there is no such line.
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -132,10 +136,10 @@ def check_loop(tap, boot, cc, tmp):
 
 
 def main():
-    boot, cc, hello_c, null_c, data = sys.argv[1:6]
+    boot, cc, hello_c, null_c, data, args_c = sys.argv[1:7]
     tap = Tap("boot --run test")
     with tempfile.TemporaryDirectory() as tmp:
-        for src, out in ((hello_c, "hello"), (null_c, "nd")):
+        for src, out in ((hello_c, "hello"), (null_c, "nd"), (args_c, "args")):
             p = subprocess.run([cc, src, "-o", out], cwd=tmp)
             tap.check(p.returncode == 0, "tessera-cc %s -o %s" % (os.path.basename(src), out))
 
@@ -224,12 +228,51 @@ def main():
         tap.check(err[-1:] == ["tools/boot: --run: no run: line from spin after 5 s: QEMU stopped"],
                   "spin: tools/boot's line", repr(err))
 
-        rc, out, err = run([boot, "--run", "hello", "world"], tmp)
-        tap.check(rc == 2 and err == ["tools/boot: --run: arguments are not passed yet (the "
-                                      "spawner gives a program no argv): refusing 'world'"],
-                  "arguments: refused in one line", "exit %d, %r" % (rc, err))
-        tap.check(not any(re.match(r"^run: ", line) for line in out),
-                  "arguments: nothing booted")
+        # Arguments: argv exactly as given, and the last one is the status.
+        rc, out, err = run([boot, "--run", "args", "a", "b c", "", "  x\ty  ", "7"], tmp)
+        want = ['argc 6', 'argv[0] "args" (4 bytes)', 'argv[1] "a" (1 bytes)',
+                'argv[2] "b c" (3 bytes)', 'argv[3] "" (0 bytes)',
+                'argv[4] "  x\ty  " (7 bytes)', 'argv[5] "7" (1 bytes)', 'argv[argc] NULL',
+                'envp ends after 0 strings; environ is envp',
+                'getenv("ARGS_GREETING") NULL, as the search of envp']
+        first = out.index(want[0]) if want[0] in out else -1
+        tap.check(first >= 0 and out[first:first + len(want)] == want,
+                  "args a 'b c' '' '  x<tab>y  ' 7: argv exactly, in order",
+                  repr(out[first:first + len(want)] if first >= 0 else out[-20:]))
+        tap.check(rc == 7 and "run: args exited with 7" in out,
+                  "args ... 7: the run: line, and tools/boot exits 7", "exit %d" % rc)
+
+        # The issue's command, as a shell runs it.
+        shutil.copy(hello_c, os.path.join(tmp, "hello.c"))
+        p = subprocess.run(["bash", "-c", "%s hello.c -o hello && %s --run hello world"
+                            % (cc, boot)], cwd=tmp, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT,
+                           env=dict(os.environ, TESSERA_BOOT_NO_SETUP="1"))
+        out = p.stdout.decode(errors="replace").replace("\r", "").splitlines()
+        tap.check(p.returncode == 3, "tessera-cc hello.c -o hello && tools/boot --run hello "
+                  "world: exit 3", "exit %d" % p.returncode)
+        tap.check("hello, world: argc 2, argv[argc] NULL" in out and
+                  "run: hello exited with 3" in out,
+                  "hello world: its output with argc 2, and the run: line")
+
+        too_many = ["a"] * 64
+        too_long = ["x" * 2043]     # with "args": 5 + 2044 bytes, each with its NUL
+        refusals = (
+            (["say \"hi\""], "tools/boot: --run: the argument 'say \"hi\"' holds a double "
+             "quote, which the kernel command line cannot pass"),
+            (too_many, "tools/boot: --run: 64 arguments, more than the kernel passes (63)"),
+            (too_long, "tools/boot: --run: args and its arguments take 2049 bytes with a NUL "
+             "each, more than the kernel passes (2048)"),
+        )
+        for args, line in refusals:
+            rc, out, err = run([boot, "--run", "args"] + args, tmp)
+            tap.check(rc == 2 and err == [line], "refused in one line: %s" % line[19:60],
+                      "exit %d, %r" % (rc, err))
+            tap.check(not any(re.match(r"^run: ", o) for o in out), "  and nothing booted")
+        # One byte less than the last: the largest the kernel takes, passed whole.
+        rc, out, err = run([boot, "--run", "args", too_long[0][1:]], tmp)
+        tap.check(rc == 0 and 'argv[1] "%s" (2042 bytes)' % too_long[0][1:] in out,
+                  "2048 bytes of name and arguments: passed whole", "exit %d" % rc)
     return tap.done()
 
 

@@ -5,14 +5,17 @@
  * (the results are printed as "init: check ... ok/FAILED" lines that the
  * QEMU test reads).  Its exit code is the number of failed checks.
  *
- * Booted with run=NAME, the kernel passes init a page holding NAME, and
- * init runs NAME under the pager instead of demo (an ordinary C program:
- * tools/tessera-cc), then prints "run: NAME exited with STATUS", and when
- * instructions are counted exactly (icount) what the run cost (cost.c).
+ * Booted with run=NAME (-- ARGS...), the kernel passes init a page holding
+ * an argument block (lib/argv.h: argv = NAME, ARGS...), and init runs NAME
+ * under the pager instead of demo (an ordinary C program: tools/tessera-cc),
+ * handing the pager the same page as the program's argv, then prints
+ * "run: NAME exited with STATUS", and when instructions are counted exactly
+ * (icount) what the run cost (cost.c).
  */
 #include <string.h>
 
 #include "cost.h"
+#include "lib/argv.h"
 #include "pager/client.h"
 
 static const char message[] = "init: hello from user space\n";
@@ -33,21 +36,21 @@ static void init_check(const char *what, long got, long want)
 #define RUN_NAME_AT 0x28000000ul    /* where init maps the run= page */
 
 /*
- * Start the pager, have it start `name`, wait for it, and let the pager go.
- * Returns how it ended, or code -1 with reason EXIT_REASONS if it could not
- * start.
+ * Start the pager, have it start `name` with the argument block in frame
+ * `args`, wait for it, and let the pager go.  Returns how it ended, or code
+ * -1 with reason EXIT_REASONS if it could not start.
  */
-static struct task_end run_under_pager(const char *name)
+static struct task_end run_under_pager(const char *name, long args)
 {
 	long pager = -1, ep = pager_start(&pager);
 	struct task_end end = { -1, EXIT_REASONS };
-	struct msg m = { .tag = PAGER_SPAWN };
+	struct msg m = { .tag = PAGER_SPAWN, .handle = (uint64_t)args };
 	struct run_cost cost;
 
 	if (ep < 0)
 		return end;
 	cost_start(&cost, ep, pager);
-	memcpy(m.w, name, strlen(name));
+	memcpy(m.w, name, strnlen(name, PAGER_NAME_MAX));
 	if (ipc_call(ep, &m) != 0 || m.tag != ERR_OK || !m.handle) {
 		puts_debug("init: the pager could not start the program\n");
 		return end;
@@ -64,20 +67,21 @@ static struct task_end run_under_pager(const char *name)
 }
 
 /*
- * run=NAME: map the kernel's page (slot `page`), run NAME, print how it
- * ended.  Returns 0 once the program ran (its status is in the line), 1
- * if it could not be started.
+ * run=NAME: map the kernel's page (slot `page`), whose argv[0] is NAME,
+ * run NAME with that page as its argv, print how it ended.  Returns 0 once
+ * the program ran (its status is in the line), 1 if it could not be
+ * started.
  */
 static int run_program(long page)
 {
-	const char *name = (const char *)RUN_NAME_AT;
+	const char *name = ((const struct argv_block *)RUN_NAME_AT)->strings;
 	struct task_end end;
 
 	if (sys_map(HANDLE_SELF, page, 0, RUN_NAME_AT, PAGE_SIZE, MAP_READ) != 0) {
 		puts_debug("init: cannot map the run= page\n");
 		return 1;
 	}
-	end = run_under_pager(name);
+	end = run_under_pager(name, page);
 	if (end.reason == EXIT_REASONS) {
 		printf("run: %s could not be started\n", name);
 		return 1;

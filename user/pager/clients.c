@@ -253,20 +253,25 @@ err_t fork_client(struct client *parent, struct msg *m, long *pass)
 	return client_start(child, entry, sp, arg, m, pass) ? ERR_OK : ERR_NO_MEMORY;
 }
 
-err_t spawn(const char *name, uint64_t arg, struct msg *reply, long *pass)
+err_t spawn(const char *name, uint64_t arg, long args_frame, struct msg *reply, long *pass)
 {
+	const struct argv_block *args;
 	struct client *c;
 	struct image *img;
+	uint64_t sp = 0;
 	err_t err;
 
+	err = stack_args_read(name, args_frame, &args);     /* checked before anything is made */
+	if (err)
+		return err;
 	img = image_get(name, &err);
 	if (!img)
 		return err;
 	c = client_new(name, arg);
-	err = !c ? ERR_NO_MEMORY : !client_regions(c, img) ? ERR_NO_MEMORY : ERR_OK;
+	err = !c || !client_regions(c, img) || !stack_fill(c, args, &sp) ? ERR_NO_MEMORY : ERR_OK;
 	if (err && c)
 		client_release(c);
-	if (!err && !client_start(c, img->elf.entry, USER_STACK_TOP, PAGER_HANDLE, reply, pass))
+	if (!err && !client_start(c, img->elf.entry, sp, PAGER_HANDLE, reply, pass))
 		err = ERR_NO_MEMORY;
 	image_put(img);            /* the regions hold it now */
 	return err;

@@ -16,8 +16,10 @@
  *                   pool page (pool.c) with the file's bytes copied in
  *        shared     the memory object's page (object.c), the same for all
  *        anon, bss, heap, stack: a zeroed pool page
- *      a page the region already has is mapped again; a write to a page a
- *      fork relative still shares is copied first (cow_write, object.c)
+ *      a page the region already has is mapped again (so does the first
+ *      stack page, which spawn filled with argv: stack.c); a write to a
+ *      page a fork relative still shares is copied first (cow_write,
+ *      object.c)
  *   4. every pool page a region holds is recorded in the reverse map
  *      (rmap.c); the reply maps it, and the kernel replaces what was there
  */
@@ -199,6 +201,8 @@ static void decide(struct client *c, struct msg *m)
 	if (!is_pool_page(v->pages[i])) {
 		if (!new_page(c, v, i, m))
 			return;
+	} else if (page_down(addr) == c->start_page && v->kind == RK_STACK) {
+		c->start_page = 0;     /* stack_fill made it, and counted it as new */
 	} else if (!present_page(c, v, i, access, m)) {
 		return;
 	} else {

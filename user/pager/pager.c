@@ -10,8 +10,9 @@
  * answer goes back with the same reply_recv that waits for the next message.
  *
  * Programs start empty: PAGER_SPAWN makes a task with nothing mapped, sets
- * up regions from the ELF program headers, and starts a thread whose first
- * instruction faults.  Our own memory is mapped when we start (we were
+ * up regions from the ELF program headers, fills (unmapped) the first stack
+ * page with argv (stack.c), and starts a thread whose first instruction
+ * faults.  Our own memory is mapped when we start (we were
  * spawned by the kernel) and grows only by explicit mapping (pool.c, the
  * heap): we never fault.
  */
@@ -112,9 +113,12 @@ static err_t other_request(struct client *c, struct msg *m, long *pass, long *re
 	case PAGER_SPAWN:
 		memcpy(name, m->w, PAGER_NAME_MAX);
 		name[PAGER_NAME_MAX] = 0;
-		image_refused_why = NULL;
-		err = c ? ERR_DENIED : spawn(name, m->w[3], m, pass);
-		if (err && !c && image_refused_why)   /* the file is not a usable ELF */
+		image_refused_why = args_refused_why = NULL;
+		err = c ? ERR_DENIED : spawn(name, m->w[3], *received, m, pass);
+		if (err && !c && args_refused_why)    /* a malformed argument block */
+			printf("pager: cannot start %s: its argument block: %s\n", name,
+			       args_refused_why);
+		else if (err && !c && image_refused_why)   /* the file is not a usable ELF */
 			printf("pager: cannot start %s: %s\n", name, image_refused_why);
 		else if (err && !c)
 			printf("pager: cannot start %s: %s\n", name, err_name(err));

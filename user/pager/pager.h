@@ -4,6 +4,7 @@
  *   pager.c    the server loop: messages in, answers out
  *   fault.c    the fault path
  *   clients.c  clients: spawn (programs start empty), fork, release
+ *   stack.c    a new client's first stack: argv, envp, auxv
  *   space.c    a client's regions and the requests that change them
  *   share.c    offering memory to a client that is not a fork relative
  *   books.c    the reverse map's requests and the audit of the books
@@ -13,6 +14,7 @@
 #ifndef TESSERA_USER_PAGER_PAGER_H
 #define TESSERA_USER_PAGER_PAGER_H
 
+#include "lib/argv.h"
 #include "lib/elf.h"
 #include "object.h"
 #include "pool.h"
@@ -92,6 +94,8 @@ struct client {
 	uint64_t arg;                  /* PAGER_SPAWN's argument */
 	struct vregion *heap;
 	struct pager_stats stats;
+	uint64_t start_page;           /* the stack page stack_fill made, until its
+					* first fault maps it (0: none) */
 };
 
 /* A range one client offered another (PAGER_SHARE), until that one maps it. */
@@ -155,8 +159,30 @@ bool clients_running(void);
 /* PAGER_FORK from client parent. */
 err_t fork_client(struct client *parent, struct msg *m, long *pass);
 
-/* PAGER_SPAWN: a client running `name`, started empty. */
-err_t spawn(const char *name, uint64_t arg, struct msg *reply, long *pass);
+/*
+ * PAGER_SPAWN: a client running `name`, started empty but for its first
+ * stack page (in the books, unmapped), built from the argument block in
+ * frame args_frame (0: argv is { name }).
+ */
+err_t spawn(const char *name, uint64_t arg, long args_frame, struct msg *reply, long *pass);
+
+/* stack.c: a new client's first stack */
+/*
+ * The argument block to spawn `name` with: a checked copy of the one in
+ * `frame`, or (frame 0) argv = { name }, in *out.  ERR_INVALID_ARGUMENT
+ * when the frame cannot be read or the block is malformed (why in
+ * args_refused_why).
+ */
+err_t stack_args_read(const char *name, long frame, const struct argv_block **out);
+/* Why the last argument block was refused (lib/argv.h's phrase), or NULL. */
+extern const char *args_refused_why;
+
+/*
+ * Fill a pool page with c's initial stack from block b and make it the top
+ * page of c's stack region, unmapped (c->start_page): *sp is where the
+ * thread starts.  False when memory is out.
+ */
+bool stack_fill(struct client *c, const struct argv_block *b, uint64_t *sp);
 
 /* space.c: a client's regions and the requests that change them */
 /* A new region [start, end) of c; NULL when it overlaps or memory is out. */

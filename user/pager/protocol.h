@@ -9,16 +9,22 @@
  * or its exit notice), slot 2 a send handle to the pager (PAGER_HANDLE:
  * SEND only, so it can neither pass it on nor make it another task's
  * fault endpoint), badged with the client's id; its first thread starts
- * with a0 = PAGER_HANDLE.
+ * with a0 = PAGER_HANDLE and sp at the System V initial stack (argc, argv,
+ * envp, auxv: lib/argv.h), whose page comes in by fault like the rest.
  *
  * Requests: tag = the request, words = its arguments.  The answer's tag is
  * 0 or an err_t code (positive), its words the results:
  *
  *   PAGER_SPAWN      {name: 24 bytes, NUL padded, in w[0..2]; an argument
- *                    in w[3]}  (the parent only)
+ *                    in w[3]} passing, optionally, a frame handle holding
+ *                    an argument block at offset 0 (lib/argv.h: argv with
+ *                    argv[0] first, then envp; no frame: argv = {name},
+ *                    no envp)  (the parent only)
  *                    -> w[0] client id; a READ handle to the client's task
  *                    ERR_NOT_FOUND (no such program), ERR_INVALID_ARGUMENT
- *                    (not a valid program), ERR_NO_MEMORY, ERR_DENIED (a client asked)
+ *                    (not a valid program; a handle that is not a frame we
+ *                    may read, or a malformed block: checked first, one
+ *                    line says why), ERR_NO_MEMORY, ERR_DENIED (a client asked)
  *   PAGER_MAP_ANON   {hint, length, rights, flags} -> w[0] address
  *                    zero-filled pages; PAGER_FIXED: exactly at hint;
  *                    PAGER_SHARED: a fork shares the pages instead of copying

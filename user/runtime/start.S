@@ -1,7 +1,9 @@
 /*
  * _start for programs built with tools/tessera-cc (picolibc).  The pager
- * starts the first thread here with sp = USER_STACK_TOP (16-byte aligned)
- * and a0 = the slot of the pager's handle.  The pager zero-fills .bss (and
+ * starts the first thread here with a0 = the slot of the pager's handle
+ * and sp (16-byte aligned) at the System V initial stack it built: argc,
+ * argv[], NULL, envp[], NULL, auxv, strings (lib/argv.h).  That page comes
+ * in by fault when __tessera_start first reads argc.  The pager zero-fills .bss (and
  * the thread-local .tbss kept after .tdata, runtime.ld), so nothing is
  * cleared here.  The linked .tdata/.tbss is the one thread's TLS block:
  * RISC-V's TLS variant I puts it at tp with no control block before it
@@ -16,5 +18,6 @@ _start:
 .option pop
 	la	tp, __tls_base
 	mv	fp, zero                  /* backtraces stop here */
-	call	__tessera_start           /* (pager slot): never returns */
+	mv	a1, sp                    /* argc is at sp */
+	call	__tessera_start           /* (pager slot, sp): never returns */
 1:	j	1b

@@ -10,19 +10,21 @@ int main(int argc, char **argv, char **envp);
 void __libc_init_array(void);
 
 long runtime_pager;
+extern char **environ;          /* picolibc's: getenv reads it */
 
 /*
- * The spawner does not pass arguments yet (PAGER_SPAWN carries one word):
- * argv[0] is a fixed placeholder, argv[1] NULL, and the environment empty.
+ * Called by _start with the pager's slot and the initial sp: argc there,
+ * argv after it, envp after argv's NULL (lib/argv.h).  Runs main and exits
+ * with its value.
  */
-static char program_name[] = "program";
-static char *argv_default[] = { program_name, NULL };
-static char *envp_default[] = { NULL };
-
-/* Called by _start with the pager's slot; runs main and exits with its value. */
-void __attribute__((noreturn)) __tessera_start(long pager)
+void __attribute__((noreturn)) __tessera_start(long pager, long *sp)
 {
+	int argc = (int)sp[0];
+	char **argv = (char **)(sp + 1);
+	char **envp = argv + argc + 1;
+
 	runtime_pager = pager;
+	environ = envp;
 	__libc_init_array();
-	exit(main(1, argv_default, envp_default));
+	exit(main(argc, argv, envp));
 }

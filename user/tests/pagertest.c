@@ -2,12 +2,15 @@
  * pagertest: starts a pager of its own and has it start pclient once per
  * mode: every region kind and request checked from inside (exit 0), and
  * accesses the pager must refuse (the client is ended: exit -1, with the
- * EXIT_REFUSED_* of the pager's reason).  Then the pager is told to end.
+ * EXIT_REFUSED_* of the pager's reason); argument blocks it must refuse,
+ * and a good one (pagertest_args.c).  Then the pager is told to end.
  * Exit code: the number of failed checks.
  */
 #include "pager/client.h"
 
 static long pager_ep;
+
+void argument_blocks(long pager);    /* pagertest_args.c */
 
 /* Have the pager start pclient with argument `arg`: its task handle (0: failed), *id its client id. */
 static long start(uint64_t arg, uint64_t *id)
@@ -120,6 +123,7 @@ int main(void)
 	check_end("20,000 random requests: nothing ends the client, the books agree", run(12), 0,
 		  EXIT_NORMAL);
 	pager_deaths();
+	argument_blocks(pager_ep);
 	memcpy(m.w, "nosuch", 7);
 	check_eq("spawn of a missing program", pager_call(pager_ep, &m), -ERR_NOT_FOUND);
 	memcpy(m.w, "pclient", 8);
