@@ -14,10 +14,7 @@
 
 #include "lib/format.h"
 #include "syscall.h"
-
-#ifndef PAGE_SIZE
-#define PAGE_SIZE 4096ul
-#endif
+#include "tessera/types.h"   /* PAGE_SIZE */
 
 /* Formatted output through SYS_DEBUG_WRITE; at most 512 bytes per call.
  * snprint() and format_buffer() come with it (lib/format.h). */
