@@ -2,7 +2,7 @@
 """Boot a tests/programs/ program under Tessera and compare with the host.
 
 usage: compare.py --host-program EXE --program NAME [--ended REASON]
-                  -- HARNESS [HARNESS ARGS...]
+                  [--host-cwd DIR] -- HARNESS [HARNESS ARGS...]
 
 Runs EXE (the same source built for the host with the host's gcc, by
 meson) and turns every line of its stdout into an --expect of the harness
@@ -11,19 +11,22 @@ with the host program's status (128 + N for signal N).  Then runs the harness, w
 with run=NAME.  The expected output thus comes from the host's C library,
 not from Tessera's.  --ended: the program is ended by the kernel on Tessera
 (the host kills it with a signal): expect "run: NAME was ended: REASON"
-instead of the status line.
+instead of the status line.  --host-cwd: the host program runs in DIR (where
+the data files it opens by name are; on Tessera they are boot-image files).
 """
 import argparse
+import os
 import re
 import subprocess
 import sys
 
 
-def host_output(exe):
-    """Stdout lines and exit status of the host program exe (stdin empty).
-    A program ended by signal N has status 128 + N, as a shell reports it."""
+def host_output(exe, cwd):
+    """Stdout lines and exit status of the host program exe (stdin empty),
+    run in cwd (None: here).  A program ended by signal N has status 128 + N,
+    as a shell reports it."""
     run = subprocess.run([exe], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                         stdin=subprocess.DEVNULL, timeout=60)
+                         stdin=subprocess.DEVNULL, timeout=60, cwd=cwd)
     status = 128 - run.returncode if run.returncode < 0 else run.returncode
     return run.stdout.decode().splitlines(), status
 
@@ -33,12 +36,13 @@ def main():
     p.add_argument("--host-program", required=True)
     p.add_argument("--program", required=True)
     p.add_argument("--ended", metavar="REASON")
+    p.add_argument("--host-cwd", metavar="DIR")
     p.add_argument("harness", nargs=argparse.REMAINDER)
     a = p.parse_args()
     harness = a.harness[1:] if a.harness[:1] == ["--"] else a.harness
     if not harness:
         sys.exit("compare.py: no harness command after --")
-    lines, status = host_output(a.host_program)
+    lines, status = host_output(os.path.abspath(a.host_program), a.host_cwd)
     if not lines:
         sys.exit("compare.py: the host program printed nothing: nothing to compare")
     expects = []

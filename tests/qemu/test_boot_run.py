@@ -2,12 +2,14 @@
 """tools/boot --run PROG: TAP.
 
 usage: test_boot_run.py TOOLS_BOOT TESSERA_CC HELLO_C NULL_DEREF_C DATA_FILE
+                        MMAP_FILE_C MMAP_DATA
 
 Builds hello.c and null_deref.c with tools/tessera-cc at test time, as anyone
 would, and runs them with tools/boot --run: hello's own output, its run:
 line and tools/boot's exit status 3 (hello returns 3), also on 4 harts
 and in 12 MiB (in 8 MiB QEMU loads the initrd over the FDT: one line, exit 125); --file adds a file
-to the initrd; a null dereference ends with 128 + 18 (EXIT_NOT_USER_MEMORY,
+to the initrd, and mmap_file.c opens and maps the one --file gives it;
+a null dereference ends with 128 + 18 (EXIT_NOT_USER_MEMORY,
 include/tessera/syscall.h) and the reason named; a file that is not an ELF
 gives 126 and the pager's one line with the reason, and so do hello
 for the wrong machine and hello cut short; arguments are refused
@@ -37,10 +39,10 @@ def run(cmd, cwd):
 
 
 def main():
-    boot, cc, hello_c, null_c, data = sys.argv[1:6]
+    boot, cc, hello_c, null_c, data, mmap_c, mmap_data = sys.argv[1:8]
     tap = Tap("boot --run test")
     with tempfile.TemporaryDirectory() as tmp:
-        for src, out in ((hello_c, "hello"), (null_c, "nd")):
+        for src, out in ((hello_c, "hello"), (null_c, "nd"), (mmap_c, "mmap-file")):
             p = subprocess.run([cc, src, "-o", out], cwd=tmp)
             tap.check(p.returncode == 0, "tessera-cc %s -o %s" % (os.path.basename(src), out))
 
@@ -53,6 +55,14 @@ def main():
                   "--file: the file is in the initrd")
         tap.check("initrd: file hello replaces the built-in program of that name" in out,
                   "hello: the initrd's hello, not the built-in one")
+
+        rc, out, err = run([boot, "--file", mmap_data, "--run", "mmap-file"], tmp)
+        tap.check(rc == 0 and "mmap-file: 0 failures" in out
+                  and "run: mmap-file exited with 0" in out,
+                  "mmap-file --file %s: every check passes, exit 0" % os.path.basename(mmap_data),
+                  "exit %d, %r" % (rc, [line for line in out if "failure" in line]))
+        tap.check("mmap private: written \"Xine\"..'!'; the shared mapping \"line\", the file "
+                  "\"line\"" in out, "mmap-file: the --file file mapped, its private copy written")
 
         for opts in (["-s", "4"], ["-m", "12M"]):
             rc, out, err = run([boot] + opts + ["--run", "hello"], tmp)
