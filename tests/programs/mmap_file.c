@@ -200,7 +200,7 @@ static void anon_checks(void)
 {
 	unsigned char *a = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	unsigned char *fixed;
+	unsigned char *fixed, *past;
 	int r1, r2;
 
 	if (a == MAP_FAILED) {
@@ -219,6 +219,14 @@ static void anon_checks(void)
 	printf("mprotect it to no access and back: %d %d, it kept %d\n", r1, r2, a[PAGE]);
 	a[PAGE] = 5;
 	printf("munmap: %d\n", munmap(a, 3 * PAGE));
+	/* Two pages, the second unmapped: the range runs past the mapping into a hole. */
+	past = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (past != MAP_FAILED && munmap(past + PAGE, PAGE) == 0) {
+		errno = 0;
+		refusal(stdout, "mprotect past the end of a mapping",
+			mprotect(past, 2 * PAGE, PROT_READ), ENOMEM);
+		munmap(past, PAGE);
+	}
 	errno = 0;
 	refusal(stdout, "mprotect unmapped pages", mprotect(a, PAGE, PROT_READ), ENOMEM);
 	refusal(stdout, "munmap an unaligned address", munmap(a + 1, PAGE), EINVAL);

@@ -111,6 +111,8 @@ static void tessera_checks(void)
 	clock_gettime(CLOCK_REALTIME, &now);
 	fprintf(stderr, "tessera: realtime is %s\n",
 		now.tv_sec < 24 * 3600 ? "uptime from the epoch" : "not from the epoch");
+	clock_getres(CLOCK_MONOTONIC, &now);
+	fprintf(stderr, "tessera: clock resolution %ld ns\n", (long)now.tv_nsec);
 	errno = 0;
 	c = clock();
 	fprintf(stderr, "tessera: clock() %s\n", c == (clock_t)-1 && errno == ENOSYS
