@@ -192,6 +192,19 @@ int runtime_file_frame(int fd, long *frame, uint64_t *frame_size)
 	return 0;
 }
 
+int runtime_file_bytes(int fd, const unsigned char **data, uint64_t *size)
+{
+	struct open_file *f = file_of(fd);
+
+	if (!f)
+		return fd >= 0 && fd < FILE_FIRST_FD ? ENODEV : EBADF;
+	if (!f->data && f->size && file_map(f))
+		return ENOMEM;
+	*data = f->data;
+	*size = f->size;
+	return 0;
+}
+
 /* close(2): the handle goes, and the mapping with the last descriptor of
  * its name.  0, 1, 2: ENOSYS (the console stays, console.c); others EBADF. */
 int close(int fd)

@@ -16,8 +16,8 @@
  * [USER_STACK_TOP, USER_TOP): below it are the program itself, its heap
  * (malloc's) and its stack, which are not the caller's to replace (ENOMEM
  * for mmap, EINVAL for munmap: outside the range they manage).  MAP_FIXED
- * replaces what is there, as POSIX says; a file mapping cannot be placed
- * (the pager chooses its address): ENOTSUP, which POSIX allows.
+ * replaces what is there, as POSIX says; the pager places file mappings
+ * itself, so a file at a fixed address is a copy (map_fd_copy).
  *
  * Files: the boot image's, read-only (file.c).  MAP_SHARED maps the file's
  * own pages, PROT_WRITE refused (EACCES: the descriptor is read-only);
@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "pager/protocol.h"
@@ -103,8 +104,11 @@ static int map_errno(int err)
 	}
 }
 
-/* Anonymous memory of len bytes (a page multiple), read-write: its rights may
- * be anything later.  0 with *at, or an errno. */
+/*
+ * Anonymous memory of len bytes (a page multiple), read-write: its rights may
+ * be anything later.  MAP_FIXED: exactly at *at, replacing what is there
+ * (POSIX).  0 with *at, or an errno.
+ */
 static int map_anon(uint64_t *at, uint64_t len, int flags)
 {
 	bool fixed = flags & MAP_FIXED;
@@ -112,12 +116,36 @@ static int map_anon(uint64_t *at, uint64_t len, int flags)
 			 .w = { fixed ? *at : 0, len, MAP_READ | MAP_WRITE,
 				(fixed ? PAGER_FIXED : 0) |
 				(flags & MAP_SHARED ? PAGER_SHARED : 0) } };
-	int err = pager_ask(&m);
+	int err = fixed ? runtime_unmap(*at, len) : 0;
 
+	if (!err)
+		err = pager_ask(&m);
 	if (err)
 		return map_errno(err);
 	*at = m.w[0];
 	return 0;
+}
+
+/*
+ * MAP_FIXED of a file: the pager places file mappings itself, so the
+ * runtime makes anonymous memory there and copies the file's bytes in.
+ * The file never changes, so a copy is all MAP_SHARED could show too; it
+ * cannot be executable (anonymous memory never is): ENOTSUP.  0 or an errno.
+ */
+static int map_fd_copy(uint64_t at, uint64_t len, int prot, int fd, uint64_t off)
+{
+	const unsigned char *data;
+	uint64_t size;
+	int e;
+
+	if (prot & PROT_EXEC)
+		return ENOTSUP;
+	e = runtime_file_bytes(fd, &data, &size);
+	if (!e)
+		e = map_anon(&at, len, MAP_PRIVATE | MAP_FIXED);
+	if (!e && off < size)
+		memcpy((void *)at, data + off, size - off < len ? size - off : len);
+	return e;
 }
 
 /* A mapping of fd's file: 0 with *at and *made (the rights it has), or an errno. */
@@ -137,6 +165,8 @@ static int map_fd(uint64_t *at, uint64_t len, int prot, int flags, int fd, off_t
 		return ENXIO;          /* past the file's last page */
 	if ((flags & MAP_SHARED) && (prot & PROT_WRITE))
 		return EACCES;         /* the descriptor is read-only, and so is the file */
+	if (flags & MAP_FIXED)
+		return map_fd_copy(*at, len, prot, fd, (uint64_t)off);   /* *made: read-write */
 	*made = writable_copy ? MAP_READ | MAP_WRITE
 			      : MAP_READ | (prot & PROT_EXEC ? MAP_EXEC : 0);
 	err = runtime_map_file(frame, (uint64_t)off, len, *made,
@@ -163,32 +193,17 @@ static int mmap_check(uint64_t at, size_t len, uint64_t size, int prot, int flag
 	return 0;
 }
 
-/* MAP_FIXED: what is at [at, at + size) goes (anonymous memory only).  0 or an errno. */
-static int fixed_replace(uint64_t at, uint64_t size, int flags, int fd)
-{
-	long frame;
-	uint64_t frame_size;
-	int e;
-
-	if (!(flags & MAP_ANONYMOUS)) {
-		e = runtime_file_frame(fd, &frame, &frame_size);
-		return e ? e : ENOTSUP;   /* the pager places file mappings itself */
-	}
-	return runtime_unmap(at, size) ? ENOMEM : 0;
-}
-
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
 	uint64_t at = (uint64_t)addr, size = ALIGN_UP((uint64_t)len, PAGE_SIZE);
 	unsigned made = MAP_READ | MAP_WRITE;
 	int e = mmap_check(at, len, size, prot, flags);
 
-	if (!e && (flags & MAP_FIXED))
-		e = fixed_replace(at, size, flags, fd);
 	if (!e)
 		e = flags & MAP_ANONYMOUS ? map_anon(&at, size, flags)
 					  : map_fd(&at, size, prot, flags, fd, off, &made);
-	/* PROT_NONE, or read-only anonymous memory: the rights asked for, after */
+	/* PROT_NONE, read-only anonymous memory, a fixed file's copy: the rights
+	 * asked for, after */
 	if (!e && made != prot_rights(prot) && pager_protect(at, size, prot_rights(prot))) {
 		runtime_unmap(at, size);
 		e = ENOMEM;

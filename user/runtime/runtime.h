@@ -31,6 +31,10 @@ ssize_t runtime_file_read(int fd, void *buf, size_t n);
  */
 int runtime_file_frame(int fd, long *frame, uint64_t *frame_size);
 
+/* The bytes of the file open as fd, read-only (mapped if they were not yet),
+ * and its size: 0, or EBADF, ENODEV, ENOMEM (the pager has no room). */
+int runtime_file_bytes(int fd, const unsigned char **data, uint64_t *size);
+
 /*
  * The pager maps [off, off + len) of the file behind our frame handle
  * (PAGER_MAP_FILE; the handle is passed as a copy) with MAP_* rights and
