@@ -248,6 +248,7 @@ static void anon_checks(void)
 	}
 	errno = 0;
 	refusal(stdout, "mprotect unmapped pages", mprotect(a, PAGE, PROT_READ), ENOMEM);
+	refusal(stdout, "mprotect page 0", mprotect(NULL, PAGE, PROT_READ), ENOMEM);
 	refusal(stdout, "munmap an unaligned address", munmap(a + 1, PAGE), EINVAL);
 	refusal(stdout, "munmap length 0", munmap(a, 0), EINVAL);
 	fixed = mmap(FIXED_AT, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS

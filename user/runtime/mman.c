@@ -235,8 +235,8 @@ int mprotect(void *addr, size_t len, int prot)
 		return runtime_fail(ENOTSUP);
 	if (len == 0)
 		return 0;
-	if (size < len || at + size < at || at + size > USER_TOP)
-		return runtime_fail(ENOMEM);
+	if (size < len || at < USER_BASE || at + size < at || at + size > USER_TOP)
+		return runtime_fail(ENOMEM);   /* outside user space: nothing is mapped there */
 	err = pager_protect(at, size, prot_rights(prot));
 	if (err == ERR_NOT_FOUND || err == ERR_NO_MEMORY)
 		return runtime_fail(ENOMEM);   /* a page outside every mapping */
