@@ -119,7 +119,13 @@ static void stdio_checks(void)
 	printf("fgets: %s", line);
 	if (fgets(line, sizeof(line), f))
 		printf("fgets: %s", line);
-	fclose(f);
+	memset(line, 0, sizeof(line));
+	if (fseek(f, -10, SEEK_END) == 0 && fread(line, 1, 20, f) == 10)
+		printf("fseek 10 before the end, fread: \"%.9s\", then %s\n", line,
+		       feof(f) ? "end of file" : "more");
+	else
+		failures++;
+	printf("fclose: %d\n", fclose(f));
 }
 
 static void open_refusals(void)
