@@ -9,6 +9,7 @@
  * (frames, mappings) are kernel/syscall_memory.c.  Under the kernel lock.
  */
 #include "kernel_arch.h"
+#include "kernel/boot.h"
 #include "kernel/entry.h"
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
@@ -269,8 +270,8 @@ static long sys_task_create(struct thread *cur, const uint64_t *a)
 }
 
 /* SYS_IMAGE_OPEN (a[0] name, a[1] len): a frame handle (READ EXEC TRANSFER)
- * on the boot-image file name.  ERR_NOT_FOUND, ERR_FAULT,
- * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY.  Kernel lock held. */
+ * on the boot-image file name, and its exact size in a1.  ERR_NOT_FOUND,
+ * ERR_FAULT, ERR_INVALID_ARGUMENT, ERR_NO_MEMORY.  Kernel lock held. */
 static long sys_image_open(struct thread *cur, const uint64_t *a)
 {
 	char name[NAME_MAX];
@@ -289,6 +290,7 @@ static long sys_image_open(struct thread *cur, const uint64_t *a)
 	if (!f)
 		return error(ERR_NO_MEMORY);
 	obj_get(&f->obj);
+	arch_syscall_args(cur->tf)[1] = img->size;   /* a1: the size without the padding */
 	return give_handle(cur, slot, &f->obj, RIGHT_READ | RIGHT_EXEC | RIGHT_TRANSFER);
 }
 
@@ -450,6 +452,15 @@ static long sys_task_id(struct thread *cur, const uint64_t *a)
 	return err ? error(err) : ((struct task *)h->obj)->id;
 }
 
+/* SYS_CLOCK_INFO: the time CSR's frequency in Hz, which boot read from the
+ * device tree (and timer_init checked).  Kernel lock held. */
+static long sys_clock_info(struct thread *cur, const uint64_t *a)
+{
+	(void)cur;
+	(void)a;
+	return (long)boot.info.timebase_hz;
+}
+
 /* SYS_THREAD_SELF: cur's id.  Kernel lock held. */
 static long sys_thread_self(struct thread *cur, const uint64_t *a)
 {
@@ -499,6 +510,7 @@ static const struct {
 	[SYS_TASK_KILL] = { sys_task_kill, false },
 	[SYS_TASK_ID] = { sys_task_id, false },
 	[SYS_MAPPING] = { sys_mapping, false },
+	[SYS_CLOCK_INFO] = { sys_clock_info, false },
 	[SYS_TASK_USAGE] = { sys_task_usage, false },
 };
 

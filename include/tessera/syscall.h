@@ -72,8 +72,10 @@ enum syscall_number {
 	SYS_IMAGE_OPEN = 21,    /* (name, len) -> frame handle (READ EXEC TRANSFER) on the
 				 * boot-image file `name`: its own pages, mappable read
 				 * and execute, SYS_FRAME_SIZE bytes (the file padded
-				 * with zeros to whole pages).  ERR_NOT_FOUND, ERR_FAULT,
-				 * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY */
+				 * with zeros to whole pages), with a1 = the file's own
+				 * size in bytes (what stat reports; 0 for an empty
+				 * file, whose frame is one zero page).  ERR_NOT_FOUND,
+				 * ERR_FAULT, ERR_INVALID_ARGUMENT, ERR_NO_MEMORY */
 	SYS_FRAME_SIZE = 22,    /* (frame) -> its size in bytes */
 	SYS_TASK_CREATE = 23,   /* (name, len, fault_ep, flags) -> task handle (READ
 				 * MANAGE TRANSFER FAULT): a task with nothing mapped and no
@@ -110,6 +112,11 @@ enum syscall_number {
 				 * USER_TOP), ERR_INVALID_ARGUMENT (vaddr past it).  For a
 				 * pager's audit: every page its clients map of its
 				 * frames, against its books */
+	SYS_CLOCK_INFO = 31,    /* () -> the frequency of the `time` CSR in Hz (the
+				 * device tree's timebase-frequency, the boot report's
+				 * `timebase:`).  User mode may read that CSR (rdtime):
+				 * seconds since the hart's counter started are
+				 * rdtime / this.  No arguments; never fails */
 	SYS_TASK_USAGE = 32,    /* (task) -> 0, with a1 = the instructions the task
 				 * (READ) ran in user mode, a2 = those the kernel ran
 				 * while one of its threads was the hart's current one

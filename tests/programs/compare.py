@@ -2,7 +2,7 @@
 """Boot a tests/programs/ program under Tessera and compare with the host.
 
 usage: compare.py --host-program EXE --program NAME [--ended REASON]
-                  [--arg ARG]... -- HARNESS [HARNESS ARGS...]
+                  [--arg ARG]... [--host-cwd DIR] -- HARNESS [HARNESS ARGS...]
 
 Runs EXE (the same source built for the host with the host's gcc, by
 meson) as NAME (its argv[0]) with the --arg ARGs and an empty environment,
@@ -12,21 +12,23 @@ with the host program's status (128 + N for signal N).  Then runs the harness, w
 with run=NAME -- ARGS (each ARG in double quotes).  The expected output thus comes from the host's C library,
 not from Tessera's.  --ended: the program is ended by the kernel on Tessera
 (the host kills it with a signal): expect "run: NAME was ended: REASON"
-instead of the status line.
+instead of the status line.  --host-cwd: the host program runs in DIR (where
+the data files it opens by name are; on Tessera they are boot-image files).
 """
 import argparse
+import os
 import re
 import subprocess
 import sys
 
 
-def host_output(exe, name, args):
+def host_output(exe, name, args, cwd):
     """Stdout lines and exit status of the host program exe run as name
-    with args (stdin and the environment empty).  A program ended by signal
-    N has status 128 + N, as a shell reports it."""
+    with args (stdin and the environment empty), in cwd (None: here).  A
+    program ended by signal N has status 128 + N, as a shell reports it."""
     run = subprocess.run([name] + args, executable=exe, stdout=subprocess.PIPE,
                          stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env={},
-                         timeout=60)
+                         timeout=60, cwd=cwd)
     status = 128 - run.returncode if run.returncode < 0 else run.returncode
     return run.stdout.decode().splitlines(), status
 
@@ -37,6 +39,7 @@ def main():
     p.add_argument("--program", required=True)
     p.add_argument("--ended", metavar="REASON")
     p.add_argument("--arg", action="append", default=[], metavar="ARG")
+    p.add_argument("--host-cwd", metavar="DIR")
     p.add_argument("harness", nargs=argparse.REMAINDER)
     a = p.parse_args()
     harness = a.harness[1:] if a.harness[:1] == ["--"] else a.harness
@@ -44,7 +47,7 @@ def main():
         sys.exit("compare.py: no harness command after --")
     if any('"' in arg for arg in a.arg):
         sys.exit("compare.py: --arg: the kernel command line cannot pass a double quote")
-    lines, status = host_output(a.host_program, a.program, a.arg)
+    lines, status = host_output(os.path.abspath(a.host_program), a.program, a.arg, a.host_cwd)
     if not lines:
         sys.exit("compare.py: the host program printed nothing: nothing to compare")
     expects = []

@@ -2,13 +2,14 @@
 """tools/boot --run PROG: TAP.
 
 usage: test_boot_run.py TOOLS_BOOT TESSERA_CC HELLO_C NULL_DEREF_C DATA_FILE ARGS_C
+                        MMAP_FILE_C MMAP_DATA
 
 Builds hello.c, null_deref.c and args.c with tools/tessera-cc at test time, as anyone
 would, and runs them with tools/boot --run: hello's own output, its run:
 line and tools/boot's exit status 3 (hello returns 3), also on 4 harts
 and in 12 and 8 MiB (tools/qemu-initrd places it there), with --sv39 trees made
 for -m 8M and -s 2; --file adds a file
-to the initrd; a null dereference ends with 128 + 18 (EXIT_NOT_USER_MEMORY,
+to the initrd, and mmap_file.c opens and maps the one --file gives it; a null dereference ends with 128 + 18 (EXIT_NOT_USER_MEMORY,
 include/tessera/syscall.h) and the reason named; a file that is not an ELF
 gives 126 and the pager's one line with the reason, and so do hello
 for the wrong machine and hello cut short; args given arguments (blanks
@@ -136,10 +137,11 @@ def check_loop(tap, boot, cc, tmp):
 
 
 def main():
-    boot, cc, hello_c, null_c, data, args_c = sys.argv[1:7]
+    boot, cc, hello_c, null_c, data, args_c, mmap_c, mmap_data = sys.argv[1:9]
     tap = Tap("boot --run test")
     with tempfile.TemporaryDirectory() as tmp:
-        for src, out in ((hello_c, "hello"), (null_c, "nd"), (args_c, "args")):
+        for src, out in ((hello_c, "hello"), (null_c, "nd"), (args_c, "args"),
+                         (mmap_c, "mmap-file")):
             p = subprocess.run([cc, src, "-o", out], cwd=tmp)
             tap.check(p.returncode == 0, "tessera-cc %s -o %s" % (os.path.basename(src), out))
 
@@ -154,6 +156,14 @@ def main():
                   "hello: the initrd's hello, not the built-in one")
         tap.check(cost_lines(out) == [], "hello without --icount: no cost line",
                   repr(cost_lines(out)))
+
+        rc, out, err = run([boot, "--file", mmap_data, "--run", "mmap-file"], tmp)
+        tap.check(rc == 0 and "mmap-file: 0 failures" in out
+                  and "run: mmap-file exited with 0" in out,
+                  "mmap-file --file %s: every check passes, exit 0" % os.path.basename(mmap_data),
+                  "exit %d, %r" % (rc, [line for line in out if "failure" in line]))
+        tap.check("mmap private: written \"Xine\"..'!'; the shared mapping \"line\", the file "
+                  "\"line\"" in out, "mmap-file: the --file file mapped, its private copy written")
 
         rc, out, err = run([boot, "--icount", "--run", "hello"], tmp)
         tap.check(rc == 3 and "run: hello exited with 3" in out,

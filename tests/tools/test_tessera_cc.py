@@ -6,8 +6,11 @@ usage: test_tessera_cc.py TESSERA_CC BUILD_DIR READELF NM
 Compiles two sources separately (-c, -O2, -D, -I), links them with -lm,
 and reads the result: a RISC-V executable entered at _start, linked at
 0x10000 with one segment per permission (R X, R, R W) as the pager wants.
-Then the errors: gcc's own for a broken source, and one line naming what
-to run when the build directory has no runtime.
+The runtime's headers: <sys/mman.h> and the POSIX clocks of <time.h>
+(which picolibc leaves out) compile with -Werror, and a program that uses
+neither has none of their code (--gc-sections).  Then the errors: gcc's
+own for a broken source, and one line naming what to run when the build
+directory has no runtime.
 """
 import os
 import re
@@ -20,6 +23,18 @@ MAIN_C = """#include <stdio.h>
 int main(int argc, char **argv) { (void)argv; printf(GREETING " %d\\n", twice(argc)); return 0; }
 """
 TWICE_H = "int twice(int x);\n"
+POSIX_C = """#include <sys/mman.h>
+#include <time.h>
+int main(void)
+{
+	struct timespec ts = { 0, 1000 };
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	nanosleep(&ts, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return p == MAP_FAILED || munmap(p, 4096) || mprotect(p, 0, PROT_NONE);
+}
+"""
 TWICE_C = """#include <math.h>
 #include "twice.h"
 /* cbrt, not sqrt: with the F/D extensions gcc makes sqrt one fsqrt.d, no call */
@@ -43,6 +58,7 @@ def main(cc, build, readelf, nm):
         inc = os.path.join(tmp, "inc")
         os.mkdir(inc)
         files = {"main.c": MAIN_C, "inc/twice.h": TWICE_H, "twice.c": TWICE_C,
+                 "posix.c": POSIX_C,
                  "broken.c": "int main(void) { return }\n"}
         for name, text in files.items():
             with open(os.path.join(tmp, name), "w") as f:
@@ -71,6 +87,16 @@ def main(cc, build, readelf, nm):
                   "three page-aligned segments: R X, R, R W", hdr)
         tap.check(re.search(r"^[0-9a-f]+ T cbrt$", syms, re.M) is not None,
                   "-lm brought in picolibc's cbrt", syms[:400])
+        tap.check(re.search(r" T (mmap|clock_gettime|open)$", syms, re.M) is None,
+                  "no mmap, clock_gettime or open in a program that calls none of them",
+                  syms[:400])
+        st, _, err = run([cc, "-Wall", "-Wextra", "-Werror", p("posix.c"), "-o", p("posix")],
+                         env)
+        _, syms, _ = run([nm, p("posix")])
+        tap.check(st == 0 and all(re.search(r"^[0-9a-f]+ T %s$" % f, syms, re.M)
+                                  for f in ("mmap", "munmap", "mprotect", "clock_gettime",
+                                            "nanosleep")),
+                  "<sys/mman.h> and <time.h>'s clocks compile and link the runtime's", err)
         st, _, err = run([cc, "-c", p("broken.c"), "-o", p("broken.o")], env)
         tap.check(st != 0 and re.search(r"broken\.c:1:\d+: error:", err) is not None,
                   "a broken source fails with gcc's own error", err)

@@ -121,7 +121,20 @@ long sys_image_open(const char *name)
 	return syscall2(SYS_IMAGE_OPEN, (long)name, (long)strlen(name));
 }
 
+long sys_image_open_sized(const char *name, size_t len, uint64_t *size)
+{
+	register long a0 __asm__("a0") = (long)name;
+	register unsigned long a1 __asm__("a1") = len;
+	register long a7 __asm__("a7") = SYS_IMAGE_OPEN;
+
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1) : "r"(a7) : "memory");
+	if (a0 >= 0)
+		*size = a1;
+	return a0;
+}
+
 long sys_frame_size(long frame) { return syscall2(SYS_FRAME_SIZE, frame, 0); }
+long sys_clock_info(void) { return syscall2(SYS_CLOCK_INFO, 0, 0); }
 long sys_task_give(long task, long h, unsigned long rights)
 {
 	return syscall6(SYS_TASK_GIVE, task, h, (long)rights, 0, 0, 0);

@@ -51,6 +51,8 @@ long sys_task_set_fault(long task, long ep);
 long sys_thread_create(long task, unsigned long entry, unsigned long stack_top,
 		       unsigned long arg, unsigned long priority);
 long sys_image_open(const char *name);
+/* SYS_IMAGE_OPEN of name[0..len), with *size = the file's exact size on success. */
+long sys_image_open_sized(const char *name, size_t len, uint64_t *size);
 long sys_frame_size(long frame);
 long sys_task_create(const char *name, long fault_ep, unsigned long flags);
 long sys_protect(long task, unsigned long vaddr, unsigned long size, unsigned long rights);
@@ -79,6 +81,7 @@ struct mapping {
 };
 long sys_mapping(long task, unsigned long va, struct mapping *out);
 long sys_thread_self(void);
+long sys_clock_info(void);
 
 /* IPC: m is the message sent, and receives the one that comes back. */
 long ipc_send(long ep, struct msg *m);

@@ -85,8 +85,11 @@
  *                    regions cut or split.  ERR_INVALID_ARGUMENT
  *   PAGER_PROTECT    {addr, length, rights}: the range (every page inside some
  *                    region) gets `rights`, at most what its regions were made
- *                    with; regions split to fit.  ERR_INVALID_ARGUMENT,
- *                    ERR_NOT_FOUND (a page outside every region), ERR_DENIED
+ *                    with; regions split to fit.  rights 0: no access at all
+ *                    (PROT_NONE): the pages are kept, every touch is refused
+ *                    (PAGER_KILL_PROTECTION) until rights come back.
+ *                    ERR_INVALID_ARGUMENT, ERR_NOT_FOUND (a page outside
+ *                    every region), ERR_DENIED
  *   PAGER_BRK        {new end, or 0 to ask} -> w[0] the heap's end
  *                    ERR_INVALID_ARGUMENT (below its start), ERR_NO_MEMORY
  *                    (past PAGER_HEAP_MAX or into another region)

@@ -207,7 +207,8 @@ err_t protect(struct client *c, struct msg *m)
 	uint64_t end = start + len, at, i;
 	struct region *r;
 
-	if (!user_range(start, len) || !map_rights_valid(rights))
+	/* rights 0: no access (PROT_NONE); the pages stay, and come back with rights */
+	if (!user_range(start, len) || (rights && !map_rights_valid(rights)))
 		return ERR_INVALID_ARGUMENT;
 	for (at = start; at < end; at = r->end) {
 		r = region_find(&c->map, at);

@@ -1,5 +1,5 @@
 /*
- * How a program ends, and its heap.
+ * How a program ends, who it is, and its heap.
  *
  * exit() is picolibc's (atexit handlers, destructors), which ends in our
  * _exit: the console is flushed and SYS_EXIT hands the status to whoever
@@ -7,6 +7,7 @@
  * and exits with 128 + SIGABRT, as a shell reports a program that aborted.
  * sbrk() grows the heap the pager keeps for the client (PAGER_BRK); when
  * the pager refuses, it fails with ENOMEM and malloc returns NULL.
+ * getpid() is the kernel's id of the task (SYS_TASK_ID).
  */
 #include <errno.h>
 #include <signal.h>
@@ -42,6 +43,14 @@ void abort(void)
 	runtime_flush_console();
 	sys_debug_write(why, sizeof(why) - 1);
 	sys_exit(ABORT_STATUS);
+}
+
+/* getpid(): the task's id (SYS_TASK_ID of HANDLE_SELF), unique while it
+ * lives and the same at every call; asked each time, so a fork's child has
+ * its own. */
+pid_t getpid(void)
+{
+	return (pid_t)sys_task_id(HANDLE_SELF);
 }
 
 static uintptr_t heap_end;   /* 0: not asked yet */

@@ -172,7 +172,8 @@ static void bad_requests(void)
 		  -ERR_INVALID_ARGUMENT },
 		{ "protect: a hole", PAGER_PROTECT, { PAGER_MMAP_TOP - 4096, 4096, MAP_READ },
 		  -ERR_NOT_FOUND },
-		{ "protect: no rights", PAGER_PROTECT, { USER_BASE, 4096, 0 }, -ERR_INVALID_ARGUMENT },
+		{ "protect: an unknown right", PAGER_PROTECT, { USER_BASE, 4096, 8 },
+		  -ERR_INVALID_ARGUMENT },
 		{ "brk: below the heap's start", PAGER_BRK, { USER_BASE }, -ERR_INVALID_ARGUMENT },
 		{ "brk: past its maximum", PAGER_BRK, { 0x3f00000000ul }, -ERR_NO_MEMORY },
 		{ "fork: entry in kernel space", PAGER_FORK, { 0xffffffc000000000ul, 0x30000000ul },
@@ -349,6 +350,13 @@ static void protect_checks(void)
 		 PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m), 0);
 	p[PAGE_SIZE / 8] = 3;
 	check_eq("which works, its bytes kept", (long)p[PAGE_SIZE / 8], 3);
+	check_eq("protect the middle page to no access", pager_request(pager, PAGER_PROTECT,
+		 a + PAGE_SIZE, PAGE_SIZE, 0, 0, &m), 0);
+	check_eq("the query says rights 0", pager_request(pager, PAGER_QUERY, a + PAGE_SIZE, 0, 0,
+		 0, &m) == 0 ? (long)((m.w[2] >> 8) & 0xff) : -1, 0);
+	check_eq("back to read-write", pager_request(pager, PAGER_PROTECT, a + PAGE_SIZE, PAGE_SIZE,
+		 MAP_READ | MAP_WRITE, 0, &m), 0);
+	check_eq("the page kept its bytes through no access", (long)p[PAGE_SIZE / 8], 3);
 	check_eq("protect: more than the region was made with",
 		 pager_request(pager, PAGER_PROTECT, a, PAGE_SIZE, MAP_READ | MAP_EXEC, 0, &m),
 		 -ERR_DENIED);
