@@ -1,5 +1,6 @@
 /* Traps from user space (see kernel/entry.h). */
 #include "kernel_arch.h"
+#include "kernel/console_input.h"
 #include "kernel/entry.h"
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
@@ -37,6 +38,7 @@ void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 	case USER_TRAP_TICK:
 		sched_tick();
 		fault_check_timeouts();
+		console_input_poll();
 		break;
 	case USER_TRAP_IPI:
 		sched_ipi();

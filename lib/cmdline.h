@@ -27,6 +27,10 @@
  *                      general path (kernel/ipc.c), never the fast path
  *                      (kernel/ipc_fast.c): the suite runs the IPC, fault and
  *                      pager tests both ways (default on)
+ *   console_echo=off   the console does not echo what it reads in canonical mode
+ *                      (SYS_CONSOLE_READ): for input piped into QEMU, so that
+ *                      the output is the program's alone (tools/boot gives it
+ *                      when its stdin is not a terminal; default on)
  *   crash=load|store|illegal|panic|stack
  *                      provoke a kernel fault after boot (tests the trap report)
  *
@@ -56,6 +60,7 @@ struct cmdline {
 	enum crash_kind crash;
 	unsigned pager_timeout_ms;
 	bool ipc_fast_off;        /* ipc_fast=off: the general IPC path only */
+	bool console_echo_off;    /* console_echo=off: canonical reads do not echo */
 };
 
 /* run=NAME: at most this long (the pager's names are 24 bytes, NUL padded). */

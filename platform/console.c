@@ -1,7 +1,8 @@
 /*
  * The console: the SBI firmware console until the device tree has been read,
  * then the UART named by /chosen/stdout-path ("serial0:115200n8" style
- * aliases included).
+ * aliases included).  Input comes only from the UART: before it is found,
+ * or when the tree names none we drive, the console has no input.
  */
 #include "arch/riscv/mmu.h"
 #include "arch/riscv/sbi.h"
@@ -21,6 +22,16 @@ void console_putc(char c)
 	if (c == '\n')
 		console_uart.putc(&console_uart, '\r');
 	console_uart.putc(&console_uart, c);
+}
+
+int console_getc(void)
+{
+	return uart_ready ? console_uart.getc(&console_uart) : -1;
+}
+
+uint64_t console_overruns(void)
+{
+	return __atomic_load_n(&console_uart.overruns, __ATOMIC_RELAXED);
 }
 
 static bool fail(char *what, unsigned size, const char *fmt, const char *arg)
@@ -58,9 +69,12 @@ bool console_init(const struct fdt *fdt, const struct boot_info *bi,
 	if (!regs)
 		return fail(what, what_size, "sbi (no room to map %s)", fdt_node_name(fdt, node));
 	console_uart = (struct uart){ .base = regs, .reg_shift = shift, .io_width = width,
-				      .putc = sifive ? uart_sifive_putc : uart_16550_putc };
+				      .putc = sifive ? uart_sifive_putc : uart_16550_putc,
+				      .getc = sifive ? uart_sifive_getc : uart_16550_getc };
 	if (sifive)
 		uart_sifive_enable(&console_uart);
+	else
+		uart_16550_init(&console_uart);
 	uart_ready = true;
 	snprint(what, what_size, "%s at 0x%lx",
 		sifive ? "sifive,uart0"

@@ -12,6 +12,17 @@
 void console_putc(char c);
 
 /*
+ * The next byte the console's UART received, or -1 when none is waiting
+ * (or there is no UART).  Callers serialize (kernel/console_input.c reads
+ * under the kernel lock).
+ */
+int console_getc(void);
+
+/* How many times the UART's receive FIFO overran since boot: bytes lost
+ * before the kernel read them. */
+uint64_t console_overruns(void);
+
+/*
  * Switch the console from the SBI firmware console to the UART that
  * /chosen/stdout-path names.  Returns a one-line description for the boot
  * report in `what` (e.g. "ns16550a at 0x10000000"); on failure the console

@@ -154,6 +154,11 @@ long sys_task_wait_reason(long task, unsigned long *reason)
 long sys_task_kill(long task) { return syscall2(SYS_TASK_KILL, task, 0); }
 long sys_task_id(long task) { return syscall2(SYS_TASK_ID, task, 0); }
 
+long sys_console_read(void *buf, size_t len, unsigned long flags)
+{
+	return syscall6(SYS_CONSOLE_READ, (long)buf, (long)len, (long)flags, 0, 0, 0);
+}
+
 long sys_mapping(long task, unsigned long va, struct mapping *out)
 {
 	register long a0 __asm__("a0") = task;

@@ -59,6 +59,8 @@ long sys_task_status(long task);
 long sys_task_status_end(long task, struct task_end *end);
 long sys_task_kill(long task);
 long sys_task_id(long task);
+/* SYS_CONSOLE_READ: bytes read (0: end of file), or -ERR_*; blocks for input. */
+long sys_console_read(void *buf, size_t len, unsigned long flags);
 
 /* SYS_MAPPING: what the task maps at the first mapped page at or above va. */
 struct mapping {
