@@ -21,7 +21,8 @@ loader puts the initrd at --initrd-addr and the harness types
 /chosen linux,initrd-start/-end (and a memreserve of it) as on a board.
 
 With --stdin FILE, the file's bytes are the console's input: written to
-QEMU's serial (its stdin) once the kernel's first line is out, then two
+QEMU's serial (its stdin) once the kernel's first line is out (or a line
+matching --stdin-after), then two
 Ctrl-D, which end the input in the console's canonical mode (one ends a
 last line that has no newline, the next is the end of file).  Not before:
 a byte QEMU hands the UART while the firmware sets it up is lost (OpenSBI
@@ -103,6 +104,8 @@ def parse_args(argv):
                    help="check the in-kernel self-test lines and summary")
     p.add_argument("--stdin", metavar="FILE",
                    help="the console's input: FILE's bytes, then Ctrl-D Ctrl-D")
+    p.add_argument("--stdin-after", metavar="REGEX", default=KERNEL_FIRST_LINE,
+                   help="--stdin is typed once a line matches (default: the kernel's first)")
     p.add_argument("--log-dir", default=".")
     p.add_argument("--print-value", action="append", default=[], metavar="REGEX",
                    help="print the first group of REGEX as a measurement")
@@ -280,7 +283,7 @@ def run_qemu(a):
                 break
             if driver:
                 driver.poll(serial)
-            if input_waiting and any(re.search(KERNEL_FIRST_LINE, l) for l in new):
+            if input_waiting and any(re.search(a.stdin_after, l) for l in new):
                 feed_input(proc, input_waiting)
                 input_waiting = None
             if final_at is None and any(re.search(FINAL_LINE, l) for l in new):
