@@ -5,7 +5,9 @@
  *   UART FIFO ──poll (tick)──► ring (raw bytes) ──edit──► line ──read──► user buffer
  *
  * The poll moves received bytes into the ring, on every timer tick of every
- * hart and whenever a reader looks; it stops while the ring is full, so the
+ * hart, whenever a reader looks, and on the UART's interrupt where the PLIC
+ * routes it to the boot hart (console_irq_init; the boot hart then takes
+ * it in user mode or in its idle wfi); it stops while the ring is full, so the
  * bytes wait in the device (QEMU then keeps the rest in its own input, and
  * nothing is lost however much is piped in).  A real UART whose FIFO fills
  * meanwhile loses bytes; the 16550 says so (LSR.OE) and the poll prints how
@@ -67,6 +69,7 @@ static struct {
 	bool line_done;              /* line is complete: reads take from it */
 	bool eof;                    /* Ctrl-D on an empty line, not read yet */
 	uint64_t overruns_told;      /* console_overruns() when last printed */
+	bool irq_held;               /* the UART's interrupt claimed, not completed */
 } in;                                /* in .bss: no 8 KiB of zeros in the image */
 
 /* Threads in SYS_CONSOLE_READ, in the order they called (console_link). */
@@ -161,12 +164,24 @@ static void report_overruns(void)
 	in.overruns_told = n;
 }
 
+/*
+ * With the UART's interrupt routed (console_irq_init), a poll first claims
+ * it if it is pending, and completes it once the FIFO is read empty; while
+ * the ring is full it keeps it claimed, so the device cannot interrupt
+ * again until a read makes room (and the next poll, on a tick, drains it).
+ */
 void console_input_poll(void)
 {
 	int c;
 
+	if (!in.irq_held)
+		in.irq_held = console_irq_claim();
 	while (ring_used() < RING_SIZE && (c = console_getc()) >= 0)
 		in.ring[in.head++ % RING_SIZE] = (uint8_t)c;
+	if (in.irq_held && ring_used() < RING_SIZE) {
+		console_irq_complete();
+		in.irq_held = false;
+	}
 	report_overruns();
 	wake_first_if_ready();
 }

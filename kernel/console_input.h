@@ -11,8 +11,8 @@
 /*
  * Move what the UART has received into the input ring, and wake the first
  * reader if its read can now be answered.  Called on every timer tick (a
- * tick taken from user mode, or one an idle hart sees) and by readers.
- * Requires the kernel lock.
+ * tick taken from user mode, or one an idle hart sees), on the UART's
+ * interrupt, and by readers.  Requires the kernel lock.
  */
 void console_input_poll(void);
 

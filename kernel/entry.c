@@ -43,6 +43,9 @@ void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 	case USER_TRAP_IPI:
 		sched_ipi();
 		break;
+	case USER_TRAP_EXTERNAL:
+		console_input_poll();   /* it claims and completes the interrupt */
+		break;
 	case USER_TRAP_IRQ_OTHER:
 		break;
 	case USER_TRAP_FPU_OFF:

@@ -298,9 +298,9 @@ unsigned sched_pick_hart(void)
  */
 /*
  * Wait, without the lock, until a thread is queued here; then take the
- * lock.  On every tick, look at fault timeouts and poll the console's input
- * if the lock is free (the boot thread may hold it for long, handing out
- * work meanwhile).  Requires
+ * lock.  On every tick or device interrupt, look at fault timeouts and poll
+ * the console's input if the lock is free (the boot thread may hold it for
+ * long, handing out work meanwhile).  Requires
  * the kernel lock not held; returns with it held.
  */
 static void wait_for_threads(struct hart_sched *hs)

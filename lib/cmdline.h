@@ -31,6 +31,9 @@
  *                      (SYS_CONSOLE_READ): for input piped into QEMU, so that
  *                      the output is the program's alone (tools/boot gives it
  *                      when its stdin is not a terminal; default on)
+ *   console_irq=off    the console's input is polled on the timer tick only, as
+ *                      on a tree with no PLIC (default on: the UART's interrupt
+ *                      through the PLIC where the tree routes it)
  *   crash=load|store|illegal|panic|stack
  *                      provoke a kernel fault after boot (tests the trap report)
  *
@@ -61,6 +64,7 @@ struct cmdline {
 	unsigned pager_timeout_ms;
 	bool ipc_fast_off;        /* ipc_fast=off: the general IPC path only */
 	bool console_echo_off;    /* console_echo=off: canonical reads do not echo */
+	bool console_irq_off;     /* console_irq=off: console input polled only */
 };
 
 /* run=NAME: at most this long (the pager's names are 24 bytes, NUL padded). */

@@ -5,7 +5,10 @@
  * with the FIFO full and was lost, bit 5 (THRE) that THR is empty.
  * Reading LSR clears OE, so every LSR read counts it.  FCR (index 2,
  * write only): bit 0 keeps the FIFOs on, bits 7:6 = 3 the receive trigger
- * level of 14 bytes (dw-apb-uart: 2 less than full).  DesignWare's
+ * level of 14 bytes (dw-apb-uart: 2 less than full).  IER (index 1) bit 0
+ * (ERBFI): interrupt when the FIFO reaches the trigger level, or holds bytes
+ * nobody read for 4 characters' time (the timeout), until it is read empty
+ * enough.  DesignWare's
  * dw-apb-uart is the same with registers 4 bytes apart and 32-bit
  * accesses (reg-shift and reg-io-width in the tree).
  */
@@ -13,7 +16,9 @@
 
 #define UART_RBR 0
 #define UART_THR 0
+#define UART_IER 1
 #define UART_FCR 2
+#define UART_IER_RX (1u << 0)
 #define UART_LSR 5
 #define UART_FCR_FIFO_ON (1u << 0)
 #define UART_FCR_RX_TRIGGER_14 (3u << 6)
@@ -57,6 +62,11 @@ static uint32_t line_status(struct uart *u)
 void uart_16550_init(struct uart *u)
 {
 	reg_write(u, UART_FCR, UART_FCR_FIFO_ON | UART_FCR_RX_TRIGGER_14);
+}
+
+void uart_16550_rx_interrupt_on(struct uart *u)
+{
+	reg_write(u, UART_IER, reg_read(u, UART_IER) | UART_IER_RX);
 }
 
 void uart_16550_putc(struct uart *u, char c)

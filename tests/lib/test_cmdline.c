@@ -64,6 +64,7 @@ static void check_defaults(const struct cmdline *c)
 	CHECK(!c->bench);
 	CHECK(!c->icount);
 	CHECK(!c->console_echo_off);
+	CHECK(!c->console_irq_off);
 	CHECK_EQ_U64(c->zone_dma_size, 0);
 	CHECK_EQ_U64(c->crash, CRASH_NONE);
 }
@@ -438,6 +439,30 @@ static void test_console_echo(void)
 	}
 }
 
+/* console_irq= takes on or off; the default is on (console_irq_off false). */
+static void test_console_irq(void)
+{
+	static const char *const bad[] = { "console_irq=", "console_irq=1", "console_irq=Off",
+					   "console_irq=polled" };
+	struct cmdline c;
+	unsigned i;
+
+	parse("", &c);
+	CHECK(!c.console_irq_off);
+	parse("console_irq=off", &c);
+	CHECK(c.console_irq_off);
+	CHECK(!c.console_echo_off);
+	CHECK_EQ_U64(warned.n, 0);
+	parse("console_irq=off console_echo=off console_irq=on", &c);
+	CHECK(!c.console_irq_off);
+	CHECK(c.console_echo_off);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		parse(bad[i], &c);
+		CHECK(!c.console_irq_off);
+		CHECK(warned.n == 1 && strcmp(warned.w[0].why, "console_irq= takes on or off") == 0);
+	}
+}
+
 /* run= names the program init runs: 1 to 23 characters; none by default. */
 static void test_run_option(void)
 {
@@ -467,6 +492,7 @@ int main(void)
 	RUN(test_run_option);
 	RUN(test_ipc_fast);
 	RUN(test_console_echo);
+	RUN(test_console_irq);
 	RUN(test_pager_timeout);
 	RUN(test_empty_null_and_blank_give_defaults);
 	RUN(test_flags);

@@ -2,7 +2,7 @@
 """Boot a tests/programs/ program under Tessera and compare with the host.
 
 usage: compare.py --host-program EXE --program NAME [--ended REASON]
-                  [--stdin FILE] -- HARNESS [HARNESS ARGS...]
+                  [--stdin FILE] [--kernel-words WORDS] -- HARNESS [HARNESS ARGS...]
 
 Runs EXE (the same source built for the host with the host's gcc, by
 meson) and turns every line of its stdout into an --expect of the harness
@@ -15,7 +15,8 @@ instead of the status line.  --stdin: both read FILE as their stdin (the
 host program from the file, Tessera's from the console, where the harness
 types it and then the end of file; the kernel word console_echo=off keeps
 the echo out of the output, as tools/boot does for piped input); without
-it both get an empty stdin.
+it both get an empty stdin.  --kernel-words: more words for the kernel
+command line.
 """
 import argparse
 import os
@@ -41,6 +42,7 @@ def main():
     p.add_argument("--program", required=True)
     p.add_argument("--ended", metavar="REASON")
     p.add_argument("--stdin", metavar="FILE", default=os.devnull)
+    p.add_argument("--kernel-words", default="")
     p.add_argument("harness", nargs=argparse.REMAINDER)
     a = p.parse_args()
     harness = a.harness[1:] if a.harness[:1] == ["--"] else a.harness
@@ -59,8 +61,8 @@ def main():
     else:
         end = "exited with %d" % status
     expects += ["--expect", "^run: %s %s$" % (re.escape(a.program), end)]
-    cmd = [sys.executable] + harness + ["--append", "run=%s console_echo=off" % a.program,
-                                        "--stdin", a.stdin] + expects
+    words = "run=%s console_echo=off %s" % (a.program, a.kernel_words)
+    cmd = [sys.executable] + harness + ["--append", words.strip(), "--stdin", a.stdin] + expects
     sys.exit(subprocess.run(cmd).returncode)
 
 
