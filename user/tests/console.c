@@ -10,6 +10,8 @@
  *     SYS_EXIT.  Each must end as asked; the reads after it must work (an
  *     ended reader left among the readers would hold up the queue, or be
  *     woken as freed memory).
+ * Two readers queued before the input comes get a line each, the first
+ * queued the first line (it exits with the length of what it read).
  * Then, with the input typed in, each read is printed byte for byte
  * ("read N: [...]", control bytes as ^X) for the test to compare, and the
  * kernel's echo is on the console beside it:
@@ -24,21 +26,36 @@
 #include "ulib.h"
 
 #define INPUT_NOW "console-test: readers done; type the input now\n"
-#define SETTLE_YIELDS 2000        /* time enough for a reader on another hart to block */
+#define SETTLE_TICKS 3000000ul    /* rdtime: 0.3 s at QEMU virt's 10 MHz, time enough
+				   * for a reader on another hart to block in its read */
 #define UNMAPPED 0x3f00000000ul   /* user space nobody maps (there is no pager) */
 #define RAW_BYTES 10              /* the raw bytes of editing.bin, and the two Ctrl-D */
 
+static void show(const char *what, const char *buf, long n);
+
+static inline uint64_t rdtime(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+
+/* Let the readers started reach their read and block there: nothing tells
+ * us they have, so give them time (a vCPU of QEMU's may wait for a host
+ * core; 0.3 s is far more than the few system calls take). */
 static void settle(void)
 {
-	unsigned i;
+	uint64_t start = rdtime();
 
-	for (i = 0; i < SETTLE_YIELDS; i++)
+	while (rdtime() - start < SETTLE_TICKS)
 		sys_yield();
 }
 
 /* A child: passed an endpoint, it reads; passed a frame, a thread of it
- * reads while it exits.  No input comes while children live: a read that
- * returns is a failure. */
+ * reads while it exits.  No input comes while these live: a read that
+ * returns is a failure.  Passed a task handle (ours), it reads one line and
+ * exits with its length: the parent learns which line it got. */
 static void read_forever(void *arg)
 {
 	char buf[16];
@@ -50,6 +67,14 @@ static void read_forever(void *arg)
 
 static int child(long passed)
 {
+	char line[64];
+	long n;
+
+	if (sys_task_id(passed) >= 0) {
+		n = sys_console_read(line, sizeof(line), 0);
+		show("# a queued reader read", line, n < 0 ? 0 : n);
+		return (int)n;
+	}
 	if (sys_frame_size(passed) < 0)
 		read_forever(0);
 	thread_start(read_forever, (void *)CONSOLE_READ_RAW, PRIORITY_USER);
@@ -126,13 +151,24 @@ static void read_and_show(unsigned long len)
 int main(long passed)
 {
 	char raw[RAW_BYTES];
-	long n, got = 0;
+	long n, got = 0, first, second;
 	unsigned i;
 
 	if (passed)
 		return child(passed);
 	readers_ended();
+	/* Two readers queued before the input: each gets one line, in order. */
+	first = start_child("a reader queues first", HANDLE_SELF);
+	settle();
+	second = start_child("a reader queues second", HANDLE_SELF);
+	settle();
 	puts_debug(INPUT_NOW);
+	check_end("the first reader gets the first line (13 bytes)", task_end_wait(first), 13,
+		  EXIT_NORMAL);
+	check_end("the second reader gets the second (14 bytes)", task_end_wait(second), 14,
+		  EXIT_NORMAL);
+	sys_handle_close(first);
+	sys_handle_close(second);
 	check_eq("a read into unmapped memory: ERR_FAULT",
 		 sys_console_read((void *)UNMAPPED, 16, 0), -ERR_FAULT);
 	read_and_show(64);        /* first^J: the line the failed read left */
