@@ -4,7 +4,9 @@
 usage: test_boot_stdin.py TOOLS_BOOT TESSERA_CC STDIN_COUNT_C
 
 Builds tests/programs/stdin_count.c with tools/tessera-cc at test time and
-runs it with tools/boot --run, its stdin a pipe, a file, or empty.  What it
+runs it with tools/boot --run, its stdin a pipe, a file, empty, or a
+terminal (a pty, typed at once the kernel is up: the kernel's editing and
+echo, and Ctrl-D for the end of file).  What it
 must print is computed here, from the bytes sent (a model of what the
 program counts: FNV-1a hashes, lines, words), not by any code under test.
 Checks: every byte arrives, Ctrl-A (QEMU's escape under -nographic) and a
@@ -14,9 +16,12 @@ newline too); console_echo=off is on the kernel command line and nothing
 read is echoed; tools/boot exits with the program's status.
 """
 import os
+import pty
+import select
 import subprocess
 import sys
 import tempfile
+import time
 
 TIMEOUT = 300
 WHITESPACE = b" \t\n\v\f\r"     # C's isspace in the "C" locale
@@ -56,6 +61,36 @@ def boot(tools_boot, tmp, stdin):
                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
     out = p.stdout.decode("latin-1").replace("\r", "").splitlines()
     return p.returncode, out
+
+
+def boot_on_terminal(tools_boot, tmp, keys):
+    """tools/boot --run stdin-count on a pty; keys typed once the kernel's
+    first line is out.  Returns (exit status, console lines)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(tmp)
+        os.environ["TESSERA_BOOT_NO_SETUP"] = "1"
+        os.execv(tools_boot, [tools_boot, "--run", "stdin-count"])
+    out, typed = b"", False
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if not typed and b"\nTessera " in out:
+            os.write(fd, keys)
+            typed = True
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if not ready:
+            continue
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break                  # the other side closed: tools/boot ended
+        if not data:
+            break
+        out += data
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    return code, out.decode("latin-1").replace("\r", "").splitlines()
 
 
 def main():
@@ -100,6 +135,20 @@ def main():
                       "%s: the kernel word console_echo=off" % what)
             echoed = [l for l in data.decode("latin-1").split("\n") if len(l) > 2 and l in out]
             tap.check(not echoed, "%s: nothing echoed" % what, repr(echoed[:3]))
+
+        # A terminal: DEL erases three bytes, Ctrl-U the line, CR is NL,
+        # Ctrl-D on an empty line ends the input; the kernel echoes.
+        keys = b"hello wor\x7f\x7f\x7fxyz\rtwo\x15second line\r\x04"
+        typed = b"hello xyz\nsecond line\n"
+        rc, out = boot_on_terminal(tools_boot, tmp, keys)
+        missing = [l for l in expected(typed) if l not in out]
+        tap.check(not missing, "a terminal: stdin-count reads the edited lines",
+                  "missing: %r" % missing)
+        tap.check(rc == 0 and "run: stdin-count exited with 0" in out,
+                  "a terminal: exit 0 and the run: line", "exit %d" % rc)
+        echo = ["hello wor" + "\b \b" * 3 + "xyz", "two" + "\b \b" * 3 + "second line"]
+        tap.check(all(l in out for l in echo), "a terminal: the kernel echoes the editing",
+                  repr([l for l in out if "second" in l or "hello" in l]))
     return tap.done()
 
 
