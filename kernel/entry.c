@@ -1,5 +1,6 @@
 /* Traps from user space (see kernel/entry.h). */
 #include "kernel_arch.h"
+#include "kernel/console_input.h"
 #include "kernel/entry.h"
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
@@ -37,9 +38,13 @@ void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 	case USER_TRAP_TICK:
 		sched_tick();
 		fault_check_timeouts();
+		console_input_poll();
 		break;
 	case USER_TRAP_IPI:
 		sched_ipi();
+		break;
+	case USER_TRAP_EXTERNAL:
+		console_input_poll();   /* it claims and completes the interrupt */
 		break;
 	case USER_TRAP_IRQ_OTHER:
 		break;

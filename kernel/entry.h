@@ -15,6 +15,7 @@ enum user_trap {
 	USER_TRAP_EXEC_FAULT,
 	USER_TRAP_TICK,         /* timer (already reprogrammed) */
 	USER_TRAP_IPI,          /* another hart wants a look at the run queue */
+	USER_TRAP_EXTERNAL,     /* a device's interrupt (the console's UART) */
 	USER_TRAP_IRQ_OTHER,    /* an interrupt nobody asked for: ignored */
 	USER_TRAP_FPU_OFF,      /* an illegal instruction with the FPU off for the
 				 * thread: its first FP instruction, perhaps */

@@ -189,6 +189,25 @@ static err_t run_name_frame(struct handle *h)
 	return ERR_OK;
 }
 
+/*
+ * The console's input: by the UART's interrupt through the PLIC where the
+ * tree routes it (and console_irq=off does not say otherwise), polled on
+ * the tick always.  One line says which, and why not the interrupt.
+ */
+static void console_input_init(void)
+{
+	char what[96];
+
+	if (boot.cmdline.console_irq_off) {
+		printk("console input: polled on the timer tick (console_irq=off)\n");
+	} else if (console_irq_init(&boot.fdt, boot.hartid, what, sizeof(what))) {
+		trap_external_on();
+		printk("console input: interrupt, %s, and polled on the timer tick\n", what);
+	} else {
+		printk("console input: polled on the timer tick (no interrupt: %s)\n", what);
+	}
+}
+
 /* Start the first user program and wait for it; its exit code decides how we halt. */
 static void run_init(void)
 {
@@ -259,6 +278,7 @@ void kernel_main(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 	initrd_init(&boot.info);
 	if (!timer_init(boot.info.timebase_hz, hart->sstc))
 		platform_halt(HALT_FAILURE, "timebase-frequency too low for the tick");
+	console_input_init();
 	sched_init();
 	thread_fpu_init();
 	frame_object_images_init();

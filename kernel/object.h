@@ -70,6 +70,7 @@ enum thread_state {
 	THREAD_RECV_BLOCKED,     /* queued on an endpoint to receive */
 	THREAD_REPLY_BLOCKED,    /* its call was received; waiting for the reply */
 	THREAD_WAIT_BLOCKED,     /* waiting for a task to end */
+	THREAD_CONSOLE_BLOCKED,  /* in SYS_CONSOLE_READ, waiting for input */
 	THREAD_DEAD,             /* ended; freed once off its stack */
 };
 
@@ -101,6 +102,9 @@ struct thread {
 	struct task *waiting_for; /* WAIT_BLOCKED: on this task's waiters */
 	long wait_result;        /* the exit code it waited for */
 	enum exit_reason wait_reason; /* ... and why the task ended */
+	struct list console_link; /* in SYS_CONSOLE_READ: on the console's readers */
+	bool console_reading;    /* ... on that list (kernel/console_input.c) */
+	bool console_raw;        /* ... with CONSOLE_READ_RAW */
 	bool killed;             /* end it on its next way out of the kernel */
 	enum exit_reason kill_reason; /* killed: why */
 	const char *kill_why;    /* killed: printed then (NULL: quietly) */

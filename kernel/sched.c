@@ -19,6 +19,7 @@
 
 #include "kernel_arch.h"
 #include "kernel/account.h"
+#include "kernel/console_input.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -301,8 +302,9 @@ unsigned sched_pick_hart(void)
  */
 /*
  * Wait, without the lock, until a thread is queued here; then take the
- * lock.  On every tick, look at fault timeouts if the lock is free (the
- * boot thread may hold it for long, handing out work meanwhile).  Requires
+ * lock.  On every tick or device interrupt, look at fault timeouts and poll
+ * the console's input if the lock is free (the boot thread may hold it for
+ * long, handing out work meanwhile).  Requires
  * the kernel lock not held; returns with it held.
  */
 static void wait_for_threads(struct hart_sched *hs)
@@ -315,6 +317,7 @@ static void wait_for_threads(struct hart_sched *hs)
 		}
 		if (cpu_idle_wait() && kernel_trylock()) {
 			fault_check_timeouts();
+			console_input_poll();
 			if (hs->ready)
 				return;
 			kernel_unlock();

@@ -6,10 +6,12 @@
  * prints chunk by chunk: a later chunk that faults fails the call after the
  * earlier ones were printed.  User memory is read only through
  * uaccess_copy_from, which turns a fault into an error.  The memory calls
- * (frames, mappings) are kernel/syscall_memory.c.  Under the kernel lock.
+ * (frames, mappings) are kernel/syscall_memory.c, console input
+ * kernel/console_input.c.  Under the kernel lock.
  */
 #include "kernel_arch.h"
 #include "kernel/boot.h"
+#include "kernel/console_input.h"
 #include "kernel/entry.h"
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
@@ -26,13 +28,6 @@
 #define NAME_MAX 32           /* longest program name SYS_TASK_SPAWN takes */
 
 typedef long (*syscall_fn)(struct thread *cur, const uint64_t *a);
-
-/* Whether [addr, addr + len) lies in user space without wrapping.  No side
- * effect; any lock state. */
-static bool user_range_ok(uint64_t addr, uint64_t len)
-{
-	return addr + len >= addr && addr + len <= USER_TOP;
-}
 
 /*
  * Copy n bytes from user address src (checked to be user space) into dst.
@@ -510,6 +505,7 @@ static const struct {
 	[SYS_TASK_KILL] = { sys_task_kill, false },
 	[SYS_TASK_ID] = { sys_task_id, false },
 	[SYS_MAPPING] = { sys_mapping, false },
+	[SYS_CONSOLE_READ] = { sys_console_read, false },
 	[SYS_CLOCK_INFO] = { sys_clock_info, false },
 	[SYS_TASK_USAGE] = { sys_task_usage, false },
 };

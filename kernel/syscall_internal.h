@@ -16,6 +16,13 @@ static inline long error(err_t err)
 	return -(long)err;
 }
 
+/* Whether [addr, addr + len) lies in user space without wrapping.  No side
+ * effect; any lock state. */
+static inline bool user_range_ok(uint64_t addr, uint64_t len)
+{
+	return addr + len >= addr && addr + len <= USER_TOP;
+}
+
 /* A free slot of cur's task for a new handle, or 0 when the table is full. */
 static inline unsigned free_slot(struct thread *cur)
 {

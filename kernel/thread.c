@@ -14,7 +14,8 @@
  *      (a partner, a reply, an     │                                   │ itself blocks:
  *       exit, a failing peer)      │                                   │ sched_block or
  *                                  │                                   ▼ a fast switch
- *                     SEND_BLOCKED, RECV_BLOCKED, REPLY_BLOCKED, WAIT_BLOCKED
+ *                     SEND_BLOCKED, RECV_BLOCKED, REPLY_BLOCKED, WAIT_BLOCKED,
+ *                     CONSOLE_BLOCKED
  *
  *   any state ──► DEAD: thread_exit (the thread itself), thread_kill
  *                 (anyone: at once unless RUNNING), thread_check_killed
@@ -41,6 +42,7 @@
 #include <string.h>
 
 #include "kernel_arch.h"
+#include "kernel/console_input.h"
 #include "kernel/ipc.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
@@ -88,6 +90,7 @@ err_t thread_create(struct task *t, uint64_t entry, uint64_t stack_top, uint64_t
 	th->kstack = stack;
 	list_init(&th->link);
 	list_init(&th->fault_link);
+	list_init(&th->console_link);
 	th->tf = (struct trap_frame *)stack_top_words(th) - 1;
 	trap_frame_init_user(th->tf, entry, stack_top, arg);
 	kcontext_prepare(&th->context, thread_resume_in_user, NULL, (uint64_t)th->tf);
@@ -149,7 +152,9 @@ void thread_destroy(struct thread *t)
 
 /*
  * Take t, which is not running, off whatever holds it waiting: its run
- * queue, a task's waiters, an endpoint queue, and its IPC ties.  In any
+ * queue, a task's waiters, the console's readers (in any state: it stays
+ * there while a fault of its read is served), an endpoint queue, and its
+ * IPC ties.  In any
  * state it may hold a call it received (a pager preempted while it serves a
  * fault): its caller learns there is no answer.
  */
@@ -159,6 +164,7 @@ static void thread_stop_waiting(struct thread *t)
 		sched_remove(t);
 	else if (t->state == THREAD_WAIT_BLOCKED)
 		task_wait_cancel(t);
+	console_reader_gone(t);
 	ipc_thread_gone(t);
 }
 
@@ -194,6 +200,7 @@ void thread_exit(long code, enum exit_reason reason)
 {
 	struct thread *t = current_thread();
 
+	console_reader_gone(t);   /* a fault in its read may have ended it */
 	ipc_thread_gone(t);
 	thread_end(t, code, reason);
 	sched_block();

@@ -114,6 +114,20 @@ static const char *parse_word(const char *w, size_t len, struct cmdline *out)
 			out->ipc_fast_off = false;
 		else
 			return "ipc_fast= takes on or off";
+	} else if ((v = value_of(w, len, "console_echo=", &vlen))) {
+		if (word_is(v, vlen, "off"))
+			out->console_echo_off = true;
+		else if (word_is(v, vlen, "on"))
+			out->console_echo_off = false;
+		else
+			return "console_echo= takes on or off";
+	} else if ((v = value_of(w, len, "console_irq=", &vlen))) {
+		if (word_is(v, vlen, "off"))
+			out->console_irq_off = true;
+		else if (word_is(v, vlen, "on"))
+			out->console_irq_off = false;
+		else
+			return "console_irq= takes on or off";
 	} else if ((v = value_of(w, len, "init=", &vlen))) {
 		if (!vlen)
 			return "init= takes a program name";

@@ -27,6 +27,13 @@
  *                      general path (kernel/ipc.c), never the fast path
  *                      (kernel/ipc_fast.c): the suite runs the IPC, fault and
  *                      pager tests both ways (default on)
+ *   console_echo=off   the console does not echo what it reads in canonical mode
+ *                      (SYS_CONSOLE_READ): for input piped into QEMU, so that
+ *                      the output is the program's alone (tools/boot gives it
+ *                      when its stdin is not a terminal; default on)
+ *   console_irq=off    the console's input is polled on the timer tick only, as
+ *                      on a tree with no PLIC (default on: the UART's interrupt
+ *                      through the PLIC where the tree routes it)
  *   crash=load|store|illegal|panic|stack
  *                      provoke a kernel fault after boot (tests the trap report)
  *   -- ARGS...         the words after "--" are the run= program's arguments
@@ -70,6 +77,8 @@ struct cmdline {
 	unsigned run_argc;        /* the arguments there */
 	size_t run_args_size;     /* their bytes unquoted, each with its NUL */
 	const char *run_args_why; /* why they cannot be passed (NULL: they can) */
+	bool console_echo_off;    /* console_echo=off: canonical reads do not echo */
+	bool console_irq_off;     /* console_irq=off: console input polled only */
 };
 
 /* -- ARGS: run='s arguments, argv[0] (its name) not counted. */

@@ -12,6 +12,17 @@
 void console_putc(char c);
 
 /*
+ * The next byte the console's UART received, or -1 when none is waiting
+ * (or there is no UART).  Callers serialize (kernel/console_input.c reads
+ * under the kernel lock).
+ */
+int console_getc(void);
+
+/* How many times the UART's receive FIFO overran since boot: bytes lost
+ * before the kernel read them. */
+uint64_t console_overruns(void);
+
+/*
  * Switch the console from the SBI firmware console to the UART that
  * /chosen/stdout-path names.  Returns a one-line description for the boot
  * report in `what` (e.g. "ns16550a at 0x10000000"); on failure the console
@@ -19,6 +30,22 @@ void console_putc(char c);
  */
 bool console_init(const struct fdt *fdt, const struct boot_info *bi,
 		  char *what, unsigned what_size);
+
+/*
+ * Have the console's UART interrupt hart `hartid` in S-mode when bytes
+ * wait, through the PLIC that is its interrupt parent.  True with what it
+ * uses in `what` ("PLIC source 10, context 1"); false with why not (the
+ * kernel then only polls).  Call once, after console_init.
+ */
+bool console_irq_init(const struct fdt *fdt, uint64_t hartid, char *what, unsigned what_size);
+
+/*
+ * Claim a pending console interrupt: true if it was the console's, which
+ * stays masked until console_irq_complete (a stray source is let go at
+ * once).  False with no interrupt routed.  Under the kernel lock.
+ */
+bool console_irq_claim(void);
+void console_irq_complete(void);
 
 /* Find the devices that can power off the machine; call once after paging. */
 void poweroff_init(const struct fdt *fdt);

@@ -19,6 +19,7 @@
 #define SIE_SEIE (1ul << 9)
 #define SIP_SSIP (1ul << 1)
 #define SIP_STIP (1ul << 5)
+#define SIP_SEIP (1ul << 9)
 
 /* satp (4.1.11): MODE in bits 63:60, ASID in 59:44, PPN in 43:0 */
 #define SATP_MODE_SHIFT 60

@@ -80,12 +80,15 @@ void smp_poll_work(void)
 
 bool cpu_idle_wait(void)
 {
+	uint64_t sip;
+
 	wfi();
 	csr_clear(sip, SIP_SSIP);
-	if (!(csr_read(sip) & SIP_STIP))
-		return false;
-	timer_interrupt();
-	return true;
+	sip = csr_read(sip);
+	if (sip & SIP_STIP)
+		timer_interrupt();
+	/* SEIP stays until the kernel claims the interrupt at the PLIC. */
+	return sip & (SIP_STIP | SIP_SEIP);
 }
 
 void smp_send_ipi(unsigned hart)

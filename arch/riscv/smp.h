@@ -58,7 +58,8 @@ void smp_send_ipi(unsigned hart);
 /* On a secondary hart: run the work smp_run_on_all() handed out, if any. */
 void smp_poll_work(void);
 
-/* wfi, then take what woke the hart; true when it was a tick. */
+/* wfi, then take what woke the hart; true when it was a tick or a device's
+ * interrupt (the caller then looks at timeouts and the console's input). */
 bool cpu_idle_wait(void);
 
 /* The kernel stack [base, top) that addr (or its guard page) belongs to. */

@@ -1,7 +1,9 @@
 /*
  * Trap dispatch for traps taken in S-mode.
  *
- * Interrupts: the supervisor timer goes to timer_interrupt().  Exceptions:
+ * Interrupts: the supervisor timer goes to timer_interrupt(); from user
+ * mode, IPIs and external interrupts go to the kernel (kernel/entry.c), and
+ * the kernel itself runs with interrupts off.  Exceptions:
  * a fault at an instruction listed in the exception table resumes at its
  * fixup; anything else is a kernel bug, reported with the cause, sepc, stval,
  * the registers and a backtrace, after which the kernel stops.
@@ -95,6 +97,11 @@ void trap_init(void)
 	/* User programs read time and instret (benchmarks); M-mode must allow
 	 * them too (OpenSBI sets mcounteren). */
 	csr_write(scounteren, SCOUNTEREN_CY | SCOUNTEREN_TM | SCOUNTEREN_IR);
+}
+
+void trap_external_on(void)
+{
+	csr_set(sie, SIE_SEIE);
 }
 
 uint64_t extable_fixup(uint64_t pc)
@@ -195,6 +202,8 @@ static enum user_trap user_trap_kind(struct trap_frame *tf)
 			csr_clear(sip, SIP_SSIP);
 			return USER_TRAP_IPI;
 		}
+		if (code == IRQ_S_EXTERNAL)
+			return USER_TRAP_EXTERNAL;   /* SEIP drops when the kernel claims it */
 		return USER_TRAP_IRQ_OTHER;
 	}
 	switch (code) {

@@ -9,6 +9,10 @@ struct trap_frame;
 /* Point stvec at the trap entry. */
 void trap_init(void);
 
+/* This hart takes supervisor external interrupts (sie.SEIE), in user mode
+ * (the kernel runs with them off), and they end its idle wfi. */
+void trap_external_on(void);
+
 /* Called from trap.S with the saved registers. */
 void trap_handle(struct trap_frame *tf);
 

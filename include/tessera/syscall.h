@@ -112,6 +112,11 @@ enum syscall_number {
 				 * USER_TOP), ERR_INVALID_ARGUMENT (vaddr past it).  For a
 				 * pager's audit: every page its clients map of its
 				 * frames, against its books */
+	SYS_CONSOLE_READ = 30,  /* (buf, len, flags) -> bytes read from the console
+				 * into buf, at least 1; 0 is end of file.  Blocks the
+				 * calling thread until there is input.  flags: 0 or
+				 * CONSOLE_READ_RAW (below).  ERR_FAULT (buf),
+				 * ERR_INVALID_ARGUMENT (len 0, unknown flags) */
 	SYS_CLOCK_INFO = 31,    /* () -> the frequency of the `time` CSR in Hz (the
 				 * device tree's timebase-frequency, the boot report's
 				 * `timebase:`).  User mode may read that CSR (rdtime):
@@ -295,6 +300,23 @@ static inline const char *exit_reason_name(unsigned long reason)
 #define FAULT_READ 1
 #define FAULT_WRITE 2
 #define FAULT_EXEC 3
+
+/*
+ * SYS_CONSOLE_READ.  Without flags the console is a terminal in canonical
+ * mode: it echoes what is typed (unless the kernel word console_echo=off),
+ * Backspace (0x08) and DEL (0x7f) erase a byte, Ctrl-U (0x15) the line,
+ * CR becomes NL, and a read returns at most one line, once it is complete
+ * (NL included); Ctrl-D (0x04) ends the line without a NL, or on an
+ * empty line makes the read return 0 (end of file).  A line longer than
+ * CONSOLE_LINE_MAX is returned in pieces of that size.  A read shorter
+ * than the line leaves the rest for the next read.
+ * CONSOLE_READ_RAW: the bytes as they arrived, no echo, no editing (the
+ * rest of a line a canonical read left comes first); returns as soon as
+ * there is one byte.  Readers are served one at a time, in the order they
+ * called: the first gets the next line, the next the one after.
+ */
+#define CONSOLE_READ_RAW 1ul
+#define CONSOLE_LINE_MAX 4096
 
 /* Longest SYS_DEBUG_WRITE the kernel accepts in one call. */
 #define SYS_DEBUG_WRITE_MAX 4096

@@ -63,6 +63,8 @@ static void check_defaults(const struct cmdline *c)
 	CHECK(!c->selftest);
 	CHECK(!c->bench);
 	CHECK(!c->icount);
+	CHECK(!c->console_echo_off);
+	CHECK(!c->console_irq_off);
 	CHECK_EQ_U64(c->zone_dma_size, 0);
 	CHECK_EQ_U64(c->crash, CRASH_NONE);
 }
@@ -407,6 +409,60 @@ static void test_ipc_fast(void)
 	}
 }
 
+/* console_echo= takes on or off; the default is on (console_echo_off false). */
+static void test_console_echo(void)
+{
+	static const char *const bad[] = { "console_echo=", "console_echo=0",
+					   "console_echo=OFF", "console_echo=no", "console_echo" };
+	static const char *const why[] = { "console_echo= takes on or off",
+					   "console_echo= takes on or off",
+					   "console_echo= takes on or off",
+					   "console_echo= takes on or off", "unknown option" };
+	struct cmdline c;
+	unsigned i;
+
+	parse("", &c);
+	CHECK(!c.console_echo_off);
+	parse("console_echo=off", &c);
+	CHECK(c.console_echo_off);
+	CHECK_EQ_U64(warned.n, 0);
+	parse("run=stdin-count console_echo=off", &c);
+	CHECK(c.console_echo_off);
+	CHECK_EQ_U64(c.run_len, 11);
+	parse("console_echo=off console_echo=on", &c);
+	CHECK(!c.console_echo_off);
+	CHECK_EQ_U64(warned.n, 0);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		parse(bad[i], &c);
+		CHECK(!c.console_echo_off);
+		CHECK(warned.n == 1 && strcmp(warned.w[0].why, why[i]) == 0);
+	}
+}
+
+/* console_irq= takes on or off; the default is on (console_irq_off false). */
+static void test_console_irq(void)
+{
+	static const char *const bad[] = { "console_irq=", "console_irq=1", "console_irq=Off",
+					   "console_irq=polled" };
+	struct cmdline c;
+	unsigned i;
+
+	parse("", &c);
+	CHECK(!c.console_irq_off);
+	parse("console_irq=off", &c);
+	CHECK(c.console_irq_off);
+	CHECK(!c.console_echo_off);
+	CHECK_EQ_U64(warned.n, 0);
+	parse("console_irq=off console_echo=off console_irq=on", &c);
+	CHECK(!c.console_irq_off);
+	CHECK(c.console_echo_off);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		parse(bad[i], &c);
+		CHECK(!c.console_irq_off);
+		CHECK(warned.n == 1 && strcmp(warned.w[0].why, "console_irq= takes on or off") == 0);
+	}
+}
+
 /* run= names the program init runs: 1 to 23 characters; none by default. */
 static void test_run_option(void)
 {
@@ -435,6 +491,8 @@ int main(void)
 {
 	RUN(test_run_option);
 	RUN(test_ipc_fast);
+	RUN(test_console_echo);
+	RUN(test_console_irq);
 	RUN(test_pager_timeout);
 	RUN(test_empty_null_and_blank_give_defaults);
 	RUN(test_flags);

@@ -20,6 +20,15 @@ loader puts the initrd at --initrd-addr and the harness types
 `booti <addr> <initrd-addr>:<size> ${fdtcontroladdr}`: U-Boot then writes
 /chosen linux,initrd-start/-end (and a memreserve of it) as on a board.
 
+With --stdin FILE, the file's bytes are the console's input: written to
+QEMU's serial (its stdin) once the kernel's first line is out (or a line
+matching --stdin-after), then two
+Ctrl-D, which end the input in the console's canonical mode (one ends a
+last line that has no newline, the next is the end of file).  Not before:
+a byte QEMU hands the UART while the firmware sets it up is lost (OpenSBI
+turns the FIFO on, which empties it).  QEMU takes bytes from its stdin only
+as the UART's FIFO has room, so none is lost while the kernel does not read.
+
 The whole serial log is written to <log-dir>/<name>.log.
 
 A boot that prints nothing for --max-silence seconds is stopped as hung
@@ -42,9 +51,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 FINAL_LINE = r"^tessera: (halting|the firmware cannot power off)"
+KERNEL_FIRST_LINE = r"^Tessera .* on hart \d+"
 TRAP_LINE = r"^(KERNEL TRAP:|panic:)"
 PARKED_LINE = r"^tessera: the firmware cannot power off"
 SELFTEST_LINE = re.compile(r"^(not ok|ok) (\d+) - (.*)$")
@@ -93,6 +104,10 @@ def parse_args(argv):
                    help="the kernel is meant to report a trap or panic")
     p.add_argument("--selftest", action="store_true",
                    help="check the in-kernel self-test lines and summary")
+    p.add_argument("--stdin", metavar="FILE",
+                   help="the console's input: FILE's bytes, then Ctrl-D Ctrl-D")
+    p.add_argument("--stdin-after", metavar="REGEX", default=KERNEL_FIRST_LINE,
+                   help="--stdin is typed once a line matches (default: the kernel's first)")
     p.add_argument("--log-dir", default=".")
     p.add_argument("--print-value", action="append", default=[], metavar="REGEX",
                    help="print the first group of REGEX as a measurement")
@@ -243,6 +258,25 @@ class Boot:
             self.ended_at - self.last_output_at, self.last_output_at)
 
 
+# Ctrl-D twice: ends a last line without a newline, then is the end of file.
+END_OF_INPUT = b"\x04\x04"
+
+
+def feed_input(proc, path):
+    """Write path's bytes and END_OF_INPUT to QEMU's stdin, from a thread
+    (a pipe holds only so much until the kernel reads), keeping it open."""
+    with open(path, "rb") as f:
+        data = f.read() + END_OF_INPUT
+
+    def write():
+        try:
+            proc.stdin.write(data)
+            proc.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # QEMU ended first: the checks say what it printed
+    threading.Thread(target=write, daemon=True).start()
+
+
 def run_qemu(a):
     """Boot; returns a Boot."""
     started = time.monotonic()
@@ -250,6 +284,7 @@ def run_qemu(a):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     serial = Serial(proc)
     driver = UBootDriver(a) if a.uboot else None
+    input_waiting = a.stdin
     deadline = started + a.timeout
     final_at = None
     stop = "timeout"
@@ -267,6 +302,9 @@ def run_qemu(a):
                 break
             if driver:
                 driver.poll(serial)
+            if input_waiting and any(re.search(a.stdin_after, l) for l in new):
+                feed_input(proc, input_waiting)
+                input_waiting = None
             if final_at is None and any(re.search(FINAL_LINE, l) for l in new):
                 final_at = time.monotonic()
             if any(re.search(PARKED_LINE, l) for l in new):

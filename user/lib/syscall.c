@@ -181,6 +181,11 @@ long sys_task_usage(long task, struct task_usage *out)
 	return a0;
 }
 
+long sys_console_read(void *buf, size_t len, unsigned long flags)
+{
+	return syscall6(SYS_CONSOLE_READ, (long)buf, (long)len, (long)flags, 0, 0, 0);
+}
+
 long sys_mapping(long task, unsigned long va, struct mapping *out)
 {
 	register long a0 __asm__("a0") = task;

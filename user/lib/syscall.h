@@ -62,6 +62,8 @@ long sys_task_status(long task);
 long sys_task_status_end(long task, struct task_end *end);
 long sys_task_kill(long task);
 long sys_task_id(long task);
+/* SYS_CONSOLE_READ: bytes read (0: end of file), or -ERR_*; blocks for input. */
+long sys_console_read(void *buf, size_t len, unsigned long flags);
 
 /* SYS_TASK_USAGE: the instructions a task ran, in user mode and in the kernel;
  * counted: 1 when they are instructions (icount), 0 when maybe host ticks. */

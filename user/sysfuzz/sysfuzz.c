@@ -1,6 +1,8 @@
 /*
  * sysfuzz: 100,000 seeded random system calls.  Numbers: every call but
- * those that end the task or could wait forever, and numbers no call has.
+ * those that end the task or could wait forever, and numbers no call has
+ * (SYS_CONSOLE_READ only with a buffer that is not user memory: it fails
+ * before it would wait for input).
  * Arguments: drawn from a pool of interesting values (0, small handles,
  * kernel and unmapped pointers, unaligned and wrapping values, huge sizes)
  * or random.  Whatever the call does, it must come back with success or one
@@ -74,6 +76,8 @@ int main(void)
 			a[1] = 0;
 		if (number == SYS_DEBUG_WRITE && a[0] < USER_TOP)
 			a[0] = 0xffffffc000000000ul;  /* no garbage on the console */
+		if (number == SYS_CONSOLE_READ && a[0] < USER_TOP)
+			a[0] = 0xffffffc000000000ul;  /* no wait for input that never comes */
 		ret = syscall6(number, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4],
 			       (long)a[5]);
 		if (!documented(ret))

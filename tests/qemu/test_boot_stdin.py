@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""tools/boot's stdin is the console's input: TAP.
+
+usage: test_boot_stdin.py TOOLS_BOOT TESSERA_CC STDIN_COUNT_C
+
+Builds tests/programs/stdin_count.c with tools/tessera-cc at test time and
+runs it with tools/boot --run, its stdin a pipe, a file, empty, or a
+terminal (a pty, typed at once the kernel is up: the kernel's editing and
+echo, and Ctrl-D for the end of file).  What it
+must print is computed here, from the bytes sent (a model of what the
+program counts: FNV-1a hashes, lines, words), not by any code under test.
+Checks: every byte arrives, Ctrl-A (QEMU's escape under -nographic) and a
+line longer than the console's 4096-byte line buffer included; the end of
+the input is the program's end of file (with a last line that has no
+newline too); console_echo=off is on the kernel command line and nothing
+read is echoed; tools/boot exits with the program's status.
+"""
+import os
+import pty
+import select
+import subprocess
+import sys
+import tempfile
+import time
+
+TIMEOUT = 300
+WHITESPACE = b" \t\n\v\f\r"     # C's isspace in the "C" locale
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import Tap  # noqa: E402
+
+
+def fnv(data, h=2166136261):
+    for b in data:
+        h = ((h ^ b) * 16777619) & 0xffffffff
+    return h
+
+
+def expected(data):
+    """The lines stdin-count prints for input `data`."""
+    lines = data.split(b"\n")
+    complete, last = lines[:-1], lines[-1]
+    shown = complete + ([last] if last else [])
+    out = ["line %d: %d bytes, hash %08x" % (i + 1, len(l), fnv(l))
+           for i, l in enumerate(shown[:12])]
+    words = len(data.split())     # bytes.split() splits on C's whitespace
+    out.append("bytes %d, lines %d, words %d, hash %08x" % (len(data), len(complete), words,
+                                                         fnv(data)))
+    longest = max(shown, key=len) if shown else b""
+    for l in shown:               # the first of the longest
+        if len(l) == len(longest):
+            longest = l
+            break
+    out.append("longest line: %d bytes: %s" % (len(longest), longest.decode("latin-1")))
+    return out
+
+
+def boot(tools_boot, tmp, stdin):
+    env = dict(os.environ, TESSERA_BOOT_NO_SETUP="1")
+    p = subprocess.run([tools_boot, "--run", "stdin-count"], cwd=tmp, env=env, stdin=stdin,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
+    out = p.stdout.decode("latin-1").replace("\r", "").splitlines()
+    return p.returncode, out
+
+
+def boot_on_terminal(tools_boot, tmp, keys):
+    """tools/boot --run stdin-count on a pty; keys typed once the kernel's
+    first line is out.  Returns (exit status, console lines)."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.chdir(tmp)
+        os.environ["TESSERA_BOOT_NO_SETUP"] = "1"
+        os.execv(tools_boot, [tools_boot, "--run", "stdin-count"])
+    out, typed = b"", False
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        if not typed and b"\nTessera " in out:
+            os.write(fd, keys)
+            typed = True
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if not ready:
+            continue
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break                  # the other side closed: tools/boot ended
+        if not data:
+            break
+        out += data
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    return code, out.decode("latin-1").replace("\r", "").splitlines()
+
+
+def main():
+    tools_boot, cc, src = sys.argv[1:4]
+    tap = Tap("tools/boot stdin test")
+    assert bytes(WHITESPACE).split() == []   # bytes.split() knows C's whitespace
+    with tempfile.TemporaryDirectory() as tmp:
+        p = subprocess.run([cc, "-O2", src, "-o", "stdin-count"], cwd=tmp)
+        tap.check(p.returncode == 0, "tessera-cc stdin_count.c -o stdin-count")
+        long_line = bytes(0x21 + (i * 7) % 94 for i in range(5000))
+        cases = [
+            ("a pipe of two lines", b"a\nb c\n", "pipe"),
+            ("a file: Ctrl-A, UTF-8, a 5000-byte line, no last newline",
+             b"one \x01 two\x01\n" + "caf\u00e9\n".encode() + long_line + b"\n\tend", "file"),
+            ("empty stdin", b"", "devnull"),
+        ]
+        for what, data, how in cases:
+            if how == "pipe":
+                r, w = os.pipe()
+                os.write(w, data)
+                os.close(w)
+                stdin = r
+            elif how == "file":
+                path = os.path.join(tmp, "input")
+                with open(path, "wb") as f:
+                    f.write(data)
+                stdin = open(path, "rb")
+            else:
+                stdin = subprocess.DEVNULL
+            rc, out = boot(tools_boot, tmp, stdin)
+            if how == "pipe":
+                os.close(r)
+            elif how == "file":
+                stdin.close()
+            want = expected(data)
+            missing = [l[:100] for l in want if l not in out]
+            tap.check(not missing, "%s: stdin-count counts every byte" % what,
+                      "missing: %r" % missing)
+            tap.check(rc == 0 and "run: stdin-count exited with 0" in out,
+                      "%s: exit 0 and the run: line" % what, "exit %d" % rc)
+            tap.check(any(l.startswith("cmdline: ") and "console_echo=off" in l for l in out),
+                      "%s: the kernel word console_echo=off" % what)
+            echoed = [l for l in data.decode("latin-1").split("\n") if len(l) > 2 and l in out]
+            tap.check(not echoed, "%s: nothing echoed" % what, repr(echoed[:3]))
+
+        # A terminal: DEL erases three bytes, Ctrl-U the line, CR is NL,
+        # Ctrl-D on an empty line ends the input; the kernel echoes.
+        keys = b"hello wor\x7f\x7f\x7fxyz\rtwo\x15second line\r\x04"
+        typed = b"hello xyz\nsecond line\n"
+        rc, out = boot_on_terminal(tools_boot, tmp, keys)
+        missing = [l for l in expected(typed) if l not in out]
+        tap.check(not missing, "a terminal: stdin-count reads the edited lines",
+                  "missing: %r" % missing)
+        tap.check(rc == 0 and "run: stdin-count exited with 0" in out,
+                  "a terminal: exit 0 and the run: line", "exit %d" % rc)
+        echo = ["hello wor" + "\b \b" * 3 + "xyz", "two" + "\b \b" * 3 + "second line"]
+        tap.check(all(l in out for l in echo), "a terminal: the kernel echoes the editing",
+                  repr([l for l in out if "second" in l or "hello" in l]))
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
