@@ -125,7 +125,7 @@ def outside_ci(a, tap):
     tap.check(len(boots) >= 30 and skipped == boots,
               "each of the %d QEMU tests is registered, as a skip" % len(boots),
               "not skips: %s" % sorted(set(boots) - set(skipped)))
-    for name in ("figures/call-shape", "figures/readme"):
+    for name in ("figures/call-shape", "figures/readme", "figures/programs"):
         tap.check(is_skip(tests.get(name, [])), "%s (it boots QEMU) is registered, as a skip" % name,
                   json.dumps(tests.get(name)))
 
@@ -150,7 +150,7 @@ def in_ci(a, tap):
               "the error says tests cannot run", out)
     tap.check(re.search(r"^  clang not found .*: fuzz/fdt$", out, re.M),
               "the error names clang and fuzz/fdt", out)
-    tap.check(re.search(r"^  qemu-system-riscv64 not found .*: qemu/\*, figures/call-shape, figures/readme$",
+    tap.check(re.search(r"^  qemu-system-riscv64 not found .*: qemu/\*, figures/call-shape, figures/readme, figures/programs$",
                         out, re.M),
               "the error names qemu-system-riscv64 and the QEMU tests", out)
     build, path, status, out = configure(a, "ci-skip", hidden, True, ["-Dmissing_test_tools=skip"])
