@@ -133,7 +133,8 @@ bool plic_route(const struct fdt *fdt, fdt_node_t dev, uint64_t hartid, char *wh
 	*threshold = 0;
 	*enable |= 1u << (irq % 32);
 	claim_reg = threshold + 1;
-	snprint(what, what_size, "PLIC source %u, context %ld", irq, ctx);
+	snprint(what, what_size, "PLIC source %u, context %ld (hart %lu in S-mode)", irq, ctx,
+	       (unsigned long)hartid);
 	return true;
 }
 
