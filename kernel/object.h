@@ -71,6 +71,7 @@ enum thread_state {
 	THREAD_REPLY_BLOCKED,    /* its call was received; waiting for the reply */
 	THREAD_WAIT_BLOCKED,     /* waiting for a task to end */
 	THREAD_CONSOLE_BLOCKED,  /* in SYS_CONSOLE_READ, waiting for input */
+	THREAD_SLEEP_BLOCKED,    /* in SYS_SLEEP_UNTIL, on the sleepers (kernel/sleep.c) */
 	THREAD_DEAD,             /* ended; freed once off its stack */
 };
 
@@ -81,7 +82,8 @@ struct thread {
 	enum thread_state state;
 	unsigned priority;       /* 0..PRIORITY_MAX */
 	unsigned hart;           /* hart index whose run queue it uses */
-	struct list link;        /* run queue, endpoint queue or task wait queue */
+	struct list link;        /* run queue, endpoint queue, task wait queue or the
+				  * sleepers (kernel/sleep.c) */
 	struct list task_link;   /* the task's threads */
 	struct kcontext context; /* where it resumes in the kernel */
 	void *kstack;            /* lowest address; NULL for boot-time threads */
@@ -101,6 +103,7 @@ struct thread {
 	struct thread *callee;   /* REPLY_BLOCKED: who has its call */
 	struct task *waiting_for; /* WAIT_BLOCKED: on this task's waiters */
 	long wait_result;        /* the exit code it waited for */
+	uint64_t sleep_until;    /* SLEEP_BLOCKED: its deadline, in time-CSR counts */
 	enum exit_reason wait_reason; /* ... and why the task ended */
 	struct list console_link; /* in SYS_CONSOLE_READ: on the console's readers */
 	bool console_reading;    /* ... on that list (kernel/console_input.c) */

@@ -23,6 +23,7 @@
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/sleep.h"
 #include "kernel/thread.h"
 #include "kernel/thread_fpu.h"
 #include "kernel/ipc.h"
@@ -302,7 +303,8 @@ unsigned sched_pick_hart(void)
  */
 /*
  * Wait, without the lock, until a thread is queued here; then take the
- * lock.  On every tick or device interrupt, look at fault timeouts and poll
+ * lock.  On every tick or device interrupt, wake the sleepers due, look at
+ * fault timeouts and poll
  * the console's input if the lock is free (the boot thread may hold it for
  * long, handing out work meanwhile).  Requires
  * the kernel lock not held; returns with it held.
@@ -316,6 +318,7 @@ static void wait_for_threads(struct hart_sched *hs)
 			return;
 		}
 		if (cpu_idle_wait() && kernel_trylock()) {
+			sleep_wake_due();
 			fault_check_timeouts();
 			console_input_poll();
 			if (hs->ready)

@@ -139,6 +139,7 @@ USER_TEST(test_probes, "probes")
 USER_TEST(test_badargs, "badargs")
 USER_TEST(test_sysfuzz, "sysfuzz")
 USER_TEST(test_ulib, "ulib")
+USER_TEST(test_sleep, "sleep")
 USER_TEST(test_spaces, "spaces")
 USER_TEST(test_pager, "pagertest")
 USER_TEST(test_pager_oom, "pageroom")
@@ -225,6 +226,7 @@ const struct selftest selftests_user[] = {
 	{ "user_protection_probes", test_probes },
 	{ "user_bad_arguments_every_call", test_badargs },
 	{ "user_threads_scheduler_never_fp_saved", test_integer_threads_never_fp },
+	{ "user_sleep_never_early_costs_nothing_killable", test_sleep },
 	{ "user_fp_registers_per_thread_and_task", test_fp_isolation },
 	{ "user_library_heap_printf_threads", test_ulib },
 	{ "user_empty_tasks_image_files_protect", test_spaces },

@@ -17,6 +17,7 @@
 #include "kernel/ipc.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/sleep.h"
 #include "kernel/space.h"
 #include "kernel/syscall_internal.h"
 #include "kernel/task.h"
@@ -508,6 +509,7 @@ static const struct {
 	[SYS_CONSOLE_READ] = { sys_console_read, false },
 	[SYS_CLOCK_INFO] = { sys_clock_info, false },
 	[SYS_TASK_USAGE] = { sys_task_usage, false },
+	[SYS_SLEEP_UNTIL] = { sys_sleep_until, false },
 };
 
 /*

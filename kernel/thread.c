@@ -15,7 +15,7 @@
  *       exit, a failing peer)      │                                   │ sched_block or
  *                                  │                                   ▼ a fast switch
  *                     SEND_BLOCKED, RECV_BLOCKED, REPLY_BLOCKED, WAIT_BLOCKED,
- *                     CONSOLE_BLOCKED
+ *                     CONSOLE_BLOCKED, SLEEP_BLOCKED (sleep_wake_due wakes it)
  *
  *   any state ──► DEAD: thread_exit (the thread itself), thread_kill
  *                 (anyone: at once unless RUNNING), thread_check_killed
@@ -47,6 +47,7 @@
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/sleep.h"
 #include "kernel/space.h"
 #include "kernel/task.h"
 #include "kernel/thread.h"
@@ -152,7 +153,7 @@ void thread_destroy(struct thread *t)
 
 /*
  * Take t, which is not running, off whatever holds it waiting: its run
- * queue, a task's waiters, the console's readers (in any state: it stays
+ * queue, a task's waiters, the sleepers, the console's readers (in any state: it stays
  * there while a fault of its read is served), an endpoint queue, and its
  * IPC ties.  In any
  * state it may hold a call it received (a pager preempted while it serves a
@@ -164,6 +165,8 @@ static void thread_stop_waiting(struct thread *t)
 		sched_remove(t);
 	else if (t->state == THREAD_WAIT_BLOCKED)
 		task_wait_cancel(t);
+	else if (t->state == THREAD_SLEEP_BLOCKED)
+		sleep_cancel(t);
 	console_reader_gone(t);
 	ipc_thread_gone(t);
 }

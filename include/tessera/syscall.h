@@ -131,6 +131,13 @@ enum syscall_number {
 				 * makes it), 0 when they may be host ticks.  Up to the
 				 * last time one of its threads left a hart; an ended
 				 * task's stay while a handle holds it */
+	SYS_SLEEP_UNTIL = 33,   /* (time) -> 0 once the `time` CSR (rdtime, at
+				 * SYS_CLOCK_INFO Hz) has reached `time`; at once if
+				 * it has.  The calling thread is blocked meanwhile (its
+				 * hart runs others or idles), and woken by the first
+				 * timer tick at or after `time`: up to about one tick
+				 * (10 ms) late.  A killed sleeper ends at once.
+				 * Never fails */
 	SYS_COUNT
 };
 

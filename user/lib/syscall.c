@@ -135,6 +135,7 @@ long sys_image_open_sized(const char *name, size_t len, uint64_t *size)
 
 long sys_frame_size(long frame) { return syscall2(SYS_FRAME_SIZE, frame, 0); }
 long sys_clock_info(void) { return syscall2(SYS_CLOCK_INFO, 0, 0); }
+long sys_sleep_until(uint64_t time) { return syscall2(SYS_SLEEP_UNTIL, (long)time, 0); }
 long sys_task_give(long task, long h, unsigned long rights)
 {
 	return syscall6(SYS_TASK_GIVE, task, h, (long)rights, 0, 0, 0);

@@ -85,6 +85,18 @@ long sys_mapping(long task, unsigned long va, struct mapping *out);
 long sys_thread_self(void);
 long sys_clock_info(void);
 
+/* The `time` CSR, which user mode may read (the kernel sets scounteren):
+ * counts at sys_clock_info() Hz, one clock for every hart. */
+static inline uint64_t rdtime(void)
+{
+	uint64_t t;
+
+	__asm__ volatile("rdtime %0" : "=r"(t));
+	return t;
+}
+/* SYS_SLEEP_UNTIL: 0 once the time CSR has reached `time` (blocked meanwhile). */
+long sys_sleep_until(uint64_t time);
+
 /* IPC: m is the message sent, and receives the one that comes back. */
 long ipc_send(long ep, struct msg *m);
 long ipc_recv(long ep, struct msg *m);

@@ -2,7 +2,8 @@
  * sysfuzz: 100,000 seeded random system calls.  Numbers: every call but
  * those that end the task or could wait forever, and numbers no call has
  * (SYS_CONSOLE_READ only with a buffer that is not user memory: it fails
- * before it would wait for input).
+ * before it would wait for input; SYS_SLEEP_UNTIL with a deadline already
+ * past, or one in 64 a deadline less than a tick ahead).
  * Arguments: drawn from a pool of interesting values (0, small handles,
  * kernel and unmapped pointers, unaligned and wrapping values, huge sizes)
  * or random.  Whatever the call does, it must come back with success or one
@@ -15,6 +16,7 @@
 #define CALLS 100000
 #define SEED 0x5eedf00dul
 #define FUZZ_SPACE 0x3800000000ul   /* maps and unmaps land here, far from us */
+#define SLEEP_AHEAD_MAX 100000ul    /* time-CSR counts: 10 ms at virt's 10 MHz */
 
 static uint64_t state = SEED;
 
@@ -78,6 +80,8 @@ int main(void)
 			a[0] = 0xffffffc000000000ul;  /* no garbage on the console */
 		if (number == SYS_CONSOLE_READ && a[0] < USER_TOP)
 			a[0] = 0xffffffc000000000ul;  /* no wait for input that never comes */
+		if (number == SYS_SLEEP_UNTIL)   /* no sleep for ages */
+			a[0] = a[0] % 64 ? a[0] % (rdtime() + 1) : rdtime() + a[0] % SLEEP_AHEAD_MAX;
 		ret = syscall6(number, (long)a[0], (long)a[1], (long)a[2], (long)a[3], (long)a[4],
 			       (long)a[5]);
 		if (!documented(ret))

@@ -228,6 +228,9 @@ static const struct bad_call table[] = {
 	{ "usage: handle 0", SYS_TASK_USAGE, { 0 }, -ERR_BAD_HANDLE },
 	{ "usage: a frame", SYS_TASK_USAGE, { H_FRAME }, -ERR_WRONG_TYPE },
 	{ "usage: without READ", SYS_TASK_USAGE, { H_SELF_MANAGE }, -ERR_DENIED },
+	/* sleep_until never fails: a deadline long past returns at once */
+	{ "sleep_until: time 0", SYS_SLEEP_UNTIL, { 0 }, 0 },
+	{ "sleep_until: time 1, other arguments garbage", SYS_SLEEP_UNTIL, { 1, -1, KPTR }, 0 },
 	/* IPC */
 	{ "send: bad handle", SYS_IPC_SEND, { 62 }, -ERR_BAD_HANDLE },
 	{ "send: a frame", SYS_IPC_SEND, { H_FRAME }, -ERR_WRONG_TYPE },

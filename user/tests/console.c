@@ -33,14 +33,6 @@
 
 static void show(const char *what, const char *buf, long n);
 
-static inline uint64_t rdtime(void)
-{
-	uint64_t t;
-
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
-}
-
 /* Let the readers started reach their read and block there: nothing tells
  * us they have, so give them time (a vCPU of QEMU's may wait for a host
  * core; 0.3 s is far more than the few system calls take). */

@@ -1,10 +1,10 @@
 /*
  * killrace: kills that race with everything a task can be doing.  For each
  * of racer's modes (proto.h), ROUNDS times: start a racer, let it run for a
- * random while (it may still be starting, or be inside a system call, or
- * blocked in send, recv, a call, a held reply or a fault), kill it twice and
- * wait for it.  Every racer must end (-1 when killed, 0 when it exited
- * first), the second kill must find it ended or ending, the wait must
+ * random while (it may still be starting, or be inside a system call,
+ * asleep, or blocked in send, recv, a call, a held reply or a fault), kill
+ * it twice and wait for it.  Every racer must end (-1 when killed, 0 when it
+ * exited first), the second kill must find it ended or ending, the wait must
  * return, and a thread calling a racer that dies must get ERR_PEER_GONE.
  * A watchdog thread ends us with the round's name if a racer does not end:
  * a hang is reported, not waited for.  Exit code: failed checks.
@@ -21,6 +21,7 @@ static const char *const mode_names[RACER_MODES] = {
 	[RACER_BLOCKED] = "killed while blocked in send, a held call and its reply",
 	[RACER_FAULT] = "killed while its faults wait for the handler",
 	[RACER_SERVE] = "killed while a caller waits on it",
+	[RACER_SLEEP] = "killed while asleep, for ever or waking from a nap",
 };
 
 static struct link greet;          /* racers say hello here and learn their mode */
@@ -35,14 +36,6 @@ static uint64_t seed = 0x6b696c6cul;
 static unsigned long rnd(void)
 {
 	return xorshift64(&seed);
-}
-
-static inline uint64_t rdtime(void)
-{
-	uint64_t t;
-
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
 }
 
 /* Answer every racer's hello with the mode; keep an endpoint one passes. */

@@ -27,6 +27,7 @@ enum racer_mode {
 	RACER_BLOCKED,       /* threads blocked in send, a held call and its reply */
 	RACER_FAULT,         /* two threads fault; the handler holds one, the other queues */
 	RACER_SERVE,         /* passes an endpoint to its parent and serves calls on it */
+	RACER_SLEEP,         /* threads asleep: for ever, in naps the tick ends, and past */
 	RACER_MODES
 };
 #define RACER_UNMAPPED 0x3e00000000ul   /* where RACER_FAULT's threads fault */

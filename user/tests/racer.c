@@ -61,6 +61,20 @@ static void faulter(void *arg)
 	(void)*(volatile uint64_t *)(uintptr_t)arg;
 }
 
+/*
+ * Nap until the next tick, over and over: the kill races the tick's wake-up
+ * (on this hart or another).  Between naps a deadline already past, which
+ * returns at once.
+ */
+static void napper(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		sys_sleep_until(rdtime() + 1);
+		sys_sleep_until(0);
+	}
+}
+
 /* Answer calls on ep_a for ever, the message back unchanged. */
 static void serve(void)
 {
@@ -110,6 +124,10 @@ int main(long parent)
 								     RIGHT_TRANSFER, 0) };
 		ipc_call(parent, &m);     /* our endpoint, for the parent's caller */
 		serve();
+		break;
+	case RACER_SLEEP:
+		thread_start(napper, NULL, PRIORITY_USER);
+		sys_sleep_until(UINT64_MAX);   /* SLEEP_BLOCKED until killed */
 		break;
 	}
 	/* Only a killed racer gets here too late: anything else is a bug. */
