@@ -8,9 +8,11 @@
  * real-time clock driver, so CLOCK_REALTIME is the same count from the
  * epoch: the first second after boot is 1970-01-01 00:00:00 UTC.
  * gettimeofday and picolibc's time() read CLOCK_REALTIME.  Other clocks:
- * EINVAL.  nanosleep, usleep and sleep wait for real, by yielding the hart
- * (SYS_YIELD) until the counter has passed the deadline: the hart keeps
- * running (other threads run first), it does not idle.  clock() stays
+ * EINVAL.  nanosleep, usleep and sleep block the thread in the kernel
+ * until the counter reaches the deadline (SYS_SLEEP_UNTIL): its hart runs
+ * other threads or idles meanwhile, and the timer tick ends the sleep, so
+ * it lasts at least what was asked and up to about a tick (10 ms) more.
+ * clock() stays
  * picolibc's, which asks times(): ENOSYS (nosys.c), so clock() is
  * (clock_t)-1, the C standard's "processor time not available".
  */
@@ -26,14 +28,6 @@
 #define NS_PER_S 1000000000ull
 
 static uint64_t clock_hz;   /* 0: not asked yet */
-
-static uint64_t rdtime(void)
-{
-	uint64_t t;
-
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
-}
 
 /* The counter's frequency; SYS_CLOCK_INFO once (it never changes). */
 static uint64_t timebase_hz(void)
@@ -88,16 +82,9 @@ int gettimeofday(struct timeval *tv, void *tz)
 	return 0;
 }
 
-/* Wait until the counter reaches `deadline`, letting other threads run. */
-static void wait_until(uint64_t deadline)
-{
-	while (rdtime() < deadline)
-		sys_yield();
-}
-
 int nanosleep(const struct timespec *want, struct timespec *left)
 {
-	uint64_t hz = timebase_hz(), ticks;
+	uint64_t hz = timebase_hz(), ticks, now;
 
 	if (!want)
 		return runtime_fail(EFAULT);
@@ -108,7 +95,8 @@ int nanosleep(const struct timespec *want, struct timespec *left)
 	ticks = (uint64_t)want->tv_sec > UINT64_MAX / hz - 1 ? UINT64_MAX
 		: (uint64_t)want->tv_sec * hz +
 		  (uint64_t)(((unsigned __int128)want->tv_nsec * hz + NS_PER_S - 1) / NS_PER_S);
-	wait_until(rdtime() > UINT64_MAX - ticks ? UINT64_MAX : rdtime() + ticks);
+	now = rdtime();
+	sys_sleep_until(now > UINT64_MAX - ticks ? UINT64_MAX : now + ticks);
 	if (left)
 		*left = (struct timespec){ 0 };   /* no signal ever cuts it short */
 	return 0;
