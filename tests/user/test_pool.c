@@ -3,9 +3,10 @@
  * copy-on-write that counts: pages handed out are zero and distinct, a
  * page shared N times comes back only after N + 1 puts, a page given back
  * is zeroed before it is handed out again, running out of chunks gives
- * POOL_NONE, and a chunk smaller than POOL_CHUNK_PAGES (the pager's
- * fallback when no 2 MiB block is free) hands out its own pages and no
- * more.  200,000 random operations against a model.
+ * POOL_NONE, pool_prepare takes a chunk only when no page is free (the
+ * pager takes its first as it starts), and a chunk smaller than
+ * POOL_CHUNK_PAGES (the pager's fallback when no 2 MiB block is free)
+ * hands out its own pages and no more.  200,000 random operations against a model.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,7 +69,6 @@ static void test_random_against_model(void)
 	unsigned outside = 0, small = 0, over = 0;
 	unsigned long ops, none = 0;
 
-	memory = calloc(CHUNKS_ALLOWED, POOL_CHUNK_SIZE);
 	pool_set_source(&source);
 	for (ops = 0; ops < OPS; ops++) {
 		unsigned op = (unsigned)rand_r(&seed) % 3, k = nlive ? (unsigned)rand_r(&seed) % nlive : 0;
@@ -165,8 +165,29 @@ static void test_uninit(void)
 	CHECK_EQ_U64(pool_used(), 0);
 }
 
+/* pool_prepare on a pool with no chunk takes one and hands out nothing; then
+ * it takes none while pages are free, and the first page needs no chunk. */
+static void test_prepare(void)
+{
+	static const struct pool_source source = { host_grow, NULL };
+	uint32_t id;
+
+	pool_set_source(&source);
+	CHECK(pool_prepare());
+	CHECK_EQ_U64(chunks_given, 1);
+	CHECK_EQ_U64(pool_used(), 0);
+	CHECK(pool_prepare());
+	CHECK_EQ_U64(chunks_given, 1);
+	id = pool_alloc();
+	CHECK(id != POOL_NONE && page_is_zero(id));
+	CHECK_EQ_U64(chunks_given, 1);
+	pool_put(id);
+}
+
 int main(void)
 {
+	memory = calloc(CHUNKS_ALLOWED, POOL_CHUNK_SIZE);
+	RUN(test_prepare);            /* first: it needs a pool with no chunk yet */
 	RUN(test_random_against_model);
 	RUN(test_handles_and_offsets);
 	RUN(test_uninit);

@@ -225,20 +225,16 @@ void pager_bug(const char *what)
 
 int main(long ep)
 {
-	uint32_t first;
-
 	endpoint = ep;
 	pool_use_kernel();
 	/*
 	 * The pool's first chunk now, as the pager starts: the kernel zeroes
 	 * and maps up to 2 MiB for it (about 360,000 instructions), which is
 	 * the pager's set-up, not the first fault of whichever client comes
-	 * first.  The page goes back at once; the chunk stays (the pool never
-	 * shrinks).  Without a chunk the pager still serves, and refuses faults.
+	 * first.  The chunk stays (the pool never shrinks).  Without one the
+	 * pager still serves, and refuses faults.
 	 */
-	first = pool_alloc_uninit();
-	if (first != POOL_NONE)
-		pool_put(first);
+	pool_prepare();
 	printf("pager: serving on handle %ld\n", ep);
 	return serve() == -ERR_PEER_GONE ? 0 : 1;
 }

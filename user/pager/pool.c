@@ -67,6 +67,11 @@ static uint32_t take(bool zero)
 	return id;
 }
 
+bool pool_prepare(void)
+{
+	return free_top != POOL_NONE || grow();
+}
+
 uint32_t pool_alloc(void)
 {
 	return take(true);

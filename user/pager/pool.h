@@ -46,6 +46,10 @@ void pool_set_source(const struct pool_source *source);
 /* The pager's source: the kernel (pool_kernel.c). */
 void pool_use_kernel(void);
 
+/* Take a chunk now if no page is free, so that the next page handed out
+ * needs none: true when a page is free.  Hands out nothing. */
+bool pool_prepare(void);
+
 /* A zeroed page (one reference): its id, or POOL_NONE when no frame can be had. */
 uint32_t pool_alloc(void);
 
