@@ -222,7 +222,8 @@ static void run_init(void)
 	err = img ? run_name_frame(&run) : ERR_NOT_FOUND;
 
 	if (!err) {
-		err = task_spawn(img, NULL, run.obj ? &run : NULL, &t);
+		/* The first task is the root of trust: it may look at memory. */
+		err = task_spawn(img, NULL, run.obj ? &run : NULL, true, &t);
 		if (err && run.obj)   /* init never held it: nobody else does */
 			frame_object_destroy((struct frame_object *)run.obj);
 	}

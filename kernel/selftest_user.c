@@ -36,12 +36,14 @@ static uint64_t slab_objects_in_use(void)
 	return n;
 }
 
-/* Run `program` to its end; its exit code and why it ended, or a reason it did not run. */
-static const char *run_program(const char *program, long *code, enum exit_reason *reason)
+/* Run `program` (with RIGHT_INTROSPECT if `introspect`) to its end; its
+ * exit code and why it ended, or a reason it did not run. */
+static const char *run_program(const char *program, bool introspect, long *code,
+			       enum exit_reason *reason)
 {
 	const struct user_image *img = user_image_find(program, strlen(program));
 	struct task *t;
-	err_t err = img ? task_spawn(img, NULL, NULL, &t) : ERR_NOT_FOUND;
+	err_t err = img ? task_spawn(img, NULL, NULL, introspect, &t) : ERR_NOT_FOUND;
 
 	if (err) {
 		snprint(why, sizeof(why), "cannot start %s: %s", program, err_name(err));
@@ -52,8 +54,9 @@ static const char *run_program(const char *program, long *code, enum exit_reason
 	return NULL;
 }
 
-/* Run a test program: exit code 0, and nothing leaked. */
-static const char *run_test(const char *program)
+/* Run a test program (with RIGHT_INTROSPECT if `introspect`): exit code
+ * 0, and nothing leaked. */
+static const char *run_test_with(const char *program, bool introspect)
 {
 	struct page_count before, after;
 	uint64_t objects;
@@ -64,7 +67,7 @@ static const char *run_test(const char *program)
 	if (!selftest_count_pages(&before))
 		return "cannot count free pages before it: a hart did not answer";
 	objects = slab_objects_in_use();
-	fail = run_program(program, &code, &reason);
+	fail = run_program(program, introspect, &code, &reason);
 	if (fail)
 		return fail;
 	if (code || reason != EXIT_NORMAL) {
@@ -85,6 +88,12 @@ static const char *run_test(const char *program)
 	return NULL;
 }
 
+/* Run a test program without RIGHT_INTROSPECT, as run_test_with. */
+static const char *run_test(const char *program)
+{
+	return run_test_with(program, false);
+}
+
 /*
  * Warm up: the first task makes kernel tables and slabs that stay (the
  * vmalloc area's tables, slab pages).  probe-child, given no endpoint,
@@ -94,7 +103,7 @@ static const char *test_first_task_runs(void)
 {
 	enum exit_reason reason = EXIT_NORMAL;
 	long code = 0;
-	const char *fail = run_program("probe-child", &code, &reason);
+	const char *fail = run_program("probe-child", false, &code, &reason);
 
 	if (fail)
 		return fail;
@@ -140,6 +149,13 @@ USER_TEST(test_badargs, "badargs")
 USER_TEST(test_sysfuzz, "sysfuzz")
 USER_TEST(test_ulib, "ulib")
 USER_TEST(test_sleep, "sleep")
+
+/* meminfo (user/tests/meminfo.c) holds RIGHT_INTROSPECT, as init and the shell do. */
+static const char *test_meminfo(void)
+{
+	return run_test_with("meminfo", true);
+}
+
 USER_TEST(test_spaces, "spaces")
 USER_TEST(test_pager, "pagertest")
 USER_TEST(test_pager_oom, "pageroom")
@@ -227,6 +243,7 @@ const struct selftest selftests_user[] = {
 	{ "user_bad_arguments_every_call", test_badargs },
 	{ "user_threads_scheduler_never_fp_saved", test_integer_threads_never_fp },
 	{ "user_sleep_never_early_costs_nothing_killable", test_sleep },
+	{ "user_meminfo_zones_slabs_behind_a_right", test_meminfo },
 	{ "user_fp_registers_per_thread_and_task", test_fp_isolation },
 	{ "user_library_heap_printf_threads", test_ulib },
 	{ "user_empty_tasks_image_files_protect", test_spaces },

@@ -30,13 +30,8 @@
 
 typedef long (*syscall_fn)(struct thread *cur, const uint64_t *a);
 
-/*
- * Copy n bytes from user address src (checked to be user space) into dst.
- * A page not mapped yet is asked of the task's pager, as a fault would be,
- * and the copy tried again.  ERR_OK or ERR_FAULT.  Requires the kernel
- * lock; cur blocks while its pager answers.
- */
-static err_t user_copy_from(struct thread *cur, void *dst, uint64_t src, uint64_t n)
+/* The user copies: kernel/syscall_internal.h. */
+err_t user_copy_from(struct thread *cur, void *dst, uint64_t src, uint64_t n)
 {
 	unsigned tries;
 
@@ -49,14 +44,42 @@ static err_t user_copy_from(struct thread *cur, void *dst, uint64_t src, uint64_
 	return ERR_FAULT;
 }
 
+err_t user_copy_to(struct thread *cur, uint64_t dst, const void *src, uint64_t n)
+{
+	unsigned tries;
+
+	for (tries = 0; tries < COPY_FAULTS_MAX; tries++) {
+		if (!uaccess_copy_to((void *)dst, src, n))
+			return ERR_OK;
+		if (fault_resolve(cur, uaccess_fault_address(), FAULT_WRITE) != ERR_OK)
+			return ERR_FAULT;
+	}
+	return ERR_FAULT;
+}
+
 /* The answer to a call that made task t (err: it did not): its handle in
- * slot, with READ MANAGE TRANSFER FAULT, or the error.  Kernel lock held. */
-static long task_handle(struct thread *cur, unsigned slot, err_t err, struct task *t)
+ * slot, with READ MANAGE TRANSFER FAULT (and INTROSPECT if TASK_INTROSPECT
+ * is in flags), or the error.  Kernel lock held. */
+static long task_handle(struct thread *cur, unsigned slot, err_t err, struct task *t,
+			uint64_t flags)
 {
 	if (err)
 		return error(err);
 	return give_handle(cur, slot, &t->obj,
-			   RIGHT_READ | RIGHT_MANAGE | RIGHT_TRANSFER | RIGHT_FAULT);
+			   RIGHT_READ | RIGHT_MANAGE | RIGHT_TRANSFER | RIGHT_FAULT |
+			   (flags & TASK_INTROSPECT ? RIGHT_INTROSPECT : 0));
+}
+
+/* Task flags `flags` (of those in `known`) are ones cur may ask for:
+ * ERR_INVALID_ARGUMENT (unknown), ERR_DENIED (TASK_INTROSPECT without
+ * RIGHT_INTROSPECT of its own).  No side effect; kernel lock held. */
+static err_t task_flags_ok(struct thread *cur, uint64_t flags, uint64_t known)
+{
+	if (flags & ~known)
+		return ERR_INVALID_ARGUMENT;
+	if ((flags & TASK_INTROSPECT) && !task_may_introspect(cur->task))
+		return ERR_DENIED;
+	return ERR_OK;
 }
 
 /* Handle argument h: 0 means none (ERR_OK, *out NULL); else as handle_get
@@ -211,10 +234,11 @@ static err_t name_and_fault_ep(struct thread *cur, const uint64_t *a, char name[
 }
 
 /*
- * SYS_TASK_SPAWN (a[0] name, a[1] len, a[2] fault_ep, a[3] pass): start
- * the boot-image program name.  Every argument is checked before the task
- * is made.  Returns the task's handle, or ERR_NOT_FOUND, ERR_FAULT,
- * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY, a handle's error.  Kernel lock held.
+ * SYS_TASK_SPAWN (a[0] name, a[1] len, a[2] fault_ep, a[3] pass, a[4]
+ * flags): start the boot-image program name.  Every argument is checked
+ * before the task is made.  Returns the task's handle, or ERR_NOT_FOUND,
+ * ERR_FAULT, ERR_INVALID_ARGUMENT, ERR_NO_MEMORY, ERR_DENIED, a handle's
+ * error.  Kernel lock held.
  */
 static long sys_task_spawn(struct thread *cur, const uint64_t *a)
 {
@@ -227,6 +251,8 @@ static long sys_task_spawn(struct thread *cur, const uint64_t *a)
 
 	if (!err)
 		err = optional_handle(cur, a[3], OBJ_NONE, RIGHT_TRANSFER, &pass);
+	if (!err)
+		err = task_flags_ok(cur, a[4], TASK_INTROSPECT);
 	if (err)
 		return error(err);
 	img = user_image_find(name, a[1]);
@@ -235,14 +261,15 @@ static long sys_task_spawn(struct thread *cur, const uint64_t *a)
 	slot = free_slot(cur);
 	if (!slot)
 		return error(ERR_NO_MEMORY);
-	err = task_spawn(img, fault_ep, pass, &t);   /* before t is read */
-	return task_handle(cur, slot, err, t);
+	err = task_spawn(img, fault_ep, pass, a[4] & TASK_INTROSPECT, &t);   /* before t is read */
+	return task_handle(cur, slot, err, t, a[4]);
 }
 
 /*
  * SYS_TASK_CREATE (a[0] name, a[1] len, a[2] fault_ep, a[3] flags): an
  * empty task with no thread.  Returns its handle, or ERR_FAULT,
- * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY, a handle's error.  Kernel lock held.
+ * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY, ERR_DENIED, a handle's error.
+ * Kernel lock held.
  */
 static long sys_task_create(struct thread *cur, const uint64_t *a)
 {
@@ -252,8 +279,10 @@ static long sys_task_create(struct thread *cur, const uint64_t *a)
 	unsigned slot;
 	err_t err = name_and_fault_ep(cur, a, name, &fault_ep);
 
-	if (!err && (a[3] & ~TASK_EXIT_NOTICE || (a[3] && !fault_ep)))
+	if (!err && (a[3] & TASK_EXIT_NOTICE) && !fault_ep)
 		err = ERR_INVALID_ARGUMENT;
+	if (!err)
+		err = task_flags_ok(cur, a[3], TASK_EXIT_NOTICE | TASK_INTROSPECT);
 	if (err)
 		return error(err);
 	slot = free_slot(cur);
@@ -262,7 +291,7 @@ static long sys_task_create(struct thread *cur, const uint64_t *a)
 	err = task_create(name, a[1], fault_ep, &t);
 	if (!err)
 		t->exit_notice = a[3] & TASK_EXIT_NOTICE;
-	return task_handle(cur, slot, err, t);
+	return task_handle(cur, slot, err, t, a[3]);
 }
 
 /* SYS_IMAGE_OPEN (a[0] name, a[1] len): a frame handle (READ EXEC TRANSFER)
@@ -510,6 +539,7 @@ static const struct {
 	[SYS_CLOCK_INFO] = { sys_clock_info, false },
 	[SYS_TASK_USAGE] = { sys_task_usage, false },
 	[SYS_SLEEP_UNTIL] = { sys_sleep_until, false },
+	[SYS_MEMINFO] = { sys_meminfo, false },
 };
 
 /*

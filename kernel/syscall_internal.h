@@ -59,6 +59,17 @@ static inline err_t managed_task(struct thread *cur, uint64_t h, struct task **o
 	return live_task(cur, h, RIGHT_MANAGE, out);
 }
 
+/*
+ * Copy n bytes from user address src into dst (user_copy_from), or from
+ * src to user address dst (user_copy_to); the address range must have been
+ * checked to be user space.  A page not mapped yet is asked of the task's
+ * pager, as a fault would be, and the copy tried again.  ERR_OK or
+ * ERR_FAULT.  Requires the kernel lock; cur blocks while its pager answers
+ * (so copy out only what was read before: the kernel's state may change).
+ */
+err_t user_copy_from(struct thread *cur, void *dst, uint64_t src, uint64_t n);
+err_t user_copy_to(struct thread *cur, uint64_t dst, const void *src, uint64_t n);
+
 /* The memory calls (kernel/syscall_memory.c); each answers as syscall_fn. */
 long sys_frame_alloc(struct thread *cur, const uint64_t *a);
 long sys_frame_paddr(struct thread *cur, const uint64_t *a);
@@ -67,6 +78,7 @@ long sys_map(struct thread *cur, const uint64_t *a);
 long sys_unmap(struct thread *cur, const uint64_t *a);
 long sys_protect(struct thread *cur, const uint64_t *a);
 long sys_mapping(struct thread *cur, const uint64_t *a);
+long sys_meminfo(struct thread *cur, const uint64_t *a);
 
 /* SYS_TASK_USAGE (kernel/account.c), answering as syscall_fn. */
 long sys_task_usage(struct thread *cur, const uint64_t *a);

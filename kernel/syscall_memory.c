@@ -1,14 +1,16 @@
 /*
  * The memory system calls (ABI: include/tessera/syscall.h): frames (alloc,
- * physical address, size) and a task's mappings (map, unmap, protect, the
- * next mapping).  The table that dispatches them and the rules every call
+ * physical address, size), a task's mappings (map, unmap, protect, the
+ * next mapping) and memory introspection (SYS_MEMINFO).  The table that dispatches them and the rules every call
  * keeps are kernel/syscall.c; what both files share is
  * kernel/syscall_internal.h.  Under the kernel lock.
  */
 #include "kernel_arch.h"
+#include "kernel/memory.h"
 #include "kernel/space.h"
 #include "kernel/syscall_internal.h"
 #include "kernel/task.h"
+#include "mm/meminfo.h"
 
 /* SYS_FRAME_ALLOC (a[0] size, a[1] flags): a zeroed frame; returns its
  * handle (READ WRITE EXEC TRANSFER), or ERR_INVALID_ARGUMENT,
@@ -153,4 +155,40 @@ long sys_mapping(struct thread *cur, const uint64_t *a)
 	out[2] = slot ? offset : 0;
 	out[3] = rights;
 	return (long)found;
+}
+
+/*
+ * SYS_MEMINFO (a[0] what, a[1] index, a[2] buf, a[3] len): the zone or slab
+ * cache `index` as struct meminfo_zone / meminfo_slab, copied to buf.
+ * Returns the bytes written, or ERR_DENIED (the caller's HANDLE_SELF lacks
+ * RIGHT_INTROSPECT: checked first, whatever the rest), ERR_INVALID_ARGUMENT
+ * (what, a zone index, len), ERR_FAULT (buf), ERR_NOT_FOUND (no cache at
+ * index).  The answer is read whole before it is copied out: the copy may
+ * block while the pager maps buf.  Kernel lock held.
+ */
+long sys_meminfo(struct thread *cur, const uint64_t *a)
+{
+	union {
+		struct meminfo_zone zone;
+		struct meminfo_slab slab;
+	} info;
+	uint64_t what = a[0], index = a[1], buf = a[2], len = a[3], size;
+
+	if (!task_may_introspect(cur->task))
+		return error(ERR_DENIED);
+	if (what == MEMINFO_ZONE && index < MEMINFO_ZONES)
+		size = sizeof(info.zone);
+	else if (what == MEMINFO_SLAB)
+		size = sizeof(info.slab);
+	else
+		return error(ERR_INVALID_ARGUMENT);
+	if (len < size)
+		return error(ERR_INVALID_ARGUMENT);
+	if (!user_range_ok(buf, size))
+		return error(ERR_FAULT);
+	if (what == MEMINFO_ZONE)
+		meminfo_zone(&kmem, (enum zone_id)index, &info.zone);
+	else if (index > UINT32_MAX || !meminfo_slab((unsigned)index, &info.slab))
+		return error(ERR_NOT_FOUND);
+	return user_copy_to(cur, buf, &info, size) ? error(ERR_FAULT) : (long)size;
 }

@@ -98,7 +98,7 @@ static err_t load_program(struct task *t, const struct user_image *img, uint64_t
 }
 
 /* A task with its program loaded and its first handles, but no thread. */
-static err_t task_make(const struct user_image *img, struct task **out)
+static err_t task_make(const struct user_image *img, bool introspect, struct task **out)
 {
 	struct task *t = task_alloc();
 	err_t err;
@@ -114,7 +114,9 @@ static err_t task_make(const struct user_image *img, struct task **out)
 		kfree(t);
 		return err;
 	}
-	handle_install(t, HANDLE_SELF, &(struct handle){ .obj = &t->obj, .rights = RIGHTS_ALL });
+	handle_install(t, HANDLE_SELF, &(struct handle){
+		.obj = &t->obj,
+		.rights = introspect ? RIGHTS_ALL : RIGHTS_ALL & ~RIGHT_INTROSPECT });
 	*out = t;
 	return ERR_OK;
 }
@@ -135,12 +137,19 @@ err_t task_create(const char *name, size_t len, const struct handle *fault_ep,
 	return ERR_OK;
 }
 
+bool task_may_introspect(const struct task *t)
+{
+	const struct handle *self = &t->handles[HANDLE_SELF];
+
+	return self->obj == &t->obj && (self->rights & RIGHT_INTROSPECT);
+}
+
 err_t task_spawn(const struct user_image *img, const struct handle *fault_ep,
-		 const struct handle *pass, struct task **out)
+		 const struct handle *pass, bool introspect, struct task **out)
 {
 	struct thread *th;
 	struct task *t;
-	err_t err = task_make(img, &t);
+	err_t err = task_make(img, introspect, &t);
 
 	if (err)
 		return err;

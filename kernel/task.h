@@ -15,12 +15,18 @@
 /*
  * Start the boot-image program img as a new task: its fault handler a copy
  * of *fault_ep (or none), *pass copied into its slot 2 and that slot given
- * to its first thread in a0 (or none).  Returns ERR_OK with *out holding one
- * reference for the caller, ERR_NO_MEMORY, or an ELF error
- * (ERR_INVALID_ARGUMENT); on an error nothing is left behind.
+ * to its first thread in a0 (or none); its HANDLE_SELF has every right but
+ * RIGHT_INTROSPECT, and that too if `introspect` (the caller checked it may
+ * give it).  Returns ERR_OK with *out holding one reference for the caller,
+ * ERR_NO_MEMORY, or an ELF error (ERR_INVALID_ARGUMENT); on an error
+ * nothing is left behind.
  */
 err_t task_spawn(const struct user_image *img, const struct handle *fault_ep,
-		 const struct handle *pass, struct task **out);
+		 const struct handle *pass, bool introspect, struct task **out);
+
+/* Whether t may make the introspection calls: its HANDLE_SELF slot holds t
+ * itself with RIGHT_INTROSPECT.  No side effect; kernel lock held. */
+bool task_may_introspect(const struct task *t);
 
 /*
  * A task called `name` (len bytes, at most TASK_NAME_MAX) with an empty

@@ -40,15 +40,16 @@ enum syscall_number {
 				 * frame handle's.  ERR_INVALID_ARGUMENT (alignment,
 				 * range, rights), ERR_EXISTS (a page is mapped), ERR_NO_MEMORY */
 	SYS_UNMAP = 10,         /* (task, vaddr, size) -> 0: unmapped pages are skipped */
-	SYS_TASK_SPAWN = 11,    /* (name, len, fault_ep, pass) -> task handle (READ
-				 * MANAGE TRANSFER FAULT).  Starts the boot-image program
+	SYS_TASK_SPAWN = 11,    /* (name, len, fault_ep, pass, flags) -> task handle
+				 * (READ MANAGE TRANSFER FAULT).  Starts the boot-image program
 				 * `name` with fault_ep (an endpoint with SEND and FAULT,
 				 * or 0) as its fault handler; pass (a handle with
 				 * TRANSFER, or 0) is copied into the new task, whose
 				 * first thread gets its slot in a0.  The new task's
 				 * HANDLE_SELF lacks FAULT when fault_ep is given.
-				 * ERR_NOT_FOUND (no such program), ERR_FAULT,
-				 * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY */
+				 * flags: 0 or TASK_INTROSPECT.  ERR_NOT_FOUND (no
+				 * such program), ERR_FAULT, ERR_INVALID_ARGUMENT,
+				 * ERR_NO_MEMORY, ERR_DENIED (TASK_INTROSPECT) */
 	SYS_TASK_WAIT = 12,     /* (task) -> the task's exit code, once it has ended
 				 * (READ), with a1 = why it ended (EXIT_*, below; -1 is
 				 * the code of every EXIT_* but EXIT_NORMAL).  On an
@@ -81,8 +82,8 @@ enum syscall_number {
 				 * MANAGE TRANSFER FAULT): a task with nothing mapped and no
 				 * thread, called `name` in reports (1..32 bytes); fault_ep
 				 * as for SYS_TASK_SPAWN.  flags: TASK_EXIT_NOTICE (needs
-				 * fault_ep).  ERR_FAULT, ERR_INVALID_ARGUMENT,
-				 * ERR_NO_MEMORY */
+				 * fault_ep), TASK_INTROSPECT.  ERR_FAULT,
+				 * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY, ERR_DENIED */
 	SYS_PROTECT = 24,       /* (task, vaddr, size, rights) -> 0: every page of the
 				 * range gets `rights`, which may only take rights away
 				 * (ERR_DENIED).  Every page must be mapped
@@ -138,6 +139,14 @@ enum syscall_number {
 				 * timer tick at or after `time`: up to about one tick
 				 * (10 ms) late.  A killed sleeper ends at once.
 				 * Never fails */
+	SYS_MEMINFO = 34,       /* (what, index, buf, len) -> the bytes written to buf:
+				 * the answer's struct (include/tessera/meminfo.h:
+				 * MEMINFO_ZONE a zone, MEMINFO_SLAB a slab cache, each
+				 * by index).  Needs RIGHT_INTROSPECT on the caller's
+				 * own task (HANDLE_SELF): ERR_DENIED without, whatever
+				 * the other arguments.  ERR_INVALID_ARGUMENT (what, a
+				 * zone index, len below the answer's size), ERR_FAULT
+				 * (buf), ERR_NOT_FOUND (a slab index past the last) */
 	SYS_COUNT
 };
 
@@ -155,7 +164,13 @@ enum syscall_number {
 #define RIGHT_FAULT (1u << 7)     /* endpoints: may become a task's fault endpoint (and
 				   * exit-notice target); tasks: may change theirs.  A
 				   * pager keeps it: its clients' handles lack it */
-#define RIGHTS_ALL 0xffu
+#define RIGHT_INTROSPECT (1u << 8) /* tasks: on a task's own handle (HANDLE_SELF),
+				   * the memory-introspection calls (SYS_MEMINFO).
+				   * init's has it from boot; a task gets it only
+				   * when one that has it makes it with
+				   * TASK_INTROSPECT.  Like every right, never added
+				   * by a copy */
+#define RIGHTS_ALL 0x1ffu
 
 /* Mapping rights (SYS_MAP, fault replies): the frame rights of the same names. */
 #define MAP_READ RIGHT_READ
@@ -302,6 +317,10 @@ static inline const char *exit_reason_name(unsigned long reason)
  */
 #define MSG_TASK_EXITED (MSG_KERNEL | 5)
 #define TASK_EXIT_NOTICE 1ul      /* SYS_TASK_CREATE flag */
+#define TASK_INTROSPECT 2ul       /* SYS_TASK_CREATE and SYS_TASK_SPAWN flag: the task
+				   * handle the caller gets (and, for a spawned task,
+				   * its own HANDLE_SELF) has RIGHT_INTROSPECT.  Only a
+				   * caller whose own handle has it may ask: ERR_DENIED */
 #define FAULT_THREAD(w3) ((uint32_t)(w3))
 #define FAULT_TASK(w3) ((uint32_t)((w3) >> 32))
 #define FAULT_READ 1

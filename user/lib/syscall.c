@@ -106,7 +106,18 @@ long sys_unmap(long task, unsigned long vaddr, unsigned long size)
 
 long sys_task_spawn(const char *name, long fault_ep, long pass)
 {
-	return syscall6(SYS_TASK_SPAWN, (long)name, (long)strlen(name), fault_ep, pass, 0, 0);
+	return sys_task_spawn_flags(name, fault_ep, pass, 0);
+}
+
+long sys_task_spawn_flags(const char *name, long fault_ep, long pass, unsigned long flags)
+{
+	return syscall6(SYS_TASK_SPAWN, (long)name, (long)strlen(name), fault_ep, pass,
+			(long)flags, 0);
+}
+
+long sys_meminfo(unsigned long what, unsigned long index, void *buf, size_t len)
+{
+	return syscall6(SYS_MEMINFO, (long)what, (long)index, (long)buf, (long)len, 0, 0);
 }
 
 long sys_thread_create(long task, unsigned long entry, unsigned long stack_top,

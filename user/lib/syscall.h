@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "tessera/errors.h"
+#include "tessera/meminfo.h"
 #include "tessera/syscall.h"
 
 /* An IPC message: what goes in and comes out of a1..a7. */
@@ -36,6 +37,10 @@ long sys_map(long task, long frame, unsigned long offset, unsigned long vaddr,
 	     unsigned long size, unsigned long rights);
 long sys_unmap(long task, unsigned long vaddr, unsigned long size);
 long sys_task_spawn(const char *name, long fault_ep, long pass);
+/* SYS_TASK_SPAWN with flags (TASK_INTROSPECT). */
+long sys_task_spawn_flags(const char *name, long fault_ep, long pass, unsigned long flags);
+/* SYS_MEMINFO: the bytes written to buf (include/tessera/meminfo.h), or -ERR_*. */
+long sys_meminfo(unsigned long what, unsigned long index, void *buf, size_t len);
 long sys_task_wait(long task);
 /* SYS_TASK_WAIT and why the task ended: its exit code and *reason = its
  * EXIT_* (include/tessera/syscall.h); or -ERR_* and *reason = EXIT_REASONS. */

@@ -1,0 +1,64 @@
+/*
+ * Memory introspection (SYS_MEMINFO, include/tessera/syscall.h): what the
+ * kernel tells a task that holds RIGHT_INTROSPECT about its memory, the way
+ * Linux's /proc/zoneinfo, /proc/buddyinfo and /proc/slabinfo do.  Metadata
+ * only: counts, addresses and names, never the contents of memory.
+ *
+ * Every answer is a fixed-size struct of plain integers and NUL-terminated
+ * names, the same for every build (orders and harts beyond the kernel's are
+ * zero, and `orders` / `harts` say how many are real).  Each is a snapshot:
+ * a zone's free lists and free count are read together under the zone's
+ * lock; the per-hart caches and a slab cache's counts are read without one,
+ * exact while no other hart allocates.
+ */
+#ifndef TESSERA_MEMINFO_H
+#define TESSERA_MEMINFO_H
+
+#include <stdint.h>
+
+/* SYS_MEMINFO's `what`. */
+enum meminfo_what {
+	MEMINFO_ZONE = 1,        /* index: the zone (0 DMA, 1 DMA32, 2 NORMAL) */
+	MEMINFO_SLAB = 2,        /* index: the slab cache, 0 the first made;
+				  * ERR_NOT_FOUND past the last */
+};
+
+#define MEMINFO_ZONES 3          /* zone indexes 0..2 */
+#define MEMINFO_ORDERS 20        /* room for the buddy's orders (meson max_order <= 20) */
+#define MEMINFO_HARTS 16         /* room for the per-hart caches (SMP_MAX_HARTS) */
+#define MEMINFO_NAME_MAX 32      /* names, NUL included (a slab cache keeps 31 bytes) */
+
+/* A zone (zoneinfo and buddyinfo in one).  An empty zone: all zero but its name. */
+struct meminfo_zone {
+	char name[MEMINFO_NAME_MAX];  /* "DMA", "DMA32", "NORMAL" */
+	uint64_t start, end;          /* span [start, end): lowest to highest RAM */
+	uint64_t present_pages;       /* RAM pages in the span */
+	uint64_t managed_pages;       /* pages the buddy was given */
+	uint64_t free_pages;          /* on the free lists (the sum of free_blocks << order) */
+	uint64_t cached_pages;        /* in the per-hart caches, all harts */
+	uint64_t watermark_min, watermark_low, watermark_high;  /* in pages */
+	uint32_t orders;              /* free_blocks[0..orders) are the buddy's orders */
+	uint32_t harts;               /* hart_*[0..harts) are harts with caches */
+	uint64_t free_blocks[MEMINFO_ORDERS];  /* free blocks of each order */
+	uint64_t hart_cached[MEMINFO_HARTS];   /* pages in each hart's cache */
+	uint64_t hart_hits[MEMINFO_HARTS];     /* single pages the cache served */
+	uint64_t hart_misses[MEMINFO_HARTS];   /* ... it had to refill for */
+	uint64_t allocs, frees;       /* blocks taken off / put on the free lists */
+	uint64_t failures;            /* allocations the zone could not serve */
+	uint64_t merges;              /* buddy merges on free */
+};
+
+/* A slab cache (slabinfo). */
+struct meminfo_slab {
+	char name[MEMINFO_NAME_MAX];  /* "kmalloc-64", "fpu-state", ... */
+	uint64_t object_size;         /* bytes per object, rounded */
+	uint64_t slab_size;           /* bytes per slab */
+	uint64_t objects_per_slab;
+	uint64_t active_objects;      /* handed out */
+	uint64_t cached_objects;      /* free in the per-hart magazines */
+	uint64_t total_objects;       /* in all its slabs */
+	uint64_t slabs_full, slabs_partial, slabs_empty;
+	uint64_t allocs, frees;       /* calls that succeeded */
+};
+
+#endif

@@ -1,0 +1,97 @@
+/*
+ * Snapshots of the allocators for memory introspection (SYS_MEMINFO; the
+ * answers' layout is the ABI's, include/tessera/meminfo.h).  Portable: the
+ * host tests fill the same structs from an arena.
+ *
+ * Locks: meminfo_zone takes the zone's lock, so its free lists and free
+ * count agree with each other; the per-hart caches are read without their
+ * owners' cooperation, as buddy_zone_free_pages does.  meminfo_slab reads a
+ * cache's counts as kmem_cache_stats does.
+ */
+#include <string.h>
+
+#include "mm/meminfo.h"
+
+_Static_assert(ZONE_COUNT == MEMINFO_ZONES, "a meminfo zone index for every zone");
+_Static_assert(MAX_ORDER <= MEMINFO_ORDERS, "room for every buddy order");
+_Static_assert(MEM_MAX_HARTS <= MEMINFO_HARTS, "room for every hart's cache");
+_Static_assert(SLAB_NAME_MAX <= MEMINFO_NAME_MAX, "room for a cache's whole name");
+
+/* Copy NUL-terminated name into out[MEMINFO_NAME_MAX] (it fits: the asserts). */
+static void copy_name(char out[MEMINFO_NAME_MAX], const char *name)
+{
+	size_t n = strlen(name);
+
+	memcpy(out, name, n < MEMINFO_NAME_MAX ? n : MEMINFO_NAME_MAX - 1);
+}
+
+/* What the free lists and counters of z say, under z's lock. */
+static void zone_lists(struct zone *z, struct meminfo_zone *out)
+{
+	unsigned o;
+
+	spin_lock(&z->lock);
+	out->free_pages = z->free_pages;
+	for (o = 0; o < MAX_ORDER; o++) {
+		out->free_blocks[o] = z->free[o].count;
+		out->allocs += z->stats.allocs[o];
+		out->frees += z->stats.frees[o];
+	}
+	out->failures = z->stats.failures;
+	out->merges = z->stats.merges;
+	spin_unlock(&z->lock);
+}
+
+void meminfo_zone(struct mem *m, enum zone_id id, struct meminfo_zone *out)
+{
+	struct zone *z = &m->zones[id];
+	unsigned h;
+
+	memset(out, 0, sizeof(*out));
+	copy_name(out->name, zone_name(id));
+	out->orders = MAX_ORDER;
+	if (!z->managed_pages && !z->present_pages)
+		return;
+	out->start = z->start;
+	out->end = z->end;
+	out->present_pages = z->present_pages;
+	out->managed_pages = z->managed_pages;
+	out->watermark_min = z->watermark[WMARK_MIN];
+	out->watermark_low = z->watermark[WMARK_LOW];
+	out->watermark_high = z->watermark[WMARK_HIGH];
+	zone_lists(z, out);
+	out->harts = m->nharts;
+	for (h = 0; h < m->nharts; h++) {
+		const struct pcp_cache *c = &m->pcp[h][id];
+
+		out->hart_cached[h] = c->count;
+		out->hart_hits[h] = c->hits;
+		out->hart_misses[h] = c->misses;
+		out->cached_pages += c->count;
+	}
+}
+
+bool meminfo_slab(unsigned index, struct meminfo_slab *out)
+{
+	struct kmem_cache *c = kmem_cache_next(NULL);
+	struct slab_stats st;
+
+	while (c && index--)
+		c = kmem_cache_next(c);
+	if (!c || !kmem_cache_stats(c, &st))
+		return false;
+	memset(out, 0, sizeof(*out));
+	copy_name(out->name, st.name);
+	out->object_size = st.object_size;
+	out->slab_size = st.slab_size;
+	out->objects_per_slab = st.objects_per_slab;
+	out->active_objects = st.active_objects;
+	out->cached_objects = st.cached_objects;
+	out->total_objects = st.total_objects;
+	out->slabs_full = st.slabs_full;
+	out->slabs_partial = st.slabs_partial;
+	out->slabs_empty = st.slabs_empty;
+	out->allocs = st.allocs;
+	out->frees = st.frees;
+	return true;
+}

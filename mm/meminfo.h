@@ -1,0 +1,22 @@
+/*
+ * Snapshots of the buddy allocator and the slab caches in the layout of
+ * the introspection ABI (include/tessera/meminfo.h), for SYS_MEMINFO.
+ */
+#ifndef TESSERA_MM_MEMINFO_H
+#define TESSERA_MM_MEMINFO_H
+
+#include "mm/mem.h"
+#include "mm/slab.h"
+#include "mm/zone.h"
+#include "tessera/meminfo.h"
+
+/* Fill *out with zone `id` of m (id < ZONE_COUNT): its span, counts,
+ * watermarks, free blocks per order and per-hart caches.  Takes the zone's
+ * lock; any other lock state. */
+void meminfo_zone(struct mem *m, enum zone_id id, struct meminfo_zone *out);
+
+/* Fill *out with the slab cache at place `index` (0: the first made);
+ * false when there are no more.  O(index). */
+bool meminfo_slab(unsigned index, struct meminfo_slab *out);
+
+#endif

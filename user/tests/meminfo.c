@@ -1,0 +1,236 @@
+/*
+ * meminfo: SYS_MEMINFO seen by a task that holds RIGHT_INTROSPECT (the
+ * self-test gives it, as boot gives it to init), each answer checked
+ * against facts known another way:
+ *   - a zone's free blocks, order by order, add up to its free pages, and
+ *     its counts and watermarks are in order; it prints each zone in the
+ *     boot report's words, which the QEMU test compares with that report;
+ *   - a 2 MiB frame taken and given back moves exactly 512 pages out of and
+ *     back into the zone's free blocks of order 9 and up;
+ *   - of all the slab caches, exactly one gains 10 objects when we make 10
+ *     endpoints, and loses them when we close them;
+ *   - bad arguments get their documented errors;
+ *   - a child made with TASK_INTROSPECT may ask, one made without gets
+ *     ERR_DENIED (so does every other program: badargs).
+ * Children are this program again: main's argument is the parent's
+ * endpoint for them, 0 for the parent.  Exit code: failed checks.
+ */
+#include "proto.h"
+
+#define ENDPOINTS 10
+#define SLABS_MAX 64
+#define BIG_ORDER 9                      /* a 2 MiB frame: FRAME_MAX_SIZE */
+#define KPTR 0xffffffc000000000ul
+#define UNMAPPED 0x3f00000000ul          /* user space nobody maps (no pager here) */
+
+static struct meminfo_zone zone;
+static struct meminfo_slab slabs[SLABS_MAX];
+
+static bool zone_read(unsigned z)
+{
+	return sys_meminfo(MEMINFO_ZONE, z, &zone, sizeof(zone)) == (long)sizeof(zone);
+}
+
+/* Pages in the zone's free blocks of order `from` and up. */
+static uint64_t free_pages_from(const struct meminfo_zone *z, unsigned from)
+{
+	uint64_t n = 0;
+	unsigned o;
+
+	for (o = from; o < z->orders && o < MEMINFO_ORDERS; o++)
+		n += z->free_blocks[o] << o;
+	return n;
+}
+
+/* One zone's answer is whole and consistent; prints it as the boot report does. */
+static void check_zone(unsigned z)
+{
+	static const char *const names[MEMINFO_ZONES] = { "DMA", "DMA32", "NORMAL" };
+	char what[96];
+	uint64_t cached = 0;
+	unsigned h;
+	bool tail_zero = true;
+
+	snprint(what, sizeof(what), "zone %u: the answer has its size", z);
+	if (!check(what, zone_read(z)))
+		return;
+	snprint(what, sizeof(what), "zone %u is called %s", z, names[z]);
+	check(what, strcmp(zone.name, names[z]) == 0);
+	for (h = 0; h < zone.harts && h < MEMINFO_HARTS; h++)
+		cached += zone.hart_cached[h];
+	for (h = zone.orders; h < MEMINFO_ORDERS; h++)
+		tail_zero &= zone.free_blocks[h] == 0;
+	if (!zone.present_pages) {
+		printf("meminfo: zone %s: empty\n", zone.name);
+		check("an empty zone has no pages at all", !zone.managed_pages && !zone.free_pages &&
+		      !zone.cached_pages && !zone.end);
+		return;
+	}
+	printf("meminfo: zone %s: 0x%lx-0x%lx %lu pages present, %lu managed, %lu free, "
+	       "%lu in hart caches\n", zone.name, (unsigned long)zone.start,
+	       (unsigned long)zone.end, (unsigned long)zone.present_pages,
+	       (unsigned long)zone.managed_pages, (unsigned long)zone.free_pages,
+	       (unsigned long)zone.cached_pages);
+	snprint(what, sizeof(what), "zone %s: free blocks add up to its free pages", zone.name);
+	check_eq(what, (long)free_pages_from(&zone, 0), (long)zone.free_pages);
+	snprint(what, sizeof(what), "zone %s: orders within the answer, none beyond", zone.name);
+	check(what, zone.orders > BIG_ORDER && zone.orders <= MEMINFO_ORDERS && tail_zero);
+	snprint(what, sizeof(what), "zone %s: present >= managed >= free + cached", zone.name);
+	check(what, zone.present_pages >= zone.managed_pages &&
+	      zone.managed_pages >= zone.free_pages + zone.cached_pages);
+	snprint(what, sizeof(what), "zone %s: the hart caches add up", zone.name);
+	check(what, zone.harts >= 1 && zone.harts <= MEMINFO_HARTS && cached == zone.cached_pages);
+	snprint(what, sizeof(what), "zone %s: watermarks min <= low <= high < managed", zone.name);
+	check(what, zone.watermark_min <= zone.watermark_low &&
+	      zone.watermark_low <= zone.watermark_high &&
+	      zone.watermark_high < zone.managed_pages);
+	snprint(what, sizeof(what), "zone %s: the span holds its present pages", zone.name);
+	check(what, zone.end > zone.start && (zone.end - zone.start) / PAGE_SIZE >=
+	      zone.present_pages);
+}
+
+/* A 2 MiB frame moves exactly 512 pages of big free blocks out and back. */
+static void big_frame_moves_512_pages(void)
+{
+	unsigned z = MEMINFO_ZONES, i;
+	uint64_t before, taken, back;
+	long frame;
+
+	for (i = 0; i < MEMINFO_ZONES; i++)     /* the highest zone with memory: first choice */
+		if (zone_read(i) && zone.managed_pages)
+			z = i;
+	if (!check("a zone has memory", z < MEMINFO_ZONES))
+		return;
+	zone_read(z);
+	before = free_pages_from(&zone, BIG_ORDER);
+	frame = sys_frame_alloc(1ul << (BIG_ORDER + PAGE_SHIFT), 0);
+	zone_read(z);
+	taken = free_pages_from(&zone, BIG_ORDER);
+	sys_handle_close(frame);
+	zone_read(z);
+	back = free_pages_from(&zone, BIG_ORDER);
+	check("a 2 MiB frame allocated", frame > 0);
+	check_eq("it took 512 pages of free blocks of order 9 and up", (long)(before - taken), 512);
+	check_eq("closing it gave them back", (long)back, (long)before);
+}
+
+/* Every cache, in order; how many. */
+static unsigned read_slabs(void)
+{
+	unsigned n = 0;
+
+	while (n < SLABS_MAX && sys_meminfo(MEMINFO_SLAB, n, &slabs[n], sizeof(slabs[n])) ==
+	       (long)sizeof(slabs[n]))
+		n++;
+	return n;
+}
+
+/* The caches add up, and exactly one holds our endpoints. */
+static void slabs_count_our_endpoints(void)
+{
+	static struct meminfo_slab before[SLABS_MAX];
+	long eps[ENDPOINTS];
+	unsigned n = read_slabs(), i, rose = 0, fell = 0, bad = 0, holder = SLABS_MAX;
+
+	check("at least one slab cache, and the list ends", n > 0 && n < SLABS_MAX);
+	for (i = 0; i < n; i++)
+		bad += !slabs[i].name[0] || slabs[i].name[MEMINFO_NAME_MAX - 1] ||
+		       slabs[i].total_objects != slabs[i].objects_per_slab *
+		       (slabs[i].slabs_full + slabs[i].slabs_partial + slabs[i].slabs_empty) ||
+		       slabs[i].active_objects + slabs[i].cached_objects > slabs[i].total_objects;
+	check_eq("every cache named, its slabs holding its objects", bad, 0);
+	memcpy(before, slabs, sizeof(before));
+	for (i = 0; i < ENDPOINTS; i++)
+		eps[i] = sys_endpoint_create();
+	check_eq("the same caches after making endpoints", read_slabs(), n);
+	for (i = 0; i < n; i++)
+		if (slabs[i].active_objects == before[i].active_objects + ENDPOINTS)
+			rose++, holder = i;
+	for (i = 0; i < ENDPOINTS; i++)
+		sys_handle_close(eps[i]);
+	read_slabs();
+	for (i = 0; i < n; i++)
+		fell += slabs[i].active_objects != before[i].active_objects;
+	check_eq("one cache gained exactly the 10 endpoints", rose, 1);
+	check_eq("and every cache is back where it was after closing them", fell, 0);
+	if (holder < n)
+		printf("meminfo: endpoints are objects of %s, %lu bytes\n", slabs[holder].name,
+		       (unsigned long)slabs[holder].object_size);
+}
+
+/* Bad arguments: each its documented error. */
+static void bad_arguments(void)
+{
+	check_eq("what 0: ERR_INVALID_ARGUMENT", sys_meminfo(0, 0, &zone, sizeof(zone)),
+		 -ERR_INVALID_ARGUMENT);
+	check_eq("what 99: ERR_INVALID_ARGUMENT", sys_meminfo(99, 0, &zone, sizeof(zone)),
+		 -ERR_INVALID_ARGUMENT);
+	check_eq("zone 3: ERR_INVALID_ARGUMENT", sys_meminfo(MEMINFO_ZONE, 3, &zone, sizeof(zone)),
+		 -ERR_INVALID_ARGUMENT);
+	check_eq("zone ~0: ERR_INVALID_ARGUMENT",
+		 sys_meminfo(MEMINFO_ZONE, ~0ul, &zone, sizeof(zone)), -ERR_INVALID_ARGUMENT);
+	check_eq("a buffer a byte short: ERR_INVALID_ARGUMENT",
+		 sys_meminfo(MEMINFO_ZONE, 1, &zone, sizeof(zone) - 1), -ERR_INVALID_ARGUMENT);
+	check_eq("a slab answer in a zone's room is fine (len is at least)",
+		 sys_meminfo(MEMINFO_SLAB, 0, &zone, sizeof(zone)), (long)sizeof(struct meminfo_slab));
+	check_eq("kernel memory: ERR_FAULT", sys_meminfo(MEMINFO_ZONE, 1, (void *)KPTR, sizeof(zone)),
+		 -ERR_FAULT);
+	check_eq("memory nobody maps: ERR_FAULT",
+		 sys_meminfo(MEMINFO_ZONE, 1, (void *)UNMAPPED, sizeof(zone)), -ERR_FAULT);
+	check_eq("a buffer that wraps: ERR_FAULT",
+		 sys_meminfo(MEMINFO_ZONE, 1, (void *)(~0ul - 64), sizeof(zone)), -ERR_FAULT);
+	check_eq("slab ~0: ERR_NOT_FOUND", sys_meminfo(MEMINFO_SLAB, ~0ul, &slabs[0],
+						      sizeof(slabs[0])), -ERR_NOT_FOUND);
+	check_eq("slab 2^32: ERR_NOT_FOUND", sys_meminfo(MEMINFO_SLAB, 1ul << 32, &slabs[0],
+							 sizeof(slabs[0])), -ERR_NOT_FOUND);
+	check_eq("spawn with an unknown flag: ERR_INVALID_ARGUMENT",
+		 sys_task_spawn_flags("meminfo", 0, 0, 4), -ERR_INVALID_ARGUMENT);
+}
+
+/* A child of ours with `flags`: what its SYS_MEMINFO answered (its exit code). */
+static long child_answer(unsigned long flags)
+{
+	struct link l = link_make();
+	long task = sys_task_spawn_flags("meminfo", 0, l.send, flags), r;
+	struct msg m;
+
+	sys_handle_close(l.send);
+	if (task < 0) {
+		sys_handle_close(l.recv);
+		return task;
+	}
+	if (ipc_recv(l.recv, &m) == 0) {
+		m = (struct msg){ 0 };
+		ipc_reply_recv(l.recv, &m);   /* ends once the child closed its end */
+	}
+	sys_handle_close(l.recv);
+	r = sys_task_wait(task);
+	sys_handle_close(task);
+	return r;
+}
+
+/* The right goes only where it is given. */
+static void right_is_given_not_inherited(void)
+{
+	check_eq("a child made with TASK_INTROSPECT may ask", child_answer(TASK_INTROSPECT),
+		 (long)sizeof(zone));
+	check_eq("one made without: ERR_DENIED", child_answer(0), -ERR_DENIED);
+}
+
+int main(long parent)
+{
+	unsigned z;
+
+	if (parent) {        /* a child: say hello, then answer with what we were told */
+		child_mode(parent);
+		sys_handle_close(parent);
+		return (int)sys_meminfo(MEMINFO_ZONE, 1, &zone, sizeof(zone));
+	}
+	for (z = 0; z < MEMINFO_ZONES; z++)
+		check_zone(z);
+	big_frame_moves_512_pages();
+	slabs_count_our_endpoints();
+	bad_arguments();
+	right_is_given_not_inherited();
+	return test_failures;
+}
