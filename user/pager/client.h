@@ -46,15 +46,17 @@ static inline long pager_fork(long pager, void (*entry)(uint64_t), uint64_t arg,
  * Start a pager: *task gets its task handle; returns a send-only handle to
  * it, or -ERR_*.  The pager holds the only receive handle, so that if it
  * dies every call and fault waiting for it fails (ERR_PEER_GONE, PAGER_GONE)
- * instead of waiting for a receiver that can never come.
+ * instead of waiting for a receiver that can never come.  flags: 0, or
+ * TASK_INTROSPECT (ours must have the right) for a pager that may start a
+ * client with it (PAGER_SPAWN_INTROSPECT).
  */
-static inline long pager_start(long *task)
+static inline long pager_start_flags(long *task, unsigned long flags)
 {
 	long ep = sys_endpoint_create(), send;
 
 	if (ep < 0)
 		return ep;
-	*task = sys_task_spawn("pager", 0, ep);
+	*task = sys_task_spawn_flags("pager", 0, ep, flags);
 	send = sys_handle_dup(ep, RIGHT_SEND, 0);
 	sys_handle_close(ep);
 	if (*task < 0) {
@@ -62,6 +64,12 @@ static inline long pager_start(long *task)
 		return *task;
 	}
 	return send;
+}
+
+/* pager_start_flags with no flags: a pager that gives no client RIGHT_INTROSPECT. */
+static inline long pager_start(long *task)
+{
+	return pager_start_flags(task, 0);
 }
 
 #endif

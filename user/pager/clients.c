@@ -146,13 +146,16 @@ static bool client_regions(struct client *c, struct image *img)
 			  MAP_READ | MAP_WRITE) != NULL;
 }
 
-/* A new client slot with its task `name` and handles; NULL when none. */
-static struct client *client_new(const char *name, uint64_t arg)
+/* A new client slot with its task `name` and handles (its HANDLE_SELF with
+ * RIGHT_INTROSPECT if `introspect`); NULL when none, with *err why
+ * (ERR_NO_MEMORY, or ERR_DENIED: introspect, and we lack the right). */
+static struct client *client_new(const char *name, uint64_t arg, bool introspect, err_t *err)
 {
 	struct client *c = NULL;
 	long send;
 	unsigned i;
 
+	*err = ERR_NO_MEMORY;
 	for (i = 0; i < MAX_CLIENTS && !c; i++)
 		if (!clients[i].used)
 			c = &clients[i];
@@ -166,10 +169,14 @@ static struct client *client_new(const char *name, uint64_t arg)
 	 * SEND alone.  Its end is told to us (MSG_TASK_EXITED), and its memory
 	 * comes back then. */
 	send = sys_handle_dup(endpoint, RIGHT_SEND | RIGHT_FAULT | RIGHT_TRANSFER, client_badge(c));
-	c->task = send > 0 ? sys_task_create(name, send, TASK_EXIT_NOTICE) : -ERR_NO_MEMORY;
+	c->task = send > 0 ? sys_task_create(name, send, TASK_EXIT_NOTICE |
+					     (introspect ? TASK_INTROSPECT : 0)) : -ERR_NO_MEMORY;
 	c->task_id = c->task > 0 ? (uint32_t)sys_task_id(c->task) : 0;
+	if (c->task == -ERR_DENIED)
+		*err = ERR_DENIED;    /* introspect, and we lack the right */
 	if (c->task < 0 ||
-	    sys_task_give(c->task, c->task, RIGHT_READ | RIGHT_MANAGE) != HANDLE_SELF ||
+	    sys_task_give(c->task, c->task, RIGHT_READ | RIGHT_MANAGE |
+			  (introspect ? RIGHT_INTROSPECT : 0)) != HANDLE_SELF ||
 	    sys_task_give(c->task, send, RIGHT_SEND) != PAGER_HANDLE) {
 		sys_handle_close(send);
 		if (c->task > 0)
@@ -237,12 +244,13 @@ err_t fork_client(struct client *parent, struct msg *m, long *pass)
 	uint64_t entry = m->w[0], sp = m->w[1], arg = m->w[2];
 	struct client *child;
 	struct region *r;
+	err_t err;
 
 	if (entry < USER_BASE || entry >= USER_TOP || sp % 16 || sp <= USER_BASE || sp > USER_TOP)
 		return ERR_INVALID_ARGUMENT;
-	child = client_new("fork", arg);
+	child = client_new("fork", arg, false, &err);
 	if (!child)
-		return ERR_NO_MEMORY;
+		return err;
 	child->brk_base = parent->brk_base;
 	for (r = region_next(&parent->map, 0); r; r = region_next(&parent->map, r->end))
 		if (!fork_region(parent, child, r->data)) {
@@ -253,7 +261,8 @@ err_t fork_client(struct client *parent, struct msg *m, long *pass)
 	return client_start(child, entry, sp, arg, m, pass) ? ERR_OK : ERR_NO_MEMORY;
 }
 
-err_t spawn(const char *name, uint64_t arg, long args_frame, struct msg *reply, long *pass)
+err_t spawn(const char *name, uint64_t arg, long args_frame, bool introspect, struct msg *reply,
+	    long *pass)
 {
 	const struct argv_block *args;
 	struct client *c;
@@ -267,8 +276,9 @@ err_t spawn(const char *name, uint64_t arg, long args_frame, struct msg *reply, 
 	img = image_get(name, &err);
 	if (!img)
 		return err;
-	c = client_new(name, arg);
-	err = !c || !client_regions(c, img) || !stack_fill(c, args, &sp) ? ERR_NO_MEMORY : ERR_OK;
+	c = client_new(name, arg, introspect, &err);
+	if (c)
+		err = !client_regions(c, img) || !stack_fill(c, args, &sp) ? ERR_NO_MEMORY : ERR_OK;
 	if (err && c)
 		client_release(c);
 	if (!err && !client_start(c, img->elf.entry, sp, PAGER_HANDLE, reply, pass))

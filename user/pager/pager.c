@@ -111,10 +111,12 @@ static err_t other_request(struct client *c, struct msg *m, long *pass, long *re
 
 	switch (m->tag) {
 	case PAGER_SPAWN:
+	case PAGER_SPAWN_INTROSPECT:
 		memcpy(name, m->w, PAGER_NAME_MAX);
 		name[PAGER_NAME_MAX] = 0;
 		image_refused_why = args_refused_why = NULL;
-		err = c ? ERR_DENIED : spawn(name, m->w[3], *received, m, pass);
+		err = c ? ERR_DENIED : spawn(name, m->w[3], *received,
+					     m->tag == PAGER_SPAWN_INTROSPECT, m, pass);
 		if (err && !c && args_refused_why)    /* a malformed argument block */
 			printf("pager: cannot start %s: its argument block: %s\n", name,
 			       args_refused_why);

@@ -162,9 +162,11 @@ err_t fork_client(struct client *parent, struct msg *m, long *pass);
 /*
  * PAGER_SPAWN: a client running `name`, started empty but for its first
  * stack page (in the books, unmapped), built from the argument block in
- * frame args_frame (0: argv is { name }).
+ * frame args_frame (0: argv is { name }); PAGER_SPAWN_INTROSPECT
+ * (`introspect`): its HANDLE_SELF has RIGHT_INTROSPECT too.
  */
-err_t spawn(const char *name, uint64_t arg, long args_frame, struct msg *reply, long *pass);
+err_t spawn(const char *name, uint64_t arg, long args_frame, bool introspect, struct msg *reply,
+	    long *pass);
 
 /* stack.c: a new client's first stack */
 /*

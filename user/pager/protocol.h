@@ -25,6 +25,11 @@
  *                    (not a valid program; a handle that is not a frame we
  *                    may read, or a malformed block: checked first, one
  *                    line says why), ERR_NO_MEMORY, ERR_DENIED (a client asked)
+ *   PAGER_SPAWN_INTROSPECT  the same, and the client's HANDLE_SELF also has
+ *                    RIGHT_INTROSPECT (init starts the shell so).  ERR_DENIED
+ *                    also when we lack the right ourselves (our parent did
+ *                    not spawn us with TASK_INTROSPECT).  A fork of such a
+ *                    client does not get it
  *   PAGER_MAP_ANON   {hint, length, rights, flags} -> w[0] address
  *                    zero-filled pages; PAGER_FIXED: exactly at hint;
  *                    PAGER_SHARED: a fork shares the pages instead of copying
@@ -181,6 +186,7 @@ enum pager_request {
 	PAGER_EVICT,
 	PAGER_KILL,
 	PAGER_CLIENT_STATS,
+	PAGER_SPAWN_INTROSPECT,
 };
 
 /* Region kinds, as PAGER_QUERY tells them. */

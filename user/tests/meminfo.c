@@ -11,10 +11,16 @@
  *     endpoints, and loses them when we close them;
  *   - bad arguments get their documented errors;
  *   - a child made with TASK_INTROSPECT may ask, one made without gets
- *     ERR_DENIED (so does every other program: badargs).
+ *     ERR_DENIED (so does every other program: badargs);
+ *   - the same through a pager, as init starts the shell: a pager spawned
+ *     with TASK_INTROSPECT gives the right with PAGER_SPAWN_INTROSPECT and
+ *     not with PAGER_SPAWN; a pager spawned without it refuses the first.
  * Children are this program again: main's argument is the parent's
- * endpoint for them, 0 for the parent.  Exit code: failed checks.
+ * endpoint (or, under a pager, PAGER_HANDLE) for them, 0 for the parent;
+ * a child asks for a zone and exits with the answer.  Exit code: failed
+ * checks.
  */
+#include "pager/client.h"
 #include "proto.h"
 
 #define ENDPOINTS 10
@@ -217,6 +223,46 @@ static void right_is_given_not_inherited(void)
 	check_eq("one made without: ERR_DENIED", child_answer(0), -ERR_DENIED);
 }
 
+/* Under `pager`, run a child of ours with request `spawn`: its exit code
+ * (its SYS_MEMINFO answer), or the pager's refusal. */
+static long pager_child_answer(long pager, uint64_t spawn)
+{
+	struct msg m = { .tag = spawn };
+	long r;
+
+	memcpy(m.w, "meminfo", 8);
+	r = pager_call(pager, &m);
+	if (r)
+		return r;
+	r = sys_task_wait((long)m.handle);
+	sys_handle_close((long)m.handle);
+	return r;
+}
+
+/* A pager started with (or without) TASK_INTROSPECT; ends it after `check`. */
+static void pager_gives_the_right(void)
+{
+	struct msg m;
+	long task, with = pager_start_flags(&task, TASK_INTROSPECT), task2;
+	long without = pager_start(&task2);
+
+	check("a pager spawned with TASK_INTROSPECT", with > 0);
+	check_eq("its client by PAGER_SPAWN_INTROSPECT may ask",
+		 pager_child_answer(with, PAGER_SPAWN_INTROSPECT), (long)sizeof(zone));
+	check_eq("its client by PAGER_SPAWN: ERR_DENIED", pager_child_answer(with, PAGER_SPAWN),
+		 -ERR_DENIED);
+	check_eq("a pager without the right refuses PAGER_SPAWN_INTROSPECT: ERR_DENIED",
+		 pager_child_answer(without, PAGER_SPAWN_INTROSPECT), -ERR_DENIED);
+	check_eq("the pagers end when told",
+		 pager_request(with, PAGER_EXIT, 0, 0, 0, 0, &m) == -ERR_PEER_GONE &&
+		 pager_request(without, PAGER_EXIT, 0, 0, 0, 0, &m) == -ERR_PEER_GONE &&
+		 sys_task_wait(task) == 0 && sys_task_wait(task2) == 0, 1);
+	sys_handle_close(task);
+	sys_handle_close(task2);
+	sys_handle_close(with);
+	sys_handle_close(without);
+}
+
 int main(long parent)
 {
 	unsigned z;
@@ -232,5 +278,6 @@ int main(long parent)
 	slabs_count_our_endpoints();
 	bad_arguments();
 	right_is_given_not_inherited();
+	pager_gives_the_right();
 	return test_failures;
 }
