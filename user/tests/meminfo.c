@@ -196,20 +196,10 @@ static void bad_arguments(void)
 /* A child of ours with `flags`: what its SYS_MEMINFO answered (its exit code). */
 static long child_answer(unsigned long flags)
 {
-	struct link l = link_make();
-	long task = sys_task_spawn_flags("meminfo", 0, l.send, flags), r;
-	struct msg m;
+	long task = child_spawn("meminfo", flags, 0), r;
 
-	sys_handle_close(l.send);
-	if (task < 0) {
-		sys_handle_close(l.recv);
+	if (task < 0)
 		return task;
-	}
-	if (ipc_recv(l.recv, &m) == 0) {
-		m = (struct msg){ 0 };
-		ipc_reply_recv(l.recv, &m);   /* ends once the child closed its end */
-	}
-	sys_handle_close(l.recv);
 	r = sys_task_wait(task);
 	sys_handle_close(task);
 	return r;

@@ -80,4 +80,25 @@ static inline long child_mode(long ep)
 	return (long)m.w[0];
 }
 
+/*
+ * Spawn the boot-image program `name` (SYS_TASK_SPAWN `flags`) passing it a
+ * send handle of a link of ours, answer its hello (child_mode) with `mode`,
+ * and return once it has closed that handle: its task handle, or -ERR_*.
+ * The child must close its end after child_mode, or this waits for its end.
+ */
+static inline long child_spawn(const char *name, unsigned long flags, long mode)
+{
+	struct link l = link_make();
+	long task = sys_task_spawn_flags(name, 0, l.send, flags);
+	struct msg m;
+
+	sys_handle_close(l.send);
+	if (task >= 0 && ipc_recv(l.recv, &m) == 0) {
+		m = (struct msg){ .w = { (uint64_t)mode } };
+		ipc_reply_recv(l.recv, &m);   /* ERR_PEER_GONE once it closed its end */
+	}
+	sys_handle_close(l.recv);
+	return task;
+}
+
 #endif

@@ -56,31 +56,11 @@ static void naps(void)
 	check_eq("no nap ended before its deadline", (long)early, 0);
 }
 
-/*
- * A child of this program doing `part`: its handle, or -ERR_*.  The child
- * asks for its part and closes its end of our link, so the reply_recv that
- * answers it returns (ERR_PEER_GONE) as soon as it has its part.
- */
-static long child(enum part part)
-{
-	struct link l = link_make();
-	long task = sys_task_spawn("sleep", 0, l.send);
-	struct msg m;
-
-	sys_handle_close(l.send);
-	if (task >= 0 && ipc_recv(l.recv, &m) == 0) {
-		m = (struct msg){ .w = { part } };
-		ipc_reply_recv(l.recv, &m);
-	}
-	sys_handle_close(l.recv);
-	return task;
-}
-
 /* What a child doing `part` cost, user and kernel, once it ended (0: it
  * could not run, or did not end as it should). */
 static uint64_t child_cost(enum part part)
 {
-	long task = child(part);
+	long task = child_spawn("sleep", 0, part);
 	struct task_usage u = { 0 };
 	struct task_end end;
 
@@ -108,7 +88,7 @@ static void sleep_is_cheap(void)
 /* A child whose two threads sleep for ever ends at once when killed. */
 static void sleepers_killed(void)
 {
-	long task = child(PART_SLEEP_FOREVER);
+	long task = child_spawn("sleep", 0, PART_SLEEP_FOREVER);
 	uint64_t start;
 	struct task_end end;
 
