@@ -11,6 +11,11 @@
  * handing the pager the same page as the program's argv, then prints
  * "run: NAME exited with STATUS", and when instructions are counted exactly
  * (icount) what the run cost (cost.c).
+ *
+ * init holds RIGHT_INTROSPECT (the kernel gives it to the first task) and
+ * passes it to one program only: the memory shell, mmsh (run=mmsh, as
+ * tools/boot --cmd boots), through a pager that holds it too
+ * (PAGER_SPAWN_INTROSPECT).  Any other program runs without it.
  */
 #include <string.h>
 
@@ -34,6 +39,7 @@ static void init_check(const char *what, long got, long want)
 }
 
 #define RUN_NAME_AT 0x28000000ul    /* where init maps the run= page */
+#define SHELL_NAME "mmsh"           /* the one program given RIGHT_INTROSPECT */
 
 /*
  * Start the pager, have it start `name` with the argument block in frame
@@ -42,9 +48,11 @@ static void init_check(const char *what, long got, long want)
  */
 static struct task_end run_under_pager(const char *name, long args)
 {
-	long pager = -1, ep = pager_start(&pager);
+	bool shell = strcmp(name, SHELL_NAME) == 0;
+	long pager = -1, ep = pager_start_flags(&pager, shell ? TASK_INTROSPECT : 0);
 	struct task_end end = { -1, EXIT_REASONS };
-	struct msg m = { .tag = PAGER_SPAWN, .handle = (uint64_t)args };
+	struct msg m = { .tag = shell ? PAGER_SPAWN_INTROSPECT : PAGER_SPAWN,
+			 .handle = (uint64_t)args };
 	struct run_cost cost;
 
 	if (ep < 0)

@@ -1,8 +1,11 @@
 /* User program entry: the kernel starts the first thread here with sp set
- * and a0 = the slot of the handle its parent passed (0: none). */
+ * and a0 = the slot of the handle its parent passed (0: none).  main gets
+ * a1 = that first sp: under a pager, the System V initial stack (argc,
+ * argv, envp: lib/argv.h); a program the kernel started has nothing there. */
 	.section .text.entry, "ax"
 	.globl _start
 _start:
+	mv	a1, sp
 	call	main
 	call	sys_exit
 1:	j	1b

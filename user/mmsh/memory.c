@@ -1,0 +1,197 @@
+/*
+ * mmsh's memory commands: zones, buddy, slab.  Each reads its answer with
+ * SYS_MEMINFO (include/tessera/meminfo.h) and prints it; one zone's lines
+ * come from one answer, a snapshot taken under that zone's lock, so its
+ * free blocks always add up to its free pages.
+ */
+#include <stdarg.h>
+
+#include "ulib.h"
+
+#include "mmsh.h"
+
+static const char *const zone_names[MEMINFO_ZONES] = { "DMA", "DMA32", "NORMAL" };
+
+int mmsh_error(const char *fmt, ...)
+{
+	char text[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	format_buffer(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	printf("mmsh: %s\n", text);
+	return 1;
+}
+
+bool mmsh_number(const char *s, uint64_t *out)
+{
+	unsigned base = 10, digit;
+	uint64_t n = 0;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digit = (unsigned)(*s - '0');
+		else if (base == 16 && (*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
+			digit = (unsigned)((*s | 0x20) - 'a' + 10);
+		else
+			return false;
+		if (n > (UINT64_MAX - digit) / base)
+			return false;
+		n = n * base + digit;
+	}
+	*out = n;
+	return true;
+}
+
+/* Say why SYS_MEMINFO's answer r is not the `size` bytes cmd wanted; 1. */
+static int refused(const char *cmd, long r, unsigned long size)
+{
+	if (r == -ERR_DENIED)
+		return mmsh_error("%s: the kernel refuses: ERR_DENIED (this mmsh lacks "
+				  "RIGHT_INTROSPECT, which init gives the shell it starts)", cmd);
+	if (r < 0)
+		return mmsh_error("%s: SYS_MEMINFO failed: %s", cmd, err_name((err_t)-r));
+	return mmsh_error("%s: SYS_MEMINFO answered %ld bytes, not %lu", cmd, r, size);
+}
+
+/* Zone z into *out; false (said why) when the kernel refuses. */
+static bool read_zone(const char *cmd, unsigned z, struct meminfo_zone *out)
+{
+	long r = sys_meminfo(MEMINFO_ZONE, z, out, sizeof(*out));
+
+	if (r == (long)sizeof(*out))
+		return true;
+	refused(cmd, r, sizeof(*out));
+	return false;
+}
+
+/* The zone called name (any case), or MEMINFO_ZONES. */
+static unsigned zone_named(const char *name)
+{
+	unsigned z, i;
+
+	for (z = 0; z < MEMINFO_ZONES; z++) {
+		for (i = 0; name[i] && (name[i] & ~0x20) == (zone_names[z][i] & ~0x20); i++)
+			;
+		if (!name[i] && !zone_names[z][i])
+			return z;
+	}
+	return MEMINFO_ZONES;
+}
+
+static void print_zone(const struct meminfo_zone *z)
+{
+	unsigned h;
+
+	if (!z->present_pages) {
+		printf("zone %s: empty\n", z->name);
+		return;
+	}
+	printf("zone %s: 0x%lx-0x%lx, %lu pages present, %lu managed, %lu free, "
+	       "%lu in hart caches\n", z->name, (unsigned long)z->start, (unsigned long)z->end,
+	       (unsigned long)z->present_pages, (unsigned long)z->managed_pages,
+	       (unsigned long)z->free_pages, (unsigned long)z->cached_pages);
+	printf("  watermarks: min %lu, low %lu, high %lu pages\n",
+	       (unsigned long)z->watermark_min, (unsigned long)z->watermark_low,
+	       (unsigned long)z->watermark_high);
+	for (h = 0; h < z->harts && h < MEMINFO_HARTS; h++)
+		printf("  hart %u cache: %lu pages, %lu hits, %lu misses\n", h,
+		       (unsigned long)z->hart_cached[h], (unsigned long)z->hart_hits[h],
+		       (unsigned long)z->hart_misses[h]);
+	printf("  free lists: %lu blocks taken, %lu given back, %lu merges, %lu failures\n",
+	       (unsigned long)z->allocs, (unsigned long)z->frees, (unsigned long)z->merges,
+	       (unsigned long)z->failures);
+}
+
+int mmsh_zones(int argc, char **argv)
+{
+	struct meminfo_zone z;
+	unsigned i;
+
+	(void)argv;
+	if (argc != 1)
+		return mmsh_error("zones: no arguments (zones)");
+	for (i = 0; i < MEMINFO_ZONES; i++) {
+		if (!read_zone("zones", i, &z))
+			return 1;
+		print_zone(&z);
+	}
+	return 0;
+}
+
+/*
+ * One zone's free lists: per order its blocks, their pages, and the
+ * unusable free space index (the share of free pages in blocks too small
+ * for an allocation of that order: 0 % means every free page could serve
+ * one, 100 % none), to one decimal.
+ */
+static void print_buddy(const struct meminfo_zone *z)
+{
+	uint64_t bigger = z->free_pages, per_mille;
+	unsigned o;
+
+	if (!z->present_pages) {
+		printf("buddy %s: empty\n", z->name);
+		return;
+	}
+	printf("buddy %s: %lu free pages\n", z->name, (unsigned long)z->free_pages);
+	printf("  order  blocks    pages  unusable\n");
+	for (o = 0; o < z->orders && o < MEMINFO_ORDERS; o++) {
+		per_mille = z->free_pages ? (z->free_pages - bigger) * 1000 / z->free_pages : 0;
+		printf("  %5u  %6lu  %7lu  %5lu.%lu%%\n", o, (unsigned long)z->free_blocks[o],
+		       (unsigned long)(z->free_blocks[o] << o), (unsigned long)(per_mille / 10),
+		       (unsigned long)(per_mille % 10));
+		bigger -= z->free_blocks[o] << o;
+	}
+}
+
+int mmsh_buddy(int argc, char **argv)
+{
+	struct meminfo_zone z;
+	unsigned i, only = MEMINFO_ZONES;
+
+	if (argc > 2)
+		return mmsh_error("buddy: one zone at most (buddy [DMA|DMA32|NORMAL])");
+	if (argc == 2) {
+		only = zone_named(argv[1]);
+		if (only == MEMINFO_ZONES)
+			return mmsh_error("buddy: no zone '%s' (DMA, DMA32 or NORMAL)", argv[1]);
+	}
+	for (i = 0; i < MEMINFO_ZONES; i++) {
+		if (only != MEMINFO_ZONES && i != only)
+			continue;
+		if (!read_zone("buddy", i, &z))
+			return 1;
+		print_buddy(&z);
+	}
+	return 0;
+}
+
+int mmsh_slab(int argc, char **argv)
+{
+	struct meminfo_slab s;
+	unsigned i;
+	long r;
+
+	(void)argv;
+	if (argc != 1)
+		return mmsh_error("slab: no arguments (slab)");
+	printf("%-20s %8s %8s %8s %7s %7s %7s\n", "cache", "size", "active", "total", "full",
+	       "partial", "empty");
+	for (i = 0; (r = sys_meminfo(MEMINFO_SLAB, i, &s, sizeof(s))) == (long)sizeof(s); i++)
+		printf("%-20s %8lu %8lu %8lu %7lu %7lu %7lu\n", s.name,
+		       (unsigned long)s.object_size, (unsigned long)s.active_objects,
+		       (unsigned long)s.total_objects, (unsigned long)s.slabs_full,
+		       (unsigned long)s.slabs_partial, (unsigned long)s.slabs_empty);
+	if (r != -ERR_NOT_FOUND)
+		return refused("slab", r, sizeof(s));
+	printf("%u caches\n", i);
+	return 0;
+}

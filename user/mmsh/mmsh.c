@@ -1,0 +1,213 @@
+/*
+ * mmsh: the memory shell.  It shows the kernel's memory live, read through
+ * SYS_MEMINFO (include/tessera/meminfo.h), which needs RIGHT_INTROSPECT:
+ * init starts mmsh through a pager that gives it (PAGER_SPAWN_INTROSPECT),
+ * and no other program has it.
+ *
+ *   mmsh               read commands from the console, a line at a time
+ *                      (the kernel edits the line: backspace, Ctrl-U), until
+ *                      `exit` or the end of input (Ctrl-D)
+ *   mmsh -c "CMDS"     run CMDS (commands separated by ';') and exit with
+ *                      the status of the last (tools/boot --cmd)
+ *
+ * Each command prints what it shows, or one line "mmsh: ..." saying what
+ * was wrong; its status is 0, or 1 for a command that failed.
+ */
+#include "lib/argv.h"
+#include "ulib.h"
+
+#include "mmsh.h"
+
+#define LINE_MAX 256
+#define WORDS_MAX 8
+
+struct command {
+	const char *name;
+	const char *usage;
+	const char *what;
+	int (*run)(int argc, char **argv);
+};
+
+static int cmd_help(int argc, char **argv);
+static int cmd_exit(int argc, char **argv);
+
+static const struct command commands[] = {
+	{ "help", "help [COMMAND]", "list the commands, or say what one does", cmd_help },
+	{ "zones", "zones", "each zone: span, present / managed / free pages, per-hart caches, "
+	  "watermarks (like /proc/zoneinfo)", mmsh_zones },
+	{ "buddy", "buddy [ZONE]", "free blocks per order and the unusable-free-space index "
+	  "of each order (like /proc/buddyinfo)", mmsh_buddy },
+	{ "slab", "slab", "every slab cache: object size, objects in use / in all, slabs "
+	  "(like /proc/slabinfo)", mmsh_slab },
+	{ "exit", "exit [STATUS]", "leave the shell with STATUS (0 to 255; default: that of "
+	  "the last command)", cmd_exit },
+};
+#define COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static int last_status;
+static bool leaving;
+
+static const struct command *command_named(const char *name)
+{
+	unsigned i;
+
+	for (i = 0; i < COMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct command *c;
+	unsigned i;
+
+	if (argc > 2)
+		return mmsh_error("help: one command at most (help COMMAND)");
+	if (argc == 2) {
+		c = command_named(argv[1]);
+		if (!c)
+			return mmsh_error("help: no command '%s' (help lists them)", argv[1]);
+		printf("%s\n  %s\n", c->usage, c->what);
+		return 0;
+	}
+	for (i = 0; i < COMMANDS; i++)
+		printf("  %-15s %s\n", commands[i].usage, commands[i].what);
+	printf("Commands are separated by ';'.\n");
+	return 0;
+}
+
+static int cmd_exit(int argc, char **argv)
+{
+	uint64_t status;
+
+	if (argc > 2)
+		return mmsh_error("exit: one status at most");
+	if (argc == 2 && (!mmsh_number(argv[1], &status) || status > 255))
+		return mmsh_error("exit: '%s' is not a status from 0 to 255", argv[1]);
+	leaving = true;
+	return argc == 2 ? (int)status : last_status;
+}
+
+/* Split s at blanks into at most WORDS_MAX words; their count, or -1. */
+static int split(char *s, char **words)
+{
+	int n = 0;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			*s++ = 0;
+		if (!*s)
+			return n;
+		if (n == WORDS_MAX)
+			return -1;
+		words[n++] = s;
+		while (*s && *s != ' ' && *s != '\t')
+			s++;
+	}
+}
+
+/* Run one command (the text between ';'); its status. */
+static int run_one(char *text)
+{
+	char *argv[WORDS_MAX];
+	const struct command *c;
+	int argc = split(text, argv);
+
+	if (argc < 0)
+		return mmsh_error("more than %d words in a command", WORDS_MAX);
+	if (argc == 0)
+		return last_status;            /* an empty command changes nothing */
+	c = command_named(argv[0]);
+	if (!c)
+		return mmsh_error("%s: no such command (help lists them)", argv[0]);
+	return c->run(argc, argv);
+}
+
+/* Run every ';'-separated command of line, in order, until `exit`. */
+static void run_line(char *line)
+{
+	char *next;
+
+	while (line && !leaving) {
+		next = strchr(line, ';');
+		if (next)
+			*next++ = 0;
+		last_status = run_one(line);
+		line = next;
+	}
+}
+
+/*
+ * Read one line from the console into line (NUL-terminated, without its
+ * newline).  Returns its length, or -1 at the end of input.  A line longer
+ * than LINE_MAX - 1 bytes is read to its end and refused (-2).
+ */
+static long read_line(char *line)
+{
+	long n, got = 0;
+	bool too_long = false;
+
+	for (;;) {
+		n = sys_console_read(line + got, LINE_MAX - 1 - got, 0);
+		if (n <= 0)
+			return got || too_long ? (too_long ? -2 : got) : -1;
+		got += n;
+		if (line[got - 1] == '\n') {
+			line[got - 1] = 0;
+			return too_long ? -2 : got - 1;
+		}
+		if (got == LINE_MAX - 1) {     /* no newline yet: drop it, read on */
+			too_long = true;
+			got = 0;
+		}
+	}
+}
+
+static int interactive(void)
+{
+	static char line[LINE_MAX];
+	long n;
+
+	printf("mmsh: the memory shell (help lists the commands; exit or Ctrl-D leaves)\n");
+	while (!leaving) {
+		printf("mmsh> ");
+		n = read_line(line);
+		if (n == -1)
+			break;
+		if (n == -2) {
+			last_status = mmsh_error("a line of more than %d bytes", LINE_MAX - 1);
+			continue;
+		}
+		line[n] = 0;
+		run_line(line);
+	}
+	return last_status;
+}
+
+/*
+ * main(pager handle, initial stack): argc, argv as the pager laid them out
+ * (lib/argv.h).  mmsh -c "CMDS", or no arguments.
+ */
+int main(long pager, uint64_t *stack)
+{
+	long argc = (long)stack[0];
+	char **argv = (char **)&stack[1];
+	static char line[ARGV_STRINGS_MAX];
+	size_t len;
+
+	(void)pager;
+	if (argc == 1)
+		return interactive();
+	if (argc != 3 || strcmp(argv[1], "-c") != 0) {
+		printf("usage: mmsh [-c \"COMMAND; COMMAND...\"]\n");
+		return 2;
+	}
+	len = strlen(argv[2]);
+	if (len >= sizeof(line))      /* cannot be: the pager's block is no bigger */
+		return mmsh_error("-c: the commands are longer than %u bytes",
+				  (unsigned)sizeof(line) - 1);
+	memcpy(line, argv[2], len + 1);
+	run_line(line);
+	return last_status;
+}
