@@ -184,7 +184,7 @@ def main():
         tap.check(rc == 0 and "run: mmsh exited with 0" in text,
                   "on a terminal: Ctrl-D at the prompt leaves with the last status, 0",
                   "exit %d\n%s" % (rc, text[-2000:]))
-        p = subprocess.run([boot, "--shell"], cwd=tmp, input=b"buddy NORMAL\nslab\nbuddy HIGHMEM\n",
+        p = subprocess.run([boot, "--shell"], cwd=tmp, input=b"buddy NORMAL\n" + b"z" * 300 + b"\nslab\nbuddy HIGHMEM\n",
                            env=dict(os.environ, TESSERA_BOOT_NO_SETUP="1"),
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
         # No echo of piped input (console_echo=off): each prompt runs into the
@@ -192,9 +192,10 @@ def main():
         out = p.stdout.decode(errors="replace").replace("\r", "").replace("mmsh> ", "").splitlines()
         tap.check(p.returncode == 1 and "buddy NORMAL: empty" in out and
                   "mmsh: buddy: no zone 'HIGHMEM' (DMA, DMA32 or NORMAL)" in out and
+                  "mmsh: a line of more than 255 bytes" in out and
                   any(re.match(r"^\d+ caches$", line) for line in out),
-                  "--shell with commands piped in: each runs, the end of input ends it "
-                  "with the last status, 1", "exit %d\n%s" % (p.returncode, "\n".join(out[-8:])))
+                  "--shell with commands piped in: each runs, a 300-byte line is refused "
+                  "in one line, the end of input ends it with the last status, 1", "exit %d\n%s" % (p.returncode, "\n".join(out[-8:])))
 
         # The shell under another name gets no right: init gives it to mmsh alone.
         shutil.copy(mmsh, os.path.join(tmp, "notmmsh"))

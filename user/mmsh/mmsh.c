@@ -150,8 +150,10 @@ static long read_line(char *line)
 
 	for (;;) {
 		n = sys_console_read(line + got, LINE_MAX - 1 - got, 0);
-		if (n <= 0)
-			return got || too_long ? (too_long ? -2 : got) : -1;
+		if (n <= 0 && too_long)        /* the end of input, in a line too long */
+			return -2;
+		if (n <= 0)                    /* the end of input: a last line, or none */
+			return got ? got : -1;
 		got += n;
 		if (line[got - 1] == '\n') {
 			line[got - 1] = 0;
