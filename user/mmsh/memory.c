@@ -86,6 +86,7 @@ static unsigned zone_named(const char *name)
 	return MEMINFO_ZONES;
 }
 
+/* A zone's lines for `zones`: counts, watermarks, each hart's cache, counters. */
 static void print_zone(const struct meminfo_zone *z)
 {
 	unsigned h;

@@ -47,6 +47,7 @@ static const struct command commands[] = {
 static int last_status;
 static bool leaving;
 
+/* The command called name, or NULL. */
 static const struct command *command_named(const char *name)
 {
 	unsigned i;
@@ -57,6 +58,7 @@ static const struct command *command_named(const char *name)
 	return NULL;
 }
 
+/* help [COMMAND]: every command's use and what it does, or one's. */
 static int cmd_help(int argc, char **argv)
 {
 	const struct command *c;
@@ -77,6 +79,7 @@ static int cmd_help(int argc, char **argv)
 	return 0;
 }
 
+/* exit [STATUS]: leave after this command, with STATUS or the last status. */
 static int cmd_exit(int argc, char **argv)
 {
 	uint64_t status;
@@ -166,6 +169,7 @@ static long read_line(char *line)
 	}
 }
 
+/* Prompt, read a line, run it, until exit or the end of input; the last status. */
 static int interactive(void)
 {
 	static char line[LINE_MAX];
