@@ -34,20 +34,16 @@ import subprocess
 import sys
 import tempfile
 
-TIMEOUT = 300
 
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from tap import Tap  # noqa: E402
+from qemu.tools_boot import TIMEOUT, boot  # noqa: E402
 
 
 def run(cmd, cwd):
-    env = dict(os.environ, TESSERA_BOOT_NO_SETUP="1")
-    p = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
-    out = p.stdout.decode(errors="replace").replace("\r", "")
-    err = p.stderr.decode(errors="replace").replace("\r", "")
-    return p.returncode, out.splitlines(), err.splitlines()
+    """tools/boot cmd in cwd, stdin empty: (exit status, stdout lines, stderr lines)."""
+    return boot(cmd, cwd)
 
 
 COST = re.compile(

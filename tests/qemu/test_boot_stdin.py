@@ -16,18 +16,15 @@ newline too); console_echo=off is on the kernel command line and nothing
 read is echoed; tools/boot exits with the program's status.
 """
 import os
-import pty
-import select
 import subprocess
 import sys
 import tempfile
-import time
 
-TIMEOUT = 300
 WHITESPACE = b" \t\n\v\f\r"     # C's isspace in the "C" locale
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from tap import Tap  # noqa: E402
+from qemu.tools_boot import boot, on_terminal  # noqa: E402
 
 
 def fnv(data, h=2166136261):
@@ -55,42 +52,22 @@ def expected(data):
     return out
 
 
-def boot(tools_boot, tmp, stdin):
-    env = dict(os.environ, TESSERA_BOOT_NO_SETUP="1")
-    p = subprocess.run([tools_boot, "--run", "stdin-count"], cwd=tmp, env=env, stdin=stdin,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
-    out = p.stdout.decode("latin-1").replace("\r", "").splitlines()
-    return p.returncode, out
+def boot_stdin_count(tools_boot, tmp, stdin):
+    """tools/boot --run stdin-count with stdin; (exit status, console lines)."""
+    rc, out, _ = boot([tools_boot, "--run", "stdin-count"], tmp, stdin)
+    return rc, out
 
 
-def boot_on_terminal(tools_boot, tmp, keys):
-    """tools/boot --run stdin-count on a pty; keys typed once the kernel's
-    first line is out.  Returns (exit status, console lines)."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(tmp)
-        os.environ["TESSERA_BOOT_NO_SETUP"] = "1"
-        os.execv(tools_boot, [tools_boot, "--run", "stdin-count"])
-    out, typed = b"", False
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        if not typed and b"\nTessera " in out:
-            os.write(fd, keys)
-            typed = True
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if not ready:
-            continue
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            break                  # the other side closed: tools/boot ended
-        if not data:
-            break
-        out += data
-    os.close(fd)
-    _, status = os.waitpid(pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    return code, out.decode("latin-1").replace("\r", "").splitlines()
+def typed_once_up(keys):
+    """A respond() for on_terminal: keys, once the kernel's first line is out."""
+    state = {"typed": False}
+
+    def respond(out):
+        if state["typed"] or b"\nTessera " not in out:
+            return None
+        state["typed"] = True
+        return keys
+    return respond
 
 
 def main():
@@ -120,7 +97,7 @@ def main():
                 stdin = open(path, "rb")
             else:
                 stdin = subprocess.DEVNULL
-            rc, out = boot(tools_boot, tmp, stdin)
+            rc, out = boot_stdin_count(tools_boot, tmp, stdin)
             if how == "pipe":
                 os.close(r)
             elif how == "file":
@@ -140,7 +117,8 @@ def main():
         # Ctrl-D on an empty line ends the input; the kernel echoes.
         keys = b"hello wor\x7f\x7f\x7fxyz\rtwo\x15second line\r\x04"
         typed = b"hello xyz\nsecond line\n"
-        rc, out = boot_on_terminal(tools_boot, tmp, keys)
+        rc, text = on_terminal([tools_boot, "--run", "stdin-count"], tmp, typed_once_up(keys))
+        out = text.splitlines()
         missing = [l for l in expected(typed) if l not in out]
         tap.check(not missing, "a terminal: stdin-count reads the edited lines",
                   "missing: %r" % missing)

@@ -26,19 +26,15 @@ prompt leaves with the last command's status; piped into --shell, the
 commands run in turn and the end of input ends the shell.
 """
 import os
-import pty
 import re
-import select
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from tap import Tap  # noqa: E402
+from qemu.tools_boot import boot, on_terminal  # noqa: E402
 
-TIMEOUT = 300
 ZONE_BOOT = re.compile(r"^zone (\w+): (0x[0-9a-f]+)-(0x[0-9a-f]+) (\d+) pages, \d+ free$")
 ZONE_SHELL = re.compile(r"^zone (\w+): (0x[0-9a-f]+)-(0x[0-9a-f]+), (\d+) pages present, "
                         r"(\d+) managed, (\d+) free, (\d+) in hart caches$")
@@ -48,50 +44,30 @@ SLAB_ROW = re.compile(r"^(\S+) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+) +(\d+)$")
 
 
 def run(cmd, cwd):
-    env = dict(os.environ, TESSERA_BOOT_NO_SETUP="1")
-    p = subprocess.run(cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
-    out = p.stdout.decode(errors="replace").replace("\r", "")
-    err = p.stderr.decode(errors="replace").replace("\r", "")
-    return p.returncode, out.splitlines(), err
+    """tools/boot cmd in cwd, stdin empty: (exit status, stdout lines, stderr text)."""
+    rc, out, err = boot(cmd, cwd)
+    return rc, out, "\n".join(err)
 
 
-def on_terminal(boot, tmp, lines):
-    """Plain tools/boot on a pty; each of lines typed at a prompt in turn.
-    Returns (exit status, console text)."""
-    pid, fd = pty.fork()
-    if pid == 0:
-        os.chdir(tmp)
-        os.environ["TESSERA_BOOT_NO_SETUP"] = "1"
-        os.execv(boot, [boot])
-    out, typed = b"", 0
-    deadline = time.monotonic() + TIMEOUT
-    while time.monotonic() < deadline:
-        if typed < len(lines) and out.count(b"mmsh> ") > typed:
-            os.write(fd, lines[typed])
-            typed += 1
-        ready, _, _ = select.select([fd], [], [], 0.2)
-        if not ready:
-            continue
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            break                  # the other side closed: tools/boot ended
-        if not data:
-            break
-        out += data
-    os.close(fd)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status), out.decode("latin-1").replace("\r", "")
+def at_prompts(lines):
+    """A respond() for on_terminal: each of lines typed at a new mmsh> prompt."""
+    state = {"typed": 0}
+
+    def respond(out):
+        if state["typed"] >= len(lines) or out.count(b"mmsh> ") <= state["typed"]:
+            return None
+        state["typed"] += 1
+        return lines[state["typed"] - 1]
+    return respond
 
 
 def check_zones(tap, what, out):
-    boot = {m.group(1): m.groups()[1:] for m in map(ZONE_BOOT.match, out) if m}
+    booted = {m.group(1): m.groups()[1:] for m in map(ZONE_BOOT.match, out) if m}
     shell = {m.group(1): m.groups()[1:] for m in map(ZONE_SHELL.match, out) if m}
-    tap.check(boot and sorted(boot) == sorted(shell),
+    tap.check(booted and sorted(booted) == sorted(shell),
               "%s zones: the zones with memory are the boot report's" % what,
-              "boot %r, shell %r" % (sorted(boot), sorted(shell)))
-    for name, (start, end, present) in boot.items():
+              "boot %r, shell %r" % (sorted(booted), sorted(shell)))
+    for name, (start, end, present) in booted.items():
         got = shell.get(name)
         tap.check(got is not None and got[:3] == (start, end, present),
                   "%s zones: %s's span and present pages are the boot report's" % (what, name),
@@ -151,13 +127,13 @@ def check_slab(tap, what, out):
 
 
 def main():
-    boot, mmsh = sys.argv[1:3]
+    tools_boot, mmsh = sys.argv[1:3]
     tap = Tap("mmsh test")
     cmds = "zones; buddy; slab; frob; help buddy; exit 7"
     with tempfile.TemporaryDirectory() as tmp:
         for what, opts in (("virt", []), ("virt -s 4", ["-s", "4"]),
                            ("sifive_u", ["-M", "sifive_u"])):
-            rc, out, err = run([boot] + opts + ["--cmd", cmds], tmp)
+            rc, out, err = run([tools_boot] + opts + ["--cmd", cmds], tmp)
             tap.check(rc == 7 and "run: mmsh exited with 7" in out,
                       "%s: tools/boot exits with the last command's status, 7" % what,
                       "exit %d\n%s" % (rc, err))
@@ -172,7 +148,7 @@ def main():
                 tap.check([h.split()[1] for h in harts] == ["0", "1", "2", "3"],
                           "virt -s 4: a cache line for each of the 4 harts", repr(harts))
 
-        rc, text = on_terminal(boot, tmp, [b"zonex\x7fs\r", b"bogus\r", b"exit 5\r"])
+        rc, text = on_terminal([tools_boot], tmp, at_prompts([b"zonex\x7fs\r", b"bogus\r", b"exit 5\r"]))
         tap.check(rc == 5 and "run: mmsh exited with 5" in text,
                   "on a terminal: tools/boot opens the shell; exit 5 powers off with 5",
                   "exit %d\n%s" % (rc, text[-2000:]))
@@ -180,26 +156,27 @@ def main():
                   "on a terminal: 'zonex', DEL, 's' ran zones")
         tap.check("mmsh: bogus: no such command (help lists them)" in text,
                   "on a terminal: one line for an unknown command")
-        rc, text = on_terminal(boot, tmp, [b"help\r", b"\x04"])
+        rc, text = on_terminal([tools_boot], tmp, at_prompts([b"help\r", b"\x04"]))
         tap.check(rc == 0 and "run: mmsh exited with 0" in text,
                   "on a terminal: Ctrl-D at the prompt leaves with the last status, 0",
                   "exit %d\n%s" % (rc, text[-2000:]))
-        p = subprocess.run([boot, "--shell"], cwd=tmp, input=b"buddy NORMAL\n" + b"z" * 300 + b"\nslab\nbuddy HIGHMEM\n",
-                           env=dict(os.environ, TESSERA_BOOT_NO_SETUP="1"),
-                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=TIMEOUT)
+        with open(os.path.join(tmp, "commands"), "wb") as f:
+            f.write(b"buddy NORMAL\n" + b"z" * 300 + b"\nslab\nbuddy HIGHMEM\n")
+        with open(os.path.join(tmp, "commands"), "rb") as f:
+            rc, out, err = boot([tools_boot, "--shell"], tmp, f)
         # No echo of piped input (console_echo=off): each prompt runs into the
         # first line of what the command printed.
-        out = p.stdout.decode(errors="replace").replace("\r", "").replace("mmsh> ", "").splitlines()
-        tap.check(p.returncode == 1 and "buddy NORMAL: empty" in out and
+        out = [line.replace("mmsh> ", "") for line in out]
+        tap.check(rc == 1 and "buddy NORMAL: empty" in out and
                   "mmsh: buddy: no zone 'HIGHMEM' (DMA, DMA32 or NORMAL)" in out and
                   "mmsh: a line of more than 255 bytes" in out and
                   any(re.match(r"^\d+ caches$", line) for line in out),
                   "--shell with commands piped in: each runs, a 300-byte line is refused "
-                  "in one line, the end of input ends it with the last status, 1", "exit %d\n%s" % (p.returncode, "\n".join(out[-8:])))
+                  "in one line, the end of input ends it with the last status, 1", "exit %d\n%s" % (rc, "\n".join(out[-8:])))
 
         # The shell under another name gets no right: init gives it to mmsh alone.
         shutil.copy(mmsh, os.path.join(tmp, "notmmsh"))
-        rc, out, err = run([boot, "--run", "notmmsh", "-c", "zones"], tmp)
+        rc, out, err = run([tools_boot, "--run", "notmmsh", "-c", "zones"], tmp)
         tap.check(rc == 1 and "mmsh: zones: the kernel refuses: ERR_DENIED (this mmsh lacks "
                   "RIGHT_INTROSPECT, which init gives the shell it starts)" in out,
                   "the shell run under another name: ERR_DENIED named, status 1",
@@ -210,7 +187,7 @@ def main():
                            (["--cmd", "zones", "--run", mmsh], "tools/boot: --cmd and --shell run mmsh"),
                            (["--shell", "--cmd", "zones"], "tools/boot: --shell or --cmd, not both"),
                            (["--shell", "selftest"], "tools/boot: --shell takes no kernel words")):
-            rc, out, err = run([boot] + args, tmp)
+            rc, out, err = run([tools_boot] + args, tmp)
             tap.check(rc == 2 and err.startswith(want) and len(err.splitlines()) == 1 and
                       not any(line.startswith("Tessera") for line in out),
                       "refused in one line, nothing booted: %s" % " ".join(args), err)
