@@ -159,7 +159,8 @@ long sys_mapping(struct thread *cur, const uint64_t *a)
 
 /*
  * SYS_MEMINFO (a[0] what, a[1] index, a[2] buf, a[3] len): the zone or slab
- * cache `index` as struct meminfo_zone / meminfo_slab, copied to buf.
+ * cache `index`, or the frame at physical address `index`, as struct
+ * meminfo_zone / meminfo_slab / meminfo_frame, copied to buf.
  * Returns the bytes written, or ERR_DENIED (the caller's HANDLE_SELF lacks
  * RIGHT_INTROSPECT: checked first, whatever the rest), ERR_INVALID_ARGUMENT
  * (what, a zone index, len), ERR_FAULT (buf), ERR_NOT_FOUND (no cache at
@@ -171,6 +172,7 @@ long sys_meminfo(struct thread *cur, const uint64_t *a)
 	union {
 		struct meminfo_zone zone;
 		struct meminfo_slab slab;
+		struct meminfo_frame frame;
 	} info;
 	uint64_t what = a[0], index = a[1], buf = a[2], len = a[3], size;
 
@@ -180,6 +182,8 @@ long sys_meminfo(struct thread *cur, const uint64_t *a)
 		size = sizeof(info.zone);
 	else if (what == MEMINFO_SLAB)
 		size = sizeof(info.slab);
+	else if (what == MEMINFO_FRAME)
+		size = sizeof(info.frame);
 	else
 		return error(ERR_INVALID_ARGUMENT);
 	if (len < size)
@@ -188,6 +192,8 @@ long sys_meminfo(struct thread *cur, const uint64_t *a)
 		return error(ERR_FAULT);
 	if (what == MEMINFO_ZONE)
 		meminfo_zone(&kmem, (enum zone_id)index, &info.zone);
+	else if (what == MEMINFO_FRAME)
+		meminfo_frame(&kmem, index, &info.frame);
 	else if (index > UINT32_MAX || !meminfo_slab((unsigned)index, &info.slab))
 		return error(ERR_NOT_FOUND);
 	return user_copy_to(cur, buf, &info, size) ? error(ERR_FAULT) : (long)size;

@@ -6,11 +6,15 @@
  * Locks: meminfo_zone takes the zone's lock, so its free lists and free
  * count agree with each other; the per-hart caches are read without their
  * owners' cooperation, as buddy_zone_free_pages does.  meminfo_slab reads a
- * cache's counts as kmem_cache_stats does.
+ * cache's counts as kmem_cache_stats does.  meminfo_frame reads a frame and
+ * its block's head under the frame's zone lock; a page moving between a
+ * hart's cache and its user changes without it (exact while no other hart
+ * allocates).
  */
 #include <string.h>
 
 #include "mm/meminfo.h"
+#include "mm/slab_internal.h"
 
 _Static_assert(ZONE_COUNT == MEMINFO_ZONES, "a meminfo zone index for every zone");
 _Static_assert(MAX_ORDER <= MEMINFO_ORDERS, "room for every buddy order");
@@ -94,4 +98,55 @@ bool meminfo_slab(unsigned index, struct meminfo_slab *out)
 	out->allocs = st.allocs;
 	out->frees = st.frees;
 	return true;
+}
+
+/* The head of the block holding f (f itself if it heads one or is alone):
+ * a tail lies after its head, in the same frame block, less than
+ * 2^(MAX_ORDER - 1) frames on.  Requires f's zone lock. */
+static const struct frame *block_head(const struct mem *m, const struct frame *f)
+{
+	const struct frame_block *b = mem_block_of(m, f);
+	unsigned back = 0;
+
+	while ((f->flags & FRAME_TAIL) && b && f > b->frames && ++back < (1u << (MAX_ORDER - 1)))
+		f--;
+	return f;
+}
+
+/* The state a block head's flags say (a tail with no head found, which
+ * buddy_check would report, shows as reserved: given to nobody). */
+static uint32_t head_state(uint16_t flags)
+{
+	if (flags & FRAME_CACHED)
+		return MEMINFO_FRAME_CACHED;
+	if (flags & FRAME_FREE)
+		return MEMINFO_FRAME_FREE;
+	if (flags & FRAME_ALLOCATED)
+		return flags & FRAME_SLAB ? MEMINFO_FRAME_SLAB
+		       : flags & FRAME_KMALLOC ? MEMINFO_FRAME_KMALLOC : MEMINFO_FRAME_ALLOCATED;
+	return MEMINFO_FRAME_RESERVED;
+}
+
+void meminfo_frame(struct mem *m, paddr_t pa, struct meminfo_frame *out)
+{
+	const struct frame *f = mem_frame_at(m, pa), *head;
+	struct zone *z;
+
+	memset(out, 0, sizeof(*out));
+	out->pa = pa & ~(PAGE_SIZE - 1);
+	if (!f)
+		return;                           /* MEMINFO_FRAME_NOT_RAM */
+	out->zone = f->zone;
+	z = &m->zones[f->zone];
+	spin_lock(&z->lock);
+	head = block_head(m, f);
+	out->state = head_state(head->flags);
+	if (head->flags & (FRAME_FREE | FRAME_ALLOCATED)) {
+		out->block = mem_frame_pa(m, head);
+		out->order = head->order;
+		out->refcount = head->flags & FRAME_ALLOCATED ? head->refcount : 0;
+	}
+	if (out->state == MEMINFO_FRAME_SLAB && head->owner)
+		copy_name(out->slab_cache, ((const struct slab *)head->owner)->cache->name);
+	spin_unlock(&z->lock);
 }

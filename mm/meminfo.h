@@ -15,6 +15,12 @@
  * lock; any other lock state. */
 void meminfo_zone(struct mem *m, enum zone_id id, struct meminfo_zone *out);
 
+/* Fill *out with what the frame at physical address pa is: not RAM,
+ * reserved, free (in a block of the lists, or a hart's cache), or in an
+ * allocated block (a slab's, with its cache; a big kmalloc's; any other).
+ * Takes the frame's zone lock; any other lock state. */
+void meminfo_frame(struct mem *m, paddr_t pa, struct meminfo_frame *out);
+
 /* Fill *out with the slab cache at place `index` (0: the first made);
  * false when there are no more.  O(index). */
 bool meminfo_slab(unsigned index, struct meminfo_slab *out);

@@ -21,6 +21,7 @@ enum meminfo_what {
 	MEMINFO_ZONE = 1,        /* index: the zone (0 DMA, 1 DMA32, 2 NORMAL) */
 	MEMINFO_SLAB = 2,        /* index: the slab cache, 0 the first made;
 				  * ERR_NOT_FOUND past the last */
+	MEMINFO_FRAME = 3,       /* index: a physical address: its frame */
 };
 
 #define MEMINFO_ZONES 3          /* zone indexes 0..2 */
@@ -46,6 +47,31 @@ struct meminfo_zone {
 	uint64_t allocs, frees;       /* blocks taken off / put on the free lists */
 	uint64_t failures;            /* allocations the zone could not serve */
 	uint64_t merges;              /* buddy merges on free */
+};
+
+/* What a frame is (struct meminfo_frame's state). */
+enum meminfo_frame_state {
+	MEMINFO_FRAME_NOT_RAM = 0,    /* no RAM the kernel manages is there */
+	MEMINFO_FRAME_RESERVED,       /* never given to the buddy: the kernel image,
+				       * firmware, the device tree, the frame table... */
+	MEMINFO_FRAME_FREE,           /* in a free block of the buddy's lists */
+	MEMINFO_FRAME_CACHED,         /* a free page in a hart's cache */
+	MEMINFO_FRAME_ALLOCATED,      /* in an allocated block: a task's frame, page
+				       * tables, kernel stacks, the pager's pool... */
+	MEMINFO_FRAME_SLAB,           /* in a block of a slab cache (slab_cache) */
+	MEMINFO_FRAME_KMALLOC,        /* in a kmalloc block bigger than a slab object */
+};
+
+/* The frame at a physical address (a page of RAM, or none). */
+struct meminfo_frame {
+	uint64_t pa;                  /* the page asked about (rounded down) */
+	uint32_t state;               /* enum meminfo_frame_state */
+	uint32_t zone;                /* 0 DMA, 1 DMA32, 2 NORMAL (not for NOT_RAM) */
+	uint64_t block;               /* FREE, ALLOCATED, SLAB, KMALLOC: its block's
+				       * first page */
+	uint32_t order;               /* ... and the block's order: 2^order pages */
+	uint32_t refcount;            /* ALLOCATED...: the block's users */
+	char slab_cache[MEMINFO_NAME_MAX];  /* SLAB: the cache's name */
 };
 
 /* A slab cache (slabinfo). */

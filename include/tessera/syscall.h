@@ -142,7 +142,8 @@ enum syscall_number {
 	SYS_MEMINFO = 34,       /* (what, index, buf, len) -> the bytes written to buf:
 				 * the answer's struct (include/tessera/meminfo.h:
 				 * MEMINFO_ZONE a zone, MEMINFO_SLAB a slab cache, each
-				 * by index).  Needs RIGHT_INTROSPECT on the caller's
+				 * by index; MEMINFO_FRAME the frame at a physical
+				 * address).  Needs RIGHT_INTROSPECT on the caller's
 				 * own task (HANDLE_SELF): ERR_DENIED without, whatever
 				 * the other arguments.  ERR_INVALID_ARGUMENT (what, a
 				 * zone index, len below the answer's size), ERR_FAULT

@@ -1,8 +1,9 @@
 /*
- * Host unit tests of mm/meminfo.c: SYS_MEMINFO's zone answer on the arena of
- * buddy_arena.h, every value worked out by hand (1024 pages at 0x80000000
- * are one free block of order 10; a hart's first single page refills its
- * cache with 16 and leaves 1008 = 512 + 256 + 128 + 64 + 32 + 16 free).
+ * Host unit tests of mm/meminfo.c: SYS_MEMINFO's zone and frame answers on
+ * the arena of buddy_arena.h, every value worked out by hand (1024 pages at
+ * 0x80000000 are one free block of order 10; a hart's first single page
+ * refills its cache with 16 and leaves 1008 = 512 + 256 + 128 + 64 + 32 +
+ * 16 free).  Slab and kmalloc frames: test_meminfo_slab.c.
  */
 #include <string.h>
 
@@ -82,6 +83,67 @@ static void test_empty_zone(void)
 	CHECK(memcmp(&z, &zero, sizeof(z)) == 0);
 }
 
+/* Frames: reserved before the buddy has them, then free in the order-10
+ * block; an order-2 block's head and tail, and the neighbour left free;
+ * freed, merged back; a page served to hart 0 and the 15 its cache keeps;
+ * no RAM below or above the arena. */
+static void test_frames(void)
+{
+	const paddr_t base = 0x80000000, end = base + PAGES * PAGE_SIZE;
+	struct meminfo_frame f;
+	struct frame *block, *page;
+	paddr_t pa;
+
+	NEED_MAX_ORDER(11);
+	setup(0, &ram, 1, 1);
+	meminfo_frame(&mem, base + 5 * PAGE_SIZE, &f);
+	CHECK_EQ_U64(f.state, MEMINFO_FRAME_RESERVED);
+	CHECK_EQ_U64(f.pa, base + 5 * PAGE_SIZE);
+	CHECK_EQ_U64(f.zone, ZONE_DMA32);
+	buddy_add_range(&mem, RAM_PFN, PAGES);
+	meminfo_frame(&mem, base + 5 * PAGE_SIZE + 123, &f);   /* rounded down */
+	CHECK_EQ_U64(f.pa, base + 5 * PAGE_SIZE);
+	CHECK_EQ_U64(f.state, MEMINFO_FRAME_FREE);
+	CHECK_EQ_U64(f.block, base);
+	CHECK_EQ_U64(f.order, 10);
+
+	block = buddy_alloc(&mem, 2, 0);
+	CHECK(block != NULL);
+	pa = mem_frame_pa(&mem, block);
+	meminfo_frame(&mem, pa + 3 * PAGE_SIZE, &f);           /* its last page, a tail */
+	CHECK_EQ_U64(f.state, MEMINFO_FRAME_ALLOCATED);
+	CHECK_EQ_U64(f.block, pa);
+	CHECK_EQ_U64(f.order, 2);
+	CHECK_EQ_U64(f.refcount, 1);
+	meminfo_frame(&mem, pa ^ (4 * PAGE_SIZE), &f);         /* its buddy: free, order 2 */
+	CHECK_EQ_U64(f.state, MEMINFO_FRAME_FREE);
+	CHECK_EQ_U64(f.block, pa ^ (4 * PAGE_SIZE));
+	CHECK_EQ_U64(f.order, 2);
+	buddy_free(&mem, block, 2);
+	meminfo_frame(&mem, pa, &f);
+	CHECK_EQ_U64(f.state, MEMINFO_FRAME_FREE);
+	CHECK_EQ_U64(f.block, base);
+	CHECK_EQ_U64(f.order, 10);
+
+	page = buddy_alloc(&mem, 0, 0);
+	CHECK(page != NULL);
+	meminfo_frame(&mem, mem_frame_pa(&mem, page), &f);
+	CHECK_EQ_U64(f.state, MEMINFO_FRAME_ALLOCATED);
+	CHECK_EQ_U64(f.order, 0);
+	CHECK(!list_empty(&mem.pcp[0][ZONE_DMA32].pages));
+	meminfo_frame(&mem, mem_frame_pa(&mem, container_of(mem.pcp[0][ZONE_DMA32].pages.next,
+							    struct frame, link)), &f);
+	CHECK_EQ_U64(f.state, MEMINFO_FRAME_CACHED);
+	buddy_free(&mem, page, 0);
+
+	meminfo_frame(&mem, base - PAGE_SIZE, &f);
+	CHECK_EQ_U64(f.state, MEMINFO_FRAME_NOT_RAM);
+	meminfo_frame(&mem, end, &f);
+	CHECK_EQ_U64(f.state, MEMINFO_FRAME_NOT_RAM);
+	meminfo_frame(&mem, ~0ull, &f);
+	CHECK_EQ_U64(f.state, MEMINFO_FRAME_NOT_RAM);
+}
+
 /* With no slab cache made, there is none to tell. */
 static void test_no_slab_cache(void)
 {
@@ -97,6 +159,7 @@ int main(void)
 	RUN(test_fresh_zone);
 	RUN(test_one_page_on_hart_1);
 	RUN(test_empty_zone);
+	RUN(test_frames);
 	RUN(test_no_slab_cache);
 	buddy_arena_teardown();
 	return test_done();

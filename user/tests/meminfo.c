@@ -9,6 +9,9 @@
  *     back into the zone's free blocks of order 9 and up;
  *   - of all the slab caches, exactly one gains 10 objects when we make 10
  *     endpoints, and loses them when we close them;
+ *   - a 16 KiB DMA32 frame of ours (its address from SYS_FRAME_PADDR) is an
+ *     allocated order-2 block, head and tail, and free once closed; the
+ *     first page of RAM is the firmware's, reserved; address 0 is no RAM;
  *   - bad arguments get their documented errors;
  *   - a child made with TASK_INTROSPECT may ask, one made without gets
  *     ERR_DENIED (so does every other program: badargs);
@@ -118,6 +121,38 @@ static void big_frame_moves_512_pages(void)
 	check("a 2 MiB frame allocated", frame > 0);
 	check_eq("it took 512 pages of free blocks of order 9 and up", (long)(before - taken), 512);
 	check_eq("closing it gave them back", (long)back, (long)before);
+}
+
+static bool frame_read(uint64_t pa, struct meminfo_frame *f)
+{
+	return sys_meminfo(MEMINFO_FRAME, pa, f, sizeof(*f)) == (long)sizeof(*f);
+}
+
+/* Our own frame seen from the frame table, and two frames known by where they are. */
+static void frames_as_the_table_has_them(void)
+{
+	long frame = sys_frame_alloc(4 * PAGE_SIZE, FRAME_ALLOC_DMA32);
+	long pa = frame > 0 ? sys_frame_paddr(frame) : -1;
+	struct meminfo_frame f;
+	uint64_t ram = 0;
+	unsigned z;
+
+	check("a 16 KiB DMA32 frame and its address", frame > 0 && pa > 0);
+	if (pa <= 0)
+		return;
+	check("its last page: allocated, in the order-2 block at its address",
+	      frame_read((uint64_t)pa + 3 * PAGE_SIZE + 17, &f) &&
+	      f.state == MEMINFO_FRAME_ALLOCATED && f.block == (uint64_t)pa && f.order == 2 &&
+	      f.pa == (uint64_t)pa + 3 * PAGE_SIZE && f.zone == 1 && f.refcount >= 1);
+	sys_handle_close(frame);
+	check("closed, it is free", frame_read((uint64_t)pa, &f) &&
+	      (f.state == MEMINFO_FRAME_FREE || f.state == MEMINFO_FRAME_CACHED));
+	for (z = MEMINFO_ZONES; z-- > 0;)        /* the lowest RAM: the firmware's */
+		if (zone_read(z) && zone.present_pages)
+			ram = zone.start;
+	check("the first page of RAM is reserved (the firmware's)",
+	      frame_read(ram, &f) && f.state == MEMINFO_FRAME_RESERVED);
+	check("address 0 is no RAM", frame_read(0, &f) && f.state == MEMINFO_FRAME_NOT_RAM);
 }
 
 /* Every cache, in order; how many. */
@@ -266,6 +301,7 @@ int main(long parent)
 		check_zone(z);
 	big_frame_moves_512_pages();
 	slabs_count_our_endpoints();
+	frames_as_the_table_has_them();
 	bad_arguments();
 	right_is_given_not_inherited();
 	pager_gives_the_right();
