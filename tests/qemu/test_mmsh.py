@@ -13,6 +13,7 @@ Each answer is checked against facts known another way:
     from the blocks;
   - slab: "N caches" is the number of rows, and no cache has more objects
     in use than in all;
+  - frame: RAM's first page is the firmware's (reserved), 0 is no RAM;
   - one line for an unknown command, `help CMD`, and tools/boot's exit
     status the last command's (exit 7);
 on virt with 1 and 4 harts (a cache line per hart), and on sifive_u.
@@ -129,7 +130,7 @@ def check_slab(tap, what, out):
 def main():
     tools_boot, mmsh = sys.argv[1:3]
     tap = Tap("mmsh test")
-    cmds = "zones; buddy; slab; frob; help buddy; exit 7"
+    cmds = "zones; buddy; slab; frame 0x80000000; frame 0; frame zork; frob; help buddy; exit 7"
     with tempfile.TemporaryDirectory() as tmp:
         for what, opts in (("virt", []), ("virt -s 4", ["-s", "4"]),
                            ("sifive_u", ["-M", "sifive_u"])):
@@ -143,6 +144,13 @@ def main():
             tap.check("mmsh: frob: no such command (help lists them)" in out,
                       "%s: one line for an unknown command" % what)
             tap.check("buddy [ZONE]" in out, "%s: help buddy says how to use it" % what)
+            tap.check(any(line.startswith("frame 0x80000000: zone DMA32, reserved (never given "
+                                          "to the buddy") for line in out),
+                      "%s: frame of RAM's first page: the firmware's, reserved" % what)
+            tap.check("frame 0x0: not RAM the kernel manages" in out,
+                      "%s: frame 0: not RAM" % what)
+            tap.check("mmsh: frame: 'zork' is not an address (decimal, or hex with 0x)" in out,
+                      "%s: frame of a word: one line" % what)
             if opts == ["-s", "4"]:
                 harts = [line for line in out if re.match(r"^  hart \d cache: ", line)]
                 tap.check([h.split()[1] for h in harts] == ["0", "1", "2", "3"],

@@ -196,3 +196,54 @@ int mmsh_slab(int argc, char **argv)
 	printf("%u caches\n", i);
 	return 0;
 }
+
+/* "free, in the order-3 block at 0x80008000 (8 pages)" and the like. */
+static void print_frame(const struct meminfo_frame *f)
+{
+	static const char *const what[] = {
+		[MEMINFO_FRAME_FREE] = "free, in the free",
+		[MEMINFO_FRAME_ALLOCATED] = "allocated, in the",
+		[MEMINFO_FRAME_SLAB] = "a slab page, in the",
+		[MEMINFO_FRAME_KMALLOC] = "a big kmalloc, in the",
+	};
+
+	printf("frame 0x%lx: ", (unsigned long)f->pa);
+	if (f->state == MEMINFO_FRAME_NOT_RAM) {
+		printf("not RAM the kernel manages\n");
+		return;
+	}
+	printf("zone %s, ", f->zone < MEMINFO_ZONES ? zone_names[f->zone] : "?");
+	if (f->state == MEMINFO_FRAME_RESERVED) {
+		printf("reserved (never given to the buddy: the kernel image, firmware, the "
+		       "device tree, the frame table...)\n");
+	} else if (f->state == MEMINFO_FRAME_CACHED) {
+		printf("free, in a hart's page cache\n");
+	} else if (f->state < sizeof(what) / sizeof(what[0]) && what[f->state]) {
+		printf("%s order-%u block at 0x%lx (%lu pages)", what[f->state], f->order,
+		       (unsigned long)f->block, 1ul << f->order);
+		if (f->state == MEMINFO_FRAME_SLAB)
+			printf(" of cache %s", f->slab_cache);
+		if (f->state != MEMINFO_FRAME_FREE)
+			printf(", %u reference%s", f->refcount, f->refcount == 1 ? "" : "s");
+		printf("\n");
+	} else {
+		printf("in a state this mmsh does not know (%u)\n", f->state);
+	}
+}
+
+int mmsh_frame(int argc, char **argv)
+{
+	struct meminfo_frame f;
+	uint64_t pa;
+	long r;
+
+	if (argc != 2)
+		return mmsh_error("frame: one physical address (frame 0x80200000)");
+	if (!mmsh_number(argv[1], &pa))
+		return mmsh_error("frame: '%s' is not an address (decimal, or hex with 0x)", argv[1]);
+	r = sys_meminfo(MEMINFO_FRAME, pa, &f, sizeof(f));
+	if (r != (long)sizeof(f))
+		return refused("frame", r, sizeof(f));
+	print_frame(&f);
+	return 0;
+}
