@@ -157,44 +157,74 @@ long sys_mapping(struct thread *cur, const uint64_t *a)
 	return (long)found;
 }
 
+union meminfo_answer {
+	struct meminfo_zone zone;
+	struct meminfo_slab slab;
+	struct meminfo_frame frame;
+	struct meminfo_vmalloc vmalloc;
+};
+
+/* The size of the answer to `what` about `index`, or 0 when there is none
+ * (an unknown what, a zone index past the zones).  No side effect. */
+static uint64_t meminfo_size(uint64_t what, uint64_t index)
+{
+	switch (what) {
+	case MEMINFO_ZONE:
+		return index < MEMINFO_ZONES ? sizeof(struct meminfo_zone) : 0;
+	case MEMINFO_SLAB:
+		return sizeof(struct meminfo_slab);
+	case MEMINFO_FRAME:
+		return sizeof(struct meminfo_frame);
+	case MEMINFO_VMALLOC:
+		return sizeof(struct meminfo_vmalloc);
+	}
+	return 0;
+}
+
+/* Read the answer to `what` (meminfo_size said it has one) about `index`
+ * into *out: ERR_OK, or ERR_NOT_FOUND past the last cache or area. */
+static err_t meminfo_read(uint64_t what, uint64_t index, union meminfo_answer *out)
+{
+	switch (what) {
+	case MEMINFO_ZONE:
+		meminfo_zone(&kmem, (enum zone_id)index, &out->zone);
+		return ERR_OK;
+	case MEMINFO_FRAME:
+		meminfo_frame(&kmem, index, &out->frame);
+		return ERR_OK;
+	case MEMINFO_VMALLOC:
+		return meminfo_vmalloc(&kvm, index, &out->vmalloc) ? ERR_OK : ERR_NOT_FOUND;
+	default:
+		return index <= UINT32_MAX && meminfo_slab((unsigned)index, &out->slab)
+		       ? ERR_OK : ERR_NOT_FOUND;
+	}
+}
+
 /*
- * SYS_MEMINFO (a[0] what, a[1] index, a[2] buf, a[3] len): the zone or slab
- * cache `index`, or the frame at physical address `index`, as struct
- * meminfo_zone / meminfo_slab / meminfo_frame, copied to buf.
- * Returns the bytes written, or ERR_DENIED (the caller's HANDLE_SELF lacks
- * RIGHT_INTROSPECT: checked first, whatever the rest), ERR_INVALID_ARGUMENT
- * (what, a zone index, len), ERR_FAULT (buf), ERR_NOT_FOUND (no cache at
- * index).  The answer is read whole before it is copied out: the copy may
- * block while the pager maps buf.  Kernel lock held.
+ * SYS_MEMINFO (a[0] what, a[1] index, a[2] buf, a[3] len): the zone, slab
+ * cache or vmalloc area `index`, or the frame at physical address `index`
+ * (include/tessera/meminfo.h), copied to buf.  Returns the bytes written,
+ * or ERR_DENIED (the caller's HANDLE_SELF lacks RIGHT_INTROSPECT: checked
+ * first, whatever the rest), ERR_INVALID_ARGUMENT (what, a zone index,
+ * len), ERR_FAULT (buf), ERR_NOT_FOUND (no cache or area at index).  The
+ * answer is read whole before it is copied out: the copy may block while
+ * the pager maps buf.  Kernel lock held.
  */
 long sys_meminfo(struct thread *cur, const uint64_t *a)
 {
-	union {
-		struct meminfo_zone zone;
-		struct meminfo_slab slab;
-		struct meminfo_frame frame;
-	} info;
+	union meminfo_answer info;
 	uint64_t what = a[0], index = a[1], buf = a[2], len = a[3], size;
+	err_t err;
 
 	if (!task_may_introspect(cur->task))
 		return error(ERR_DENIED);
-	if (what == MEMINFO_ZONE && index < MEMINFO_ZONES)
-		size = sizeof(info.zone);
-	else if (what == MEMINFO_SLAB)
-		size = sizeof(info.slab);
-	else if (what == MEMINFO_FRAME)
-		size = sizeof(info.frame);
-	else
-		return error(ERR_INVALID_ARGUMENT);
-	if (len < size)
+	size = meminfo_size(what, index);
+	if (!size || len < size)
 		return error(ERR_INVALID_ARGUMENT);
 	if (!user_range_ok(buf, size))
 		return error(ERR_FAULT);
-	if (what == MEMINFO_ZONE)
-		meminfo_zone(&kmem, (enum zone_id)index, &info.zone);
-	else if (what == MEMINFO_FRAME)
-		meminfo_frame(&kmem, index, &info.frame);
-	else if (index > UINT32_MAX || !meminfo_slab((unsigned)index, &info.slab))
-		return error(ERR_NOT_FOUND);
+	err = meminfo_read(what, index, &info);
+	if (err)
+		return error(err);
 	return user_copy_to(cur, buf, &info, size) ? error(ERR_FAULT) : (long)size;
 }

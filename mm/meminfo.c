@@ -150,3 +150,22 @@ void meminfo_frame(struct mem *m, paddr_t pa, struct meminfo_frame *out)
 		copy_name(out->slab_cache, ((const struct slab *)head->owner)->cache->name);
 	spin_unlock(&z->lock);
 }
+
+bool meminfo_vmalloc(struct vmalloc_space *vs, uint64_t index, struct meminfo_vmalloc *out)
+{
+	bool found;
+
+	memset(out, 0, sizeof(*out));
+	spin_lock(&vs->lock);
+	found = index < vs->nareas;
+	out->window_start = vs->base;
+	out->window_end = vs->end;
+	out->areas = vs->nareas;
+	out->pages = vs->pages;
+	if (found) {
+		out->start = vs->areas[index].start;
+		out->area_pages = vs->areas[index].pages;
+	}
+	spin_unlock(&vs->lock);
+	return found;
+}

@@ -7,6 +7,7 @@
 
 #include "mm/mem.h"
 #include "mm/slab.h"
+#include "mm/vmalloc.h"
 #include "mm/zone.h"
 #include "tessera/meminfo.h"
 
@@ -20,6 +21,10 @@ void meminfo_zone(struct mem *m, enum zone_id id, struct meminfo_zone *out);
  * allocated block (a slab's, with its cache; a big kmalloc's; any other).
  * Takes the frame's zone lock; any other lock state. */
 void meminfo_frame(struct mem *m, paddr_t pa, struct meminfo_frame *out);
+
+/* Fill *out with area `index` (0: the lowest) of vs and the window's
+ * totals; false when there are no more.  Takes vs's lock. */
+bool meminfo_vmalloc(struct vmalloc_space *vs, uint64_t index, struct meminfo_vmalloc *out);
 
 /* Fill *out with the slab cache at place `index` (0: the first made);
  * false when there are no more.  O(index). */

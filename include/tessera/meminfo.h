@@ -22,6 +22,8 @@ enum meminfo_what {
 	MEMINFO_SLAB = 2,        /* index: the slab cache, 0 the first made;
 				  * ERR_NOT_FOUND past the last */
 	MEMINFO_FRAME = 3,       /* index: a physical address: its frame */
+	MEMINFO_VMALLOC = 4,     /* index: the vmalloc area, lowest first;
+				  * ERR_NOT_FOUND past the last */
 };
 
 #define MEMINFO_ZONES 3          /* zone indexes 0..2 */
@@ -72,6 +74,16 @@ struct meminfo_frame {
 	uint32_t order;               /* ... and the block's order: 2^order pages */
 	uint32_t refcount;            /* ALLOCATED...: the block's users */
 	char slab_cache[MEMINFO_NAME_MAX];  /* SLAB: the cache's name */
+};
+
+/* A vmalloc area (/proc/vmallocinfo): kernel stacks, mostly.  Each has an
+ * unmapped guard page below its pages. */
+struct meminfo_vmalloc {
+	uint64_t window_start, window_end;  /* the kernel's vmalloc window */
+	uint64_t areas;               /* areas in it now */
+	uint64_t pages;               /* pages mapped in all of them */
+	uint64_t start;               /* this area's guard page; its pages follow */
+	uint64_t area_pages;          /* this area's mapped pages */
 };
 
 /* A slab cache (slabinfo). */

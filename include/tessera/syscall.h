@@ -141,13 +141,15 @@ enum syscall_number {
 				 * Never fails */
 	SYS_MEMINFO = 34,       /* (what, index, buf, len) -> the bytes written to buf:
 				 * the answer's struct (include/tessera/meminfo.h:
-				 * MEMINFO_ZONE a zone, MEMINFO_SLAB a slab cache, each
-				 * by index; MEMINFO_FRAME the frame at a physical
-				 * address).  Needs RIGHT_INTROSPECT on the caller's
+				 * MEMINFO_ZONE a zone, MEMINFO_SLAB a slab cache,
+				 * MEMINFO_VMALLOC a vmalloc area, each by index;
+				 * MEMINFO_FRAME the frame at a physical address).
+				 * Needs RIGHT_INTROSPECT on the caller's
 				 * own task (HANDLE_SELF): ERR_DENIED without, whatever
 				 * the other arguments.  ERR_INVALID_ARGUMENT (what, a
 				 * zone index, len below the answer's size), ERR_FAULT
-				 * (buf), ERR_NOT_FOUND (a slab index past the last) */
+				 * (buf), ERR_NOT_FOUND (a slab or vmalloc index past
+				 * the last) */
 	SYS_COUNT
 };
 

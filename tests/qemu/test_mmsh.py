@@ -13,6 +13,8 @@ Each answer is checked against facts known another way:
     from the blocks;
   - slab: "N caches" is the number of rows, and no cache has more objects
     in use than in all;
+  - vmalloc: the areas add up to the header's count and pages, each in the
+    window with its guard page below;
   - frame: RAM's first page is the firmware's (reserved), 0 is no RAM;
   - one line for an unknown command, `help CMD`, and tools/boot's exit
     status the last command's (exit 7);
@@ -127,10 +129,31 @@ def check_slab(tap, what, out):
               "%s slab: kmalloc-64 holds 64-byte objects" % what)
 
 
+VMALLOC_HEAD = re.compile(r"^vmalloc (0x[0-9a-f]+)-(0x[0-9a-f]+): (\d+) areas, (\d+) pages$")
+VMALLOC_AREA = re.compile(r"^  (0x[0-9a-f]+)-(0x[0-9a-f]+) (\d+) pages \(guard page at "
+                          r"(0x[0-9a-f]+)\)$")
+
+
+def check_vmalloc(tap, what, out):
+    """The areas: as many as the header says, their pages its total, each
+    in the window, one page above its guard, its end its pages further on."""
+    head = [m for m in map(VMALLOC_HEAD.match, out) if m]
+    areas = [tuple(int(x, 0) for x in m.groups()) for m in map(VMALLOC_AREA.match, out) if m]
+    tap.check(len(head) == 1 and int(head[0].group(3)) == len(areas) > 0 and
+              int(head[0].group(4)) == sum(a[2] for a in areas),
+              "%s vmalloc: the areas add up to the header's count and pages" % what,
+              "%r, %d areas" % (head[0].groups() if head else None, len(areas)))
+    lo, hi = (int(head[0].group(1), 16), int(head[0].group(2), 16)) if head else (0, 0)
+    tap.check(all(lo <= guard and start == guard + 4096 and end == start + pages * 4096 <= hi
+                  for start, end, pages, guard in areas),
+              "%s vmalloc: each area in the window, a guard page below it" % what)
+
+
 def main():
     tools_boot, mmsh = sys.argv[1:3]
     tap = Tap("mmsh test")
-    cmds = "zones; buddy; slab; frame 0x80000000; frame 0; frame zork; frob; help buddy; exit 7"
+    cmds = ("zones; buddy; slab; vmalloc; frame 0x80000000; frame 0; frame zork; frob; "
+            "help buddy; exit 7")
     with tempfile.TemporaryDirectory() as tmp:
         for what, opts in (("virt", []), ("virt -s 4", ["-s", "4"]),
                            ("sifive_u", ["-M", "sifive_u"])):
@@ -141,6 +164,7 @@ def main():
             check_zones(tap, what, out)
             check_buddy(tap, what, out)
             check_slab(tap, what, out)
+            check_vmalloc(tap, what, out)
             tap.check("mmsh: frob: no such command (help lists them)" in out,
                       "%s: one line for an unknown command" % what)
             tap.check("buddy [ZONE]" in out, "%s: help buddy says how to use it" % what)

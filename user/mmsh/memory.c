@@ -247,3 +247,29 @@ int mmsh_frame(int argc, char **argv)
 	print_frame(&f);
 	return 0;
 }
+
+int mmsh_vmalloc(int argc, char **argv)
+{
+	struct meminfo_vmalloc v;
+	uint64_t i;
+	long r;
+
+	(void)argv;
+	if (argc != 1)
+		return mmsh_error("vmalloc: no arguments (vmalloc)");
+	for (i = 0; (r = sys_meminfo(MEMINFO_VMALLOC, i, &v, sizeof(v))) == (long)sizeof(v); i++) {
+		if (i == 0)
+			printf("vmalloc 0x%lx-0x%lx: %lu areas, %lu pages\n",
+			       (unsigned long)v.window_start, (unsigned long)v.window_end,
+			       (unsigned long)v.areas, (unsigned long)v.pages);
+		printf("  0x%lx-0x%lx %lu pages (guard page at 0x%lx)\n",
+		       (unsigned long)(v.start + PAGE_SIZE),
+		       (unsigned long)(v.start + (v.area_pages + 1) * PAGE_SIZE),
+		       (unsigned long)v.area_pages, (unsigned long)v.start);
+	}
+	if (r != -ERR_NOT_FOUND)
+		return refused("vmalloc", r, sizeof(v));
+	if (i == 0)
+		printf("vmalloc: no areas\n");
+	return 0;
+}

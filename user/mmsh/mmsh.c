@@ -39,6 +39,8 @@ static const struct command commands[] = {
 	  "of each order (like /proc/buddyinfo)", mmsh_buddy },
 	{ "slab", "slab", "every slab cache: object size, objects in use / in all, slabs "
 	  "(like /proc/slabinfo)", mmsh_slab },
+	{ "vmalloc", "vmalloc", "the kernel's vmalloc areas (its threads' stacks), each with "
+	  "its guard page (like /proc/vmallocinfo)", mmsh_vmalloc },
 	{ "frame", "frame PA", "what the page at physical address PA is: its zone, reserved, "
 	  "free (in which block) or allocated (whose: a slab's cache, kmalloc)", mmsh_frame },
 	{ "exit", "exit [STATUS]", "leave the shell with STATUS (0 to 255; default: that of "

@@ -13,8 +13,9 @@
 int mmsh_zones(int argc, char **argv);
 int mmsh_buddy(int argc, char **argv);
 int mmsh_slab(int argc, char **argv);
-/* frame PA (memory.c). */
+/* frame PA, vmalloc (memory.c). */
 int mmsh_frame(int argc, char **argv);
+int mmsh_vmalloc(int argc, char **argv);
 
 /* Print "mmsh: " and the message on one line; returns 1, a failed status. */
 int mmsh_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

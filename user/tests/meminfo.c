@@ -12,6 +12,10 @@
  *   - a 16 KiB DMA32 frame of ours (its address from SYS_FRAME_PADDR) is an
  *     allocated order-2 block, head and tail, and free once closed; the
  *     first page of RAM is the firmware's, reserved; address 0 is no RAM;
+ *   - the vmalloc areas (kernel stacks) add up to the window's pages; a
+ *     child's thread adds exactly one, which stays when it ends (the kernel
+ *     keeps freed stacks for reuse: kernel_stack_free) and which the next
+ *     child's thread takes: no area more;
  *   - bad arguments get their documented errors;
  *   - a child made with TASK_INTROSPECT may ask, one made without gets
  *     ERR_DENIED (so does every other program: badargs);
@@ -31,6 +35,9 @@
 #define BIG_ORDER 9                      /* a 2 MiB frame: FRAME_MAX_SIZE */
 #define KPTR 0xffffffc000000000ul
 #define UNMAPPED 0x3f00000000ul          /* user space nobody maps (no pager here) */
+/* A child's part: sleep until killed; any other answer: ask for a zone.  Not
+ * a thread id (32 bits), which a pager's refusal of the hello echoes back. */
+#define CHILD_SLEEPS (1l << 40)
 
 static struct meminfo_zone zone;
 static struct meminfo_slab slabs[SLABS_MAX];
@@ -153,6 +160,71 @@ static void frames_as_the_table_has_them(void)
 	check("the first page of RAM is reserved (the firmware's)",
 	      frame_read(ram, &f) && f.state == MEMINFO_FRAME_RESERVED);
 	check("address 0 is no RAM", frame_read(0, &f) && f.state == MEMINFO_FRAME_NOT_RAM);
+}
+
+#define AREAS_MAX 256
+
+static struct meminfo_vmalloc areas[AREAS_MAX];
+
+/* Every vmalloc area, lowest first; how many (0 when the answers disagree). */
+static unsigned read_areas(void)
+{
+	unsigned n = 0;
+	uint64_t pages = 0;
+
+	while (n < AREAS_MAX && sys_meminfo(MEMINFO_VMALLOC, n, &areas[n], sizeof(areas[n])) ==
+	       (long)sizeof(areas[n])) {
+		pages += areas[n].area_pages;
+		if (n && (areas[n].start <= areas[n - 1].start || areas[n].areas != areas[0].areas))
+			return 0;
+		n++;
+	}
+	return n && n == areas[0].areas && pages == areas[0].pages ? n : 0;
+}
+
+/* A child of ours asleep until killed: its task handle. */
+static long sleeping_child(void)
+{
+	long task = child_spawn("meminfo", 0, CHILD_SLEEPS);
+
+	sys_sleep_until(rdtime() + sys_clock_info() / 50);   /* 20 ms: it is asleep */
+	return task;
+}
+
+static void end_child(long task)
+{
+	sys_task_kill(task);
+	sys_task_wait(task);
+	sys_handle_close(task);
+}
+
+/* Kernel stacks in the vmalloc window: one more for a child's thread, kept
+ * when it ends, taken again by the next. */
+static void vmalloc_holds_the_kernel_stacks(void)
+{
+	unsigned before = read_areas(), during, i;
+	uint64_t pages_before = before ? areas[0].pages : 0, pages_during;
+	long task;
+
+	check("vmalloc areas, in order, add up to the window's count and pages", before > 0);
+	check("each area lies in the window, its guard page below its pages", before > 0 &&
+	      areas[0].start >= areas[0].window_start &&
+	      areas[before - 1].start + (areas[before - 1].area_pages + 1) * PAGE_SIZE <=
+	      areas[0].window_end);
+	task = sleeping_child();
+	during = read_areas();
+	pages_during = during ? areas[0].pages : 0;
+	for (i = 0; i < during && areas[i].area_pages != pages_during - pages_before; i++)
+		;
+	check_eq("a child's thread: one area more", (long)during, (long)before + 1);
+	check("... holding exactly the pages the window gained", i < during);
+	end_child(task);
+	check("its end keeps the area, for reuse", read_areas() == during &&
+	      areas[0].pages == pages_during);
+	task = sleeping_child();
+	check("the next child's thread takes it: no area more", read_areas() == during &&
+	      areas[0].pages == pages_during);
+	end_child(task);
 }
 
 /* Every cache, in order; how many. */
@@ -292,9 +364,12 @@ int main(long parent)
 {
 	unsigned z;
 
-	if (parent) {        /* a child: say hello, then answer with what we were told */
-		child_mode(parent);
+	if (parent) {        /* a child: say hello, then do what we were told */
+		long mode = child_mode(parent);
+
 		sys_handle_close(parent);
+		if (mode == CHILD_SLEEPS)
+			sys_sleep_until(UINT64_MAX);
 		return (int)sys_meminfo(MEMINFO_ZONE, 1, &zone, sizeof(zone));
 	}
 	for (z = 0; z < MEMINFO_ZONES; z++)
@@ -302,6 +377,7 @@ int main(long parent)
 	big_frame_moves_512_pages();
 	slabs_count_our_endpoints();
 	frames_as_the_table_has_them();
+	vmalloc_holds_the_kernel_stacks();
 	bad_arguments();
 	right_is_given_not_inherited();
 	pager_gives_the_right();
