@@ -175,25 +175,51 @@ int mmsh_buddy(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Ask for item 0, 1, ... of `what` into buf (`size` bytes each) and print
+ * each, until the kernel says there are no more.  Returns how many, or -1
+ * when it refused (cmd said why).
+ */
+static long each_item(const char *cmd, unsigned long what, void *buf, size_t size,
+		      void (*print)(const void *item, uint64_t index))
+{
+	uint64_t i;
+	long r;
+
+	for (i = 0; (r = sys_meminfo(what, i, buf, size)) == (long)size; i++)
+		print(buf, i);
+	if (r != -ERR_NOT_FOUND) {
+		refused(cmd, r, size);
+		return -1;
+	}
+	return (long)i;
+}
+
+static void print_slab(const void *item, uint64_t index)
+{
+	const struct meminfo_slab *s = item;
+
+	if (index == 0)
+		printf("%-20s %8s %8s %8s %7s %7s %7s\n", "cache", "size", "active", "total",
+		       "full", "partial", "empty");
+	printf("%-20s %8lu %8lu %8lu %7lu %7lu %7lu\n", s->name, (unsigned long)s->object_size,
+	       (unsigned long)s->active_objects, (unsigned long)s->total_objects,
+	       (unsigned long)s->slabs_full, (unsigned long)s->slabs_partial,
+	       (unsigned long)s->slabs_empty);
+}
+
 int mmsh_slab(int argc, char **argv)
 {
 	struct meminfo_slab s;
-	unsigned i;
-	long r;
+	long n;
 
 	(void)argv;
 	if (argc != 1)
 		return mmsh_error("slab: no arguments (slab)");
-	printf("%-20s %8s %8s %8s %7s %7s %7s\n", "cache", "size", "active", "total", "full",
-	       "partial", "empty");
-	for (i = 0; (r = sys_meminfo(MEMINFO_SLAB, i, &s, sizeof(s))) == (long)sizeof(s); i++)
-		printf("%-20s %8lu %8lu %8lu %7lu %7lu %7lu\n", s.name,
-		       (unsigned long)s.object_size, (unsigned long)s.active_objects,
-		       (unsigned long)s.total_objects, (unsigned long)s.slabs_full,
-		       (unsigned long)s.slabs_partial, (unsigned long)s.slabs_empty);
-	if (r != -ERR_NOT_FOUND)
-		return refused("slab", r, sizeof(s));
-	printf("%u caches\n", i);
+	n = each_item("slab", MEMINFO_SLAB, &s, sizeof(s), print_slab);
+	if (n < 0)
+		return 1;
+	printf("%ld caches\n", n);
 	return 0;
 }
 
@@ -248,28 +274,32 @@ int mmsh_frame(int argc, char **argv)
 	return 0;
 }
 
+static void print_vmalloc(const void *item, uint64_t index)
+{
+	const struct meminfo_vmalloc *v = item;
+
+	if (index == 0)
+		printf("vmalloc 0x%lx-0x%lx: %lu areas, %lu pages\n",
+		       (unsigned long)v->window_start, (unsigned long)v->window_end,
+		       (unsigned long)v->areas, (unsigned long)v->pages);
+	printf("  0x%lx-0x%lx %lu pages (guard page at 0x%lx)\n",
+	       (unsigned long)(v->start + PAGE_SIZE),
+	       (unsigned long)(v->start + (v->area_pages + 1) * PAGE_SIZE),
+	       (unsigned long)v->area_pages, (unsigned long)v->start);
+}
+
 int mmsh_vmalloc(int argc, char **argv)
 {
 	struct meminfo_vmalloc v;
-	uint64_t i;
-	long r;
+	long n;
 
 	(void)argv;
 	if (argc != 1)
 		return mmsh_error("vmalloc: no arguments (vmalloc)");
-	for (i = 0; (r = sys_meminfo(MEMINFO_VMALLOC, i, &v, sizeof(v))) == (long)sizeof(v); i++) {
-		if (i == 0)
-			printf("vmalloc 0x%lx-0x%lx: %lu areas, %lu pages\n",
-			       (unsigned long)v.window_start, (unsigned long)v.window_end,
-			       (unsigned long)v.areas, (unsigned long)v.pages);
-		printf("  0x%lx-0x%lx %lu pages (guard page at 0x%lx)\n",
-		       (unsigned long)(v.start + PAGE_SIZE),
-		       (unsigned long)(v.start + (v.area_pages + 1) * PAGE_SIZE),
-		       (unsigned long)v.area_pages, (unsigned long)v.start);
-	}
-	if (r != -ERR_NOT_FOUND)
-		return refused("vmalloc", r, sizeof(v));
-	if (i == 0)
+	n = each_item("vmalloc", MEMINFO_VMALLOC, &v, sizeof(v), print_vmalloc);
+	if (n < 0)
+		return 1;
+	if (n == 0)
 		printf("vmalloc: no areas\n");
 	return 0;
 }
