@@ -6,7 +6,6 @@
 #include "kernel/ipc.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
-#include "kernel/sleep.h"
 #include "kernel/thread.h"
 #include "kernel/thread_fpu.h"
 
@@ -38,9 +37,7 @@ void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 		break;
 	case USER_TRAP_TICK:
 		sched_tick();
-		sleep_wake_due();
-		fault_check_timeouts();
-		console_input_poll();
+		sched_timer_work();
 		break;
 	case USER_TRAP_IPI:
 		sched_ipi();

@@ -278,6 +278,13 @@ void sched_tick(void)
 	sched_need_resched[hart_index()] = true;
 }
 
+void sched_timer_work(void)
+{
+	sleep_wake_due();
+	fault_check_timeouts();
+	console_input_poll();
+}
+
 /* An IPI from another hart: ask this hart for a reschedule.  Kernel lock held. */
 void sched_ipi(void)
 {
@@ -318,9 +325,7 @@ static void wait_for_threads(struct hart_sched *hs)
 			return;
 		}
 		if (cpu_idle_wait() && kernel_trylock()) {
-			sleep_wake_due();
-			fault_check_timeouts();
-			console_input_poll();
+			sched_timer_work();
 			if (hs->ready)
 				return;
 			kernel_unlock();

@@ -105,6 +105,14 @@ void sched_preempt_check(void);
 
 /* A timer tick / an IPI from another hart, taken from user mode. */
 void sched_tick(void);
+
+/*
+ * What every timer tick does, on every hart, taken in user mode or seen by
+ * an idle hart (which also calls it on a device interrupt): wake the
+ * sleepers due, end the faults whose pager is past its timeout, poll the
+ * console's input.  Requires the kernel lock.
+ */
+void sched_timer_work(void);
 void sched_ipi(void);
 
 
