@@ -360,6 +360,45 @@ err_t pt_lookup(const struct page_table *pt, vaddr_t va, paddr_t *pa,
 	return ERR_NOT_FOUND;
 }
 
+unsigned pt_walk(const struct page_table *pt, vaddr_t va, struct pt_step *steps)
+{
+	paddr_t table = pt->root;
+	unsigned n = 0, l = pt->levels;
+
+	if (!pt_va_canonical(va, pt->levels))
+		return 0;
+	while (l--) {
+		struct pt_step *s = &steps[n++];
+
+		s->table = table;
+		s->index = pt_index(va, l);
+		s->pte = table_at(pt, table)[s->index];
+		if (!(s->pte & PTE_V) || pte_is_leaf(s->pte))
+			break;
+		table = pte_pa(s->pte);
+	}
+	return n;
+}
+
+/* Tables below the table at table_pa (a table at `level`), entries [0, end). */
+static uint64_t tables_below(const struct page_table *pt, paddr_t table_pa, unsigned level,
+			     unsigned end)
+{
+	const pte_t *table = table_at(pt, table_pa);
+	uint64_t n = 0;
+	unsigned i;
+
+	for (i = 0; i < end && level > 0; i++)
+		if ((table[i] & PTE_V) && !pte_is_leaf(table[i]))
+			n += 1 + tables_below(pt, pte_pa(table[i]), level - 1, PT_ENTRIES);
+	return n;
+}
+
+uint64_t pt_lower_tables(const struct page_table *pt)
+{
+	return tables_below(pt, pt->root, pt->levels - 1, PT_ENTRIES / 2);
+}
+
 /* Sign-extend a translated address to its canonical form. */
 static vaddr_t canonical(vaddr_t va, unsigned levels)
 {

@@ -175,6 +175,24 @@ err_t pt_prepare(struct page_table *pt, vaddr_t va, unsigned level);
 err_t pt_lookup(const struct page_table *pt, vaddr_t va, paddr_t *pa,
 		pte_t *pte, uint64_t *leaf_size);
 
+/* One entry read by pt_walk: the table, the entry's index in it, the entry. */
+struct pt_step {
+	paddr_t table;
+	unsigned index;
+	pte_t pte;
+};
+
+/*
+ * The hardware's walk for `va`, as steps: steps[0] is the root's entry, and
+ * the walk goes down until a leaf or an invalid entry (the last step).
+ * Returns the steps taken (1 to levels), or 0 for a non-canonical va.
+ */
+unsigned pt_walk(const struct page_table *pt, vaddr_t va, struct pt_step *steps);
+
+/* The table pages below the root's lower half (the user half; the root
+ * itself not counted). */
+uint64_t pt_lower_tables(const struct page_table *pt);
+
 /* Visit every leaf in address order; stops early when `fn` returns false. */
 typedef bool (*pt_leaf_fn)(void *arg, vaddr_t va, pte_t pte, uint64_t size);
 void pt_for_each_leaf(const struct page_table *pt, pt_leaf_fn fn, void *arg);
