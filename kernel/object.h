@@ -163,6 +163,7 @@ struct task {
 	bool exit_notice;        /* tell its fault endpoint when it ends (TASK_EXIT_NOTICE) */
 	struct list notice_link; /* on that endpoint's notices, holding a reference */
 	uint64_t notice_badge;   /* the fault endpoint handle's badge */
+	struct list all_link;    /* on the list of every task (kernel/task.c) */
 };
 
 /* Reference counting; obj_put destroys at zero. */

@@ -10,6 +10,7 @@
 #include "kernel/space.h"
 #include "kernel/syscall_internal.h"
 #include "kernel/task.h"
+#include "kernel/task_info.h"
 #include "mm/meminfo.h"
 
 /* SYS_FRAME_ALLOC (a[0] size, a[1] flags): a zeroed frame; returns its
@@ -162,6 +163,9 @@ union meminfo_answer {
 	struct meminfo_slab slab;
 	struct meminfo_frame frame;
 	struct meminfo_vmalloc vmalloc;
+	struct meminfo_task task;
+	struct meminfo_pt pt;
+	struct meminfo_leaf leaf;
 };
 
 /* The size of the answer to `what` about `index`, or 0 when there is none
@@ -177,13 +181,21 @@ static uint64_t meminfo_size(uint64_t what, uint64_t index)
 		return sizeof(struct meminfo_frame);
 	case MEMINFO_VMALLOC:
 		return sizeof(struct meminfo_vmalloc);
+	case MEMINFO_TASK:
+		return sizeof(struct meminfo_task);
+	case MEMINFO_PT:
+		return sizeof(struct meminfo_pt);
+	case MEMINFO_LEAF:
+		return sizeof(struct meminfo_leaf);
 	}
 	return 0;
 }
 
 /* Read the answer to `what` (meminfo_size said it has one) about `index`
- * into *out: ERR_OK, or ERR_NOT_FOUND past the last cache or area. */
-static err_t meminfo_read(uint64_t what, uint64_t index, union meminfo_answer *out)
+ * (and address `at`) into *out: ERR_OK, or ERR_NOT_FOUND past the last
+ * cache, area or task, ERR_INVALID_ARGUMENT (at). */
+static err_t meminfo_read(uint64_t what, uint64_t index, uint64_t at,
+			  union meminfo_answer *out)
 {
 	switch (what) {
 	case MEMINFO_ZONE:
@@ -194,6 +206,12 @@ static err_t meminfo_read(uint64_t what, uint64_t index, union meminfo_answer *o
 		return ERR_OK;
 	case MEMINFO_VMALLOC:
 		return meminfo_vmalloc(&kvm, index, &out->vmalloc) ? ERR_OK : ERR_NOT_FOUND;
+	case MEMINFO_TASK:
+		return task_info(index, &out->task);
+	case MEMINFO_PT:
+		return task_pt_walk(index, at, &out->pt);
+	case MEMINFO_LEAF:
+		return task_leaf(index, at, &out->leaf);
 	default:
 		return index <= UINT32_MAX && meminfo_slab((unsigned)index, &out->slab)
 		       ? ERR_OK : ERR_NOT_FOUND;
@@ -201,14 +219,15 @@ static err_t meminfo_read(uint64_t what, uint64_t index, union meminfo_answer *o
 }
 
 /*
- * SYS_MEMINFO (a[0] what, a[1] index, a[2] buf, a[3] len): the zone, slab
- * cache or vmalloc area `index`, or the frame at physical address `index`
- * (include/tessera/meminfo.h), copied to buf.  Returns the bytes written,
- * or ERR_DENIED (the caller's HANDLE_SELF lacks RIGHT_INTROSPECT: checked
- * first, whatever the rest), ERR_INVALID_ARGUMENT (what, a zone index,
- * len), ERR_FAULT (buf), ERR_NOT_FOUND (no cache or area at index).  The
- * answer is read whole before it is copied out: the copy may block while
- * the pager maps buf.  Kernel lock held.
+ * SYS_MEMINFO (a[0] what, a[1] index, a[2] buf, a[3] len, a[4] at): the
+ * zone, slab cache, vmalloc area or task `index`, the frame at physical
+ * address `index`, or the page-table walk or next leaf at address `at` of
+ * the task whose id is `index` (include/tessera/meminfo.h), copied to buf.
+ * Returns the bytes written, or ERR_DENIED (the caller's HANDLE_SELF lacks
+ * RIGHT_INTROSPECT: checked first, whatever the rest), ERR_INVALID_ARGUMENT
+ * (what, a zone index, len, at), ERR_FAULT (buf), ERR_NOT_FOUND (no cache,
+ * area or task at index).  The answer is read whole before it is copied
+ * out: the copy may block while the pager maps buf.  Kernel lock held.
  */
 long sys_meminfo(struct thread *cur, const uint64_t *a)
 {
@@ -223,7 +242,7 @@ long sys_meminfo(struct thread *cur, const uint64_t *a)
 		return error(ERR_INVALID_ARGUMENT);
 	if (!user_range_ok(buf, size))
 		return error(ERR_FAULT);
-	err = meminfo_read(what, index, &info);
+	err = meminfo_read(what, index, a[4], &info);
 	if (err)
 		return error(err);
 	return user_copy_to(cur, buf, &info, size) ? error(ERR_FAULT) : (long)size;

@@ -28,6 +28,7 @@
 #define SLOT_PASSED 2   /* where task_spawn puts the handle it passes */
 
 static uint32_t next_task_id = 1;
+static struct list all_tasks = LIST_INIT(all_tasks);   /* oldest first */
 
 /* A zeroed task with its lists and a fresh id, or NULL. */
 static struct task *task_alloc(void)
@@ -42,6 +43,7 @@ static struct task *task_alloc(void)
 		next_task_id = 1;     /* 0 is never an id */
 	list_init(&t->threads);
 	list_init(&t->waiters);
+	list_push_back(&all_tasks, &t->all_link);
 	return t;
 }
 
@@ -135,6 +137,29 @@ err_t task_create(const char *name, size_t len, const struct handle *fault_ep,
 	task_set_fault_handler(t, fault_ep);
 	*out = t;
 	return ERR_OK;
+}
+
+struct task *task_nth(uint64_t index)
+{
+	struct list *pos;
+
+	for (pos = all_tasks.next; pos != &all_tasks; pos = pos->next)
+		if (!index--)
+			return container_of(pos, struct task, all_link);
+	return NULL;
+}
+
+struct task *task_with_id(uint64_t id)
+{
+	struct list *pos;
+
+	for (pos = all_tasks.next; pos != &all_tasks; pos = pos->next) {
+		struct task *t = container_of(pos, struct task, all_link);
+
+		if (t->id == id)
+			return t;
+	}
+	return NULL;
 }
 
 bool task_may_introspect(const struct task *t)
@@ -293,5 +318,6 @@ void task_destroy(struct task *t)
 		handle_close_all(t);
 	}
 	space_destroy(&t->pt);
+	list_remove(&t->all_link);
 	kfree(t);
 }

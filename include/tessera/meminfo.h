@@ -24,12 +24,24 @@ enum meminfo_what {
 	MEMINFO_FRAME = 3,       /* index: a physical address: its frame */
 	MEMINFO_VMALLOC = 4,     /* index: the vmalloc area, lowest first;
 				  * ERR_NOT_FOUND past the last */
+	MEMINFO_TASK = 5,        /* index: the task, oldest first (ended tasks
+				  * someone still holds among them);
+				  * ERR_NOT_FOUND past the last */
+	MEMINFO_PT = 6,          /* index: a task's id, at: a virtual address:
+				  * the walk of its page table for it;
+				  * ERR_NOT_FOUND no such task (or its space
+				  * is gone), ERR_INVALID_ARGUMENT `at` is not
+				  * canonical */
+	MEMINFO_LEAF = 7,        /* index: a task's id, at: a user address: its
+				  * first user page mapped at or above it;
+				  * ERR_NOT_FOUND none (or no such task) */
 };
 
 #define MEMINFO_ZONES 3          /* zone indexes 0..2 */
 #define MEMINFO_ORDERS 20        /* room for the buddy's orders (meson max_order <= 20) */
 #define MEMINFO_HARTS 16         /* room for the per-hart caches (SMP_MAX_HARTS) */
 #define MEMINFO_NAME_MAX 32      /* names, NUL included (a slab cache keeps 31 bytes) */
+#define MEMINFO_TASK_NAME_MAX 40 /* a task's name, NUL included (the kernel keeps 32 bytes) */
 
 /* A zone (zoneinfo and buddyinfo in one).  An empty zone: all zero but its name. */
 struct meminfo_zone {
@@ -84,6 +96,65 @@ struct meminfo_vmalloc {
 	uint64_t pages;               /* pages mapped in all of them */
 	uint64_t start;               /* this area's guard page; its pages follow */
 	uint64_t area_pages;          /* this area's mapped pages */
+};
+
+/* A task's threads by state (struct meminfo_task's threads[]). */
+enum meminfo_thread_state {
+	MEMINFO_THREAD_RUNNING,       /* on a hart now */
+	MEMINFO_THREAD_RUNNABLE,      /* in a run queue */
+	MEMINFO_THREAD_SEND,          /* sending or calling (a page fault among them) */
+	MEMINFO_THREAD_RECEIVE,       /* waiting for a message */
+	MEMINFO_THREAD_REPLY,         /* its call was taken; waiting for the answer */
+	MEMINFO_THREAD_WAIT,          /* waiting for a task to end */
+	MEMINFO_THREAD_CONSOLE,       /* waiting for console input */
+	MEMINFO_THREAD_SLEEP,         /* asleep until a time */
+	MEMINFO_THREAD_STATES
+};
+
+/* A task (like /proc/PID/status): what the kernel knows of it.  Its
+ * regions are its pager's business (mmsh asks the pager). */
+struct meminfo_task {
+	uint32_t id;                  /* unique while it lives (SYS_TASK_ID) */
+	uint32_t ended;               /* 1: it has ended (exit_code, exit_reason) */
+	char name[MEMINFO_TASK_NAME_MAX];  /* its program's name */
+	uint32_t threads;             /* not yet ended */
+	uint32_t introspect;          /* 1: its HANDLE_SELF has RIGHT_INTROSPECT */
+	uint32_t threads_by_state[MEMINFO_THREAD_STATES];
+	uint32_t in_fault;            /* threads waiting for a pager's answer */
+	uint32_t levels;              /* its page table's: 3 Sv39, 4 Sv48; 0 gone */
+	uint64_t user_pages;          /* 4 KiB pages its page table maps for user mode */
+	uint64_t table_pages;         /* page-table pages of its own (not the kernel's
+				       * half, which every task shares) */
+	uint64_t faults;              /* page faults sent to its pager */
+	uint64_t instructions;        /* retired while it ran (user and kernel) */
+	uint64_t user_instructions;   /* ... of them in user mode */
+	int64_t exit_code;            /* ended: its exit code */
+	uint32_t exit_reason;         /* ended: EXIT_* (include/tessera/syscall.h) */
+	uint32_t pad;
+};
+
+/* A page-table walk (MEMINFO_PT): the table, index and entry at each level
+ * from the root down, until a leaf or an invalid entry. */
+struct meminfo_pt {
+	uint64_t va;                  /* the address walked */
+	uint32_t task;                /* whose table */
+	uint32_t levels;              /* 3 Sv39, 4 Sv48 */
+	uint32_t steps;               /* entries read: table[0..steps) */
+	uint32_t leaf;                /* 1: table[steps - 1]'s entry is a leaf */
+	uint64_t root;                /* the root table's physical address (satp's) */
+	uint64_t table[4];            /* step i: the table read (physical address) */
+	uint64_t index[4];            /* ... the entry's index in it */
+	uint64_t pte[4];              /* ... the entry (bits: mm/pt.h) */
+	uint64_t pa;                  /* leaf: the physical address va maps to */
+	uint64_t leaf_size;           /* leaf: bytes the leaf maps */
+};
+
+/* A mapped user page (MEMINFO_LEAF), for a compact dump of a page table. */
+struct meminfo_leaf {
+	uint64_t va;                  /* the leaf's first address */
+	uint64_t pa;                  /* its frame */
+	uint64_t size;                /* bytes it maps */
+	uint64_t pte;                 /* its entry */
 };
 
 /* A slab cache (slabinfo). */

@@ -139,17 +139,22 @@ enum syscall_number {
 				 * timer tick at or after `time`: up to about one tick
 				 * (10 ms) late.  A killed sleeper ends at once.
 				 * Never fails */
-	SYS_MEMINFO = 34,       /* (what, index, buf, len) -> the bytes written to buf:
-				 * the answer's struct (include/tessera/meminfo.h:
+	SYS_MEMINFO = 34,       /* (what, index, buf, len, at) -> the bytes written to
+				 * buf: the answer's struct (include/tessera/meminfo.h:
 				 * MEMINFO_ZONE a zone, MEMINFO_SLAB a slab cache,
-				 * MEMINFO_VMALLOC a vmalloc area, each by index;
-				 * MEMINFO_FRAME the frame at a physical address).
+				 * MEMINFO_VMALLOC a vmalloc area, MEMINFO_TASK a
+				 * task, each by index; MEMINFO_FRAME the frame at a
+				 * physical address; MEMINFO_PT, MEMINFO_LEAF the
+				 * task whose id is index, at address `at`).
 				 * Needs RIGHT_INTROSPECT on the caller's
 				 * own task (HANDLE_SELF): ERR_DENIED without, whatever
 				 * the other arguments.  ERR_INVALID_ARGUMENT (what, a
-				 * zone index, len below the answer's size), ERR_FAULT
-				 * (buf), ERR_NOT_FOUND (a slab or vmalloc index past
-				 * the last) */
+				 * zone index, len below the answer's size, `at`
+				 * not canonical or, for a leaf, not a user
+				 * address), ERR_FAULT
+				 * (buf), ERR_NOT_FOUND (a slab, vmalloc or task
+				 * index past the last; no task with that id; no
+				 * leaf at or above `at`) */
 	SYS_COUNT
 };
 

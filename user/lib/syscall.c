@@ -117,7 +117,13 @@ long sys_task_spawn_flags(const char *name, long fault_ep, long pass, unsigned l
 
 long sys_meminfo(unsigned long what, unsigned long index, void *buf, size_t len)
 {
-	return syscall6(SYS_MEMINFO, (long)what, (long)index, (long)buf, (long)len, 0, 0);
+	return sys_meminfo_at(what, index, 0, buf, len);
+}
+
+long sys_meminfo_at(unsigned long what, unsigned long index, unsigned long at, void *buf,
+		    size_t len)
+{
+	return syscall6(SYS_MEMINFO, (long)what, (long)index, (long)buf, (long)len, (long)at, 0);
 }
 
 long sys_thread_create(long task, unsigned long entry, unsigned long stack_top,

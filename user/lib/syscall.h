@@ -41,6 +41,9 @@ long sys_task_spawn(const char *name, long fault_ep, long pass);
 long sys_task_spawn_flags(const char *name, long fault_ep, long pass, unsigned long flags);
 /* SYS_MEMINFO: the bytes written to buf (include/tessera/meminfo.h), or -ERR_*. */
 long sys_meminfo(unsigned long what, unsigned long index, void *buf, size_t len);
+/* SYS_MEMINFO with an address (MEMINFO_PT, MEMINFO_LEAF). */
+long sys_meminfo_at(unsigned long what, unsigned long index, unsigned long at, void *buf,
+		    size_t len);
 long sys_task_wait(long task);
 /* SYS_TASK_WAIT and why the task ended: its exit code and *reason = its
  * EXIT_* (include/tessera/syscall.h); or -ERR_* and *reason = EXIT_REASONS. */

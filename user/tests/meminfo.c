@@ -16,6 +16,10 @@
  *     child's thread adds exactly one, which stays when it ends (the kernel
  *     keeps freed stacks for reuse: kernel_stack_free) and which the next
  *     child's thread takes: no area more;
+ *   - we are among the tasks (MEMINFO_TASK) by our id and name, with the
+ *     right; the walk of a DMA32 frame we map (MEMINFO_PT) ends at the
+ *     address SYS_FRAME_PADDR gives, from the root, each index from the
+ *     address, each table the entry above names; MEMINFO_LEAF finds it;
  *   - bad arguments get their documented errors;
  *   - a child made with TASK_INTROSPECT may ask, one made without gets
  *     ERR_DENIED (so does every other program: badargs);
@@ -41,6 +45,9 @@
 
 static struct meminfo_zone zone;
 static struct meminfo_slab slabs[SLABS_MAX];
+static struct meminfo_task task;
+static struct meminfo_pt walk;
+static struct meminfo_leaf leaf;
 
 static bool zone_read(unsigned z)
 {
@@ -298,6 +305,77 @@ static void bad_arguments(void)
 							 sizeof(slabs[0])), -ERR_NOT_FOUND);
 	check_eq("spawn with an unknown flag: ERR_INVALID_ARGUMENT",
 		 sys_task_spawn_flags("meminfo", 0, 0, 4), -ERR_INVALID_ARGUMENT);
+	check_eq("task ~0: ERR_NOT_FOUND", sys_meminfo(MEMINFO_TASK, ~0ul, &task, sizeof(task)),
+		 -ERR_NOT_FOUND);
+	check_eq("a task in a byte short: ERR_INVALID_ARGUMENT",
+		 sys_meminfo(MEMINFO_TASK, 0, &task, sizeof(task) - 1), -ERR_INVALID_ARGUMENT);
+	check_eq("the walk of task id 0 (none): ERR_NOT_FOUND",
+		 sys_meminfo_at(MEMINFO_PT, 0, USER_BASE, &walk, sizeof(walk)), -ERR_NOT_FOUND);
+	check_eq("a walk at a non-canonical address: ERR_INVALID_ARGUMENT",
+		 sys_meminfo_at(MEMINFO_PT, (unsigned long)sys_task_id(HANDLE_SELF),
+				0x0000800000000000ul, &walk, sizeof(walk)), -ERR_INVALID_ARGUMENT);
+	check_eq("a leaf at USER_TOP: ERR_INVALID_ARGUMENT",
+		 sys_meminfo_at(MEMINFO_LEAF, (unsigned long)sys_task_id(HANDLE_SELF), USER_TOP,
+				&leaf, sizeof(leaf)), -ERR_INVALID_ARGUMENT);
+	check_eq("a leaf of task id 2^32: ERR_NOT_FOUND",
+		 sys_meminfo_at(MEMINFO_LEAF, 1ul << 32, 0, &leaf, sizeof(leaf)), -ERR_NOT_FOUND);
+}
+
+/*
+ * We are among the tasks, by our id, with our name, one thread running (the
+ * one asking), the right, and the pages our table maps; the walk of a DMA
+ * frame we map ourselves ends at the physical address SYS_FRAME_PADDR gives,
+ * with the rights we asked for, and MEMINFO_LEAF finds it as one 4 KiB leaf.
+ */
+static void tasks_and_walks(void)
+{
+	const uint64_t va = 0x3e00000000ul;
+	long id = sys_task_id(HANDLE_SELF), frame = sys_frame_alloc(PAGE_SIZE, FRAME_ALLOC_DMA32);
+	long pa = frame > 0 ? sys_frame_paddr(frame) : -1;
+	uint64_t i, seen = 0, bits;
+	unsigned s;
+
+	for (i = 0; sys_meminfo(MEMINFO_TASK, i, &task, sizeof(task)) == (long)sizeof(task); i++) {
+		if (task.id != (uint64_t)id)
+			continue;
+		seen++;
+		check("ours: named meminfo", strcmp(task.name, "meminfo") == 0);
+		check_eq("ours: one thread, running", task.threads_by_state[MEMINFO_THREAD_RUNNING] +
+			 100 * task.threads, 101);
+		check_eq("ours: with the right", task.introspect, 1);
+		check("ours: pages mapped for user mode, and tables for them",
+		      task.user_pages > 0 && task.table_pages > 0 && !task.ended);
+	}
+	check_eq("we are among the tasks once", seen, 1);
+	if (!check("a DMA32 frame and its address", frame > 0 && pa > 0 &&
+		   sys_map(HANDLE_SELF, frame, 0, va, PAGE_SIZE, MAP_READ | MAP_WRITE) == 0))
+		return;
+	check_eq("the walk of it", sys_meminfo_at(MEMINFO_PT, (unsigned long)id, va + 0x123, &walk,
+						  sizeof(walk)), (long)sizeof(walk));
+	check_eq("  ends in a leaf", walk.leaf, 1);
+	check_eq("  at the frame's address", walk.pa, (uint64_t)pa + 0x123);
+	check_eq("  after one step per level", walk.steps, walk.levels);
+	check_eq("  from the root", walk.table[0], walk.root);
+	for (s = 0; s + 1 < walk.steps && s < 3; s++)
+		check_eq("  each table the entry above names",
+			 walk.table[s + 1], ((walk.pte[s] >> 10) & ((1ul << 44) - 1)) << 12);
+	for (s = 0; s < walk.steps && s < 4; s++)
+		check_eq("  the index from the address", walk.index[s],
+			 (va >> (12 + 9 * (walk.levels - 1 - s))) & 511);
+	bits = walk.pte[walk.steps - 1] & 0xff;
+	check_eq("  V R W U A D, not X", bits, 0x1 | 0x2 | 0x4 | 0x10 | 0x40 | 0x80);
+	check_eq("the leaf at or above it", sys_meminfo_at(MEMINFO_LEAF, (unsigned long)id, va - 1,
+							  &leaf, sizeof(leaf)), (long)sizeof(leaf));
+	check("  is ours, one page", leaf.va == va && leaf.pa == (uint64_t)pa &&
+	      leaf.size == PAGE_SIZE && leaf.pte == walk.pte[walk.steps - 1]);
+	sys_unmap(HANDLE_SELF, va, PAGE_SIZE);
+	check_eq("unmapped: the walk stops at an invalid entry",
+		 sys_meminfo_at(MEMINFO_PT, (unsigned long)id, va, &walk, sizeof(walk)) ==
+		 (long)sizeof(walk) && !walk.leaf && !(walk.pte[walk.steps - 1] & 1), 1);
+	check_eq("  and no leaf is left there",
+		 sys_meminfo_at(MEMINFO_LEAF, (unsigned long)id, va, &leaf, sizeof(leaf)) ==
+		 -ERR_NOT_FOUND || leaf.va > va, 1);
+	sys_handle_close(frame);
 }
 
 /* A child of ours with `flags`: what its SYS_MEMINFO answered (its exit code). */
@@ -379,6 +457,7 @@ int main(long parent)
 	frames_as_the_table_has_them();
 	vmalloc_holds_the_kernel_stacks();
 	bad_arguments();
+	tasks_and_walks();
 	right_is_given_not_inherited();
 	pager_gives_the_right();
 	return test_failures;
