@@ -261,8 +261,18 @@ err_t fork_client(struct client *parent, struct msg *m, long *pass)
 	return client_start(child, entry, sp, arg, m, pass) ? ERR_OK : ERR_NO_MEMORY;
 }
 
-err_t spawn(const char *name, uint64_t arg, long args_frame, bool introspect, struct msg *reply,
-	    long *pass)
+struct client *client_of_task_id(uint64_t id)
+{
+	unsigned i;
+
+	for (i = 0; i < MAX_CLIENTS; i++)
+		if (clients[i].used && clients[i].task_id == id && id)
+			return &clients[i];
+	return NULL;
+}
+
+err_t spawn(const char *name, uint64_t arg, long args_frame, bool introspect, uint64_t owner,
+	    struct msg *reply, long *pass)
 {
 	const struct argv_block *args;
 	struct client *c;
@@ -281,8 +291,12 @@ err_t spawn(const char *name, uint64_t arg, long args_frame, bool introspect, st
 		err = !client_regions(c, img) || !stack_fill(c, args, &sp) ? ERR_NO_MEMORY : ERR_OK;
 	if (err && c)
 		client_release(c);
-	if (!err && !client_start(c, img->elf.entry, sp, PAGER_HANDLE, reply, pass))
-		err = ERR_NO_MEMORY;
+	if (!err) {
+		c->introspect = introspect;
+		c->owner = owner;
+		if (!client_start(c, img->elf.entry, sp, PAGER_HANDLE, reply, pass))
+			err = ERR_NO_MEMORY;
+	}
 	image_put(img);            /* the regions hold it now */
 	return err;
 }

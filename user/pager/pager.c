@@ -84,6 +84,21 @@ static err_t client_stats(struct msg *m)
 	return ERR_OK;
 }
 
+/*
+ * PAGER_CLIENT {task id} (our parent, a shell): which client that task is:
+ * w[0] its id (badge), w[1] resident pages, w[2] its limit, w[3] the
+ * client that started it (0: our parent, or a fork).  ERR_NOT_FOUND.
+ */
+static err_t client_info(struct msg *m)
+{
+	const struct client *c = client_of_task_id(m->w[0]);
+
+	if (!c)
+		return ERR_NOT_FOUND;
+	*m = (struct msg){ .w = { client_badge(c), c->resident, c->limit, c->owner } };
+	return ERR_OK;
+}
+
 /* The requests only a client makes that need nothing but the client and the message. */
 static err_t (*const client_requests[])(struct client *, struct msg *) = {
 	[PAGER_STATS - PAGER_SPAWN] = stats,
@@ -112,17 +127,23 @@ static err_t other_request(struct client *c, struct msg *m, long *pass, long *re
 	switch (m->tag) {
 	case PAGER_SPAWN:
 	case PAGER_SPAWN_INTROSPECT:
+		/* Our parent, or a shell (an introspecting client) for a plain
+		 * program: the right is only ever given from above. */
+		if (c && (!c->introspect || m->tag == PAGER_SPAWN_INTROSPECT)) {
+			err = ERR_DENIED;
+			break;
+		}
 		memcpy(name, m->w, PAGER_NAME_MAX);
 		name[PAGER_NAME_MAX] = 0;
 		image_refused_why = args_refused_why = NULL;
-		err = c ? ERR_DENIED : spawn(name, m->w[3], *received,
-					     m->tag == PAGER_SPAWN_INTROSPECT, m, pass);
-		if (err && !c && args_refused_why)    /* a malformed argument block */
+		err = spawn(name, m->w[3], *received, m->tag == PAGER_SPAWN_INTROSPECT,
+			    c ? client_badge(c) : 0, m, pass);
+		if (err && args_refused_why)    /* a malformed argument block */
 			printf("pager: cannot start %s: its argument block: %s\n", name,
 			       args_refused_why);
-		else if (err && !c && image_refused_why)   /* the file is not a usable ELF */
+		else if (err && image_refused_why)   /* the file is not a usable ELF */
 			printf("pager: cannot start %s: %s\n", name, image_refused_why);
-		else if (err && !c)
+		else if (err)
 			printf("pager: cannot start %s: %s\n", name, err_name(err));
 		break;
 	case PAGER_FORK:
@@ -149,11 +170,21 @@ static err_t other_request(struct client *c, struct msg *m, long *pass, long *re
 		m->w[1] = c ? client_badge(c) : 0;
 		break;
 	case PAGER_KILL:
+		/* Our parent any client; a shell those it started. */
 		target = client_of_badge(m->w[0]);
-		err = c ? ERR_DENIED : !target || sys_task_kill(target->task) ? ERR_NOT_FOUND : ERR_OK;
+		if (c && (!c->introspect || (target && target->owner != client_badge(c))))
+			err = ERR_DENIED;
+		else
+			err = !target || sys_task_kill(target->task) ? ERR_NOT_FOUND : ERR_OK;
 		break;
 	case PAGER_CLIENT_STATS:
-		err = c ? ERR_DENIED : client_stats(m);
+		err = c && !c->introspect ? ERR_DENIED : client_stats(m);
+		break;
+	case PAGER_CLIENT:
+		err = c && !c->introspect ? ERR_DENIED : client_info(m);
+		break;
+	case PAGER_REGION:
+		err = c && !c->introspect ? ERR_DENIED : region_of(m);
 		break;
 	case PAGER_EXIT:
 		err = c ? ERR_DENIED : clients_running() ? ERR_EXISTS : ERR_OK;

@@ -96,6 +96,10 @@ struct client {
 	struct pager_stats stats;
 	uint64_t start_page;           /* the stack page stack_fill made, until its
 					* first fault maps it (0: none) */
+	bool introspect;               /* spawned with RIGHT_INTROSPECT: it may ask
+					* about every client and start its own */
+	uint64_t owner;                /* the badge of the client that started it
+					* (a shell), or 0: our parent, or a fork */
 };
 
 /* A range one client offered another (PAGER_SHARE), until that one maps it. */
@@ -163,10 +167,18 @@ err_t fork_client(struct client *parent, struct msg *m, long *pass);
  * PAGER_SPAWN: a client running `name`, started empty but for its first
  * stack page (in the books, unmapped), built from the argument block in
  * frame args_frame (0: argv is { name }); PAGER_SPAWN_INTROSPECT
- * (`introspect`): its HANDLE_SELF has RIGHT_INTROSPECT too.
+ * (`introspect`): its HANDLE_SELF has RIGHT_INTROSPECT too.  `owner`: the
+ * badge of the client that asked (a shell), 0 for our parent.
  */
-err_t spawn(const char *name, uint64_t arg, long args_frame, bool introspect, struct msg *reply,
-	    long *pass);
+err_t spawn(const char *name, uint64_t arg, long args_frame, bool introspect, uint64_t owner,
+	    struct msg *reply, long *pass);
+
+/* The client whose task has kernel id `id`, or NULL. */
+struct client *client_of_task_id(uint64_t id);
+
+/* PAGER_REGION {task id, index} (introspect): the index-th region of that
+ * client, as PAGER_QUERY tells one. */
+err_t region_of(struct msg *m);
 
 /* stack.c: a new client's first stack */
 /*

@@ -19,15 +19,18 @@
  *                    in w[3]} passing, optionally, a frame handle holding
  *                    an argument block at offset 0 (lib/argv.h: argv with
  *                    argv[0] first, then envp; no frame: argv = {name},
- *                    no envp)  (the parent only)
+ *                    no envp)  (the parent, or a shell: a client spawned
+ *                    with PAGER_SPAWN_INTROSPECT, whose programs are its
+ *                    own to kill)
  *                    -> w[0] client id; a READ handle to the client's task
  *                    ERR_NOT_FOUND (no such program), ERR_INVALID_ARGUMENT
  *                    (not a valid program; a handle that is not a frame we
  *                    may read, or a malformed block: checked first, one
- *                    line says why), ERR_NO_MEMORY, ERR_DENIED (a client asked)
+ *                    line says why), ERR_NO_MEMORY, ERR_DENIED (another client
+ *                    asked)
  *   PAGER_SPAWN_INTROSPECT  the same, and the client's HANDLE_SELF also has
- *                    RIGHT_INTROSPECT (init starts the shell so).  ERR_DENIED
- *                    also when we lack the right ourselves (our parent did
+ *                    RIGHT_INTROSPECT (init starts the shell so); the parent
+ *                    only.  ERR_DENIED also when we lack the right ourselves (our parent did
  *                    not spawn us with TASK_INTROSPECT).  A fork of such a
  *                    client does not get it
  *   PAGER_MAP_ANON   {hint, length, rights, flags} -> w[0] address
@@ -131,11 +134,12 @@
  *   PAGER_EXIT       (the parent only) the pager ends once its clients have:
  *                    ERR_EXISTS while one still runs; else no answer, and the
  *                    call returns ERR_PEER_GONE
- *   PAGER_KILL       {client id} (the parent only): end that client, all its
+ *   PAGER_KILL       {client id} (the parent; a shell for the clients it
+ *                    started): end that client, all its
  *                    threads (SYS_TASK_KILL); its memory comes back with its
  *                    exit notice.  ERR_NOT_FOUND (no such client, or it has
- *                    ended already), ERR_DENIED (a client asked)
- *   PAGER_CLIENT_STATS {client id, part} (the parent only): that client's
+ *                    ended already), ERR_DENIED (another client asked)
+ *   PAGER_CLIENT_STATS {client id, part} (the parent, a shell): that client's
  *                    fault counters, also after it ended (the last four
  *                    clients to end are kept), four words a part:
  *                    part 0: w[0] faults in all, w[1] zero-fill, w[2] file
@@ -151,8 +155,18 @@
  *                    to it: zero-filled, copied; not the file's own pages),
  *                    w[2] resident pages now (0 once ended), w[3] 1 if it
  *                    has ended.  ERR_NOT_FOUND (no such client, running or
- *                    kept), ERR_INVALID_ARGUMENT (part), ERR_DENIED (a
- *                    client asked)
+ *                    kept), ERR_INVALID_ARGUMENT (part), ERR_DENIED
+ *                    (another client asked)
+ *   PAGER_CLIENT     {task id} (the parent, a shell): which of our clients
+ *                    the task with that kernel id (SYS_TASK_ID) is: w[0]
+ *                    its client id, w[1] its resident pages, w[2] its
+ *                    resident limit, w[3] the client id of the shell that
+ *                    started it (0: the parent, or a fork).  ERR_NOT_FOUND
+ *                    (not a client of ours), ERR_DENIED (another client)
+ *   PAGER_REGION     {task id, index} (the parent, a shell): that client's
+ *                    index-th region, lowest first, as PAGER_QUERY tells
+ *                    it.  ERR_NOT_FOUND (no such client, or index past
+ *                    its last region), ERR_DENIED (another client)
  *
  * A fault the pager refuses ends the thread with one of the reasons below
  * (the kernel prints it).
@@ -187,6 +201,8 @@ enum pager_request {
 	PAGER_KILL,
 	PAGER_CLIENT_STATS,
 	PAGER_SPAWN_INTROSPECT,
+	PAGER_CLIENT,
+	PAGER_REGION,
 };
 
 /* Region kinds, as PAGER_QUERY tells them. */

@@ -345,6 +345,22 @@ err_t query(struct client *c, struct msg *m)
 	return ERR_OK;
 }
 
+err_t region_of(struct msg *m)
+{
+	struct client *c = client_of_task_id(m->w[0]);
+	uint64_t index = m->w[1];
+	struct region *r = c ? region_next(&c->map, 0) : NULL;
+
+	if (!c)
+		return ERR_NOT_FOUND;
+	while (r && index--)
+		r = region_next(&c->map, r->end);
+	if (!r)
+		return ERR_NOT_FOUND;
+	m->w[0] = r->start;
+	return query(c, m);
+}
+
 err_t resident_by_kind(struct client *c, struct msg *m)
 {
 	struct region *r;

@@ -193,9 +193,15 @@ static void bad_requests(void)
 		  { PAGER_MMAP_TOP - 4096, 4096, MAP_READ, 0xff00 }, -ERR_NOT_FOUND },
 		{ "map grant: unknown flag", PAGER_MAP_GRANT, { 0, 0, 2 }, -ERR_INVALID_ARGUMENT },
 		{ "map grant: none offered", PAGER_MAP_GRANT, { 0 }, -ERR_NOT_FOUND },
-		{ "spawn: only the parent", PAGER_SPAWN, { 0 }, -ERR_DENIED },
+		{ "spawn: only the parent or a shell", PAGER_SPAWN, { 0 }, -ERR_DENIED },
 		{ "exit: only the parent", PAGER_EXIT, { 0 }, -ERR_DENIED },
-		{ "client stats: only the parent", PAGER_CLIENT_STATS, { 1 }, -ERR_DENIED },
+		{ "client stats: only the parent or a shell", PAGER_CLIENT_STATS, { 1 }, -ERR_DENIED },
+		{ "client of a task: only the parent or a shell", PAGER_CLIENT, { 1 }, -ERR_DENIED },
+		{ "region of a task: only the parent or a shell", PAGER_REGION, { 1, 0 },
+		  -ERR_DENIED },
+		{ "kill: only the parent or a shell", PAGER_KILL, { 1 }, -ERR_DENIED },
+		{ "spawn with the right: only the parent", PAGER_SPAWN_INTROSPECT, { 0 },
+		  -ERR_DENIED },
 		{ "unknown request", 0x999, { 0 }, -ERR_NOT_SUPPORTED },
 	};
 	unsigned i;
