@@ -50,8 +50,7 @@ bool mmsh_number(const char *s, uint64_t *out)
 	return true;
 }
 
-/* Say why SYS_MEMINFO's answer r is not the `size` bytes cmd wanted; 1. */
-static int refused(const char *cmd, long r, unsigned long size)
+int mmsh_refused(const char *cmd, long r, unsigned long size)
 {
 	if (r == -ERR_DENIED)
 		return mmsh_error("%s: the kernel refuses: ERR_DENIED (this mmsh lacks "
@@ -68,7 +67,7 @@ static bool read_zone(const char *cmd, unsigned z, struct meminfo_zone *out)
 
 	if (r == (long)sizeof(*out))
 		return true;
-	refused(cmd, r, sizeof(*out));
+	mmsh_refused(cmd, r, sizeof(*out));
 	return false;
 }
 
@@ -189,7 +188,7 @@ static long each_item(const char *cmd, unsigned long what, void *buf, size_t siz
 	for (i = 0; (r = sys_meminfo(what, i, buf, size)) == (long)size; i++)
 		print(buf, i);
 	if (r != -ERR_NOT_FOUND) {
-		refused(cmd, r, size);
+		mmsh_refused(cmd, r, size);
 		return -1;
 	}
 	return (long)i;
@@ -269,7 +268,7 @@ int mmsh_frame(int argc, char **argv)
 		return mmsh_error("frame: '%s' is not an address (decimal, or hex with 0x)", argv[1]);
 	r = sys_meminfo(MEMINFO_FRAME, pa, &f, sizeof(f));
 	if (r != (long)sizeof(f))
-		return refused("frame", r, sizeof(f));
+		return mmsh_refused("frame", r, sizeof(f));
 	print_frame(&f);
 	return 0;
 }

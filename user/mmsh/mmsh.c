@@ -19,7 +19,7 @@
 #include "mmsh.h"
 
 #define LINE_MAX 256
-#define WORDS_MAX 8
+#define WORDS_MAX 32
 
 struct command {
 	const char *name;
@@ -30,6 +30,7 @@ struct command {
 
 static int cmd_help(int argc, char **argv);
 static int cmd_exit(int argc, char **argv);
+static int cmd_sleep(int argc, char **argv);
 
 static const struct command commands[] = {
 	{ "help", "help [COMMAND]", "list the commands, or say what one does", cmd_help },
@@ -43,11 +44,26 @@ static const struct command commands[] = {
 	  "its guard page (like /proc/vmallocinfo)", mmsh_vmalloc },
 	{ "frame", "frame PA", "what the page at physical address PA is: its zone, reserved, "
 	  "free (in which block) or allocated (whose: a slab's cache, kmalloc)", mmsh_frame },
+	{ "tasks", "tasks", "every task: pages its table maps, its tables, faults, and from the "
+	  "pager its resident pages and faults by kind (like ps and /proc/PID/status)",
+	  mmsh_tasks },
+	{ "maps", "maps TASK", "the task's regions: addresses, rights, kind, pages, resident, "
+	  "backing (like /proc/PID/maps)", mmsh_maps },
+	{ "pt", "pt TASK [VA]", "the page-table walk for VA, level by level, with each entry's "
+	  "bits; without VA every user leaf (like /proc/PID/pagemap)", mmsh_pt },
+	{ "run", "run PROG [ARGS] [&]", "run a program of the boot image or initrd under the "
+	  "pager and report how it ended and its faults; with & go on at once", mmsh_run },
+	{ "wait", "wait [TASK]", "wait for a program run with & (all of them without TASK)",
+	  mmsh_wait },
+	{ "kill", "kill TASK", "end a program run with &", mmsh_kill },
+	{ "sleep", "sleep MS", "pause the shell for MS milliseconds (at most an hour), for "
+	  "scripts: let a program run with & get on", cmd_sleep },
 	{ "exit", "exit [STATUS]", "leave the shell with STATUS (0 to 255; default: that of "
 	  "the last command)", cmd_exit },
 };
 #define COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
+long mmsh_pager;
 static int last_status;
 static bool leaving;
 
@@ -78,7 +94,7 @@ static int cmd_help(int argc, char **argv)
 		return 0;
 	}
 	for (i = 0; i < COMMANDS; i++)
-		printf("  %-15s %s\n", commands[i].usage, commands[i].what);
+		printf("  %-19s %s\n", commands[i].usage, commands[i].what);
 	printf("Commands are separated by ';'.\n");
 	return 0;
 }
@@ -94,6 +110,20 @@ static int cmd_exit(int argc, char **argv)
 		return mmsh_error("exit: '%s' is not a status from 0 to 255", argv[1]);
 	leaving = true;
 	return argc == 2 ? (int)status : last_status;
+}
+
+/* sleep MS: block in the kernel (SYS_SLEEP_UNTIL) for MS milliseconds. */
+static int cmd_sleep(int argc, char **argv)
+{
+	uint64_t ms, hz = (uint64_t)sys_clock_info();
+
+	if (argc != 2)
+		return mmsh_error("sleep: one duration (sleep MS)");
+	if (!mmsh_number(argv[1], &ms) || ms > 3600000)
+		return mmsh_error("sleep: '%s' is not a number of milliseconds up to 3600000",
+				  argv[1]);
+	sys_sleep_until(rdtime() + ms * (hz / 1000));
+	return 0;
 }
 
 /* Split s at blanks into at most WORDS_MAX words; their count, or -1. */
@@ -205,10 +235,14 @@ int main(long pager, uint64_t *stack)
 	char **argv = (char **)&stack[1];
 	static char line[ARGV_STRINGS_MAX];
 	size_t len;
+	int status;
 
-	(void)pager;
-	if (argc == 1)
-		return interactive();
+	mmsh_pager = pager;
+	if (argc == 1) {
+		status = interactive();
+		mmsh_jobs_end();
+		return status;
+	}
 	if (argc != 3 || strcmp(argv[1], "-c") != 0) {
 		printf("usage: mmsh [-c \"COMMAND; COMMAND...\"]\n");
 		return 2;
@@ -219,5 +253,6 @@ int main(long pager, uint64_t *stack)
 				  (unsigned)sizeof(line) - 1);
 	memcpy(line, argv[2], len + 1);
 	run_line(line);
+	mmsh_jobs_end();
 	return last_status;
 }

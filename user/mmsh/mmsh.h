@@ -1,6 +1,7 @@
 /*
- * mmsh's parts (user/mmsh/): the shell itself (mmsh.c) and the commands
- * that show memory (memory.c).  A command gets its words (argv[0] its name)
+ * mmsh's parts (user/mmsh/): the shell itself (mmsh.c), the commands that
+ * show memory (memory.c) and tasks (tasks.c), and the programs it runs
+ * (jobs.c).  A command gets its words (argv[0] its name)
  * and returns its status: 0, or 1 when it failed (it said why in one line).
  */
 #ifndef TESSERA_USER_MMSH_H
@@ -9,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "tessera/meminfo.h"
+
 /* zones, buddy [ZONE], slab (memory.c). */
 int mmsh_zones(int argc, char **argv);
 int mmsh_buddy(int argc, char **argv);
@@ -16,6 +19,27 @@ int mmsh_slab(int argc, char **argv);
 /* frame PA, vmalloc (memory.c). */
 int mmsh_frame(int argc, char **argv);
 int mmsh_vmalloc(int argc, char **argv);
+
+/* tasks, maps TASK, pt TASK [VA] (tasks.c). */
+int mmsh_tasks(int argc, char **argv);
+int mmsh_maps(int argc, char **argv);
+int mmsh_pt(int argc, char **argv);
+/* run PROG [ARGS...] [&], wait [TASK], kill TASK (jobs.c); and, as the
+ * shell leaves, kill the programs still running. */
+int mmsh_run(int argc, char **argv);
+int mmsh_wait(int argc, char **argv);
+int mmsh_kill(int argc, char **argv);
+void mmsh_jobs_end(void);
+
+/* The task TASK names (its id, or its name: the newest that still runs)
+ * into *out; false when there is none (said why, as cmd). */
+bool mmsh_task_find(const char *cmd, const char *word, struct meminfo_task *out);
+
+/* Say why SYS_MEMINFO's answer r is not the `size` bytes cmd wanted; 1. */
+int mmsh_refused(const char *cmd, long r, unsigned long size);
+
+/* Our handle to our pager (main's a0). */
+extern long mmsh_pager;
 
 /* Print "mmsh: " and the message on one line; returns 1, a failed status. */
 int mmsh_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
