@@ -193,7 +193,7 @@ def main():
                   "on a terminal: Ctrl-D at the prompt leaves with the last status, 0",
                   "exit %d\n%s" % (rc, text[-2000:]))
         with open(os.path.join(tmp, "commands"), "wb") as f:
-            f.write(b"buddy NORMAL\n" + b"z" * 300 + b"\nslab\nbuddy HIGHMEM\n")
+            f.write(b"buddy NORMAL\n" + b"z" * 5000 + b"\nslab\nbuddy HIGHMEM\n")
         with open(os.path.join(tmp, "commands"), "rb") as f:
             rc, out, err = boot([tools_boot, "--shell"], tmp, f)
         # No echo of piped input (console_echo=off): each prompt runs into the
@@ -201,9 +201,9 @@ def main():
         out = [line.replace("mmsh> ", "") for line in out]
         tap.check(rc == 1 and "buddy NORMAL: empty" in out and
                   "mmsh: buddy: no zone 'HIGHMEM' (DMA, DMA32 or NORMAL)" in out and
-                  "mmsh: a line of more than 255 bytes" in out and
+                  "mmsh: a line of more than 4095 bytes" in out and
                   any(re.match(r"^\d+ caches$", line) for line in out),
-                  "--shell with commands piped in: each runs, a 300-byte line is refused "
+                  "--shell with commands piped in: each runs, a 5000-byte line is refused "
                   "in one line, the end of input ends it with the last status, 1", "exit %d\n%s" % (rc, "\n".join(out[-8:])))
 
         # The shell under another name gets no right: init gives it to mmsh alone.

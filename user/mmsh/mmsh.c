@@ -4,9 +4,13 @@
  * init starts mmsh through a pager that gives it (PAGER_SPAWN_INTROSPECT),
  * and no other program has it.
  *
- *   mmsh               read commands from the console, a line at a time
- *                      (the kernel edits the line: backspace, Ctrl-U), until
- *                      `exit` or the end of input (Ctrl-D)
+ *   mmsh               read commands from the console, a line at a time,
+ *                      until `exit` or the end of input (Ctrl-D); the shell
+ *                      edits the line itself (edit.c: Backspace, Ctrl-U,
+ *                      left, right, Home, End, history with up and down)
+ *   mmsh -i            the same, echoing what is typed: a person at a
+ *                      terminal (tools/boot passes it there; piped input
+ *                      is not echoed)
  *   mmsh -c "CMDS"     run CMDS (commands separated by ';') and exit with
  *                      the status of the last (tools/boot --cmd)
  *
@@ -18,7 +22,6 @@
 
 #include "mmsh.h"
 
-#define LINE_MAX 256
 #define WORDS_MAX 32
 
 struct command {
@@ -175,44 +178,16 @@ static void run_line(char *line)
 	}
 }
 
-/*
- * Read one line from the console into line (NUL-terminated, without its
- * newline).  Returns its length, or -1 at the end of input.  A line longer
- * than LINE_MAX - 1 bytes is read to its end and refused (-2).
- */
-static long read_line(char *line)
-{
-	long n, got = 0;
-	bool too_long = false;
-
-	for (;;) {
-		n = sys_console_read(line + got, LINE_MAX - 1 - got, 0);
-		if (n <= 0 && too_long)        /* the end of input, in a line too long */
-			return -2;
-		if (n <= 0)                    /* the end of input: a last line, or none */
-			return got ? got : -1;
-		got += n;
-		if (line[got - 1] == '\n') {
-			line[got - 1] = 0;
-			return too_long ? -2 : got - 1;
-		}
-		if (got == LINE_MAX - 1) {     /* no newline yet: drop it, read on */
-			too_long = true;
-			got = 0;
-		}
-	}
-}
-
-/* Prompt, read a line, run it, until exit or the end of input; the last status. */
-static int interactive(void)
+/* Prompt, read a line, run it, until exit or the end of input; the last
+ * status.  `echo`: a person types at a terminal (mmsh -i). */
+static int interactive(bool echo)
 {
 	static char line[LINE_MAX];
 	long n;
 
 	printf("mmsh: the memory shell (help lists the commands; exit or Ctrl-D leaves)\n");
 	while (!leaving) {
-		printf("mmsh> ");
-		n = read_line(line);
+		n = mmsh_edit_line(line, "mmsh> ", echo);
 		if (n == -1)
 			break;
 		if (n == -2) {
@@ -238,13 +213,13 @@ int main(long pager, uint64_t *stack)
 	int status;
 
 	mmsh_pager = pager;
-	if (argc == 1) {
-		status = interactive();
+	if (argc == 1 || (argc == 2 && strcmp(argv[1], "-i") == 0)) {
+		status = interactive(argc == 2);
 		mmsh_jobs_end();
 		return status;
 	}
 	if (argc != 3 || strcmp(argv[1], "-c") != 0) {
-		printf("usage: mmsh [-c \"COMMAND; COMMAND...\"]\n");
+		printf("usage: mmsh [-i | -c \"COMMAND; COMMAND...\"]\n");
 		return 2;
 	}
 	len = strlen(argv[2]);

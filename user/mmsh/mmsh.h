@@ -38,6 +38,17 @@ bool mmsh_task_find(const char *cmd, const char *word, struct meminfo_task *out)
 /* Say why SYS_MEMINFO's answer r is not the `size` bytes cmd wanted; 1. */
 int mmsh_refused(const char *cmd, long r, unsigned long size);
 
+/* A line of input: LINE_MAX - 1 bytes and a NUL (a 4 KiB paste fits). */
+#define LINE_MAX 4096
+
+/*
+ * Read one line from the console into line (NUL-terminated, without its
+ * end), editing it as it is typed after printing `prompt`, echoing only
+ * with `echo` (edit.c).  Returns its length, -1 at the end of input, or -2
+ * for a line longer than LINE_MAX - 1 bytes (read to its end).
+ */
+long mmsh_edit_line(char *line, const char *prompt, bool echo);
+
 /* Our handle to our pager (main's a0). */
 extern long mmsh_pager;
 
