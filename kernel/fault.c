@@ -20,6 +20,7 @@
 #include "kernel_arch.h"
 #include "kernel/boot.h"
 #include "kernel/fault.h"
+#include "kernel/fault_trace.h"
 #include "kernel/ipc.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -134,6 +135,8 @@ static enum fault_step fault_prepare(struct thread *cur, vaddr_t addr, unsigned 
 	};
 	t->faults++;
 	cur->fault_page = ALIGN_DOWN(addr, PAGE_SIZE);
+	if (fault_tracing || cur->fault_traced)
+		fault_trace_begin(cur, addr, access, msg->words[2]);
 	return STEP_ASK;
 }
 
@@ -196,26 +199,22 @@ err_t fault_resolve(struct thread *cur, vaddr_t addr, unsigned access)
 static err_t fault_map(struct thread *replier, struct thread *faulted, const uint64_t *w)
 {
 	struct page_table *pt = &faulted->task->pt;
+	uint64_t rights = w[3] & ((1ul << FAULT_NOTE_SHIFT) - 1);   /* the note above */
 	struct handle *frame;
 	err_t err = handle_get(replier->task, w[0], OBJ_FRAME, 0, &frame);
 
 	if (!err)
-		err = space_map_check(frame, w[1], w[2], PAGE_SIZE, w[3]);
+		err = space_map_check(frame, w[1], w[2], PAGE_SIZE, rights);
 	if (!err && w[2] != faulted->fault_page)
 		err = ERR_INVALID_ARGUMENT;
 	if (err)
 		return err;
-	return space_map_replace(pt, (struct frame_object *)frame->obj, w[1], w[2], w[3]);
+	return space_map_replace(pt, (struct frame_object *)frame->obj, w[1], w[2], rights);
 }
 
-/*
- * The pager replier's answer msg to faulted's fault: map the page, resume,
- * or refuse (*kill_reason is then set and the refusal printed by name).
- * ERR_OK when faulted may go on (or is to be killed), else the error for
- * the replier, faulted still waiting.  Requires the kernel lock.
- */
-err_t fault_reply(struct thread *replier, struct thread *faulted, const struct ipc_msg *msg,
-		  enum exit_reason *kill_reason)
+/* fault_reply but for the trace. */
+static err_t fault_answer(struct thread *replier, struct thread *faulted,
+			  const struct ipc_msg *msg, enum exit_reason *kill_reason)
 {
 	if (msg->pass.obj)
 		return ERR_INVALID_ARGUMENT;  /* a fault reply passes no handle */
@@ -239,4 +238,20 @@ err_t fault_reply(struct thread *replier, struct thread *faulted, const struct i
 	default:
 		return ERR_INVALID_ARGUMENT;
 	}
+}
+
+/*
+ * The pager replier's answer msg to faulted's fault: map the page, resume,
+ * or refuse (*kill_reason is then set and the refusal printed by name).
+ * ERR_OK when faulted may go on (or is to be killed), else the error for
+ * the replier, faulted still waiting.  Requires the kernel lock.
+ */
+err_t fault_reply(struct thread *replier, struct thread *faulted, const struct ipc_msg *msg,
+		  enum exit_reason *kill_reason)
+{
+	err_t err = fault_answer(replier, faulted, msg, kill_reason);
+
+	if (!err && faulted->fault_traced)
+		fault_trace_end(faulted, msg, *kill_reason);
+	return err;
 }

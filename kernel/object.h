@@ -113,6 +113,13 @@ struct thread {
 	const char *kill_why;    /* killed: printed then (NULL: quietly) */
 	long exit_code;
 	const char *name;        /* kernel threads */
+	/* The fault trace (kernel/fault_trace.c), last: off the hot fields' offsets. */
+	bool fault_traced;       /* in_fault, and its task's faults are traced: */
+	uint32_t trace_hart;     /* ... the hart it faulted on */
+	uint32_t trace_access;   /* ... FAULT_* */
+	uint64_t trace_instret;  /* ... that hart's instruction count then */
+	vaddr_t trace_addr;      /* ... the address */
+	uint64_t trace_pc;       /* ... and the instruction */
 };
 
 struct endpoint {

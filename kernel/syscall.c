@@ -540,6 +540,7 @@ static const struct {
 	[SYS_TASK_USAGE] = { sys_task_usage, false },
 	[SYS_SLEEP_UNTIL] = { sys_sleep_until, false },
 	[SYS_MEMINFO] = { sys_meminfo, false },
+	[SYS_FAULT_TRACE] = { sys_fault_trace, false },
 };
 
 /*

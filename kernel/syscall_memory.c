@@ -6,6 +6,7 @@
  * kernel/syscall_internal.h.  Under the kernel lock.
  */
 #include "kernel_arch.h"
+#include "kernel/fault_trace.h"
 #include "kernel/memory.h"
 #include "kernel/space.h"
 #include "kernel/syscall_internal.h"
@@ -166,6 +167,7 @@ union meminfo_answer {
 	struct meminfo_task task;
 	struct meminfo_pt pt;
 	struct meminfo_leaf leaf;
+	struct meminfo_fault fault;
 };
 
 /* The size of the answer to `what` about `index`, or 0 when there is none
@@ -187,6 +189,8 @@ static uint64_t meminfo_size(uint64_t what, uint64_t index)
 		return sizeof(struct meminfo_pt);
 	case MEMINFO_LEAF:
 		return sizeof(struct meminfo_leaf);
+	case MEMINFO_FAULT:
+		return sizeof(struct meminfo_fault);
 	}
 	return 0;
 }
@@ -212,6 +216,8 @@ static err_t meminfo_read(uint64_t what, uint64_t index, uint64_t at,
 		return task_pt_walk(index, at, &out->pt);
 	case MEMINFO_LEAF:
 		return task_leaf(index, at, &out->leaf);
+	case MEMINFO_FAULT:
+		return fault_trace_read(index, &out->fault);
 	default:
 		return index <= UINT32_MAX && meminfo_slab((unsigned)index, &out->slab)
 		       ? ERR_OK : ERR_NOT_FOUND;
@@ -246,4 +252,22 @@ long sys_meminfo(struct thread *cur, const uint64_t *a)
 	if (err)
 		return error(err);
 	return user_copy_to(cur, buf, &info, size) ? error(ERR_FAULT) : (long)size;
+}
+
+/*
+ * SYS_FAULT_TRACE (a[0] task id, a[1] on): trace the faults of that task
+ * (0: of every task), or stop.  0, or ERR_DENIED (no RIGHT_INTROSPECT:
+ * checked first), ERR_INVALID_ARGUMENT (on), ERR_NO_MEMORY.  Kernel lock
+ * held.
+ */
+long sys_fault_trace(struct thread *cur, const uint64_t *a)
+{
+	err_t err;
+
+	if (!task_may_introspect(cur->task))
+		return error(ERR_DENIED);
+	if (a[1] > 1)
+		return error(ERR_INVALID_ARGUMENT);
+	err = fault_trace_set(cur->task, a[0], a[1]);
+	return err ? error(err) : 0;
 }

@@ -22,6 +22,7 @@
 #include "kernel/sched.h"
 #include "kernel/space.h"
 #include "kernel/task.h"
+#include "kernel/fault_trace.h"
 #include "kernel/thread.h"
 #include "mm/slab.h"
 
@@ -286,6 +287,7 @@ void task_exited(struct task *t, long code, enum exit_reason reason)
 	t->exited = true;
 	t->exit_code = code;
 	t->exit_reason = reason;
+	fault_trace_task_ended(t);
 	if (reason == EXIT_NORMAL)
 		printk("task %s exited with %ld\n", t->name, code);
 	else

@@ -35,6 +35,10 @@ enum meminfo_what {
 	MEMINFO_LEAF = 7,        /* index: a task's id, at: a user address: its
 				  * first user page mapped at or above it;
 				  * ERR_NOT_FOUND none (or no such task) */
+	MEMINFO_FAULT = 8,       /* index: a fault's number in the trace
+				  * (SYS_FAULT_TRACE): that fault, or the oldest
+				  * kept after it (the ring is small);
+				  * ERR_NOT_FOUND none yet (or no trace) */
 };
 
 #define MEMINFO_ZONES 3          /* zone indexes 0..2 */
@@ -155,6 +159,35 @@ struct meminfo_leaf {
 	uint64_t pa;                  /* its frame */
 	uint64_t size;                /* bytes it maps */
 	uint64_t pte;                 /* its entry */
+};
+
+/* How a traced fault ended (struct meminfo_fault's outcome). */
+enum meminfo_fault_outcome {
+	MEMINFO_FAULT_MAPPED,         /* the handler's page mapped: pa, pte */
+	MEMINFO_FAULT_RESUMED,        /* resumed without a mapping from the reply */
+	MEMINFO_FAULT_REFUSED,        /* the thread was ended: kill_reason */
+};
+
+/* One fault of the trace: what was asked, what the handler answered, and
+ * what the round trip cost. */
+struct meminfo_fault {
+	uint64_t seq;                 /* its number: 0 the first since the trace began */
+	uint64_t lost;                /* faults between the one asked for and this one
+				       * that the ring no longer holds */
+	uint32_t task, thread;        /* ids */
+	uint64_t addr;                /* the address touched */
+	uint64_t pc;                  /* the instruction that touched it */
+	uint32_t access;              /* FAULT_READ, FAULT_WRITE, FAULT_EXEC */
+	uint32_t outcome;             /* enum meminfo_fault_outcome */
+	uint32_t note;                /* the handler's: enum fault_note */
+	uint32_t note_count;          /* ... pages mapped around it */
+	uint32_t kill_reason;         /* REFUSED: FAULT_KILL_* */
+	uint32_t counted;             /* 1: instructions is the round trip's count (the
+				       * fault and its answer on one hart, and the
+				       * counter exact: the kernel word icount) */
+	uint64_t pa;                  /* MAPPED: the frame mapped */
+	uint64_t pte;                 /* MAPPED: its page-table entry */
+	uint64_t instructions;        /* from the trap to the answer mapped (counted) */
 };
 
 /* A slab cache (slabinfo). */

@@ -155,6 +155,13 @@ enum syscall_number {
 				 * (buf), ERR_NOT_FOUND (a slab, vmalloc or task
 				 * index past the last; no task with that id; no
 				 * leaf at or above `at`) */
+	SYS_FAULT_TRACE = 35,   /* (task id, on) -> 0: record every page fault of the
+				 * task with that id (0: of every task) from now on, in
+				 * a ring MEMINFO_FAULT reads; on 0 stops and frees it.
+				 * One tracer at a time: a new call replaces the last.
+				 * Needs RIGHT_INTROSPECT (ERR_DENIED).
+				 * ERR_INVALID_ARGUMENT (on not 0 or 1),
+				 * ERR_NO_MEMORY (the ring) */
 	SYS_COUNT
 };
 
@@ -244,6 +251,27 @@ enum syscall_number {
  * No handler, or one that dies or abandons the fault: the thread is ended
  * and reported; the kernel goes on.
  */
+/*
+ * A handler may say what it decided, for the fault trace (SYS_FAULT_TRACE):
+ * MSG_FAULT_MAP's rights word and MSG_FAULT_RESUME's word 0 carry a note
+ * FAULT_NOTE(kind, count) above bit 8; the kernel uses only the rights
+ * below it.  count: pages mapped around the fault with it (fault-around).
+ */
+#define FAULT_NOTE_SHIFT 8
+#define FAULT_NOTE(kind, count) (((uint64_t)(kind) | (uint64_t)(count) << 8) << FAULT_NOTE_SHIFT)
+enum fault_note {
+	FAULT_NOTE_NONE = 0,             /* the handler said nothing */
+	FAULT_NOTE_ZERO_FILL,            /* a new page of zeros */
+	FAULT_NOTE_FILE,                 /* the file's own page, no copy */
+	FAULT_NOTE_FILE_COPY,            /* a new page copied from the file */
+	FAULT_NOTE_COW_COPY,             /* a write to a shared page: copied */
+	FAULT_NOTE_COW_REUSE,            /* ... the last user: write given back */
+	FAULT_NOTE_MAPPED_AGAIN,         /* a page it had: mapped again */
+	FAULT_NOTE_PREPARED,             /* a page made before the first touch (the
+					  * first stack page, with argv) */
+	FAULT_NOTES
+};
+
 #define MSG_FAULT (MSG_KERNEL | 1)
 #define MSG_FAULT_MAP (MSG_KERNEL | 2)
 #define MSG_FAULT_RESUME (MSG_KERNEL | 3)

@@ -20,12 +20,16 @@ facts known another way:
   - tasks: the kernel's count of nap's faults equals the pager's "in all"
     (two books kept apart); once nap is killed its row is gone and the
     pager's pages are back where they were;
+  - trace faults on: a line for each fault the kernel counted, as many
+    zero-fill, file and file-copy lines as the pager's counters say, the
+    .bss write's frame the one pt finds, each round trip's instructions
+    under --icount and no figure without it;
   - run in the foreground: hello's own output and status (3, tools/boot's
     exit status as the last command's); kill: EXIT_KILLED named;
   - one line for each wrong use: an unknown task, a task of no pager of
     ours, a kill of a task the shell did not start, a program that is not
     there, a word where an address goes, an address that is not canonical.
-On virt (Sv48, 1 hart), virt --sv39 with 4 harts, and sifive_u.
+On virt (Sv48, 1 hart, --icount), virt --sv39 with 4 harts, and sifive_u.
 """
 import os
 import re
@@ -108,7 +112,8 @@ def task_rows(out, header_index):
 
 def check_boot(tap, what, opts, tools_boot, nap, tmp, loads, addrs):
     levels = 3 if "--sv39" in opts else 4
-    cmds = ("tasks; run nap &; sleep 300; tasks; maps nap; pt nap; pt nap 0x10000; "
+    cmds = ("tasks; trace faults on; run nap &; sleep 300; tasks; trace faults off; trace bogus; "
+            "maps nap; pt nap; pt nap 0x10000; "
             "pt nap 0x%x; frame PA; pt nap 0x400000; pt nap 0x800000000000; pt nap zork; "
             "maps 999; maps init; kill 1; run nosuch; kill nap; tasks; wait nap; "
             "run hello a b" % addrs["bss"])
@@ -220,6 +225,40 @@ def check_boot(tap, what, opts, tools_boot, nap, tmp, loads, addrs):
                        "wait for one already ended")):
         tap.check(line in out, "%s: one line for %s" % (what, why))
 
+    # the trace: one line per fault, as the kernel and the pager count them
+    traced = [line for line in out if line.startswith("fault: task %d (nap) " % nap_id)]
+    decisions = [re.search(r"pc 0x[0-9a-f]+: ([a-zA-Z -]+?)(,| ->| \()", line) for line in traced]
+    kinds = [m.group(1) if m else "?" for m in decisions]
+    tap.check(row is not None and len(traced) == int(row[4]) and len(traced) > 0,
+              "%s: trace: a line for each of nap's faults the kernel counted (%s)" %
+              (what, row[4] if row else "?"), "\n".join(traced))
+    tap.check(row is not None and
+              kinds.count("zero-fill") + kinds.count("prepared") == int(row[6]) and
+              kinds.count("file") == int(row[7]) and kinds.count("file-copy") == int(row[8]),
+              "%s: trace: zero-fill, file and file-copy lines as many as the pager counted" % what,
+              "%r\n%r" % (kinds, row))
+    counted = [re.search(r", (\d+) instructions$", line) for line in traced]
+    if "--icount" in opts:
+        tap.check(traced and all(c and int(c.group(1)) > 0 for c in counted),
+                  "%s: trace: each round trip's instructions, counted exactly" % what)
+    else:
+        tap.check(traced and all(line.endswith(", (not counted: --icount counts)")
+                                 for line in traced),
+                  "%s: trace: no instruction figure where the counter is not exact" % what)
+    bss_page = page_down(addrs["bss"])
+    bss_lines = [line for line in traced if " write 0x%x " % bss_page in line or
+                 re.search(r" write 0x%x[0-9a-f]{3} " % (bss_page >> 12), line)]
+    walk = [line for line in out if line.startswith("  0x%x -> 0x" % addrs["bss"])]
+    walk_pa = page_down(int(walk[0].split("0x")[-1], 16)) if walk else -1
+    tap.check(len(bss_lines) == 1 and ("-> frame 0x%x writable" % walk_pa) in bss_lines[0],
+              "%s: trace: the write to nap's .bss page mapped the frame pt finds there" % what,
+              "%r, walk %r" % (bss_lines, walk))
+    tap.check("trace: off, %d faults shown" % sum(
+        1 for line in out if line.startswith("fault: task ")) in out,
+        "%s: trace off: the count of lines shown" % what)
+    tap.check("mmsh: trace: trace faults [TASK] on|off" in out,
+              "%s: one line for a wrong trace command" % what)
+
     # kill, and the books afterwards
     faults = [line for line in out if line.startswith("run: nap faults: ")]
     in_all = re.search(r"in all (\d+)", faults[0]) if faults else None
@@ -251,7 +290,7 @@ def main():
             sys.exit(tap.done())
         addrs = dict(zip(("bss", "heap", "stack"), (int(g, 16) for g in m[0].groups())))
         loads = elf_loads(nap)
-        for what, opts in (("virt", []), ("virt --sv39 -s 4", ["--sv39", "-s", "4"]),
+        for what, opts in (("virt --icount", ["--icount"]), ("virt --sv39 -s 4", ["--sv39", "-s", "4"]),
                            ("sifive_u", ["-M", "sifive_u"])):
             check_boot(tap, what, opts, tools_boot, nap, tmp, loads, addrs)
     sys.exit(tap.done())

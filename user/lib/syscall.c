@@ -233,3 +233,8 @@ long puts_debug(const char *s)
 {
 	return sys_debug_write(s, strlen(s));
 }
+
+long sys_fault_trace(unsigned long task_id, unsigned long on)
+{
+	return syscall2(SYS_FAULT_TRACE, (long)task_id, (long)on);
+}

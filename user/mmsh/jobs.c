@@ -65,11 +65,29 @@ static struct job *job_named(const char *word)
 	return NULL;
 }
 
-/* Wait for job j to end, print its run: lines, free its slot; its status. */
+/* Has the task with id `id` ended (or gone)? */
+static bool ended(uint32_t id)
+{
+	struct meminfo_task t;
+	uint64_t i;
+
+	for (i = 0; mmsh_task_by_index(i, &t); i++)
+		if (t.id == id)
+			return t.ended;
+	return true;
+}
+
+/* Wait for job j to end, print its run: lines, free its slot; its status.
+ * While a trace is on, its faults are printed as they come. */
 static int job_end(struct job *j)
 {
 	unsigned long reason;
-	long code = sys_task_wait_reason(j->task, &reason);
+	long code;
+
+	while (mmsh_tracing() && !ended(j->id))
+		mmsh_nap(10);
+	code = sys_task_wait_reason(j->task, &reason);
+	mmsh_trace_drain();
 	uint64_t w[12];
 	struct msg m;
 	unsigned part;

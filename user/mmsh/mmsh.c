@@ -54,6 +54,9 @@ static const struct command commands[] = {
 	  "backing (like /proc/PID/maps)", mmsh_maps },
 	{ "pt", "pt TASK [VA]", "the page-table walk for VA, level by level, with each entry's "
 	  "bits; without VA every user leaf (like /proc/PID/pagemap)", mmsh_pt },
+	{ "trace", "trace faults [TASK] on|off", "one line per page fault of TASK (or of every "
+	  "task) as it happens: address, access, pc, the pager's decision, the frame, the round "
+	  "trip's instructions", mmsh_trace },
 	{ "run", "run PROG [ARGS] [&]", "run a program of the boot image or initrd under the "
 	  "pager and report how it ended and its faults; with & go on at once", mmsh_run },
 	{ "wait", "wait [TASK]", "wait for a program run with & (all of them without TASK)",
@@ -118,15 +121,28 @@ static int cmd_exit(int argc, char **argv)
 /* sleep MS: block in the kernel (SYS_SLEEP_UNTIL) for MS milliseconds. */
 static int cmd_sleep(int argc, char **argv)
 {
-	uint64_t ms, hz = (uint64_t)sys_clock_info();
+	uint64_t ms;
 
 	if (argc != 2)
 		return mmsh_error("sleep: one duration (sleep MS)");
 	if (!mmsh_number(argv[1], &ms) || ms > 3600000)
 		return mmsh_error("sleep: '%s' is not a number of milliseconds up to 3600000",
 				  argv[1]);
-	sys_sleep_until(rdtime() + ms * (hz / 1000));
+	mmsh_nap(ms);
 	return 0;
+}
+
+void mmsh_nap(uint64_t ms)
+{
+	uint64_t hz = (uint64_t)sys_clock_info(), end = rdtime() + ms * (hz / 1000), now;
+
+	/* Tracing, in ticks (10 ms), each followed by a look at the trace. */
+	while ((now = rdtime()) < end) {
+		uint64_t step = mmsh_tracing() ? hz / 100 : end - now;
+
+		sys_sleep_until(now + step < end ? now + step : end);
+		mmsh_trace_drain();
+	}
 }
 
 /* Split s at blanks into at most WORDS_MAX words; their count, or -1. */
@@ -174,6 +190,7 @@ static void run_line(char *line)
 		if (next)
 			*next++ = 0;
 		last_status = run_one(line);
+		mmsh_trace_drain();
 		line = next;
 	}
 }
@@ -216,6 +233,7 @@ int main(long pager, uint64_t *stack)
 	if (argc == 1 || (argc == 2 && strcmp(argv[1], "-i") == 0)) {
 		status = interactive(argc == 2);
 		mmsh_jobs_end();
+		mmsh_trace_end();
 		return status;
 	}
 	if (argc != 3 || strcmp(argv[1], "-c") != 0) {
@@ -229,5 +247,6 @@ int main(long pager, uint64_t *stack)
 	memcpy(line, argv[2], len + 1);
 	run_line(line);
 	mmsh_jobs_end();
+	mmsh_trace_end();
 	return last_status;
 }

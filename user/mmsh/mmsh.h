@@ -31,6 +31,19 @@ int mmsh_wait(int argc, char **argv);
 int mmsh_kill(int argc, char **argv);
 void mmsh_jobs_end(void);
 
+/* trace faults [TASK] on|off (trace.c); the faults traced since the last
+ * look printed; whether a trace is on; the trace stopped as the shell leaves. */
+int mmsh_trace(int argc, char **argv);
+void mmsh_trace_drain(void);
+bool mmsh_tracing(void);
+void mmsh_trace_end(void);
+
+/* The index-th task into *t; false past the last. */
+bool mmsh_task_by_index(uint64_t index, struct meminfo_task *t);
+
+/* Sleep ms milliseconds, printing traced faults as they come. */
+void mmsh_nap(uint64_t ms);
+
 /* The task TASK names (its id, or its name: the newest that still runs)
  * into *out; false when there is none (said why, as cmd). */
 bool mmsh_task_find(const char *cmd, const char *word, struct meminfo_task *out);

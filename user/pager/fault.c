@@ -42,6 +42,11 @@ static bool access_allowed(unsigned rights, uint64_t access)
 	     : access == FAULT_EXEC ? rights & MAP_EXEC : rights & MAP_READ;
 }
 
+/* What the fault being served became (FAULT_NOTE(...)): set with each
+ * counter below, and sent in the reply's rights word for the fault trace
+ * (include/tessera/syscall.h). */
+static uint64_t note;
+
 void kill_reply(struct msg *m, enum pager_kill_reason why)
 {
 	*m = (struct msg){ .tag = MSG_FAULT_KILL, .w = { why } };
@@ -68,9 +73,11 @@ static bool present_page(struct client *c, struct vregion *v, uint64_t i, uint64
 	case COW_COPIED:
 		rmap_move(old, v->pages[i], client_badge(c), v->node.start + i * PAGE_SIZE);
 		c->stats.cow_copy++;
+		note = FAULT_NOTE(FAULT_NOTE_COW_COPY, 0);
 		break;
 	case COW_REUSED:
 		c->stats.cow_reuse++;
+		note = FAULT_NOTE(FAULT_NOTE_COW_REUSE, 0);
 		break;
 	}
 	return true;   /* the map reply replaces the old mapping */
@@ -124,13 +131,18 @@ static bool file_page_fits(const struct vregion *v, uint64_t i, uint64_t access)
 /* Step 3 for the file's own page: the reply maps it read-only. */
 static void map_file_page(struct client *c, struct vregion *v, uint64_t i, struct msg *m)
 {
+	unsigned around = 0;
+
 	if (v->pages[i] == FILE_PAGE && v->kind == RK_DATA) {
 		c->stats.refaults++;
+		note = FAULT_NOTE(FAULT_NOTE_MAPPED_AGAIN, 0);
 	} else {
 		c->stats.file++;
 		v->pages[i] = FILE_PAGE;
 		if (v->kind == RK_TEXT)
-			c->stats.file_around += fault_around(c, v, i);
+			around = fault_around(c, v, i);
+		c->stats.file_around += around;
+		note = FAULT_NOTE(FAULT_NOTE_FILE, around);
 	}
 	*m = (struct msg){ .tag = MSG_FAULT_MAP,
 			   .w = { (uint64_t)v->image->handle, v->file_off + i * PAGE_SIZE,
@@ -160,11 +172,14 @@ static bool new_page(struct client *c, struct vregion *v, uint64_t i, struct msg
 		c->stats.resident_peak = c->resident;
 	if (v->obj && rmap_count(id) > 1) {
 		c->stats.refaults++;   /* made by another user of the object */
+		note = FAULT_NOTE(FAULT_NOTE_MAPPED_AGAIN, 0);
 	} else if (v->kind == RK_DATA && page < v->file_end) {
 		fill_from_file(v, i, pool_va(id));
 		c->stats.file_copy++;
+		note = FAULT_NOTE(FAULT_NOTE_FILE_COPY, 0);
 	} else {
 		c->stats.zero_fill++;
+		note = FAULT_NOTE(FAULT_NOTE_ZERO_FILL, 0);
 	}
 	return true;
 }
@@ -203,9 +218,11 @@ static void decide(struct client *c, struct msg *m)
 			return;
 	} else if (page_down(addr) == c->start_page && v->kind == RK_STACK) {
 		c->start_page = 0;     /* stack_fill made it, and counted it as new */
-	} else if (!present_page(c, v, i, access, m)) {
-		return;
+		note = FAULT_NOTE(FAULT_NOTE_PREPARED, 0);
 	} else {
+		note = FAULT_NOTE(FAULT_NOTE_MAPPED_AGAIN, 0);  /* unless copy-on-write says more */
+		if (!present_page(c, v, i, access, m))
+			return;
 		c->stats.refaults++;
 	}
 	id = v->pages[i];                                        /* step 4 */
@@ -220,4 +237,6 @@ void fault(struct client *c, struct msg *m)
 	decide(c, m);
 	if (m->tag == MSG_FAULT_KILL)
 		c->stats.refused++;
+	else
+		m->w[3] |= note;       /* for the kernel's fault trace */
 }

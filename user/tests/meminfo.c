@@ -48,6 +48,7 @@ static struct meminfo_slab slabs[SLABS_MAX];
 static struct meminfo_task task;
 static struct meminfo_pt walk;
 static struct meminfo_leaf leaf;
+static struct meminfo_fault fault;
 
 static bool zone_read(unsigned z)
 {
@@ -317,6 +318,14 @@ static void bad_arguments(void)
 	check_eq("a leaf at USER_TOP: ERR_INVALID_ARGUMENT",
 		 sys_meminfo_at(MEMINFO_LEAF, (unsigned long)sys_task_id(HANDLE_SELF), USER_TOP,
 				&leaf, sizeof(leaf)), -ERR_INVALID_ARGUMENT);
+	check_eq("a fault trace with on = 2: ERR_INVALID_ARGUMENT", sys_fault_trace(0, 2),
+		 -ERR_INVALID_ARGUMENT);
+	check_eq("no trace: MEMINFO_FAULT 0 is ERR_NOT_FOUND",
+		 sys_meminfo(MEMINFO_FAULT, 0, &fault, sizeof(fault)), -ERR_NOT_FOUND);
+	check_eq("a trace of every task", sys_fault_trace(0, 1), 0);
+	check_eq("  no fault yet (nothing of ours faults): ERR_NOT_FOUND",
+		 sys_meminfo(MEMINFO_FAULT, 0, &fault, sizeof(fault)), -ERR_NOT_FOUND);
+	check_eq("  stopped (its ring freed: the leak check sees it)", sys_fault_trace(0, 0), 0);
 	check_eq("a leaf of task id 2^32: ERR_NOT_FOUND",
 		 sys_meminfo_at(MEMINFO_LEAF, 1ul << 32, 0, &leaf, sizeof(leaf)), -ERR_NOT_FOUND);
 }
