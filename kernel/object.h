@@ -171,6 +171,7 @@ struct task {
 	struct list notice_link; /* on that endpoint's notices, holding a reference */
 	uint64_t notice_badge;   /* the fault endpoint handle's badge */
 	struct list all_link;    /* on the list of every task (kernel/task.c) */
+	void **levers;           /* SYS_LEVER's kmalloc blocks (LEVER_BLOCKS), or NULL */
 };
 
 /* Reference counting; obj_put destroys at zero. */

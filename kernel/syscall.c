@@ -541,6 +541,7 @@ static const struct {
 	[SYS_SLEEP_UNTIL] = { sys_sleep_until, false },
 	[SYS_MEMINFO] = { sys_meminfo, false },
 	[SYS_FAULT_TRACE] = { sys_fault_trace, false },
+	[SYS_LEVER] = { sys_lever, false },
 };
 
 /*

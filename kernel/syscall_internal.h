@@ -80,6 +80,7 @@ long sys_protect(struct thread *cur, const uint64_t *a);
 long sys_mapping(struct thread *cur, const uint64_t *a);
 long sys_meminfo(struct thread *cur, const uint64_t *a);
 long sys_fault_trace(struct thread *cur, const uint64_t *a);
+long sys_lever(struct thread *cur, const uint64_t *a);
 
 /* SYS_TASK_USAGE (kernel/account.c), answering as syscall_fn. */
 long sys_task_usage(struct thread *cur, const uint64_t *a);

@@ -13,6 +13,7 @@
 #include "kernel/task.h"
 #include "kernel/task_info.h"
 #include "mm/meminfo.h"
+#include "mm/phys.h"
 
 /* SYS_FRAME_ALLOC (a[0] size, a[1] flags): a zeroed frame; returns its
  * handle (READ WRITE EXEC TRANSFER), or ERR_INVALID_ARGUMENT,
@@ -33,8 +34,9 @@ long sys_frame_alloc(struct thread *cur, const uint64_t *a)
 			   RIGHT_READ | RIGHT_WRITE | RIGHT_EXEC | RIGHT_TRANSFER);
 }
 
-/* SYS_FRAME_PADDR (a[0] frame): its physical address, for DMA frames only
- * (ERR_DENIED otherwise), or the handle's error.  Kernel lock held. */
+/* SYS_FRAME_PADDR (a[0] frame): its physical address, for DMA frames, or
+ * any frame when the caller holds RIGHT_INTROSPECT (ERR_DENIED otherwise),
+ * or the handle's error.  Kernel lock held. */
 long sys_frame_paddr(struct thread *cur, const uint64_t *a)
 {
 	struct handle *h;
@@ -42,7 +44,7 @@ long sys_frame_paddr(struct thread *cur, const uint64_t *a)
 
 	if (err)
 		return error(err);
-	if (!((struct frame_object *)h->obj)->dma)
+	if (!((struct frame_object *)h->obj)->dma && !task_may_introspect(cur->task))
 		return error(ERR_DENIED);
 	return (long)((struct frame_object *)h->obj)->pa;
 }
@@ -168,6 +170,7 @@ union meminfo_answer {
 	struct meminfo_pt pt;
 	struct meminfo_leaf leaf;
 	struct meminfo_fault fault;
+	struct meminfo_mapper mapper;
 };
 
 /* The size of the answer to `what` about `index`, or 0 when there is none
@@ -191,6 +194,8 @@ static uint64_t meminfo_size(uint64_t what, uint64_t index)
 		return sizeof(struct meminfo_leaf);
 	case MEMINFO_FAULT:
 		return sizeof(struct meminfo_fault);
+	case MEMINFO_MAPPER:
+		return sizeof(struct meminfo_mapper);
 	}
 	return 0;
 }
@@ -206,6 +211,10 @@ static err_t meminfo_read(uint64_t what, uint64_t index, uint64_t at,
 		meminfo_zone(&kmem, (enum zone_id)index, &out->zone);
 		return ERR_OK;
 	case MEMINFO_FRAME:
+		/* An address in the kernel's window onto RAM (a kmalloc block
+		 * SYS_LEVER gave, say) stands for its physical page. */
+		if (index - (uint64_t)phys_window.va < phys_window.size)
+			index = virt_to_phys((const void *)index);
 		meminfo_frame(&kmem, index, &out->frame);
 		return ERR_OK;
 	case MEMINFO_VMALLOC:
@@ -218,6 +227,8 @@ static err_t meminfo_read(uint64_t what, uint64_t index, uint64_t at,
 		return task_leaf(index, at, &out->leaf);
 	case MEMINFO_FAULT:
 		return fault_trace_read(index, &out->fault);
+	case MEMINFO_MAPPER:
+		return task_mapper(index, at, &out->mapper);
 	default:
 		return index <= UINT32_MAX && meminfo_slab((unsigned)index, &out->slab)
 		       ? ERR_OK : ERR_NOT_FOUND;
@@ -270,4 +281,45 @@ long sys_fault_trace(struct thread *cur, const uint64_t *a)
 		return error(ERR_INVALID_ARGUMENT);
 	err = fault_trace_set(cur->task, a[0], a[1]);
 	return err ? error(err) : 0;
+}
+
+/*
+ * SYS_LEVER (a[0] op, a[1] argument): the memory shell's levers on the
+ * kernel's allocators, accounted to the caller's task and freed when it
+ * ends (task_exited).  LEVER_KMALLOC size: a kmalloc block of that size ->
+ * its kernel address; LEVER_KFREE address: one of those given back -> 0.
+ * ERR_DENIED (no RIGHT_INTROSPECT: checked first), ERR_INVALID_ARGUMENT
+ * (op, a size of 0 or over LEVER_KMALLOC_MAX), ERR_NO_MEMORY (kmalloc
+ * failed, or the task holds LEVER_BLOCKS already), ERR_NOT_FOUND (kfree of
+ * an address the task was not given).  Kernel lock held.
+ */
+long sys_lever(struct thread *cur, const uint64_t *a)
+{
+	struct task *t = cur->task;
+	unsigned i, free_slot = LEVER_BLOCKS;
+
+	if (!task_may_introspect(t))
+		return error(ERR_DENIED);
+	if (a[0] == LEVER_KFREE) {
+		for (i = 0; i < LEVER_BLOCKS && t->levers; i++)
+			if (t->levers[i] && (uint64_t)t->levers[i] == a[1]) {
+				kfree(t->levers[i]);
+				t->levers[i] = NULL;
+				return 0;
+			}
+		return error(ERR_NOT_FOUND);
+	}
+	if (a[0] != LEVER_KMALLOC || !a[1] || a[1] > LEVER_KMALLOC_MAX)
+		return error(ERR_INVALID_ARGUMENT);
+	if (!t->levers)
+		t->levers = kzalloc(LEVER_BLOCKS * sizeof(*t->levers), 0);
+	for (i = 0; i < LEVER_BLOCKS && t->levers; i++)
+		if (!t->levers[i]) {
+			free_slot = i;
+			break;
+		}
+	if (free_slot == LEVER_BLOCKS)
+		return error(ERR_NO_MEMORY);
+	t->levers[free_slot] = kmalloc(a[1], 0);
+	return t->levers[free_slot] ? (long)t->levers[free_slot] : error(ERR_NO_MEMORY);
 }

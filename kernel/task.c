@@ -278,6 +278,19 @@ void task_end_others(struct task *t, struct thread *keep, long code, enum exit_r
 		thread_kill(th, reason, NULL);
 }
 
+/* The kmalloc blocks t took with SYS_LEVER, given back. */
+static void levers_free(struct task *t)
+{
+	unsigned i;
+
+	if (!t->levers)
+		return;
+	for (i = 0; i < LEVER_BLOCKS; i++)
+		kfree(t->levers[i]);
+	kfree(t->levers);
+	t->levers = NULL;
+}
+
 void task_exited(struct task *t, long code, enum exit_reason reason)
 {
 	if (t->exit_forced) {
@@ -288,6 +301,7 @@ void task_exited(struct task *t, long code, enum exit_reason reason)
 	t->exit_code = code;
 	t->exit_reason = reason;
 	fault_trace_task_ended(t);
+	levers_free(t);
 	if (reason == EXIT_NORMAL)
 		printk("task %s exited with %ld\n", t->name, code);
 	else
@@ -319,6 +333,7 @@ void task_destroy(struct task *t)
 		task_set_fault_handler(t, NULL);
 		handle_close_all(t);
 	}
+	levers_free(t);            /* one that never ran a thread has none */
 	space_destroy(&t->pt);
 	list_remove(&t->all_link);
 	kfree(t);

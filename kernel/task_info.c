@@ -126,3 +126,50 @@ err_t task_leaf(uint64_t id, uint64_t va, struct meminfo_leaf *out)
 	pt_for_each_leaf(&t->pt, find_leaf, &w);
 	return w.seen ? ERR_OK : ERR_NOT_FOUND;
 }
+
+struct mapper_walk {
+	paddr_t pa;
+	uint64_t skip;                /* mappings still to pass over */
+	struct meminfo_mapper *out;
+	bool seen;
+};
+
+/* The user leaf that maps w->pa, once w->skip of them are passed. */
+static bool find_mapper(void *arg, vaddr_t va, pte_t pte, uint64_t size)
+{
+	struct mapper_walk *w = arg;
+	paddr_t base = pte_pa(pte);
+
+	if (va >= USER_TOP)
+		return false;
+	if (!(pte & PTE_U) || w->pa < base || w->pa - base >= size)
+		return true;
+	if (w->skip) {
+		w->skip--;
+		return true;
+	}
+	w->out->va = va + (w->pa - base);
+	w->out->pte = pte;
+	w->seen = true;
+	return false;
+}
+
+err_t task_mapper(uint64_t pa, uint64_t n, struct meminfo_mapper *out)
+{
+	struct mapper_walk w = { .pa = ALIGN_DOWN(pa, PAGE_SIZE), .skip = n, .out = out };
+	const struct task *t;
+	uint64_t i;
+
+	for (i = 0; (t = task_nth(i)) != NULL; i++) {
+		if (!t->pt.root)
+			continue;
+		pt_for_each_leaf(&t->pt, find_mapper, &w);
+		if (w.seen) {
+			out->pa = w.pa;
+			out->task = t->id;
+			out->pad = 0;
+			return ERR_OK;
+		}
+	}
+	return ERR_NOT_FOUND;
+}

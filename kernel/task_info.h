@@ -19,4 +19,8 @@ err_t task_pt_walk(uint64_t id, uint64_t va, struct meminfo_pt *out);
  * below it); ERR_INVALID_ARGUMENT (va not a user address), ERR_NOT_FOUND. */
 err_t task_leaf(uint64_t id, uint64_t va, struct meminfo_leaf *out);
 
+/* MEMINFO_MAPPER: the n-th user mapping of the page at pa (tasks oldest
+ * first, each in address order); ERR_NOT_FOUND past the last. */
+err_t task_mapper(uint64_t pa, uint64_t n, struct meminfo_mapper *out);
+
 #endif

@@ -21,7 +21,9 @@ enum meminfo_what {
 	MEMINFO_ZONE = 1,        /* index: the zone (0 DMA, 1 DMA32, 2 NORMAL) */
 	MEMINFO_SLAB = 2,        /* index: the slab cache, 0 the first made;
 				  * ERR_NOT_FOUND past the last */
-	MEMINFO_FRAME = 3,       /* index: a physical address: its frame */
+	MEMINFO_FRAME = 3,       /* index: a physical address: its frame (or an
+				  * address in the kernel's window onto RAM,
+				  * for its physical page) */
 	MEMINFO_VMALLOC = 4,     /* index: the vmalloc area, lowest first;
 				  * ERR_NOT_FOUND past the last */
 	MEMINFO_TASK = 5,        /* index: the task, oldest first (ended tasks
@@ -39,6 +41,10 @@ enum meminfo_what {
 				  * (SYS_FAULT_TRACE): that fault, or the oldest
 				  * kept after it (the ring is small);
 				  * ERR_NOT_FOUND none yet (or no trace) */
+	MEMINFO_MAPPER = 9,      /* index: a physical address, at: n: the n-th
+				  * user mapping of its page, tasks oldest
+				  * first, each in address order;
+				  * ERR_NOT_FOUND past the last */
 };
 
 #define MEMINFO_ZONES 3          /* zone indexes 0..2 */
@@ -159,6 +165,15 @@ struct meminfo_leaf {
 	uint64_t pa;                  /* its frame */
 	uint64_t size;                /* bytes it maps */
 	uint64_t pte;                 /* its entry */
+};
+
+/* A task that maps a frame (MEMINFO_MAPPER): the reverse of a walk. */
+struct meminfo_mapper {
+	uint64_t pa;                  /* the page asked about (rounded down) */
+	uint32_t task;                /* the task's id */
+	uint32_t pad;
+	uint64_t va;                  /* where that task maps it */
+	uint64_t pte;                 /* the leaf's entry (a large leaf: its first page's) */
 };
 
 /* How a traced fault ended (struct meminfo_fault's outcome). */

@@ -33,7 +33,8 @@ enum syscall_number {
 				 * FRAME_MAX_SIZE.  flags: FRAME_ALLOC_*.
 				 * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY */
 	SYS_FRAME_PADDR = 8,    /* (frame) -> physical address; only frames allocated with
-				 * FRAME_ALLOC_DMA or _DMA32 (ERR_DENIED otherwise) */
+				 * FRAME_ALLOC_DMA or _DMA32 (ERR_DENIED otherwise),
+				 * or any with RIGHT_INTROSPECT */
 	SYS_MAP = 9,            /* (task, frame, offset, vaddr, size, rights) -> 0: map
 				 * [offset, offset + size) of the frame at vaddr in the
 				 * task.  task needs MANAGE; rights (MAP_*) a subset of the
@@ -162,8 +163,23 @@ enum syscall_number {
 				 * Needs RIGHT_INTROSPECT (ERR_DENIED).
 				 * ERR_INVALID_ARGUMENT (on not 0 or 1),
 				 * ERR_NO_MEMORY (the ring) */
+	SYS_LEVER = 36,         /* (op, argument): the memory shell's levers on the
+				 * kernel's allocators, its task's until it ends:
+				 * LEVER_KMALLOC size -> a kmalloc block's kernel
+				 * address (as a long below -4096: never taken for
+				 * an -ERR_*); LEVER_KFREE address -> 0.  Needs
+				 * RIGHT_INTROSPECT (ERR_DENIED).  ERR_INVALID_ARGUMENT
+				 * (op, size 0 or over LEVER_KMALLOC_MAX),
+				 * ERR_NO_MEMORY (none, or LEVER_BLOCKS held),
+				 * ERR_NOT_FOUND (kfree of another address) */
 	SYS_COUNT
 };
+
+/* SYS_LEVER's operations and limits. */
+#define LEVER_KMALLOC 1ul
+#define LEVER_KFREE 2ul
+#define LEVER_BLOCKS 32                  /* blocks a task may hold */
+#define LEVER_KMALLOC_MAX 0x100000ul     /* 1 MiB */
 
 /* SYS_PROTECT changes at most this many pages per call. */
 #define PROTECT_MAX_PAGES 1024

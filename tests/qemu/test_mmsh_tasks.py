@@ -24,6 +24,8 @@ facts known another way:
     zero-fill, file and file-copy lines as the pager's counters say, the
     .bss write's frame the one pt finds, each round trip's instructions
     under --icount and no figure without it;
+  - limit: nap with 16 resident pages at most grows by 32: its fault past
+    the limit is refused, EXIT_REFUSED_OUT_OF_MEMORY named;
   - run in the foreground: hello's own output and status (3, tools/boot's
     exit status as the last command's); kill: EXIT_KILLED named;
   - one line for each wrong use: an unknown task, a task of no pager of
@@ -116,6 +118,7 @@ def check_boot(tap, what, opts, tools_boot, nap, tmp, loads, addrs):
             "maps nap; pt nap; pt nap 0x10000; "
             "pt nap 0x%x; frame PA; pt nap 0x400000; pt nap 0x800000000000; pt nap zork; "
             "maps 999; maps init; kill 1; run nosuch; kill nap; tasks; wait nap; "
+            "run nap grow &; sleep 100; limit nap 16; wait nap; "
             "run hello a b" % addrs["bss"])
     # frame PA: the bss page's frame, known only from pt: a second command
     # string would need a second boot, so the shell is asked about it by
@@ -258,6 +261,12 @@ def check_boot(tap, what, opts, tools_boot, nap, tmp, loads, addrs):
         "%s: trace off: the count of lines shown" % what)
     tap.check("mmsh: trace: trace faults [TASK] on|off" in out,
               "%s: one line for a wrong trace command" % what)
+
+    # a limit set on a running program: its next fault past it is refused
+    tap.check(re.search(r"^limit: task \d+ \(nap\) may have 16 resident pages \(it had 8192\)",
+                        "\n".join(out), re.M) and "run: nap was ended: EXIT_REFUSED_OUT_OF_MEMORY" in out
+              and "nap: grew by 32 pages" not in out,
+              "%s: limit nap 16, then it grows: refused, out of memory, named" % what)
 
     # kill, and the books afterwards
     faults = [line for line in out if line.startswith("run: nap faults: ")]

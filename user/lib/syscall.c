@@ -238,3 +238,8 @@ long sys_fault_trace(unsigned long task_id, unsigned long on)
 {
 	return syscall2(SYS_FAULT_TRACE, (long)task_id, (long)on);
 }
+
+long sys_lever(unsigned long op, unsigned long arg)
+{
+	return syscall2(SYS_LEVER, (long)op, (long)arg);
+}

@@ -43,6 +43,8 @@ long sys_task_spawn_flags(const char *name, long fault_ep, long pass, unsigned l
 long sys_meminfo(unsigned long what, unsigned long index, void *buf, size_t len);
 /* SYS_FAULT_TRACE: trace the faults of task task_id (0: all), or stop (on 0). */
 long sys_fault_trace(unsigned long task_id, unsigned long on);
+/* SYS_LEVER: LEVER_KMALLOC size -> a kernel address, LEVER_KFREE address. */
+long sys_lever(unsigned long op, unsigned long arg);
 /* SYS_MEMINFO with an address (MEMINFO_PT, MEMINFO_LEAF). */
 long sys_meminfo_at(unsigned long what, unsigned long index, unsigned long at, void *buf,
 		    size_t len);

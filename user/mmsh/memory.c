@@ -256,6 +256,36 @@ static void print_frame(const struct meminfo_frame *f)
 	}
 }
 
+#define MAPPERS_SHOWN 16
+
+/* Which tasks map the page at pa, and where (the kernel walks every table). */
+static int print_mappers(uint64_t pa)
+{
+	struct meminfo_mapper m;
+	struct meminfo_task t;
+	uint64_t n, i;
+	long r;
+
+	for (n = 0; (r = sys_meminfo_at(MEMINFO_MAPPER, pa, n, &m, sizeof(m))) == (long)sizeof(m);
+	     n++) {
+		if (n >= MAPPERS_SHOWN)
+			continue;              /* counted below, not shown */
+		for (i = 0; mmsh_task_by_index(i, &t) && t.id != m.task; i++)
+			;
+		printf("  mapped by task %u (%s) at 0x%lx, %s\n", m.task,
+		       t.id == m.task ? t.name : "?", (unsigned long)m.va,
+		       m.pte & 4 ? "writable" : "read-only");
+	}
+	if (r != -ERR_NOT_FOUND)
+		return mmsh_refused("frame", r, sizeof(m));
+	if (n > MAPPERS_SHOWN)
+		printf("  and %lu more mappings (the first %u shown)\n",
+		       (unsigned long)(n - MAPPERS_SHOWN), MAPPERS_SHOWN);
+	else if (!n)
+		printf("  mapped by no task\n");
+	return 0;
+}
+
 int mmsh_frame(int argc, char **argv)
 {
 	struct meminfo_frame f;
@@ -270,7 +300,10 @@ int mmsh_frame(int argc, char **argv)
 	if (r != (long)sizeof(f))
 		return mmsh_refused("frame", r, sizeof(f));
 	print_frame(&f);
-	return 0;
+	/* only pages tasks can map: allocated ones, and reserved ones (the boot
+	 * image's files, which the pager maps) */
+	return f.state == MEMINFO_FRAME_ALLOCATED || f.state == MEMINFO_FRAME_RESERVED
+	       ? print_mappers(pa) : 0;
 }
 
 static void print_vmalloc(const void *item, uint64_t index)

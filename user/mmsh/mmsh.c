@@ -62,6 +62,17 @@ static const struct command commands[] = {
 	{ "wait", "wait [TASK]", "wait for a program run with & (all of them without TASK)",
 	  mmsh_wait },
 	{ "kill", "kill TASK", "end a program run with &", mmsh_kill },
+	{ "alloc", "alloc ORDER [ZONE]", "take a block of 2^ORDER pages (a frame the shell "
+	  "holds; ZONE DMA or DMA32) and print its address", mmsh_alloc },
+	{ "free", "free PA", "give back a block alloc took", mmsh_free },
+	{ "kmalloc", "kmalloc SIZE", "take a kmalloc block in the kernel (the shell's until "
+	  "kfree or its end) and print its address", mmsh_kmalloc },
+	{ "kfree", "kfree ADDR", "give back a block kmalloc took", mmsh_kfree },
+	{ "limit", "limit TASK PAGES", "set a program's resident limit at the pager: a fault "
+	  "past it is refused (out of memory)", mmsh_limit },
+	{ "stress", "stress buddy|slab|faults [N]", "N allocations (100 by default) of blocks, "
+	  "slab objects or page faults, all given back: the counters before, at the peak, "
+	  "after", mmsh_stress },
 	{ "sleep", "sleep MS", "pause the shell for MS milliseconds (at most an hour), for "
 	  "scripts: let a program run with & get on", cmd_sleep },
 	{ "exit", "exit [STATUS]", "leave the shell with STATUS (0 to 255; default: that of "
@@ -100,7 +111,7 @@ static int cmd_help(int argc, char **argv)
 		return 0;
 	}
 	for (i = 0; i < COMMANDS; i++)
-		printf("  %-19s %s\n", commands[i].usage, commands[i].what);
+		printf("  %-28s %s\n", commands[i].usage, commands[i].what);
 	printf("Commands are separated by ';'.\n");
 	return 0;
 }
@@ -234,6 +245,7 @@ int main(long pager, uint64_t *stack)
 		status = interactive(argc == 2);
 		mmsh_jobs_end();
 		mmsh_trace_end();
+		mmsh_levers_end();
 		return status;
 	}
 	if (argc != 3 || strcmp(argv[1], "-c") != 0) {
@@ -248,5 +260,6 @@ int main(long pager, uint64_t *stack)
 	run_line(line);
 	mmsh_jobs_end();
 	mmsh_trace_end();
+	mmsh_levers_end();
 	return last_status;
 }

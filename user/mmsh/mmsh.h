@@ -44,6 +44,16 @@ bool mmsh_task_by_index(uint64_t index, struct meminfo_task *t);
 /* Sleep ms milliseconds, printing traced faults as they come. */
 void mmsh_nap(uint64_t ms);
 
+/* alloc, free, kmalloc, kfree, limit, stress (levers.c); what the shell
+ * holds, given back as it leaves. */
+int mmsh_alloc(int argc, char **argv);
+int mmsh_free(int argc, char **argv);
+int mmsh_kmalloc(int argc, char **argv);
+int mmsh_kfree(int argc, char **argv);
+int mmsh_limit(int argc, char **argv);
+int mmsh_stress(int argc, char **argv);
+void mmsh_levers_end(void);
+
 /* The task TASK names (its id, or its name: the newest that still runs)
  * into *out; false when there is none (said why, as cmd). */
 bool mmsh_task_find(const char *cmd, const char *word, struct meminfo_task *out);

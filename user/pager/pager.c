@@ -99,6 +99,27 @@ static err_t client_info(struct msg *m)
 	return ERR_OK;
 }
 
+/*
+ * PAGER_LIMIT {task id, pages} (our parent, a shell): that client's
+ * resident limit, 1 to CLIENT_LIMIT_PAGES; pages it has already stay, and
+ * a fault that needs one more past the limit is refused
+ * (PAGER_KILL_OUT_OF_MEMORY).  -> w[0] the old limit.  ERR_NOT_FOUND,
+ * ERR_INVALID_ARGUMENT (pages).
+ */
+static err_t set_limit(struct msg *m)
+{
+	struct client *c = client_of_task_id(m->w[0]);
+	uint64_t pages = m->w[1];
+
+	if (!c)
+		return ERR_NOT_FOUND;
+	if (!pages || pages > CLIENT_LIMIT_PAGES)
+		return ERR_INVALID_ARGUMENT;
+	*m = (struct msg){ .w = { c->limit } };
+	c->limit = pages;
+	return ERR_OK;
+}
+
 /* The requests only a client makes that need nothing but the client and the message. */
 static err_t (*const client_requests[])(struct client *, struct msg *) = {
 	[PAGER_STATS - PAGER_SPAWN] = stats,
@@ -185,6 +206,9 @@ static err_t other_request(struct client *c, struct msg *m, long *pass, long *re
 		break;
 	case PAGER_REGION:
 		err = c && !c->introspect ? ERR_DENIED : region_of(m);
+		break;
+	case PAGER_LIMIT:
+		err = c && !c->introspect ? ERR_DENIED : set_limit(m);
 		break;
 	case PAGER_EXIT:
 		err = c ? ERR_DENIED : clients_running() ? ERR_EXISTS : ERR_OK;

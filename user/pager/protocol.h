@@ -167,6 +167,12 @@
  *                    index-th region, lowest first, as PAGER_QUERY tells
  *                    it.  ERR_NOT_FOUND (no such client, or index past
  *                    its last region), ERR_DENIED (another client)
+ *   PAGER_LIMIT      {task id, pages} (the parent, a shell): that client's
+ *                    resident limit, 1 to 8192 pages (the default 8192,
+ *                    32 MiB): pages it has stay, a fault that would take
+ *                    one more past it is refused (PAGER_KILL_OUT_OF_MEMORY)
+ *                    -> w[0] the old limit.  ERR_NOT_FOUND,
+ *                    ERR_INVALID_ARGUMENT (pages), ERR_DENIED (another client)
  *
  * A fault the pager refuses ends the thread with one of the reasons below
  * (the kernel prints it).
@@ -203,6 +209,7 @@ enum pager_request {
 	PAGER_SPAWN_INTROSPECT,
 	PAGER_CLIENT,
 	PAGER_REGION,
+	PAGER_LIMIT,
 };
 
 /* Region kinds, as PAGER_QUERY tells them. */

@@ -20,6 +20,10 @@
  *     right; the walk of a DMA32 frame we map (MEMINFO_PT) ends at the
  *     address SYS_FRAME_PADDR gives, from the root, each index from the
  *     address, each table the entry above names; MEMINFO_LEAF finds it;
+ *   - MEMINFO_MAPPER names us as the one mapper of that frame;
+ *   - the levers: a plain frame's address with the right; kmalloc blocks
+ *     (a kmalloc-128 slab page, by the block's kernel address), at most 32,
+ *     each freed once, the rest when we end (the leak check after us);
  *   - bad arguments get their documented errors;
  *   - a child made with TASK_INTROSPECT may ask, one made without gets
  *     ERR_DENIED (so does every other program: badargs);
@@ -49,6 +53,8 @@ static struct meminfo_task task;
 static struct meminfo_pt walk;
 static struct meminfo_leaf leaf;
 static struct meminfo_fault fault;
+static struct meminfo_mapper mapper;
+static struct meminfo_frame frame_info;
 
 static bool zone_read(unsigned z)
 {
@@ -373,6 +379,12 @@ static void tasks_and_walks(void)
 			 (va >> (12 + 9 * (walk.levels - 1 - s))) & 511);
 	bits = walk.pte[walk.steps - 1] & 0xff;
 	check_eq("  V R W U A D, not X", bits, 0x1 | 0x2 | 0x4 | 0x10 | 0x40 | 0x80);
+	check_eq("who maps its page: us", sys_meminfo_at(MEMINFO_MAPPER, (unsigned long)pa, 0,
+							 &mapper, sizeof(mapper)), (long)sizeof(mapper));
+	check("  at our address", mapper.task == (uint64_t)id && mapper.va == va &&
+	      mapper.pa == (uint64_t)pa);
+	check_eq("  and no one else", sys_meminfo_at(MEMINFO_MAPPER, (unsigned long)pa, 1, &mapper,
+						     sizeof(mapper)), -ERR_NOT_FOUND);
 	check_eq("the leaf at or above it", sys_meminfo_at(MEMINFO_LEAF, (unsigned long)id, va - 1,
 							  &leaf, sizeof(leaf)), (long)sizeof(leaf));
 	check("  is ours, one page", leaf.va == va && leaf.pa == (uint64_t)pa &&
@@ -385,6 +397,46 @@ static void tasks_and_walks(void)
 		 sys_meminfo_at(MEMINFO_LEAF, (unsigned long)id, va, &leaf, sizeof(leaf)) ==
 		 -ERR_NOT_FOUND || leaf.va > va, 1);
 	sys_handle_close(frame);
+}
+
+/*
+ * The levers, with the right: any frame's address (not only a DMA frame's);
+ * kmalloc blocks counted in their cache and given back, each only once, at
+ * most LEVER_BLOCKS held; the rest freed when we end (the leak check after
+ * this program sees it).
+ */
+static void levers(void)
+{
+	long frame = sys_frame_alloc(PAGE_SIZE, 0), pa = frame > 0 ? sys_frame_paddr(frame) : -1;
+	long blocks[LEVER_BLOCKS + 1];
+	unsigned i, made = 0;
+	long r;
+
+	check("a plain frame's address, with the right", pa > 0 &&
+	      sys_meminfo(MEMINFO_FRAME, (unsigned long)pa, &frame_info, sizeof(frame_info)) > 0 &&
+	      frame_info.state == MEMINFO_FRAME_ALLOCATED);
+	sys_handle_close(frame);
+	check_eq("kmalloc 0: ERR_INVALID_ARGUMENT", sys_lever(LEVER_KMALLOC, 0),
+		 -ERR_INVALID_ARGUMENT);
+	check_eq("kmalloc past the most: ERR_INVALID_ARGUMENT",
+		 sys_lever(LEVER_KMALLOC, LEVER_KMALLOC_MAX + 1), -ERR_INVALID_ARGUMENT);
+	check_eq("an unknown op: ERR_INVALID_ARGUMENT", sys_lever(7, 8), -ERR_INVALID_ARGUMENT);
+	check_eq("kfree of an address we were not given: ERR_NOT_FOUND",
+		 sys_lever(LEVER_KFREE, 0xffffffc080000000ul), -ERR_NOT_FOUND);
+	for (i = 0; i <= LEVER_BLOCKS; i++) {
+		r = sys_lever(LEVER_KMALLOC, 100 + i);
+		blocks[i] = r;
+		made += r < -4096;           /* a kernel address, not an -ERR_* */
+	}
+	check_eq("32 blocks, then ERR_NO_MEMORY", made * 1000 + (blocks[LEVER_BLOCKS] ==
+							      -ERR_NO_MEMORY), LEVER_BLOCKS * 1000 + 1);
+	r = sys_meminfo(MEMINFO_FRAME, (unsigned long)blocks[0], &frame_info, sizeof(frame_info));
+	check("a block's page (by its kernel address) is a slab page of kmalloc-128",
+	      r > 0 && frame_info.state == MEMINFO_FRAME_SLAB &&
+	      strcmp(frame_info.slab_cache, "kmalloc-128") == 0);
+	check_eq("kfree gives one back", sys_lever(LEVER_KFREE, (unsigned long)blocks[0]), 0);
+	check_eq("  only once", sys_lever(LEVER_KFREE, (unsigned long)blocks[0]), -ERR_NOT_FOUND);
+	/* the other 31: ours until we end */
 }
 
 /* A child of ours with `flags`: what its SYS_MEMINFO answered (its exit code). */
@@ -467,6 +519,7 @@ int main(long parent)
 	vmalloc_holds_the_kernel_stacks();
 	bad_arguments();
 	tasks_and_walks();
+	levers();
 	right_is_given_not_inherited();
 	pager_gives_the_right();
 	return test_failures;

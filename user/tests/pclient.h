@@ -50,5 +50,6 @@ void stress(void);                 /* PC_STRESS: pclient_stress.c */
 int share_offer(uint64_t taker);   /* PC_SHARE_OFFER: pclient_share.c; returns failures */
 int share_take(void);              /* PC_SHARE_TAKE: pclient_share.c; returns failures */
 void fuzz(void);                   /* PC_FUZZ: pclient_fuzz.c */
+void bad_requests(void);           /* the refusals table: pclient_fuzz.c */
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * pclient's PC_FUZZ mode: random pager requests of every type, with touches
- * of what they map and now and then a fork.
+ * of what they map and now and then a fork; and the table of bad requests
+ * every mode's checks begin with.
  */
 #include "pclient.h"
 
@@ -101,4 +102,74 @@ void fuzz(void)
 	check_books("the pager's books agree after the random requests");
 	printf("# pclient: %lu of %u random requests succeeded, %lu forks\n", ok, FUZZ_REQUESTS,
 	       forks);
+}
+
+/* Requests with bad arguments, and requests a plain client may not make:
+ * each refused with its documented error. */
+void bad_requests(void)
+{
+	static const struct {
+		const char *what;
+		uint64_t tag, w[4];
+		long want;
+	} table[] = {
+		{ "map: length 0", PAGER_MAP_ANON, { 0, 0, MAP_READ, 0 }, -ERR_INVALID_ARGUMENT },
+		{ "map: length wraps", PAGER_MAP_ANON, { 0, ~0ul, MAP_READ, 0 }, -ERR_INVALID_ARGUMENT },
+		{ "map: no rights", PAGER_MAP_ANON, { 0, 4096, 0, 0 }, -ERR_INVALID_ARGUMENT },
+		{ "map: execute", PAGER_MAP_ANON, { 0, 4096, MAP_EXEC, 0 }, -ERR_INVALID_ARGUMENT },
+		{ "map: unknown flag", PAGER_MAP_ANON, { 0, 4096, MAP_READ, 4 }, -ERR_INVALID_ARGUMENT },
+		{ "map: misaligned hint", PAGER_MAP_ANON, { 0x3000000001ul, 4096, MAP_READ, PAGER_FIXED },
+		  -ERR_INVALID_ARGUMENT },
+		{ "map: fixed in kernel space", PAGER_MAP_ANON,
+		  { 0xffffffc000000000ul, 4096, MAP_READ, PAGER_FIXED }, -ERR_INVALID_ARGUMENT },
+		{ "map: fixed over our code", PAGER_MAP_ANON, { USER_BASE, 4096, MAP_READ, PAGER_FIXED },
+		  -ERR_EXISTS },
+		{ "map: too big for any gap", PAGER_MAP_ANON, { 0, 0x4000000000ul, MAP_READ, 0 },
+		  -ERR_NO_MEMORY },
+		{ "unmap: misaligned", PAGER_UNMAP, { USER_BASE + 1, 4096 }, -ERR_INVALID_ARGUMENT },
+		{ "unmap: length 0", PAGER_UNMAP, { 0x3000000000ul, 0 }, -ERR_INVALID_ARGUMENT },
+		{ "unmap: wraps", PAGER_UNMAP, { 0x3000000000ul, ~0ul - 4096 }, -ERR_INVALID_ARGUMENT },
+		{ "protect: misaligned", PAGER_PROTECT, { USER_BASE + 8, 4096, MAP_READ },
+		  -ERR_INVALID_ARGUMENT },
+		{ "protect: a hole", PAGER_PROTECT, { PAGER_MMAP_TOP - 4096, 4096, MAP_READ },
+		  -ERR_NOT_FOUND },
+		{ "protect: an unknown right", PAGER_PROTECT, { USER_BASE, 4096, 8 },
+		  -ERR_INVALID_ARGUMENT },
+		{ "brk: below the heap's start", PAGER_BRK, { USER_BASE }, -ERR_INVALID_ARGUMENT },
+		{ "brk: past its maximum", PAGER_BRK, { 0x3f00000000ul }, -ERR_NO_MEMORY },
+		{ "fork: entry in kernel space", PAGER_FORK, { 0xffffffc000000000ul, 0x30000000ul },
+		  -ERR_INVALID_ARGUMENT },
+		{ "fork: misaligned stack", PAGER_FORK, { USER_BASE, 0x30000008ul },
+		  -ERR_INVALID_ARGUMENT },
+		{ "drop: misaligned", PAGER_DROP, { USER_BASE + 1, 4096 }, -ERR_INVALID_ARGUMENT },
+		{ "drop: length 0", PAGER_DROP, { USER_BASE, 0 }, -ERR_INVALID_ARGUMENT },
+		{ "query: a hole", PAGER_QUERY, { PAGER_MMAP_TOP - 8 }, -ERR_NOT_FOUND },
+		{ "query page: a hole", PAGER_QUERY_PAGE, { PAGER_MMAP_TOP - 8 }, -ERR_NOT_FOUND },
+		{ "query page: a text page", PAGER_QUERY_PAGE, { USER_BASE }, -ERR_NOT_FOUND },
+		{ "map file: no file passed", PAGER_MAP_FILE, { 0, 4096, MAP_READ, 0 },
+		  -ERR_INVALID_ARGUMENT },
+		{ "share: length 0", PAGER_SHARE, { PAGER_MMAP_BASE, 0, MAP_READ, 1 },
+		  -ERR_INVALID_ARGUMENT },
+		{ "share: a hole, with no such client", PAGER_SHARE,
+		  { PAGER_MMAP_TOP - 4096, 4096, MAP_READ, 0xff00 }, -ERR_NOT_FOUND },
+		{ "map grant: unknown flag", PAGER_MAP_GRANT, { 0, 0, 2 }, -ERR_INVALID_ARGUMENT },
+		{ "map grant: none offered", PAGER_MAP_GRANT, { 0 }, -ERR_NOT_FOUND },
+		/* only the parent, or a shell (a client holding the right) */
+		{ "spawn", PAGER_SPAWN, { 0 }, -ERR_DENIED },
+		{ "exit: the parent's", PAGER_EXIT, { 0 }, -ERR_DENIED },
+		{ "client stats", PAGER_CLIENT_STATS, { 1 }, -ERR_DENIED },
+		{ "client of a task", PAGER_CLIENT, { 1 }, -ERR_DENIED },
+		{ "region of a task", PAGER_REGION, { 1, 0 }, -ERR_DENIED },
+		{ "kill", PAGER_KILL, { 1 }, -ERR_DENIED },
+		{ "limit", PAGER_LIMIT, { 1, 1 }, -ERR_DENIED },
+		{ "spawn with the right: the parent's", PAGER_SPAWN_INTROSPECT, { 0 }, -ERR_DENIED },
+		{ "unknown request", 0x999, { 0 }, -ERR_NOT_SUPPORTED },
+	};
+	unsigned i;
+	struct msg m;
+
+	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		check_eq(table[i].what, pager_request(pager, table[i].tag, table[i].w[0],
+						      table[i].w[1], table[i].w[2], table[i].w[3],
+						      &m), table[i].want);
 }
