@@ -110,6 +110,7 @@ static bool find_leaf(void *arg, vaddr_t va, pte_t pte, uint64_t size)
 	if (!(pte & PTE_U) || va + size <= w->from)
 		return true;
 	*w->out = (struct meminfo_leaf){ .va = va, .pa = pte_pa(pte), .size = size, .pte = pte };
+	/* (the tables: task_leaf walks to va once found) */
 	w->seen = true;
 	return false;
 }
@@ -118,13 +119,20 @@ err_t task_leaf(uint64_t id, uint64_t va, struct meminfo_leaf *out)
 {
 	const struct task *t = task_with_id(id);
 	struct first_leaf w = { .from = va, .out = out };
+	struct pt_step steps[PT_MAX_LEVELS];
+	unsigned i, n;
 
 	if (va >= USER_TOP)
 		return ERR_INVALID_ARGUMENT;
 	if (!t || !t->pt.root)
 		return ERR_NOT_FOUND;
 	pt_for_each_leaf(&t->pt, find_leaf, &w);
-	return w.seen ? ERR_OK : ERR_NOT_FOUND;
+	if (!w.seen)
+		return ERR_NOT_FOUND;
+	n = pt_walk(&t->pt, out->va, steps);     /* the tables on the way */
+	for (i = 0; i < n; i++)
+		out->table[i] = steps[i].table;
+	return ERR_OK;
 }
 
 struct mapper_walk {

@@ -159,12 +159,16 @@ struct meminfo_pt {
 	uint64_t leaf_size;           /* leaf: bytes the leaf maps */
 };
 
-/* A mapped user page (MEMINFO_LEAF), for a compact dump of a page table. */
+/* A mapped user page (MEMINFO_LEAF), for a dump of a page table: with the
+ * tables on the way to it, the tree can be drawn from the leaves. */
 struct meminfo_leaf {
 	uint64_t va;                  /* the leaf's first address */
 	uint64_t pa;                  /* its frame */
 	uint64_t size;                /* bytes it maps */
 	uint64_t pte;                 /* its entry */
+	uint64_t table[4];            /* the tables walked to it, the root first;
+				       * the last holds the leaf (levels - 1 - its
+				       * level + 1 of them; the rest 0) */
 };
 
 /* A task that maps a frame (MEMINFO_MAPPER): the reverse of a walk. */

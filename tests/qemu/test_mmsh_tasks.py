@@ -26,6 +26,10 @@ facts known another way:
     under --icount and no figure without it;
   - limit: nap with 16 resident pages at most grows by 32: its fault past
     the limit is refused, EXIT_REFUSED_OUT_OF_MEMORY named;
+  - snapshot: one JSON document between its markers (docs/snapshot.md):
+    schema and version, paging as booted, each zone's free blocks adding up
+    to its free pages, nap's regions equal to maps' rows, its leaves to
+    pt's (each with one table per level), its traced faults in order;
   - run in the foreground: hello's own output and status (3, tools/boot's
     exit status as the last command's); kill: EXIT_KILLED named;
   - one line for each wrong use: an unknown task, a task of no pager of
@@ -33,6 +37,7 @@ facts known another way:
     there, a word where an address goes, an address that is not canonical.
 On virt (Sv48, 1 hart, --icount), virt --sv39 with 4 harts, and sifive_u.
 """
+import json
 import os
 import re
 import struct
@@ -112,9 +117,45 @@ def task_rows(out, header_index):
     return rows
 
 
+def check_snapshot(tap, what, out, nap_id, levels, regions, leaves, traced):
+    """The snapshot's JSON against the same state as the other commands showed it."""
+    try:
+        begin = out.index("--- tessera snapshot begin ---")
+        end = out.index("--- tessera snapshot end ---")
+        doc = json.loads("\n".join(out[begin + 1:end]))
+    except (ValueError, json.JSONDecodeError) as e:
+        tap.check(False, "%s: snapshot: one JSON document between the markers" % what, str(e))
+        return
+    tap.check(doc.get("schema") == "tessera-snapshot" and doc.get("version") == 1 and
+              doc.get("paging") == ("Sv48" if levels == 4 else "Sv39"),
+              "%s: snapshot: schema, version 1, paging as booted" % what,
+              repr({k: doc.get(k) for k in ("schema", "version", "paging")}))
+    tap.check(all(sum(n << o for o, n in enumerate(z["free_blocks"])) == z["free"]
+                  for z in doc["zones"]) and [z["name"] for z in doc["zones"]] ==
+              ["DMA", "DMA32", "NORMAL"],
+              "%s: snapshot: each zone's free blocks add up to its free pages" % what)
+    nap = [t for t in doc["tasks"] if t["id"] == nap_id]
+    nap = nap[0] if nap else None
+    tap.check(nap is not None and nap["pager"] is not None and
+              [(int(r["start"], 16), int(r["end"], 16), r["rights"], r["kind"])
+               for r in nap["pager"]["regions"]] == regions,
+              "%s: snapshot: nap's regions are maps' rows" % what)
+    tap.check(nap is not None and len(nap["leaves"]) == nap["user_pages"] == len(leaves) and
+              [(int(x["va"], 16), int(x["pa"], 16)) for x in nap["leaves"]] ==
+              [(va, pa) for va, pa, _, _ in leaves] and
+              all(len(x["tables"]) == levels for x in nap["leaves"]),
+              "%s: snapshot: nap's leaves are pt's, each with its %d tables" % (what, levels))
+    mine = [f for f in doc["faults"] if f["task"] == nap_id]
+    tap.check(len(mine) == len(traced) and
+              all(" 0x%x " % int(f["addr"], 16) in line for f, line in zip(mine, traced)),
+              "%s: snapshot: nap's traced faults, in the trace's order" % what,
+              "%d in the snapshot, %d lines" % (len(mine), len(traced)))
+
+
 def check_boot(tap, what, opts, tools_boot, nap, tmp, loads, addrs):
     levels = 3 if "--sv39" in opts else 4
-    cmds = ("tasks; trace faults on; run nap &; sleep 300; tasks; trace faults off; trace bogus; "
+    cmds = ("tasks; trace faults on; run nap &; sleep 300; tasks; trace faults off; snapshot; "
+            "trace bogus; "
             "maps nap; pt nap; pt nap 0x10000; "
             "pt nap 0x%x; frame PA; pt nap 0x400000; pt nap 0x800000000000; pt nap zork; "
             "maps 999; maps init; kill 1; run nosuch; kill nap; tasks; wait nap; "
@@ -261,6 +302,8 @@ def check_boot(tap, what, opts, tools_boot, nap, tmp, loads, addrs):
         "%s: trace off: the count of lines shown" % what)
     tap.check("mmsh: trace: trace faults [TASK] on|off" in out,
               "%s: one line for a wrong trace command" % what)
+
+    check_snapshot(tap, what, out, nap_id, levels, got, leaves, traced)
 
     # a limit set on a running program: its next fault past it is refused
     tap.check(re.search(r"^limit: task \d+ \(nap\) may have 16 resident pages \(it had 8192\)",

@@ -62,6 +62,9 @@ static const struct command commands[] = {
 	{ "wait", "wait [TASK]", "wait for a program run with & (all of them without TASK)",
 	  mmsh_wait },
 	{ "kill", "kill TASK", "end a program run with &", mmsh_kill },
+	{ "snapshot", "snapshot", "the whole memory state as one JSON document between marker "
+	  "lines (docs/snapshot.md): zones, slabs, vmalloc, tasks with their regions and page "
+	  "tables, the faults traced", mmsh_snapshot },
 	{ "alloc", "alloc ORDER [ZONE]", "take a block of 2^ORDER pages (a frame the shell "
 	  "holds; ZONE DMA or DMA32) and print its address", mmsh_alloc },
 	{ "free", "free PA", "give back a block alloc took", mmsh_free },

@@ -38,6 +38,13 @@ void mmsh_trace_drain(void);
 bool mmsh_tracing(void);
 void mmsh_trace_end(void);
 
+/* The i-th of the last faults the trace printed (up to 256, oldest first;
+ * since the trace began), or NULL past them. */
+const struct meminfo_fault *mmsh_trace_kept(uint64_t i);
+
+/* snapshot (snapshot.c). */
+int mmsh_snapshot(int argc, char **argv);
+
 /* The index-th task into *t; false past the last. */
 bool mmsh_task_by_index(uint64_t index, struct meminfo_task *t);
 

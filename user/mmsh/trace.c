@@ -80,6 +80,18 @@ static void print_fault(const struct meminfo_fault *f)
 		printf(", resumed, %s\n", cost);
 }
 
+/* The faults printed since the trace began, the last KEPT of them: the
+ * snapshot's "faults". */
+#define KEPT 256
+static struct meminfo_fault kept[KEPT];
+
+const struct meminfo_fault *mmsh_trace_kept(uint64_t i)
+{
+	uint64_t first = printed > KEPT ? printed - KEPT : 0;
+
+	return first + i < printed ? &kept[(first + i) % KEPT] : NULL;
+}
+
 bool mmsh_tracing(void)
 {
 	return tracing;
@@ -92,7 +104,7 @@ void mmsh_trace_drain(void)
 	while (tracing && sys_meminfo(MEMINFO_FAULT, next_seq, &f, sizeof(f)) == (long)sizeof(f)) {
 		print_fault(&f);
 		next_seq = f.seq + 1;
-		printed++;
+		kept[printed++ % KEPT] = f;
 	}
 }
 
