@@ -79,6 +79,7 @@ bool meminfo_slab(unsigned index, struct meminfo_slab *out)
 {
 	struct kmem_cache *c = kmem_cache_next(NULL);
 	struct slab_stats st;
+	unsigned h;
 
 	while (c && index--)
 		c = kmem_cache_next(c);
@@ -97,6 +98,13 @@ bool meminfo_slab(unsigned index, struct meminfo_slab *out)
 	out->slabs_empty = st.slabs_empty;
 	out->allocs = st.allocs;
 	out->frees = st.frees;
+	out->harts = st.harts;
+	for (h = 0; h < st.harts && h < MEMINFO_HARTS; h++) {
+		out->hart_cached[h] = st.hart_cached[h];
+		out->hart_allocs[h] = st.hart_allocs[h];
+		out->hart_refilled[h] = st.hart_refilled[h];
+		out->hart_drained[h] = st.hart_drained[h];
+	}
 	return true;
 }
 

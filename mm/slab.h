@@ -113,6 +113,11 @@ struct slab_stats {
 	uint64_t slabs_full, slabs_partial, slabs_empty;
 	uint64_t allocs, frees;   /* successful kmem_cache_alloc / free calls */
 	uint64_t debug_errors;    /* reports about this cache */
+	unsigned harts;           /* hart_*[0..harts): harts with a magazine */
+	uint64_t hart_cached[MEM_MAX_HARTS];   /* objects in each hart's magazine */
+	uint64_t hart_allocs[MEM_MAX_HARTS];   /* calls its magazine served */
+	uint64_t hart_refilled[MEM_MAX_HARTS]; /* objects it took from the slabs */
+	uint64_t hart_drained[MEM_MAX_HARTS];  /* objects it gave back to them */
 };
 
 /* Fill *out for c.  Returns false if c or out is NULL. */

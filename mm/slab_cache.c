@@ -188,10 +188,17 @@ bool kmem_cache_stats(struct kmem_cache *c, struct slab_stats *out)
 	inuse = c->inuse;
 	spin_unlock(&c->lock);
 	out->total_objects = (out->slabs_full + out->slabs_partial + out->slabs_empty) * c->objects;
+	out->harts = c->nmags;
 	for (h = 0; h < c->nmags; h++) {
-		out->cached_objects += c->mags[h]->count;
-		out->allocs += c->mags[h]->allocs;
-		out->frees += magazine_frees(c->mags[h]);
+		const struct magazine *g = c->mags[h];
+
+		out->cached_objects += g->count;
+		out->allocs += g->allocs;
+		out->frees += magazine_frees(g);
+		out->hart_cached[h] = g->count;
+		out->hart_allocs[h] = g->allocs;
+		out->hart_refilled[h] = g->refilled;
+		out->hart_drained[h] = g->drained;
 	}
 	out->active_objects = inuse > out->cached_objects ? inuse - out->cached_objects : 0;
 	return true;

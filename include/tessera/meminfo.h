@@ -220,6 +220,14 @@ struct meminfo_slab {
 	uint64_t total_objects;       /* in all its slabs */
 	uint64_t slabs_full, slabs_partial, slabs_empty;
 	uint64_t allocs, frees;       /* calls that succeeded */
+	uint32_t harts;               /* hart_*[0..harts): harts with a magazine
+				       * (0: a debug cache, which has none) */
+	uint32_t pad;
+	uint64_t hart_cached[MEMINFO_HARTS];    /* objects in each hart's magazine */
+	uint64_t hart_allocs[MEMINFO_HARTS];    /* calls its magazine served */
+	uint64_t hart_refilled[MEMINFO_HARTS];  /* objects it took from the slabs
+						 * (a batch per miss) */
+	uint64_t hart_drained[MEMINFO_HARTS];   /* objects it gave back to them */
 };
 
 #endif

@@ -2,7 +2,8 @@
  * Host unit tests of mm/meminfo.c on the slab arena (slab_arena.h): a
  * slab's frame names its cache, and so does the last page of a slab of
  * several pages; a kmalloc bigger than any cache is a kmalloc block; and
- * meminfo_slab tells the caches in the order they were made.
+ * meminfo_slab tells the caches in the order they were made, and each
+ * hart's magazine counts.
  */
 #include <string.h>
 
@@ -66,6 +67,54 @@ static void test_slab_list(void)
 	kmem_cache_destroy(c);
 }
 
+/* The cache made last, as meminfo_slab tells it. */
+static bool last_cache(struct meminfo_slab *s)
+{
+	unsigned n = 0;
+
+	while (meminfo_slab(n, s))
+		n++;
+	return n && meminfo_slab(n - 1, s);
+}
+
+/*
+ * Each hart's magazine: hart 0 allocates 3 objects (one miss: a batch
+ * refilled, then hits), hart 1 allocates 1 and frees all 4 into its own
+ * magazine.  The per-hart counts are those calls, and add up to the
+ * cache's: the magazines hold what the cache says is cached.
+ */
+static void test_slab_hart_magazines(void)
+{
+	struct kmem_cache *c = kmem_cache_create(&mem, "meminfo-mags", 40, 8, 0, NULL);
+	struct meminfo_slab s;
+	void *p[4];
+	unsigned i;
+
+	CHECK(c != NULL);
+	if (!c)
+		return;
+	cur_hart = 0;
+	for (i = 0; i < 3; i++)
+		p[i] = kmem_cache_alloc(c, 0);
+	cur_hart = 1;
+	p[3] = kmem_cache_alloc(c, 0);
+	CHECK(last_cache(&s) && strcmp(s.name, "meminfo-mags") == 0);
+	CHECK_EQ_U64(s.harts, 2);
+	CHECK_EQ_U64(s.hart_allocs[0], 3);
+	CHECK_EQ_U64(s.hart_allocs[1], 1);
+	CHECK(s.hart_refilled[0] >= 3 && s.hart_refilled[1] >= 1);
+	CHECK_EQ_U64(s.hart_cached[0] + s.hart_cached[1], s.cached_objects);
+	CHECK_EQ_U64(s.hart_cached[0], s.hart_refilled[0] - 3);
+	for (i = 0; i < 4; i++)
+		kmem_cache_free(c, p[i]);
+	CHECK(last_cache(&s));
+	CHECK_EQ_U64(s.hart_cached[0] + s.hart_cached[1], s.cached_objects);
+	CHECK_EQ_U64(s.hart_cached[1], s.hart_refilled[1] - 1 + 4 - s.hart_drained[1]);
+	CHECK_EQ_U64(s.active_objects, 0);
+	cur_hart = 0;
+	kmem_cache_destroy(c);
+}
+
 int main(void)
 {
 	if (!slab_arena_setup())
@@ -73,6 +122,7 @@ int main(void)
 	RUN(test_slab_frame_names_its_cache);
 	RUN(test_big_kmalloc_frame);
 	RUN(test_slab_list);
+	RUN(test_slab_hart_magazines);
 	slab_arena_teardown();
 	return test_done();
 }

@@ -30,6 +30,8 @@ facts known another way:
     schema and version, paging as booted, each zone's free blocks adding up
     to its free pages, nap's regions equal to maps' rows, its leaves to
     pt's (each with one table per level), its traced faults in order;
+  - slab kmalloc-64: a magazine line per hart, their objects adding up to
+    the cache's count in magazines;
   - run in the foreground: hello's own output and status (3, tools/boot's
     exit status as the last command's); kill: EXIT_KILLED named;
   - one line for each wrong use: an unknown task, a task of no pager of
@@ -155,7 +157,7 @@ def check_snapshot(tap, what, out, nap_id, levels, regions, leaves, traced):
 def check_boot(tap, what, opts, tools_boot, nap, tmp, loads, addrs):
     levels = 3 if "--sv39" in opts else 4
     cmds = ("tasks; trace faults on; run nap &; sleep 300; tasks; trace faults off; snapshot; "
-            "trace bogus; "
+            "trace bogus; slab kmalloc-64; "
             "maps nap; pt nap; pt nap 0x10000; "
             "pt nap 0x%x; frame PA; pt nap 0x400000; pt nap 0x800000000000; pt nap zork; "
             "maps 999; maps init; kill 1; run nosuch; kill nap; tasks; wait nap; "
@@ -304,6 +306,19 @@ def check_boot(tap, what, opts, tools_boot, nap, tmp, loads, addrs):
               "%s: one line for a wrong trace command" % what)
 
     check_snapshot(tap, what, out, nap_id, levels, got, leaves, traced)
+
+    # slab CACHE: a magazine line per hart, adding up to the cache's count
+    head = [re.match(r"^cache kmalloc-64: 64-byte objects, \d+ in a \d+-byte slab; \d+ in use, "
+                     r"(\d+) in magazines", line) for line in out]
+    head = [m for m in head if m]
+    mags = [re.match(r"^  hart (\d+) magazine: (\d+) objects; \d+ allocs served", line)
+            for line in out]
+    mags = [m for m in mags if m]
+    harts = 4 if "-s" in opts else 1       # sifive_u: hart 0 (the E51) has no MMU
+    tap.check(head and [int(m.group(1)) for m in mags] == list(range(harts)) and
+              sum(int(m.group(2)) for m in mags) == int(head[0].group(1)),
+              "%s: slab kmalloc-64: one magazine per hart (%d), adding up to the cache's "
+              "count" % (what, harts), repr([m.group(0) for m in mags]))
 
     # a limit set on a running program: its next fault past it is refused
     tap.check(re.search(r"^limit: task \d+ \(nap\) may have 16 resident pages \(it had 8192\)",

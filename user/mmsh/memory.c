@@ -207,14 +207,48 @@ static void print_slab(const void *item, uint64_t index)
 	       (unsigned long)s->slabs_empty);
 }
 
+/* slab CACHE: one cache, with each hart's magazine. */
+static int slab_detail(const char *name)
+{
+	struct meminfo_slab s;
+	uint64_t i;
+	unsigned h;
+	long r;
+
+	for (i = 0; (r = sys_meminfo(MEMINFO_SLAB, i, &s, sizeof(s))) == (long)sizeof(s); i++)
+		if (strcmp(s.name, name) == 0)
+			break;
+	if (r == -ERR_NOT_FOUND)
+		return mmsh_error("slab: no cache '%s' (slab lists them)", name);
+	if (r != (long)sizeof(s))
+		return mmsh_refused("slab", r, sizeof(s));
+	printf("cache %s: %lu-byte objects, %lu in a %lu-byte slab; %lu in use, %lu in "
+	       "magazines, %lu in all; slabs %lu full, %lu partial, %lu empty; %lu allocs, "
+	       "%lu frees\n", s.name, (unsigned long)s.object_size,
+	       (unsigned long)s.objects_per_slab, (unsigned long)s.slab_size,
+	       (unsigned long)s.active_objects, (unsigned long)s.cached_objects,
+	       (unsigned long)s.total_objects, (unsigned long)s.slabs_full,
+	       (unsigned long)s.slabs_partial, (unsigned long)s.slabs_empty,
+	       (unsigned long)s.allocs, (unsigned long)s.frees);
+	if (!s.harts)
+		printf("  no magazines (a debug cache: every call takes the lock)\n");
+	for (h = 0; h < s.harts && h < MEMINFO_HARTS; h++)
+		printf("  hart %u magazine: %lu objects; %lu allocs served, %lu objects refilled "
+		       "from the slabs, %lu drained to them\n", h, (unsigned long)s.hart_cached[h],
+		       (unsigned long)s.hart_allocs[h], (unsigned long)s.hart_refilled[h],
+		       (unsigned long)s.hart_drained[h]);
+	return 0;
+}
+
 int mmsh_slab(int argc, char **argv)
 {
 	struct meminfo_slab s;
 	long n;
 
-	(void)argv;
-	if (argc != 1)
-		return mmsh_error("slab: no arguments (slab)");
+	if (argc > 2)
+		return mmsh_error("slab: one cache at most (slab [CACHE])");
+	if (argc == 2)
+		return slab_detail(argv[1]);
 	n = each_item("slab", MEMINFO_SLAB, &s, sizeof(s), print_slab);
 	if (n < 0)
 		return 1;

@@ -41,8 +41,9 @@ static const struct command commands[] = {
 	  "watermarks (like /proc/zoneinfo)", mmsh_zones },
 	{ "buddy", "buddy [ZONE]", "free blocks per order and the unusable-free-space index "
 	  "of each order (like /proc/buddyinfo)", mmsh_buddy },
-	{ "slab", "slab", "every slab cache: object size, objects in use / in all, slabs "
-	  "(like /proc/slabinfo)", mmsh_slab },
+	{ "slab", "slab [CACHE]", "every slab cache: object size, objects in use / in all, "
+	  "slabs (like /proc/slabinfo); with CACHE, that one and each hart's magazine",
+	  mmsh_slab },
 	{ "vmalloc", "vmalloc", "the kernel's vmalloc areas (its threads' stacks), each with "
 	  "its guard page (like /proc/vmallocinfo)", mmsh_vmalloc },
 	{ "frame", "frame PA", "what the page at physical address PA is: its zone, reserved, "

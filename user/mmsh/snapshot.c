@@ -108,6 +108,7 @@ static void slabs(void)
 {
 	struct meminfo_slab s;
 	uint64_t i;
+	unsigned h;
 
 	out("  \"slabs\": [");
 	for (i = 0; sys_meminfo(MEMINFO_SLAB, i, &s, sizeof(s)) == (long)sizeof(s); i++) {
@@ -115,12 +116,18 @@ static void slabs(void)
 		out_name(s.name);
 		out(", \"object_size\": %lu, \"slab_size\": %lu, \"objects_per_slab\": %lu, "
 		    "\"active\": %lu, \"cached\": %lu, \"total\": %lu, \"full\": %lu, \"partial\": %lu, "
-		    "\"empty\": %lu, \"allocs\": %lu, \"frees\": %lu}", (unsigned long)s.object_size,
+		    "\"empty\": %lu, \"allocs\": %lu, \"frees\": %lu", (unsigned long)s.object_size,
 		    (unsigned long)s.slab_size, (unsigned long)s.objects_per_slab,
 		    (unsigned long)s.active_objects, (unsigned long)s.cached_objects,
 		    (unsigned long)s.total_objects, (unsigned long)s.slabs_full,
 		    (unsigned long)s.slabs_partial, (unsigned long)s.slabs_empty,
 		    (unsigned long)s.allocs, (unsigned long)s.frees);
+		for (h = 0; h < s.harts && h < MEMINFO_HARTS; h++)
+			out("%s{\"cached\": %lu, \"allocs\": %lu, \"refilled\": %lu, \"drained\": "
+			    "%lu}", h ? ", " : ",\n     \"harts\": [", (unsigned long)s.hart_cached[h],
+			    (unsigned long)s.hart_allocs[h], (unsigned long)s.hart_refilled[h],
+			    (unsigned long)s.hart_drained[h]);
+		out(s.harts ? "]}" : ", \"harts\": []}");
 	}
 	out("\n  ],\n");
 }
