@@ -18,6 +18,8 @@ Each answer is checked against facts known another way:
   - frame: RAM's first page is the firmware's (reserved), 0 is no RAM;
   - one line for an unknown command, `help CMD`, and tools/boot's exit
     status the last command's (exit 7);
+  - "zones; run demo; maps demo": demo's regions as they were when it
+    ended, the pages charged to them those demo itself reported;
 on virt with 1 and 4 harts (a cache line per hart), and on sifive_u.
 The right is init's to give: the same shell run by --run under another
 name is refused (ERR_DENIED named, status 1).  What tools/boot refuses:
@@ -179,6 +181,22 @@ def main():
                 harts = [line for line in out if re.match(r"^  hart \d cache: ", line)]
                 tap.check([h.split()[1] for h in harts] == ["0", "1", "2", "3"],
                           "virt -s 4: a cache line for each of the 4 harts", repr(harts))
+
+        # The issue's own example: a program's regions after it ran, as its
+        # pager kept them; the pages charged to it are what demo itself
+        # reported (its "resident N pages"): every region's but the text's.
+        rc, out, err = run([tools_boot, "--cmd", "zones; run demo; maps demo"], tmp)
+        own = [re.search(r"^demo: faults: .*; resident (\d+) pages$", line) for line in out]
+        own = [m for m in own if m]
+        rows = [re.match(r"^  [0-9a-f]{16}-[0-9a-f]{16}  [r-][w-][x-] +(\w+) +\d+ +(\d+)  ", line)
+                for line in out]
+        rows = [m for m in rows if m]
+        tap.check(rc == 0 and any(re.match(r"^maps: task \d+ \(demo\), ended: its regions when "
+                                           r"it ended$", line) for line in out) and own and
+                  sum(int(m.group(2)) for m in rows if m.group(1) != "text") ==
+                  int(own[0].group(1)) and "stack" in [m.group(1) for m in rows],
+                  "--cmd \"zones; run demo; maps demo\": demo's regions as it ended, its charged "
+                  "pages the ones it reported itself", "exit %d\n%s" % (rc, "\n".join(out[-14:])))
 
         rc, text = on_terminal([tools_boot], tmp, at_prompts([b"zonex\x7fs\r", b"bogus\r", b"exit 5\r"]))
         tap.check(rc == 5 and "run: mmsh exited with 5" in text,

@@ -18,8 +18,9 @@ facts known another way:
     table the entry's, the root the first table, the frame the dump's, and
     the frame of nap's .bss page is an allocated page (the pager's pool);
   - tasks: the kernel's count of nap's faults equals the pager's "in all"
-    (two books kept apart); once nap is killed its row is gone and the
-    pager's pages are back where they were;
+    (two books kept apart); once nap is killed its row says it ended,
+    killed, with no page left, and the pager's pages are back where they
+    were;
   - trace faults on: a line for each fault the kernel counted, as many
     zero-fill, file and file-copy lines as the pager's counters say, the
     .bss write's frame the one pt finds, each round trip's instructions
@@ -335,10 +336,12 @@ def check_boot(tap, what, opts, tools_boot, nap, tmp, loads, addrs):
               "count" % what, "%r %r" % (faults, row))
     pager_before = [r for r in before.values() if r[1] == "pager"]
     pager_after = [r for r in after.values() if r[1] == "pager"]
-    tap.check(nap_id not in after and pager_before and pager_after and
-              pager_before[0][2] == pager_after[0][2],
-              "%s: after the kill: no nap, and the pager maps as many pages as before" % what,
-              "%r %r" % (pager_before, pager_after))
+    ended = after.get(nap_id)
+    tap.check(ended is not None and ended[10] == "ended (EXIT_KILLED, -1)" and ended[2] == "0"
+              and pager_before and pager_after and pager_before[0][2] == pager_after[0][2],
+              "%s: after the kill: nap ended (the shell holds it, its memory freed: 0 pages), "
+              "and the pager maps as many pages as before" % what,
+              "%r %r %r" % (ended, pager_before, pager_after))
 
 
 def main():

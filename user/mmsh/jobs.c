@@ -25,6 +25,24 @@ static struct job {
 
 static long args_frame;               /* mapped at ARGS_VA once made */
 
+/*
+ * The tasks of the last FINISHED_KEPT programs that ended: their handles,
+ * held so that the kernel keeps each task (ended, its memory freed) and
+ * `tasks`, `maps` can still name it: "run demo; maps demo" shows demo's
+ * regions as they were when it ended (its pager keeps them).
+ */
+#define FINISHED_KEPT 4
+static long finished[FINISHED_KEPT];
+static unsigned finished_next;
+
+static void keep_finished(long task)
+{
+	if (finished[finished_next])
+		sys_handle_close(finished[finished_next]);
+	finished[finished_next] = task;
+	finished_next = (finished_next + 1) % FINISHED_KEPT;
+}
+
 /* The argument block argv[0..argc) in our frame; NULL, or why it cannot be. */
 static const char *build_args(int argc, char **argv)
 {
@@ -116,7 +134,7 @@ static int job_end(struct job *j)
 		       (unsigned long)w[3], (unsigned long)w[4], (unsigned long)w[5],
 		       (unsigned long)w[7], (unsigned long)w[0], (unsigned long)w[8],
 		       (unsigned long)w[9]);
-	sys_handle_close(j->task);
+	keep_finished(j->task);
 	*j = (struct job){ 0 };
 	return status;
 }
@@ -207,6 +225,10 @@ void mmsh_jobs_end(void)
 {
 	struct msg m;
 	unsigned i;
+
+	for (i = 0; i < FINISHED_KEPT; i++)
+		if (finished[i])
+			sys_handle_close(finished[i]);
 
 	for (i = 0; i < JOBS_MAX; i++)
 		if (jobs[i].task) {

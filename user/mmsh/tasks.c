@@ -129,10 +129,14 @@ int mmsh_maps(int argc, char **argv)
 		return mmsh_error("maps: one task (maps TASK: its id or name)");
 	if (!mmsh_task_find("maps", argv[1], &t))
 		return 1;
-	if (pager_request(mmsh_pager, PAGER_CLIENT, t.id, 0, 0, 0, &m) != 0)
+	if (t.ended && pager_request(mmsh_pager, PAGER_REGION, t.id, 0, 0, 0, &m) != 0)
+		return mmsh_error("maps: task %u (%s) has ended, and its pager no longer keeps "
+				  "its regions (it keeps the last four programs')", t.id, t.name);
+	if (!t.ended && pager_request(mmsh_pager, PAGER_CLIENT, t.id, 0, 0, 0, &m) != 0)
 		return mmsh_error("maps: task %u (%s) is not a client of the shell's pager; its "
 				  "regions are another pager's, or it has none", t.id, t.name);
-	printf("maps: task %u (%s)\n", t.id, t.name);
+	printf("maps: task %u (%s)%s\n", t.id, t.name,
+	       t.ended ? ", ended: its regions when it ended" : "");
 	printf("  START            END               RIGHTS  KIND   PAGES RESIDENT  BACKING\n");
 	for (i = 0; (r = pager_request(mmsh_pager, PAGER_REGION, t.id, i, 0, 0, &m)) == 0; i++) {
 		unsigned kind = m.w[2] & 0xff, shared = (m.w[2] >> 16) & 1;

@@ -41,18 +41,54 @@ static err_t stats(struct client *c, struct msg *m)
  * right after its child's end; a fork's children end near it too).
  */
 #define ENDED_KEPT 4
+#define ENDED_REGIONS 32               /* regions kept of each (a shell's maps) */
 
 static struct ended {
 	uint64_t badge;                /* 0: empty */
+	uint32_t task_id;
 	struct pager_stats stats;
+	unsigned regions;              /* region[0..regions): as PAGER_REGION tells them */
+	uint64_t region[ENDED_REGIONS][MSG_WORDS];
 } ended[ENDED_KEPT];
 static unsigned ended_next;
 
-/* Client c has ended: keep its counters, the oldest kept making room. */
+/* Client c has ended: keep its counters and its first regions as they are
+ * now, the oldest kept making room. */
 static void keep_ended(const struct client *c)
 {
-	ended[ended_next] = (struct ended){ .badge = client_badge(c), .stats = c->stats };
+	struct ended *e = &ended[ended_next];
+	struct region *r;
+	struct msg m;
+
+	*e = (struct ended){ .badge = client_badge(c), .task_id = c->task_id, .stats = c->stats };
+	for (r = region_next(&c->map, 0); r && e->regions < ENDED_REGIONS;
+	     r = region_next(&c->map, r->end)) {
+		m = (struct msg){ .w = { r->start } };
+		query((struct client *)c, &m);
+		memcpy(e->region[e->regions++], m.w, sizeof(m.w));
+	}
 	ended_next = (ended_next + 1) % ENDED_KEPT;
+}
+
+/*
+ * PAGER_REGION {task id, index} (our parent, a shell): the index-th region
+ * of that client, running, or among the last ENDED_KEPT to end (its
+ * regions as they were then, the first ENDED_REGIONS).  ERR_NOT_FOUND.
+ */
+static err_t region_request(struct msg *m)
+{
+	unsigned i;
+
+	if (client_of_task_id(m->w[0]))
+		return region_of(m);
+	for (i = 0; i < ENDED_KEPT; i++)
+		if (ended[i].badge && ended[i].task_id == m->w[0]) {
+			if (m->w[1] >= ended[i].regions)
+				return ERR_NOT_FOUND;
+			memcpy(m->w, ended[i].region[m->w[1]], sizeof(m->w));
+			return ERR_OK;
+		}
+	return ERR_NOT_FOUND;
 }
 
 /*
@@ -205,7 +241,7 @@ static err_t other_request(struct client *c, struct msg *m, long *pass, long *re
 		err = c && !c->introspect ? ERR_DENIED : client_info(m);
 		break;
 	case PAGER_REGION:
-		err = c && !c->introspect ? ERR_DENIED : region_of(m);
+		err = c && !c->introspect ? ERR_DENIED : region_request(m);
 		break;
 	case PAGER_LIMIT:
 		err = c && !c->introspect ? ERR_DENIED : set_limit(m);

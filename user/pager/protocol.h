@@ -165,8 +165,10 @@
  *                    (not a client of ours), ERR_DENIED (another client)
  *   PAGER_REGION     {task id, index} (the parent, a shell): that client's
  *                    index-th region, lowest first, as PAGER_QUERY tells
- *                    it.  ERR_NOT_FOUND (no such client, or index past
- *                    its last region), ERR_DENIED (another client)
+ *                    it; of a client among the last four to end, as it was
+ *                    when it ended (its first 32 regions).  ERR_NOT_FOUND
+ *                    (no such client, or index past its last region),
+ *                    ERR_DENIED (another client)
  *   PAGER_LIMIT      {task id, pages} (the parent, a shell): that client's
  *                    resident limit, 1 to 8192 pages (the default 8192,
  *                    32 MiB): pages it has stay, a fault that would take
