@@ -23,6 +23,9 @@
 #define STRESS_DEFAULT 100
 #define STRESS_VA 0x30000000ul        /* stress faults: a window of the shell's own */
 
+/* The kmalloc blocks the shell holds, by address (0: a free slot). */
+static uint64_t kblocks[LEVER_BLOCKS];
+
 static struct held {
 	long frame;                       /* 0: free slot */
 	uint64_t pa;
@@ -81,11 +84,22 @@ int mmsh_alloc(int argc, char **argv)
 
 int mmsh_free(int argc, char **argv)
 {
-	uint64_t pa;
-	unsigned i;
+	uint64_t pa, pages = 0;
+	unsigned i, n = 0;
 
+	if (argc == 2 && strcmp(argv[1], "all") == 0) {
+		for (i = 0; i < HELD_MAX; i++)
+			if (held[i].frame) {
+				sys_handle_close(held[i].frame);
+				pages += 1ul << held[i].order;
+				held[i] = (struct held){ 0 };
+				n++;
+			}
+		printf("free: %u blocks, %lu pages back\n", n, (unsigned long)pages);
+		return 0;
+	}
 	if (argc != 2 || !mmsh_number(argv[1], &pa))
-		return mmsh_error("free: the address alloc printed (free PA)");
+		return mmsh_error("free: the address alloc printed, or all (free PA|all)");
 	for (i = 0; i < HELD_MAX; i++)
 		if (held[i].frame && held[i].pa == pa) {
 			sys_handle_close(held[i].frame);
@@ -100,6 +114,7 @@ int mmsh_free(int argc, char **argv)
 int mmsh_kmalloc(int argc, char **argv)
 {
 	uint64_t size;
+	unsigned i;
 	long r;
 
 	if (argc != 2 || !mmsh_number(argv[1], &size) || !size || size > LEVER_KMALLOC_MAX)
@@ -111,6 +126,11 @@ int mmsh_kmalloc(int argc, char **argv)
 				  "holds %u blocks)", (unsigned long)size, LEVER_BLOCKS);
 	if (r < 0 && r > -4096)
 		return mmsh_error("kmalloc: the kernel refuses: %s", err_name((err_t)-r));
+	for (i = 0; i < LEVER_BLOCKS; i++)
+		if (!kblocks[i]) {
+			kblocks[i] = (uint64_t)r;
+			break;
+		}
 	printf("kmalloc: %lu bytes at 0x%lx (kfree 0x%lx gives it back)\n", (unsigned long)size,
 	       (unsigned long)r, (unsigned long)r);
 	return 0;
@@ -119,15 +139,28 @@ int mmsh_kmalloc(int argc, char **argv)
 int mmsh_kfree(int argc, char **argv)
 {
 	uint64_t addr;
+	unsigned i, n = 0;
 	long r;
 
+	if (argc == 2 && strcmp(argv[1], "all") == 0) {
+		for (i = 0; i < LEVER_BLOCKS; i++)
+			if (kblocks[i] && sys_lever(LEVER_KFREE, kblocks[i]) == 0) {
+				kblocks[i] = 0;
+				n++;
+			}
+		printf("kfree: %u blocks\n", n);
+		return 0;
+	}
 	if (argc != 2 || !mmsh_number(argv[1], &addr))
-		return mmsh_error("kfree: the address kmalloc printed (kfree ADDR)");
+		return mmsh_error("kfree: the address kmalloc printed, or all (kfree ADDR|all)");
 	r = sys_lever(LEVER_KFREE, addr);
 	if (r == -ERR_NOT_FOUND)
 		return mmsh_error("kfree: 0x%lx is no block the shell kmalloc'd", (unsigned long)addr);
 	if (r < 0)
 		return mmsh_error("kfree: the kernel refuses: %s", err_name((err_t)-r));
+	for (i = 0; i < LEVER_BLOCKS; i++)
+		if (kblocks[i] == addr)
+			kblocks[i] = 0;
 	printf("kfree: 0x%lx\n", (unsigned long)addr);
 	return 0;
 }
@@ -145,6 +178,8 @@ int mmsh_limit(int argc, char **argv)
 		return mmsh_error("limit: '%s' is not a number of pages from 1 to 8192", argv[2]);
 	if (!mmsh_task_find("limit", argv[1], &t))
 		return 1;
+	if (t.id == (uint32_t)sys_task_id(HANDLE_SELF))
+		return mmsh_error("limit: not the shell itself (its next page would end it)");
 	r = pager_request(mmsh_pager, PAGER_LIMIT, t.id, pages, 0, 0, &m);
 	if (r == -ERR_NOT_FOUND)
 		return mmsh_error("limit: task %u (%s) is not a client of the shell's pager", t.id,
@@ -285,6 +320,13 @@ static int stress_faults(uint64_t n)
 	uint64_t before, after, i;
 	long r;
 
+	uint64_t free_pages, merges;
+
+	zone_totals(&free_pages, &merges);
+	if (n > free_pages / 2)
+		return mmsh_error("stress faults: %lu pages are more than half the %lu free: the "
+				  "shell would run out of memory", (unsigned long)n,
+				  (unsigned long)free_pages);
 	if (pager_request(mmsh_pager, PAGER_STATS_FAULTS, 0, 0, 0, 0, &m))
 		return mmsh_error("stress: the pager has no counters for the shell");
 	before = m.w[0];

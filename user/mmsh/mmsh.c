@@ -68,10 +68,11 @@ static const struct command commands[] = {
 	  "tables, the faults traced", mmsh_snapshot },
 	{ "alloc", "alloc ORDER [ZONE]", "take a block of 2^ORDER pages (a frame the shell "
 	  "holds; ZONE DMA or DMA32) and print its address", mmsh_alloc },
-	{ "free", "free PA", "give back a block alloc took", mmsh_free },
+	{ "free", "free PA|all", "give back a block alloc took, or all of them", mmsh_free },
 	{ "kmalloc", "kmalloc SIZE", "take a kmalloc block in the kernel (the shell's until "
 	  "kfree or its end) and print its address", mmsh_kmalloc },
-	{ "kfree", "kfree ADDR", "give back a block kmalloc took", mmsh_kfree },
+	{ "kfree", "kfree ADDR|all", "give back a block kmalloc took, or all of them",
+	  mmsh_kfree },
 	{ "limit", "limit TASK PAGES", "set a program's resident limit at the pager: a fault "
 	  "past it is refused (out of memory)", mmsh_limit },
 	{ "stress", "stress buddy|slab|faults [N]", "N allocations (100 by default) of blocks, "
