@@ -20,7 +20,7 @@ answer is checked against another view of the same memory:
   - wrong uses get one line each: an order past 9, a zone that is not one,
     a limit of 0, a task of no pager of ours;
   - exit 0 powers off: what the shell held is given back as it ends.
-On virt (128 MiB) and in 8 MiB.
+On virt (128 MiB), in 8 MiB and on sifive_u.
 """
 import os
 import re
@@ -79,7 +79,8 @@ def main():
         "exit 0",
     ]
     with tempfile.TemporaryDirectory() as tmp:
-        for what, opts in (("virt", []), ("virt 8 MiB", ["-m", "8M"])):
+        for what, opts in (("virt", []), ("virt 8 MiB", ["-m", "8M"]),
+                           ("sifive_u", ["-M", "sifive_u"])):
             rc, text = on_terminal([tools_boot] + opts, tmp, session(steps))
             text = text.replace("\r", "")
             tap.check(rc == 0 and "run: mmsh exited with 0" in text,
