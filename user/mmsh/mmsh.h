@@ -45,6 +45,12 @@ const struct meminfo_fault *mmsh_trace_kept(uint64_t i);
 /* snapshot (snapshot.c). */
 int mmsh_snapshot(int argc, char **argv);
 
+/* Names by number (tasks.c): a thread state (MEMINFO_THREAD_*), a region
+ * kind (PAGER_KIND_*), an access (FAULT_*); "?" for any other. */
+const char *mmsh_state_name(unsigned state);
+const char *mmsh_kind_name(unsigned kind);
+const char *mmsh_access_name(unsigned access);
+
 /* The index-th task into *t; false past the last. */
 bool mmsh_task_by_index(uint64_t index, struct meminfo_task *t);
 

@@ -148,10 +148,6 @@ static void vmalloc(void)
 	out(i ? "]},\n" : "\"areas\": []},\n");
 }
 
-static const char *const kind_names[] = { "text", "data", "anon", "stack", "heap" };
-static const char *const state_names[MEMINFO_THREAD_STATES] = {
-	"running", "ready", "send", "receive", "reply", "wait", "console", "sleep",
-};
 
 /* The pager's books on task t, or null when it is not our pager's client. */
 static void pager_part(const struct meminfo_task *t)
@@ -182,7 +178,7 @@ static void pager_part(const struct meminfo_task *t)
 		    "\"kind\": \"%s\", \"shared\": %s, \"resident\": %lu}", i ? "," : "",
 		    (unsigned long)c.w[0], (unsigned long)c.w[1], rights & MAP_READ ? 'r' : '-',
 		    rights & MAP_WRITE ? 'w' : '-', rights & MAP_EXEC ? 'x' : '-',
-		    kind < 5 ? kind_names[kind] : "?", (c.w[2] >> 16) & 1 ? "true" : "false",
+		    mmsh_kind_name(kind), (c.w[2] >> 16) & 1 ? "true" : "false",
 		    (unsigned long)c.w[3]);
 	}
 	out("]}");
@@ -226,7 +222,7 @@ static void tasks(void)
 		    (unsigned long)t.user_pages, (unsigned long)t.table_pages, (unsigned long)t.faults);
 		for (s = 0, k = 0; s < MEMINFO_THREAD_STATES; s++)
 			if (t.threads_by_state[s])
-				out("%s\"%s\": %u", k++ ? ", " : "", state_names[s],
+				out("%s\"%s\": %u", k++ ? ", " : "", mmsh_state_name(s),
 				    t.threads_by_state[s]);
 		out("}");
 		pager_part(&t);
@@ -241,7 +237,6 @@ static const char *const note_names[FAULT_NOTES] = {
 	"prepared",
 };
 static const char *const outcome_names[] = { "mapped", "resumed", "refused" };
-static const char *const access_names[] = { "?", "read", "write", "execute" };
 
 static void faults(void)
 {
@@ -255,7 +250,7 @@ static void faults(void)
 		    "\"around\": %u, \"kill_reason\": %u, \"pa\": \"0x%lx\", \"pte\": \"0x%lx\", "
 		    "\"instructions\": ", i ? "," : "", (unsigned long)f->seq, f->task, f->thread,
 		    (unsigned long)f->addr, (unsigned long)f->pc,
-		    f->access < 4 ? access_names[f->access] : "?",
+		    mmsh_access_name(f->access),
 		    f->outcome < 3 ? outcome_names[f->outcome] : "?",
 		    f->note < FAULT_NOTES ? note_names[f->note] : "?", f->note_count, f->kill_reason,
 		    (unsigned long)f->pa, (unsigned long)f->pte);

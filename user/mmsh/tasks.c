@@ -12,11 +12,28 @@
 
 #include "mmsh.h"
 
-static const char *const state_names[MEMINFO_THREAD_STATES] = {
-	"running", "ready", "send", "receive", "reply", "wait", "console", "sleep",
-};
+const char *mmsh_state_name(unsigned state)
+{
+	static const char *const names[MEMINFO_THREAD_STATES] = {
+		"running", "ready", "send", "receive", "reply", "wait", "console", "sleep",
+	};
 
-static const char *const kind_names[] = { "text", "data", "anon", "stack", "heap" };
+	return state < MEMINFO_THREAD_STATES ? names[state] : "?";
+}
+
+const char *mmsh_kind_name(unsigned kind)
+{
+	static const char *const names[] = { "text", "data", "anon", "stack", "heap" };
+
+	return kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
+}
+
+const char *mmsh_access_name(unsigned access)
+{
+	static const char *const names[] = { "?", "read", "write", "execute" };
+
+	return access < sizeof(names) / sizeof(names[0]) ? names[access] : "?";
+}
 
 bool mmsh_task_by_index(uint64_t index, struct meminfo_task *t)
 {
@@ -64,7 +81,7 @@ static void thread_summary(const struct meminfo_task *t, char *out, size_t size)
 	for (s = 0; s < MEMINFO_THREAD_STATES && n < size; s++)
 		if (t->threads_by_state[s])
 			n += (size_t)snprint(out + n, size - n, "%s%u %s", n ? ", " : "",
-					     t->threads_by_state[s], state_names[s]);
+					     t->threads_by_state[s], mmsh_state_name(s));
 	if (t->in_fault && n < size)
 		snprint(out + n, size - n, " (%u in a fault)", t->in_fault);
 }
@@ -145,7 +162,7 @@ int mmsh_maps(int argc, char **argv)
 
 		printf("  %016lx-%016lx  %s     %-5s %6lu %8lu  %s%s\n", (unsigned long)m.w[0],
 		       (unsigned long)m.w[1], rights_text((m.w[2] >> 8) & 0xff, rights),
-		       kind < 5 ? kind_names[kind] : "?",
+		       mmsh_kind_name(kind),
 		       (unsigned long)((m.w[1] - m.w[0]) / PAGE_SIZE), (unsigned long)m.w[3],
 		       kind == PAGER_KIND_DATA ? "copied from " : "", backing);
 		resident += m.w[3];

@@ -16,8 +16,6 @@ static bool tracing;
 static uint64_t next_seq;               /* the next fault to print */
 static uint64_t printed;
 
-static const char *const access_names[] = { "?", "read", "write", "execute" };
-
 static const char *const note_names[FAULT_NOTES] = {
 	[FAULT_NOTE_NONE] = "mapped",
 	[FAULT_NOTE_ZERO_FILL] = "zero-fill",
@@ -63,7 +61,7 @@ static void print_fault(const struct meminfo_fault *f)
 	if (f->counted)
 		snprint(cost, sizeof(cost), "%lu instructions", (unsigned long)f->instructions);
 	printf("fault: task %u (%s) %s 0x%lx pc 0x%lx: ", f->task, name,
-	       f->access < 4 ? access_names[f->access] : "?", (unsigned long)f->addr,
+	       mmsh_access_name(f->access), (unsigned long)f->addr,
 	       (unsigned long)f->pc);
 	if (f->outcome == MEMINFO_FAULT_REFUSED) {
 		printf("refused: %s, %s\n", f->kill_reason < FAULT_KILL_REASONS &&
