@@ -175,11 +175,12 @@ static void pager_part(const struct meminfo_task *t)
 		unsigned kind = c.w[2] & 0xff, rights = (c.w[2] >> 8) & 0xff;
 
 		out("%s\n       {\"start\": \"0x%lx\", \"end\": \"0x%lx\", \"rights\": \"%c%c%c\", "
-		    "\"kind\": \"%s\", \"shared\": %s, \"resident\": %lu}", i ? "," : "",
+		    "\"kind\": \"%s\", \"shared\": %s, \"file\": %s, \"resident\": %lu}",
+		    i ? "," : "",
 		    (unsigned long)c.w[0], (unsigned long)c.w[1], rights & MAP_READ ? 'r' : '-',
 		    rights & MAP_WRITE ? 'w' : '-', rights & MAP_EXEC ? 'x' : '-',
 		    mmsh_kind_name(kind), (c.w[2] >> 16) & 1 ? "true" : "false",
-		    (unsigned long)c.w[3]);
+		    (c.w[2] >> 17) & 1 ? "true" : "false", (unsigned long)c.w[3]);
 	}
 	out("]}");
 }

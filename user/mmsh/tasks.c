@@ -157,8 +157,9 @@ int mmsh_maps(int argc, char **argv)
 	printf("  START            END               RIGHTS  KIND   PAGES RESIDENT  BACKING\n");
 	for (i = 0; (r = pager_request(mmsh_pager, PAGER_REGION, t.id, i, 0, 0, &m)) == 0; i++) {
 		unsigned kind = m.w[2] & 0xff, shared = (m.w[2] >> 16) & 1;
-		const char *backing = kind <= PAGER_KIND_DATA ? "its program file" :
-				      shared ? "a shared memory object" : "zero-filled pages";
+		const char *backing = kind > PAGER_KIND_DATA ? shared ? "a shared memory object"
+								     : "zero-filled pages"
+				    : (m.w[2] >> 17) & 1 ? "a file it mapped" : "its program file";
 
 		printf("  %016lx-%016lx  %s     %-5s %6lu %8lu  %s%s\n", (unsigned long)m.w[0],
 		       (unsigned long)m.w[1], rights_text((m.w[2] >> 8) & 0xff, rights),

@@ -118,8 +118,10 @@
  *                    write without a copy, w[2] resident page limit, w[3] file
  *                    pages mapped by fault-around (faults saved)
  *   PAGER_QUERY      {addr} -> the region containing addr: w[0] start, w[1]
- *                    end, w[2] kind | rights << 8 | shared << 16, w[3] its
- *                    resident pages.  ERR_NOT_FOUND
+ *                    end, w[2] kind | rights << 8 | shared << 16 | file << 17
+ *                    (file: its pages are a file's mapped with PAGER_MAP_FILE,
+ *                    not the program's own), w[3] its resident pages.
+ *                    ERR_NOT_FOUND
  *   PAGER_STATS_RESIDENT -> resident pages by kind: w[0] anonymous, heap and
  *                    stack, w[1] data copied from files, w[2] shared with
  *                    another client (after a fork), w[3] text pages mapped

@@ -340,7 +340,8 @@ err_t query(struct client *c, struct msg *m)
 		return ERR_NOT_FOUND;
 	m->w[0] = r->start;
 	m->w[1] = r->end;
-	m->w[2] = (uint64_t)v->kind | (uint64_t)v->rights << 8 | (uint64_t)(v->obj != NULL) << 16;
+	m->w[2] = (uint64_t)v->kind | (uint64_t)v->rights << 8 | (uint64_t)(v->obj != NULL) << 16 |
+		  (uint64_t)(v->image && !v->image->name[0]) << 17;   /* PAGER_MAP_FILE's */
 	m->w[3] = region_resident(v);
 	return ERR_OK;
 }

@@ -391,6 +391,7 @@ static void file_checks(void)
 	uint64_t shared, private, bad;
 	const volatile uint8_t *s;
 	volatile uint8_t *p;
+	struct msg m;
 
 	check("open a boot-image file", f > 0);
 	check_eq("map it shared, read-only", map_file(f, 0, 2 * PAGE_SIZE, MAP_READ, 0, &shared), 0);
@@ -401,6 +402,9 @@ static void file_checks(void)
 	p = (volatile uint8_t *)private;
 	p[0] = 'x';
 	check("a private copy takes writes; the file does not change", p[0] == 'x' && s[0] == 0x7f);
+	check("the query says each is a file's, not the program's",
+	      !pager_request(pager, PAGER_QUERY, shared, 0, 0, 0, &m) && (m.w[2] >> 16) == 2 &&
+	      !pager_request(pager, PAGER_QUERY, private, 0, 0, 0, &m) && (m.w[2] >> 16) == 2);
 	check_eq("map file: no handle", map_file(0, 0, PAGE_SIZE, MAP_READ, 0, &bad),
 		 -ERR_INVALID_ARGUMENT);
 	check_eq("map file: misaligned offset", map_file(f, 8, PAGE_SIZE, MAP_READ, 0, &bad),
@@ -425,8 +429,9 @@ static void query_checks(void)
 	      (m.w[2] & 0xff) == PAGER_KIND_DATA && ((m.w[2] >> 8) & 0xff) == (MAP_READ | MAP_WRITE) &&
 	      m.w[0] <= (uint64_t)data_words && m.w[1] > (uint64_t)data_words && m.w[3] > 0);
 	check_eq("query our code", pager_request(pager, PAGER_QUERY, (uint64_t)main, 0, 0, 0, &m), 0);
-	check("a text region, read-execute", (m.w[2] & 0xff) == PAGER_KIND_TEXT &&
-	      ((m.w[2] >> 8) & 0xff) == (MAP_READ | MAP_EXEC));
+	check("a text region, read-execute, the program's own (not shared, no mapped file)",
+	      (m.w[2] & 0xff) == PAGER_KIND_TEXT && ((m.w[2] >> 8) & 0xff) == (MAP_READ | MAP_EXEC) &&
+	      (m.w[2] >> 16) == 0);
 	check_eq("query a hole", pager_request(pager, PAGER_QUERY, PAGER_MMAP_TOP - 8, 0, 0, 0, &m),
 		 -ERR_NOT_FOUND);
 	check_eq("resident pages by kind", pager_request(pager, PAGER_STATS_RESIDENT, 0, 0, 0, 0,
