@@ -21,10 +21,15 @@
 
 #include "lib/cmdline.h"
 #include "mm/boot_mem.h"
+#include "mm_page.h"
+
+/* Where the report goes: stdout, or a buffer for --html (then stdout too). */
+static FILE *report;
 
 static const char usage[] =
 	"usage: tessera-mm BOARD.dtb [--bootargs \"...\"] [--hart N] [--memory BASE:SIZE]...\n"
-	"                  [--initrd START:SIZE]\n"
+	"                  [--initrd START:SIZE] [--html OUT.html]\n"
+	"       tessera-mm --html OUT.html LOG\n"
 	"  Reads the device tree as Tessera's kernel does and prints the boot\n"
 	"  report lines: paging, harts, timebase, memory, reserved, zone, frames,\n"
 	"  and the buddy free lists (buddyinfo: free blocks of order 0, 1, ...);\n"
@@ -41,6 +46,13 @@ static const char usage[] =
 	"              an initrd where a bootloader puts one (/chosen\n"
 	"              linux,initrd-start and -end): replaces the tree's; checked\n"
 	"              and reserved as the kernel does (--initrd 0x84200000:5000)\n"
+	"  --html OUT.html\n"
+	"              also draw it: one self-contained page (the memory map to\n"
+	"              scale, zones, reserved ranges, the buddy's free lists).\n"
+	"              LOG instead of a tree: a console log of tools/boot; with\n"
+	"              a snapshot in it (the shell's snapshot command) the page\n"
+	"              shows slabs, tasks, their regions and page tables, and\n"
+	"              the faults traced (docs/snapshot.md)\n"
 	"  Exit status: 0 the kernel could boot on this tree; 1 malformed tree;\n"
 	"  2 bad usage; 3 sound tree the kernel cannot boot on (no usable hart\n"
 	"  or RAM: the report says why).\n";
@@ -49,6 +61,7 @@ static const char usage[] =
 
 struct options {
 	const char *path;
+	const char *html;
 	const char *bootargs;
 	long hart;
 	struct boot_range memory[MAX_MEMORY_OPTIONS];
@@ -132,6 +145,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 			if (!parse_range("--initrd", argv[++i], false, &o->initrd))
 				return -1;
 			o->has_initrd = true;
+		} else if (strcmp(argv[i], "--html") == 0 && i + 1 < argc) {
+			o->html = argv[++i];
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			fputs(usage, stdout);
 			exit(0);
@@ -177,7 +192,7 @@ static uint8_t *read_file(const char *path, size_t *size)
 static void warn_word(void *arg, const char *word, size_t len, const char *why)
 {
 	(void)arg;
-	printf("cmdline: ignoring '%.*s': %s\n", (int)len, word, why);
+	fprintf(report, "cmdline: ignoring '%.*s': %s\n", (int)len, word, why);
 }
 
 /*
@@ -196,7 +211,7 @@ static const char *paging_mode(const struct boot_hart *h, const struct cmdline *
 static void print_line(void *arg, const char *line)
 {
 	(void)arg;
-	printf("%s\n", line);
+	fprintf(report, "%s\n", line);
 }
 
 static struct frame *host_frames(void *arg, paddr_t pa, uint64_t count)
@@ -225,21 +240,21 @@ static void report_stdout(const struct fdt *fdt, const struct boot_info *bi)
 	bool found;
 
 	if (!bi->stdout_path) {
-		printf("stdout: none in /chosen\n");
+		fprintf(report, "stdout: none in /chosen\n");
 		return;
 	}
 	node = fdt_resolve_stdout(fdt, bi->stdout_path);
 	if (node == FDT_NONE) {
-		printf("stdout: '%s' names no node\n", bi->stdout_path);
+		fprintf(report, "stdout: '%s' names no node\n", bi->stdout_path);
 		return;
 	}
 	fdt_read_string(fdt, node, "compatible", &compatible, &found);
-	printf("stdout: %s is %s, %s", bi->stdout_path, fdt_node_path(fdt, node, path, sizeof(path)),
+	fprintf(report, "stdout: %s is %s, %s", bi->stdout_path, fdt_node_path(fdt, node, path, sizeof(path)),
 	       compatible ? compatible : "no compatible");
 	if (fdt_reg(fdt, node, 0, &start, &size) == FDT_OK)
-		printf(" at 0x%lx\n", start);
+		fprintf(report, " at 0x%lx\n", start);
 	else
-		printf(", no usable reg\n");
+		fprintf(report, ", no usable reg\n");
 }
 
 /* The kernel's memory set-up on the host: zones, frames, buddyinfo. */
@@ -294,25 +309,20 @@ static const struct boot_hart *pick_hart(const struct boot_info *bi, long want, 
 	return h && !(h->mmu_type && h->mmu == BOOT_MMU_NONE) ? h : NULL;
 }
 
-int main(int argc, char **argv)
+/* The report of the tree in blob (the boot report's lines) on `report`;
+ * the exit status. */
+static int report_tree(const struct options *opt, uint8_t *blob, size_t size)
 {
 	static struct boot_info bi;
-	struct options o;
+	const struct options o = *opt;
 	struct fdt fdt;
 	struct fdt_diag diag;
 	struct cmdline cmdline;
 	const struct boot_hart *hart;
 	char why[128];
 	enum fdt_error err;
-	uint8_t *blob;
-	size_t size = 0;
 	int status;
 
-	if (parse_options(argc, argv, &o))
-		return 2;
-	blob = read_file(o.path, &size);
-	if (!blob)
-		return 1;
 	err = fdt_open(&fdt, blob, size, &diag);
 	if (!err)
 		err = bootinfo_read(&fdt, &bi, &diag);
@@ -323,23 +333,22 @@ int main(int argc, char **argv)
 			fdt_strerror(err), diag.node == FDT_NONE ? "" : " in ",
 			diag.node == FDT_NONE ? "" : fdt_node_path(&fdt, diag.node, node, sizeof(node)),
 			diag.offset);
-		free(blob);
 		return 1;
 	}
 	if (o.bootargs)
 		bi.bootargs = o.bootargs;
 	if (o.nmemory) {
 		if (bi.nmemory)
-			printf("tessera-mm: memory from --memory, as a bootloader passes it on "
+			fprintf(report, "tessera-mm: memory from --memory, as a bootloader passes it on "
 			       "(replacing the tree's %u range(s))\n", bi.nmemory);
 		else
-			printf("tessera-mm: memory from --memory, as a bootloader passes it on "
+			fprintf(report, "tessera-mm: memory from --memory, as a bootloader passes it on "
 			       "(the tree has none)\n");
 		memcpy(bi.memory, o.memory, sizeof(o.memory));
 		bi.nmemory = o.nmemory;
 	}
 	if (o.has_initrd) {
-		printf("tessera-mm: initrd from --initrd, as a bootloader passes it on%s\n",
+		fprintf(report, "tessera-mm: initrd from --initrd, as a bootloader passes it on%s\n",
 		       bi.has_initrd ? " (replacing the tree's)" : "");
 		bi.has_initrd = true;
 		bi.initrd_start = o.initrd.start;
@@ -351,7 +360,7 @@ int main(int argc, char **argv)
 	cmdline_parse(bi.bootargs, &cmdline, warn_word, NULL);
 	/* Without a boot hart the rest is still worth seeing: the memory and its zones. */
 	hart = pick_hart(&bi, o.hart, why, sizeof(why));
-	printf("paging: %s\n", paging_mode(hart, &cmdline));
+	fprintf(report, "paging: %s\n", paging_mode(hart, &cmdline));
 	bootinfo_report(&bi, hart ? hart->hartid : UINT64_MAX, print_line, NULL);
 	report_stdout(&fdt, &bi);
 	status = report_memory(&bi, &cmdline);
@@ -359,6 +368,52 @@ int main(int argc, char **argv)
 		fprintf(stderr, "tessera-mm: Tessera cannot boot here: %s\n", why);
 		status = 3;
 	}
+	return status;
+}
+
+/* The name of the file at path, without its folders. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	uint8_t *blob;
+	size_t size = 0, len = 0;
+	char *text = NULL;
+	int status;
+
+	if (parse_options(argc, argv, &o))
+		return 2;
+	blob = read_file(o.path, &size);
+	if (!blob)
+		return 1;
+	report = stdout;
+	if (o.html && (size < 4 || blob[0] != 0xd0 || blob[1] != 0x0d || blob[2] != 0xfe ||
+		       blob[3] != 0xed)) {
+		/* not a device tree: a console log, with a boot report and a snapshot */
+		status = mm_page_write(o.html, base_name(o.path), (const char *)blob, size);
+		free(blob);
+		return status;
+	}
+	if (o.html)
+		report = open_memstream(&text, &len);
+	if (!report) {
+		fprintf(stderr, "tessera-mm: out of memory\n");
+		return 1;
+	}
+	status = report_tree(&o, blob, size);
 	free(blob);
+	if (!o.html)
+		return status;
+	fclose(report);
+	fwrite(text, 1, len, stdout);
+	if (status != 1 && mm_page_write(o.html, base_name(o.path), text, len))
+		status = 1;
+	free(text);
 	return status;
 }
