@@ -171,6 +171,7 @@ union meminfo_answer {
 	struct meminfo_leaf leaf;
 	struct meminfo_fault fault;
 	struct meminfo_mapper mapper;
+	struct meminfo_frame_run run;
 };
 
 /* The size of the answer to `what` about `index`, or 0 when there is none
@@ -196,6 +197,8 @@ static uint64_t meminfo_size(uint64_t what, uint64_t index)
 		return sizeof(struct meminfo_fault);
 	case MEMINFO_MAPPER:
 		return sizeof(struct meminfo_mapper);
+	case MEMINFO_FRAME_RUN:
+		return sizeof(struct meminfo_frame_run);
 	}
 	return 0;
 }
@@ -229,6 +232,8 @@ static err_t meminfo_read(uint64_t what, uint64_t index, uint64_t at,
 		return fault_trace_read(index, &out->fault);
 	case MEMINFO_MAPPER:
 		return task_mapper(index, at, &out->mapper);
+	case MEMINFO_FRAME_RUN:
+		return meminfo_frame_run(&kmem, index, &out->run) ? ERR_OK : ERR_NOT_FOUND;
 	default:
 		return index <= UINT32_MAX && meminfo_slab((unsigned)index, &out->slab)
 		       ? ERR_OK : ERR_NOT_FOUND;

@@ -159,6 +159,68 @@ void meminfo_frame(struct mem *m, paddr_t pa, struct meminfo_frame *out)
 	spin_unlock(&z->lock);
 }
 
+/* Pages a frame stands for in a walk from head to head: its block's for a
+ * free or allocated head, else one (reserved, or a page in a hart's cache). */
+static uint64_t unit_pages(const struct frame *f)
+{
+	return f->flags & (FRAME_FREE | FRAME_ALLOCATED) && !(f->flags & FRAME_CACHED)
+	       ? 1ull << f->order : 1;
+}
+
+/* Are heads a and b alike for a run (the same state, a free block's order,
+ * a slab's cache)? */
+static bool alike(const struct frame *a, const struct frame *b)
+{
+	uint32_t state = head_state(a->flags);
+
+	if (head_state(b->flags) != state || a->zone != b->zone || (b->flags & FRAME_TAIL))
+		return false;
+	if (state == MEMINFO_FRAME_FREE)
+		return a->order == b->order;
+	if (state == MEMINFO_FRAME_SLAB)
+		return a->owner && b->owner && ((const struct slab *)a->owner)->cache ==
+					       ((const struct slab *)b->owner)->cache;
+	return true;
+}
+
+bool meminfo_frame_run(struct mem *m, paddr_t pa, struct meminfo_frame_run *out)
+{
+	pfn_t pfn = pa >> PAGE_SHIFT;
+	const struct frame_block *b = NULL;
+	const struct frame *head, *f;
+	struct zone *z;
+	uint64_t i, pages = 0;
+	unsigned k;
+
+	memset(out, 0, sizeof(*out));
+	for (k = 0; k < m->nblocks && !b; k++)
+		if (pfn < m->blocks[k].first + m->blocks[k].count)
+			b = &m->blocks[k];
+	if (!b)
+		return false;                     /* above all RAM */
+	if (pfn < b->first) {                     /* a hole, up to the next RAM */
+		out->start = pa & ~(PAGE_SIZE - 1);
+		out->pages = b->first - pfn;
+		return true;                      /* MEMINFO_FRAME_NOT_RAM */
+	}
+	f = &b->frames[pfn - b->first];
+	z = &m->zones[f->zone];
+	spin_lock(&z->lock);
+	head = block_head(m, f);
+	out->start = mem_frame_pa(m, head);
+	out->state = head_state(head->flags);
+	out->zone = head->zone;
+	out->order = head->flags & (FRAME_FREE | FRAME_ALLOCATED) ? head->order : 0;
+	if (out->state == MEMINFO_FRAME_SLAB && head->owner)
+		copy_name(out->slab_cache, ((const struct slab *)head->owner)->cache->name);
+	for (i = (uint64_t)(head - b->frames); i < b->count && pages < MEMINFO_RUN_MAX_PAGES &&
+	     alike(head, &b->frames[i]); i += unit_pages(&b->frames[i]))
+		pages += unit_pages(&b->frames[i]);
+	spin_unlock(&z->lock);
+	out->pages = pages ? pages : 1;           /* a lone tail: itself */
+	return true;
+}
+
 bool meminfo_vmalloc(struct vmalloc_space *vs, uint64_t index, struct meminfo_vmalloc *out)
 {
 	bool found;

@@ -22,6 +22,12 @@ void meminfo_zone(struct mem *m, enum zone_id id, struct meminfo_zone *out);
  * Takes the frame's zone lock; any other lock state. */
 void meminfo_frame(struct mem *m, paddr_t pa, struct meminfo_frame *out);
 
+/* MEMINFO_FRAME_RUN: the run of frames alike from pa's page (a hole: up to
+ * the next RAM; at most MEMINFO_RUN_MAX_PAGES); false above all RAM.  Takes
+ * the zone's lock. */
+#define MEMINFO_RUN_MAX_PAGES (1ull << 24)
+bool meminfo_frame_run(struct mem *m, paddr_t pa, struct meminfo_frame_run *out);
+
 /* Fill *out with area `index` (0: the lowest) of vs and the window's
  * totals; false when there are no more.  Takes vs's lock. */
 bool meminfo_vmalloc(struct vmalloc_space *vs, uint64_t index, struct meminfo_vmalloc *out);

@@ -10,8 +10,8 @@ with the test logs).  The page reports its own script errors in #errors
 with data-drawn="yes" on <body>.
 
 expect (each optional): bands (RAM ranges drawn), zones (names of zones
-with memory), tasks (ids), slabs (caches), faults (traced faults), leaves
-({task id: leaves}).  Each is computed by the caller from the input, not
+with memory), frames (runs of pages that are RAM), tasks (ids), slabs
+(caches), faults (traced faults), leaves ({task id: leaves}).  Each is computed by the caller from the input, not
 from the page.
 """
 import html
@@ -60,6 +60,10 @@ def check_page(tap, what, dom, complaints, expect):
         got = sorted(int(t) for t in re.findall(r'<div class="task" data-task="(\d+)"', dom))
         tap.check(got == sorted(expect["tasks"]), "%s: every task (%d)" %
                   (what, len(expect["tasks"])), repr(got))
+    if "frames" in expect:
+        got = count(dom, r'<rect [^>]*class="frames"')
+        tap.check(got == expect["frames"], "%s: every run of pages alike drawn (%d)" %
+                  (what, expect["frames"]), "%d drawn" % got)
     if "slabs" in expect:
         got = count(dom, r'<g class="slab" data-cache=')
         tap.check(got == expect["slabs"], "%s: every slab cache (%d)" % (what, expect["slabs"]),

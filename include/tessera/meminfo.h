@@ -45,6 +45,9 @@ enum meminfo_what {
 				  * user mapping of its page, tasks oldest
 				  * first, each in address order;
 				  * ERR_NOT_FOUND past the last */
+	MEMINFO_FRAME_RUN = 10,  /* index: a physical address: the run of frames
+				  * alike from its page on (for pictures);
+				  * ERR_NOT_FOUND above all RAM */
 };
 
 #define MEMINFO_ZONES 3          /* zone indexes 0..2 */
@@ -96,6 +99,22 @@ struct meminfo_frame {
 	uint32_t order;               /* ... and the block's order: 2^order pages */
 	uint32_t refcount;            /* ALLOCATED...: the block's users */
 	char slab_cache[MEMINFO_NAME_MAX];  /* SLAB: the cache's name */
+};
+
+/*
+ * A run of frames alike (MEMINFO_FRAME_RUN): from `start`, `pages` pages in
+ * one state, zone and RAM range; free blocks of one order, slab pages of
+ * one cache, allocated blocks of any order.  Not RAM: up to the next RAM.
+ * A reader walks all of RAM with a handful of runs where memory is calm.
+ */
+struct meminfo_frame_run {
+	uint64_t start;               /* the run's first page */
+	uint64_t pages;
+	uint32_t state;               /* enum meminfo_frame_state */
+	uint32_t zone;                /* not for NOT_RAM */
+	uint32_t order;               /* FREE: its blocks' order; else the first block's */
+	uint32_t pad;
+	char slab_cache[MEMINFO_NAME_MAX];  /* SLAB: the cache */
 };
 
 /* A vmalloc area (/proc/vmallocinfo): kernel stacks, mostly.  Each has an

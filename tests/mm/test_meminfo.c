@@ -144,6 +144,58 @@ static void test_frames(void)
 	CHECK_EQ_U64(f.state, MEMINFO_FRAME_NOT_RAM);
 }
 
+/*
+ * Walk RAM run by run, from 3 pages below it (a hole) to its end, and check
+ * each run against meminfo_frame page by page: the runs tile RAM, and every
+ * page of a run is in the run's state (a free page in a block of its order).
+ */
+static void check_runs(const char *when, unsigned want_runs)
+{
+	const paddr_t base = 0x80000000, end = base + PAGES * PAGE_SIZE;
+	struct meminfo_frame_run r;
+	struct meminfo_frame f;
+	paddr_t pa = base - 3 * PAGE_SIZE;
+	unsigned runs = 0, wrong = 0;
+	uint64_t i;
+
+	CHECK(meminfo_frame_run(&mem, pa, &r) && r.state == MEMINFO_FRAME_NOT_RAM &&
+	      r.start == pa && r.pages == 3);
+	for (pa = base; pa < end && meminfo_frame_run(&mem, pa, &r); pa = r.start + r.pages * PAGE_SIZE) {
+		runs++;
+		wrong += r.start != pa;
+		for (i = 0; i < r.pages; i++) {
+			meminfo_frame(&mem, r.start + i * PAGE_SIZE, &f);
+			wrong += f.state != r.state ||
+				 (r.state == MEMINFO_FRAME_FREE && f.order != r.order);
+		}
+	}
+	if (wrong || pa != end || runs != want_runs)
+		printf("# %s: %u runs (want %u), %u pages not as their run says, walk ended at %#llx\n",
+		       when, runs, want_runs, wrong, (unsigned long long)pa);
+	CHECK_EQ_U64(wrong, 0);
+	CHECK_EQ_U64(pa, end);
+	CHECK_EQ_U64(runs, want_runs);
+	CHECK(!meminfo_frame_run(&mem, end, &r));     /* above all RAM */
+}
+
+/* The runs: one free block of order 10; an order-2 block taken from it
+ * leaves it and free blocks of orders 2 to 9 (9 runs); given back, one run. */
+static void test_frame_runs(void)
+{
+	struct frame *block;
+
+	NEED_MAX_ORDER(11);
+	setup(0, &ram, 1, 1);
+	check_runs("reserved", 1);
+	buddy_add_range(&mem, RAM_PFN, PAGES);
+	check_runs("one free block", 1);
+	block = buddy_alloc(&mem, 2, 0);
+	CHECK(block != NULL);
+	check_runs("an order-2 block taken", 9);
+	buddy_free(&mem, block, 2);
+	check_runs("given back", 1);
+}
+
 /* With no slab cache made, there is none to tell. */
 static void test_no_slab_cache(void)
 {
@@ -160,6 +212,7 @@ int main(void)
 	RUN(test_one_page_on_hart_1);
 	RUN(test_empty_zone);
 	RUN(test_frames);
+	RUN(test_frame_runs);
 	RUN(test_no_slab_cache);
 	buddy_arena_teardown();
 	return test_done();

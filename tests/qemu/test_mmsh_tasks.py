@@ -29,7 +29,8 @@ facts known another way:
     the limit is refused, EXIT_REFUSED_OUT_OF_MEMORY named;
   - snapshot: one JSON document between its markers (docs/snapshot.md):
     schema and version, paging as booted, each zone's free blocks adding up
-    to its free pages, nap's regions equal to maps' rows, its leaves to
+    to its free pages, the frame runs tiling RAM with the zones' free and
+    cached counts, nap's regions equal to maps' rows, its leaves to
     pt's (each with one table per level), its traced faults in order;
   - slab kmalloc-64: a magazine line per hart, their objects adding up to
     the cache's count in magazines;
@@ -137,6 +138,19 @@ def check_snapshot(tap, what, out, nap_id, levels, regions, leaves, traced):
                   for z in doc["zones"]) and [z["name"] for z in doc["zones"]] ==
               ["DMA", "DMA32", "NORMAL"],
               "%s: snapshot: each zone's free blocks add up to its free pages" % what)
+    runs = doc.get("frames", [])
+    tiled = all(int(a["start"], 16) + a["pages"] * 4096 == int(b["start"], 16)
+                for a, b in zip(runs, runs[1:]))
+    span = (int(runs[0]["start"], 16), int(runs[-1]["start"], 16) + runs[-1]["pages"] * 4096) \
+        if runs else None
+    zones = [z for z in doc["zones"] if int(z["end"], 16) > int(z["start"], 16)]
+    tap.check(runs and tiled and span == (min(int(z["start"], 16) for z in zones),
+                                          max(int(z["end"], 16) for z in zones)) and
+              sum(f["pages"] for f in runs if f["state"] == "free") == sum(z["free"] for z in zones)
+              and sum(f["pages"] for f in runs if f["state"] == "cached") ==
+              sum(z["cached"] for z in zones),
+              "%s: snapshot: the frame runs tile RAM, their free and cached pages the zones' "
+              "counts" % what, "%d runs, span %r" % (len(runs), span))
     nap = [t for t in doc["tasks"] if t["id"] == nap_id]
     nap = nap[0] if nap else None
     tap.check(nap is not None and nap["pager"] is not None and

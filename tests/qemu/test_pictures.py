@@ -59,6 +59,7 @@ def main():
                 "zones": [z["name"] for z in snap["zones"] if int(z["end"], 16) > int(z["start"], 16)],
                 "tasks": [t["id"] for t in snap["tasks"]],
                 "slabs": len(snap["slabs"]),
+                "frames": sum(1 for f in snap["frames"] if f["state"] != "not-ram"),
                 "faults": len(snap["faults"]),
                 "leaves": {t["id"]: len(t["leaves"]) for t in snap["tasks"]},
             })

@@ -104,6 +104,39 @@ static void zones(void)
 	out("\n  ],\n");
 }
 
+#define RUNS_MAX 200000                 /* a bound on the frames' runs written */
+
+/* Every page of RAM, as runs of pages alike (MEMINFO_FRAME_RUN). */
+static void frames(void)
+{
+	static const char *const states[] = { "not-ram", "reserved", "free", "cached",
+					      "allocated", "slab", "kmalloc" };
+	struct meminfo_frame_run r;
+	struct meminfo_zone z;
+	uint64_t pa = UINT64_MAX, end = 0, n = 0;
+	unsigned i;
+
+	for (i = 0; i < MEMINFO_ZONES; i++)
+		if (sys_meminfo(MEMINFO_ZONE, i, &z, sizeof(z)) == (long)sizeof(z) && z.end > z.start) {
+			pa = z.start < pa ? z.start : pa;
+			end = z.end > end ? z.end : end;
+		}
+	out("  \"frames\": [");
+	while (pa < end && n < RUNS_MAX &&
+	       sys_meminfo(MEMINFO_FRAME_RUN, pa, &r, sizeof(r)) == (long)sizeof(r) && r.pages) {
+		out("%s\n    {\"start\": \"0x%lx\", \"pages\": %lu, \"state\": \"%s\", \"order\": %u",
+		    n++ ? "," : "", (unsigned long)r.start, (unsigned long)r.pages,
+		    r.state < 7 ? states[r.state] : "?", r.order);
+		if (r.state == MEMINFO_FRAME_SLAB) {
+			out(", \"cache\": ");
+			out_name(r.slab_cache);
+		}
+		out("}");
+		pa = r.start + r.pages * PAGE_SIZE;
+	}
+	out("\n  ],\n");
+}
+
 static void slabs(void)
 {
 	struct meminfo_slab s;
@@ -277,6 +310,7 @@ int mmsh_snapshot(int argc, char **argv)
 	out("%s\n{\n  \"schema\": \"tessera-snapshot\", \"version\": %u, \"paging\": \"Sv%u\",\n",
 	    BEGIN_MARK, SNAPSHOT_VERSION, first.levels == 3 ? 39 : 48);
 	zones();
+	frames();
 	slabs();
 	vmalloc();
 	tasks();

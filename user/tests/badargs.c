@@ -246,6 +246,8 @@ static const struct bad_call table[] = {
 	{ "lever: denied whatever the arguments", SYS_LEVER, { -1, KPTR }, -ERR_DENIED },
 	{ "meminfo: a mapper, denied", SYS_MEMINFO, { MEMINFO_MAPPER, 0x80000000, USER_BASE, 4096 },
 	  -ERR_DENIED },
+	{ "meminfo: a frame run, denied", SYS_MEMINFO, { MEMINFO_FRAME_RUN, 0x80000000, USER_BASE,
+	  4096 }, -ERR_DENIED },
 	{ "spawn: TASK_INTROSPECT without it", SYS_TASK_SPAWN, { (long)"echo", 4, 0, 0,
 	  TASK_INTROSPECT }, -ERR_DENIED },
 	{ "spawn: an unknown flag", SYS_TASK_SPAWN, { (long)"echo", 4, 0, 0, 4 },

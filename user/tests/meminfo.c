@@ -55,6 +55,7 @@ static struct meminfo_leaf leaf;
 static struct meminfo_fault fault;
 static struct meminfo_mapper mapper;
 static struct meminfo_frame frame_info;
+static struct meminfo_frame_run run;
 
 static bool zone_read(unsigned z)
 {
@@ -332,6 +333,11 @@ static void bad_arguments(void)
 	check_eq("  no fault yet (nothing of ours faults): ERR_NOT_FOUND",
 		 sys_meminfo(MEMINFO_FAULT, 0, &fault, sizeof(fault)), -ERR_NOT_FOUND);
 	check_eq("  stopped (its ring freed: the leak check sees it)", sys_fault_trace(0, 0), 0);
+	check_eq("a frame run above all RAM: ERR_NOT_FOUND",
+		 sys_meminfo(MEMINFO_FRAME_RUN, ~0ul & ~0xffful, &run, sizeof(run)), -ERR_NOT_FOUND);
+	check_eq("a frame run below RAM: not RAM, up to it",
+		 sys_meminfo(MEMINFO_FRAME_RUN, 0, &run, sizeof(run)) == (long)sizeof(run) &&
+		 run.state == MEMINFO_FRAME_NOT_RAM && run.start == 0 && run.pages > 0, 1);
 	check_eq("a leaf of task id 2^32: ERR_NOT_FOUND",
 		 sys_meminfo_at(MEMINFO_LEAF, 1ul << 32, 0, &leaf, sizeof(leaf)), -ERR_NOT_FOUND);
 }
