@@ -292,12 +292,51 @@ long sys_fault_trace(struct thread *cur, const uint64_t *a)
  * SYS_LEVER (a[0] op, a[1] argument): the memory shell's levers on the
  * kernel's allocators, accounted to the caller's task and freed when it
  * ends (task_exited).  LEVER_KMALLOC size: a kmalloc block of that size ->
- * its kernel address; LEVER_KFREE address: one of those given back -> 0.
+ * its kernel address; LEVER_KFREE address: one of those given back -> 0;
+ * LEVER_SLAB_BUG kind: a bug slab debug catches (slab_bug) -> its reports.
  * ERR_DENIED (no RIGHT_INTROSPECT: checked first), ERR_INVALID_ARGUMENT
  * (op, a size of 0 or over LEVER_KMALLOC_MAX), ERR_NO_MEMORY (kmalloc
  * failed, or the task holds LEVER_BLOCKS already), ERR_NOT_FOUND (kfree of
  * an address the task was not given).  Kernel lock held.
  */
+/*
+ * LEVER_SLAB_BUG: one bug of kind `bug` on an object of a debug cache made
+ * for it and destroyed after, so that slab debug (mm/slab_debug.c) catches
+ * it: the report goes to the console, and the number of reports the cache
+ * made is the answer.  ERR_INVALID_ARGUMENT (bug), ERR_NO_MEMORY.
+ */
+static long slab_bug(uint64_t bug)
+{
+	struct kmem_cache *c;
+	struct slab_stats st;
+	uint8_t *obj;
+
+	if (bug < LEVER_BUG_WRITE_AFTER_FREE || bug > LEVER_BUG_OVERFLOW)
+		return error(ERR_INVALID_ARGUMENT);
+	c = kmem_cache_create(&kmem, "lab-debug", LEVER_BUG_OBJECT, 8, SLAB_DEBUG, NULL);
+	obj = c ? kmem_cache_alloc(c, 0) : NULL;
+	if (!obj) {
+		if (c)
+			kmem_cache_destroy(c);
+		return error(ERR_NO_MEMORY);
+	}
+	if (bug == LEVER_BUG_OVERFLOW)
+		obj[LEVER_BUG_OBJECT] = 0x42;           /* the byte after the object */
+	kmem_cache_free(c, obj);
+	if (bug == LEVER_BUG_WRITE_AFTER_FREE) {
+		obj[LEVER_BUG_OBJECT - 1] = 0x42;       /* a poisoned byte, after its free */
+		obj = kmem_cache_alloc(c, 0);           /* the check finds it */
+		if (obj)
+			kmem_cache_free(c, obj);
+	} else if (bug == LEVER_BUG_DOUBLE_FREE) {
+		kmem_cache_free(c, obj);
+	}
+	kmem_cache_stats(c, &st);
+	kmem_cache_shrink(c);
+	kmem_cache_destroy(c);
+	return (long)st.debug_errors;
+}
+
 long sys_lever(struct thread *cur, const uint64_t *a)
 {
 	struct task *t = cur->task;
@@ -305,6 +344,8 @@ long sys_lever(struct thread *cur, const uint64_t *a)
 
 	if (!task_may_introspect(t))
 		return error(ERR_DENIED);
+	if (a[0] == LEVER_SLAB_BUG)
+		return slab_bug(a[1]);
 	if (a[0] == LEVER_KFREE) {
 		for (i = 0; i < LEVER_BLOCKS && t->levers; i++)
 			if (t->levers[i] && (uint64_t)t->levers[i] == a[1]) {

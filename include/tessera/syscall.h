@@ -167,7 +167,9 @@ enum syscall_number {
 				 * kernel's allocators, its task's until it ends:
 				 * LEVER_KMALLOC size -> a kmalloc block's kernel
 				 * address (as a long below -4096: never taken for
-				 * an -ERR_*); LEVER_KFREE address -> 0.  Needs
+				 * an -ERR_*); LEVER_KFREE address -> 0;
+				 * LEVER_SLAB_BUG bug -> the reports slab debug
+				 * made of it (below).  Needs
 				 * RIGHT_INTROSPECT (ERR_DENIED).  ERR_INVALID_ARGUMENT
 				 * (op, size 0 or over LEVER_KMALLOC_MAX),
 				 * ERR_NO_MEMORY (none, or LEVER_BLOCKS held),
@@ -178,6 +180,14 @@ enum syscall_number {
 /* SYS_LEVER's operations and limits. */
 #define LEVER_KMALLOC 1ul
 #define LEVER_KFREE 2ul
+#define LEVER_SLAB_BUG 3ul                 /* (bug): a bug of that kind on an object of
+					    * a debug cache made for it, which slab
+					    * debug reports on the console -> the
+					    * reports (1); the cache is destroyed after */
+#define LEVER_BUG_WRITE_AFTER_FREE 1ul     /* a byte of a freed object written */
+#define LEVER_BUG_DOUBLE_FREE 2ul          /* an object freed twice */
+#define LEVER_BUG_OVERFLOW 3ul             /* the byte after an object written */
+#define LEVER_BUG_OBJECT 48                /* the debug cache's object size */
 #define LEVER_BLOCKS 32                  /* blocks a task may hold */
 #define LEVER_KMALLOC_MAX 0x100000ul     /* 1 MiB */
 

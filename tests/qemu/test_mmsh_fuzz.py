@@ -38,7 +38,7 @@ LINES = 10000
 # Every command but snapshot (100 KB each: in the warm-up only) and exit.
 COMMANDS = ["help", "zones", "buddy", "slab", "frame", "vmalloc", "tasks", "maps", "pt", "trace",
             "run", "wait", "kill", "alloc", "free", "kmalloc", "kfree", "limit", "stress",
-            "sleep"]
+            "sleep", "slabdebug"]
 NUMBERS = ["0", "1", "4294967296", "18446744073709551615", "18446744073709551616", "-1",
            "0x", "0x" + "f" * 40, "0x80000000", "0x80200000", "0xffffffffffffffff",
            "DMA", "dma32", "NORMAL", "HIGHMEM", ""]
@@ -48,12 +48,13 @@ WARM_UP = ["help", "help zones", "help nothing", "zones", "zones x", "buddy", "b
            "pt 3", "pt 3 0x10000", "pt x", "trace faults on", "trace faults off", "trace x",
            "run demo", "run nosuch", "wait", "kill 1", "alloc 0", "free all", "free 1",
            "kmalloc 8", "kfree all", "kfree 1", "limit 1 1", "stress buddy 10", "stress slab 10",
-           "stress faults 10", "stress x", "sleep 1", "snapshot", "snapshot x", "slab kmalloc-8"]
+           "stress faults 10", "stress x", "sleep 1", "snapshot", "snapshot x", "slab kmalloc-8",
+           "slabdebug double-free", "slabdebug x"]
 # What the fuzz may have left held, given back before the last look.
 CLEAN_UP = ["free all", "kfree all", "trace faults off"]
 ZONE = re.compile(r"zone (\w+): 0x[0-9a-f]+-0x[0-9a-f]+, \d+ pages present, \d+ managed, "
                   r"(\d+) free, (\d+) in hart caches$")
-BAD = re.compile(r"panic|trap|killed|refuses the fault|bug|EXIT_(?!NORMAL)|halting \(failure\)")
+BAD = re.compile(r"panic|trap|killed|refuses the fault|pager: bug|EXIT_(?!NORMAL)|halting \(failure\)")
 
 
 def random_word(rnd):

@@ -165,6 +165,27 @@ int mmsh_kfree(int argc, char **argv)
 	return 0;
 }
 
+int mmsh_slabdebug(int argc, char **argv)
+{
+	static const char *const kinds[] = { "write-after-free", "double-free", "overflow" };
+	static const char *const bugs[] = { "a write after free", "a double free",
+					    "an overflow (the byte after the object)" };
+	unsigned k;
+	long r;
+
+	for (k = 0; argc == 2 && k < 3; k++)
+		if (strcmp(argv[1], kinds[k]) == 0)
+			break;
+	if (argc != 2 || k == 3)
+		return mmsh_error("slabdebug: write-after-free, double-free or overflow");
+	r = sys_lever(LEVER_SLAB_BUG, k + 1);
+	if (r < 0)
+		return mmsh_error("slabdebug: the kernel refuses: %s", err_name((err_t)-r));
+	printf("slabdebug: %s on a %d-byte object of a debug cache: %ld report%s (the kernel's "
+	       "line above)\n", bugs[k], LEVER_BUG_OBJECT, r, r == 1 ? "" : "s");
+	return r == 1 ? 0 : 1;
+}
+
 int mmsh_limit(int argc, char **argv)
 {
 	struct meminfo_task t;

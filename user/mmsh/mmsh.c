@@ -78,6 +78,8 @@ static const struct command commands[] = {
 	{ "stress", "stress buddy|slab|faults [N]", "N allocations (100 by default) of blocks, "
 	  "slab objects or page faults, all given back: the counters before, at the peak, "
 	  "after", mmsh_stress },
+	{ "slabdebug", "slabdebug KIND", "make a bug slab debug catches, on an object of a debug "
+	  "cache made for it: write-after-free, double-free or overflow", mmsh_slabdebug },
 	{ "sleep", "sleep MS", "pause the shell for MS milliseconds (at most an hour), for "
 	  "scripts: let a program run with & get on", cmd_sleep },
 	{ "exit", "exit [STATUS]", "leave the shell with STATUS (0 to 255; default: that of "

@@ -65,6 +65,7 @@ int mmsh_kmalloc(int argc, char **argv);
 int mmsh_kfree(int argc, char **argv);
 int mmsh_limit(int argc, char **argv);
 int mmsh_stress(int argc, char **argv);
+int mmsh_slabdebug(int argc, char **argv);
 void mmsh_levers_end(void);
 
 /* The task TASK names (its id, or its name: the newest that still runs)
