@@ -440,6 +440,10 @@ static void levers(void)
 	check("a block's page (by its kernel address) is a slab page of kmalloc-128",
 	      r > 0 && frame_info.state == MEMINFO_FRAME_SLAB &&
 	      strcmp(frame_info.slab_cache, "kmalloc-128") == 0);
+	check_eq("a slab bug of no kind: ERR_INVALID_ARGUMENT", sys_lever(LEVER_SLAB_BUG, 0),
+		 -ERR_INVALID_ARGUMENT);
+	check_eq("a double free on a debug cache's object: one report (on the console)",
+		 sys_lever(LEVER_SLAB_BUG, LEVER_BUG_DOUBLE_FREE), 1);
 	check_eq("kfree gives one back", sys_lever(LEVER_KFREE, (unsigned long)blocks[0]), 0);
 	check_eq("  only once", sys_lever(LEVER_KFREE, (unsigned long)blocks[0]), -ERR_NOT_FOUND);
 	/* the other 31: ours until we end */
