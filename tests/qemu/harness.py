@@ -92,6 +92,9 @@ def parse_args(argv):
                    help="-icount shift=0,sleep=off: exact instruction counts")
     p.add_argument("--uboot", help="U-Boot S-mode image: boot through booti")
     p.add_argument("--image", help="raw tessera image for --uboot")
+    p.add_argument("--uboot-tftp", metavar="DIR",
+                   help="with --uboot: boot by PXE from QEMU's TFTP server serving DIR "
+                        "(pxelinux.cfg/default, an extlinux.conf), not booti")
     p.add_argument("--image-addr", default="0x84000000",
                    help="where QEMU's loader puts the raw image")
     p.add_argument("--timeout", type=float, default=60)
@@ -143,7 +146,10 @@ def qemu_command(a):
         cmd += ["-dtb", a.dtb]
     if a.icount:
         cmd += ["-icount", "shift=0,sleep=off"]
-    if a.uboot:
+    if a.uboot and a.uboot_tftp:
+        cmd += ["-kernel", a.uboot, "-netdev", "user,id=net0,tftp=%s" % a.uboot_tftp,
+                "-device", "virtio-net-device,netdev=net0"]
+    elif a.uboot:
         cmd += ["-kernel", a.uboot,
                 "-device", "loader,file=%s,addr=%s,force-raw=on" % (a.image, a.image_addr)]
         if a.initrd:
@@ -218,6 +224,9 @@ class UBootDriver:
             (re.compile(r"=> $"), "booti %s %s ${fdtcontroladdr}\n" % (args.image_addr,
                                                                        initrd)),
         ]
+        if args.uboot_tftp:     # as a board boots over the network: DHCP, then PXE
+            self.steps[1:] = [(re.compile(r"=> $"), "setenv autoload no; setenv pxefile_addr_r "
+                                                     "0x86000000; dhcp; pxe get; pxe boot\n")]
 
     def poll(self, serial):
         if not self.steps:
