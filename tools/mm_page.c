@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mm_json.h"
 #include "mm_page.h"
 #include "mm_page_template.h"
 
@@ -77,32 +78,6 @@ static void add_string(struct buf *b, const char *s, size_t n)
 			add(b, (const char *)&c, 1);
 	}
 	add(b, "\"", 1);
-}
-
-/* Is [s, s + n) one JSON value, as far as brackets and strings go?  (The
- * browser parses it; this catches a document cut short.) */
-static bool balanced(const char *s, size_t n)
-{
-	int depth = 0;
-	bool in_string = false;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (in_string) {
-			if (s[i] == '\\')
-				i++;
-			else if (s[i] == '"')
-				in_string = false;
-		} else if (s[i] == '"') {
-			in_string = true;
-		} else if (s[i] == '{' || s[i] == '[') {
-			depth++;
-		} else if (s[i] == '}' || s[i] == ']') {
-			if (--depth < 0)
-				return false;
-		}
-	}
-	return depth == 0 && !in_string;
 }
 
 struct parsed {
@@ -212,28 +187,32 @@ static void add_snapshot(struct buf *b, const char *s, size_t n)
 	add(b, s + from, n - from);
 }
 
-int mm_page_write(const char *out, const char *title, const char *text, size_t len)
+char *mm_data(const char *title, const char *text, size_t len)
 {
-	static const char marker[] = "/*DATA*/";
 	struct parsed p = { 0 };
 	struct buf data = { 0 };
-	const char *place = strstr(mm_page_template, marker);
-	FILE *f;
+	struct json *check;
+	const char *why;
+	size_t at;
 
 	parse(&p, text, len);
 	if (p.snapshot_cut) {
 		fprintf(stderr, "tessera-mm: %s: the snapshot is cut short (no end marker)\n", title);
-		return 1;
+		return NULL;
 	}
-	if (p.snapshot && !balanced(p.snapshot, p.snapshot_len)) {
-		fprintf(stderr, "tessera-mm: %s: the text between the snapshot's markers is not "
-			"one JSON document\n", title);
-		return 1;
+	if (p.snapshot) {
+		check = json_parse(p.snapshot, p.snapshot_len, &why, &at);
+		if (!check) {
+			fprintf(stderr, "tessera-mm: %s: the snapshot is not JSON: %s, %zu bytes in\n",
+				title, why ? why : "?", at);
+			return NULL;
+		}
+		json_free(check);
 	}
 	if (!p.memory.len && !p.paging[0] && !p.snapshot) {
 		fprintf(stderr, "tessera-mm: %s: no boot report (paging:, memory: lines) and no "
 			"snapshot to draw: neither a device tree nor a log of tools/boot\n", title);
-		return 1;
+		return NULL;
 	}
 	add(&data, "{\"title\": ", 10);
 	add_string(&data, title, strlen(title));
@@ -245,16 +224,23 @@ int mm_page_write(const char *out, const char *title, const char *text, size_t l
 	else
 		add(&data, "null", 4);
 	add(&data, "}", 1);
-	f = fopen(out, "w");
+	free(p.memory.s);
+	free(p.reserved.s);
+	free(p.zones.s);
+	return data.s;
+}
+
+int mm_page_write(const char *out, const char *data)
+{
+	static const char marker[] = "/*DATA*/";
+	const char *place = strstr(mm_page_template, marker);
+	FILE *f = fopen(out, "w");
+
 	if (!f || fwrite(mm_page_template, 1, (size_t)(place - mm_page_template), f) !=
-	    (size_t)(place - mm_page_template) || fwrite(data.s, 1, data.len, f) != data.len ||
+	    (size_t)(place - mm_page_template) || fputs(data, f) == EOF ||
 	    fputs(place + strlen(marker), f) == EOF || fclose(f) != 0) {
 		fprintf(stderr, "tessera-mm: %s: %s\n", out, strerror(errno));
 		return 1;
 	}
-	free(data.s);
-	free(p.memory.s);
-	free(p.reserved.s);
-	free(p.zones.s);
 	return 0;
 }

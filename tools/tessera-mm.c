@@ -21,6 +21,7 @@
 
 #include "lib/cmdline.h"
 #include "mm/boot_mem.h"
+#include "mm_json.h"
 #include "mm_page.h"
 
 /* Where the report goes: stdout, or a buffer for --html (then stdout too). */
@@ -28,8 +29,8 @@ static FILE *report;
 
 static const char usage[] =
 	"usage: tessera-mm BOARD.dtb [--bootargs \"...\"] [--hart N] [--memory BASE:SIZE]...\n"
-	"                  [--initrd START:SIZE] [--html OUT.html]\n"
-	"       tessera-mm --html OUT.html LOG\n"
+	"                  [--initrd START:SIZE] [--html OUT.html] [--svg OUT.svg] [--text]\n"
+	"       tessera-mm [--html OUT.html] [--svg OUT.svg] [--text] LOG\n"
 	"  Reads the device tree as Tessera's kernel does and prints the boot\n"
 	"  report lines: paging, harts, timebase, memory, reserved, zone, frames,\n"
 	"  and the buddy free lists (buddyinfo: free blocks of order 0, 1, ...);\n"
@@ -53,6 +54,9 @@ static const char usage[] =
 	"              a snapshot in it (the shell's snapshot command) the page\n"
 	"              shows slabs, tasks, their regions and page tables, and\n"
 	"              the faults traced (docs/snapshot.md)\n"
+	"  --svg OUT.svg\n"
+	"              the physical memory map alone, as SVG\n"
+	"  --text      what the pictures show, in lines, after the report\n"
 	"  Exit status: 0 the kernel could boot on this tree; 1 malformed tree;\n"
 	"  2 bad usage; 3 sound tree the kernel cannot boot on (no usable hart\n"
 	"  or RAM: the report says why).\n";
@@ -61,7 +65,8 @@ static const char usage[] =
 
 struct options {
 	const char *path;
-	const char *html;
+	const char *html, *svg;       /* pictures' files, or NULL */
+	bool text;                    /* the pictures in words, on stdout */
 	const char *bootargs;
 	long hart;
 	struct boot_range memory[MAX_MEMORY_OPTIONS];
@@ -147,6 +152,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->has_initrd = true;
 		} else if (strcmp(argv[i], "--html") == 0 && i + 1 < argc) {
 			o->html = argv[++i];
+		} else if (strcmp(argv[i], "--svg") == 0 && i + 1 < argc) {
+			o->svg = argv[++i];
+		} else if (strcmp(argv[i], "--text") == 0) {
+			o->text = true;
 		} else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			fputs(usage, stdout);
 			exit(0);
@@ -379,28 +388,59 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* The pictures the options ask for, of text (a log, or our report); 0 or 1. */
+static int pictures(const struct options *o, const char *text, size_t len)
+{
+	char *data = mm_data(base_name(o->path), text, len);
+	struct json *parsed = NULL;
+	const char *why = NULL;
+	size_t at = 0;
+	int status = 0;
+
+	if (!data)
+		return 1;
+	if (o->html)
+		status |= mm_page_write(o->html, data);
+	if (o->svg || o->text) {
+		parsed = json_parse(data, strlen(data), &why, &at);
+		if (!parsed) {          /* cannot be: mm_data checked the snapshot */
+			fprintf(stderr, "tessera-mm: %s: %s\n", o->path, why ? why : "?");
+			status = 1;
+		}
+	}
+	if (parsed && o->svg)
+		status |= mm_svg_write(o->svg, parsed);
+	if (parsed && o->text)
+		status |= mm_text_write(stdout, parsed);
+	json_free(parsed);
+	free(data);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
 	uint8_t *blob;
 	size_t size = 0, len = 0;
 	char *text = NULL;
+	bool drawn;
 	int status;
 
 	if (parse_options(argc, argv, &o))
 		return 2;
+	drawn = o.html || o.svg || o.text;
 	blob = read_file(o.path, &size);
 	if (!blob)
 		return 1;
 	report = stdout;
-	if (o.html && (size < 4 || blob[0] != 0xd0 || blob[1] != 0x0d || blob[2] != 0xfe ||
-		       blob[3] != 0xed)) {
+	if (drawn && (size < 4 || blob[0] != 0xd0 || blob[1] != 0x0d || blob[2] != 0xfe ||
+		      blob[3] != 0xed)) {
 		/* not a device tree: a console log, with a boot report and a snapshot */
-		status = mm_page_write(o.html, base_name(o.path), (const char *)blob, size);
+		status = pictures(&o, (const char *)blob, size);
 		free(blob);
 		return status;
 	}
-	if (o.html)
+	if (drawn)
 		report = open_memstream(&text, &len);
 	if (!report) {
 		fprintf(stderr, "tessera-mm: out of memory\n");
@@ -408,11 +448,11 @@ int main(int argc, char **argv)
 	}
 	status = report_tree(&o, blob, size);
 	free(blob);
-	if (!o.html)
+	if (!drawn)
 		return status;
 	fclose(report);
 	fwrite(text, 1, len, stdout);
-	if (status != 1 && mm_page_write(o.html, base_name(o.path), text, len))
+	if (status != 1 && pictures(&o, text, len))
 		status = 1;
 	free(text);
 	return status;

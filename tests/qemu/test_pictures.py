@@ -11,10 +11,14 @@ exactly what it holds: a band for each memory: line of the boot report, a
 free-list picture for each zone with memory, every task with as many
 leaves as it has, every slab cache, a row for each traced fault; and its
 script must run without an error.  A log cut inside the snapshot is
-refused in one line.  Screenshots go to OUT_DIR.
+refused in one line, and so is one broken inside.  --text says the same
+parts in lines (a line per task, cache, fault and zone) and --svg draws the
+map alone (a band per range, each zone, run and reserved range).
+Screenshots go to OUT_DIR.
 """
 import json
 import os
+import xml.etree.ElementTree as ET
 import re
 import subprocess
 import sys
@@ -63,6 +67,32 @@ def main():
                 "faults": len(snap["faults"]),
                 "leaves": {t["id"]: len(t["leaves"]) for t in snap["tasks"]},
             })
+            # --text and --svg of the same log: the same parts, in words and alone
+            svg = os.path.join(tmp, name + ".svg")
+            p = subprocess.run([tool, "--text", "--svg", svg, log], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+            text = p.stdout.decode().splitlines()
+            try:
+                root = ET.parse(svg).getroot()
+                bands = root.findall("{http://www.w3.org/2000/svg}g")
+                rects = sum(len(b.findall("{http://www.w3.org/2000/svg}rect")) for b in bands)
+            except (ET.ParseError, OSError) as e:
+                bands, rects = [], str(e)
+            runs = sum(1 for f in snap["frames"] if f["state"] != "not-ram")
+            zones_with = sum(1 for z in snap["zones"] if int(z["end"], 16) > int(z["start"], 16))
+            reserved = sum(1 for line in out if re.match(r"^reserved: 0x", line))
+            tap.check(p.returncode == 0 and
+                      sum(1 for l in text if re.match(r"^task \d+ \(", l)) == len(snap["tasks"]) and
+                      sum(1 for l in text if l.startswith("slab ")) == len(snap["slabs"]) and
+                      sum(1 for l in text if re.match(r"^fault \d+: ", l)) == len(snap["faults"]) and
+                      sum(1 for l in text if l.startswith("zone ")) == len(snap["zones"]),
+                      "%s: --text: a line for every task, cache, fault and zone" % name,
+                      "\n".join(text[:20]) + p.stderr.decode())
+            tap.check(len(bands) == sum(1 for line in out if re.match(r"^memory: 0x", line)) and
+                      rects == zones_with + runs + reserved,
+                      "%s: --svg: a band per RAM range, with each zone, run of pages and "
+                      "reserved range (%d)" % (name, zones_with + runs + reserved),
+                      "%d bands, %r rects" % (len(bands), rects))
             if name == "virt-128m":
                 cut = os.path.join(tmp, "cut.log")
                 with open(cut, "w") as f:
@@ -73,6 +103,16 @@ def main():
                           "tessera-mm: cut.log: the snapshot is cut short (no end marker)\n" and
                           not os.path.exists(os.path.join(tmp, "cut.html")),
                           "a log cut inside the snapshot: refused in one line, no page",
+                          p.stderr.decode())
+                bad = os.path.join(tmp, "bad.log")
+                with open(bad, "w") as f:
+                    f.write("\n".join(out[:begin + 3] + ["  \"zones\": [}"] + out[end:]) + "\n")
+                p = subprocess.run([tool, "--html", os.path.join(tmp, "bad.html"), bad],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                tap.check(p.returncode == 1 and re.match(r"^tessera-mm: bad.log: the snapshot is "
+                                                         r"not JSON: .*, \d+ bytes in\n$",
+                                                         p.stderr.decode()),
+                          "a snapshot that is not JSON: refused in one line saying where",
                           p.stderr.decode())
     sys.exit(tap.done())
 

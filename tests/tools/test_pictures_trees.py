@@ -48,6 +48,13 @@ def main():
             zones = re.findall(r"^zone (\w+): 0x", text, re.M)
             dom, complaints = render(chromium, page, os.path.join(out_dir, name + ".png"))
             check_page(tap, name, dom, complaints, {"bands": len(memory), "zones": zones})
+            p = subprocess.run([tool, "--text", tree], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            words = p.stdout.decode()[len(text):]
+            tap.check(p.stdout.decode().startswith(text) and
+                      len(re.findall(r"^memory: RAM 0x", words, re.M)) == len(memory) and
+                      re.findall(r"^zone (\w+): 0x", words, re.M) == zones,
+                      "%s: --text: the report, then a line per RAM range and per zone" % name,
+                      words)
         p = subprocess.run([tool, "--html", os.path.join(tmp, "x.html"), "/dev/null"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         tap.check(p.returncode == 1 and p.stderr.decode().count("\n") == 1 and
