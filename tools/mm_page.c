@@ -187,15 +187,35 @@ static void add_snapshot(struct buf *b, const char *s, size_t n)
 	add(b, s + from, n - from);
 }
 
+static char *data_of(const struct parsed *pp, const char *title);
+
+static void parsed_free(struct parsed *p)
+{
+	free(p->memory.s);
+	free(p->reserved.s);
+	free(p->zones.s);
+}
+
 char *mm_data(const char *title, const char *text, size_t len)
 {
 	struct parsed p = { 0 };
+	char *data = NULL;
+
+	parse(&p, text, len);
+	data = data_of(&p, title);
+	parsed_free(&p);
+	return data;
+}
+
+/* mm_data of the parsed text. */
+static char *data_of(const struct parsed *pp, const char *title)
+{
+	const struct parsed p = *pp;
 	struct buf data = { 0 };
 	struct json *check;
 	const char *why;
 	size_t at;
 
-	parse(&p, text, len);
 	if (p.snapshot_cut) {
 		fprintf(stderr, "tessera-mm: %s: the snapshot is cut short (no end marker)\n", title);
 		return NULL;
@@ -224,9 +244,6 @@ char *mm_data(const char *title, const char *text, size_t len)
 	else
 		add(&data, "null", 4);
 	add(&data, "}", 1);
-	free(p.memory.s);
-	free(p.reserved.s);
-	free(p.zones.s);
 	return data.s;
 }
 
