@@ -3,7 +3,8 @@
 
 usage: test_pictures.py TOOLS_BOOT TESSERA_MM CHROMIUM OUT_DIR
 
-Boots virt with 128 MiB, 8 GiB, 4 harts and 8 MiB, each running
+Boots virt with 128 MiB, 8 GiB, 16 GiB (its 4 million pages a few dozen runs
+of pages alike), 4 harts and 8 MiB, each running
 tools/boot --cmd "trace faults on; run demo; trace faults off; snapshot"
 into a log, as the docs say to.  The snapshot is read here with Python's
 own JSON parser, and the page tessera-mm draws from the log must show
@@ -37,7 +38,7 @@ def main():
     tap = Tap("pictures of snapshots")
     os.makedirs(out_dir, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        for name, opts in (("virt-128m", []), ("virt-8g", ["-m", "8G"]),
+        for name, opts in (("virt-128m", []), ("virt-8g", ["-m", "8G"]), ("virt-16g", ["-m", "16G"]),
                            ("virt-smp4", ["-s", "4"]), ("virt-8m", ["-m", "8M"])):
             rc, out, err = boot([tools_boot] + opts + ["--cmd", CMDS], tmp)
             log = os.path.join(tmp, name + ".log")
