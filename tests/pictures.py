@@ -11,7 +11,8 @@ with data-drawn="yes" on <body>.
 
 expect (each optional): bands (RAM ranges drawn), zones (names of zones
 with memory), frames (runs of pages that are RAM), tasks (ids), slabs
-(caches), faults (traced faults), leaves ({task id: leaves}).  Each is computed by the caller from the input, not
+(caches), faults (traced faults), leaves ({task id: leaves}), step (what
+the first fault's step must say of its region).  Each is computed by the caller from the input, not
 from the page.
 """
 import html
@@ -73,6 +74,12 @@ def check_page(tap, what, dom, complaints, expect):
         got = count(table.group(1), r"<tr>") - 1 if table else 0
         tap.check(got == expect["faults"], "%s: a row for each of the %d faults traced" %
                   (what, expect["faults"]), "%d rows" % got)
+    if "step" in expect:
+        step = re.search(r'<p id="fault-step">([^<]*)</p>', dom)
+        tap.check(step is not None and expect["step"] in html.unescape(step.group(1)) and
+                  'class="region fault-region"' in dom,
+                  "%s: the first fault's step names its region (%s) and marks it" %
+                  (what, expect["step"]), step.group(1) if step else "(no step)")
     if "leaves" in expect:
         got = {int(t): int(n) for t, n in
                re.findall(r'<div class="task" data-task="(\d+)">.*?data-leaves="(\d+)"', dom, re.S)}

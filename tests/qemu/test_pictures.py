@@ -59,7 +59,13 @@ def main():
             if p.returncode:
                 continue
             dom, complaints = render(chromium, page, os.path.join(out_dir, name + ".png"))
-            check_page(tap, name, dom, complaints, {
+            # the region of the first traced fault, looked up here in the snapshot
+            first, step = snap["faults"][0] if snap["faults"] else None, None
+            for t in snap["tasks"] if first else []:
+                for r in (t["pager"] or {}).get("regions", []) if t["id"] == first["task"] else []:
+                    if int(r["start"], 16) <= int(first["addr"], 16) < int(r["end"], 16):
+                        step = "in its %s region %s-%s" % (r["kind"], r["start"], r["end"])
+            check_page(tap, name, dom, complaints, dict({
                 "bands": sum(1 for line in out if re.match(r"^memory: 0x", line)),
                 "zones": [z["name"] for z in snap["zones"] if int(z["end"], 16) > int(z["start"], 16)],
                 "tasks": [t["id"] for t in snap["tasks"]],
@@ -67,7 +73,9 @@ def main():
                 "frames": sum(1 for f in snap["frames"] if f["state"] != "not-ram"),
                 "faults": len(snap["faults"]),
                 "leaves": {t["id"]: len(t["leaves"]) for t in snap["tasks"]},
-            })
+            }, **({"step": step} if step else {})))
+            tap.check(step is not None, "%s: the first fault's region is in the snapshot (demo "
+                      "ended: its pager kept its regions)" % name)
             # --text and --svg of the same log: the same parts, in words and alone
             svg = os.path.join(tmp, name + ".svg")
             p = subprocess.run([tool, "--text", "--svg", svg, log], stdout=subprocess.PIPE,

@@ -182,15 +182,42 @@ static void vmalloc(void)
 }
 
 
-/* The pager's books on task t, or null when it is not our pager's client. */
+/* t's regions, as its pager tells them (PAGER_REGION), as JSON objects. */
+static void regions_of(const struct meminfo_task *t)
+{
+	struct msg c;
+	uint64_t i;
+
+	for (i = 0; pager_request(mmsh_pager, PAGER_REGION, t->id, i, 0, 0, &c) == 0; i++) {
+		unsigned kind = c.w[2] & 0xff, rights = (c.w[2] >> 8) & 0xff;
+
+		out("%s\n       {\"start\": \"0x%lx\", \"end\": \"0x%lx\", \"rights\": \"%c%c%c\", "
+		    "\"kind\": \"%s\", \"shared\": %s, \"file\": %s, \"resident\": %lu}",
+		    i ? "," : "",
+		    (unsigned long)c.w[0], (unsigned long)c.w[1], rights & MAP_READ ? 'r' : '-',
+		    rights & MAP_WRITE ? 'w' : '-', rights & MAP_EXEC ? 'x' : '-',
+		    mmsh_kind_name(kind), (c.w[2] >> 16) & 1 ? "true" : "false",
+		    (c.w[2] >> 17) & 1 ? "true" : "false", (unsigned long)c.w[3]);
+	}
+}
+
+/* The pager's books on task t: counters and regions; for a program of ours
+ * that ended, its regions as they were then; null for a task of no pager
+ * of ours. */
 static void pager_part(const struct meminfo_task *t)
 {
 	struct msg c, f[3];
-	uint64_t i;
 	unsigned part;
 
 	if (pager_request(mmsh_pager, PAGER_CLIENT, t->id, 0, 0, 0, &c) != 0) {
-		out(", \"pager\": null");
+		/* ended: the regions its pager kept, as they were at the end */
+		if (pager_request(mmsh_pager, PAGER_REGION, t->id, 0, 0, 0, &c) != 0) {
+			out(", \"pager\": null");
+			return;
+		}
+		out(",\n     \"pager\": {\"ended\": true,\n      \"regions\": [");
+		regions_of(t);
+		out("]}");
 		return;
 	}
 	for (part = 0; part < 3; part++)
@@ -204,17 +231,7 @@ static void pager_part(const struct meminfo_task *t)
 	    (unsigned long)f[0].w[1], (unsigned long)f[0].w[2], (unsigned long)f[0].w[3],
 	    (unsigned long)f[1].w[0], (unsigned long)f[1].w[1], (unsigned long)f[1].w[2],
 	    (unsigned long)f[1].w[3], (unsigned long)f[2].w[0], (unsigned long)f[2].w[1]);
-	for (i = 0; pager_request(mmsh_pager, PAGER_REGION, t->id, i, 0, 0, &c) == 0; i++) {
-		unsigned kind = c.w[2] & 0xff, rights = (c.w[2] >> 8) & 0xff;
-
-		out("%s\n       {\"start\": \"0x%lx\", \"end\": \"0x%lx\", \"rights\": \"%c%c%c\", "
-		    "\"kind\": \"%s\", \"shared\": %s, \"file\": %s, \"resident\": %lu}",
-		    i ? "," : "",
-		    (unsigned long)c.w[0], (unsigned long)c.w[1], rights & MAP_READ ? 'r' : '-',
-		    rights & MAP_WRITE ? 'w' : '-', rights & MAP_EXEC ? 'x' : '-',
-		    mmsh_kind_name(kind), (c.w[2] >> 16) & 1 ? "true" : "false",
-		    (c.w[2] >> 17) & 1 ? "true" : "false", (unsigned long)c.w[3]);
-	}
+	regions_of(t);
 	out("]}");
 }
 
