@@ -289,17 +289,6 @@ long sys_fault_trace(struct thread *cur, const uint64_t *a)
 }
 
 /*
- * SYS_LEVER (a[0] op, a[1] argument): the memory shell's levers on the
- * kernel's allocators, accounted to the caller's task and freed when it
- * ends (task_exited).  LEVER_KMALLOC size: a kmalloc block of that size ->
- * its kernel address; LEVER_KFREE address: one of those given back -> 0;
- * LEVER_SLAB_BUG kind: a bug slab debug catches (slab_bug) -> its reports.
- * ERR_DENIED (no RIGHT_INTROSPECT: checked first), ERR_INVALID_ARGUMENT
- * (op, a size of 0 or over LEVER_KMALLOC_MAX), ERR_NO_MEMORY (kmalloc
- * failed, or the task holds LEVER_BLOCKS already), ERR_NOT_FOUND (kfree of
- * an address the task was not given).  Kernel lock held.
- */
-/*
  * LEVER_SLAB_BUG: one bug of kind `bug` on an object of a debug cache made
  * for it and destroyed after, so that slab debug (mm/slab_debug.c) catches
  * it: the report goes to the console, and the number of reports the cache
@@ -337,6 +326,17 @@ static long slab_bug(uint64_t bug)
 	return (long)st.debug_errors;
 }
 
+/*
+ * SYS_LEVER (a[0] op, a[1] argument): the memory shell's levers on the
+ * kernel's allocators, accounted to the caller's task and freed when it
+ * ends (task_exited).  LEVER_KMALLOC size: a kmalloc block of that size ->
+ * its kernel address; LEVER_KFREE address: one of those given back -> 0;
+ * LEVER_SLAB_BUG kind: a bug slab debug catches (slab_bug) -> its reports.
+ * ERR_DENIED (no RIGHT_INTROSPECT: checked first), ERR_INVALID_ARGUMENT
+ * (op, a size of 0 or over LEVER_KMALLOC_MAX), ERR_NO_MEMORY (kmalloc
+ * failed, or the task holds LEVER_BLOCKS already), ERR_NOT_FOUND (kfree of
+ * an address the task was not given).  Kernel lock held.
+ */
 long sys_lever(struct thread *cur, const uint64_t *a)
 {
 	struct task *t = cur->task;

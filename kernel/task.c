@@ -140,27 +140,29 @@ err_t task_create(const char *name, size_t len, const struct handle *fault_ep,
 	return ERR_OK;
 }
 
+struct task *task_next(const struct task *prev)
+{
+	const struct list *pos = prev ? prev->all_link.next : all_tasks.next;
+
+	return pos == &all_tasks ? NULL : container_of(pos, struct task, all_link);
+}
+
 struct task *task_nth(uint64_t index)
 {
-	struct list *pos;
+	struct task *t = task_next(NULL);
 
-	for (pos = all_tasks.next; pos != &all_tasks; pos = pos->next)
-		if (!index--)
-			return container_of(pos, struct task, all_link);
-	return NULL;
+	while (t && index--)
+		t = task_next(t);
+	return t;
 }
 
 struct task *task_with_id(uint64_t id)
 {
-	struct list *pos;
+	struct task *t = task_next(NULL);
 
-	for (pos = all_tasks.next; pos != &all_tasks; pos = pos->next) {
-		struct task *t = container_of(pos, struct task, all_link);
-
-		if (t->id == id)
-			return t;
-	}
-	return NULL;
+	while (t && t->id != id)
+		t = task_next(t);
+	return t;
 }
 
 bool task_may_introspect(const struct task *t)

@@ -25,8 +25,10 @@ err_t task_spawn(const struct user_image *img, const struct handle *fault_ep,
 		 const struct handle *pass, bool introspect, struct task **out);
 
 /* Every task that exists (running, or ended and still held), oldest
- * first: the index-th (0 the oldest), or the one whose id is `id`; NULL
- * when there is none.  Kernel lock held. */
+ * first: the one after prev (NULL: the oldest), the index-th (0 the
+ * oldest), or the one whose id is `id`; NULL when there is none.  Kernel
+ * lock held. */
+struct task *task_next(const struct task *prev);
 struct task *task_nth(uint64_t index);
 struct task *task_with_id(uint64_t id);
 

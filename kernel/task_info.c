@@ -166,9 +166,8 @@ err_t task_mapper(uint64_t pa, uint64_t n, struct meminfo_mapper *out)
 {
 	struct mapper_walk w = { .pa = ALIGN_DOWN(pa, PAGE_SIZE), .skip = n, .out = out };
 	const struct task *t;
-	uint64_t i;
 
-	for (i = 0; (t = task_nth(i)) != NULL; i++) {
+	for (t = task_next(NULL); t; t = task_next(t)) {
 		if (!t->pt.root)
 			continue;
 		pt_for_each_leaf(&t->pt, find_mapper, &w);
