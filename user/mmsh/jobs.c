@@ -87,12 +87,8 @@ static struct job *job_named(const char *word)
 static bool ended(uint32_t id)
 {
 	struct meminfo_task t;
-	uint64_t i;
 
-	for (i = 0; mmsh_task_by_index(i, &t); i++)
-		if (t.id == id)
-			return t.ended;
-	return true;
+	return !mmsh_task_by_id(id, &t) || t.ended;
 }
 
 /* Wait for job j to end, print its run: lines, free its slot; its status.

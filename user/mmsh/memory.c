@@ -297,17 +297,15 @@ static int print_mappers(uint64_t pa)
 {
 	struct meminfo_mapper m;
 	struct meminfo_task t;
-	uint64_t n, i;
+	uint64_t n;
 	long r;
 
 	for (n = 0; (r = sys_meminfo_at(MEMINFO_MAPPER, pa, n, &m, sizeof(m))) == (long)sizeof(m);
 	     n++) {
 		if (n >= MAPPERS_SHOWN)
 			continue;              /* counted below, not shown */
-		for (i = 0; mmsh_task_by_index(i, &t) && t.id != m.task; i++)
-			;
 		printf("  mapped by task %u (%s) at 0x%lx, %s\n", m.task,
-		       t.id == m.task ? t.name : "?", (unsigned long)m.va,
+		       mmsh_task_by_id(m.task, &t) ? t.name : "?", (unsigned long)m.va,
 		       m.pte & 4 ? "writable" : "read-only");
 	}
 	if (r != -ERR_NOT_FOUND)

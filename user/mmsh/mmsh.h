@@ -51,8 +51,10 @@ const char *mmsh_state_name(unsigned state);
 const char *mmsh_kind_name(unsigned kind);
 const char *mmsh_access_name(unsigned access);
 
-/* The index-th task into *t; false past the last. */
+/* The index-th task into *t; false past the last.  The task with id `id`
+ * into *t; false when there is none (it ended and nobody holds it). */
 bool mmsh_task_by_index(uint64_t index, struct meminfo_task *t);
+bool mmsh_task_by_id(uint32_t id, struct meminfo_task *t);
 
 /* Sleep ms milliseconds, printing traced faults as they come. */
 void mmsh_nap(uint64_t ms);

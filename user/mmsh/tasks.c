@@ -40,6 +40,16 @@ bool mmsh_task_by_index(uint64_t index, struct meminfo_task *t)
 	return sys_meminfo(MEMINFO_TASK, index, t, sizeof(*t)) == (long)sizeof(*t);
 }
 
+bool mmsh_task_by_id(uint32_t id, struct meminfo_task *t)
+{
+	uint64_t i;
+
+	for (i = 0; mmsh_task_by_index(i, t); i++)
+		if (t->id == id)
+			return true;
+	return false;
+}
+
 bool mmsh_task_find(const char *cmd, const char *word, struct meminfo_task *out)
 {
 	struct meminfo_task t;

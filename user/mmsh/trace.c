@@ -38,14 +38,10 @@ static const char *const kill_names[FAULT_KILL_REASONS] = {
 /* The name of the task with id `id`, or "?" once it is gone. */
 static const char *task_name(uint32_t id)
 {
-	static struct meminfo_task t;
-	uint64_t i;
+	static struct meminfo_task t;     /* the last asked: most lines are one task's */
 
-	if (t.id == id)
+	if (t.id == id || mmsh_task_by_id(id, &t))
 		return t.name;
-	for (i = 0; mmsh_task_by_index(i, &t); i++)
-		if (t.id == id)
-			return t.name;
 	t.id = 0;
 	return "?";
 }
