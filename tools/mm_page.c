@@ -80,8 +80,19 @@ static void add_string(struct buf *b, const char *s, size_t n)
 	add(b, "\"", 1);
 }
 
+#define ZONES_MAX 8                   /* zone lines kept (the kernel has three) */
+
+/* A zone line of the report, with its buddyinfo line if the text has one. */
+struct zone_line {
+	char name[32];
+	unsigned long long start, end, present, free;
+	struct buf blocks;                /* "n0, n1, ...": free blocks per order */
+};
+
 struct parsed {
-	struct buf memory, reserved, zones;   /* JSON array items, comma-separated */
+	struct buf memory, reserved;      /* JSON array items, comma-separated */
+	struct zone_line zones[ZONES_MAX];
+	unsigned nzones;
 	char paging[16];
 	const char *snapshot;                 /* its first byte, or NULL */
 	size_t snapshot_len;
@@ -94,11 +105,24 @@ static void item(struct buf *b)
 		add(b, ", ", 2);
 }
 
+/* The zone line called name, or (make) a new one; NULL when none is (or
+ * there is no room). */
+static struct zone_line *zone_named(struct parsed *p, const char *name, bool make)
+{
+	unsigned i;
+
+	for (i = 0; i < p->nzones; i++)
+		if (strcmp(p->zones[i].name, name) == 0)
+			return &p->zones[i];
+	return make && p->nzones < ZONES_MAX ? &p->zones[p->nzones++] : NULL;
+}
+
 /* One line of the text (no newline, no CR). */
 static void parse_line(struct parsed *p, const char *line, size_t n)
 {
 	unsigned long long a, e, pages, free_pages;
-	char name[32], what[200];
+	char name[32], what[200], *tok, *save;
+	struct zone_line *z;
 	int used = 0;
 
 	if (n >= sizeof(what))
@@ -117,31 +141,19 @@ static void parse_line(struct parsed *p, const char *line, size_t n)
 		add(&p->reserved, "]", 1);
 	} else if (sscanf(what, "zone %31[A-Z0-9]: %llx-%llx %llu pages, %llu free", name, &a, &e,
 			  &pages, &free_pages) == 5) {
-		item(&p->zones);
-		addf(&p->zones, "{\"name\": \"%s\", \"start\": \"0x%llx\", \"end\": \"0x%llx\", "
-		     "\"present\": %llu, \"free\": %llu, \"free_blocks\": []}", name, a, e, pages,
-		     free_pages);
-	} else if (sscanf(what, "buddyinfo %31[A-Z0-9]:%n", name, &used) == 1 && used) {
-		/* the free blocks of the zone just read (tessera-mm's report) */
-		char *z = strstr(p->zones.s ? p->zones.s : "", name), *list;
-		struct buf blocks = { 0 };
-		char *tok, *save;
-
-		if (!z || !(list = strstr(z, "\"free_blocks\": []")))
-			return;
-		for (tok = strtok_r(what + used, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-			addf(&blocks, "%s%llu", blocks.len ? ", " : "", strtoull(tok, NULL, 10));
-		{
-			struct buf rest = { 0 };
-			size_t at = (size_t)(list - p->zones.s) + strlen("\"free_blocks\": [");
-
-			add(&rest, p->zones.s + at, p->zones.len - at);
-			p->zones.len = at;
-			add(&p->zones, blocks.s ? blocks.s : "", blocks.len);
-			add(&p->zones, rest.s, rest.len);
-			free(rest.s);
+		z = zone_named(p, name, true);
+		if (z) {
+			free(z->blocks.s);
+			*z = (struct zone_line){ .start = a, .end = e, .present = pages,
+						 .free = free_pages };
+			memcpy(z->name, name, sizeof(z->name));
 		}
-		free(blocks.s);
+	} else if (sscanf(what, "buddyinfo %31[A-Z0-9]:%n", name, &used) == 1 && used &&
+		   (z = zone_named(p, name, false))) {
+		/* the free blocks of that zone (tessera-mm's report) */
+		z->blocks.len = 0;
+		for (tok = strtok_r(what + used, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+			addf(&z->blocks, "%s%llu", z->blocks.len ? ", " : "", strtoull(tok, NULL, 10));
 	}
 }
 
@@ -191,9 +203,12 @@ static char *data_of(const struct parsed *pp, const char *title);
 
 static void parsed_free(struct parsed *p)
 {
+	unsigned i;
+
 	free(p->memory.s);
 	free(p->reserved.s);
-	free(p->zones.s);
+	for (i = 0; i < p->nzones; i++)
+		free(p->zones[i].blocks.s);
 }
 
 char *mm_data(const char *title, const char *text, size_t len)
@@ -214,6 +229,7 @@ static char *data_of(const struct parsed *pp, const char *title)
 	struct buf data = { 0 };
 	struct json *check;
 	const char *why;
+	unsigned i;
 	size_t at;
 
 	if (p.snapshot_cut) {
@@ -236,9 +252,18 @@ static char *data_of(const struct parsed *pp, const char *title)
 	}
 	add(&data, "{\"title\": ", 10);
 	add_string(&data, title, strlen(title));
-	addf(&data, ", \"paging\": \"%s\", \"memory\": [%s], \"reserved\": [%s], \"zones\": [%s], "
-	     "\"snapshot\": ", p.paging[0] ? p.paging : "unknown", p.memory.s ? p.memory.s : "",
-	     p.reserved.s ? p.reserved.s : "", p.zones.s ? p.zones.s : "");
+	addf(&data, ", \"paging\": \"%s\", \"memory\": [%s], \"reserved\": [%s], \"zones\": [",
+	     p.paging[0] ? p.paging : "unknown", p.memory.s ? p.memory.s : "",
+	     p.reserved.s ? p.reserved.s : "");
+	for (i = 0; i < p.nzones; i++) {
+		addf(&data, "%s{\"name\": \"%s\", \"start\": \"0x%llx\", \"end\": \"0x%llx\", "
+		     "\"present\": %llu, \"free\": %llu, \"free_blocks\": [", i ? ", " : "",
+		     p.zones[i].name, p.zones[i].start, p.zones[i].end, p.zones[i].present,
+		     p.zones[i].free);
+		add(&data, p.zones[i].blocks.s ? p.zones[i].blocks.s : "", p.zones[i].blocks.len);
+		add(&data, "]}", 2);
+	}
+	add(&data, "], \"snapshot\": ", 15);
 	if (p.snapshot)
 		add_snapshot(&data, p.snapshot, p.snapshot_len);
 	else
