@@ -170,7 +170,7 @@ static void bench_user(void)
 	const struct user_image *img = user_image_find("bench", 5);
 	enum exit_reason reason;
 	struct task *t;
-	err_t err = img ? task_spawn(img, NULL, NULL, false, &t) : ERR_NOT_FOUND;
+	err_t err = img ? task_spawn(img, NULL, NULL, 0, &t) : ERR_NOT_FOUND;
 
 	if (err) {
 		printk("bench: cannot start the user benchmarks: %s\n", err_name(err));

@@ -164,9 +164,14 @@ static void report_overruns(void)
 	in.overruns_told = n;
 }
 
+void console_input_claimed(void)
+{
+	in.irq_held = true;
+}
+
 /*
- * With the UART's interrupt routed (console_irq_init), a poll first claims
- * it if it is pending, and completes it once the FIFO is read empty; while
+ * With the UART's interrupt routed (console_irq_init), a poll completes a
+ * claim of it (console_input_claimed) once the FIFO is read empty; while
  * the ring is full it keeps it claimed, so the device cannot interrupt
  * again until a read makes room (and the next poll, on a tick, drains it).
  */
@@ -174,8 +179,6 @@ void console_input_poll(void)
 {
 	int c;
 
-	if (!in.irq_held)
-		in.irq_held = console_irq_claim();
 	while (ring_used() < RING_SIZE && (c = console_getc()) >= 0)
 		in.ring[in.head++ % RING_SIZE] = (uint8_t)c;
 	if (in.irq_held && ring_used() < RING_SIZE) {

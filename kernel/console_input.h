@@ -16,6 +16,10 @@
  */
 void console_input_poll(void);
 
+/* The UART's interrupt was claimed at the PLIC (kernel/device.c, irq_poll):
+ * the next poll that leaves room in the ring completes it. */
+void console_input_claimed(void);
+
 /* t, ending or killed, is no longer a reader (nothing if it was none); the
  * next reader is woken if it may be served now.  Requires the kernel lock. */
 void console_reader_gone(struct thread *t);

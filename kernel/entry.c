@@ -1,6 +1,7 @@
 /* Traps from user space (see kernel/entry.h). */
 #include "kernel_arch.h"
 #include "kernel/console_input.h"
+#include "kernel/device.h"
 #include "kernel/entry.h"
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
@@ -43,7 +44,7 @@ void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 		sched_ipi();
 		break;
 	case USER_TRAP_EXTERNAL:
-		console_input_poll();   /* it claims and completes the interrupt */
+		irq_poll();   /* it claims, and hands each source to its owner */
 		break;
 	case USER_TRAP_IRQ_OTHER:
 		break;

@@ -6,6 +6,7 @@
  * holds one reference.  Under the kernel lock.
  */
 #include "kernel_arch.h"
+#include "kernel/device.h"
 #include "kernel/memory.h"
 #include "kernel/initrd.h"
 #include "kernel/user_images.h"
@@ -61,6 +62,10 @@ void frame_object_destroy(struct frame_object *f)
 {
 	if (f->image)
 		panic("frame_object_destroy: boot-image file objects are never freed");
+	if (f->device) {
+		device_frame_destroy(f);
+		return;
+	}
 	set_owner(f, NULL);
 	buddy_free(&kmem, mem_frame_at(&kmem, f->pa), f->order);
 	kfree(f);
@@ -114,10 +119,11 @@ void frame_object_images_init(void)
 						      virt_to_phys(initrd_images[i].data));
 }
 
-/* The frame object that owns the page at pa, or NULL (a kernel-made page). */
+/* The frame object that owns the page at pa, or NULL (a kernel-made page):
+ * a RAM page's descriptor says; device registers have none. */
 struct frame_object *frame_object_of(paddr_t pa)
 {
 	struct frame *desc = mem_frame_at(&kmem, pa);
 
-	return desc ? desc->owner : NULL;
+	return desc ? desc->owner : device_frame_at(pa);
 }

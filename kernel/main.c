@@ -198,10 +198,10 @@ static void console_input_init(void)
 {
 	char what[96];
 
+	trap_external_on();   /* the console's interrupt, and drivers' (kernel/device.c) */
 	if (boot.cmdline.console_irq_off) {
 		printk("console input: polled on the timer tick (console_irq=off)\n");
 	} else if (console_irq_init(&boot.fdt, boot.hartid, what, sizeof(what))) {
-		trap_external_on();
 		printk("console input: interrupt, %s, and polled on the timer tick\n", what);
 	} else {
 		printk("console input: polled on the timer tick (no interrupt: %s)\n", what);
@@ -223,7 +223,7 @@ static void run_init(void)
 
 	if (!err) {
 		/* The first task is the root of trust: it may look at memory. */
-		err = task_spawn(img, NULL, run.obj ? &run : NULL, true, &t);
+		err = task_spawn(img, NULL, run.obj ? &run : NULL, TASK_RIGHTS_GIVEN, &t);
 		if (err && run.obj)   /* init never held it: nobody else does */
 			frame_object_destroy((struct frame_object *)run.obj);
 	}

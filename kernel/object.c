@@ -2,6 +2,7 @@
  * Reference counts and handle tables (see kernel/object.h).  Under the
  * kernel lock.
  */
+#include "kernel/device.h"
 #include "kernel/object.h"
 #include "kernel/printk.h"
 
@@ -28,6 +29,9 @@ void obj_put(struct object *o)
 		break;
 	case OBJ_FRAME:
 		frame_object_destroy((struct frame_object *)o);
+		break;
+	case OBJ_IRQ:
+		irq_object_destroy((struct irq_object *)o);
 		break;
 	default:
 		panic("obj_put: object %p of unknown type %u", (void *)o, o->type);

@@ -39,6 +39,7 @@ enum object_type {
 	OBJ_THREAD,
 	OBJ_ENDPOINT,
 	OBJ_FRAME,
+	OBJ_IRQ,                 /* a device's interrupt (kernel/device.c) */
 	OBJ_TYPE_COUNT
 };
 
@@ -72,6 +73,8 @@ enum thread_state {
 	THREAD_WAIT_BLOCKED,     /* waiting for a task to end */
 	THREAD_CONSOLE_BLOCKED,  /* in SYS_CONSOLE_READ, waiting for input */
 	THREAD_SLEEP_BLOCKED,    /* in SYS_SLEEP_UNTIL, on the sleepers (kernel/sleep.c) */
+	THREAD_IRQ_BLOCKED,      /* in SYS_IRQ_WAIT (kernel/device.c); with a deadline,
+				  * on the sleepers too */
 	THREAD_DEAD,             /* ended; freed once off its stack */
 };
 
@@ -120,6 +123,8 @@ struct thread {
 	uint64_t trace_instret;  /* ... that hart's instruction count then */
 	vaddr_t trace_addr;      /* ... the address */
 	uint64_t trace_pc;       /* ... and the instruction */
+	struct irq_object *irq_wait; /* IRQ_BLOCKED: the interrupt it waits for */
+	bool irq_deadline;       /* ... on the sleepers, until sleep_until */
 };
 
 struct endpoint {
@@ -139,6 +144,17 @@ struct frame_object {
 	bool dma;                /* allocated for DMA: its address may be told */
 	bool image;              /* a file of the boot image: the kernel's pages,
 				  * read and execute only, never freed */
+	bool device;             /* a device's registers, not RAM: no page
+				  * descriptors, never the buddy's (kernel/device.c) */
+};
+
+/* A device's interrupt, as a driver holds it (kernel/device.c). */
+struct irq_object {
+	struct object obj;
+	uint32_t source;         /* its PLIC source */
+	struct frame_object *device; /* its device's registers: held while it lives */
+	bool fired;              /* claimed at the PLIC, masked until SYS_IRQ_ACK */
+	struct thread *waiter;   /* in SYS_IRQ_WAIT, or NULL */
 };
 
 #define TASK_NAME_MAX 32

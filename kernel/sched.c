@@ -20,6 +20,7 @@
 #include "kernel_arch.h"
 #include "kernel/account.h"
 #include "kernel/console_input.h"
+#include "kernel/device.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
@@ -282,7 +283,7 @@ void sched_timer_work(void)
 {
 	sleep_wake_due();
 	fault_check_timeouts();
-	console_input_poll();
+	irq_poll();
 }
 
 /* An IPI from another hart: ask this hart for a reschedule.  Kernel lock held. */

@@ -43,7 +43,7 @@ static const char *run_program(const char *program, bool introspect, long *code,
 {
 	const struct user_image *img = user_image_find(program, strlen(program));
 	struct task *t;
-	err_t err = img ? task_spawn(img, NULL, NULL, introspect, &t) : ERR_NOT_FOUND;
+	err_t err = img ? task_spawn(img, NULL, NULL, introspect ? RIGHT_INTROSPECT : 0, &t) : ERR_NOT_FOUND;
 
 	if (err) {
 		snprint(why, sizeof(why), "cannot start %s: %s", program, err_name(err));

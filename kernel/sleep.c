@@ -49,11 +49,16 @@ long sys_sleep_until(struct thread *cur, const uint64_t *a)
 
 	if (rdtime() >= until)
 		return 0;
-	cur->sleep_until = until;
-	sleepers_insert(cur);
+	sleep_queue(cur, until);
 	cur->state = THREAD_SLEEP_BLOCKED;
 	sched_block();
 	return 0;
+}
+
+void sleep_queue(struct thread *t, uint64_t until)
+{
+	t->sleep_until = until;
+	sleepers_insert(t);
 }
 
 void sleep_wake_due(void)

@@ -18,6 +18,11 @@ long sys_sleep_until(struct thread *cur, const uint64_t *a);
  * Requires the kernel lock. */
 void sleep_wake_due(void);
 
+/* Put t (blocking, not yet blocked) on the sleepers until `until`: the
+ * first tick at or after it makes t runnable (SYS_IRQ_WAIT's deadline).
+ * Requires the kernel lock. */
+void sleep_queue(struct thread *t, uint64_t until);
+
 /* t, SLEEP_BLOCKED and not running (being killed), leaves the sleepers.
  * Requires the kernel lock. */
 void sleep_cancel(struct thread *t);

@@ -12,6 +12,7 @@
 #include "kernel_arch.h"
 #include "kernel/boot.h"
 #include "kernel/console_input.h"
+#include "kernel/device.h"
 #include "kernel/entry.h"
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
@@ -72,12 +73,14 @@ static long task_handle(struct thread *cur, unsigned slot, err_t err, struct tas
 
 /* Task flags `flags` (of those in `known`) are ones cur may ask for:
  * ERR_INVALID_ARGUMENT (unknown), ERR_DENIED (TASK_INTROSPECT without
- * RIGHT_INTROSPECT of its own).  No side effect; kernel lock held. */
+ * RIGHT_INTROSPECT of its own, TASK_DEVICE without RIGHT_DEVICE).  No side effect; kernel lock held. */
 static err_t task_flags_ok(struct thread *cur, uint64_t flags, uint64_t known)
 {
 	if (flags & ~known)
 		return ERR_INVALID_ARGUMENT;
 	if ((flags & TASK_INTROSPECT) && !task_may_introspect(cur->task))
+		return ERR_DENIED;
+	if ((flags & TASK_DEVICE) && !task_may_drive(cur->task))
 		return ERR_DENIED;
 	return ERR_OK;
 }
@@ -252,7 +255,7 @@ static long sys_task_spawn(struct thread *cur, const uint64_t *a)
 	if (!err)
 		err = optional_handle(cur, a[3], OBJ_NONE, RIGHT_TRANSFER, &pass);
 	if (!err)
-		err = task_flags_ok(cur, a[4], TASK_INTROSPECT);
+		err = task_flags_ok(cur, a[4], TASK_INTROSPECT | TASK_DEVICE);
 	if (err)
 		return error(err);
 	img = user_image_find(name, a[1]);
@@ -261,7 +264,9 @@ static long sys_task_spawn(struct thread *cur, const uint64_t *a)
 	slot = free_slot(cur);
 	if (!slot)
 		return error(ERR_NO_MEMORY);
-	err = task_spawn(img, fault_ep, pass, a[4] & TASK_INTROSPECT, &t);   /* before t is read */
+	err = task_spawn(img, fault_ep, pass,
+			 (a[4] & TASK_INTROSPECT ? RIGHT_INTROSPECT : 0) |
+			 (a[4] & TASK_DEVICE ? RIGHT_DEVICE : 0), &t);   /* before t is read */
 	return task_handle(cur, slot, err, t, a[4]);
 }
 
@@ -542,6 +547,10 @@ static const struct {
 	[SYS_MEMINFO] = { sys_meminfo, false },
 	[SYS_FAULT_TRACE] = { sys_fault_trace, false },
 	[SYS_LEVER] = { sys_lever, false },
+	[SYS_DEVICE_OPEN] = { sys_device_open, false },
+	[SYS_IRQ_OPEN] = { sys_irq_open, false },
+	[SYS_IRQ_WAIT] = { sys_irq_wait, false },
+	[SYS_IRQ_ACK] = { sys_irq_ack, false },
 };
 
 /*

@@ -44,7 +44,8 @@ long sys_frame_paddr(struct thread *cur, const uint64_t *a)
 
 	if (err)
 		return error(err);
-	if (!((struct frame_object *)h->obj)->dma && !task_may_introspect(cur->task))
+	if (!((struct frame_object *)h->obj)->dma && !task_may_introspect(cur->task) &&
+	    !task_may_drive(cur->task))
 		return error(ERR_DENIED);
 	return (long)((struct frame_object *)h->obj)->pa;
 }

@@ -101,7 +101,7 @@ static err_t load_program(struct task *t, const struct user_image *img, uint64_t
 }
 
 /* A task with its program loaded and its first handles, but no thread. */
-static err_t task_make(const struct user_image *img, bool introspect, struct task **out)
+static err_t task_make(const struct user_image *img, uint32_t self_rights, struct task **out)
 {
 	struct task *t = task_alloc();
 	err_t err;
@@ -119,7 +119,7 @@ static err_t task_make(const struct user_image *img, bool introspect, struct tas
 	}
 	handle_install(t, HANDLE_SELF, &(struct handle){
 		.obj = &t->obj,
-		.rights = introspect ? RIGHTS_ALL : RIGHTS_ALL & ~RIGHT_INTROSPECT });
+		.rights = (RIGHTS_ALL & ~TASK_RIGHTS_GIVEN) | (self_rights & TASK_RIGHTS_GIVEN) });
 	*out = t;
 	return ERR_OK;
 }
@@ -172,12 +172,19 @@ bool task_may_introspect(const struct task *t)
 	return self->obj == &t->obj && (self->rights & RIGHT_INTROSPECT);
 }
 
+bool task_may_drive(const struct task *t)
+{
+	const struct handle *self = &t->handles[HANDLE_SELF];
+
+	return self->obj == &t->obj && (self->rights & RIGHT_DEVICE);
+}
+
 err_t task_spawn(const struct user_image *img, const struct handle *fault_ep,
-		 const struct handle *pass, bool introspect, struct task **out)
+		 const struct handle *pass, uint32_t self_rights, struct task **out)
 {
 	struct thread *th;
 	struct task *t;
-	err_t err = task_make(img, introspect, &t);
+	err_t err = task_make(img, self_rights, &t);
 
 	if (err)
 		return err;

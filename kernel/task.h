@@ -22,7 +22,7 @@
  * nothing is left behind.
  */
 err_t task_spawn(const struct user_image *img, const struct handle *fault_ep,
-		 const struct handle *pass, bool introspect, struct task **out);
+		 const struct handle *pass, uint32_t self_rights, struct task **out);
 
 /* Every task that exists (running, or ended and still held), oldest
  * first: the one after prev (NULL: the oldest), the index-th (0 the
@@ -35,6 +35,12 @@ struct task *task_with_id(uint64_t id);
 /* Whether t may make the introspection calls: its HANDLE_SELF slot holds t
  * itself with RIGHT_INTROSPECT.  No side effect; kernel lock held. */
 bool task_may_introspect(const struct task *t);
+/* ... and RIGHT_DEVICE: the driver calls (kernel/device.c). */
+bool task_may_drive(const struct task *t);
+
+/* The rights a task's HANDLE_SELF has only when its maker gives them
+ * (task_spawn's self_rights); it has every other right. */
+#define TASK_RIGHTS_GIVEN (RIGHT_INTROSPECT | RIGHT_DEVICE)
 
 /*
  * A task called `name` (len bytes, at most TASK_NAME_MAX) with an empty

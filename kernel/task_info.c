@@ -20,6 +20,7 @@ _Static_assert((int)THREAD_RUNNING == (int)MEMINFO_THREAD_RUNNING &&
 	       (int)THREAD_WAIT_BLOCKED == (int)MEMINFO_THREAD_WAIT &&
 	       (int)THREAD_CONSOLE_BLOCKED == (int)MEMINFO_THREAD_CONSOLE &&
 	       (int)THREAD_SLEEP_BLOCKED == (int)MEMINFO_THREAD_SLEEP &&
+	       (int)THREAD_IRQ_BLOCKED == (int)MEMINFO_THREAD_IRQ &&
 	       (int)THREAD_DEAD == (int)MEMINFO_THREAD_STATES,
 	       "the ABI's thread states follow the kernel's");
 _Static_assert(TASK_NAME_MAX < MEMINFO_TASK_NAME_MAX, "room for a task's whole name");

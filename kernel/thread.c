@@ -15,7 +15,8 @@
  *       exit, a failing peer)      │                                   │ sched_block or
  *                                  │                                   ▼ a fast switch
  *                     SEND_BLOCKED, RECV_BLOCKED, REPLY_BLOCKED, WAIT_BLOCKED,
- *                     CONSOLE_BLOCKED, SLEEP_BLOCKED (sleep_wake_due wakes it)
+ *                     CONSOLE_BLOCKED, SLEEP_BLOCKED (sleep_wake_due wakes it),
+ *                     IRQ_BLOCKED (irq_poll or the deadline wakes it)
  *
  *   any state ──► DEAD: thread_exit (the thread itself), thread_kill
  *                 (anyone: at once unless RUNNING), thread_check_killed
@@ -43,6 +44,7 @@
 
 #include "kernel_arch.h"
 #include "kernel/console_input.h"
+#include "kernel/device.h"
 #include "kernel/ipc.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
@@ -153,7 +155,8 @@ void thread_destroy(struct thread *t)
 
 /*
  * Take t, which is not running, off whatever holds it waiting: its run
- * queue, a task's waiters, the sleepers, the console's readers (in any state: it stays
+ * queue, a task's waiters, the sleepers, an interrupt (in any state, as the
+ * console's readers: woken, it may not have left yet), the console's readers (in any state: it stays
  * there while a fault of its read is served), an endpoint queue, and its
  * IPC ties.  In any
  * state it may hold a call it received (a pager preempted while it serves a
@@ -167,6 +170,8 @@ static void thread_stop_waiting(struct thread *t)
 		task_wait_cancel(t);
 	else if (t->state == THREAD_SLEEP_BLOCKED)
 		sleep_cancel(t);
+	if (t->irq_wait)
+		irq_wait_cancel(t);
 	console_reader_gone(t);
 	ipc_thread_gone(t);
 }

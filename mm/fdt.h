@@ -165,6 +165,10 @@ fdt_node_t fdt_root(const struct fdt *fdt);
 fdt_node_t fdt_first_child(const struct fdt *fdt, fdt_node_t node);
 fdt_node_t fdt_next_sibling(const struct fdt *fdt, fdt_node_t node);
 fdt_node_t fdt_parent(const struct fdt *fdt, fdt_node_t node);
+/* The node after `node` depth first (its first child, else the next
+ * sibling of it or of its nearest ancestor that has one), or FDT_NONE after
+ * the last.  Each call may walk the tree (fdt_parent): for rare walks. */
+fdt_node_t fdt_next_node(const struct fdt *fdt, fdt_node_t node);
 fdt_node_t fdt_child(const struct fdt *fdt, fdt_node_t node, const char *name);
 fdt_node_t fdt_path(const struct fdt *fdt, const char *path);
 const char *fdt_node_name(const struct fdt *fdt, fdt_node_t node);

@@ -107,13 +107,9 @@ bool console_irq_init(const struct fdt *fdt, uint64_t hartid, char *what, unsign
 	return true;
 }
 
-bool console_irq_claim(void)
+uint32_t console_irq(void)
 {
-	uint32_t irq = uart_irq ? plic_claim() : 0;
-
-	if (irq && irq != uart_irq)
-		plic_complete(irq);   /* nobody else's is enabled: a stray one, let go */
-	return irq && irq == uart_irq;
+	return uart_irq;
 }
 
 void console_irq_complete(void)

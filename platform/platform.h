@@ -40,11 +40,11 @@ bool console_init(const struct fdt *fdt, const struct boot_info *bi,
 bool console_irq_init(const struct fdt *fdt, uint64_t hartid, char *what, unsigned what_size);
 
 /*
- * Claim a pending console interrupt: true if it was the console's, which
- * stays masked until console_irq_complete (a stray source is let go at
- * once).  False with no interrupt routed.  Under the kernel lock.
+ * The console's PLIC source once console_irq_init routed it, else 0.  Its
+ * claim (kernel/device.c, irq_poll) keeps it masked until
+ * console_irq_complete.  Under the kernel lock.
  */
-bool console_irq_claim(void);
+uint32_t console_irq(void);
 void console_irq_complete(void);
 
 /* Find the devices that can power off the machine; call once after paging. */

@@ -30,26 +30,24 @@
 #define PLIC_SOURCES_MAX 1023     /* source 0 is "none" */
 #define PLIC_CONTEXTS_MAX 15872
 
-static volatile uint32_t *claim_reg;
+/* The one PLIC, once a route has set it up (plic_setup). */
+static fdt_node_t plic_node = FDT_NONE;
+static long plic_context;
+static volatile uint32_t *priorities;   /* source n's at [n] */
+static volatile uint32_t *enables;      /* the context's: source n is bit n % 32 of [n / 32] */
+static volatile uint32_t *threshold;
+static volatile uint32_t *claim_reg;    /* NULL: not set up */
 
 /* The node whose phandle is `ph`, or FDT_NONE: a walk of the whole tree. */
 static fdt_node_t node_by_phandle(const struct fdt *fdt, uint32_t ph)
 {
-	fdt_node_t n = fdt_root(fdt), next;
+	fdt_node_t n;
 	uint32_t v;
 	bool found;
 
-	while (n != FDT_NONE) {
+	for (n = fdt_root(fdt); n != FDT_NONE; n = fdt_next_node(fdt, n))
 		if (fdt_read_u32(fdt, n, "phandle", &v, &found) == FDT_OK && found && v == ph)
 			return n;
-		next = fdt_first_child(fdt, n);
-		while (next == FDT_NONE && n != FDT_NONE) {
-			next = fdt_next_sibling(fdt, n);
-			if (next == FDT_NONE)
-				n = fdt_parent(fdt, n);
-		}
-		n = next;
-	}
 	return FDT_NONE;
 }
 
@@ -101,14 +99,42 @@ static bool say(char *what, unsigned size, const char *why)
 	return false;
 }
 
+/*
+ * Set up the PLIC at node `plic` for hart `hartid` once: its S-mode
+ * context, the pages of the priorities, that context's enable bits and its
+ * threshold and claim register, threshold 0.  False with the reason in what.
+ */
+static bool plic_setup(const struct fdt *fdt, fdt_node_t plic, uint64_t hartid, char *what,
+		       unsigned what_size)
+{
+	uint64_t base, size;
+	long ctx;
+
+	if (claim_reg)
+		return plic == plic_node ? true
+					 : say(what, what_size, "its interrupt parent is another PLIC");
+	ctx = supervisor_context(fdt, plic, hartid);
+	if (ctx < 0)
+		return say(what, what_size, "the PLIC has no S-mode context for the boot hart");
+	if (fdt_reg(fdt, plic, 0, &base, &size) != FDT_OK || size <= PLIC_CLAIM(ctx))
+		return say(what, what_size, "the PLIC's reg does not cover its contexts");
+	priorities = map_reg(base, PLIC_PRIORITY(0));
+	enables = map_reg(base, PLIC_ENABLE(ctx, 0));
+	threshold = map_reg(base, PLIC_THRESHOLD(ctx));
+	if (!priorities || !enables || !threshold)
+		return say(what, what_size, "no room to map the PLIC");
+	*threshold = 0;
+	plic_node = plic;
+	plic_context = ctx;
+	claim_reg = threshold + 1;
+	return true;
+}
+
 bool plic_route(const struct fdt *fdt, fdt_node_t dev, uint64_t hartid, char *what,
 		unsigned what_size)
 {
 	fdt_node_t plic = interrupt_parent(fdt, dev);
-	volatile uint32_t *prio, *enable, *threshold;
-	uint64_t base, size;
 	uint32_t irq, ndev;
-	long ctx;
 	bool found;
 
 	if (plic == FDT_NONE || (!fdt_stringlist_contains(fdt, plic, "compatible", "riscv,plic0") &&
@@ -119,23 +145,19 @@ bool plic_route(const struct fdt *fdt, fdt_node_t dev, uint64_t hartid, char *wh
 	    fdt_read_u32(fdt, plic, "riscv,ndev", &ndev, &found) != FDT_OK || !found ||
 	    irq == 0 || irq > ndev || irq > PLIC_SOURCES_MAX)
 		return say(what, what_size, "no usable interrupts / riscv,ndev");
-	ctx = supervisor_context(fdt, plic, hartid);
-	if (ctx < 0)
-		return say(what, what_size, "the PLIC has no S-mode context for the boot hart");
-	if (fdt_reg(fdt, plic, 0, &base, &size) != FDT_OK || size <= PLIC_CLAIM(ctx))
-		return say(what, what_size, "the PLIC's reg does not cover its contexts");
-	prio = map_reg(base, PLIC_PRIORITY(irq));
-	enable = map_reg(base, PLIC_ENABLE(ctx, irq));
-	threshold = map_reg(base, PLIC_THRESHOLD(ctx));
-	if (!prio || !enable || !threshold)
-		return say(what, what_size, "no room to map the PLIC");
-	*prio = 1;                   /* any priority above threshold 0 */
-	*threshold = 0;
-	*enable |= 1u << (irq % 32);
-	claim_reg = threshold + 1;
-	snprint(what, what_size, "PLIC source %u, context %ld (hart %lu in S-mode)", irq, ctx,
-	       (unsigned long)hartid);
+	if (!plic_setup(fdt, plic, hartid, what, what_size))
+		return false;
+	priorities[irq] = 1;                 /* any priority above threshold 0 */
+	enables[irq / 32] |= 1u << (irq % 32);
+	snprint(what, what_size, "PLIC source %u, context %ld (hart %lu in S-mode)", irq,
+		plic_context, (unsigned long)hartid);
 	return true;
+}
+
+void plic_disable(uint32_t irq)
+{
+	if (claim_reg && irq && irq <= PLIC_SOURCES_MAX)
+		enables[irq / 32] &= ~(1u << (irq % 32));
 }
 
 uint32_t plic_claim(void)

@@ -1,6 +1,6 @@
 /*
- * The PLIC (platform/plic.c): one device's interrupt routed to the boot
- * hart's supervisor context.  Callers serialize (the kernel lock).
+ * The PLIC (platform/plic.c): devices' interrupts routed to the boot hart's
+ * supervisor context.  Callers serialize (the kernel lock).
  */
 #ifndef TESSERA_PLATFORM_PLIC_H
 #define TESSERA_PLATFORM_PLIC_H
@@ -18,6 +18,9 @@
  */
 bool plic_route(const struct fdt *fdt, fdt_node_t dev, uint64_t hartid, char *what,
 		unsigned what_size);
+
+/* Source irq no longer interrupts (a driver let its device go). */
+void plic_disable(uint32_t irq);
 
 /* Claim the highest pending source of that context: its number, or 0. */
 uint32_t plic_claim(void);

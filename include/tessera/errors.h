@@ -21,7 +21,8 @@
 	X(ERR_WRONG_TYPE, "the handle names an object of another type")                 \
 	X(ERR_DENIED, "the handle lacks a right the operation needs")                   \
 	X(ERR_PEER_GONE, "the other side of an IPC can no longer answer")               \
-	X(ERR_NO_SUCH_CALL, "unknown system-call number")
+	X(ERR_NO_SUCH_CALL, "unknown system-call number")                               \
+	X(ERR_IO, "the device reported an error")
 
 #define ERR_ENUM_ENTRY(code, why) code,
 typedef enum {

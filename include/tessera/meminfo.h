@@ -137,6 +137,7 @@ enum meminfo_thread_state {
 	MEMINFO_THREAD_WAIT,          /* waiting for a task to end */
 	MEMINFO_THREAD_CONSOLE,       /* waiting for console input */
 	MEMINFO_THREAD_SLEEP,         /* asleep until a time */
+	MEMINFO_THREAD_IRQ,           /* a driver waiting for its device's interrupt */
 	MEMINFO_THREAD_STATES
 };
 

@@ -34,7 +34,7 @@ enum syscall_number {
 				 * ERR_INVALID_ARGUMENT, ERR_NO_MEMORY */
 	SYS_FRAME_PADDR = 8,    /* (frame) -> physical address; only frames allocated with
 				 * FRAME_ALLOC_DMA or _DMA32 (ERR_DENIED otherwise),
-				 * or any with RIGHT_INTROSPECT */
+				 * or any with RIGHT_INTROSPECT or RIGHT_DEVICE */
 	SYS_MAP = 9,            /* (task, frame, offset, vaddr, size, rights) -> 0: map
 				 * [offset, offset + size) of the frame at vaddr in the
 				 * task.  task needs MANAGE; rights (MAP_*) a subset of the
@@ -174,8 +174,42 @@ enum syscall_number {
 				 * (op, size 0 or over LEVER_KMALLOC_MAX),
 				 * ERR_NO_MEMORY (none, or LEVER_BLOCKS held),
 				 * ERR_NOT_FOUND (kfree of another address) */
+	SYS_DEVICE_OPEN = 37,   /* (compatible, len, index) -> a frame handle (READ WRITE,
+				 * never EXEC or TRANSFER) on the registers of the
+				 * index-th enabled device-tree node whose compatible
+				 * list holds that string: its first reg range, rounded
+				 * out to whole pages, device memory (never RAM).  a1 =
+				 * its physical address, a2 = its size in bytes as the
+				 * tree says, a3 = its interrupt (PLIC source, 0: none),
+				 * a4 = the first physical address its DMA cannot
+				 * reach (the tree's tightest dma-ranges, FRAME_ALLOC_DMA's
+				 * zone; 0: no limit).  One holder at a time: the
+				 * range is the device's until every handle and
+				 * mapping of it is gone.  Needs RIGHT_DEVICE on
+				 * HANDLE_SELF (ERR_DENIED, first).  ERR_NOT_FOUND (no
+				 * such node), ERR_EXISTS (held), ERR_INVALID_ARGUMENT
+				 * (len 0 or over DEVICE_COMPATIBLE_MAX; a node with no
+				 * usable reg, or one over RAM or the kernel's own
+				 * devices), ERR_FAULT, ERR_NO_MEMORY */
+	SYS_IRQ_OPEN = 38,      /* (device frame) -> an interrupt handle (READ TRANSFER)
+				 * for the device's interrupt, routed to the boot
+				 * hart, enabled.  ERR_WRONG_TYPE (not a device's
+				 * frame), ERR_NOT_FOUND (it has no interrupt),
+				 * ERR_EXISTS (open already), ERR_NOT_SUPPORTED (no
+				 * PLIC the kernel can drive), ERR_NO_MEMORY */
+	SYS_IRQ_WAIT = 39,      /* (irq, deadline) -> 1 once the interrupt has fired
+				 * (at once if it did since the last SYS_IRQ_ACK), 0
+				 * when the `time` CSR reaches deadline first (0: no
+				 * deadline).  The source stays masked from its firing
+				 * to SYS_IRQ_ACK: the driver reads its device, then
+				 * acknowledges.  One waiter per interrupt
+				 * (ERR_EXISTS).  A killed waiter ends at once */
+	SYS_IRQ_ACK = 40,       /* (irq) -> 0: the fired interrupt may fire again.
+				 * ERR_NOT_FOUND (none fired since the last ack) */
 	SYS_COUNT
 };
+
+#define DEVICE_COMPATIBLE_MAX 64
 
 /* SYS_LEVER's operations and limits. */
 #define LEVER_KMALLOC 1ul
@@ -211,7 +245,11 @@ enum syscall_number {
 				   * when one that has it makes it with
 				   * TASK_INTROSPECT.  Like every right, never added
 				   * by a copy */
-#define RIGHTS_ALL 0x1ffu
+#define RIGHT_DEVICE (1u << 9)   /* tasks: on a task's own handle, the driver calls
+				   * (SYS_DEVICE_OPEN, SYS_FRAME_PADDR of any frame).
+				   * init's has it from boot; a task gets it only when
+				   * one that has it makes it with TASK_DEVICE */
+#define RIGHTS_ALL 0x3ffu
 
 /* Mapping rights (SYS_MAP, fault replies): the frame rights of the same names. */
 #define MAP_READ RIGHT_READ
@@ -383,6 +421,9 @@ static inline const char *exit_reason_name(unsigned long reason)
 				   * handle the caller gets (and, for a spawned task,
 				   * its own HANDLE_SELF) has RIGHT_INTROSPECT.  Only a
 				   * caller whose own handle has it may ask: ERR_DENIED */
+#define TASK_DEVICE 4ul           /* SYS_TASK_SPAWN flag: the task's own HANDLE_SELF
+				   * has RIGHT_DEVICE (a driver).  Only a caller whose
+				   * own handle has it may ask: ERR_DENIED */
 #define FAULT_THREAD(w3) ((uint32_t)(w3))
 #define FAULT_TASK(w3) ((uint32_t)((w3) >> 32))
 #define FAULT_READ 1

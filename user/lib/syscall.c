@@ -243,3 +243,25 @@ long sys_lever(unsigned long op, unsigned long arg)
 {
 	return syscall2(SYS_LEVER, (long)op, (long)arg);
 }
+
+long sys_device_open(const char *compatible, unsigned long index, struct device_info *out)
+{
+	unsigned long len = strlen(compatible);   /* before a0 is bound: a call clobbers it */
+	register long a0 __asm__("a0") = (long)compatible;
+	register unsigned long a1 __asm__("a1") = len;
+	register unsigned long a2 __asm__("a2") = index;
+	register unsigned long a3 __asm__("a3") = 0;
+	register unsigned long a4 __asm__("a4") = 0;
+	register long a7 __asm__("a7") = SYS_DEVICE_OPEN;
+
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4) : "r"(a7)
+			 : "memory");
+	if (a0 > 0)
+		*out = (struct device_info){ .paddr = a1, .size = a2, .irq = (uint32_t)a3,
+					     .dma_limit = a4 };
+	return a0;
+}
+
+long sys_irq_open(long device) { return syscall2(SYS_IRQ_OPEN, device, 0); }
+long sys_irq_wait(long irq, uint64_t deadline) { return syscall2(SYS_IRQ_WAIT, irq, (long)deadline); }
+long sys_irq_ack(long irq) { return syscall2(SYS_IRQ_ACK, irq, 0); }

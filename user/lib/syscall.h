@@ -97,6 +97,20 @@ long sys_mapping(long task, unsigned long va, struct mapping *out);
 long sys_thread_self(void);
 long sys_clock_info(void);
 
+/* SYS_DEVICE_OPEN: a device's registers as a frame, and what the tree says of it. */
+struct device_info {
+	uint64_t paddr;       /* its registers' physical address */
+	uint64_t size;        /* their size in bytes (the frame covers whole pages) */
+	uint32_t irq;         /* its PLIC source, 0: none */
+	uint64_t dma_limit;   /* the first address its DMA cannot reach, 0: no limit */
+};
+/* The frame handle with *out filled, or -ERR_* with *out untouched. */
+long sys_device_open(const char *compatible, unsigned long index, struct device_info *out);
+long sys_irq_open(long device);
+/* 1: the interrupt fired; 0: the deadline (time CSR, 0: none) came first. */
+long sys_irq_wait(long irq, uint64_t deadline);
+long sys_irq_ack(long irq);
+
 /* The `time` CSR, which user mode may read (the kernel sets scounteren):
  * counts at sys_clock_info() Hz, one clock for every hart. */
 static inline uint64_t rdtime(void)

@@ -15,7 +15,7 @@
 const char *mmsh_state_name(unsigned state)
 {
 	static const char *const names[MEMINFO_THREAD_STATES] = {
-		"running", "ready", "send", "receive", "reply", "wait", "console", "sleep",
+		"running", "ready", "send", "receive", "reply", "wait", "console", "sleep", "irq",
 	};
 
 	return state < MEMINFO_THREAD_STATES ? names[state] : "?";

@@ -312,7 +312,7 @@ static void bad_arguments(void)
 	check_eq("slab 2^32: ERR_NOT_FOUND", sys_meminfo(MEMINFO_SLAB, 1ul << 32, &slabs[0],
 							 sizeof(slabs[0])), -ERR_NOT_FOUND);
 	check_eq("spawn with an unknown flag: ERR_INVALID_ARGUMENT",
-		 sys_task_spawn_flags("meminfo", 0, 0, 4), -ERR_INVALID_ARGUMENT);
+		 sys_task_spawn_flags("meminfo", 0, 0, 8), -ERR_INVALID_ARGUMENT);
 	check_eq("task ~0: ERR_NOT_FOUND", sys_meminfo(MEMINFO_TASK, ~0ul, &task, sizeof(task)),
 		 -ERR_NOT_FOUND);
 	check_eq("a task in a byte short: ERR_INVALID_ARGUMENT",
