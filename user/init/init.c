@@ -42,6 +42,50 @@ static void init_check(const char *what, long got, long want)
 #define SHELL_NAME "mmsh"           /* the one program given RIGHT_INTROSPECT */
 
 /*
+ * The disk driver, when the boot image or initrd has it (tools/boot --disk
+ * puts it there): started with RIGHT_DEVICE and no pager (it never faults:
+ * the kernel maps all of it), serving an endpoint whose send side goes to
+ * the pager (PAGER_DISK_SET), which hands clients badged copies.  Returns
+ * the driver's task handle, or 0 with no driver.
+ */
+static long disk_start(long pager_ep)
+{
+	long image = sys_image_open("virtio-blk"), ep, recv, send, task;
+	struct msg m = { .tag = PAGER_DISK_SET };
+
+	if (image < 0)
+		return 0;
+	sys_handle_close(image);
+	ep = sys_endpoint_create();
+	recv = ep < 0 ? ep : sys_handle_dup(ep, RIGHT_RECV | RIGHT_TRANSFER, 0);
+	send = ep < 0 ? ep : sys_handle_dup(ep, RIGHT_SEND | RIGHT_TRANSFER, 0);
+	task = recv < 0 ? recv : sys_task_spawn_flags("virtio-blk", 0, recv, TASK_DEVICE);
+	sys_handle_close(ep);
+	sys_handle_close(recv);
+	if (task < 0 || send < 0) {
+		printf("init: cannot start the disk driver: %s\n",
+		       err_name((err_t)-(task < 0 ? task : send)));
+		sys_handle_close(send);
+		return 0;
+	}
+	m.handle = (uint64_t)send;
+	if (pager_call(pager_ep, &m))
+		puts_debug("init: the pager did not take the disk\n");
+	sys_handle_close(send);
+	return task;
+}
+
+/* The driver goes with the program it served. */
+static void disk_stop(long task)
+{
+	if (!task)
+		return;
+	sys_task_kill(task);
+	sys_task_wait(task);
+	sys_handle_close(task);
+}
+
+/*
  * Start the pager, have it start `name` with the argument block in frame
  * `args`, wait for it, and let the pager go.  Returns how it ended, or code
  * -1 with reason EXIT_REASONS if it could not start.
@@ -55,15 +99,20 @@ static struct task_end run_under_pager(const char *name, long args)
 			 .handle = (uint64_t)args };
 	struct run_cost cost;
 
+	long disk;
+
 	if (ep < 0)
 		return end;
+	disk = disk_start(ep);
 	cost_start(&cost, ep, pager);
 	memcpy(m.w, name, strnlen(name, PAGER_NAME_MAX));
 	if (ipc_call(ep, &m) != 0 || m.tag != ERR_OK || !m.handle) {
 		puts_debug("init: the pager could not start the program\n");
+		disk_stop(disk);
 		return end;
 	}
 	end.code = sys_task_wait_reason((long)m.handle, &end.reason);
+	disk_stop(disk);
 	cost_end(&cost, name, ep, pager, (long)m.handle, m.w[0]);
 	sys_handle_close((long)m.handle);
 	m = (struct msg){ .tag = PAGER_EXIT };

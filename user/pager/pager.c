@@ -16,6 +16,7 @@
  * spawned by the kernel) and grows only by explicit mapping (pool.c, the
  * heap): we never fault.
  */
+#include "drivers/blk_protocol.h"
 #include "pager.h"
 
 struct client clients[MAX_CLIENTS];
@@ -174,6 +175,47 @@ static err_t (*const client_requests[])(struct client *, struct msg *) = {
 	[PAGER_EVICT - PAGER_SPAWN] = evict,
 };
 
+/*
+ * The disk (PAGER_DISK_SET, PAGER_DISK): our parent's handle to the
+ * driver, from which each client that asks gets a copy with a badge of its
+ * own, never reused (the driver keeps a buffer per badge: a reused one
+ * would hand a new client an old client's session).  Badges below
+ * DISK_FIRST_BADGE are ours.
+ */
+#define DISK_FIRST_BADGE 2
+static long disk_parent, disk_own;
+static uint64_t disk_next_badge = DISK_FIRST_BADGE;
+
+static err_t disk_set(long *received)
+{
+	long own;
+
+	if (disk_parent)
+		return ERR_EXISTS;
+	own = *received ? sys_handle_dup(*received, RIGHT_SEND, BLK_BADGE_PAGER) : -1;
+	if (own < 0)
+		return ERR_INVALID_ARGUMENT;
+	disk_parent = *received;
+	disk_own = own;
+	*received = 0;                 /* kept */
+	return ERR_OK;
+}
+
+static err_t disk_handle(struct msg *m, long *pass)
+{
+	long h;
+
+	if (!disk_parent)
+		return ERR_NOT_FOUND;
+	h = sys_handle_dup(disk_parent, RIGHT_SEND | RIGHT_TRANSFER, disk_next_badge);
+	if (h < 0)
+		return h == -ERR_NO_MEMORY ? ERR_NO_MEMORY : ERR_INVALID_ARGUMENT;
+	disk_next_badge++;
+	*m = (struct msg){ .handle = (uint64_t)h };
+	*pass = h;
+	return ERR_OK;
+}
+
 /* The other requests of client c (NULL: our parent): the answer's error. */
 static err_t other_request(struct client *c, struct msg *m, long *pass, long *received)
 {
@@ -245,6 +287,12 @@ static err_t other_request(struct client *c, struct msg *m, long *pass, long *re
 		break;
 	case PAGER_LIMIT:
 		err = c && !c->introspect ? ERR_DENIED : set_limit(m);
+		break;
+	case PAGER_DISK_SET:
+		err = c ? ERR_DENIED : disk_set(received);
+		break;
+	case PAGER_DISK:
+		err = c ? disk_handle(m, pass) : ERR_DENIED;
 		break;
 	case PAGER_EXIT:
 		err = c ? ERR_DENIED : clients_running() ? ERR_EXISTS : ERR_OK;

@@ -177,6 +177,18 @@
  *                    one more past it is refused (PAGER_KILL_OUT_OF_MEMORY)
  *                    -> w[0] the old limit.  ERR_NOT_FOUND,
  *                    ERR_INVALID_ARGUMENT (pages), ERR_DENIED (another client)
+ *   PAGER_DISK_SET   {} passing a send handle (with TRANSFER, no badge) to a
+ *                    disk driver's endpoint (user/drivers/blk_protocol.h)
+ *                    (the parent, once) -> 0.  We keep a copy badged
+ *                    BLK_BADGE_PAGER for ourselves.  ERR_INVALID_ARGUMENT
+ *                    (no handle, or one we cannot badge), ERR_EXISTS (set
+ *                    already), ERR_DENIED (a client)
+ *   PAGER_DISK       {} (a client) -> a send handle (SEND TRANSFER: it may
+ *                    share its session) to the disk driver
+ *                    with a badge no other handle ever had: the client's
+ *                    own session there.  ERR_NOT_FOUND (no disk),
+ *                    ERR_NO_MEMORY (our handle table is full), ERR_DENIED
+ *                    (our parent)
  *
  * A fault the pager refuses ends the thread with one of the reasons below
  * (the kernel prints it).
@@ -214,6 +226,8 @@ enum pager_request {
 	PAGER_CLIENT,
 	PAGER_REGION,
 	PAGER_LIMIT,
+	PAGER_DISK_SET,
+	PAGER_DISK,
 };
 
 /* Region kinds, as PAGER_QUERY tells them. */
