@@ -83,6 +83,7 @@ static const char *const kill_reason_names[FAULT_KILL_REASONS] = {
 	[FAULT_KILL_OUT_OF_MEMORY] = "FAULT_KILL_OUT_OF_MEMORY (no page for it)",
 	[FAULT_KILL_STACK_OVERFLOW] = "FAULT_KILL_STACK_OVERFLOW (the guard page below a stack)",
 	[FAULT_KILL_FOREIGN_TASK] = "FAULT_KILL_FOREIGN_TASK (not the task its badge names)",
+	[FAULT_KILL_IO_ERROR] = "FAULT_KILL_IO_ERROR (its page is on a disk that failed)",
 };
 
 static const char *const access_names[] = {
@@ -116,6 +117,8 @@ static enum fault_step fault_prepare(struct thread *cur, vaddr_t addr, unsigned 
 
 	if (addr < USER_BASE || addr >= USER_TOP)
 		return STEP_NOT_USER;
+	if (space_mark_used(&t->pt, addr, access))
+		return STEP_RETRY;      /* the hart left A/D to software */
 	/*
 	 * Mapped meanwhile, by a thread on another hart whose flush has not
 	 * reached this one (SYS_MAP flushes its own hart only): retry.  With

@@ -232,6 +232,41 @@ bool space_allows(const struct page_table *pt, vaddr_t va, unsigned access)
 	return (pte & PTE_U) && (pte & need);
 }
 
+/* Has any A or D bit ever been cleared (space_page_bits)?  Until then every
+ * leaf has them as pt_map made it, and faults need not look. */
+static bool bits_ever_cleared;
+
+void space_page_bits(struct page_table *pt, vaddr_t va, unsigned count, bool clear,
+		     uint64_t *accessed, uint64_t *dirty)
+{
+	unsigned i;
+	pte_t old;
+
+	*accessed = *dirty = 0;
+	for (i = 0; i < count; i++) {
+		if (pt_leaf_bits(pt, va + (uint64_t)i * PAGE_SIZE, clear ? PTE_A | PTE_D : 0, 0,
+				 &old) != ERR_OK || !(old & PTE_U))
+			continue;
+		*accessed |= (uint64_t)!!(old & PTE_A) << i;
+		*dirty |= (uint64_t)!!(old & PTE_D) << i;
+	}
+	if (clear) {
+		bits_ever_cleared = true;
+		tlb_flush_page(va);   /* this hart's; others may keep theirs (space.h) */
+	}
+}
+
+bool space_mark_used(struct page_table *pt, vaddr_t va, unsigned access)
+{
+	pte_t bits = PTE_A | (access == FAULT_WRITE ? PTE_D : 0), old;
+
+	if (!bits_ever_cleared || !space_allows(pt, va, access) ||
+	    pt_leaf_bits(pt, va, 0, bits, &old) != ERR_OK || (old & bits) == bits)
+		return false;
+	tlb_flush_page(va);
+	return true;
+}
+
 void space_flush_page(vaddr_t va)
 {
 	tlb_flush_page(va);

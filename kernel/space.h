@@ -69,6 +69,27 @@ unsigned space_unmap(struct page_table *pt, vaddr_t va, uint64_t size);
 bool space_allows(const struct page_table *pt, vaddr_t va, unsigned access);
 
 /*
+ * Reclaim's sampling (SYS_PAGE_USED): which of the `count` pages from va
+ * were accessed (bit i of *accessed) and written (*dirty) since the bits
+ * were last cleared; with `clear`, clear them.  Only this hart's TLB is
+ * flushed, as Linux does on RISC-V (ptep_clear_flush_young): a hart that
+ * still caches the entry may use the page without setting A again, so
+ * reclaim may take a page in use; it unmaps it first (a shootdown), so
+ * that costs a fault, never data.  Unmapped pages read as unused.
+ */
+void space_page_bits(struct page_table *pt, vaddr_t va, unsigned count, bool clear,
+		     uint64_t *accessed, uint64_t *dirty);
+
+/*
+ * A fault on a page the space maps for `access` whose leaf lacks the A bit
+ * (or D for a write): a hart that does not set them itself (the U74) faults
+ * so once reclaim has cleared them.  Set them and flush: true when that
+ * was the fault's cause, and the thread is to retry.  Costs nothing until
+ * a bit was ever cleared.
+ */
+bool space_mark_used(struct page_table *pt, vaddr_t va, unsigned access);
+
+/*
  * The first user page mapped at or above va: ERR_OK with its address in
  * *found, what it maps in *pa and its MAP_* rights in *rights; ERR_NOT_FOUND
  * when none is mapped from va to USER_TOP.  Walks the table from the start.

@@ -551,6 +551,7 @@ static const struct {
 	[SYS_IRQ_OPEN] = { sys_irq_open, false },
 	[SYS_IRQ_WAIT] = { sys_irq_wait, false },
 	[SYS_IRQ_ACK] = { sys_irq_ack, false },
+	[SYS_PAGE_USED] = { sys_page_used, false },
 };
 
 /*

@@ -78,6 +78,7 @@ long sys_map(struct thread *cur, const uint64_t *a);
 long sys_unmap(struct thread *cur, const uint64_t *a);
 long sys_protect(struct thread *cur, const uint64_t *a);
 long sys_mapping(struct thread *cur, const uint64_t *a);
+long sys_page_used(struct thread *cur, const uint64_t *a);
 long sys_meminfo(struct thread *cur, const uint64_t *a);
 long sys_fault_trace(struct thread *cur, const uint64_t *a);
 long sys_lever(struct thread *cur, const uint64_t *a);

@@ -135,6 +135,25 @@ static unsigned frame_holding(struct thread *cur, paddr_t pa, uint64_t *offset)
 }
 
 /*
+ * SYS_PAGE_USED (a[0] task, a[1] vaddr, a[2] count, a[3] clear): the
+ * accessed and dirty bits of count pages in a1 and a2.  Kernel lock held.
+ */
+long sys_page_used(struct thread *cur, const uint64_t *a)
+{
+	uint64_t va = a[1], count = a[2], *out = arch_syscall_args(cur->tf);
+	struct task *t;
+	err_t err = managed_task(cur, a[0], &t);
+
+	if (err)
+		return error(err);
+	if (va % PAGE_SIZE || count == 0 || count > 64 || a[3] > 1 || va < USER_BASE ||
+	    !user_range_ok(va, count * PAGE_SIZE))
+		return error(ERR_INVALID_ARGUMENT);
+	space_page_bits(&t->pt, va, (unsigned)count, a[3], &out[1], &out[2]);
+	return 0;
+}
+
+/*
  * SYS_MAPPING (a[0] task, a[1] vaddr): the first page mapped at or above
  * vaddr in the task (MANAGE), and which of the caller's frames it is a
  * page of: results in a0..a3.  ERR_NOT_FOUND, ERR_INVALID_ARGUMENT, or a

@@ -331,33 +331,57 @@ err_t pt_protect(struct page_table *pt, vaddr_t va, uint64_t size, unsigned righ
 	return walk_from_root(pt, va, size, RANGE_PROTECT, bits);     /* cannot fail */
 }
 
-err_t pt_lookup(const struct page_table *pt, vaddr_t va, paddr_t *pa,
-		pte_t *pte, uint64_t *leaf_size)
+/* The leaf entry that maps va, with its size in *size; NULL when none does. */
+static pte_t *leaf_entry(const struct page_table *pt, vaddr_t va, uint64_t *size)
 {
 	pte_t *table = table_at(pt, pt->root);
 	unsigned l = pt->levels;
 
 	if (!pt_va_canonical(va, pt->levels))
-		return ERR_NOT_FOUND;
+		return NULL;
 	while (l--) {
-		pte_t e = table[pt_index(va, l)];
+		pte_t *e = &table[pt_index(va, l)];
 
-		if (!(e & PTE_V))
-			return ERR_NOT_FOUND;
-		if (pte_is_leaf(e)) {
-			uint64_t size = pt_level_size(l);
-
-			if (pa)
-				*pa = pte_pa(e) + (va & (size - 1));
-			if (pte)
-				*pte = e;
-			if (leaf_size)
-				*leaf_size = size;
-			return ERR_OK;
+		if (!(*e & PTE_V))
+			return NULL;
+		if (pte_is_leaf(*e)) {
+			*size = pt_level_size(l);
+			return e;
 		}
-		table = table_at(pt, pte_pa(e));
+		table = table_at(pt, pte_pa(*e));
 	}
-	return ERR_NOT_FOUND;
+	return NULL;
+}
+
+err_t pt_lookup(const struct page_table *pt, vaddr_t va, paddr_t *pa,
+		pte_t *pte, uint64_t *leaf_size)
+{
+	uint64_t size;
+	pte_t *e = leaf_entry(pt, va, &size);
+
+	if (!e)
+		return ERR_NOT_FOUND;
+	if (pa)
+		*pa = pte_pa(*e) + (va & (size - 1));
+	if (pte)
+		*pte = *e;
+	if (leaf_size)
+		*leaf_size = size;
+	return ERR_OK;
+}
+
+err_t pt_leaf_bits(struct page_table *pt, vaddr_t va, pte_t clear, pte_t set, pte_t *old)
+{
+	uint64_t size;
+	pte_t *e = leaf_entry(pt, va, &size);
+
+	if ((clear | set) & ~(PTE_A | PTE_D))
+		return ERR_INVALID_ARGUMENT;
+	if (!e)
+		return ERR_NOT_FOUND;
+	*old = *e;
+	*e = (*e & ~clear) | set;
+	return ERR_OK;
 }
 
 unsigned pt_walk(const struct page_table *pt, vaddr_t va, struct pt_step *steps)

@@ -175,6 +175,16 @@ err_t pt_prepare(struct page_table *pt, vaddr_t va, unsigned level);
 err_t pt_lookup(const struct page_table *pt, vaddr_t va, paddr_t *pa,
 		pte_t *pte, uint64_t *leaf_size);
 
+/*
+ * The accessed and dirty bits of the leaf that maps va: *old gets the
+ * entry as it was, then the bits in `clear` are cleared and those in `set`
+ * set (PTE_A and PTE_D only: ERR_INVALID_ARGUMENT otherwise).  The caller
+ * flushes the TLB.  ERR_OK or ERR_NOT_FOUND (no leaf maps va).  For
+ * reclaim: the pager samples which pages were used (kernel/fault.c sets
+ * the bits again in software where the hart does not).
+ */
+err_t pt_leaf_bits(struct page_table *pt, vaddr_t va, pte_t clear, pte_t set, pte_t *old);
+
 /* One entry read by pt_walk: the table, the entry's index in it, the entry. */
 struct pt_step {
 	paddr_t table;

@@ -206,6 +206,19 @@ enum syscall_number {
 				 * (ERR_EXISTS).  A killed waiter ends at once */
 	SYS_IRQ_ACK = 40,       /* (irq) -> 0: the fired interrupt may fire again.
 				 * ERR_NOT_FOUND (none fired since the last ack) */
+	SYS_PAGE_USED = 41,     /* (task, vaddr, count, clear) -> 0, with a1 = which of
+				 * the count pages (1..64) from vaddr were accessed
+				 * (bit i: page i) and a2 = which written since their
+				 * bits were last cleared; with clear 1 the bits are
+				 * cleared, so that the next use sets them again (the
+				 * hart, or the kernel on a fault where the hart leaves
+				 * it to software); only the calling hart's TLB is
+				 * flushed: another hart may use a page it caches
+				 * without setting them (a hint, not a promise).
+				 * Unmapped pages read as 0.  For a pager's reclaim.
+				 * task: MANAGE.  ERR_INVALID_ARGUMENT (alignment,
+				 * count, a range past user space, clear not 0 or 1),
+				 * ERR_NOT_FOUND (the task ended) */
 	SYS_COUNT
 };
 
@@ -333,6 +346,7 @@ enum fault_note {
 	FAULT_NOTE_MAPPED_AGAIN,         /* a page it had: mapped again */
 	FAULT_NOTE_PREPARED,             /* a page made before the first touch (the
 					  * first stack page, with argv) */
+	FAULT_NOTE_SWAP_IN,              /* read back from swap */
 	FAULT_NOTES
 };
 
@@ -348,6 +362,7 @@ enum fault_kill_reason {
 	FAULT_KILL_OUT_OF_MEMORY = 3,      /* no page for it: a limit, or none left */
 	FAULT_KILL_STACK_OVERFLOW = 4,     /* the guard page below a stack */
 	FAULT_KILL_FOREIGN_TASK = 5,       /* the faulting task is not the one the badge names */
+	FAULT_KILL_IO_ERROR = 6,           /* the page's contents are on a disk that failed */
 	FAULT_KILL_REASONS
 };
 
@@ -369,6 +384,7 @@ enum exit_reason {
 	EXIT_REFUSED_OUT_OF_MEMORY = FAULT_KILL_OUT_OF_MEMORY,
 	EXIT_REFUSED_STACK_OVERFLOW = FAULT_KILL_STACK_OVERFLOW,
 	EXIT_REFUSED_FOREIGN_TASK = FAULT_KILL_FOREIGN_TASK,
+	EXIT_REFUSED_IO_ERROR = FAULT_KILL_IO_ERROR,
 	EXIT_REFUSED_OTHER = 16,    /* ... with a reason that is none of FAULT_KILL_* */
 	EXIT_NO_FAULT_HANDLER = 17, /* a page fault in a task with no fault handler */
 	EXIT_NOT_USER_MEMORY = 18,  /* a page fault outside [USER_BASE, USER_TOP) */
@@ -395,6 +411,7 @@ static inline const char *exit_reason_name(unsigned long reason)
 	case EXIT_REFUSED_OUT_OF_MEMORY: return "EXIT_REFUSED_OUT_OF_MEMORY";
 	case EXIT_REFUSED_STACK_OVERFLOW: return "EXIT_REFUSED_STACK_OVERFLOW";
 	case EXIT_REFUSED_FOREIGN_TASK: return "EXIT_REFUSED_FOREIGN_TASK";
+	case EXIT_REFUSED_IO_ERROR: return "EXIT_REFUSED_IO_ERROR";
 	case EXIT_REFUSED_OTHER: return "EXIT_REFUSED_OTHER";
 	case EXIT_NO_FAULT_HANDLER: return "EXIT_NO_FAULT_HANDLER";
 	case EXIT_NOT_USER_MEMORY: return "EXIT_NOT_USER_MEMORY";

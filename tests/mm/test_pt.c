@@ -428,8 +428,37 @@ static void test_walk_steps_and_lower_tables(void)
 	CHECK_EQ_U64(pt_lower_tables(&pt), 3);
 }
 
+/* Reclaim's accessed and dirty bits: cleared and set on the leaf that maps
+ * va, 4 KiB and 2 MiB alike, with the entry as it was; no other bit. */
+static void test_leaf_bits_clear_and_set(void)
+{
+	struct page_table pt;
+	pte_t old, now;
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV48, UNLIMITED), ERR_OK);
+	CHECK_ERR(pt_map(&pt, 0x10000, 0x80000000ull, PAGE_SIZE, PAGE_SIZE,
+			 PT_READ | PT_WRITE | PT_USER), ERR_OK);
+	CHECK_ERR(pt_map(&pt, 0x200000, 0x80200000ull, MEGAPAGE_SIZE, MEGAPAGE_SIZE,
+			 PT_READ | PT_USER), ERR_OK);
+	CHECK_ERR(pt_leaf_bits(&pt, 0x10000, PTE_A | PTE_D, 0, &old), ERR_OK);
+	CHECK_EQ_U64(old & (PTE_A | PTE_D), PTE_A | PTE_D);   /* pt_map sets them */
+	CHECK_ERR(pt_lookup(&pt, 0x10000, NULL, &now, NULL), ERR_OK);
+	CHECK_EQ_U64(now, old & ~(PTE_A | PTE_D));
+	CHECK_ERR(pt_leaf_bits(&pt, 0x10fff, 0, PTE_A, &old), ERR_OK);
+	CHECK_EQ_U64(old, now);
+	CHECK_ERR(pt_lookup(&pt, 0x10000, NULL, &now, NULL), ERR_OK);
+	CHECK_EQ_U64(now, old | PTE_A);
+	CHECK_ERR(pt_leaf_bits(&pt, 0x3ff000, PTE_A, 0, &old), ERR_OK);   /* in the 2 MiB leaf */
+	CHECK_ERR(pt_lookup(&pt, 0x200000, NULL, &now, NULL), ERR_OK);
+	CHECK_EQ_U64(now, old & ~PTE_A);
+	CHECK_ERR(pt_leaf_bits(&pt, 0x11000, PTE_A, 0, &old), ERR_NOT_FOUND);
+	CHECK_ERR(pt_leaf_bits(&pt, 0x10000, PTE_W, 0, &old), ERR_INVALID_ARGUMENT);
+	CHECK_ERR(pt_leaf_bits(&pt, 0x10000, 0, PTE_U, &old), ERR_INVALID_ARGUMENT);
+}
+
 int main(void)
 {
+	RUN(test_leaf_bits_clear_and_set);
 	RUN(test_walk_steps_and_lower_tables);
 	RUN(test_index_sv39_worked_example);
 	RUN(test_prepare_makes_tables_once);

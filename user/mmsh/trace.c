@@ -25,6 +25,7 @@ static const char *const note_names[FAULT_NOTES] = {
 	[FAULT_NOTE_COW_REUSE] = "COW reuse",
 	[FAULT_NOTE_MAPPED_AGAIN] = "mapped again",
 	[FAULT_NOTE_PREPARED] = "prepared (the first stack page, with argv)",
+	[FAULT_NOTE_SWAP_IN] = "swap-in",
 };
 
 static const char *const kill_names[FAULT_KILL_REASONS] = {
@@ -33,6 +34,7 @@ static const char *const kill_names[FAULT_KILL_REASONS] = {
 	[FAULT_KILL_OUT_OF_MEMORY] = "out of memory",
 	[FAULT_KILL_STACK_OVERFLOW] = "stack overflow",
 	[FAULT_KILL_FOREIGN_TASK] = "foreign task",
+	[FAULT_KILL_IO_ERROR] = "disk error",
 };
 
 /* The name of the task with id `id`, or "?" once it is gone. */

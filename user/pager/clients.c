@@ -223,6 +223,10 @@ static bool fork_region(struct client *parent, struct client *child, const struc
 	if (v->obj || v->kind == RK_TEXT)
 		return true;
 	for (i = 0; i <= pages; i++) {
+		if (i < pages && is_swap_entry(v->pages[i])) {
+			swap_slot_share(swap_slot_of(v->pages[i]));   /* both hold the slot */
+			n->pages[i] = v->pages[i];
+		}
 		if (i < pages && is_pool_page(v->pages[i])) {
 			pool_share(v->pages[i]);
 			n->pages[i] = v->pages[i];

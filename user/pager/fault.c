@@ -16,6 +16,7 @@
  *                   pool page (pool.c) with the file's bytes copied in
  *        shared     the memory object's page (object.c), the same for all
  *        anon, bss, heap, stack: a zeroed pool page
+ *      a page on swap is read back first (swap.c);
  *      a page the region already has is mapped again (so does the first
  *      stack page, which spawn filled with argv: stack.c); a write to a
  *      page a fork relative still shares is copied first (cow_write,
@@ -157,8 +158,9 @@ static void map_file_page(struct client *c, struct vregion *v, uint64_t i, struc
 static bool new_page(struct client *c, struct vregion *v, uint64_t i, struct msg *m)
 {
 	uint64_t page = v->node.start + i * PAGE_SIZE;
-	uint32_t id = c->resident >= c->limit || !rmap_reserve(1) ? POOL_NONE
-		    : v->obj ? object_page(v->obj, v->obj_first + i) : pool_alloc();
+	uint32_t id = !rmap_reserve(1) ? POOL_NONE
+		    : !v->obj ? swap_page_alloc(c, true)       /* reclaims at the limit */
+		    : c->resident < c->limit ? object_page(v->obj, v->obj_first + i) : POOL_NONE;
 
 	if (id == POOL_NONE) {
 		kill_reply(m, PAGER_KILL_OUT_OF_MEMORY);
@@ -184,12 +186,24 @@ static bool new_page(struct client *c, struct vregion *v, uint64_t i, struct msg
 	return true;
 }
 
+/* Step 3 for a page on swap: read back, then the region has it (swap.c).
+ * False when it killed the thread (*m set): no page, or the disk failed. */
+static bool page_in(struct client *c, struct vregion *v, uint64_t i, struct msg *m)
+{
+	err_t err = swap_in(c, v, i);
+
+	if (err)
+		kill_reply(m, err == ERR_IO ? PAGER_KILL_IO_ERROR : PAGER_KILL_OUT_OF_MEMORY);
+	return !err;
+}
+
 /* fault() but for the count of refusals, which fault() keeps. */
 static void decide(struct client *c, struct msg *m)
 {
 	uint64_t addr = m->w[0], access = m->w[1], i;
 	struct region *r = region_find(&c->map, addr);          /* step 1 */
 	struct vregion *v = r ? r->data : NULL;
+	bool swapped;
 	uint32_t id;
 
 	c->stats.faults++;
@@ -213,6 +227,9 @@ static void decide(struct client *c, struct msg *m)
 		map_file_page(c, v, i, m);
 		return;
 	}
+	swapped = is_swap_entry(v->pages[i]);
+	if (swapped && !page_in(c, v, i, m))
+		return;
 	if (!is_pool_page(v->pages[i])) {
 		if (!new_page(c, v, i, m))
 			return;
@@ -220,7 +237,8 @@ static void decide(struct client *c, struct msg *m)
 		c->start_page = 0;     /* stack_fill made it, and counted it as new */
 		note = FAULT_NOTE(FAULT_NOTE_PREPARED, 0);
 	} else {
-		note = FAULT_NOTE(FAULT_NOTE_MAPPED_AGAIN, 0);  /* unless copy-on-write says more */
+		/* unless copy-on-write says more */
+		note = FAULT_NOTE(swapped ? FAULT_NOTE_SWAP_IN : FAULT_NOTE_MAPPED_AGAIN, 0);
 		if (!present_page(c, v, i, access, m))
 			return;
 		c->stats.refaults++;

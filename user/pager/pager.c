@@ -116,6 +116,8 @@ static err_t client_stats(struct msg *m)
 					  s->refused } };
 	else if (part == 2)
 		*m = (struct msg){ .w = { s->file_around, s->resident_peak, resident, !c } };
+	else if (part == 3)
+		*m = (struct msg){ .w = { s->swapped_out, s->swapped_in } };
 	else
 		return ERR_INVALID_ARGUMENT;
 	return ERR_OK;
@@ -198,6 +200,7 @@ static err_t disk_set(long *received)
 	disk_parent = *received;
 	disk_own = own;
 	*received = 0;                 /* kept */
+	swap_setup(disk_own);          /* a swap area, if the disk is one */
 	return ERR_OK;
 }
 
@@ -213,6 +216,20 @@ static err_t disk_handle(struct msg *m, long *pass)
 	disk_next_badge++;
 	*m = (struct msg){ .handle = (uint64_t)h };
 	*pass = h;
+	return ERR_OK;
+}
+
+/* PAGER_SWAP_STATS {part}: the reclaim counters, four a part. */
+static err_t swap_stats_request(struct msg *m)
+{
+	const struct swap_stats *s = &swap_stats;
+
+	if (m->w[0] == 0)
+		*m = (struct msg){ .w = { s->scanned, s->reclaimed, s->swapped_out, s->swapped_in } };
+	else if (m->w[0] == 1)
+		*m = (struct msg){ .w = { s->slots, s->slots_used, s->write_errors, s->read_errors } };
+	else
+		return ERR_INVALID_ARGUMENT;
 	return ERR_OK;
 }
 
@@ -294,8 +311,13 @@ static err_t other_request(struct client *c, struct msg *m, long *pass, long *re
 	case PAGER_DISK:
 		err = c ? disk_handle(m, pass) : ERR_DENIED;
 		break;
+	case PAGER_SWAP_STATS:
+		err = swap_stats_request(m);
+		break;
 	case PAGER_EXIT:
 		err = c ? ERR_DENIED : clients_running() ? ERR_EXISTS : ERR_OK;
+		if (!err && swap_enabled())
+			swap_report();
 		if (!err)
 			sys_exit(0);    /* the caller's call returns ERR_PEER_GONE */
 		break;

@@ -21,6 +21,7 @@
 #include "protocol.h"
 #include "region.h"
 #include "rmap.h"
+#include "swap.h"
 #include "ulib.h"
 
 #define MAX_CLIENTS 12
@@ -62,7 +63,8 @@ struct vregion {
 	uint64_t file_end;             /* data: address where the file's bytes end */
 	uint32_t *pages;               /* pool page id per page (0: none yet), each
 					* with a reference and an rmap entry; or
-					* FILE_PAGE: the file's own page is mapped */
+					* FILE_PAGE: the file's own page is mapped;
+					* or a swap entry (swap.h): on the disk */
 };
 
 /* In a region's pages[]: the page is the file's own, mapped read-only (text,
@@ -71,7 +73,7 @@ struct vregion {
 
 static inline bool is_pool_page(uint32_t id)
 {
-	return id != 0 && id != FILE_PAGE;
+	return id != 0 && !(id & SWAP_ENTRY_BIT);   /* not FILE_PAGE, no swap entry */
 }
 
 struct pager_stats {
@@ -80,6 +82,7 @@ struct pager_stats {
 	uint64_t refused;              /* faults answered with a kill */
 	uint64_t share_copy;           /* of cow_copy, made by PAGER_SHARE, not by a fault */
 	uint64_t resident_peak;        /* the most resident pages it had at once */
+	uint64_t swapped_out, swapped_in; /* its pages written to swap, read back */
 };
 
 struct client {

@@ -156,7 +156,8 @@
  *                    the most resident pages it had at once (pages charged
  *                    to it: zero-filled, copied; not the file's own pages),
  *                    w[2] resident pages now (0 once ended), w[3] 1 if it
- *                    has ended.  ERR_NOT_FOUND (no such client, running or
+ *                    has ended; part 3: w[0] its pages written to swap,
+ *                    w[1] read back (among the faults on pages it had).  ERR_NOT_FOUND (no such client, running or
  *                    kept), ERR_INVALID_ARGUMENT (part), ERR_DENIED
  *                    (another client asked)
  *   PAGER_CLIENT     {task id} (the parent, a shell): which of our clients
@@ -189,6 +190,13 @@
  *                    own session there.  ERR_NOT_FOUND (no disk),
  *                    ERR_NO_MEMORY (our handle table is full), ERR_DENIED
  *                    (our parent)
+ *   PAGER_SWAP_STATS {part} (anyone) -> the reclaim counters (swap.h), part
+ *                    0: pages scanned, reclaimed, swapped out, swapped in
+ *                    (refaults of evicted pages); part 1: swap slots,
+ *                    slots in use, write errors, read errors.  With a disk
+ *                    that is a swap area only (PAGER_DISK_SET; its first
+ *                    bytes say TESSERA-SWAP-1: tools/boot --swap); all 0
+ *                    without.  ERR_INVALID_ARGUMENT (part)
  *
  * A fault the pager refuses ends the thread with one of the reasons below
  * (the kernel prints it).
@@ -228,6 +236,7 @@ enum pager_request {
 	PAGER_LIMIT,
 	PAGER_DISK_SET,
 	PAGER_DISK,
+	PAGER_SWAP_STATS,
 };
 
 /* Region kinds, as PAGER_QUERY tells them. */
@@ -259,6 +268,7 @@ enum pager_kill_reason {
 	PAGER_KILL_PROTECTION = FAULT_KILL_PROTECTION,        /* the region does not allow it */
 	PAGER_KILL_OUT_OF_MEMORY = FAULT_KILL_OUT_OF_MEMORY,  /* the client's limit, or none left */
 	PAGER_KILL_STACK_OVERFLOW = FAULT_KILL_STACK_OVERFLOW, /* the guard page below the stack */
+	PAGER_KILL_IO_ERROR = FAULT_KILL_IO_ERROR,            /* its page is on swap, which failed */
 	PAGER_KILL_FOREIGN_TASK = FAULT_KILL_FOREIGN_TASK,    /* the faulting task is not the
 							       * client the badge names */
 };

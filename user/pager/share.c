@@ -43,6 +43,9 @@ static err_t region_make_shared(struct client *c, struct vregion *v)
 		uint32_t old = v->pages[i];
 		uint64_t va = v->node.start + i * PAGE_SIZE;
 
+		if (is_swap_entry(old) && swap_in(c, v, i) != ERR_OK)
+			return ERR_NO_MEMORY;   /* an object holds pages in memory only */
+		old = v->pages[i];
 		if (!old || rmap_count(old) == 1)
 			continue;
 		if (cow_write(&v->pages[i]) == COW_NO_MEMORY)

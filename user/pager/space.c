@@ -50,6 +50,8 @@ static void release_pages(struct client *c, struct vregion *v, uint64_t first, u
 			rmap_remove(v->pages[i], client_badge(c), v->node.start + i * PAGE_SIZE);
 			pool_put(v->pages[i]);
 			c->resident--;
+		} else if (is_swap_entry(v->pages[i])) {
+			swap_slot_put(swap_slot_of(v->pages[i]));
 		}
 		v->pages[i] = 0;
 	}
@@ -321,13 +323,13 @@ err_t brk(struct client *c, struct msg *m)
 	return ERR_OK;
 }
 
-/* Pages of v that hold something (text: mapped). */
+/* Pages of v that hold something in memory (text: mapped; not swapped out). */
 static uint64_t region_resident(const struct vregion *v)
 {
 	uint64_t i, n = 0;
 
 	for (i = 0; i < region_pages(v); i++)
-		n += v->pages[i] != 0;
+		n += v->pages[i] != 0 && !is_swap_entry(v->pages[i]);
 	return n;
 }
 
@@ -372,7 +374,7 @@ err_t resident_by_kind(struct client *c, struct msg *m)
 		struct vregion *v = r->data;
 
 		for (i = 0; i < region_pages(v); i++) {
-			if (!v->pages[i])
+			if (!v->pages[i] || is_swap_entry(v->pages[i]))
 				continue;
 			if (v->pages[i] == FILE_PAGE)
 				m->w[3]++;

@@ -161,8 +161,36 @@ static void exit_notice_killed(void)
 	sys_handle_close(l.recv);
 }
 
+/* SYS_PAGE_USED: the accessed and dirty bits reclaim samples, read and
+ * cleared; each use sets them again (the hart here; QEMU sets A and D). */
+static void page_bits(void)
+{
+	long f = sys_frame_alloc(2 * PAGE_SIZE, 0);
+	volatile uint8_t *p = (volatile uint8_t *)OWN_VA;
+	uint64_t accessed = ~0ul, dirty = ~0ul;
+
+	sys_map(HANDLE_SELF, f, 0, OWN_VA, 2 * PAGE_SIZE, MAP_READ | MAP_WRITE);
+	check_eq("page bits of two pages and one unmapped, cleared",
+		 sys_page_used(HANDLE_SELF, OWN_VA, 3, true, &accessed, &dirty), 0);
+	check("... as mapped: both accessed and dirty, the unmapped one neither",
+	      accessed == 3 && dirty == 3);
+	sys_page_used(HANDLE_SELF, OWN_VA, 2, false, &accessed, &dirty);
+	check("cleared: neither", accessed == 0 && dirty == 0);
+	(void)p[PAGE_SIZE];
+	sys_page_used(HANDLE_SELF, OWN_VA, 2, false, &accessed, &dirty);
+	check("the second page read: accessed, not dirty", accessed == 2 && dirty == 0);
+	p[0] = 1;
+	sys_page_used(HANDLE_SELF, OWN_VA, 2, false, &accessed, &dirty);
+	check("the first written: accessed and dirty", accessed == 3 && dirty == 1);
+	check_eq("64 pages at once", sys_page_used(HANDLE_SELF, OWN_VA, 64, false, &accessed,
+						   &dirty), 0);
+	sys_unmap(HANDLE_SELF, OWN_VA, 2 * PAGE_SIZE);
+	sys_handle_close(f);
+}
+
 int main(void)
 {
+	page_bits();
 	image_files();
 	mapping_lookup();
 	protection();

@@ -1,0 +1,163 @@
+#!/usr/bin/env python3
+"""Swap: the pager's reclaim over the user-space disk driver (tools/boot --swap): TAP.
+
+usage: test_swap.py TOOLS_BOOT TESSERA_CC SWAP_ORACLE_C DMA16M_DTB
+
+tests/programs/swap_oracle.c, built here with tools/tessera-cc as anyone
+would, touches a working set four times the memory left to user space
+(the boot report's free pages, read here) and checks every byte of every
+page it reads against what its last writer wrote.  Each run must end with
+0 corrupted pages, and the pager's closing line must show pages really
+went to swap and came back, and that every swap slot and pool page was
+given back once the program ended.
+
+Runs: virt in 16 MiB on one hart (Sv48) and on four (Sv39 by tree); the
+tree whose dma-ranges limits devices to 16 MiB, cut to 16 MiB of RAM (so
+the driver's DMA and bounce buffers live in the DMA zone); swap too small
+(a named out-of-memory kill); blkdebug failing the reads of one slot (a
+named I/O-error kill) and the writes of a cluster (the pages stay, nothing
+is lost); and a disk with no swap signature, which the pager leaves alone.
+"""
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from tap import Tap  # noqa: E402
+from qemu.tools_boot import boot  # noqa: E402
+
+PAGE = 4096
+REPORT = re.compile(r"^pager: swap: scanned (\d+), reclaimed (\d+), swapped out (\d+), "
+                    r"swapped in (\d+), slots in use (\d+) of (\d+), pool pages in use (\d+), "
+                    r"errors (\d+) written (\d+) read$")
+ORACLE = re.compile(r"^swap-oracle: (\d+) pages, (\d+) writes, (\d+) page checks, "
+                    r"(\d+) corrupted$")
+EXIT_REFUSED_OUT_OF_MEMORY = 3        # include/tessera/syscall.h
+EXIT_REFUSED_IO_ERROR = 6
+
+
+def free_pages(out):
+    """The pages the boot report says are free, all zones."""
+    return sum(int(m.group(1)) for m in
+               (re.match(r"^zone \S+: \S+ \d+ pages, (\d+) free$", l) for l in out) if m)
+
+
+def main():
+    tools_boot, tessera_cc, oracle_c, dma16m = sys.argv[1:5]
+    tap = Tap("qemu/swap")
+
+    def check(what, ok, detail=None):
+        return tap.check(ok, what, detail)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        oracle = os.path.join(tmp, "swap-oracle")
+        subprocess.run([tessera_cc, "-O2", "-Wall", "-Wextra", "-Werror", oracle_c, "-o", oracle],
+                       check=True)
+
+        def run(options, mib, accesses):
+            rc, out, err = boot([tools_boot] + options + ["--run", oracle, str(mib),
+                                                          str(accesses)], tmp)
+            report = next((REPORT.match(l) for l in out if REPORT.match(l)), None)
+            result = next((ORACLE.match(l) for l in out if ORACLE.match(l)), None)
+            return rc, out, err, report, result
+
+        # How much memory user space has in 16 MiB: a short run's boot report.
+        rc, out, err, report, result = run(["-m", "16M", "--swap", "64M"], 1, 10)
+        free = free_pages(out)
+        check("16 MiB: the boot report gives the free pages (%d) and a 1 MiB run passes" % free,
+              free > 1000 and rc == 0 and result is not None and result.group(4) == "0",
+              "\n".join(out[-20:] + err))
+        mib = 4 * free * PAGE // (1 << 20) + 1
+
+        def passes(name, options, accesses):
+            rc, out, err, report, result = run(options, mib, accesses)
+            tail = "\n".join(out[-25:] + err)
+            check("%s: %d MiB (4x the %d free pages), %d accesses: 0 corrupted, exit 0" %
+                  (name, mib, free, accesses),
+                  rc == 0 and result is not None and result.group(4) == "0" and
+                  int(result.group(1)) == mib * 256, tail)
+            check("%s: pages went to swap and came back" % name,
+                  report is not None and int(report.group(3)) >= mib * 256 - free and
+                  int(report.group(4)) > 0 and int(report.group(2)) == int(report.group(3)),
+                  tail)
+            check("%s: every slot and pool page given back, no disk errors" % name,
+                  report is not None and report.group(5) == "0" and report.group(7) == "0" and
+                  report.group(8) == "0" and report.group(9) == "0", tail)
+            return out
+
+        passes("16 MiB, 1 hart, Sv48", ["-m", "16M", "--swap", "64M"], 20000)
+        passes("16 MiB, 4 harts, Sv39", ["-m", "16M", "-s", "4", "--sv39", "--swap", "64M"], 2000)
+
+        # The DMA-limited tree, cut to 16 MiB of RAM: all of it below the limit.
+        tree = os.path.join(tmp, "dma16m-16m.dtb")
+        source = subprocess.run(["dtc", "-q", "-I", "dtb", "-O", "dts", dma16m], check=True,
+                                capture_output=True, text=True).stdout
+        source = source.replace("reg = <0x00 0x80000000 0x00 0x8000000>",
+                                "reg = <0x00 0x80000000 0x00 0x1000000>")
+        subprocess.run(["dtc", "-q", "-I", "dts", "-O", "dtb", "-o", tree, "-"], input=source,
+                       check=True, text=True)
+        out = passes("dma-ranges 16 MiB tree in 16 MiB", ["-m", "16M", "--dtb", tree,
+                                                           "--swap", "64M"], 5000)
+        check("dma-ranges 16 MiB tree: the driver keeps its DMA below the limit",
+              any(re.match(r"^virtio-blk: .* DMA below 0x81000000, queue at 0x80", l)
+                  for l in out), "\n".join(l for l in out if l.startswith("virtio-blk")))
+
+        # Swap too small: the program is ended, by name; everything comes back.
+        rc, out, err, report, result = run(["-m", "16M", "--swap", "8M"], mib, 100)
+        check("swap of 8 MiB for %d MiB: ended EXIT_REFUSED_OUT_OF_MEMORY, named" % mib,
+              rc == 128 + EXIT_REFUSED_OUT_OF_MEMORY and
+              "run: swap-oracle was ended: EXIT_REFUSED_OUT_OF_MEMORY" in out and
+              result is None, "\n".join(out[-15:] + err))
+        check("swap full: slots and pool pages back to 0 afterwards",
+              report is not None and report.group(5) == "0" and report.group(7) == "0" and
+              int(report.group(3)) >= 1000, "\n".join(out[-10:]))
+
+        # Disk errors (QEMU's blkdebug): a slot that cannot be read ends
+        # the program by name; a cluster that cannot be written stays in
+        # memory and the run goes on.
+        rules = os.path.join(tmp, "read-errors.conf")
+        with open(rules, "w") as f:
+            f.write('[inject-error]\nevent = "read_aio"\niotype = "read"\nerrno = "5"\n'
+                    'sector = "8"\n')
+        disk = os.path.join(tmp, "swap.img")
+
+        def swap_disk():
+            with open(disk, "wb") as f:
+                f.write(b"TESSERA-SWAP-1\n")
+                f.truncate(64 << 20)
+
+        swap_disk()
+        rc, out, err, report, result = run(["-m", "16M", "--disk", disk, "--disk-errors", rules],
+                                           mib, 100)
+        check("a slot the disk cannot read: ended EXIT_REFUSED_IO_ERROR, named, no wrong page",
+              rc == 128 + EXIT_REFUSED_IO_ERROR and
+              "run: swap-oracle was ended: EXIT_REFUSED_IO_ERROR" in out and result is None,
+              "\n".join(out[-15:] + err))
+        check("... the pager counted the failed read; slots and pages back to 0",
+              report is not None and int(report.group(9)) >= 1 and report.group(5) == "0" and
+              report.group(7) == "0", "\n".join(out[-10:]))
+        with open(rules, "w") as f:
+            f.write('[inject-error]\nevent = "write_aio"\niotype = "write"\nerrno = "5"\n'
+                    'sector = "8"\nonce = "on"\n')
+        swap_disk()
+        rc, out, err, report, result = run(["-m", "16M", "--disk", disk, "--disk-errors", rules],
+                                           mib, 2000)
+        check("a cluster the disk cannot write: kept in memory, 0 corrupted, exit 0",
+              rc == 0 and result is not None and result.group(4) == "0" and
+              report is not None and int(report.group(8)) >= 1, "\n".join(out[-15:] + err))
+
+        # A disk that is no swap area is not swapped to.
+        with open(disk, "wb") as f:
+            f.truncate(8 << 20)
+        rc, out, err, report, result = run(["-m", "16M", "--disk", disk], 2, 100)
+        check("a disk with no swap signature: left alone, said so, the run passes",
+              rc == 0 and "pager: the disk is no swap area (no TESSERA-SWAP-1 signature): not "
+              "used for swap" in out and report is None and result is not None,
+              "\n".join(out[-15:] + err))
+    sys.exit(tap.done())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,329 @@
+/*
+ * Swap: page reclaim for the pager (swap.h).
+ *
+ * Which pages go.  A clock hand sweeps the pool's pages.  A page may go
+ * when one region page of one client holds it (no fork relative shares it,
+ * no memory object: those are never evicted yet) and it is not a new
+ * client's prepared first stack page.  For each such page the hand asks the
+ * kernel whether the client used it since the hand last came by
+ * (SYS_PAGE_USED, which clears the accessed bit as it answers): used pages
+ * get a second chance, unused ones go.  So a page survives as long as it
+ * is used once per sweep: the clock's approximation of least recently used.
+ *
+ * How.  The pages the hand picked (up to SWAP_CLUSTER) get consecutive
+ * slots where there are some, so one request writes them all.  Each page is
+ * unmapped from its client first (the kernel's unmap flushes every hart),
+ * then copied into our disk buffer, then written: a write the client makes
+ * meanwhile faults and waits for us.  Only after the disk said yes does the
+ * region page take the swap entry and the pool page go back; a failed write
+ * leaves the pages where they were (unmapped: the next fault maps them
+ * again), and nothing is lost.  A fault on a swap entry reads its slot into
+ * a new pool page; the slot is free once no region page holds it.
+ *
+ * The pager is one thread: while it waits for the disk nothing else
+ * changes its books, and a page is never written out and read in at once.
+ */
+#include "drivers/blk_protocol.h"
+#include "pager.h"
+#include "swap.h"
+
+#define SWAP_BUFFER_VA 0x1800000000ul     /* our disk buffer */
+#define SWAP_SLOTS_MAX (1u << 20)         /* 4 GiB of swap */
+#define SECTORS_PER_PAGE (PAGE_SIZE / BLK_SECTOR)
+#define SLOT_BAD UINT16_MAX               /* a slot the disk failed to write: never again */
+#define WRITE_TRIES 4                     /* failed clusters a reclaim may meet */
+
+_Static_assert(SWAP_CLUSTER * PAGE_SIZE <= BLK_BUFFER_MAX, "a cluster fits the buffer");
+
+struct swap_stats swap_stats;
+static long disk;
+static uint8_t *buffer;
+static uint16_t *slot_refs;               /* per slot: the region pages that hold it */
+static uint32_t nslots;                   /* 0: no swap */
+static uint32_t slot_hint = 1;            /* where the next search for a free slot starts */
+static uint32_t hand = 1;                 /* the clock's: the next pool page it looks at */
+
+/* A page the hand picked: who holds it, and where. */
+struct victim {
+	struct client *c;
+	struct vregion *v;
+	uint64_t i, va;
+	uint32_t id;
+};
+
+static long blk_call(uint64_t tag, uint64_t w0, uint64_t w1, long pass, struct msg *m)
+{
+	long r;
+
+	*m = (struct msg){ .tag = tag, .w = { w0, w1, 0 }, .handle = (uint64_t)pass };
+	r = ipc_call(disk, m);
+	return r ? r : -(long)m->tag;
+}
+
+bool swap_enabled(void)
+{
+	return nslots != 0;
+}
+
+/* Our buffer, attached to our session: false with the line printed. */
+static bool buffer_attach(uint64_t dma_limit)
+{
+	long frame = sys_frame_alloc(BLK_BUFFER_MAX, dma_limit ? FRAME_ALLOC_DMA : 0), r;
+	struct msg m;
+
+	if (frame < 0 && dma_limit)
+		frame = sys_frame_alloc(BLK_BUFFER_MAX, 0);   /* the driver bounces it */
+	if (frame < 0 || sys_map(HANDLE_SELF, frame, 0, SWAP_BUFFER_VA, BLK_BUFFER_MAX,
+				 MAP_READ | MAP_WRITE)) {
+		printf("pager: swap: no memory for the disk buffer: no swap\n");
+		sys_handle_close(frame);
+		return false;
+	}
+	buffer = (uint8_t *)SWAP_BUFFER_VA;
+	r = blk_call(BLK_ATTACH, 0, 0, frame, &m);
+	sys_handle_close(frame);                  /* the mapping and the driver hold it */
+	if (r) {
+		printf("pager: swap: the disk refused our buffer: %s: no swap\n", err_name((err_t)-r));
+		return false;
+	}
+	return true;
+}
+
+void swap_setup(long session)
+{
+	struct msg m;
+	uint64_t sectors;
+	long r;
+
+	disk = session;
+	r = blk_call(BLK_INFO, 0, 0, 0, &m);
+	if (r) {
+		printf("pager: swap: the disk does not answer: %s: no swap\n", err_name((err_t)-r));
+		return;
+	}
+	sectors = m.w[0];
+	if (!buffer_attach(m.w[3]))
+		return;
+	r = blk_call(BLK_READ, 0, SECTORS_PER_PAGE, 0, &m);
+	if (r || memcmp(buffer, SWAP_SIGNATURE, sizeof(SWAP_SIGNATURE) - 1)) {
+		printf("pager: the disk is no swap area (%s): not used for swap\n",
+		       r ? err_name((err_t)-r) : "no " "TESSERA-SWAP-1 signature");
+		return;
+	}
+	nslots = sectors / SECTORS_PER_PAGE < SWAP_SLOTS_MAX ? (uint32_t)(sectors / SECTORS_PER_PAGE)
+							     : SWAP_SLOTS_MAX;
+	slot_refs = nslots > 1 ? calloc(nslots, sizeof(*slot_refs)) : NULL;
+	if (!slot_refs) {
+		printf("pager: swap: no memory for %u slots' counts: no swap\n", nslots);
+		nslots = 0;
+		return;
+	}
+	swap_stats.slots = nslots - 1;             /* slot 0 is the signature's */
+	printf("pager: swap: %u slots (%lu KiB) on the disk\n", nslots - 1,
+	       (uint64_t)(nslots - 1) * PAGE_SIZE / 1024);
+}
+
+void swap_slot_share(uint32_t slot)
+{
+	slot_refs[slot]++;
+}
+
+void swap_slot_put(uint32_t slot)
+{
+	if (slot == 0 || slot >= nslots || !slot_refs[slot] || slot_refs[slot] == SLOT_BAD)
+		pager_bug("a swap slot put that nothing held");
+	if (--slot_refs[slot] == 0)
+		swap_stats.slots_used--;
+}
+
+/* Up to n free slots in a row (at least one): the first, and how many in
+ * *got; *got 0 when swap is full. */
+static uint32_t slots_take(unsigned n, unsigned *got)
+{
+	uint32_t s = slot_hint, tried, k;
+
+	for (tried = 0; tried < nslots; tried++, s = s + 1 < nslots ? s + 1 : 1) {
+		if (s == 0 || slot_refs[s])
+			continue;
+		for (k = 1; k < n && s + k < nslots && !slot_refs[s + k]; k++)
+			;
+		for (*got = k; k--;)
+			slot_refs[s + k] = 1;
+		swap_stats.slots_used += *got;
+		slot_hint = s + *got < nslots ? s + *got : 1;
+		return s;
+	}
+	*got = 0;
+	return 0;
+}
+
+static bool first_mapping(void *arg, uint32_t owner, uint64_t va)
+{
+	struct victim *x = arg;
+
+	x->c = client_of_badge(owner);
+	x->va = va;
+	return false;
+}
+
+/* Whether pool page id may go (only c's, when c), with its holder in *x. */
+static bool evictable(uint32_t id, struct client *c, struct victim *x)
+{
+	struct region *r;
+
+	if (pool_refs(id) != 1 || rmap_count(id) != 1)
+		return false;
+	x->c = NULL;
+	rmap_walk(id, first_mapping, x);
+	if (!x->c || (c && x->c != c) || x->va == x->c->start_page)
+		return false;
+	r = region_find(&x->c->map, x->va);
+	x->v = r ? r->data : NULL;
+	if (!x->v || x->v->obj)
+		return false;
+	x->i = (x->va - r->start) / PAGE_SIZE;
+	x->id = id;
+	return x->v->pages[x->i] == id;
+}
+
+/* Whether page id is among the n picked already (the hand may come round
+ * twice in one pick when few pages may go). */
+static bool picked(const struct victim *x, unsigned n, uint32_t id)
+{
+	while (n--)
+		if (x[n].id == id)
+			return true;
+	return false;
+}
+
+/*
+ * Up to `want` pages the clock finds unused (c's only, when c), into x.
+ * Two turns at most: the first clears what it finds used, the second
+ * takes what stayed unused.  The bits are cleared without a shootdown,
+ * as Linux does on RISC-V: a hart that still caches a page's entry may use
+ * it without setting A again, so the page may go early and fault back in;
+ * never wrong data, since taking it away unmaps it on every hart.
+ */
+static unsigned clock_pick(struct client *c, struct victim *x, unsigned want)
+{
+	uint32_t top = pool_chunks() * POOL_CHUNK_PAGES, looked;
+	uint64_t accessed, dirty;
+	unsigned n = 0;
+
+	for (looked = 0; looked < 2 * top && n < want; looked++) {
+		uint32_t id = hand;
+
+		hand = hand < top ? hand + 1 : 1;
+		if (picked(x, n, id) || !evictable(id, c, &x[n]))
+			continue;
+		swap_stats.scanned++;
+		if (sys_page_used(x[n].c->task, x[n].va, 1, true, &accessed, &dirty) == 0 && accessed)
+			continue;                     /* used since the last sweep: it stays */
+		n++;
+	}
+	return n;
+}
+
+/* Write the n picked pages out and give their pool pages back: how many went. */
+static unsigned write_out(struct victim *x, unsigned n)
+{
+	unsigned got, k;
+	uint32_t first = slots_take(n, &got);
+	struct msg m;
+	long r;
+
+	for (k = 0; k < got; k++) {
+		sys_unmap(x[k].c->task, x[k].va, PAGE_SIZE);   /* its writes now fault */
+		memcpy(buffer + k * PAGE_SIZE, pool_va(x[k].id), PAGE_SIZE);
+	}
+	r = got ? blk_call(BLK_WRITE, (uint64_t)first * SECTORS_PER_PAGE,
+			   got * SECTORS_PER_PAGE, 0, &m) : 0;
+	if (r) {
+		swap_stats.write_errors++;
+		printf("pager: swap: writing %u page(s) at slot %u: %s; they stay in memory, "
+		       "and those slots are not used again\n", got, first, err_name((err_t)-r));
+		for (k = 0; k < got; k++)
+			slot_refs[first + k] = SLOT_BAD;
+		swap_stats.slots_used -= got;
+		swap_stats.slots_bad += got;
+		return 0;
+	}
+	for (k = 0; k < got; k++) {
+		x[k].v->pages[x[k].i] = swap_entry(first + k);
+		rmap_remove(x[k].id, (uint32_t)client_badge(x[k].c), x[k].va);
+		pool_put(x[k].id);
+		x[k].c->resident--;
+		x[k].c->stats.swapped_out++;
+	}
+	swap_stats.swapped_out += got;
+	swap_stats.reclaimed += got;
+	return got;
+}
+
+unsigned swap_reclaim(struct client *c, unsigned want)
+{
+	struct victim x[SWAP_CLUSTER];
+	unsigned n, done = 0, wrote, failed = 0;
+	uint64_t full = swap_stats.slots - swap_stats.slots_bad;
+
+	if (!nslots)
+		return 0;
+	while (done < want && failed < WRITE_TRIES && swap_stats.slots_used < full) {
+		n = clock_pick(c, x, want - done < SWAP_CLUSTER ? want - done : SWAP_CLUSTER);
+		if (!n)
+			break;
+		wrote = write_out(x, n);
+		failed += !wrote;             /* the disk failed: other slots next time */
+		done += wrote;
+	}
+	return done;
+}
+
+uint32_t swap_page_alloc(struct client *c, bool zeroed)
+{
+	uint32_t id;
+
+	if (c->resident >= c->limit && swap_reclaim(c, SWAP_CLUSTER) == 0)
+		return POOL_NONE;
+	id = zeroed ? pool_alloc() : pool_alloc_uninit();
+	if (id == POOL_NONE && swap_reclaim(NULL, SWAP_CLUSTER))
+		id = zeroed ? pool_alloc() : pool_alloc_uninit();
+	return id;
+}
+
+err_t swap_in(struct client *c, struct vregion *v, uint64_t i)
+{
+	uint32_t slot = swap_slot_of(v->pages[i]), id;
+	struct msg m;
+	long r;
+
+	id = rmap_reserve(1) ? swap_page_alloc(c, false) : POOL_NONE;
+	if (id == POOL_NONE)
+		return ERR_NO_MEMORY;
+	r = blk_call(BLK_READ, (uint64_t)slot * SECTORS_PER_PAGE, SECTORS_PER_PAGE, 0, &m);
+	if (r) {
+		swap_stats.read_errors++;
+		printf("pager: swap: reading slot %u: %s\n", slot, err_name((err_t)-r));
+		pool_put(id);
+		return ERR_IO;
+	}
+	memcpy(pool_va(id), buffer, PAGE_SIZE);
+	v->pages[i] = id;
+	rmap_add(id, (uint32_t)client_badge(c), v->node.start + i * PAGE_SIZE);
+	swap_slot_put(slot);
+	if (++c->resident > c->stats.resident_peak)
+		c->stats.resident_peak = c->resident;
+	c->stats.swapped_in++;
+	swap_stats.swapped_in++;
+	return ERR_OK;
+}
+
+void swap_report(void)
+{
+	const struct swap_stats *s = &swap_stats;
+
+	printf("pager: swap: scanned %lu, reclaimed %lu, swapped out %lu, swapped in %lu, "
+	       "slots in use %lu of %lu, pool pages in use %lu, errors %lu written %lu read\n",
+	       s->scanned, s->reclaimed, s->swapped_out, s->swapped_in, s->slots_used, s->slots,
+	       pool_used(), s->write_errors, s->read_errors);
+}
