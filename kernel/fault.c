@@ -117,7 +117,7 @@ static enum fault_step fault_prepare(struct thread *cur, vaddr_t addr, unsigned 
 
 	if (addr < USER_BASE || addr >= USER_TOP)
 		return STEP_NOT_USER;
-	if (space_mark_used(&t->pt, addr, access))
+	if (space_bits_ever_cleared && space_mark_used(&t->pt, addr, access))
 		return STEP_RETRY;      /* the hart left A/D to software */
 	/*
 	 * Mapped meanwhile, by a thread on another hart whose flush has not

@@ -232,9 +232,7 @@ bool space_allows(const struct page_table *pt, vaddr_t va, unsigned access)
 	return (pte & PTE_U) && (pte & need);
 }
 
-/* Has any A or D bit ever been cleared (space_page_bits)?  Until then every
- * leaf has them as pt_map made it, and faults need not look. */
-static bool bits_ever_cleared;
+bool space_bits_ever_cleared;
 
 void space_page_bits(struct page_table *pt, vaddr_t va, unsigned count, bool clear,
 		     uint64_t *accessed, uint64_t *dirty)
@@ -251,7 +249,7 @@ void space_page_bits(struct page_table *pt, vaddr_t va, unsigned count, bool cle
 		*dirty |= (uint64_t)!!(old & PTE_D) << i;
 	}
 	if (clear) {
-		bits_ever_cleared = true;
+		space_bits_ever_cleared = true;
 		tlb_flush_page(va);   /* this hart's; others may keep theirs (space.h) */
 	}
 }
@@ -260,7 +258,7 @@ bool space_mark_used(struct page_table *pt, vaddr_t va, unsigned access)
 {
 	pte_t bits = PTE_A | (access == FAULT_WRITE ? PTE_D : 0), old;
 
-	if (!bits_ever_cleared || !space_allows(pt, va, access) ||
+	if (!space_allows(pt, va, access) ||
 	    pt_leaf_bits(pt, va, 0, bits, &old) != ERR_OK || (old & bits) == bits)
 		return false;
 	tlb_flush_page(va);

@@ -84,10 +84,12 @@ void space_page_bits(struct page_table *pt, vaddr_t va, unsigned count, bool cle
  * A fault on a page the space maps for `access` whose leaf lacks the A bit
  * (or D for a write): a hart that does not set them itself (the U74) faults
  * so once reclaim has cleared them.  Set them and flush: true when that
- * was the fault's cause, and the thread is to retry.  Costs nothing until
- * a bit was ever cleared.
+ * was the fault's cause, and the thread is to retry.  Call it only once
+ * space_bits_ever_cleared: until some bit was cleared every leaf has them
+ * as pt_map made it, and the fault path need not look (one load).
  */
 bool space_mark_used(struct page_table *pt, vaddr_t va, unsigned access);
+extern bool space_bits_ever_cleared;
 
 /*
  * The first user page mapped at or above va: ERR_OK with its address in

@@ -332,7 +332,8 @@ err_t pt_protect(struct page_table *pt, vaddr_t va, uint64_t size, unsigned righ
 }
 
 /* The leaf entry that maps va, with its size in *size; NULL when none does. */
-static pte_t *leaf_entry(const struct page_table *pt, vaddr_t va, uint64_t *size)
+static inline __attribute__((always_inline)) pte_t *
+leaf_entry(const struct page_table *pt, vaddr_t va, uint64_t *size)
 {
 	pte_t *table = table_at(pt, pt->root);
 	unsigned l = pt->levels;

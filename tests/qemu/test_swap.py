@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Swap: the pager's reclaim over the user-space disk driver (tools/boot --swap): TAP.
 
-usage: test_swap.py TOOLS_BOOT TESSERA_CC SWAP_ORACLE_C DMA16M_DTB
+usage: test_swap.py TOOLS_BOOT TESSERA_CC SWAP_ORACLE_C DMA16M_DTB SWAPFORK_ELF SWAPBENCH_ELF
 
-tests/programs/swap_oracle.c, built here with tools/tessera-cc as anyone
+tests/qemu/swap_oracle.c, built here with tools/tessera-cc as anyone
 would, touches a working set four times the memory left to user space
 (the boot report's free pages, read here) and checks every byte of every
 page it reads against what its last writer wrote.  Each run must end with
@@ -17,6 +17,18 @@ the driver's DMA and bounce buffers live in the DMA zone); swap too small
 (a named out-of-memory kill); blkdebug failing the reads of one slot (a
 named I/O-error kill) and the writes of a cluster (the pages stay, nothing
 is lost); and a disk with no swap signature, which the pager leaves alone.
+
+Then two processes: user/tests/swapfork.c fills twice the free memory,
+forks (the child holds it all copy-on-write, pages on swap by their slots)
+and both write and check at random, each against its own oracle, with a
+small shared region carrying writes both ways: neither may see the other's
+private writes.  Also without swap in 128 MiB: a fork of 26 MiB once left
+the parent able to write to pages its child still shared (runs of over
+1024 pages were refused whole by SYS_PROTECT).
+
+Last, the figures (user/tests/swapbench.c under --icount): in 8 MiB with
+swap every figure is printed, each within what its parts bound it by, and
+the same workload in 128 MiB without swap costs less; the ratio is printed.
 """
 import os
 import re
@@ -45,7 +57,7 @@ def free_pages(out):
 
 
 def main():
-    tools_boot, tessera_cc, oracle_c, dma16m = sys.argv[1:5]
+    tools_boot, tessera_cc, oracle_c, dma16m, swapfork, swapbench = sys.argv[1:7]
     tap = Tap("qemu/swap")
 
     def check(what, ok, detail=None):
@@ -147,6 +159,82 @@ def main():
         check("a cluster the disk cannot write: kept in memory, 0 corrupted, exit 0",
               rc == 0 and result is not None and result.group(4) == "0" and
               report is not None and int(report.group(8)) >= 1, "\n".join(out[-15:] + err))
+
+        # Two processes: a fork over swap, and a big fork without.
+        fork_line = re.compile(r"^swapfork: (\d+) pages, \d+ writes, \d+ page checks, "
+                               r"(\d+) corrupted; child exited with (-?\d+)$")
+        child_line = re.compile(r"^swapfork: child: \d+ writes, \d+ page checks, "
+                                r"(\d+) corrupted; shared pages both ways$")
+        for name, options, size, accesses in (
+                ("swap, 16 MiB", ["-m", "16M", "--swap", "128M"], mib // 2, 5000),
+                ("no swap, 128 MiB", ["-m", "128M"], 26, 3000)):
+            rc, out, err = boot([tools_boot] + options + ["--run", swapfork, str(size),
+                                                          str(accesses)], tmp)
+            parent = next((fork_line.match(l) for l in out if fork_line.match(l)), None)
+            kid = next((child_line.match(l) for l in out if child_line.match(l)), None)
+            report = next((REPORT.match(l) for l in out if REPORT.match(l)), None)
+            check("fork, %s: %d MiB, parent and child see only their own writes" %
+                  (name, size),
+                  rc == 0 and parent is not None and parent.group(2) == "0" and
+                  parent.group(3) == "0" and kid is not None and kid.group(1) == "0",
+                  "\n".join(out[-20:] + err))
+            if report:
+                check("fork, %s: pages shared copy-on-write went to swap; all given back" % name,
+                      int(report.group(3)) > 0 and report.group(5) == "0" and
+                      report.group(7) == "0", "\n".join(out[-10:]))
+
+        # The figures: swapbench under --icount, with swap in 8 MiB and
+        # without in 128 MiB, over four times what 8 MiB leaves free.
+        figure = re.compile(r"^bench (swap_\w+): (\d+) instructions$")
+        rc, out8, err = boot([tools_boot, "-m", "8M", "--swap", "64M", "--run", oracle, "1", "1"],
+                             tmp)
+        bench_mib = 4 * free_pages(out8) * PAGE // (1 << 20) + 1
+        runs = {}
+        for name, options in (("swap", ["-m", "8M", "--swap", "64M"]), ("ram", ["-m", "128M"])):
+            rc, out, err = boot([tools_boot, "--icount"] + options +
+                                ["--run", swapbench, str(bench_mib), "20000"], tmp)
+            runs[name] = {m.group(1): int(m.group(2)) for m in map(figure.match, out) if m}
+            runs[name + "-out"] = out
+        s, r = runs["swap"], runs["ram"]
+        names = ["swap_workload", "swap_in_roundtrip", "swap_in_roundtrip_mean",
+                 "swap_scan_per_page", "swap_reclaim_per_page", "swap_in_read_per_page"]
+        check("swapbench in 8 MiB with swap (%d MiB): every figure" % bench_mib,
+              sorted(s) == sorted(names), "\n".join(runs["swap-out"][-20:]))
+        check("... the mean swap-in (reclaims spread in) at least the median, above a plain "
+              "fault's 2000; a page reclaimed costs more than one sampled",
+              all(n in s for n in names) and
+              s["swap_in_roundtrip_mean"] >= s["swap_in_roundtrip"] and
+              s["swap_reclaim_per_page"] > s["swap_scan_per_page"] and
+              s["swap_in_roundtrip"] > 2000, repr(s))
+        check("swapbench in 128 MiB without swap: the workload alone, said so",
+              sorted(r) == ["swap_workload"] and
+              "swapbench: no swap: every page stayed in memory" in runs["ram-out"],
+              "\n".join(runs["ram-out"][-20:]))
+        if "swap_workload" in s and "swap_workload" in r:
+            print("# the %d MiB workload: %d instructions with swap in 8 MiB, %d in 128 MiB: "
+                  "%.1f times" % (bench_mib, s["swap_workload"], r["swap_workload"],
+                                  s["swap_workload"] / r["swap_workload"]))
+            check("... with swap the workload costs more than in enough RAM",
+                  s["swap_workload"] > r["swap_workload"])
+
+        # The shell's view: mmsh's swap before and after a run, and of a task.
+        rc, out, err = boot([tools_boot, "-m", "16M", "--swap", "64M", "--file", oracle, "--cmd",
+                             "swap; run swap-oracle 30 3000; swap; swap no-such-task"], tmp)
+        views = [l for l in out if l.startswith("swap: ") or l.startswith("mmsh: swap")]
+        after = [re.match(r"^swap: 16383 slots, (\d+) in use; scanned (\d+), reclaimed (\d+), "
+                          r"swapped out (\d+), swapped in (\d+); errors 0 written 0 read$", l)
+                 for l in views]
+        check("mmsh swap: the slots before, and after a 30 MiB run: pages out and in, none held",
+              len(after) >= 2 and after[0] is not None and after[0].group(4) == "0" and
+              after[1] is not None and after[1].group(1) == "0" and
+              int(after[1].group(4)) > 0 and int(after[1].group(5)) > 0,
+              "\n".join(views + out[-10:]))
+        check("mmsh swap TASK: an unknown task, said so",
+              any(l.startswith("mmsh: swap: ") and "no-such-task" in l for l in out),
+              "\n".join(views))
+        rc, out, err = boot([tools_boot, "--cmd", "swap"], tmp)
+        check("mmsh swap without a swap area: says how to get one",
+              "swap: none (boot with tools/boot --swap SIZE)" in out, "\n".join(out[-5:]))
 
         # A disk that is no swap area is not swapped to.
         with open(disk, "wb") as f:

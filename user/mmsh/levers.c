@@ -213,6 +213,47 @@ int mmsh_limit(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * swap [TASK]: the pager's reclaim counters (PAGER_SWAP_STATS), and under
+ * --icount what a page scanned, reclaimed and read in cost; with TASK, that
+ * program's pages written out and read back (PAGER_CLIENT_STATS part 3).
+ */
+int mmsh_swap(int argc, char **argv)
+{
+	struct msg a, b, c;
+	struct meminfo_task t;
+	struct task_usage u;
+
+	if (argc > 2)
+		return mmsh_error("swap: at most one task (swap [TASK])");
+	if (argc == 2) {
+		if (!mmsh_task_find("swap", argv[1], &t))
+			return 1;
+		if (pager_request(mmsh_pager, PAGER_CLIENT, t.id, 0, 0, 0, &a) ||
+		    pager_request(mmsh_pager, PAGER_CLIENT_STATS, a.w[0], 3, 0, 0, &b))
+			return mmsh_error("swap: task %u (%s) is not a client of the shell's pager",
+					  t.id, t.name);
+		printf("swap: task %u (%s): %lu pages written to swap, %lu read back, %lu resident\n",
+		       t.id, t.name, b.w[0], b.w[1], a.w[1]);
+		return 0;
+	}
+	if (pager_request(mmsh_pager, PAGER_SWAP_STATS, 0, 0, 0, 0, &a) ||
+	    pager_request(mmsh_pager, PAGER_SWAP_STATS, 1, 0, 0, 0, &b) ||
+	    pager_request(mmsh_pager, PAGER_SWAP_STATS, 2, 0, 0, 0, &c))
+		return mmsh_error("swap: the pager does not answer");
+	if (!b.w[0]) {
+		printf("swap: none (boot with tools/boot --swap SIZE)\n");
+		return 0;
+	}
+	printf("swap: %lu slots, %lu in use; scanned %lu, reclaimed %lu, swapped out %lu, "
+	       "swapped in %lu; errors %lu written %lu read\n", b.w[0], b.w[1], a.w[0], a.w[1],
+	       a.w[2], a.w[3], b.w[2], b.w[3]);
+	if (a.w[0] && a.w[1] && a.w[3] && sys_task_usage(HANDLE_SELF, &u) == 0 && u.counted)
+		printf("swap: instructions per page scanned %lu, reclaimed %lu, read in %lu\n",
+		       c.w[0] / a.w[0], (c.w[0] + c.w[1]) / a.w[1], c.w[2] / a.w[3]);
+	return 0;
+}
+
 /* A small generator for the stress orders and orders of freeing. */
 static uint64_t stress_seed = 0x2545f4914f6cdd1dul;
 

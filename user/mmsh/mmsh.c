@@ -75,6 +75,8 @@ static const struct command commands[] = {
 	  mmsh_kfree },
 	{ "limit", "limit TASK PAGES", "set a program's resident limit at the pager: a fault "
 	  "past it is refused (out of memory)", mmsh_limit },
+	{ "swap", "swap [TASK]", "the pager's reclaim: swap slots, pages scanned, reclaimed, "
+	  "swapped out and in, errors; with TASK its pages out and in", mmsh_swap },
 	{ "stress", "stress buddy|slab|faults [N]", "N allocations (100 by default) of blocks, "
 	  "slab objects or page faults, all given back: the counters before, at the peak, "
 	  "after", mmsh_stress },

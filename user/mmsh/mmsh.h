@@ -66,6 +66,7 @@ int mmsh_free(int argc, char **argv);
 int mmsh_kmalloc(int argc, char **argv);
 int mmsh_kfree(int argc, char **argv);
 int mmsh_limit(int argc, char **argv);
+int mmsh_swap(int argc, char **argv);
 int mmsh_stress(int argc, char **argv);
 int mmsh_slabdebug(int argc, char **argv);
 void mmsh_levers_end(void);

@@ -206,6 +206,26 @@ static bool client_start(struct client *c, uint64_t entry, uint64_t sp, uint64_t
 }
 
 /*
+ * Take write away from pages [va, va + n pages) of task, which maps most of
+ * them: PROTECT_MAX_PAGES a call (a longer run was refused whole, and left
+ * the parent writing to pages its child shared: before swap, a run of over
+ * 4 MiB of resident pages did so).  A page it does not map (one a failed
+ * swap write left unmapped) needs nothing: its next fault maps it
+ * read-only while it is shared.
+ */
+static void write_protect(long task, uint64_t va, uint64_t n, unsigned rights)
+{
+	uint64_t k, j;
+
+	for (; n; n -= k, va += k * PAGE_SIZE) {
+		k = n < PROTECT_MAX_PAGES ? n : PROTECT_MAX_PAGES;
+		if (sys_protect(task, va, k * PAGE_SIZE, rights) == -ERR_NOT_FOUND)
+			for (j = 0; j < k; j++)
+				sys_protect(task, va + j * PAGE_SIZE, PAGE_SIZE, rights);
+	}
+}
+
+/*
  * Give child a copy of region v of parent.  Shared memory: the same object
  * (the child's pages fault in from it).  Private pages: shared copy-on-write,
  * each run of them write-protected in the parent with one call.
@@ -236,8 +256,8 @@ static bool fork_region(struct client *parent, struct client *child, const struc
 			continue;
 		}
 		if (run && (v->rights & MAP_WRITE))   /* the parent's writes must fault now */
-			sys_protect(parent->task, v->node.start + (i - run) * PAGE_SIZE,
-				    run * PAGE_SIZE, v->rights & ~MAP_WRITE);
+			write_protect(parent->task, v->node.start + (i - run) * PAGE_SIZE, run,
+				      v->rights & ~MAP_WRITE);
 		run = 0;
 	}
 	return true;

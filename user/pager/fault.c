@@ -67,6 +67,8 @@ static bool present_page(struct client *c, struct vregion *v, uint64_t i, uint64
 
 	if (v->obj || access != FAULT_WRITE)
 		return true;            /* shared memory is the same page for all */
+	if (swap_enabled() && pool_refs(old) > 1)
+		swap_make_room(c, old);  /* the copy's page */
 	switch (c->resident <= c->limit ? cow_write(&v->pages[i]) : COW_NO_MEMORY) {
 	case COW_NO_MEMORY:
 		kill_reply(m, PAGER_KILL_OUT_OF_MEMORY);
@@ -158,9 +160,15 @@ static void map_file_page(struct client *c, struct vregion *v, uint64_t i, struc
 static bool new_page(struct client *c, struct vregion *v, uint64_t i, struct msg *m)
 {
 	uint64_t page = v->node.start + i * PAGE_SIZE;
-	uint32_t id = !rmap_reserve(1) ? POOL_NONE
-		    : !v->obj ? swap_page_alloc(c, true)       /* reclaims at the limit */
-		    : c->resident < c->limit ? object_page(v->obj, v->obj_first + i) : POOL_NONE;
+	uint32_t id;
+
+	if (v->obj && swap_enabled())
+		swap_make_room(c, POOL_NONE);
+	id = !rmap_reserve(1) ? POOL_NONE
+	   : v->obj ? (c->resident < c->limit ? object_page(v->obj, v->obj_first + i) : POOL_NONE)
+	   : c->resident < c->limit ? pool_alloc() : POOL_NONE;
+	if (id == POOL_NONE && !v->obj && swap_enabled())
+		id = swap_page_alloc(c, true);         /* reclaims, at the limit or out of pages */
 
 	if (id == POOL_NONE) {
 		kill_reply(m, PAGER_KILL_OUT_OF_MEMORY);

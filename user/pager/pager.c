@@ -228,6 +228,9 @@ static err_t swap_stats_request(struct msg *m)
 		*m = (struct msg){ .w = { s->scanned, s->reclaimed, s->swapped_out, s->swapped_in } };
 	else if (m->w[0] == 1)
 		*m = (struct msg){ .w = { s->slots, s->slots_used, s->write_errors, s->read_errors } };
+	else if (m->w[0] == 2)
+		*m = (struct msg){ .w = { s->scan_instructions, s->write_instructions,
+					  s->read_instructions } };
 	else
 		return ERR_INVALID_ARGUMENT;
 	return ERR_OK;

@@ -193,7 +193,11 @@
  *   PAGER_SWAP_STATS {part} (anyone) -> the reclaim counters (swap.h), part
  *                    0: pages scanned, reclaimed, swapped out, swapped in
  *                    (refaults of evicted pages); part 1: swap slots,
- *                    slots in use, write errors, read errors.  With a disk
+ *                    slots in use, write errors, read errors; part 2: the
+ *                    instructions retired sampling pages (the clock),
+ *                    writing clusters out, reading pages in (rdinstret:
+ *                    exact under QEMU -icount on one hart, the kernel's
+ *                    and the driver's while we wait included).  With a disk
  *                    that is a swap area only (PAGER_DISK_SET; its first
  *                    bytes say TESSERA-SWAP-1: tools/boot --swap); all 0
  *                    without.  ERR_INVALID_ARGUMENT (part)

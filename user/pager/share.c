@@ -48,6 +48,7 @@ static err_t region_make_shared(struct client *c, struct vregion *v)
 		old = v->pages[i];
 		if (!old || rmap_count(old) == 1)
 			continue;
+		swap_make_room(c, old);
 		if (cow_write(&v->pages[i]) == COW_NO_MEMORY)
 			return ERR_NO_MEMORY;   /* the pages copied so far stay private copies */
 		rmap_move(old, v->pages[i], client_badge(c), va);

@@ -2,12 +2,13 @@
  * Swap: page reclaim for the pager (swap.h).
  *
  * Which pages go.  A clock hand sweeps the pool's pages.  A page may go
- * when one region page of one client holds it (no fork relative shares it,
- * no memory object: those are never evicted yet) and it is not a new
- * client's prepared first stack page.  For each such page the hand asks the
- * kernel whether the client used it since the hand last came by
- * (SYS_PAGE_USED, which clears the accessed bit as it answers): used pages
- * get a second chance, unused ones go.  So a page survives as long as it
+ * when only region pages hold it, each in the reverse map: a private page,
+ * or one that fork relatives share copy-on-write (no memory object: those
+ * are never evicted yet; no new client's prepared first stack page).  For
+ * each such page the hand asks the kernel whether any holder used it since
+ * the hand last came by (SYS_PAGE_USED, which clears the accessed bit as it
+ * answers): used pages get a second chance, unused ones go, from every
+ * holder at once: the slot counts them, and each reads its own copy back.  So a page survives as long as it
  * is used once per sweep: the clock's approximation of least recently used.
  *
  * How.  The pages the hand picked (up to SWAP_CLUSTER) get consecutive
@@ -39,17 +40,26 @@ struct swap_stats swap_stats;
 static long disk;
 static uint8_t *buffer;
 static uint16_t *slot_refs;               /* per slot: the region pages that hold it */
-static uint32_t nslots;                   /* 0: no swap */
+uint32_t swap_nslots;                     /* 0: no swap */
 static uint32_t slot_hint = 1;            /* where the next search for a free slot starts */
 static uint32_t hand = 1;                 /* the clock's: the next pool page it looks at */
 
-/* A page the hand picked: who holds it, and where. */
-struct victim {
+/* A region page that holds a page the hand picked. */
+struct holder {
 	struct client *c;
 	struct vregion *v;
 	uint64_t i, va;
-	uint32_t id;
 };
+
+/* A page the hand picked, and every region page that holds it. */
+struct victim {
+	uint32_t id;
+	unsigned n;
+	struct holder h[MAX_CLIENTS];
+};
+
+/* The pages being picked (static: a cluster's holders would fill the stack). */
+static struct victim victims[SWAP_CLUSTER];
 
 static long blk_call(uint64_t tag, uint64_t w0, uint64_t w1, long pass, struct msg *m)
 {
@@ -58,11 +68,6 @@ static long blk_call(uint64_t tag, uint64_t w0, uint64_t w1, long pass, struct m
 	*m = (struct msg){ .tag = tag, .w = { w0, w1, 0 }, .handle = (uint64_t)pass };
 	r = ipc_call(disk, m);
 	return r ? r : -(long)m->tag;
-}
-
-bool swap_enabled(void)
-{
-	return nslots != 0;
 }
 
 /* Our buffer, attached to our session: false with the line printed. */
@@ -110,17 +115,17 @@ void swap_setup(long session)
 		       r ? err_name((err_t)-r) : "no " "TESSERA-SWAP-1 signature");
 		return;
 	}
-	nslots = sectors / SECTORS_PER_PAGE < SWAP_SLOTS_MAX ? (uint32_t)(sectors / SECTORS_PER_PAGE)
+	swap_nslots = sectors / SECTORS_PER_PAGE < SWAP_SLOTS_MAX ? (uint32_t)(sectors / SECTORS_PER_PAGE)
 							     : SWAP_SLOTS_MAX;
-	slot_refs = nslots > 1 ? calloc(nslots, sizeof(*slot_refs)) : NULL;
+	slot_refs = swap_nslots > 1 ? calloc(swap_nslots, sizeof(*slot_refs)) : NULL;
 	if (!slot_refs) {
-		printf("pager: swap: no memory for %u slots' counts: no swap\n", nslots);
-		nslots = 0;
+		printf("pager: swap: no memory for %u slots' counts: no swap\n", swap_nslots);
+		swap_nslots = 0;
 		return;
 	}
-	swap_stats.slots = nslots - 1;             /* slot 0 is the signature's */
-	printf("pager: swap: %u slots (%lu KiB) on the disk\n", nslots - 1,
-	       (uint64_t)(nslots - 1) * PAGE_SIZE / 1024);
+	swap_stats.slots = swap_nslots - 1;             /* slot 0 is the signature's */
+	printf("pager: swap: %u slots (%lu KiB) on the disk\n", swap_nslots - 1,
+	       (uint64_t)(swap_nslots - 1) * PAGE_SIZE / 1024);
 }
 
 void swap_slot_share(uint32_t slot)
@@ -130,7 +135,7 @@ void swap_slot_share(uint32_t slot)
 
 void swap_slot_put(uint32_t slot)
 {
-	if (slot == 0 || slot >= nslots || !slot_refs[slot] || slot_refs[slot] == SLOT_BAD)
+	if (slot == 0 || slot >= swap_nslots || !slot_refs[slot] || slot_refs[slot] == SLOT_BAD)
 		pager_bug("a swap slot put that nothing held");
 	if (--slot_refs[slot] == 0)
 		swap_stats.slots_used--;
@@ -142,48 +147,77 @@ static uint32_t slots_take(unsigned n, unsigned *got)
 {
 	uint32_t s = slot_hint, tried, k;
 
-	for (tried = 0; tried < nslots; tried++, s = s + 1 < nslots ? s + 1 : 1) {
+	for (tried = 0; tried < swap_nslots; tried++, s = s + 1 < swap_nslots ? s + 1 : 1) {
 		if (s == 0 || slot_refs[s])
 			continue;
-		for (k = 1; k < n && s + k < nslots && !slot_refs[s + k]; k++)
+		for (k = 1; k < n && s + k < swap_nslots && !slot_refs[s + k]; k++)
 			;
 		for (*got = k; k--;)
 			slot_refs[s + k] = 1;
 		swap_stats.slots_used += *got;
-		slot_hint = s + *got < nslots ? s + *got : 1;
+		slot_hint = s + *got < swap_nslots ? s + *got : 1;
 		return s;
 	}
 	*got = 0;
 	return 0;
 }
 
-static bool first_mapping(void *arg, uint32_t owner, uint64_t va)
+/* rmap_walk's visit: one more holder of the page, looked up; stops when
+ * the holder is no region page of a client's (then x->n is 0). */
+static bool add_holder(void *arg, uint32_t owner, uint64_t va)
 {
 	struct victim *x = arg;
-
-	x->c = client_of_badge(owner);
-	x->va = va;
-	return false;
-}
-
-/* Whether pool page id may go (only c's, when c), with its holder in *x. */
-static bool evictable(uint32_t id, struct client *c, struct victim *x)
-{
+	struct holder *h = &x->h[x->n];
 	struct region *r;
 
-	if (pool_refs(id) != 1 || rmap_count(id) != 1)
+	h->c = client_of_badge(owner);
+	r = h->c ? region_find(&h->c->map, va) : NULL;
+	h->v = r ? r->data : NULL;
+	if (!h->v || h->v->obj || va == h->c->start_page ||
+	    h->v->pages[(va - r->start) / PAGE_SIZE] != x->id) {
+		x->n = 0;
 		return false;
-	x->c = NULL;
-	rmap_walk(id, first_mapping, x);
-	if (!x->c || (c && x->c != c) || x->va == x->c->start_page)
+	}
+	h->i = (va - r->start) / PAGE_SIZE;
+	h->va = va;
+	x->n++;
+	return true;
+}
+
+/*
+ * Whether pool page id may go (only c's, when c), with its holders in *x:
+ * every reference to it is a region page's (none a memory object's), each
+ * in the reverse map: a private page, or one fork relatives share
+ * copy-on-write.  They all let it go together.
+ */
+static bool evictable(uint32_t id, struct client *c, struct victim *x)
+{
+	unsigned refs = pool_refs(id), i;
+
+	if (refs == 0 || refs > MAX_CLIENTS || rmap_count(id) != refs)
 		return false;
-	r = region_find(&x->c->map, x->va);
-	x->v = r ? r->data : NULL;
-	if (!x->v || x->v->obj)
-		return false;
-	x->i = (x->va - r->start) / PAGE_SIZE;
 	x->id = id;
-	return x->v->pages[x->i] == id;
+	x->n = 0;
+	rmap_walk(id, add_holder, x);
+	if (x->n != refs)
+		return false;
+	for (i = 0; c && i < x->n; i++)
+		if (x->h[i].c != c)
+			return false;
+	return true;
+}
+
+/* Whether any holder used page x since the hand last came by (and the bits
+ * are cleared for next time). */
+static bool used_lately(const struct victim *x)
+{
+	uint64_t accessed, dirty, any = 0;
+	unsigned i;
+
+	for (i = 0; i < x->n; i++)
+		if (sys_page_used(x->h[i].c->task, x->h[i].va, 1, true, &accessed, &dirty) == 0)
+			any |= accessed;
+	return any != 0;
 }
 
 /* Whether page id is among the n picked already (the hand may come round
@@ -207,7 +241,7 @@ static bool picked(const struct victim *x, unsigned n, uint32_t id)
 static unsigned clock_pick(struct client *c, struct victim *x, unsigned want)
 {
 	uint32_t top = pool_chunks() * POOL_CHUNK_PAGES, looked;
-	uint64_t accessed, dirty;
+	uint64_t start = rdinstret();
 	unsigned n = 0;
 
 	for (looked = 0; looked < 2 * top && n < want; looked++) {
@@ -217,23 +251,25 @@ static unsigned clock_pick(struct client *c, struct victim *x, unsigned want)
 		if (picked(x, n, id) || !evictable(id, c, &x[n]))
 			continue;
 		swap_stats.scanned++;
-		if (sys_page_used(x[n].c->task, x[n].va, 1, true, &accessed, &dirty) == 0 && accessed)
-			continue;                     /* used since the last sweep: it stays */
-		n++;
+		if (!used_lately(&x[n]))
+			n++;
 	}
+	swap_stats.scan_instructions += rdinstret() - start;
 	return n;
 }
 
 /* Write the n picked pages out and give their pool pages back: how many went. */
 static unsigned write_out(struct victim *x, unsigned n)
 {
-	unsigned got, k;
+	uint64_t start = rdinstret();
+	unsigned got, k, i;
 	uint32_t first = slots_take(n, &got);
 	struct msg m;
 	long r;
 
 	for (k = 0; k < got; k++) {
-		sys_unmap(x[k].c->task, x[k].va, PAGE_SIZE);   /* its writes now fault */
+		for (i = 0; i < x[k].n; i++)     /* from every holder: its writes now fault */
+			sys_unmap(x[k].h[i].c->task, x[k].h[i].va, PAGE_SIZE);
 		memcpy(buffer + k * PAGE_SIZE, pool_va(x[k].id), PAGE_SIZE);
 	}
 	r = got ? blk_call(BLK_WRITE, (uint64_t)first * SECTORS_PER_PAGE,
@@ -249,24 +285,30 @@ static unsigned write_out(struct victim *x, unsigned n)
 		return 0;
 	}
 	for (k = 0; k < got; k++) {
-		x[k].v->pages[x[k].i] = swap_entry(first + k);
-		rmap_remove(x[k].id, (uint32_t)client_badge(x[k].c), x[k].va);
-		pool_put(x[k].id);
-		x[k].c->resident--;
-		x[k].c->stats.swapped_out++;
+		slot_refs[first + k] = (uint16_t)x[k].n;
+		for (i = 0; i < x[k].n; i++) {
+			struct holder *h = &x[k].h[i];
+
+			h->v->pages[h->i] = swap_entry(first + k);
+			rmap_remove(x[k].id, (uint32_t)client_badge(h->c), h->va);
+			pool_put(x[k].id);
+			h->c->resident--;
+			h->c->stats.swapped_out++;
+		}
 	}
 	swap_stats.swapped_out += got;
 	swap_stats.reclaimed += got;
+	swap_stats.write_instructions += rdinstret() - start;
 	return got;
 }
 
 unsigned swap_reclaim(struct client *c, unsigned want)
 {
-	struct victim x[SWAP_CLUSTER];
+	struct victim *x = victims;
 	unsigned n, done = 0, wrote, failed = 0;
 	uint64_t full = swap_stats.slots - swap_stats.slots_bad;
 
-	if (!nslots)
+	if (!swap_nslots)
 		return 0;
 	while (done < want && failed < WRITE_TRIES && swap_stats.slots_used < full) {
 		n = clock_pick(c, x, want - done < SWAP_CLUSTER ? want - done : SWAP_CLUSTER);
@@ -291,15 +333,31 @@ uint32_t swap_page_alloc(struct client *c, bool zeroed)
 	return id;
 }
 
+void swap_make_room(struct client *c, uint32_t keep)
+{
+	if (!swap_nslots)
+		return;
+	if (keep)
+		pool_share(keep);               /* a reference the reverse map lacks: not evictable */
+	if (c->resident >= c->limit)
+		swap_reclaim(c, SWAP_CLUSTER);
+	if (!pool_prepare())
+		swap_reclaim(NULL, SWAP_CLUSTER);
+	if (keep)
+		pool_put(keep);
+}
+
 err_t swap_in(struct client *c, struct vregion *v, uint64_t i)
 {
 	uint32_t slot = swap_slot_of(v->pages[i]), id;
+	uint64_t start;
 	struct msg m;
 	long r;
 
 	id = rmap_reserve(1) ? swap_page_alloc(c, false) : POOL_NONE;
 	if (id == POOL_NONE)
 		return ERR_NO_MEMORY;
+	start = rdinstret();
 	r = blk_call(BLK_READ, (uint64_t)slot * SECTORS_PER_PAGE, SECTORS_PER_PAGE, 0, &m);
 	if (r) {
 		swap_stats.read_errors++;
@@ -308,6 +366,7 @@ err_t swap_in(struct client *c, struct vregion *v, uint64_t i)
 		return ERR_IO;
 	}
 	memcpy(pool_va(id), buffer, PAGE_SIZE);
+	swap_stats.read_instructions += rdinstret() - start;
 	v->pages[i] = id;
 	rmap_add(id, (uint32_t)client_badge(c), v->node.start + i * PAGE_SIZE);
 	swap_slot_put(slot);

@@ -47,6 +47,11 @@ struct swap_stats {
 	uint64_t swapped_in;     /* pages read back (refaults of evicted pages) */
 	uint64_t slots, slots_used, slots_bad;  /* bad: a write there failed */
 	uint64_t write_errors, read_errors;
+	/* Instructions the hart retired (rdinstret: exact under QEMU -icount,
+	 * one hart; the kernel's and the driver's while we wait included) in
+	 * the clock's sampling, in writing clusters out (the copies and the
+	 * disk), and in reading pages in (the disk and the copy). */
+	uint64_t scan_instructions, write_instructions, read_instructions;
 };
 extern struct swap_stats swap_stats;
 
@@ -56,7 +61,14 @@ extern struct swap_stats swap_stats;
  * line says what came of it.  Without it nothing is ever swapped.
  */
 void swap_setup(long disk);
-bool swap_enabled(void);
+
+/* Slots of the swap area, 0 without one (swap.c). */
+extern uint32_t swap_nslots;
+
+static inline bool swap_enabled(void)
+{
+	return swap_nslots != 0;
+}
 
 /* One more region page holds slot (a fork), one fewer (a region let go). */
 void swap_slot_share(uint32_t slot);
@@ -80,6 +92,14 @@ err_t swap_in(struct client *c, struct vregion *v, uint64_t i);
  * "pager: swap: scanned N, reclaimed N, swapped out N, swapped in N, slots
  * in use N of N, pool pages in use N, errors N written N read". */
 void swap_report(void);
+
+/*
+ * Before taking a page some other way (a copy-on-write copy, a memory
+ * object's page): make sure the pool has one free and c is under its
+ * limit, reclaiming if not.  Pool page `keep` (or POOL_NONE) is not taken
+ * meanwhile: the page the copy is made from.
+ */
+void swap_make_room(struct client *c, uint32_t keep);
 
 /* A pool page for c, reclaiming when none is free: POOL_NONE when none can be had. */
 uint32_t swap_page_alloc(struct client *c, bool zeroed);

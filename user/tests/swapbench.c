@@ -1,0 +1,134 @@
+/*
+ * swapbench: what swapping costs, measured from inside a client under
+ * tools/boot --icount (one hart: rdinstret then counts every instruction
+ * the hart retires, the kernel's, the pager's and the driver's included).
+ *
+ *   swapbench MIB ACCESSES
+ *
+ * Prints "bench <name>: <n> instructions" lines:
+ *   swap_workload           MIB MiB written page by page, then ACCESSES
+ *                           seeded random accesses (half writes), start to
+ *                           end: run it with swap in little RAM and without
+ *                           in enough, and compare
+ *   swap_in_roundtrip       the median of touching a page that is on swap:
+ *                           trap, pager, disk read, copy, map, resume (and,
+ *                           on some, the reclaim that makes room)
+ *   swap_in_roundtrip_mean  ... their mean: the reclaims spread over all
+ *   swap_scan_per_page      the clock's sampling, per page it looked at
+ *   swap_reclaim_per_page   sampling and writing out, per page given back
+ *   swap_in_read_per_page   the pager's disk read and copy, per page read
+ * the last three from the pager's counters (PAGER_SWAP_STATS).  Without
+ * swap only the first.
+ */
+#include "pager/client.h"
+
+#define SAMPLES 63
+
+static long pager;
+static uint64_t seed = 0x853c49e6748fea9bull;
+
+static uint64_t number(const char *s)
+{
+	uint64_t n = 0;
+
+	while (*s >= '0' && *s <= '9')
+		n = 10 * n + (uint64_t)(*s++ - '0');
+	return n;
+}
+
+static void figure(const char *name, uint64_t n)
+{
+	printf("bench %s: %lu instructions\n", name, n);
+}
+
+/* Insertion sort: SAMPLES values. */
+static void sort(uint64_t *v, unsigned n)
+{
+	unsigned i, j;
+
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && v[j - 1] > v[j]; j--) {
+			uint64_t t = v[j];
+
+			v[j] = v[j - 1];
+			v[j - 1] = t;
+		}
+}
+
+/* Touch pages that are on swap (the pager holds no pool page for them):
+ * the samples' median and mean. */
+static void swap_ins(volatile uint64_t *mem, uint64_t pages)
+{
+	uint64_t sample[SAMPLES], sum = 0, p, t;
+	unsigned n = 0;
+	struct msg m;
+
+	for (p = 0; p < pages && n < SAMPLES; p += 7) {
+		if (pager_request(pager, PAGER_QUERY_PAGE, (uint64_t)&mem[p * 512], 0, 0, 0, &m) !=
+		    -ERR_NOT_FOUND)
+			continue;                 /* in memory */
+		t = rdinstret();
+		(void)mem[p * 512];
+		sample[n] = rdinstret() - t;
+		sum += sample[n++];
+	}
+	if (!n) {
+		printf("swapbench: no page was on swap\n");
+		return;
+	}
+	sort(sample, n);
+	figure("swap_in_roundtrip", sample[n / 2]);
+	figure("swap_in_roundtrip_mean", sum / n);
+}
+
+static void pager_figures(void)
+{
+	struct msg counts, instructions;
+
+	if (pager_request(pager, PAGER_SWAP_STATS, 0, 0, 0, 0, &counts) ||
+	    pager_request(pager, PAGER_SWAP_STATS, 2, 0, 0, 0, &instructions) ||
+	    !counts.w[0] || !counts.w[1] || !counts.w[3])
+		return;
+	figure("swap_scan_per_page", instructions.w[0] / counts.w[0]);
+	figure("swap_reclaim_per_page", (instructions.w[0] + instructions.w[1]) / counts.w[1]);
+	figure("swap_in_read_per_page", instructions.w[2] / counts.w[3]);
+}
+
+int main(long handle, const uint64_t *sp)
+{
+	const char **argv = (const char **)(sp + 1);
+	uint64_t pages, accesses, p, i, r, start;
+	volatile uint64_t *mem;
+	struct msg m;
+
+	pager = handle;
+	if (sp[0] < 3) {
+		printf("usage: swapbench MIB ACCESSES\n");
+		return 2;
+	}
+	pages = number(argv[1]) * 256;
+	accesses = number(argv[2]);
+	if (pager_request(pager, PAGER_MAP_ANON, 0, pages * PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m))
+		return 2;
+	mem = (volatile uint64_t *)m.w[0];
+	start = rdinstret();
+	for (p = 0; p < pages; p++)
+		mem[p * 512] = p;
+	for (i = 0; i < accesses; i++) {
+		r = xorshift64(&seed);
+		p = (r >> 1) % pages;
+		if (r & 1)
+			mem[p * 512] = p;
+		else if (mem[p * 512] != p)
+			printf("swapbench: page %lu holds %lu\n", p, mem[p * 512]);
+	}
+	figure("swap_workload", rdinstret() - start);
+	pager_request(pager, PAGER_SWAP_STATS, 1, 0, 0, 0, &m);
+	if (!m.w[0]) {
+		printf("swapbench: no swap: every page stayed in memory\n");
+		return 0;
+	}
+	swap_ins(mem, pages);
+	pager_figures();
+	return 0;
+}
