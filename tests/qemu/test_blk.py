@@ -156,8 +156,8 @@ def main():
         disk = disk_file(tmp)
         rc, out, err = boot([tools_boot, "--disk", disk, "selftest"], tmp)
         check("tools/boot refuses --disk without a program to run, in one line",
-                  rc == 2 and err == ["tools/boot: --disk and --swap go with --run, --cmd or "
-                                      "--shell (the driver runs from the initrd)"], "\n".join(err))
+                  rc == 2 and err == ["tools/boot: --disk and --swap go with --run, --cmd, "
+                                      "--shell or --initrd (the driver runs from the initrd)"], "\n".join(err))
         rc, out, err = boot([tools_boot, "--disk-errors", rules, "--run", blktest, "none", "0"], tmp)
         check("tools/boot refuses --disk-errors without --disk",
                   rc == 2 and err == ["tools/boot: --disk-errors goes with --disk"], "\n".join(err))

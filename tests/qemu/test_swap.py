@@ -2,6 +2,7 @@
 """Swap: the pager's reclaim over the user-space disk driver (tools/boot --swap): TAP.
 
 usage: test_swap.py TOOLS_BOOT TESSERA_CC SWAP_ORACLE_C DMA16M_DTB SWAPFORK_ELF SWAPBENCH_ELF
+                    DISKTEST_ELF VIRTIO_BLK_ELF MKINITRD
 
 tests/qemu/swap_oracle.c, built here with tools/tessera-cc as anyone
 would, touches a working set four times the memory left to user space
@@ -26,12 +27,18 @@ private writes.  Also without swap in 128 MiB: a fork of 26 MiB once left
 the parent able to write to pages its child still shared (runs of over
 1024 pages were refused whole by SYS_PROTECT).
 
+The driver killed (user/tests/disktest.c, booted as the first task so that
+it starts drivers itself): a client's next call fails at once, a new
+driver takes the device over, and swap-oracle under a pager whose disk
+driver is killed mid-run is ended by name, never left hanging.
+
 Last, the figures (user/tests/swapbench.c under --icount): in 8 MiB with
 swap every figure is printed, each within what its parts bound it by, and
 the same workload in 128 MiB without swap costs less; the ratio is printed.
 """
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -58,6 +65,7 @@ def free_pages(out):
 
 def main():
     tools_boot, tessera_cc, oracle_c, dma16m, swapfork, swapbench = sys.argv[1:7]
+    disktest, virtio_blk, mkinitrd = sys.argv[7:10]
     tap = Tap("qemu/swap")
 
     def check(what, ok, detail=None):
@@ -182,6 +190,27 @@ def main():
                 check("fork, %s: pages shared copy-on-write went to swap; all given back" % name,
                       int(report.group(3)) > 0 and report.group(5) == "0" and
                       report.group(7) == "0", "\n".join(out[-10:]))
+
+        # The driver killed under a client and under the pager.
+        for path, name in ((disktest, "disktest"), (virtio_blk, "virtio-blk"),
+                           (oracle, "swap-oracle")):
+            if path != os.path.join(tmp, name):
+                shutil.copy(path, os.path.join(tmp, name))
+        subprocess.run([mkinitrd, "-o", os.path.join(tmp, "disktest.cpio"), "disktest",
+                        "virtio-blk", "swap-oracle"], cwd=tmp, check=True)
+        rc, out, err = boot([tools_boot, "-m", "16M", "--swap", "64M", "--initrd",
+                             os.path.join(tmp, "disktest.cpio"), "init=disktest"], tmp)
+        ended = next((re.match(r"^disktest: swap-oracle ended with -1, (EXIT_REFUSED_\w+)$", l)
+                      for l in out if l.startswith("disktest: swap-oracle ended")), None)
+        check("the driver killed: the client's next call fails at once; a new driver reads "
+              "the device; every disktest check passes",
+              rc == 0 and "disktest: 0 failed" in out and not any("FAILED" in l for l in out),
+              "\n".join(out[-30:] + err))
+        check("... swap-oracle under the pager is ended by name (%s), no corrupted line" %
+              (ended.group(1) if ended else "?"),
+              ended is not None and ended.group(1) in ("EXIT_REFUSED_IO_ERROR",
+                                                       "EXIT_REFUSED_OUT_OF_MEMORY") and
+              not any(ORACLE.match(l) for l in out), "\n".join(out[-30:]))
 
         # The figures: swapbench under --icount, with swap in 8 MiB and
         # without in 128 MiB, over four times what 8 MiB leaves free.

@@ -37,6 +37,10 @@ int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define THREAD_STACKS_END 0x38000000ul
 long thread_start(void (*fn)(void *arg), void *arg, unsigned priority);
 
+/* s as a decimal or 0x-hex number with no sign or trailing bytes into *out;
+ * false when it is not one, or does not fit in 64 bits (user/lib/number.c). */
+bool parse_number(const char *s, uint64_t *out);
+
 /* The next number of the xorshift64 sequence (shifts 13, 7, 17) kept in
  * *state, which must not be 0: the test programs' seeded randomness. */
 static inline uint64_t xorshift64(uint64_t *state)

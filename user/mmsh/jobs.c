@@ -74,7 +74,7 @@ static const char *build_args(int argc, char **argv)
 static struct job *job_named(const char *word)
 {
 	uint64_t id;
-	bool by_id = mmsh_number(word, &id);
+	bool by_id = parse_number(word, &id);
 	unsigned i;
 
 	for (i = 0; i < JOBS_MAX; i++)

@@ -54,7 +54,7 @@ int mmsh_alloc(int argc, char **argv)
 
 	if (argc < 2 || argc > 3)
 		return mmsh_error("alloc: an order, and a zone if you like (alloc ORDER [DMA|DMA32])");
-	if (!mmsh_number(argv[1], &order) || order > 9)
+	if (!parse_number(argv[1], &order) || order > 9)
 		return mmsh_error("alloc: '%s' is not an order from 0 to 9 (a frame is at most "
 				  "2 MiB)", argv[1]);
 	if (argc == 3 && !zone_flag(argv[2], &flag))
@@ -98,7 +98,7 @@ int mmsh_free(int argc, char **argv)
 		printf("free: %u blocks, %lu pages back\n", n, (unsigned long)pages);
 		return 0;
 	}
-	if (argc != 2 || !mmsh_number(argv[1], &pa))
+	if (argc != 2 || !parse_number(argv[1], &pa))
 		return mmsh_error("free: the address alloc printed, or all (free PA|all)");
 	for (i = 0; i < HELD_MAX; i++)
 		if (held[i].frame && held[i].pa == pa) {
@@ -117,7 +117,7 @@ int mmsh_kmalloc(int argc, char **argv)
 	unsigned i;
 	long r;
 
-	if (argc != 2 || !mmsh_number(argv[1], &size) || !size || size > LEVER_KMALLOC_MAX)
+	if (argc != 2 || !parse_number(argv[1], &size) || !size || size > LEVER_KMALLOC_MAX)
 		return mmsh_error("kmalloc: a size from 1 to %lu bytes (kmalloc SIZE)",
 				  LEVER_KMALLOC_MAX);
 	r = sys_lever(LEVER_KMALLOC, size);   /* a kernel address, or -ERR_* */
@@ -151,7 +151,7 @@ int mmsh_kfree(int argc, char **argv)
 		printf("kfree: %u blocks\n", n);
 		return 0;
 	}
-	if (argc != 2 || !mmsh_number(argv[1], &addr))
+	if (argc != 2 || !parse_number(argv[1], &addr))
 		return mmsh_error("kfree: the address kmalloc printed, or all (kfree ADDR|all)");
 	r = sys_lever(LEVER_KFREE, addr);
 	if (r == -ERR_NOT_FOUND)
@@ -195,7 +195,7 @@ int mmsh_limit(int argc, char **argv)
 
 	if (argc != 3)
 		return mmsh_error("limit: a task and a number of pages (limit TASK PAGES)");
-	if (!mmsh_number(argv[2], &pages) || !pages || pages > 8192)
+	if (!parse_number(argv[2], &pages) || !pages || pages > 8192)
 		return mmsh_error("limit: '%s' is not a number of pages from 1 to 8192", argv[2]);
 	if (!mmsh_task_find("limit", argv[1], &t))
 		return 1;
@@ -259,10 +259,7 @@ static uint64_t stress_seed = 0x2545f4914f6cdd1dul;
 
 static uint64_t stress_next(void)
 {
-	stress_seed ^= stress_seed << 13;
-	stress_seed ^= stress_seed >> 7;
-	stress_seed ^= stress_seed << 17;
-	return stress_seed;
+	return xorshift64(&stress_seed);
 }
 
 /* The zones' free pages and merges, summed. */
@@ -413,7 +410,7 @@ int mmsh_stress(int argc, char **argv)
 
 	if (argc < 2 || argc > 3)
 		return mmsh_error("stress: buddy, slab or faults, and a count (stress buddy [N])");
-	if (argc == 3 && (!mmsh_number(argv[2], &n) || !n || n > STRESS_MAX))
+	if (argc == 3 && (!parse_number(argv[2], &n) || !n || n > STRESS_MAX))
 		return mmsh_error("stress: '%s' is not a count from 1 to %u", argv[2], STRESS_MAX);
 	if (strcmp(argv[1], "buddy") == 0)
 		return stress_buddy(n);

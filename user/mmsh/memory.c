@@ -24,32 +24,6 @@ int mmsh_error(const char *fmt, ...)
 	return 1;
 }
 
-bool mmsh_number(const char *s, uint64_t *out)
-{
-	unsigned base = 10, digit;
-	uint64_t n = 0;
-
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s >= '0' && *s <= '9')
-			digit = (unsigned)(*s - '0');
-		else if (base == 16 && (*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
-			digit = (unsigned)((*s | 0x20) - 'a' + 10);
-		else
-			return false;
-		if (n > (UINT64_MAX - digit) / base)
-			return false;
-		n = n * base + digit;
-	}
-	*out = n;
-	return true;
-}
-
 int mmsh_refused(const char *cmd, long r, unsigned long size)
 {
 	if (r == -ERR_DENIED)
@@ -326,7 +300,7 @@ int mmsh_frame(int argc, char **argv)
 
 	if (argc != 2)
 		return mmsh_error("frame: one physical address (frame 0x80200000)");
-	if (!mmsh_number(argv[1], &pa))
+	if (!parse_number(argv[1], &pa))
 		return mmsh_error("frame: '%s' is not an address (decimal, or hex with 0x)", argv[1]);
 	r = sys_meminfo(MEMINFO_FRAME, pa, &f, sizeof(f));
 	if (r != (long)sizeof(f))

@@ -132,7 +132,7 @@ static int cmd_exit(int argc, char **argv)
 
 	if (argc > 2)
 		return mmsh_error("exit: one status at most");
-	if (argc == 2 && (!mmsh_number(argv[1], &status) || status > 255))
+	if (argc == 2 && (!parse_number(argv[1], &status) || status > 255))
 		return mmsh_error("exit: '%s' is not a status from 0 to 255", argv[1]);
 	leaving = true;
 	return argc == 2 ? (int)status : last_status;
@@ -145,7 +145,7 @@ static int cmd_sleep(int argc, char **argv)
 
 	if (argc != 2)
 		return mmsh_error("sleep: one duration (sleep MS)");
-	if (!mmsh_number(argv[1], &ms) || ms > 3600000)
+	if (!parse_number(argv[1], &ms) || ms > 3600000)
 		return mmsh_error("sleep: '%s' is not a number of milliseconds up to 3600000",
 				  argv[1]);
 	mmsh_nap(ms);

@@ -95,8 +95,5 @@ extern long mmsh_pager;
 /* Print "mmsh: " and the message on one line; returns 1, a failed status. */
 int mmsh_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* s as a decimal or 0x-hex number with no sign or trailing bytes into *out;
- * false when it is not one, or does not fit in 64 bits. */
-bool mmsh_number(const char *s, uint64_t *out);
 
 #endif

@@ -54,7 +54,7 @@ bool mmsh_task_find(const char *cmd, const char *word, struct meminfo_task *out)
 {
 	struct meminfo_task t;
 	uint64_t id = 0, i;
-	bool found = false, by_id = mmsh_number(word, &id);
+	bool found = false, by_id = parse_number(word, &id);
 	long r;
 
 	for (i = 0; (r = sys_meminfo(MEMINFO_TASK, i, &t, sizeof(t))) == (long)sizeof(t); i++) {
@@ -275,7 +275,7 @@ int mmsh_pt(int argc, char **argv)
 
 	if (argc < 2 || argc > 3)
 		return mmsh_error("pt: a task and an address (pt TASK [VA])");
-	if (argc == 3 && !mmsh_number(argv[2], &va))
+	if (argc == 3 && !parse_number(argv[2], &va))
 		return mmsh_error("pt: '%s' is not an address", argv[2]);
 	if (!mmsh_task_find("pt", argv[1], &t))
 		return 1;

@@ -246,8 +246,10 @@ int main(long handle, const uint64_t *sp)
 			 -ERR_NOT_FOUND);
 		return test_failures;
 	}
-	for (bytes = 0; *argv[2] >= '0' && *argv[2] <= '9'; argv[2]++)
-		bytes = 10 * bytes + (uint64_t)(*argv[2] - '0');
+	if (!parse_number(argv[2], &bytes) || bytes % BLK_SECTOR) {
+		printf("blktest: '%s' is not a disk's size in bytes\n", argv[2]);
+		return 2;
+	}
 	disk = disk_handle();
 	if (!check("the pager gives a handle to the disk", disk > 0))
 		return 1;

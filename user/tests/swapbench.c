@@ -27,15 +27,6 @@
 static long pager;
 static uint64_t seed = 0x853c49e6748fea9bull;
 
-static uint64_t number(const char *s)
-{
-	uint64_t n = 0;
-
-	while (*s >= '0' && *s <= '9')
-		n = 10 * n + (uint64_t)(*s++ - '0');
-	return n;
-}
-
 static void figure(const char *name, uint64_t n)
 {
 	printf("bench %s: %lu instructions\n", name, n);
@@ -102,12 +93,12 @@ int main(long handle, const uint64_t *sp)
 	struct msg m;
 
 	pager = handle;
-	if (sp[0] < 3) {
-		printf("usage: swapbench MIB ACCESSES\n");
+	if (sp[0] != 3 || !parse_number(argv[1], &pages) || !parse_number(argv[2], &accesses) ||
+	    !pages || pages > (1ul << 20)) {
+		printf("usage: swapbench MIB ACCESSES (MIB: 1 to 1048576)\n");
 		return 2;
 	}
-	pages = number(argv[1]) * 256;
-	accesses = number(argv[2]);
+	pages *= 256;
 	if (pager_request(pager, PAGER_MAP_ANON, 0, pages * PAGE_SIZE, MAP_READ | MAP_WRITE, 0, &m))
 		return 2;
 	mem = (volatile uint64_t *)m.w[0];

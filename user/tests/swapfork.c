@@ -116,28 +116,19 @@ static void *anon(uint64_t n, uint64_t flags)
 		       ? NULL : (void *)m.w[0];
 }
 
-static uint64_t number(const char *s)
-{
-	uint64_t n = 0;
-
-	while (*s >= '0' && *s <= '9')
-		n = 10 * n + (uint64_t)(*s++ - '0');
-	return n;
-}
-
 int main(long handle, const uint64_t *sp)
 {
 	const char **argv = (const char **)(sp + 1);
 	uint64_t p, stack;
 	long kid, code;
 
-	pager = handle;
-	if (sp[0] < 3) {
-		printf("usage: swapfork MIB ACCESSES\n");
+	if (sp[0] != 3 || !parse_number(argv[1], &pages) || !parse_number(argv[2], &accesses) ||
+	    !pages || pages > (1ul << 20)) {
+		printf("usage: swapfork MIB ACCESSES (MIB: 1 to 1048576)\n");
 		return 2;
 	}
-	pages = number(argv[1]) * 256;
-	accesses = number(argv[2]);
+	pager = handle;
+	pages *= 256;
 	mem = anon(pages * PAGE_SIZE, 0);
 	version = anon(pages * sizeof(*version), 0);
 	writer = anon(pages, 0);
