@@ -184,6 +184,52 @@ static void test_prepare(void)
 	pool_put(id);
 }
 
+/* The list's ids, head to tail, into ids; how many (at most n). */
+static unsigned list_ids(enum pool_list list, uint32_t *ids, unsigned n)
+{
+	unsigned k = 0;
+	uint32_t id;
+
+	for (id = pool_list_first(list); id != POOL_NONE && k < n; id = pool_list_next(id))
+		ids[k++] = id;
+	return k;
+}
+
+/* The reclaim lists: pages handed out join the inactive tail in order, a
+ * move goes to the other list's tail, a page given back leaves its list,
+ * a shared page stays until its last put; the counts follow. */
+static void test_reclaim_lists(void)
+{
+	uint32_t a = pool_alloc(), b = pool_alloc(), c = pool_alloc(), ids[8];
+
+	CHECK(a && b && c);
+	CHECK_EQ_U64(pool_list_count(POOL_INACTIVE), 3);
+	CHECK_EQ_U64(list_ids(POOL_INACTIVE, ids, 8), 3);
+	CHECK(ids[0] == a && ids[1] == b && ids[2] == c);
+	pool_list_move(b, POOL_ACTIVE);
+	pool_list_move(a, POOL_INACTIVE);            /* to its own tail */
+	CHECK_EQ_U64(list_ids(POOL_INACTIVE, ids, 8), 2);
+	CHECK(ids[0] == c && ids[1] == a);
+	CHECK_EQ_U64(list_ids(POOL_ACTIVE, ids, 8), 1);
+	CHECK(ids[0] == b && pool_list_of(b) == POOL_ACTIVE);
+	pool_share(b);
+	pool_put(b);
+	CHECK_EQ_U64(pool_list_count(POOL_ACTIVE), 1);   /* one reference left */
+	pool_put(b);
+	CHECK_EQ_U64(pool_list_count(POOL_ACTIVE), 0);
+	CHECK(pool_list_first(POOL_ACTIVE) == POOL_NONE);
+	pool_put(c);
+	CHECK_EQ_U64(list_ids(POOL_INACTIVE, ids, 8), 1);
+	CHECK(ids[0] == a);
+	pool_put(a);
+	CHECK(pool_list_first(POOL_INACTIVE) == POOL_NONE && pool_list_count(POOL_INACTIVE) == 0);
+	b = pool_alloc();                            /* a page from the free stack: listed again */
+	CHECK_EQ_U64(list_ids(POOL_INACTIVE, ids, 8), 1);
+	CHECK(ids[0] == b);
+	pool_put(b);
+	CHECK_EQ_U64(pool_used(), 0);
+}
+
 int main(void)
 {
 	memory = calloc(CHUNKS_ALLOWED, POOL_CHUNK_SIZE);
@@ -191,5 +237,6 @@ int main(void)
 	RUN(test_random_against_model);
 	RUN(test_handles_and_offsets);
 	RUN(test_uninit);
+	RUN(test_reclaim_lists);
 	return test_done();
 }

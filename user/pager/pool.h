@@ -3,8 +3,8 @@
  * kernel, mapped into the pager itself so that it can zero and copy pages
  * directly, handed out a page at a time.  A client's page is named by its
  * page id; the pager maps it into the client as (chunk handle, offset).
- * Each page has a small descriptor ready for reference counts, LRU links
- * and a swap slot (page reclaim comes later).
+ * Each page has a small descriptor: its reference count, and its place on
+ * one of the two reclaim lists (below).
  */
 #ifndef TESSERA_USER_PAGER_POOL_H
 #define TESSERA_USER_PAGER_POOL_H
@@ -19,13 +19,23 @@
 #define POOL_NONE 0u                       /* page ids start at 1 */
 
 struct pool_page {
-	uint32_t next;          /* free list, or LRU next */
-	uint32_t prev;          /* LRU prev */
+	uint32_t next;          /* free list, or the reclaim list's next */
+	uint32_t prev;          /* the reclaim list's previous */
 	uint32_t swap_slot;     /* 0: none */
 	uint16_t refs;          /* mappings (copy-on-write shares) */
 	uint8_t dirty;          /* written since it was zero: zero it before reuse */
-	uint8_t flags;
+	uint8_t list;           /* enum pool_list: which reclaim list it is on */
 };
+
+/*
+ * The reclaim lists (Linux's inactive and active lists, for the pager's
+ * swap.c): every page handed out goes to the tail of the inactive list, a
+ * page given back leaves its list.  Reclaim takes candidates from the
+ * inactive head, moves the ones used since to the active tail, and keeps
+ * the inactive list fed from the active head: a page stays in memory as
+ * long as it is used between two looks.
+ */
+enum pool_list { POOL_LIST_NONE, POOL_INACTIVE, POOL_ACTIVE, POOL_LISTS };
 
 /*
  * Where chunks come from: grow(arg, index, &handle, &va, &npages) gets
@@ -65,6 +75,14 @@ unsigned pool_refs(uint32_t id);
 void *pool_va(uint32_t id);
 long pool_handle(uint32_t id);
 uint64_t pool_offset(uint32_t id);
+
+/* The first page of a list (then pool_list_next), POOL_NONE at the end. */
+uint32_t pool_list_first(enum pool_list list);
+uint32_t pool_list_next(uint32_t id);
+/* Move page id (handed out) to the tail of `list`. */
+void pool_list_move(uint32_t id, enum pool_list list);
+uint64_t pool_list_count(enum pool_list list);
+enum pool_list pool_list_of(uint32_t id);
 
 /* Pages in use, and chunks held. */
 uint64_t pool_used(void);

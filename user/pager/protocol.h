@@ -191,10 +191,10 @@
  *                    ERR_NO_MEMORY (our handle table is full), ERR_DENIED
  *                    (our parent)
  *   PAGER_SWAP_STATS {part} (anyone) -> the reclaim counters (swap.h), part
- *                    0: pages scanned, reclaimed, swapped out, swapped in
+ *                    0: pages sampled, reclaimed, swapped out, swapped in
  *                    (refaults of evicted pages); part 1: swap slots,
  *                    slots in use, write errors, read errors; part 2: the
- *                    instructions retired sampling pages (the clock),
+ *                    instructions retired sampling pages (the lists),
  *                    writing clusters out, reading pages in (rdinstret:
  *                    exact under QEMU -icount on one hart, the kernel's
  *                    and the driver's while we wait included).  With a disk

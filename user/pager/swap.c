@@ -1,17 +1,21 @@
 /*
  * Swap: page reclaim for the pager (swap.h).
  *
- * Which pages go.  A clock hand sweeps the pool's pages.  A page may go
- * when only region pages hold it, each in the reverse map: a private page,
- * or one that fork relatives share copy-on-write (no memory object: those
- * are never evicted yet; no new client's prepared first stack page).  For
- * each such page the hand asks the kernel whether any holder used it since
- * the hand last came by (SYS_PAGE_USED, which clears the accessed bit as it
- * answers): used pages get a second chance, unused ones go, from every
- * holder at once: the slot counts them, and each reads its own copy back.  So a page survives as long as it
- * is used once per sweep: the clock's approximation of least recently used.
+ * Which pages go.  Every page the pool hands out starts on the inactive
+ * list (pool.h); reclaim looks at the inactive head and asks the kernel
+ * whether any holder used the page since the last look (SYS_PAGE_USED,
+ * which clears the accessed bit as it answers): used pages are promoted to
+ * the active list, unused ones go.  The active list feeds the inactive one
+ * from its head, accessed bits cleared, whenever the inactive list is the
+ * shorter: a page stays in memory as long as it is used between two looks,
+ * and the pages used least lately go first (Linux's two lists).  A page may
+ * go when only region pages hold it, each in the reverse map: a private
+ * page, or one that fork relatives share copy-on-write (no memory object:
+ * those are never evicted yet; no new client's prepared first stack page),
+ * from every holder at once: the slot counts them, and each reads its own
+ * copy back.
  *
- * How.  The pages the hand picked (up to SWAP_CLUSTER) get consecutive
+ * How.  The pages picked (up to SWAP_CLUSTER) get consecutive
  * slots where there are some, so one request writes them all.  Each page is
  * unmapped from its client first (the kernel's unmap flushes every hart),
  * then copied into our disk buffer, then written: a write the client makes
@@ -42,16 +46,15 @@ static uint8_t *buffer;
 static uint16_t *slot_refs;               /* per slot: the region pages that hold it */
 uint32_t swap_nslots;                     /* 0: no swap */
 static uint32_t slot_hint = 1;            /* where the next search for a free slot starts */
-static uint32_t hand = 1;                 /* the clock's: the next pool page it looks at */
 
-/* A region page that holds a page the hand picked. */
+/* A region page that holds a page reclaim picked. */
 struct holder {
 	struct client *c;
 	struct vregion *v;
 	uint64_t i, va;
 };
 
-/* A page the hand picked, and every region page that holds it. */
+/* A page reclaim picked, and every region page that holds it. */
 struct victim {
 	uint32_t id;
 	unsigned n;
@@ -207,7 +210,7 @@ static bool evictable(uint32_t id, struct client *c, struct victim *x)
 	return true;
 }
 
-/* Whether any holder used page x since the hand last came by (and the bits
+/* Whether any holder used page x since reclaim last looked (and the bits
  * are cleared for next time). */
 static bool used_lately(const struct victim *x)
 {
@@ -220,7 +223,7 @@ static bool used_lately(const struct victim *x)
 	return any != 0;
 }
 
-/* Whether page id is among the n picked already (the hand may come round
+/* Whether page id is among the n picked already (the list may come round
  * twice in one pick when few pages may go). */
 static bool picked(const struct victim *x, unsigned n, uint32_t id)
 {
@@ -231,28 +234,63 @@ static bool picked(const struct victim *x, unsigned n, uint32_t id)
 }
 
 /*
- * Up to `want` pages the clock finds unused (c's only, when c), into x.
- * Two turns at most: the first clears what it finds used, the second
- * takes what stayed unused.  The bits are cleared without a shootdown,
- * as Linux does on RISC-V: a hart that still caches a page's entry may use
- * it without setting A again, so the page may go early and fault back in;
- * never wrong data, since taking it away unmaps it on every hart.
+ * Feed the inactive list from the active head until it is at least as long
+ * (Linux keeps the two in proportion the same way): each page moved has
+ * its accessed bits cleared, so it must be used again to be promoted back.
  */
-static unsigned clock_pick(struct client *c, struct victim *x, unsigned want)
+static void deactivate(void)
 {
-	uint32_t top = pool_chunks() * POOL_CHUNK_PAGES, looked;
-	uint64_t start = rdinstret();
+	struct victim probe;
+	unsigned moved = 0;
+	uint32_t id;
+
+	while (pool_list_count(POOL_INACTIVE) < pool_list_count(POOL_ACTIVE) &&
+	       moved++ < 4 * SWAP_CLUSTER) {
+		id = pool_list_first(POOL_ACTIVE);
+		if (evictable(id, NULL, &probe)) {
+			swap_stats.scanned++;
+			used_lately(&probe);
+		}
+		pool_list_move(id, POOL_INACTIVE);
+		swap_stats.deactivated++;
+	}
+}
+
+/*
+ * Up to `want` pages to take (c's only, when c), into x: from the inactive
+ * head, each asked of the kernel (SYS_PAGE_USED, which clears the accessed
+ * bits as it answers).  Used since the last look: promoted to the active
+ * tail.  Not a page reclaim may take (a memory object's, a prepared stack
+ * page), or another client's when c: to the inactive tail.  Unused: taken,
+ * and moved to the tail too, so a failed write leaves it last in line.
+ * The bits are cleared without a shootdown, as Linux does on RISC-V: a
+ * hart that still caches a page's entry may use it without setting A
+ * again, so the page may go early and fault back in; never wrong data,
+ * since taking it away unmaps it on every hart.
+ */
+static unsigned lists_pick(struct client *c, struct victim *x, unsigned want)
+{
+	uint64_t start = rdinstret(), budget;
 	unsigned n = 0;
+	uint32_t id;
 
-	for (looked = 0; looked < 2 * top && n < want; looked++) {
-		uint32_t id = hand;
-
-		hand = hand < top ? hand + 1 : 1;
+	budget = 2 * (pool_list_count(POOL_INACTIVE) + pool_list_count(POOL_ACTIVE));
+	while (n < want && budget--) {
+		if (pool_list_count(POOL_INACTIVE) < pool_list_count(POOL_ACTIVE))
+			deactivate();
+		id = pool_list_first(POOL_INACTIVE);
+		if (id == POOL_NONE)
+			break;
+		pool_list_move(id, POOL_INACTIVE);            /* to the tail, whatever comes */
 		if (picked(x, n, id) || !evictable(id, c, &x[n]))
 			continue;
 		swap_stats.scanned++;
-		if (!used_lately(&x[n]))
-			n++;
+		if (used_lately(&x[n])) {
+			pool_list_move(id, POOL_ACTIVE);
+			swap_stats.activated++;
+			continue;
+		}
+		n++;
 	}
 	swap_stats.scan_instructions += rdinstret() - start;
 	return n;
@@ -311,7 +349,7 @@ unsigned swap_reclaim(struct client *c, unsigned want)
 	if (!swap_nslots)
 		return 0;
 	while (done < want && failed < WRITE_TRIES && swap_stats.slots_used < full) {
-		n = clock_pick(c, x, want - done < SWAP_CLUSTER ? want - done : SWAP_CLUSTER);
+		n = lists_pick(c, x, want - done < SWAP_CLUSTER ? want - done : SWAP_CLUSTER);
 		if (!n)
 			break;
 		wrote = write_out(x, n);

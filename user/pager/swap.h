@@ -41,7 +41,9 @@ static inline uint32_t swap_slot_of(uint32_t e)
 }
 
 struct swap_stats {
-	uint64_t scanned;        /* pages the clock looked at */
+	uint64_t scanned;        /* pages reclaim sampled, on either list */
+	uint64_t activated;      /* ... found used: promoted to the active list */
+	uint64_t deactivated;    /* pages moved from the active list to the inactive */
 	uint64_t reclaimed;      /* pool pages given back by swapping out */
 	uint64_t swapped_out;    /* pages written to swap */
 	uint64_t swapped_in;     /* pages read back (refaults of evicted pages) */
@@ -49,7 +51,7 @@ struct swap_stats {
 	uint64_t write_errors, read_errors;
 	/* Instructions the hart retired (rdinstret: exact under QEMU -icount,
 	 * one hart; the kernel's and the driver's while we wait included) in
-	 * the clock's sampling, in writing clusters out (the copies and the
+	 * sampling the lists, in writing clusters out (the copies and the
 	 * disk), and in reading pages in (the disk and the copy). */
 	uint64_t scan_instructions, write_instructions, read_instructions;
 };
@@ -75,9 +77,9 @@ void swap_slot_share(uint32_t slot);
 void swap_slot_put(uint32_t slot);
 
 /*
- * Give back up to `want` pool pages by swapping out the pages the clock
- * finds unused since it last looked (only c's when c is not NULL: c is at
- * its limit).  Returns how many were given back.
+ * Give back up to `want` pool pages by swapping out pages from the head of
+ * the inactive list not used since reclaim last looked (only c's when c is
+ * not NULL: c is at its limit).  Returns how many were given back.
  */
 unsigned swap_reclaim(struct client *c, unsigned want);
 
