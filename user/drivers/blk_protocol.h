@@ -4,10 +4,12 @@
  * endpoint; clients call it.
  *
  * Who is who: every client's send handle to the driver's endpoint carries a
- * badge of its own (the pager hands them out: PAGER_DISK, and keeps badge
- * BLK_BADGE_PAGER for its swap).  The driver keeps one session per badge:
- * the client's buffer.  A call with no badge is refused (ERR_DENIED), so a
- * client can use only its own buffer.
+ * badge of its own (the pager hands them out: PAGER_DISK, one a client, and
+ * keeps badge BLK_BADGE_PAGER for its swap).  The driver keeps one session
+ * per badge: the client's buffer.  A call with no badge is refused
+ * (ERR_DENIED), so a client can use only its own buffer; the pager revokes
+ * a client's session when the client ends (BLK_REVOKE), so sessions last
+ * no longer than their clients.
  *
  * Data moves through the buffer: a frame the client attaches (BLK_ATTACH),
  * which both map.  The driver hands the device the buffer's own pages when
@@ -31,6 +33,10 @@
  *               ERR_DENIED (its rights), ERR_NO_MEMORY (BLK_SESSIONS_MAX
  *               sessions, or no room to map it)
  *   BLK_DETACH  {} -> 0: the buffer let go, the session ended
+ *   BLK_REVOKE  {badge} (BLK_BADGE_PAGER's only: ERR_DENIED) -> 0: end the
+ *               session of that badge, as its BLK_DETACH would (the pager
+ *               says so when the client it gave the badge to has ended:
+ *               its buffer is let go, its session free for another)
  *   BLK_READ    {sector, count, offset} -> 0: count sectors from sector on
  *               into the buffer at byte offset
  *   BLK_WRITE   {sector, count, offset} -> 0: from the buffer to the disk
@@ -55,6 +61,7 @@
 #define BLK_READ 4
 #define BLK_WRITE 5
 #define BLK_FLUSH 6
+#define BLK_REVOKE 7
 
 #define BLK_SECTOR 512ul
 #define BLK_MAX_BYTES 0x10000ul          /* 64 KiB a request */

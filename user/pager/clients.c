@@ -103,6 +103,7 @@ void client_release(struct client *c)
 	uint8_t gen = c->gen;
 
 	grants_drop_for(client_badge(c));
+	disk_client_gone(c);
 	while (c->map.root)
 		region_drop(c, c->map.root->data);
 	sys_handle_close(c->task);

@@ -204,16 +204,18 @@ static err_t disk_set(long *received)
 	return ERR_OK;
 }
 
-static err_t disk_handle(struct msg *m, long *pass)
+static err_t disk_handle(struct client *c, struct msg *m, long *pass)
 {
 	long h;
 
 	if (!disk_parent)
 		return ERR_NOT_FOUND;
+	if (c->disk_badge)
+		return ERR_EXISTS;             /* one session a client: the driver has few */
 	h = sys_handle_dup(disk_parent, RIGHT_SEND | RIGHT_TRANSFER, disk_next_badge);
 	if (h < 0)
 		return h == -ERR_NO_MEMORY ? ERR_NO_MEMORY : ERR_INVALID_ARGUMENT;
-	disk_next_badge++;
+	c->disk_badge = disk_next_badge++;
 	*m = (struct msg){ .handle = (uint64_t)h };
 	*pass = h;
 	return ERR_OK;
@@ -234,6 +236,15 @@ static err_t swap_stats_request(struct msg *m)
 	else
 		return ERR_INVALID_ARGUMENT;
 	return ERR_OK;
+}
+
+void disk_client_gone(struct client *c)
+{
+	struct msg m = { .tag = BLK_REVOKE, .w = { c->disk_badge } };
+
+	if (c->disk_badge && disk_own)
+		ipc_call(disk_own, &m);    /* a driver gone has no sessions to end */
+	c->disk_badge = 0;
 }
 
 /* The other requests of client c (NULL: our parent): the answer's error. */
@@ -312,7 +323,7 @@ static err_t other_request(struct client *c, struct msg *m, long *pass, long *re
 		err = c ? ERR_DENIED : disk_set(received);
 		break;
 	case PAGER_DISK:
-		err = c ? disk_handle(m, pass) : ERR_DENIED;
+		err = c ? disk_handle(c, m, pass) : ERR_DENIED;
 		break;
 	case PAGER_SWAP_STATS:
 		err = swap_stats_request(m);

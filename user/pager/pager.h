@@ -101,6 +101,7 @@ struct client {
 					* first fault maps it (0: none) */
 	bool introspect;               /* spawned with RIGHT_INTROSPECT: it may ask
 					* about every client and start its own */
+	uint64_t disk_badge;           /* its session at the disk driver (PAGER_DISK), 0: none */
 	uint64_t owner;                /* the badge of the client that started it
 					* (a shell), or 0: our parent, or a fork */
 };
@@ -182,6 +183,9 @@ struct client *client_of_task_id(uint64_t id);
 /* PAGER_REGION {task id, index} (introspect): the index-th region of that
  * client, as PAGER_QUERY tells one. */
 err_t region_of(struct msg *m);
+
+/* pager.c: the disk.  Client c has ended: its disk session goes too. */
+void disk_client_gone(struct client *c);
 
 /* stack.c: a new client's first stack */
 /*

@@ -187,9 +187,10 @@
  *   PAGER_DISK       {} (a client) -> a send handle (SEND TRANSFER: it may
  *                    share its session) to the disk driver
  *                    with a badge no other handle ever had: the client's
- *                    own session there.  ERR_NOT_FOUND (no disk),
- *                    ERR_NO_MEMORY (our handle table is full), ERR_DENIED
- *                    (our parent)
+ *                    own session there, which we end (BLK_REVOKE) when the
+ *                    client ends.  One a client: ERR_EXISTS for a second.
+ *                    ERR_NOT_FOUND (no disk), ERR_NO_MEMORY (our handle
+ *                    table is full), ERR_DENIED (our parent)
  *   PAGER_SWAP_STATS {part} (anyone) -> the reclaim counters (swap.h), part
  *                    0: pages sampled, reclaimed, swapped out, swapped in
  *                    (refaults of evicted pages); part 1: swap slots,

@@ -69,12 +69,13 @@ static long io(long disk, uint64_t tag, uint64_t sector, uint64_t count, uint64_
 	return blk(disk, tag, sector, count, offset, &m);
 }
 
-/* A new handle to the driver, a session of its own. */
+/* A new handle to the driver, a session of its own, or the pager's -ERR_*. */
 static long disk_handle(void)
 {
 	struct msg m = { .tag = PAGER_DISK };
+	long r = pager_call(pager, &m);
 
-	return pager_call(pager, &m) ? -1 : (long)m.handle;
+	return r ? r : (long)m.handle;
 }
 
 /* Attach a frame of `size` bytes in `zone` (FRAME_ALLOC_*), mapped at
@@ -147,23 +148,59 @@ static void refusals(long disk, uint64_t sectors)
 		 -ERR_INVALID_ARGUMENT);
 	check_eq("a kernel tag cannot even be sent", blk(disk, MSG_FAULT_MAP, 0, 0, 0, &m),
 		 -ERR_INVALID_ARGUMENT);
-	check("a second handle from the pager", other > 0);
-	check_eq("... is a session of its own: nothing attached", io(other, BLK_READ, 0, 1, 0),
-		 -ERR_NOT_FOUND);
-	m = (struct msg){ .tag = BLK_ATTACH };
-	check_eq("attach without a frame: ERR_INVALID_ARGUMENT", blk(other, BLK_ATTACH, 0, 0, 0, &m),
+	check_eq("a second handle from the pager: ERR_EXISTS (one session a client)", other,
+		 -ERR_EXISTS);
+	check_eq("a client may not end another's session: ERR_DENIED",
+		 blk(disk, BLK_REVOKE, 2, 0, 0, &m), -ERR_DENIED);
+	check_eq("attach without a frame: ERR_INVALID_ARGUMENT", blk(disk, BLK_ATTACH, 0, 0, 0, &m),
 		 -ERR_INVALID_ARGUMENT);
-	check_eq("attach an endpoint: ERR_INVALID_ARGUMENT", attach_handle(other, ep),
+	check_eq("attach an endpoint: ERR_INVALID_ARGUMENT", attach_handle(disk, ep),
 		 -ERR_INVALID_ARGUMENT);
-	check_eq("attach a frame it may not write: ERR_DENIED", attach_handle(other, ro),
+	check_eq("attach a frame it may not write: ERR_DENIED", attach_handle(disk, ro),
 		 -ERR_DENIED);
-	check_eq("attach 128 KiB: ERR_INVALID_ARGUMENT", attach_handle(other, big),
+	check_eq("attach 128 KiB: ERR_INVALID_ARGUMENT", attach_handle(disk, big),
 		 -ERR_INVALID_ARGUMENT);
+	check_eq("... our own buffer is still attached", io(disk, BLK_READ, 0, 1, 0), 0);
 	sys_handle_close(ro);
 	sys_handle_close(big);
 	sys_handle_close(ep);
 	sys_handle_close(rw);
-	sys_handle_close(other);
+}
+
+/*
+ * A fork child, a client of its own: its session is its own (nothing
+ * attached, whatever its parent did); with `attach` it reads sector 0 into
+ * a page of its own and checks it.  Exit code: its failures.
+ */
+static void __attribute__((noreturn)) child_session(uint64_t attaching)
+{
+	long disk = disk_handle(), mode, fails = disk <= 0;
+
+	fails += disk > 0 && io(disk, BLK_READ, 0, 1, 0) != -ERR_NOT_FOUND;
+	if (attaching && disk > 0) {
+		fails += attach(disk, PAGE_SIZE, 0, &mode) != 0;
+		fails += io(disk, BLK_READ, 0, 1, 0) != 0 || !holds(0, 0, BLK_SECTOR, SEED_HOST);
+	}
+	sys_exit((int)fails);
+}
+
+/* Sessions last as long as their clients: more clients one after another
+ * than the driver has sessions, each with its own. */
+static void sessions(void)
+{
+	uint64_t stack = 0;
+	unsigned i, ok = 0;
+
+	for (i = 0; i < 2 * BLK_SESSIONS_MAX; i++) {
+		long child = pager_fork(pager, child_session, i > 0, 0x4000, &stack);
+		struct msg m;
+
+		ok += child > 0 && sys_task_wait(child) == 0;
+		sys_handle_close(child);
+		pager_request(pager, PAGER_UNMAP, stack, 0x4000, 0, 0, &m);
+	}
+	check_eq("a fork child's session is its own; 16 children one after another each get "
+		 "one (the pager revokes an ended client's)", ok, 2 * BLK_SESSIONS_MAX);
 }
 
 static void read_write(long disk, uint64_t bytes, const char *zone)
@@ -203,6 +240,7 @@ static void read_write(long disk, uint64_t bytes, const char *zone)
 		 io(disk, BLK_READ, 0, 9, 0), -ERR_INVALID_ARGUMENT);
 	check_eq("attach 64 KiB again", attach(disk, BUFFER_SIZE, zone_of(zone), &mode), 0);
 	refusals(disk, sectors);
+	sessions();
 	check_eq("detach", io(disk, BLK_DETACH, 0, 0, 0), 0);
 	check_eq("read after detach: ERR_NOT_FOUND", io(disk, BLK_READ, 0, 1, 0), -ERR_NOT_FOUND);
 }

@@ -496,6 +496,13 @@ static err_t dispatch(const struct msg *in, long *passed, uint64_t *out)
 		if (s)
 			session_end(s);
 		return ERR_OK;
+	case BLK_REVOKE:
+		if (in->badge != BLK_BADGE_PAGER)
+			return ERR_DENIED;
+		s = in->w[0] ? session_find(in->w[0]) : NULL;
+		if (s)
+			session_end(s);
+		return ERR_OK;
 	case BLK_READ: return blk_rw(s, in, false);
 	case BLK_WRITE: return blk_rw(s, in, true);
 	case BLK_FLUSH: return blk_flush(s);
