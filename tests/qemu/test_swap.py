@@ -50,7 +50,7 @@ from qemu.tools_boot import boot  # noqa: E402
 PAGE = 4096
 REPORT = re.compile(r"^pager: swap: scanned (\d+), reclaimed (\d+), swapped out (\d+), "
                     r"swapped in (\d+), slots in use (\d+) of (\d+), pool pages in use (\d+), "
-                    r"errors (\d+) written (\d+) read$")
+                    r"errors (\d+) written (\d+) read, swap cache (\d+) hits (\d+) dropped$")
 ORACLE = re.compile(r"^swap-oracle: (\d+) pages, (\d+) writes, (\d+) page checks, "
                     r"(\d+) corrupted$")
 EXIT_REFUSED_OUT_OF_MEMORY = 3        # include/tessera/syscall.h
@@ -100,7 +100,8 @@ def main():
                   int(result.group(1)) == mib * 256, tail)
             check("%s: pages went to swap and came back" % name,
                   report is not None and int(report.group(3)) >= mib * 256 - free and
-                  int(report.group(4)) > 0 and int(report.group(2)) == int(report.group(3)),
+                  int(report.group(4)) > 0 and
+                  int(report.group(2)) == int(report.group(3)) + int(report.group(11)),
                   tail)
             check("%s: every slot and pool page given back, no disk errors" % name,
                   report is not None and report.group(5) == "0" and report.group(7) == "0" and
@@ -181,8 +182,9 @@ def main():
             parent = next((fork_line.match(l) for l in out if fork_line.match(l)), None)
             kid = next((child_line.match(l) for l in out if child_line.match(l)), None)
             report = next((REPORT.match(l) for l in out if REPORT.match(l)), None)
-            check("fork, %s: %d MiB, parent and child see only their own writes" %
-                  (name, size),
+            check("fork, %s: %d MiB, parent and child see only their own writes; the pager's "
+                  "books agree" % (name, size),
+                  "swapfork: the pager's books: 0 wrong" in out and
                   rc == 0 and parent is not None and parent.group(2) == "0" and
                   parent.group(3) == "0" and kid is not None and kid.group(1) == "0",
                   "\n".join(out[-20:] + err))
@@ -190,6 +192,11 @@ def main():
                 check("fork, %s: pages shared copy-on-write went to swap; all given back" % name,
                       int(report.group(3)) > 0 and report.group(5) == "0" and
                       report.group(7) == "0", "\n".join(out[-10:]))
+                check("fork, %s: the swap cache served the second reader of a shared page "
+                      "(%s hits), and gave back clean pages unwritten (%s)" %
+                      (name, report.group(10), report.group(11)),
+                      int(report.group(10)) > 0 and int(report.group(11)) > 0,
+                      "\n".join(out[-10:]))
 
         # The driver killed under a client and under the pager.
         for path, name in ((disktest, "disktest"), (virtio_blk, "virtio-blk"),

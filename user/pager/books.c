@@ -83,7 +83,8 @@ void audit(struct msg *m)
 	}
 	bad += mapped != rmap_entries();
 	for (id = 1; id <= top; id++)
-		bad += pool_refs((uint32_t)id) != rmap_count((uint32_t)id) + held[id];
+		bad += pool_refs((uint32_t)id) != rmap_count((uint32_t)id) + held[id] +
+		       (pool_swap_slot((uint32_t)id) != 0);   /* the swap cache's reference */
 	m->w[0] = bad;
 	m->w[1] = tables ? in_tables : mapped;
 	m->w[2] = object_count();

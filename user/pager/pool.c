@@ -193,3 +193,13 @@ enum pool_list pool_list_of(uint32_t id)
 {
 	return (enum pool_list)pages[id].list;
 }
+
+uint32_t pool_swap_slot(uint32_t id)
+{
+	return pages[id].swap_slot;
+}
+
+void pool_set_swap_slot(uint32_t id, uint32_t slot)
+{
+	pages[id].swap_slot = slot;
+}

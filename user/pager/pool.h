@@ -21,7 +21,7 @@
 struct pool_page {
 	uint32_t next;          /* free list, or the reclaim list's next */
 	uint32_t prev;          /* the reclaim list's previous */
-	uint32_t swap_slot;     /* 0: none */
+	uint32_t swap_slot;     /* the swap slot whose copy it is (swap.c's cache), 0: none */
 	uint16_t refs;          /* mappings (copy-on-write shares) */
 	uint8_t dirty;          /* written since it was zero: zero it before reuse */
 	uint8_t list;           /* enum pool_list: which reclaim list it is on */
@@ -83,6 +83,10 @@ uint32_t pool_list_next(uint32_t id);
 void pool_list_move(uint32_t id, enum pool_list list);
 uint64_t pool_list_count(enum pool_list list);
 enum pool_list pool_list_of(uint32_t id);
+
+/* The swap slot page id is the swap cache's copy of (0: none), and setting it. */
+uint32_t pool_swap_slot(uint32_t id);
+void pool_set_swap_slot(uint32_t id, uint32_t slot);
 
 /* Pages in use, and chunks held. */
 uint64_t pool_used(void);

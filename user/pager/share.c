@@ -46,8 +46,8 @@ static err_t region_make_shared(struct client *c, struct vregion *v)
 		if (is_swap_entry(old) && swap_in(c, v, i) != ERR_OK)
 			return ERR_NO_MEMORY;   /* an object holds pages in memory only */
 		old = v->pages[i];
-		if (!old || rmap_count(old) == 1)
-			continue;
+		if (!old || (rmap_count(old) == 1 && !pool_swap_slot(old)))
+			continue;             /* ours alone (a swap-cached page is the cache's too) */
 		swap_make_room(c, old);
 		if (cow_write(&v->pages[i]) == COW_NO_MEMORY)
 			return ERR_NO_MEMORY;   /* the pages copied so far stay private copies */

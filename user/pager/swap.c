@@ -44,6 +44,8 @@ struct swap_stats swap_stats;
 static long disk;
 static uint8_t *buffer;
 static uint16_t *slot_refs;               /* per slot: the region pages that hold it */
+static uint32_t *slot_cache;              /* per slot: the pool page read from it while
+					   * other region pages still hold the slot, or 0 */
 uint32_t swap_nslots;                     /* 0: no swap */
 static uint32_t slot_hint = 1;            /* where the next search for a free slot starts */
 
@@ -57,6 +59,7 @@ struct holder {
 /* A page reclaim picked, and every region page that holds it. */
 struct victim {
 	uint32_t id;
+	uint32_t slot;                    /* the swap cache's: its copy is on the disk */
 	unsigned n;
 	struct holder h[MAX_CLIENTS];
 };
@@ -121,7 +124,8 @@ void swap_setup(long session)
 	swap_nslots = sectors / SECTORS_PER_PAGE < SWAP_SLOTS_MAX ? (uint32_t)(sectors / SECTORS_PER_PAGE)
 							     : SWAP_SLOTS_MAX;
 	slot_refs = swap_nslots > 1 ? calloc(swap_nslots, sizeof(*slot_refs)) : NULL;
-	if (!slot_refs) {
+	slot_cache = slot_refs ? calloc(swap_nslots, sizeof(*slot_cache)) : NULL;
+	if (!slot_cache) {
 		printf("pager: swap: no memory for %u slots' counts: no swap\n", swap_nslots);
 		swap_nslots = 0;
 		return;
@@ -136,12 +140,26 @@ void swap_slot_share(uint32_t slot)
 	slot_refs[slot]++;
 }
 
+/* The swap cache lets go of slot's page, if it has one. */
+static void cache_drop(uint32_t slot)
+{
+	uint32_t id = slot_cache[slot];
+
+	if (!id)
+		return;
+	slot_cache[slot] = POOL_NONE;
+	pool_set_swap_slot(id, 0);
+	pool_put(id);
+}
+
 void swap_slot_put(uint32_t slot)
 {
 	if (slot == 0 || slot >= swap_nslots || !slot_refs[slot] || slot_refs[slot] == SLOT_BAD)
 		pager_bug("a swap slot put that nothing held");
-	if (--slot_refs[slot] == 0)
+	if (--slot_refs[slot] == 0) {
 		swap_stats.slots_used--;
+		cache_drop(slot);
+	}
 }
 
 /* Up to n free slots in a row (at least one): the first, and how many in
@@ -150,6 +168,9 @@ static uint32_t slots_take(unsigned n, unsigned *got)
 {
 	uint32_t s = slot_hint, tried, k;
 
+	*got = 0;
+	if (!n)
+		return 0;
 	for (tried = 0; tried < swap_nslots; tried++, s = s + 1 < swap_nslots ? s + 1 : 1) {
 		if (s == 0 || slot_refs[s])
 			continue;
@@ -195,14 +216,16 @@ static bool add_holder(void *arg, uint32_t owner, uint64_t va)
  */
 static bool evictable(uint32_t id, struct client *c, struct victim *x)
 {
-	unsigned refs = pool_refs(id), i;
+	unsigned refs = pool_refs(id), i, holders;
 
-	if (refs == 0 || refs > MAX_CLIENTS || rmap_count(id) != refs)
+	x->slot = pool_swap_slot(id);
+	holders = refs - (x->slot != 0);          /* the swap cache holds one reference */
+	if (refs == 0 || holders > MAX_CLIENTS || rmap_count(id) != holders)
 		return false;
 	x->id = id;
 	x->n = 0;
 	rmap_walk(id, add_holder, x);
-	if (x->n != refs)
+	if (x->n != holders)
 		return false;
 	for (i = 0; c && i < x->n; i++)
 		if (x->h[i].c != c)
@@ -296,8 +319,37 @@ static unsigned lists_pick(struct client *c, struct victim *x, unsigned want)
 	return n;
 }
 
-/* Write the n picked pages out and give their pool pages back: how many went. */
-static unsigned write_out(struct victim *x, unsigned n)
+/* Give a region page the swap entry of slot in place of the page x picked. */
+static void holder_to_swap(const struct victim *x, struct holder *h, uint32_t slot)
+{
+	h->v->pages[h->i] = swap_entry(slot);
+	rmap_remove(x->id, (uint32_t)client_badge(h->c), h->va);
+	pool_put(x->id);
+	h->c->resident--;
+	h->c->stats.swapped_out++;
+}
+
+/*
+ * A page of the swap cache: its copy is on the disk already, unchanged
+ * (its holders map it read-only while the cache holds it too, so a write
+ * copies it): its holders take the slot again, and nothing is written.
+ */
+static void drop_clean(struct victim *x)
+{
+	unsigned i;
+
+	for (i = 0; i < x->n; i++) {
+		sys_unmap(x->h[i].c->task, x->h[i].va, PAGE_SIZE);
+		slot_refs[x->slot]++;
+		holder_to_swap(x, &x->h[i], x->slot);
+	}
+	cache_drop(x->slot);
+	swap_stats.reclaimed++;
+	swap_stats.cache_dropped++;
+}
+
+/* Write the n picked pages (none in the swap cache) out in one request. */
+static unsigned write_cluster(struct victim *x, unsigned n)
 {
 	uint64_t start = rdinstret();
 	unsigned got, k, i;
@@ -324,20 +376,30 @@ static unsigned write_out(struct victim *x, unsigned n)
 	}
 	for (k = 0; k < got; k++) {
 		slot_refs[first + k] = (uint16_t)x[k].n;
-		for (i = 0; i < x[k].n; i++) {
-			struct holder *h = &x[k].h[i];
-
-			h->v->pages[h->i] = swap_entry(first + k);
-			rmap_remove(x[k].id, (uint32_t)client_badge(h->c), h->va);
-			pool_put(x[k].id);
-			h->c->resident--;
-			h->c->stats.swapped_out++;
-		}
+		for (i = 0; i < x[k].n; i++)
+			holder_to_swap(&x[k], &x[k].h[i], first + k);
 	}
 	swap_stats.swapped_out += got;
 	swap_stats.reclaimed += got;
 	swap_stats.write_instructions += rdinstret() - start;
 	return got;
+}
+
+/* Write the n picked pages out and give their pool pages back: how many
+ * went.  Pages of the swap cache go without a write. */
+static unsigned write_out(struct victim *x, unsigned n)
+{
+	unsigned k, kept = 0, clean = 0;
+
+	for (k = 0; k < n; k++) {
+		if (x[k].slot) {
+			drop_clean(&x[k]);
+			clean++;
+		} else if (kept++ != k) {
+			x[kept - 1] = x[k];
+		}
+	}
+	return clean + (kept ? write_cluster(x, kept) : 0);
 }
 
 unsigned swap_reclaim(struct client *c, unsigned want)
@@ -385,13 +447,35 @@ void swap_make_room(struct client *c, uint32_t keep)
 		pool_put(keep);
 }
 
+/* Page i of v from the swap cache: shared again with the relative that read
+ * it (read-only until a write copies it). */
+static err_t cache_hit(struct client *c, struct vregion *v, uint64_t i, uint32_t id)
+{
+	pool_share(id);                       /* ours; and reclaim cannot take it meanwhile */
+	if (c->resident >= c->limit)
+		swap_reclaim(c, SWAP_CLUSTER);
+	if (c->resident >= c->limit || !rmap_reserve(1)) {
+		pool_put(id);
+		return ERR_NO_MEMORY;
+	}
+	swap_stats.cache_hits++;
+	v->pages[i] = id;
+	return ERR_OK;
+}
+
 err_t swap_in(struct client *c, struct vregion *v, uint64_t i)
 {
-	uint32_t slot = swap_slot_of(v->pages[i]), id;
+	uint32_t slot = swap_slot_of(v->pages[i]), id = slot_cache[slot];
 	uint64_t start;
 	struct msg m;
 	long r;
 
+	if (id) {
+		r = cache_hit(c, v, i, id);
+		if (r)
+			return (err_t)r;
+		goto held;
+	}
 	id = rmap_reserve(1) ? swap_page_alloc(c, false) : POOL_NONE;
 	if (id == POOL_NONE)
 		return ERR_NO_MEMORY;
@@ -405,13 +489,19 @@ err_t swap_in(struct client *c, struct vregion *v, uint64_t i)
 	}
 	memcpy(pool_va(id), buffer, PAGE_SIZE);
 	swap_stats.read_instructions += rdinstret() - start;
+	swap_stats.swapped_in++;
+	if (slot_refs[slot] > 1) {            /* relatives hold the slot too: keep the copy */
+		slot_cache[slot] = id;
+		pool_share(id);
+		pool_set_swap_slot(id, slot);
+	}
 	v->pages[i] = id;
+held:
 	rmap_add(id, (uint32_t)client_badge(c), v->node.start + i * PAGE_SIZE);
 	swap_slot_put(slot);
 	if (++c->resident > c->stats.resident_peak)
 		c->stats.resident_peak = c->resident;
 	c->stats.swapped_in++;
-	swap_stats.swapped_in++;
 	return ERR_OK;
 }
 
@@ -420,7 +510,8 @@ void swap_report(void)
 	const struct swap_stats *s = &swap_stats;
 
 	printf("pager: swap: scanned %lu, reclaimed %lu, swapped out %lu, swapped in %lu, "
-	       "slots in use %lu of %lu, pool pages in use %lu, errors %lu written %lu read\n",
-	       s->scanned, s->reclaimed, s->swapped_out, s->swapped_in, s->slots_used, s->slots,
-	       pool_used(), s->write_errors, s->read_errors);
+	       "slots in use %lu of %lu, pool pages in use %lu, errors %lu written %lu read, "
+	       "swap cache %lu hits %lu dropped\n", s->scanned, s->reclaimed, s->swapped_out,
+	       s->swapped_in, s->slots_used, s->slots, pool_used(), s->write_errors,
+	       s->read_errors, s->cache_hits, s->cache_dropped);
 }

@@ -49,6 +49,8 @@ struct swap_stats {
 	uint64_t swapped_in;     /* pages read back (refaults of evicted pages) */
 	uint64_t slots, slots_used, slots_bad;  /* bad: a write there failed */
 	uint64_t write_errors, read_errors;
+	uint64_t cache_hits;     /* swap-ins served by the swap cache: no read */
+	uint64_t cache_dropped;  /* swap-cache pages reclaimed: no write */
 	/* Instructions the hart retired (rdinstret: exact under QEMU -icount,
 	 * one hart; the kernel's and the driver's while we wait included) in
 	 * sampling the lists, in writing clusters out (the copies and the
@@ -92,7 +94,8 @@ err_t swap_in(struct client *c, struct vregion *v, uint64_t i);
 
 /* One line of the counters, as the pager ends:
  * "pager: swap: scanned N, reclaimed N, swapped out N, swapped in N, slots
- * in use N of N, pool pages in use N, errors N written N read". */
+ * in use N of N, pool pages in use N, errors N written N read, swap cache N
+ * hits N dropped". */
 void swap_report(void);
 
 /*

@@ -120,6 +120,7 @@ int main(long handle, const uint64_t *sp)
 {
 	const char **argv = (const char **)(sp + 1);
 	uint64_t p, stack;
+	struct msg m;
 	long kid, code;
 
 	if (sp[0] != 3 || !parse_number(argv[1], &pages) || !parse_number(argv[2], &accesses) ||
@@ -149,5 +150,9 @@ int main(long handle, const uint64_t *sp)
 	code = sys_task_wait(kid);
 	printf("swapfork: %lu pages, %lu writes, %lu page checks, %lu corrupted; child exited "
 	       "with %ld\n", pages, writes, checks, corrupted, code);
-	return corrupted || code;
+	/* The pager's audit: every page mapped is in its books (none on swap is
+	 * still mapped), every reference counted, the swap cache's included. */
+	pager_request(pager, PAGER_CHECK, 0, 0, 0, 0, &m);
+	printf("swapfork: the pager's books: %lu wrong\n", m.w[0]);
+	return corrupted || code || m.w[0];
 }
