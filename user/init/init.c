@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "cost.h"
+#include "drivers/blk_client.h"
 #include "lib/argv.h"
 #include "pager/client.h"
 
@@ -50,22 +51,15 @@ static void init_check(const char *what, long got, long want)
  */
 static long disk_start(long pager_ep)
 {
-	long image = sys_image_open("virtio-blk"), ep, recv, send, task;
+	long image = sys_image_open("virtio-blk"), send, task;
 	struct msg m = { .tag = PAGER_DISK_SET };
 
 	if (image < 0)
 		return 0;
 	sys_handle_close(image);
-	ep = sys_endpoint_create();
-	recv = ep < 0 ? ep : sys_handle_dup(ep, RIGHT_RECV | RIGHT_TRANSFER, 0);
-	send = ep < 0 ? ep : sys_handle_dup(ep, RIGHT_SEND | RIGHT_TRANSFER, 0);
-	task = recv < 0 ? recv : sys_task_spawn_flags("virtio-blk", 0, recv, TASK_DEVICE);
-	sys_handle_close(ep);
-	sys_handle_close(recv);
-	if (task < 0 || send < 0) {
-		printf("init: cannot start the disk driver: %s\n",
-		       err_name((err_t)-(task < 0 ? task : send)));
-		sys_handle_close(send);
+	send = blk_driver_start(&task);
+	if (send < 0) {
+		printf("init: cannot start the disk driver: %s\n", err_name((err_t)-send));
 		return 0;
 	}
 	m.handle = (uint64_t)send;

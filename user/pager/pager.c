@@ -16,7 +16,7 @@
  * spawned by the kernel) and grows only by explicit mapping (pool.c, the
  * heap): we never fault.
  */
-#include "drivers/blk_protocol.h"
+#include "drivers/blk_client.h"
 #include "pager.h"
 
 struct client clients[MAX_CLIENTS];
@@ -240,10 +240,10 @@ static err_t swap_stats_request(struct msg *m)
 
 void disk_client_gone(struct client *c)
 {
-	struct msg m = { .tag = BLK_REVOKE, .w = { c->disk_badge } };
+	struct msg m;
 
-	if (c->disk_badge && disk_own)
-		ipc_call(disk_own, &m);    /* a driver gone has no sessions to end */
+	if (c->disk_badge && disk_own)     /* a driver gone has no sessions to end */
+		blk_call(disk_own, BLK_REVOKE, c->disk_badge, 0, 0, 0, &m);
 	c->disk_badge = 0;
 }
 

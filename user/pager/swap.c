@@ -28,7 +28,7 @@
  * The pager is one thread: while it waits for the disk nothing else
  * changes its books, and a page is never written out and read in at once.
  */
-#include "drivers/blk_protocol.h"
+#include "drivers/blk_client.h"
 #include "pager.h"
 #include "swap.h"
 
@@ -67,15 +67,6 @@ struct victim {
 /* The pages being picked (static: a cluster's holders would fill the stack). */
 static struct victim victims[SWAP_CLUSTER];
 
-static long blk_call(uint64_t tag, uint64_t w0, uint64_t w1, long pass, struct msg *m)
-{
-	long r;
-
-	*m = (struct msg){ .tag = tag, .w = { w0, w1, 0 }, .handle = (uint64_t)pass };
-	r = ipc_call(disk, m);
-	return r ? r : -(long)m->tag;
-}
-
 /* Our buffer, attached to our session: false with the line printed. */
 static bool buffer_attach(uint64_t dma_limit)
 {
@@ -91,7 +82,7 @@ static bool buffer_attach(uint64_t dma_limit)
 		return false;
 	}
 	buffer = (uint8_t *)SWAP_BUFFER_VA;
-	r = blk_call(BLK_ATTACH, 0, 0, frame, &m);
+	r = blk_call(disk, BLK_ATTACH, 0, 0, 0, frame, &m);
 	sys_handle_close(frame);                  /* the mapping and the driver hold it */
 	if (r) {
 		printf("pager: swap: the disk refused our buffer: %s: no swap\n", err_name((err_t)-r));
@@ -107,7 +98,7 @@ void swap_setup(long session)
 	long r;
 
 	disk = session;
-	r = blk_call(BLK_INFO, 0, 0, 0, &m);
+	r = blk_call(disk, BLK_INFO, 0, 0, 0, 0, &m);
 	if (r) {
 		printf("pager: swap: the disk does not answer: %s: no swap\n", err_name((err_t)-r));
 		return;
@@ -115,10 +106,10 @@ void swap_setup(long session)
 	sectors = m.w[0];
 	if (!buffer_attach(m.w[3]))
 		return;
-	r = blk_call(BLK_READ, 0, SECTORS_PER_PAGE, 0, &m);
+	r = blk_call(disk, BLK_READ, 0, SECTORS_PER_PAGE, 0, 0, &m);
 	if (r || memcmp(buffer, SWAP_SIGNATURE, sizeof(SWAP_SIGNATURE) - 1)) {
 		printf("pager: the disk is no swap area (%s): not used for swap\n",
-		       r ? err_name((err_t)-r) : "no " "TESSERA-SWAP-1 signature");
+		       r ? err_name((err_t)-r) : "no TESSERA-SWAP-1 signature");
 		return;
 	}
 	swap_nslots = sectors / SECTORS_PER_PAGE < SWAP_SLOTS_MAX ? (uint32_t)(sectors / SECTORS_PER_PAGE)
@@ -126,6 +117,7 @@ void swap_setup(long session)
 	slot_refs = swap_nslots > 1 ? calloc(swap_nslots, sizeof(*slot_refs)) : NULL;
 	slot_cache = slot_refs ? calloc(swap_nslots, sizeof(*slot_cache)) : NULL;
 	if (!slot_cache) {
+		free(slot_refs);
 		printf("pager: swap: no memory for %u slots' counts: no swap\n", swap_nslots);
 		swap_nslots = 0;
 		return;
@@ -362,8 +354,8 @@ static unsigned write_cluster(struct victim *x, unsigned n)
 			sys_unmap(x[k].h[i].c->task, x[k].h[i].va, PAGE_SIZE);
 		memcpy(buffer + k * PAGE_SIZE, pool_va(x[k].id), PAGE_SIZE);
 	}
-	r = got ? blk_call(BLK_WRITE, (uint64_t)first * SECTORS_PER_PAGE,
-			   got * SECTORS_PER_PAGE, 0, &m) : 0;
+	r = got ? blk_call(disk, BLK_WRITE, (uint64_t)first * SECTORS_PER_PAGE,
+			   got * SECTORS_PER_PAGE, 0, 0, &m) : 0;
 	if (r) {
 		swap_stats.write_errors++;
 		printf("pager: swap: writing %u page(s) at slot %u: %s; they stay in memory, "
@@ -480,7 +472,7 @@ err_t swap_in(struct client *c, struct vregion *v, uint64_t i)
 	if (id == POOL_NONE)
 		return ERR_NO_MEMORY;
 	start = rdinstret();
-	r = blk_call(BLK_READ, (uint64_t)slot * SECTORS_PER_PAGE, SECTORS_PER_PAGE, 0, &m);
+	r = blk_call(disk, BLK_READ, (uint64_t)slot * SECTORS_PER_PAGE, SECTORS_PER_PAGE, 0, 0, &m);
 	if (r) {
 		swap_stats.read_errors++;
 		printf("pager: swap: reading slot %u: %s\n", slot, err_name((err_t)-r));

@@ -22,7 +22,7 @@
  */
 #include <string.h>
 
-#include "drivers/blk_protocol.h"
+#include "drivers/blk_client.h"
 #include "pager/client.h"
 
 #define SEED_HOST 0x5a
@@ -56,17 +56,14 @@ static bool holds(uint64_t at, uint64_t disk, uint64_t len, uint8_t seed)
 
 static long blk(long disk, uint64_t tag, uint64_t w0, uint64_t w1, uint64_t w2, struct msg *m)
 {
-	*m = (struct msg){ .tag = tag, .w = { w0, w1, w2 } };
-	long r = ipc_call(disk, m);
-
-	return r ? r : -(long)m->tag;
+	return blk_call(disk, tag, w0, w1, w2, 0, m);
 }
 
 static long io(long disk, uint64_t tag, uint64_t sector, uint64_t count, uint64_t offset)
 {
 	struct msg m;
 
-	return blk(disk, tag, sector, count, offset, &m);
+	return blk_call(disk, tag, sector, count, offset, 0, &m);
 }
 
 /* A new handle to the driver, a session of its own, or the pager's -ERR_*. */
@@ -83,7 +80,7 @@ static long disk_handle(void)
 static long attach(long disk, uint64_t size, unsigned long zone, long *mode)
 {
 	long frame = sys_frame_alloc(size, zone);
-	struct msg m = { .tag = BLK_ATTACH };
+	struct msg m;
 	long r;
 
 	if (frame < 0)
@@ -91,11 +88,10 @@ static long attach(long disk, uint64_t size, unsigned long zone, long *mode)
 	sys_unmap(HANDLE_SELF, BUFFER_AT, BUFFER_SIZE);
 	if (sys_map(HANDLE_SELF, frame, 0, BUFFER_AT, size, MAP_READ | MAP_WRITE))
 		return -ERR_NO_MEMORY;
-	m.handle = (uint64_t)frame;
-	r = ipc_call(disk, &m);
+	r = blk_call(disk, BLK_ATTACH, 0, 0, 0, frame, &m);
 	sys_handle_close(frame);       /* the mapping keeps it, and the driver its copy */
 	*mode = (long)m.w[0];
-	return r ? r : -(long)m.tag;
+	return r;
 }
 
 static unsigned long zone_of(const char *name)
@@ -106,10 +102,9 @@ static unsigned long zone_of(const char *name)
 /* BLK_ATTACH passing handle h as it is: the answer. */
 static long attach_handle(long disk, long h)
 {
-	struct msg m = { .tag = BLK_ATTACH, .handle = (uint64_t)h };
-	long r = ipc_call(disk, &m);
+	struct msg m;
 
-	return r ? r : -(long)m.tag;
+	return blk_call(disk, BLK_ATTACH, 0, 0, 0, h, &m);
 }
 
 /* The written sectors into the buffer, 8 at a time, each at its place. */

@@ -19,7 +19,7 @@
  */
 #include <string.h>
 
-#include "drivers/blk_protocol.h"
+#include "drivers/blk_client.h"
 #include "lib/argv.h"
 #include "lib/format.h"
 #include "pager/client.h"
@@ -28,26 +28,11 @@
 #define BUFFER_AT 0x28000000ul
 #define SIGNATURE "TESSERA-SWAP-1\n"
 
-/* A driver serving a new endpoint: its task in *task, our unbadged send
- * handle (with TRANSFER) as the answer, or -ERR_*. */
-static long driver_start(long *task)
-{
-	long ep = sys_endpoint_create();
-	long recv = sys_handle_dup(ep, RIGHT_RECV | RIGHT_TRANSFER, 0);
-	long send = sys_handle_dup(ep, RIGHT_SEND | RIGHT_TRANSFER, 0);
-
-	*task = sys_task_spawn_flags("virtio-blk", 0, recv, TASK_DEVICE);
-	sys_handle_close(recv);
-	sys_handle_close(ep);
-	return *task < 0 ? *task : send;
-}
-
 static long blk(long h, uint64_t tag, uint64_t w0, uint64_t w1, long pass)
 {
-	struct msg m = { .tag = tag, .w = { w0, w1, 0 }, .handle = (uint64_t)pass };
-	long r = ipc_call(h, &m);
+	struct msg m;
 
-	return r ? r : -(long)m.tag;
+	return blk_call(h, tag, w0, w1, 0, pass, &m);
 }
 
 /* A session of ours on the driver behind send: attach a buffer, read
@@ -65,7 +50,7 @@ static long read_signature(long send, long buffer)
 
 static void killed_under_a_client(long buffer)
 {
-	long task, send = driver_start(&task), session;
+	long task, send = blk_driver_start(&task), session;
 
 	check("a driver starts", send > 0);
 	session = sys_handle_dup(send, RIGHT_SEND, 9);
@@ -81,7 +66,7 @@ static void killed_under_a_client(long buffer)
 	sys_handle_close(send);
 	sys_handle_close(task);
 	memset((void *)BUFFER_AT, 0, PAGE_SIZE);
-	send = driver_start(&task);
+	send = blk_driver_start(&task);
 	check_eq("a second driver on the same device reads it", read_signature(send, buffer), 0);
 	check("... the same bytes",
 	      memcmp((const void *)BUFFER_AT, SIGNATURE, sizeof(SIGNATURE) - 1) == 0);
@@ -124,7 +109,7 @@ static long oracle_args(const char *mib)
 
 static void killed_under_the_pager(const char *mib)
 {
-	long drv, send = driver_start(&drv), pager_task = -1, pager = pager_start(&pager_task);
+	long drv, send = blk_driver_start(&drv), pager_task = -1, pager = pager_start(&pager_task);
 	long args = oracle_args(mib), program, code;
 	struct msg m = { .tag = PAGER_DISK_SET, .handle = (uint64_t)send };
 	unsigned long reason = EXIT_REASONS;
