@@ -1,6 +1,5 @@
 /* Traps from user space (see kernel/entry.h). */
 #include "kernel_arch.h"
-#include "kernel/console_input.h"
 #include "kernel/device.h"
 #include "kernel/entry.h"
 #include "kernel/fault.h"

@@ -19,7 +19,6 @@
 
 #include "kernel_arch.h"
 #include "kernel/account.h"
-#include "kernel/console_input.h"
 #include "kernel/device.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"

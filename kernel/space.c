@@ -223,13 +223,19 @@ err_t space_map_replace(struct page_table *pt, struct frame_object *f, uint64_t 
 	return ERR_OK;
 }
 
+/* Whether leaf pte lets user mode make `access` (FAULT_*). */
+static bool pte_allows(pte_t pte, unsigned access)
+{
+	pte_t need = access == FAULT_WRITE ? PTE_W : access == FAULT_EXEC ? PTE_X : PTE_R;
+
+	return (pte & PTE_U) && (pte & need);
+}
+
 bool space_allows(const struct page_table *pt, vaddr_t va, unsigned access)
 {
-	pte_t pte, need = access == FAULT_WRITE ? PTE_W : access == FAULT_EXEC ? PTE_X : PTE_R;
+	pte_t pte;
 
-	if (pt_lookup(pt, va, NULL, &pte, NULL) != ERR_OK)
-		return false;
-	return (pte & PTE_U) && (pte & need);
+	return pt_lookup(pt, va, NULL, &pte, NULL) == ERR_OK && pte_allows(pte, access);
 }
 
 bool space_bits_ever_cleared;
@@ -258,9 +264,12 @@ bool space_mark_used(struct page_table *pt, vaddr_t va, unsigned access)
 {
 	pte_t bits = PTE_A | (access == FAULT_WRITE ? PTE_D : 0), old;
 
-	if (!space_allows(pt, va, access) ||
-	    pt_leaf_bits(pt, va, 0, bits, &old) != ERR_OK || (old & bits) == bits)
+	/* Read first; set (a second walk) only when the access is allowed and
+	 * a bit is missing: the fault's cause. */
+	if (pt_leaf_bits(pt, va, 0, 0, &old) != ERR_OK || !pte_allows(old, access) ||
+	    (old & bits) == bits)
 		return false;
+	pt_leaf_bits(pt, va, 0, bits, &old);
 	tlb_flush_page(va);
 	return true;
 }
