@@ -14,7 +14,12 @@
  * device: the range is never RAM, never the kernel's own devices (the
  * console's UART, the PLIC, the CLINT), and never a range another open
  * device frame overlaps: one holder at a time, until every handle and
- * mapping of it is gone.  The handle has READ and WRITE only: no EXEC (no
+ * mapping of it is gone.  And only devices the kernel can stop: when the
+ * driver ends, or the last handle and mapping goes, the kernel silences
+ * the device (platform/device_stop.c) before any of the driver's memory
+ * is freed, so a device a driver left mid-request never writes into pages
+ * that went to another task.  ERR_NOT_SUPPORTED for any other kind of
+ * device.  The handle has READ and WRITE only: no EXEC (no
  * W+X, and nothing to run there) and no TRANSFER (the driver cannot pass
  * its device on).  Caching: RISC-V without Svpbmt (QEMU 7.2, the U74)
  * takes a device's memory type from the platform's physical memory
@@ -42,6 +47,7 @@
 #include "kernel/sleep.h"
 #include "kernel/syscall_internal.h"
 #include "mm/slab.h"
+#include "platform/device_stop.h"
 #include "platform/platform.h"
 #include "platform/plic.h"
 
@@ -53,6 +59,8 @@ struct device {
 	fdt_node_t node;
 	uint32_t source;             /* its PLIC source (interrupts), 0: none */
 	struct irq_object *irq;      /* open, or NULL */
+	struct device_stop stop;     /* how to silence it (platform/device_stop.c) */
+	struct task *holder;         /* the task that opened it, until it ends */
 };
 
 static struct device *open_devices[DEVICES_MAX];
@@ -159,6 +167,7 @@ static int device_slot(uint64_t start, uint64_t end, err_t *err)
 static err_t device_make(fdt_node_t node, uint64_t base, uint64_t size, struct device **out)
 {
 	uint64_t start = ALIGN_DOWN(base, PAGE_SIZE), end = ALIGN_UP(base + size, PAGE_SIZE);
+	struct device_stop stop;
 	struct device *d;
 	uint32_t source;
 	bool found;
@@ -169,6 +178,8 @@ static err_t device_make(fdt_node_t node, uint64_t base, uint64_t size, struct d
 		return ERR_INVALID_ARGUMENT;           /* empty, or wraps past 2^64 */
 	err = range_allowed(start, end);
 	slot = err ? -1 : device_slot(start, end, &err);
+	if (!err)
+		err = device_stop_prepare(&boot.fdt, node, base, &stop);
 	if (err)
 		return err;
 	d = kzalloc(sizeof(*d), 0);
@@ -176,6 +187,7 @@ static err_t device_make(fdt_node_t node, uint64_t base, uint64_t size, struct d
 		return ERR_NO_MEMORY;
 	d->frame = (struct frame_object){ .obj = { .type = OBJ_FRAME, .refs = 1 },
 					  .pa = start, .size = end - start, .device = true };
+	d->stop = stop;
 	d->node = node;
 	if (fdt_read_u32(&boot.fdt, node, "interrupts", &source, &found) == FDT_OK && found)
 		d->source = source;
@@ -217,6 +229,7 @@ long sys_device_open(struct thread *cur, const uint64_t *a)
 	err = device_make(node, base, size, &d);
 	if (err)
 		return error(err);
+	d->holder = cur->task;
 	out = arch_syscall_args(cur->tf);
 	out[1] = base;
 	out[2] = size;
@@ -229,10 +242,25 @@ void device_frame_destroy(struct frame_object *f)
 {
 	unsigned i;
 
+	device_stop(&device_of(f)->stop);     /* the driver let go: nothing runs on */
 	for (i = 0; i < DEVICES_MAX; i++)
 		if (open_devices[i] == device_of(f))
 			open_devices[i] = NULL;
 	kfree(device_of(f));
+}
+
+void device_task_ended(struct task *t)
+{
+	unsigned i;
+
+	for (i = 0; i < DEVICES_MAX; i++) {
+		struct device *d = open_devices[i];
+
+		if (d && d->holder == t) {
+			device_stop(&d->stop);
+			d->holder = NULL;
+		}
+	}
 }
 
 /*

@@ -29,6 +29,13 @@ struct frame_object *device_frame_at(paddr_t pa);
 void device_frame_destroy(struct frame_object *f);
 void irq_object_destroy(struct irq_object *irq);
 
+/*
+ * t ended: every device it opened is stopped now (platform/device_stop.c),
+ * before its handles close and its memory goes, even while another task
+ * still maps the device's registers.
+ */
+void device_task_ended(struct task *t);
+
 /* t, not running (being killed) and in SYS_IRQ_WAIT (t->irq_wait: blocked,
  * or woken and not yet back), stops waiting. */
 void irq_wait_cancel(struct thread *t);

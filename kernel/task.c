@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "lib/elf.h"
+#include "kernel/device.h"
 #include "kernel/initrd.h"
 #include "kernel/ipc.h"
 #include "kernel/printk.h"
@@ -326,6 +327,7 @@ void task_exited(struct task *t, long code, enum exit_reason reason)
 	obj_get(&t->obj);  /* closing HANDLE_SELF must not free t under us */
 	ipc_notify_exit(t);
 	task_set_fault_handler(t, NULL);
+	device_task_ended(t);    /* before its DMA memory can go */
 	handle_close_all(t);
 	obj_put(&t->obj);
 }

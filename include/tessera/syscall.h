@@ -185,9 +185,12 @@ enum syscall_number {
 				 * reach (the tree's tightest dma-ranges, FRAME_ALLOC_DMA's
 				 * zone; 0: no limit).  One holder at a time: the
 				 * range is the device's until every handle and
-				 * mapping of it is gone.  Needs RIGHT_DEVICE on
-				 * HANDLE_SELF (ERR_DENIED, first).  ERR_NOT_FOUND (no
-				 * such node), ERR_EXISTS (held), ERR_INVALID_ARGUMENT
+				 * mapping of it is gone; then, and when the
+				 * opener ends, the kernel stops the device.  Needs
+				 * RIGHT_DEVICE on HANDLE_SELF (ERR_DENIED, first).
+				 * ERR_NOT_FOUND (no such node), ERR_EXISTS (held),
+				 * ERR_NOT_SUPPORTED (a kind of device the kernel
+				 * cannot stop), ERR_INVALID_ARGUMENT
 				 * (len 0 or over DEVICE_COMPATIBLE_MAX; a node with no
 				 * usable reg, or one over RAM or the kernel's own
 				 * devices), ERR_FAULT, ERR_NO_MEMORY */

@@ -147,8 +147,8 @@ def main():
         shutil.copy(devtest, program)
         subprocess.run([mkinitrd, "-o", os.path.join(tmp, "dev.cpio"), "devtest"], cwd=tmp,
                        check=True)
-        rc, out, err = boot([tools_boot, "--initrd", os.path.join(tmp, "dev.cpio"),
-                             "init=devtest"], tmp)
+        rc, out, err = boot([tools_boot, "--disk", disk_file(tmp), "--initrd",
+                             os.path.join(tmp, "dev.cpio"), "init=devtest"], tmp)
         check("devtest (the driver calls, hostile): every check passes",
               rc == 0 and "devtest: 0 failed" in out and not any("FAILED" in l for l in out) and
               sum(l.startswith("# ok - ") for l in out) >= 25, "\n".join(out[-30:]))

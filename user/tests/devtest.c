@@ -15,7 +15,11 @@
  *     whose deadline passes answers 0, an ack with nothing fired is
  *     ERR_NOT_FOUND, a second waiter ERR_EXISTS, and a thread killed while
  *     it waits ends (its task's end frees everything);
- *   - a child spawned without TASK_DEVICE is denied, one with it may open.
+ *   - a child spawned without TASK_DEVICE is denied, one with it may open;
+ *   - only devices the kernel can stop: a goldfish RTC is ERR_NOT_SUPPORTED;
+ *     a virtio device (the disk tools/boot --disk gives, at virtio,mmio 0)
+ *     the driver set going is reset (Status 0) when the driver closes it
+ *     and when the driver is killed holding it.
  *
  * Each check prints "# ok - ..." or "# FAILED - ..."; the exit code is the
  * number of failures (the kernel's "task devtest exited with N").
@@ -23,6 +27,8 @@
 #include "ulib.h"
 
 #define REGS_AT 0x28000000ul          /* between the heap and the thread stacks */
+#define VIRTIO_STATUS (0x070 / 4)      /* virtio-mmio's Status register */
+#define STATUS_GOING 3                 /* ACKNOWLEDGE | DRIVER: a driver began */
 
 static long irq_for_waiter;
 
@@ -139,10 +145,81 @@ static void interrupts(void)
 	sys_handle_close(task);
 }
 
+/* Open virtio,mmio 0 and map its registers at REGS_AT: the handle, or -ERR_*. */
+static long open_mapped(void)
+{
+	long dev = open_dev("virtio,mmio", 0);
+
+	if (dev > 0 && sys_map(HANDLE_SELF, dev, 0, REGS_AT, 4096, MAP_READ | MAP_WRITE)) {
+		sys_handle_close(dev);
+		return -ERR_NO_MEMORY;
+	}
+	return dev;
+}
+
+static void let_go(long dev)
+{
+	sys_unmap(HANDLE_SELF, REGS_AT, 4096);
+	sys_handle_close(dev);
+}
+
+/* The child the stopping check kills: it sets the disk going, says so on
+ * ep, and waits to be killed holding it. */
+static int going_child(long ep)
+{
+	long dev = open_mapped();
+	struct msg m = { .tag = 1 };
+	volatile uint32_t *regs = (volatile uint32_t *)REGS_AT;
+
+	if (dev > 0)
+		regs[VIRTIO_STATUS] = STATUS_GOING;
+	m.w[0] = dev > 0 ? regs[VIRTIO_STATUS] : 0;
+	ipc_send(ep, &m);
+	sys_sleep_until(~0ul);
+	return 1;
+}
+
+/* Devices are stopped when their driver lets go (kernel/device.c). */
+static void stopping(void)
+{
+	volatile uint32_t *regs = (volatile uint32_t *)REGS_AT;
+	long dev, ep = sys_endpoint_create(), task;
+	struct msg m = { .tag = 0 };
+
+	check_eq("a device the kernel cannot stop (goldfish RTC): ERR_NOT_SUPPORTED",
+		 open_dev("google,goldfish-rtc", 0), -ERR_NOT_SUPPORTED);
+	dev = open_mapped();
+	if (!check("virtio,mmio 0 (the disk) opens and maps", dev > 0))
+		return;
+	check_eq("... it is a block device (DeviceID 2)", regs[2], 2);
+	regs[VIRTIO_STATUS] = STATUS_GOING;
+	check_eq("... set going, its Status reads 3", regs[VIRTIO_STATUS], STATUS_GOING);
+	let_go(dev);
+	dev = open_mapped();
+	check_eq("closed and unmapped, then opened again: the kernel reset it (Status 0)",
+		 dev > 0 ? regs[VIRTIO_STATUS] : (uint32_t)dev, 0);
+	let_go(dev);
+
+	task = sys_task_spawn_flags("devtest", 0, ep, TASK_DEVICE);
+	check("a child with TASK_DEVICE and an endpoint", task > 0);
+	check_eq("... sets the disk going (Status 3 there)", ipc_recv(ep, &m) ? 0 : (long)m.w[0],
+		 STATUS_GOING);
+	check_eq("... killed holding it", sys_task_kill(task), 0);
+	check_eq("... ends killed", sys_task_wait(task), -1);
+	sys_handle_close(task);
+	dev = open_mapped();
+	check_eq("the kernel reset the disk its killed driver left going (Status 0)",
+		 dev > 0 ? regs[VIRTIO_STATUS] : (uint32_t)dev, 0);
+	let_go(dev);
+	sys_handle_close(ep);
+}
+
 int main(long passed)
 {
 	long first;
 
+	if (passed && sys_irq_ack(passed) == -ERR_WRONG_TYPE)
+		return going_child(passed);   /* an endpoint: the stopping check's child */
 	if (passed) {
 		/* The child with the irq: a second thread waits, this one sleeps. */
 		irq_for_waiter = passed;
@@ -161,6 +238,7 @@ int main(long passed)
 	names();
 	holding();
 	interrupts();
+	stopping();
 	printf("devtest: %d failed\n", test_failures);
 	return test_failures;
 }
