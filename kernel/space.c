@@ -239,6 +239,7 @@ bool space_allows(const struct page_table *pt, vaddr_t va, unsigned access)
 }
 
 bool space_bits_ever_cleared;
+static bool bits_cleared_unsynced;   /* since the last space_page_bits_sync */
 
 void space_page_bits(struct page_table *pt, vaddr_t va, unsigned count, bool clear,
 		     uint64_t *accessed, uint64_t *dirty)
@@ -254,10 +255,19 @@ void space_page_bits(struct page_table *pt, vaddr_t va, unsigned count, bool cle
 		*accessed |= (uint64_t)!!(old & PTE_A) << i;
 		*dirty |= (uint64_t)!!(old & PTE_D) << i;
 	}
-	if (clear) {
+	if (clear && (*accessed | *dirty)) {
 		space_bits_ever_cleared = true;
-		tlb_flush_page(va);   /* this hart's; others may keep theirs (space.h) */
+		bits_cleared_unsynced = true;
+		tlb_flush_page(va);   /* this hart's; the others' at the next sync */
 	}
+}
+
+void space_page_bits_sync(void)
+{
+	if (!bits_cleared_unsynced)
+		return;
+	bits_cleared_unsynced = false;
+	tlb_shootdown(0, TLB_FLUSH_ALL_SIZE);
 }
 
 bool space_mark_used(struct page_table *pt, vaddr_t va, unsigned access)

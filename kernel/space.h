@@ -71,14 +71,17 @@ bool space_allows(const struct page_table *pt, vaddr_t va, unsigned access);
 /*
  * Reclaim's sampling (SYS_PAGE_USED): which of the `count` pages from va
  * were accessed (bit i of *accessed) and written (*dirty) since the bits
- * were last cleared; with `clear`, clear them.  Only this hart's TLB is
- * flushed, as Linux does on RISC-V (ptep_clear_flush_young): a hart that
- * still caches the entry may use the page without setting A again, so
- * reclaim may take a page in use; it unmaps it first (a shootdown), so
- * that costs a fault, never data.  Unmapped pages read as unused.
+ * were last cleared; with `clear`, clear them and flush this hart's TLB.
+ * Another hart that still caches a cleared page's entry may use the page
+ * without setting A again until space_page_bits_sync, which makes every
+ * hart drop its entries (one remote fence for all the clears since the
+ * last sync, in any space): reclaim clears as it samples and syncs once a
+ * pass, so a use it misses can only be one made during that pass.
+ * Unmapped pages read as unused.
  */
 void space_page_bits(struct page_table *pt, vaddr_t va, unsigned count, bool clear,
 		     uint64_t *accessed, uint64_t *dirty);
+void space_page_bits_sync(void);
 
 /*
  * A fault on a page the space maps for `access` whose leaf lacks the A bit

@@ -135,21 +135,28 @@ static unsigned frame_holding(struct thread *cur, paddr_t pa, uint64_t *offset)
 }
 
 /*
- * SYS_PAGE_USED (a[0] task, a[1] vaddr, a[2] count, a[3] clear): the
+ * SYS_PAGE_USED (a[0] task, a[1] vaddr, a[2] count, a[3] flags): the
  * accessed and dirty bits of count pages in a1 and a2.  Kernel lock held.
  */
 long sys_page_used(struct thread *cur, const uint64_t *a)
 {
-	uint64_t va = a[1], count = a[2], *out = arch_syscall_args(cur->tf);
+	uint64_t va = a[1], count = a[2], flags = a[3], *out = arch_syscall_args(cur->tf);
 	struct task *t;
 	err_t err = managed_task(cur, a[0], &t);
 
 	if (err)
 		return error(err);
-	if (va % PAGE_SIZE || count == 0 || count > 64 || a[3] > 1 || va < USER_BASE ||
-	    !user_range_ok(va, count * PAGE_SIZE))
+	if (flags & ~(uint64_t)(PAGE_USED_CLEAR | PAGE_USED_SYNC) || count > 64 ||
+	    (count == 0 && !(flags & PAGE_USED_SYNC)))
 		return error(ERR_INVALID_ARGUMENT);
-	space_page_bits(&t->pt, va, (unsigned)count, a[3], &out[1], &out[2]);
+	out[1] = out[2] = 0;
+	if (count && (va % PAGE_SIZE || va < USER_BASE || !user_range_ok(va, count * PAGE_SIZE)))
+		return error(ERR_INVALID_ARGUMENT);
+	if (count)
+		space_page_bits(&t->pt, va, (unsigned)count, flags & PAGE_USED_CLEAR, &out[1],
+				&out[2]);
+	if (flags & PAGE_USED_SYNC)
+		space_page_bits_sync();
 	return 0;
 }
 

@@ -28,4 +28,7 @@ static inline void tlb_flush_page(vaddr_t va)
  */
 void tlb_shootdown(vaddr_t va, uint64_t size);
 
+/* tlb_shootdown's size for every address (the SBI's "flush all", -1). */
+#define TLB_FLUSH_ALL_SIZE (~0ul)
+
 #endif /* TESSERA_ARCH_RISCV_TLB_H */

@@ -209,19 +209,25 @@ enum syscall_number {
 				 * (ERR_EXISTS).  A killed waiter ends at once */
 	SYS_IRQ_ACK = 40,       /* (irq) -> 0: the fired interrupt may fire again.
 				 * ERR_NOT_FOUND (none fired since the last ack) */
-	SYS_PAGE_USED = 41,     /* (task, vaddr, count, clear) -> 0, with a1 = which of
-				 * the count pages (1..64) from vaddr were accessed
+	SYS_PAGE_USED = 41,     /* (task, vaddr, count, flags) -> 0, with a1 = which of
+				 * the count pages (0..64) from vaddr were accessed
 				 * (bit i: page i) and a2 = which written since their
-				 * bits were last cleared; with clear 1 the bits are
-				 * cleared, so that the next use sets them again (the
+				 * bits were last cleared.  PAGE_USED_CLEAR clears the
+				 * bits, so that the next use sets them again (the
 				 * hart, or the kernel on a fault where the hart leaves
-				 * it to software); only the calling hart's TLB is
-				 * flushed: another hart may use a page it caches
-				 * without setting them (a hint, not a promise).
-				 * Unmapped pages read as 0.  For a pager's reclaim.
-				 * task: MANAGE.  ERR_INVALID_ARGUMENT (alignment,
-				 * count, a range past user space, clear not 0 or 1),
-				 * ERR_NOT_FOUND (the task ended) */
+				 * it to software), and flushes this hart's TLB; until
+				 * a PAGE_USED_SYNC another hart may still use a page
+				 * through the entry it caches without setting them.
+				 * PAGE_USED_SYNC, after the rest, makes every hart
+				 * drop the entries any call cleared bits of (one
+				 * remote fence, none when nothing was cleared since
+				 * the last): a reclaim pass clears as it samples and
+				 * syncs once at its end.  Unmapped pages read as 0.
+				 * count 0 (only with PAGE_USED_SYNC): vaddr is not
+				 * looked at.  For a pager's reclaim.  task: MANAGE.
+				 * ERR_INVALID_ARGUMENT (alignment, count, a range
+				 * past user space, unknown flags), ERR_NOT_FOUND (the
+				 * task ended) */
 	SYS_COUNT
 };
 
@@ -280,6 +286,10 @@ enum syscall_number {
 /* SYS_FRAME_ALLOC flags: the zone (none: any memory). */
 #define FRAME_ALLOC_DMA (1u << 0)    /* below the board's DMA limit (ZONE_DMA) */
 #define FRAME_ALLOC_DMA32 (1u << 1)  /* below 4 GiB (ZONE_DMA32, else ZONE_DMA) */
+
+/* SYS_PAGE_USED flags. */
+#define PAGE_USED_CLEAR (1u << 0)    /* clear A and D as they are read */
+#define PAGE_USED_SYNC (1u << 1)     /* then make every hart's TLB see the clears */
 #define FRAME_MAX_SIZE 0x200000ul    /* 2 MiB */
 
 /*

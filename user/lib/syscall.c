@@ -266,13 +266,13 @@ long sys_irq_open(long device) { return syscall2(SYS_IRQ_OPEN, device, 0); }
 long sys_irq_wait(long irq, uint64_t deadline) { return syscall2(SYS_IRQ_WAIT, irq, (long)deadline); }
 long sys_irq_ack(long irq) { return syscall2(SYS_IRQ_ACK, irq, 0); }
 
-long sys_page_used(long task, unsigned long va, unsigned long count, bool clear,
+long sys_page_used(long task, unsigned long va, unsigned long count, unsigned long flags,
 		   uint64_t *accessed, uint64_t *dirty)
 {
 	register long a0 __asm__("a0") = task;
 	register unsigned long a1 __asm__("a1") = va;
 	register unsigned long a2 __asm__("a2") = count;
-	register unsigned long a3 __asm__("a3") = clear;
+	register unsigned long a3 __asm__("a3") = flags;
 	register long a7 __asm__("a7") = SYS_PAGE_USED;
 
 	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1), "+r"(a2) : "r"(a3), "r"(a7) : "memory");

@@ -110,8 +110,9 @@ long sys_irq_open(long device);
 /* 1: the interrupt fired; 0: the deadline (time CSR, 0: none) came first. */
 long sys_irq_wait(long irq, uint64_t deadline);
 long sys_irq_ack(long irq);
-/* SYS_PAGE_USED: bit i of *accessed / *dirty for page i of count from va. */
-long sys_page_used(long task, unsigned long va, unsigned long count, bool clear,
+/* SYS_PAGE_USED: bit i of *accessed / *dirty for page i of count from va
+ * (flags PAGE_USED_*). */
+long sys_page_used(long task, unsigned long va, unsigned long count, unsigned long flags,
 		   uint64_t *accessed, uint64_t *dirty);
 
 /* The `time` CSR, which user mode may read (the kernel sets scounteren):

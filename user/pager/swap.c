@@ -233,7 +233,8 @@ static bool used_lately(const struct victim *x)
 	unsigned i;
 
 	for (i = 0; i < x->n; i++)
-		if (sys_page_used(x->h[i].c->task, x->h[i].va, 1, true, &accessed, &dirty) == 0)
+		if (sys_page_used(x->h[i].c->task, x->h[i].va, 1, PAGE_USED_CLEAR, &accessed,
+				  &dirty) == 0)
 			any |= accessed;
 	return any != 0;
 }
@@ -278,14 +279,17 @@ static void deactivate(void)
  * tail.  Not a page reclaim may take (a memory object's, a prepared stack
  * page), or another client's when c: to the inactive tail.  Unused: taken,
  * and moved to the tail too, so a failed write leaves it last in line.
- * The bits are cleared without a shootdown, as Linux does on RISC-V: a
- * hart that still caches a page's entry may use it without setting A
- * again, so the page may go early and fault back in; never wrong data,
- * since taking it away unmaps it on every hart.
+ * Each sample clears the bits on this hart's TLB only; one PAGE_USED_SYNC
+ * at the end of the pick makes every hart drop what it cached (one remote
+ * fence a pick, not one a page), so the next look at a page sees every
+ * use made after this pick.  A use made during the pick by a hart that
+ * cached the entry may go unseen: the page may then go early and fault
+ * back in, never with wrong data, since taking it away unmaps it on every
+ * hart.
  */
 static unsigned lists_pick(struct client *c, struct victim *x, unsigned want)
 {
-	uint64_t start = rdinstret(), budget;
+	uint64_t start = rdinstret(), budget, accessed, dirty;
 	unsigned n = 0;
 	uint32_t id;
 
@@ -307,6 +311,7 @@ static unsigned lists_pick(struct client *c, struct victim *x, unsigned want)
 		}
 		n++;
 	}
+	sys_page_used(HANDLE_SELF, 0, 0, PAGE_USED_SYNC, &accessed, &dirty);
 	swap_stats.scan_instructions += rdinstret() - start;
 	return n;
 }
