@@ -34,7 +34,7 @@ err_t frame_object_create(uint64_t size, unsigned flags, struct frame_object **o
 
 	if (size < PAGE_SIZE || size > FRAME_MAX_SIZE || (size & (size - 1)))
 		return ERR_INVALID_ARGUMENT;
-	if (flags & ~(FRAME_ALLOC_DMA | FRAME_ALLOC_DMA32))
+	if (flags & ~(FRAME_ALLOC_DMA | FRAME_ALLOC_DMA32 | FRAME_ALLOC_SPARE))
 		return ERR_INVALID_ARGUMENT;
 	while ((PAGE_SIZE << order) < size)
 		order++;
@@ -43,7 +43,8 @@ err_t frame_object_create(uint64_t size, unsigned flags, struct frame_object **o
 	else if (flags & FRAME_ALLOC_DMA32)
 		zone = ALLOC_DMA32;
 	f = kzalloc(sizeof(*f), 0);
-	block = f ? buddy_alloc(&kmem, order, zone | ALLOC_ZERO) : NULL;
+	block = f ? buddy_alloc(&kmem, order, zone | ALLOC_ZERO |
+				(flags & FRAME_ALLOC_SPARE ? ALLOC_SPARE : 0)) : NULL;
 	if (!block) {
 		kfree(f);
 		return ERR_NO_MEMORY;
@@ -52,7 +53,7 @@ err_t frame_object_create(uint64_t size, unsigned flags, struct frame_object **o
 	f->pa = mem_frame_pa(&kmem, block);
 	f->size = PAGE_SIZE << order;
 	f->order = order;
-	f->dma = flags != 0;
+	f->dma = (flags & (FRAME_ALLOC_DMA | FRAME_ALLOC_DMA32)) != 0;
 	set_owner(f, f);
 	*out = f;
 	return ERR_OK;

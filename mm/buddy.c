@@ -174,7 +174,8 @@ static struct frame *take_block(struct zone *z, unsigned order, uint16_t state)
 /* Whether z can give `pages` and stay at or above the watermark for `flags`. */
 static bool zone_can_give(const struct zone *z, uint64_t pages, unsigned flags)
 {
-	uint64_t mark = z->watermark[(flags & ALLOC_NOWAIT) ? WMARK_MIN : WMARK_LOW];
+	uint64_t mark = z->watermark[(flags & ALLOC_SPARE) ? WMARK_HIGH
+				   : (flags & ALLOC_NOWAIT) ? WMARK_MIN : WMARK_LOW];
 
 	return z->free_pages >= mark + pages;
 }
@@ -382,7 +383,7 @@ static struct frame *alloc_pass(struct mem *m, unsigned order, unsigned flags, u
 
 		if (!zone->managed_pages)
 			continue;
-		if (order == 0 && !(flags & ALLOC_NOCACHE))
+		if (order == 0 && !(flags & (ALLOC_NOCACHE | ALLOC_SPARE)))
 			c = cache_of(m, hart, (enum zone_id)z);
 		f = c ? cache_alloc(zone, c, flags) : zone_alloc(zone, order, flags);
 		if (f)
@@ -464,7 +465,7 @@ static struct frame *alloc_fast(struct mem *m, unsigned flags)
 	struct pcp_cache *c;
 	unsigned long hart;
 
-	if (flags & (ALLOC_ZONE_MASK | ALLOC_NOCACHE | ALLOC_ZERO) || !m->pcp_enabled)
+	if (flags & (ALLOC_ZONE_MASK | ALLOC_NOCACHE | ALLOC_ZERO | ALLOC_SPARE) || !m->pcp_enabled)
 		return NULL;
 	hart = mm_hart_index(m->this_hart);
 	if (hart >= MEM_MAX_HARTS)
@@ -516,7 +517,7 @@ static __attribute__((noinline)) struct frame *alloc_slow(struct mem *m, unsigne
 
 	hart = mm_hart_index(m->this_hart);
 	f = alloc_pass(m, order, flags, hart);
-	if (!f && !(flags & ALLOC_NOWAIT)) {
+	if (!f && !(flags & (ALLOC_NOWAIT | ALLOC_SPARE))) {
 		/* The shrinker's order-0 frees land in this hart's caches: drain after it. */
 		if (shrinker)
 			shrinker(shrinker_arg);
@@ -525,7 +526,7 @@ static __attribute__((noinline)) struct frame *alloc_slow(struct mem *m, unsigne
 	}
 	if (f && (flags & ALLOC_ZERO) && !zero_block(m, f, order)) {
 		/* Back where it came from: an ALLOC_NOCACHE page to the lists. */
-		release(m, mem_block_of(m, f), f, order, !(flags & ALLOC_NOCACHE));
+		release(m, mem_block_of(m, f), f, order, !(flags & (ALLOC_NOCACHE | ALLOC_SPARE)));
 		return NULL;
 	}
 	return f;

@@ -14,7 +14,9 @@
  * freed, like GFP_ATOMIC) may go down to `min`; nothing goes below `min`.
  * When an ordinary allocation fails at `low`, the shrinker runs (the slab
  * gives back empty slabs), the calling hart's cached pages go back to the
- * lists, and it is tried once more.  `high` is the level reclaim will aim for.
+ * lists, and it is tried once more.  `high` is the level reclaim will aim for,
+ * and the floor for ALLOC_SPARE: memory a pager with swap takes for its pool
+ * only while no one else could want it (user/pager/pool_kernel.c).
  *
  * Watermarks apply to a zone's free_pages, which counts the pages on its
  * free lists only: pages in per-hart caches have already left the zone, so
@@ -58,6 +60,9 @@ static inline pfn_t buddy_merged_pfn(pfn_t pfn, unsigned order)
 #define ALLOC_ZERO (1u << 4)   /* zero the block's bytes; fails without a phys window */
 #define ALLOC_NOWAIT (1u << 5) /* cannot wait: may use the reserve between low and min */
 #define ALLOC_NOCACHE (1u << 6) /* allocate past the per-hart cache (tests, benchmarks) */
+#define ALLOC_SPARE (1u << 7)  /* only memory to spare: the zone stays at or above `high`
+				* (a pager growing while it could reclaim instead); past
+				* the cache, and no shrinker */
 /* Ready-made combinations. */
 #define ALLOC_KERNEL 0u
 #define ALLOC_ATOMIC ALLOC_NOWAIT

@@ -286,6 +286,9 @@ enum syscall_number {
 /* SYS_FRAME_ALLOC flags: the zone (none: any memory). */
 #define FRAME_ALLOC_DMA (1u << 0)    /* below the board's DMA limit (ZONE_DMA) */
 #define FRAME_ALLOC_DMA32 (1u << 1)  /* below 4 GiB (ZONE_DMA32, else ZONE_DMA) */
+#define FRAME_ALLOC_SPARE (1u << 2)  /* only while the zone keeps its high watermark
+				      * free: memory no one else needs now (a
+				      * pager with swap grows its pool so) */
 
 /* SYS_PAGE_USED flags. */
 #define PAGE_USED_CLEAR (1u << 0)    /* clear A and D as they are read */

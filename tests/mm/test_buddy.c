@@ -337,6 +337,32 @@ static void test_watermarks_low_for_ordinary_min_for_nowait(void)
 	}
 }
 
+/* ALLOC_SPARE stops with `high` pages left (48 of 1024 here: the formula's
+ * low + (low - min)), single pages too (past the cache, which would check
+ * no mark); an ordinary allocation then still has high - low pages. */
+static void test_spare_stops_at_high(void)
+{
+	const struct range r = { RAM_PFN, 1024 };
+	struct zone *z = &mem.zones[ZONE_DMA32];
+	unsigned order, n, m;
+
+	for (order = 0; order < 3 && order < MAX_ORDER; order++) {
+		setup_free(0, &r, 1, 1);
+		buddy_set_watermarks(&mem);
+		CHECK_EQ_U64(z->watermark[WMARK_HIGH], 48);
+		n = alloc_until_null(order, ALLOC_SPARE, 0);
+		CHECK_EQ_U64(n, (1024 - 48) >> order);
+		CHECK_EQ_U64(z->free_pages, 48);
+		CHECK(buddy_alloc(&mem, 0, ALLOC_SPARE) == NULL);
+		m = alloc_until_null(order, 0, n);
+		CHECK_EQ_U64(m, (48 - 40) >> order);
+		free_held(n + m);
+		buddy_drain_caches(&mem);
+		CHECK_EQ_U64(z->free_pages, 1024);
+		CHECK_BUDDY_OK();
+	}
+}
+
 /* The shrinker's state: what it may free, and how often it ran. */
 struct shrink {
 	unsigned calls;
@@ -452,6 +478,7 @@ int main(void)
 	RUN(test_zone_fallback_only_downward);
 	RUN(test_watermark_formula);
 	RUN(test_watermarks_low_for_ordinary_min_for_nowait);
+	RUN(test_spare_stops_at_high);
 	RUN(test_shrinker_runs_once_and_the_retry_uses_its_pages);
 	RUN(test_alloc_zero_zeroes);
 	buddy_arena_teardown();

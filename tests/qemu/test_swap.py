@@ -50,7 +50,8 @@ from qemu.tools_boot import boot  # noqa: E402
 PAGE = 4096
 REPORT = re.compile(r"^pager: swap: scanned (\d+), reclaimed (\d+), swapped out (\d+), "
                     r"swapped in (\d+), slots in use (\d+) of (\d+), pool pages in use (\d+), "
-                    r"errors (\d+) written (\d+) read, swap cache (\d+) hits (\d+) dropped$")
+                    r"errors (\d+) written (\d+) read, swap cache (\d+) hits (\d+) dropped, "
+                    r"pool grown past spare (\d+)$")
 ORACLE = re.compile(r"^swap-oracle: (\d+) pages, (\d+) writes, (\d+) page checks, "
                     r"(\d+) corrupted$")
 EXIT_REFUSED_OUT_OF_MEMORY = 3        # include/tessera/syscall.h

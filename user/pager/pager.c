@@ -363,7 +363,7 @@ static long serve(void)
 	long r = ipc_recv(endpoint, &m);
 
 	while (r == 0) {
-		struct client *c = client_of_badge(m.badge);
+		struct client *c = client_of_badge(m.badge), *mapping;
 		long pass = 0, received = (long)m.handle;
 
 		if (m.tag == MSG_TASK_EXITED) {
@@ -381,9 +381,20 @@ static long serve(void)
 		}
 		if (received)
 			sys_handle_close(received);    /* a handle nobody took */
+		mapping = m.tag == MSG_FAULT_MAP ? c : NULL;
 		r = ipc_reply_recv(endpoint, &m);
 		if (pass > 0)
 			sys_handle_close(pass);
+		if (r == -ERR_NO_MEMORY && mapping) {
+			/* The kernel found no page for the client's page table: the
+			 * thread still waits, and ends by name, not as if we were gone
+			 * (the region keeps its page for anyone who faults on it again). */
+			printf("pager: the kernel has no memory for a page table of task %u: "
+			       "the thread ends out of memory\n", mapping->task_id);
+			mapping->stats.refused++;
+			kill_reply(&m, PAGER_KILL_OUT_OF_MEMORY);
+			r = ipc_reply_recv(endpoint, &m);
+		}
 		if (r < 0 && r != -ERR_PEER_GONE) {
 			/* Our own bug: say so, and go on serving the others. */
 			printf("pager: the kernel refused a reply: %s\n", err_name((err_t)-r));

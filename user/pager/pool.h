@@ -53,8 +53,10 @@ struct pool_source {
 
 void pool_set_source(const struct pool_source *source);
 
-/* The pager's source: the kernel (pool_kernel.c). */
+/* The pager's source: the kernel (pool_kernel.c).  With spare_only (the
+ * pager has swap) chunks after the first come only from memory to spare. */
 void pool_use_kernel(void);
+void pool_kernel_spare_only(bool on);
 
 /* Take a chunk now if no page is free, so that the next page handed out
  * needs none: true when a page is free.  Hands out nothing. */

@@ -123,6 +123,7 @@ void swap_setup(long session)
 		return;
 	}
 	swap_stats.slots = swap_nslots - 1;             /* slot 0 is the signature's */
+	pool_kernel_spare_only(true);                   /* reclaim, not grow, below high */
 	printf("pager: swap: %u slots (%lu KiB) on the disk\n", swap_nslots - 1,
 	       (uint64_t)(swap_nslots - 1) * PAGE_SIZE / 1024);
 }
@@ -418,6 +419,20 @@ unsigned swap_reclaim(struct client *c, unsigned want)
 	return done;
 }
 
+/* Reclaim found nothing to take: one chunk as the pool would grow without
+ * swap, down to the zone's low watermark (pool_kernel.c).  True when a
+ * page is free now. */
+static bool grow_past_spare(void)
+{
+	bool ok;
+
+	pool_kernel_spare_only(false);
+	ok = pool_prepare();
+	pool_kernel_spare_only(true);
+	swap_stats.grown_past_spare += ok;
+	return ok;
+}
+
 uint32_t swap_page_alloc(struct client *c, bool zeroed)
 {
 	uint32_t id;
@@ -425,7 +440,7 @@ uint32_t swap_page_alloc(struct client *c, bool zeroed)
 	if (c->resident >= c->limit && swap_reclaim(c, SWAP_CLUSTER) == 0)
 		return POOL_NONE;
 	id = zeroed ? pool_alloc() : pool_alloc_uninit();
-	if (id == POOL_NONE && swap_reclaim(NULL, SWAP_CLUSTER))
+	if (id == POOL_NONE && (swap_reclaim(NULL, SWAP_CLUSTER) || grow_past_spare()))
 		id = zeroed ? pool_alloc() : pool_alloc_uninit();
 	return id;
 }
@@ -438,8 +453,8 @@ void swap_make_room(struct client *c, uint32_t keep)
 		pool_share(keep);               /* a reference the reverse map lacks: not evictable */
 	if (c->resident >= c->limit)
 		swap_reclaim(c, SWAP_CLUSTER);
-	if (!pool_prepare())
-		swap_reclaim(NULL, SWAP_CLUSTER);
+	if (!pool_prepare() && !swap_reclaim(NULL, SWAP_CLUSTER))
+		grow_past_spare();
 	if (keep)
 		pool_put(keep);
 }
@@ -508,7 +523,8 @@ void swap_report(void)
 
 	printf("pager: swap: scanned %lu, reclaimed %lu, swapped out %lu, swapped in %lu, "
 	       "slots in use %lu of %lu, pool pages in use %lu, errors %lu written %lu read, "
-	       "swap cache %lu hits %lu dropped\n", s->scanned, s->reclaimed, s->swapped_out,
-	       s->swapped_in, s->slots_used, s->slots, pool_used(), s->write_errors,
-	       s->read_errors, s->cache_hits, s->cache_dropped);
+	       "swap cache %lu hits %lu dropped, pool grown past spare %lu\n", s->scanned,
+	       s->reclaimed, s->swapped_out, s->swapped_in, s->slots_used, s->slots, pool_used(),
+	       s->write_errors, s->read_errors, s->cache_hits, s->cache_dropped,
+	       s->grown_past_spare);
 }

@@ -51,6 +51,8 @@ struct swap_stats {
 	uint64_t write_errors, read_errors;
 	uint64_t cache_hits;     /* swap-ins served by the swap cache: no read */
 	uint64_t cache_dropped;  /* swap-cache pages reclaimed: no write */
+	uint64_t grown_past_spare; /* chunks taken below the high watermark: reclaim
+				    * found nothing to take */
 	/* Instructions the hart retired (rdinstret: exact under QEMU -icount,
 	 * one hart; the kernel's and the driver's while we wait included) in
 	 * sampling the lists, in writing clusters out (the copies and the

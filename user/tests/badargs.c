@@ -67,7 +67,7 @@ static const struct bad_call table[] = {
 	{ "frame: 3 pages", SYS_FRAME_ALLOC, { 3 * 4096 }, -ERR_INVALID_ARGUMENT },
 	{ "frame: 4 MiB", SYS_FRAME_ALLOC, { 4l << 20 }, -ERR_INVALID_ARGUMENT },
 	{ "frame: huge", SYS_FRAME_ALLOC, { -4096 }, -ERR_INVALID_ARGUMENT },
-	{ "frame: unknown flag", SYS_FRAME_ALLOC, { 4096, 4 }, -ERR_INVALID_ARGUMENT },
+	{ "frame: unknown flag", SYS_FRAME_ALLOC, { 4096, 8 }, -ERR_INVALID_ARGUMENT },
 	{ "paddr: not a DMA frame", SYS_FRAME_PADDR, { H_FRAME }, -ERR_DENIED },
 	{ "paddr: an endpoint", SYS_FRAME_PADDR, { H_EP }, -ERR_WRONG_TYPE },
 	{ "paddr: bad handle", SYS_FRAME_PADDR, { 62 }, -ERR_BAD_HANDLE },
