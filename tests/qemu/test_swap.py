@@ -23,7 +23,9 @@ Then two processes: user/tests/swapfork.c fills twice the free memory,
 forks (the child holds it all copy-on-write, pages on swap by their slots)
 and both write and check at random, each against its own oracle, with a
 small shared region carrying writes both ways: neither may see the other's
-private writes.  Also without swap in 128 MiB: a fork of 26 MiB once left
+private writes.  A large shared region (a memory object, a quarter of the
+size) goes cold: its pages go to swap from both mappers at once, and the
+child's later writes to it must reach the parent.  Also without swap in 128 MiB: a fork of 26 MiB once left
 the parent able to write to pages its child still shared (runs of over
 1024 pages were refused whole by SYS_PROTECT).
 
@@ -51,7 +53,7 @@ PAGE = 4096
 REPORT = re.compile(r"^pager: swap: scanned (\d+), reclaimed (\d+), swapped out (\d+), "
                     r"swapped in (\d+), slots in use (\d+) of (\d+), pool pages in use (\d+), "
                     r"errors (\d+) written (\d+) read, swap cache (\d+) hits (\d+) dropped, "
-                    r"pool grown past spare (\d+)$")
+                    r"pool grown past spare (\d+), object pages (\d+) out (\d+) in$")
 ORACLE = re.compile(r"^swap-oracle: (\d+) pages, (\d+) writes, (\d+) page checks, "
                     r"(\d+) corrupted$")
 EXIT_REFUSED_OUT_OF_MEMORY = 3        # include/tessera/syscall.h
@@ -175,14 +177,26 @@ def main():
                                r"(\d+) corrupted; child exited with (-?\d+)$")
         child_line = re.compile(r"^swapfork: child: \d+ writes, \d+ page checks, "
                                 r"(\d+) corrupted; shared pages both ways$")
-        for name, options, size, accesses in (
-                ("swap, 16 MiB", ["-m", "16M", "--swap", "128M"], mib // 2, 5000),
-                ("no swap, 128 MiB", ["-m", "128M"], 26, 3000)):
+        shared_line = re.compile(r"^swapfork: shared memory: (\d+) pages, the child's writes "
+                                 r"seen, (\d+) wrong; object pages (\d+) swapped out, "
+                                 r"(\d+) in$")
+        for name, options, size, accesses, shared_mib in (
+                ("swap, 16 MiB", ["-m", "16M", "--swap", "128M"], mib // 2, 5000, mib // 8),
+                ("no swap, 128 MiB", ["-m", "128M"], 26, 3000, 0)):
             rc, out, err = boot([tools_boot] + options + ["--run", swapfork, str(size),
-                                                          str(accesses)], tmp)
+                                                          str(accesses), str(shared_mib)], tmp)
             parent = next((fork_line.match(l) for l in out if fork_line.match(l)), None)
             kid = next((child_line.match(l) for l in out if child_line.match(l)), None)
+            shared = next((shared_line.match(l) for l in out if shared_line.match(l)), None)
             report = next((REPORT.match(l) for l in out if REPORT.match(l)), None)
+            if shared_mib:
+                check("fork, %s: a shared region of %d pages (a memory object) holds the "
+                      "child's writes and the old bytes, 0 wrong; its pages went to swap and "
+                      "came back" % (name, shared_mib * 256),
+                      shared is not None and shared.group(2) == "0" and
+                      int(shared.group(1)) == shared_mib * 256 and
+                      int(shared.group(3)) > 0 and int(shared.group(4)) > 0,
+                      "\n".join(out[-20:] + err))
             check("fork, %s: %d MiB, parent and child see only their own writes; the pager's "
                   "books agree" % (name, size),
                   "swapfork: the pager's books: 0 wrong" in out and

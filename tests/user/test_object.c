@@ -7,7 +7,8 @@
  *     cow_write, every mapping recorded in the reverse map, whose counts
  *     must equal the pages' references;
  *   - memory objects: pages made on first use and shared by every mapper,
- *     given back only when the object and its last mapper let go;
+ *     given back only when the object and its last mapper let go; a page
+ *     on swap (a swap entry) gives its slot back when the object goes;
  *   - the reverse map alone, against a brute-force list.
  */
 #include <stdio.h>
@@ -18,6 +19,18 @@
 #include "user/pager/object.h"
 #include "user/pager/pool.h"
 #include "user/pager/rmap.h"
+#include "user/pager/swap.h"
+
+/* The pager's swap.c, for object_put: the slots it gave back, in order. */
+static uint32_t slots_put[4];
+static unsigned nslots_put;
+
+void swap_slot_put(uint32_t slot)
+{
+	if (nslots_put < 4)
+		slots_put[nslots_put] = slot;
+	nslots_put++;
+}
 
 #define CHUNKS 2
 #define SPACES 8
@@ -179,6 +192,20 @@ static void test_objects(void)
 	CHECK_EQ_U64(pool_used(), 1);           /* ... its page stays while mapped */
 	CHECK_EQ_U64(*(uint64_t *)pool_va(a), 99);
 	pool_put(a);
+	CHECK_EQ_U64(pool_used(), 0);
+
+	/* Pages on swap: the object's last put gives their slots back, and
+	 * its pages in memory to the pool. */
+	o = object_new(3);
+	if (!o)
+		return;
+	o->pages[0] = swap_entry(7);
+	a = object_page(o, 1);
+	o->pages[2] = swap_entry(9);
+	CHECK(a != POOL_NONE && pool_used() == 1);
+	object_put(o);
+	CHECK_EQ_U64(nslots_put, 2);
+	CHECK(slots_put[0] == 7 && slots_put[1] == 9);
 	CHECK_EQ_U64(pool_used(), 0);
 }
 

@@ -116,7 +116,7 @@ int cost_checks(long ep, long program, uint64_t client)
 			       pager_request(ep, PAGER_SWAP_STATS, 1, 0, 0, 0, &m) == 0 &&
 			       m.w[0] == 0 && m.w[1] == 0);
 	failures += cost_check("swap-stats-no-such-part",
-			       pager_request(ep, PAGER_SWAP_STATS, 3, 0, 0, 0, &m) ==
+			       pager_request(ep, PAGER_SWAP_STATS, 4, 0, 0, 0, &m) ==
 			       -ERR_INVALID_ARGUMENT);
 	return failures;
 }

@@ -62,7 +62,8 @@ void audit(struct msg *m)
 	memset(held, 0, sizeof(held));
 	for (o = object_first(); o; o = o->next)
 		for (i = 0; i < o->npages; i++)
-			held[o->pages[i]]++;
+			if (!is_swap_entry(o->pages[i]))
+				held[o->pages[i]]++;
 	for (k = 0; k < MAX_CLIENTS; k++) {
 		struct client *c = &clients[k];
 

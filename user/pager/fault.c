@@ -160,8 +160,18 @@ static void map_file_page(struct client *c, struct vregion *v, uint64_t i, struc
 static bool new_page(struct client *c, struct vregion *v, uint64_t i, struct msg *m)
 {
 	uint64_t page = v->node.start + i * PAGE_SIZE;
+	bool swapped = false;
 	uint32_t id;
 
+	if (v->obj && is_swap_entry(v->obj->pages[v->obj_first + i])) {
+		err_t err = swap_in_object(c, v->obj, v->obj_first + i);
+
+		if (err) {
+			kill_reply(m, err == ERR_IO ? PAGER_KILL_IO_ERROR : PAGER_KILL_OUT_OF_MEMORY);
+			return false;
+		}
+		swapped = true;
+	}
 	if (v->obj && swap_enabled())
 		swap_make_room(c, POOL_NONE);
 	id = !rmap_reserve(1) ? POOL_NONE
@@ -180,7 +190,9 @@ static bool new_page(struct client *c, struct vregion *v, uint64_t i, struct msg
 	rmap_add(id, client_badge(c), page);
 	if (++c->resident > c->stats.resident_peak)
 		c->stats.resident_peak = c->resident;
-	if (v->obj && rmap_count(id) > 1) {
+	if (swapped) {
+		note = FAULT_NOTE(FAULT_NOTE_SWAP_IN, 0);   /* read back into the object */
+	} else if (v->obj && rmap_count(id) > 1) {
 		c->stats.refaults++;   /* made by another user of the object */
 		note = FAULT_NOTE(FAULT_NOTE_MAPPED_AGAIN, 0);
 	} else if (v->kind == RK_DATA && page < v->file_end) {

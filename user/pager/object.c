@@ -4,6 +4,7 @@
 
 #include "object.h"
 #include "pool.h"
+#include "swap.h"
 
 #define PAGE 4096ul
 
@@ -38,7 +39,9 @@ void object_put(struct object *o)
 	if (--o->refs)
 		return;
 	for (i = 0; i < o->npages; i++)
-		if (o->pages[i] != POOL_NONE)
+		if (is_swap_entry(o->pages[i]))
+			swap_slot_put(swap_slot_of(o->pages[i]));
+		else if (o->pages[i] != POOL_NONE)
 			pool_put(o->pages[i]);
 	if (o->prev)
 		o->prev->next = o->next;

@@ -19,7 +19,8 @@ struct object {
 	unsigned refs;                /* regions and grants that use it */
 	uint64_t npages;
 	struct object *prev, *next;   /* every object, for the audit */
-	uint32_t pages[];             /* pool page ids, POOL_NONE: not made yet */
+	uint32_t pages[];             /* pool page ids, POOL_NONE: not made yet, or
+				       * a swap entry (swap.h): on the disk */
 };
 
 /* A new object of npages (none made yet), one reference; NULL when out of memory. */
@@ -29,7 +30,8 @@ void object_get(struct object *o);
 void object_put(struct object *o);
 
 /* Page i of o, made (zeroed) now if it has none; POOL_NONE when out of memory.
- * The reference stays with the object: a mapper takes its own. */
+ * The reference stays with the object: a mapper takes its own.  A page on
+ * swap is read back first (swap_in_object), not here. */
 uint32_t object_page(struct object *o, uint64_t i);
 
 /* The first object (then ->next), for walks over all of them. */

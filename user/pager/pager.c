@@ -233,6 +233,9 @@ static err_t swap_stats_request(struct msg *m)
 	else if (m->w[0] == 2)
 		*m = (struct msg){ .w = { s->scan_instructions, s->write_instructions,
 					  s->read_instructions } };
+	else if (m->w[0] == 3)
+		*m = (struct msg){ .w = { s->objects_out, s->objects_in, s->grown_past_spare,
+					  s->cache_hits } };
 	else
 		return ERR_INVALID_ARGUMENT;
 	return ERR_OK;

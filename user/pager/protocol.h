@@ -198,7 +198,10 @@
  *                    instructions retired sampling pages (the lists),
  *                    writing clusters out, reading pages in (rdinstret:
  *                    exact under QEMU -icount on one hart, the kernel's
- *                    and the driver's while we wait included).  With a disk
+ *                    and the driver's while we wait included); part 3:
+ *                    memory objects' pages swapped out and read back, pool
+ *                    chunks taken past the high watermark (reclaim found
+ *                    nothing), swap-cache hits.  With a disk
  *                    that is a swap area only (PAGER_DISK_SET; its first
  *                    bytes say TESSERA-SWAP-1: tools/boot --swap); all 0
  *                    without.  ERR_INVALID_ARGUMENT (part)

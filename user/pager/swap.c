@@ -60,6 +60,8 @@ struct holder {
 struct victim {
 	uint32_t id;
 	uint32_t slot;                    /* the swap cache's: its copy is on the disk */
+	struct object *obj;               /* a memory object's page: the object, */
+	uint64_t obj_index;               /* ... and which of its pages; else NULL */
 	unsigned n;
 	struct holder h[MAX_CLIENTS];
 };
@@ -180,22 +182,29 @@ static uint32_t slots_take(unsigned n, unsigned *got)
 }
 
 /* rmap_walk's visit: one more holder of the page, looked up; stops when
- * the holder is no region page of a client's (then x->n is 0). */
+ * the holder is no region page of a client's, or holds the page otherwise
+ * than the others (a private page, or the same page of one memory
+ * object): then x->n is 0. */
 static bool add_holder(void *arg, uint32_t owner, uint64_t va)
 {
 	struct victim *x = arg;
 	struct holder *h = &x->h[x->n];
 	struct region *r;
+	uint64_t i;
 
 	h->c = client_of_badge(owner);
 	r = h->c ? region_find(&h->c->map, va) : NULL;
 	h->v = r ? r->data : NULL;
-	if (!h->v || h->v->obj || va == h->c->start_page ||
-	    h->v->pages[(va - r->start) / PAGE_SIZE] != x->id) {
+	i = r ? (va - r->start) / PAGE_SIZE : 0;
+	if (!h->v || va == h->c->start_page || h->v->pages[i] != x->id ||
+	    (x->n && h->v->obj != x->obj) ||
+	    (h->v->obj && x->n && h->v->obj_first + i != x->obj_index)) {
 		x->n = 0;
 		return false;
 	}
-	h->i = (va - r->start) / PAGE_SIZE;
+	x->obj = h->v->obj;
+	x->obj_index = h->v->obj ? h->v->obj_first + i : 0;
+	h->i = i;
 	h->va = va;
 	x->n++;
 	return true;
@@ -203,22 +212,27 @@ static bool add_holder(void *arg, uint32_t owner, uint64_t va)
 
 /*
  * Whether pool page id may go (only c's, when c), with its holders in *x:
- * every reference to it is a region page's (none a memory object's), each
- * in the reverse map: a private page, or one fork relatives share
- * copy-on-write.  They all let it go together.
+ * every reference to it but the swap cache's and a memory object's is a
+ * region page's, each in the reverse map: a private page, one fork
+ * relatives share copy-on-write, or a memory object's page and the region
+ * pages that map it (an object's page no region maps stays: nothing leads
+ * from the page to its object).  They all let it go together.
  */
 static bool evictable(uint32_t id, struct client *c, struct victim *x)
 {
-	unsigned refs = pool_refs(id), i, holders;
+	unsigned refs = pool_refs(id), holders = rmap_count(id), i;
 
 	x->slot = pool_swap_slot(id);
-	holders = refs - (x->slot != 0);          /* the swap cache holds one reference */
-	if (refs == 0 || holders > MAX_CLIENTS || rmap_count(id) != holders)
+	if (refs == 0 || holders > MAX_CLIENTS)
 		return false;
 	x->id = id;
 	x->n = 0;
+	x->obj = NULL;
 	rmap_walk(id, add_holder, x);
 	if (x->n != holders)
+		return false;
+	if (x->obj ? refs != holders + 1 || x->slot || x->obj->pages[x->obj_index] != id
+		   : refs != holders + (x->slot != 0))   /* the swap cache holds one reference */
 		return false;
 	for (i = 0; c && i < x->n; i++)
 		if (x->h[i].c != c)
@@ -317,10 +331,11 @@ static unsigned lists_pick(struct client *c, struct victim *x, unsigned want)
 	return n;
 }
 
-/* Give a region page the swap entry of slot in place of the page x picked. */
+/* Give a region page the swap entry of slot in place of the page x picked
+ * (a memory object's region page: none, the object takes the entry). */
 static void holder_to_swap(const struct victim *x, struct holder *h, uint32_t slot)
 {
-	h->v->pages[h->i] = swap_entry(slot);
+	h->v->pages[h->i] = x->obj ? 0 : swap_entry(slot);
 	rmap_remove(x->id, (uint32_t)client_badge(h->c), h->va);
 	pool_put(x->id);
 	h->c->resident--;
@@ -373,9 +388,14 @@ static unsigned write_cluster(struct victim *x, unsigned n)
 		return 0;
 	}
 	for (k = 0; k < got; k++) {
-		slot_refs[first + k] = (uint16_t)x[k].n;
+		slot_refs[first + k] = x[k].obj ? 1 : (uint16_t)x[k].n;
 		for (i = 0; i < x[k].n; i++)
 			holder_to_swap(&x[k], &x[k].h[i], first + k);
+		if (x[k].obj) {                   /* the object holds the slot now */
+			x[k].obj->pages[x[k].obj_index] = swap_entry(first + k);
+			pool_put(x[k].id);
+			swap_stats.objects_out++;
+		}
 	}
 	swap_stats.swapped_out += got;
 	swap_stats.reclaimed += got;
@@ -475,23 +495,17 @@ static err_t cache_hit(struct client *c, struct vregion *v, uint64_t i, uint32_t
 	return ERR_OK;
 }
 
-err_t swap_in(struct client *c, struct vregion *v, uint64_t i)
+/* Slot's page read into a new pool page for c (one reference, ours):
+ * ERR_OK, ERR_NO_MEMORY or ERR_IO (said in a line). */
+static err_t read_slot(struct client *c, uint32_t slot, uint32_t *out)
 {
-	uint32_t slot = swap_slot_of(v->pages[i]), id = slot_cache[slot];
-	uint64_t start;
+	uint32_t id = swap_page_alloc(c, false);
+	uint64_t start = rdinstret();
 	struct msg m;
 	long r;
 
-	if (id) {
-		r = cache_hit(c, v, i, id);
-		if (r)
-			return (err_t)r;
-		goto held;
-	}
-	id = rmap_reserve(1) ? swap_page_alloc(c, false) : POOL_NONE;
 	if (id == POOL_NONE)
 		return ERR_NO_MEMORY;
-	start = rdinstret();
 	r = blk_call(disk, BLK_READ, (uint64_t)slot * SECTORS_PER_PAGE, SECTORS_PER_PAGE, 0, 0, &m);
 	if (r) {
 		swap_stats.read_errors++;
@@ -502,6 +516,39 @@ err_t swap_in(struct client *c, struct vregion *v, uint64_t i)
 	memcpy(pool_va(id), buffer, PAGE_SIZE);
 	swap_stats.read_instructions += rdinstret() - start;
 	swap_stats.swapped_in++;
+	*out = id;
+	return ERR_OK;
+}
+
+err_t swap_in_object(struct client *c, struct object *o, uint64_t k)
+{
+	uint32_t slot = swap_slot_of(o->pages[k]), id;
+	err_t err = read_slot(c, slot, &id);
+
+	if (err)
+		return err;
+	o->pages[k] = id;                     /* the object's reference */
+	swap_slot_put(slot);
+	swap_stats.objects_in++;
+	return ERR_OK;
+}
+
+err_t swap_in(struct client *c, struct vregion *v, uint64_t i)
+{
+	uint32_t slot = swap_slot_of(v->pages[i]), id = slot_cache[slot];
+	err_t err;
+
+	if (id) {
+		err = cache_hit(c, v, i, id);
+		if (err)
+			return err;
+		goto held;
+	}
+	if (!rmap_reserve(1))
+		return ERR_NO_MEMORY;
+	err = read_slot(c, slot, &id);
+	if (err)
+		return err;
 	if (slot_refs[slot] > 1) {            /* relatives hold the slot too: keep the copy */
 		slot_cache[slot] = id;
 		pool_share(id);
@@ -523,8 +570,9 @@ void swap_report(void)
 
 	printf("pager: swap: scanned %lu, reclaimed %lu, swapped out %lu, swapped in %lu, "
 	       "slots in use %lu of %lu, pool pages in use %lu, errors %lu written %lu read, "
-	       "swap cache %lu hits %lu dropped, pool grown past spare %lu\n", s->scanned,
-	       s->reclaimed, s->swapped_out, s->swapped_in, s->slots_used, s->slots, pool_used(),
-	       s->write_errors, s->read_errors, s->cache_hits, s->cache_dropped,
-	       s->grown_past_spare);
+	       "swap cache %lu hits %lu dropped, pool grown past spare %lu, object pages %lu "
+	       "out %lu in\n", s->scanned, s->reclaimed, s->swapped_out, s->swapped_in,
+	       s->slots_used, s->slots, pool_used(), s->write_errors, s->read_errors,
+	       s->cache_hits, s->cache_dropped, s->grown_past_spare, s->objects_out,
+	       s->objects_in);
 }

@@ -7,7 +7,9 @@
  * A region page that is swapped out holds a swap entry instead of a pool
  * page id: SWAP_ENTRY_BIT and the slot.  A slot holds one page; it has a
  * count of the region pages that hold it (a fork copies the entry and
- * counts one more), and is free at none.
+ * counts one more), and is free at none.  A memory object's page that is
+ * swapped out is a swap entry in the object's pages (one count), and its
+ * regions' pages are 0 again: their next fault asks the object.
  */
 #ifndef TESSERA_USER_PAGER_SWAP_H
 #define TESSERA_USER_PAGER_SWAP_H
@@ -22,6 +24,7 @@
 #define SWAP_SIGNATURE "TESSERA-SWAP-1\n" /* at the disk's first byte (tools/boot --swap) */
 
 struct client;
+struct object;
 struct vregion;
 
 static inline uint32_t swap_entry(uint32_t slot)
@@ -53,6 +56,7 @@ struct swap_stats {
 	uint64_t cache_dropped;  /* swap-cache pages reclaimed: no write */
 	uint64_t grown_past_spare; /* chunks taken below the high watermark: reclaim
 				    * found nothing to take */
+	uint64_t objects_out, objects_in;  /* of those, memory objects' pages */
 	/* Instructions the hart retired (rdinstret: exact under QEMU -icount,
 	 * one hart; the kernel's and the driver's while we wait included) in
 	 * sampling the lists, in writing clusters out (the copies and the
@@ -94,10 +98,14 @@ unsigned swap_reclaim(struct client *c, unsigned want);
  */
 err_t swap_in(struct client *c, struct vregion *v, uint64_t i);
 
+/* The same for page k of memory object o, a swap entry, for c's fault: the
+ * object holds the page read back (its one reference, as object_page). */
+err_t swap_in_object(struct client *c, struct object *o, uint64_t k);
+
 /* One line of the counters, as the pager ends:
  * "pager: swap: scanned N, reclaimed N, swapped out N, swapped in N, slots
  * in use N of N, pool pages in use N, errors N written N read, swap cache N
- * hits N dropped". */
+ * hits N dropped, pool grown past spare N, object pages N out N in". */
 void swap_report(void);
 
 /*
