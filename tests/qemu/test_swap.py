@@ -275,11 +275,20 @@ def main():
         after = [re.match(r"^swap: 16383 slots, (\d+) in use; scanned (\d+), reclaimed (\d+), "
                           r"swapped out (\d+), swapped in (\d+); errors 0 written 0 read$", l)
                  for l in views]
+        after = [m for m in after if m]
+        more = [re.match(r"^swap: shared memory's pages swapped out (\d+), in (\d+); swap-cache "
+                         r"hits (\d+); pool chunks taken past the high watermark (\d+)$", l)
+                for l in views]
+        more = [m for m in more if m]
         check("mmsh swap: the slots before, and after a 30 MiB run: pages out and in, none held",
               len(after) >= 2 and after[0] is not None and after[0].group(4) == "0" and
               after[1] is not None and after[1].group(1) == "0" and
               int(after[1].group(4)) > 0 and int(after[1].group(5)) > 0,
               "\n".join(views + out[-10:]))
+        check("mmsh swap: a second line each time, for shared memory, the swap cache and the "
+              "pool (the oracle shares nothing: 0 object pages)",
+              len(more) == 2 and all(m.group(1) == "0" and m.group(2) == "0" for m in more),
+              "\n".join(views))
         check("mmsh swap TASK: an unknown task, said so",
               any(l.startswith("mmsh: swap: ") and "no-such-task" in l for l in out),
               "\n".join(views))

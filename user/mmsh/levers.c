@@ -214,13 +214,14 @@ int mmsh_limit(int argc, char **argv)
 }
 
 /*
- * swap [TASK]: the pager's reclaim counters (PAGER_SWAP_STATS), and under
+ * swap [TASK]: the pager's reclaim counters (PAGER_SWAP_STATS, all four
+ * parts), and under
  * --icount what a page scanned, reclaimed and read in cost; with TASK, that
  * program's pages written out and read back (PAGER_CLIENT_STATS part 3).
  */
 int mmsh_swap(int argc, char **argv)
 {
-	struct msg a, b, c;
+	struct msg a, b, c, d;
 	struct meminfo_task t;
 	struct task_usage u;
 
@@ -239,7 +240,8 @@ int mmsh_swap(int argc, char **argv)
 	}
 	if (pager_request(mmsh_pager, PAGER_SWAP_STATS, 0, 0, 0, 0, &a) ||
 	    pager_request(mmsh_pager, PAGER_SWAP_STATS, 1, 0, 0, 0, &b) ||
-	    pager_request(mmsh_pager, PAGER_SWAP_STATS, 2, 0, 0, 0, &c))
+	    pager_request(mmsh_pager, PAGER_SWAP_STATS, 2, 0, 0, 0, &c) ||
+	    pager_request(mmsh_pager, PAGER_SWAP_STATS, 3, 0, 0, 0, &d))
 		return mmsh_error("swap: the pager does not answer");
 	if (!b.w[0]) {
 		printf("swap: none (boot with tools/boot --swap SIZE)\n");
@@ -248,6 +250,8 @@ int mmsh_swap(int argc, char **argv)
 	printf("swap: %lu slots, %lu in use; scanned %lu, reclaimed %lu, swapped out %lu, "
 	       "swapped in %lu; errors %lu written %lu read\n", b.w[0], b.w[1], a.w[0], a.w[1],
 	       a.w[2], a.w[3], b.w[2], b.w[3]);
+	printf("swap: shared memory's pages swapped out %lu, in %lu; swap-cache hits %lu; pool "
+	       "chunks taken past the high watermark %lu\n", d.w[0], d.w[1], d.w[3], d.w[2]);
 	if (a.w[0] && a.w[1] && a.w[3] && sys_task_usage(HANDLE_SELF, &u) == 0 && u.counted)
 		printf("swap: instructions per page scanned %lu, reclaimed %lu, read in %lu\n",
 		       c.w[0] / a.w[0], (c.w[0] + c.w[1]) / a.w[1], c.w[2] / a.w[3]);
