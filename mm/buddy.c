@@ -171,11 +171,15 @@ static struct frame *take_block(struct zone *z, unsigned order, uint16_t state)
 	return f;
 }
 
+/* The mark an allocation must leave, by its NOWAIT and SPARE bits: low,
+ * min for NOWAIT, high for SPARE (the stricter when both). */
+static const uint8_t mark_for[4] = { WMARK_LOW, WMARK_MIN, WMARK_HIGH, WMARK_HIGH };
+_Static_assert(ALLOC_NOWAIT == 1u << 5 && ALLOC_SPARE == 1u << 6, "mark_for's index");
+
 /* Whether z can give `pages` and stay at or above the watermark for `flags`. */
 static bool zone_can_give(const struct zone *z, uint64_t pages, unsigned flags)
 {
-	uint64_t mark = z->watermark[(flags & ALLOC_SPARE) ? WMARK_HIGH
-				   : (flags & ALLOC_NOWAIT) ? WMARK_MIN : WMARK_LOW];
+	uint64_t mark = z->watermark[mark_for[(flags >> 5) & 3]];
 
 	return z->free_pages >= mark + pages;
 }

@@ -59,10 +59,10 @@ static inline pfn_t buddy_merged_pfn(pfn_t pfn, unsigned order)
 /* Behaviour. */
 #define ALLOC_ZERO (1u << 4)   /* zero the block's bytes; fails without a phys window */
 #define ALLOC_NOWAIT (1u << 5) /* cannot wait: may use the reserve between low and min */
-#define ALLOC_NOCACHE (1u << 6) /* allocate past the per-hart cache (tests, benchmarks) */
-#define ALLOC_SPARE (1u << 7)  /* only memory to spare: the zone stays at or above `high`
+#define ALLOC_SPARE (1u << 6)  /* only memory to spare: the zone stays at or above `high`
 				* (a pager growing while it could reclaim instead); past
 				* the cache, and no shrinker */
+#define ALLOC_NOCACHE (1u << 7) /* allocate past the per-hart cache (tests, benchmarks) */
 /* Ready-made combinations. */
 #define ALLOC_KERNEL 0u
 #define ALLOC_ATOMIC ALLOC_NOWAIT
