@@ -5,6 +5,7 @@
 #include "kernel_arch.h"
 #include "kernel/account.h"
 #include "kernel/boot.h"
+#include "kernel/sched.h"
 #include "kernel/syscall_internal.h"
 
 /*
@@ -14,7 +15,9 @@
  * something else (QEMU without -icount gives host ticks).  READ; an ended
  * task's figures stay while a handle holds it.  The figures run to the
  * last time one of its threads left a hart (a thread asking for its own
- * task lacks its current run).  Or the handle's error.  Kernel lock held.
+ * task lacks its current run).  a4 = the instructions every hart's idle
+ * thread ran while it waited for work, so a measurement can leave the
+ * waiting out.  Or the handle's error.  Kernel lock held.
  */
 long sys_task_usage(struct thread *cur, const uint64_t *a)
 {
@@ -29,5 +32,6 @@ long sys_task_usage(struct thread *cur, const uint64_t *a)
 	out[1] = t->user_instructions;    /* a1..a3 (tessera/syscall.h, SYS_TASK_USAGE) */
 	out[2] = t->instructions - t->user_instructions;
 	out[3] = boot.cmdline.icount;
+	out[4] = sched_unowned_instructions();
 	return 0;
 }

@@ -24,7 +24,8 @@
  * This hart leaves thread prev: charge prev's task with the instructions
  * since the hart's last switch (*since, which becomes now) and with prev's
  * user-mode ones.  Requires the kernel lock and prev's frame still in
- * place (a DEAD thread is freed only after the switch).
+ * place (a DEAD thread is freed only after the switch).  (The idle
+ * thread's are counted apart, around its wait: sched.c's idle_loop.)
  */
 static inline void account_switch(struct thread *prev, uint64_t *since)
 {

@@ -115,5 +115,10 @@ void sched_tick(void);
 void sched_timer_work(void);
 void sched_ipi(void);
 
+/* The instructions every hart's idle thread retired while it waited for
+ * work (no task's: the ticks and interrupts it took meanwhile), each
+ * hart's up to its last wait's end.  Requires the kernel lock. */
+uint64_t sched_unowned_instructions(void);
+
 
 #endif

@@ -130,9 +130,12 @@ enum syscall_number {
 				 * (its system calls, faults, ticks, switches; not the
 				 * idle thread's), a3 = 1 when instret counts
 				 * instructions (the word icount, as QEMU -icount
-				 * makes it), 0 when they may be host ticks.  Up to the
-				 * last time one of its threads left a hart; an ended
-				 * task's stay while a handle holds it */
+				 * makes it), 0 when they may be host ticks, a4 = those
+				 * every hart's idle thread ran waiting for work (the
+				 * ticks and interrupts it took meanwhile: no task's).
+				 * Up to the last time one of its threads left a hart
+				 * (a4: the last wait's end); an ended task's stay
+				 * while a handle holds it */
 	SYS_SLEEP_UNTIL = 33,   /* (time) -> 0 once the `time` CSR (rdtime, at
 				 * SYS_CLOCK_INFO Hz) has reached `time`; at once if
 				 * it has.  The calling thread is blocked meanwhile (its

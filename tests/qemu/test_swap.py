@@ -249,6 +249,10 @@ def main():
         s, r = runs["swap"], runs["ram"]
         names = ["swap_workload", "swap_in_roundtrip", "swap_in_roundtrip_mean",
                  "swap_scan_per_page", "swap_reclaim_per_page", "swap_in_read_per_page"]
+        waiting = re.compile(r"^swapbench: waiting, apart: workload (\d+), swap-in median (\d+), "
+                             r"the driver's per page moved (\d+)$")
+        s_wait = next((waiting.match(l) for l in runs["swap-out"] if waiting.match(l)), None)
+        r_wait = next((waiting.match(l) for l in runs["ram-out"] if waiting.match(l)), None)
         check("swapbench in 8 MiB with swap (%d MiB): every figure" % bench_mib,
               sorted(s) == sorted(names), "\n".join(runs["swap-out"][-20:]))
         check("... the mean swap-in (reclaims spread in) at least the median, above a plain "
@@ -257,8 +261,12 @@ def main():
               s["swap_in_roundtrip_mean"] >= s["swap_in_roundtrip"] and
               s["swap_reclaim_per_page"] > s["swap_scan_per_page"] and
               s["swap_in_roundtrip"] > 2000, repr(s))
-        check("swapbench in 128 MiB without swap: the workload alone, said so",
-              sorted(r) == ["swap_workload"] and
+        check("... with swap the hart waits for the disk: the waiting is printed apart",
+              s_wait is not None and int(s_wait.group(1)) > 0 and int(s_wait.group(3)) > 0,
+              "\n".join(runs["swap-out"][-12:]))
+        check("swapbench in 128 MiB without swap: the workload alone, said so, no waiting",
+              sorted(r) == ["swap_workload"] and r_wait is not None and
+              r_wait.group(1) == "0" and
               "swapbench: no swap: every page stayed in memory" in runs["ram-out"],
               "\n".join(runs["ram-out"][-20:]))
         if "swap_workload" in s and "swap_workload" in r:

@@ -43,6 +43,12 @@
  *               (on the disk once answered, unless the device has a write
  *               cache: BLK_FLUSH makes sure)
  *   BLK_FLUSH   {} -> 0: every write answered is on the disk
+ *   Answers of BLK_READ and BLK_WRITE carry in w[3] the instructions the
+ *               hart retired while the driver waited for the device (from
+ *               its SYS_IRQ_WAIT to the return: the idle hart's ticks, the
+ *               switches and the interrupt), so that a client that counts
+ *               its own can leave the waiting out (exact under -icount on
+ *               one hart)
  *
  * Errors of BLK_READ / BLK_WRITE / BLK_FLUSH: ERR_NOT_FOUND (no buffer
  * attached), ERR_INVALID_ARGUMENT (count 0 or over BLK_MAX_BYTES, a range

@@ -191,11 +191,14 @@ long sys_task_usage(long task, struct task_usage *out)
 	register unsigned long a1 __asm__("a1") = 0;
 	register unsigned long a2 __asm__("a2") = 0;
 	register unsigned long a3 __asm__("a3") = 0;
+	register unsigned long a4 __asm__("a4") = 0;
 	register long a7 __asm__("a7") = SYS_TASK_USAGE;
 
-	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3) : "r"(a7) : "memory");
+	__asm__ volatile("ecall" : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3), "+r"(a4) : "r"(a7)
+			 : "memory");
 	if (a0 == 0)
-		*out = (struct task_usage){ .user = a1, .kernel = a2, .counted = a3 == 1 };
+		*out = (struct task_usage){ .user = a1, .kernel = a2, .counted = a3 == 1,
+					    .unowned = a4 };
 	return a0;
 }
 

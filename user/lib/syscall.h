@@ -82,6 +82,7 @@ long sys_console_read(void *buf, size_t len, unsigned long flags);
 struct task_usage {
 	uint64_t user, kernel;
 	bool counted;
+	uint64_t unowned;     /* every hart's idle thread's, waiting: no task's */
 };
 /* 0 with *out filled, or -ERR_* with *out untouched. */
 long sys_task_usage(long task, struct task_usage *out);

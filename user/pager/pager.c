@@ -232,7 +232,7 @@ static err_t swap_stats_request(struct msg *m)
 		*m = (struct msg){ .w = { s->slots, s->slots_used, s->write_errors, s->read_errors } };
 	else if (m->w[0] == 2)
 		*m = (struct msg){ .w = { s->scan_instructions, s->write_instructions,
-					  s->read_instructions } };
+					  s->read_instructions, s->wait_instructions } };
 	else if (m->w[0] == 3)
 		*m = (struct msg){ .w = { s->objects_out, s->objects_in, s->grown_past_spare,
 					  s->cache_hits } };

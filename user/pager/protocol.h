@@ -196,9 +196,11 @@
  *                    (refaults of evicted pages); part 1: swap slots,
  *                    slots in use, write errors, read errors; part 2: the
  *                    instructions retired sampling pages (the lists),
- *                    writing clusters out, reading pages in (rdinstret:
+ *                    writing clusters out, reading pages in, and waiting
+ *                    for the disk, apart from the two before (rdinstret:
  *                    exact under QEMU -icount on one hart, the kernel's
- *                    and the driver's while we wait included); part 3:
+ *                    and the driver's work for us included; the waiting
+ *                    as the driver counts it: blk_protocol.h); part 3:
  *                    memory objects' pages swapped out and read back, pool
  *                    chunks taken past the high watermark (reclaim found
  *                    nothing), swap-cache hits.  With a disk

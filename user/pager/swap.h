@@ -58,10 +58,12 @@ struct swap_stats {
 				    * found nothing to take */
 	uint64_t objects_out, objects_in;  /* of those, memory objects' pages */
 	/* Instructions the hart retired (rdinstret: exact under QEMU -icount,
-	 * one hart; the kernel's and the driver's while we wait included) in
+	 * one hart; the kernel's and the driver's work for us included) in
 	 * sampling the lists, in writing clusters out (the copies and the
-	 * disk), and in reading pages in (the disk and the copy). */
-	uint64_t scan_instructions, write_instructions, read_instructions;
+	 * disk), and in reading pages in (the disk and the copy); the waiting
+	 * for the device apart (the driver says how much: blk_protocol.h), in
+	 * the last. */
+	uint64_t scan_instructions, write_instructions, read_instructions, wait_instructions;
 };
 extern struct swap_stats swap_stats;
 

@@ -485,6 +485,8 @@ static err_t blk_info(uint64_t *out)
 static err_t dispatch(const struct msg *in, long *passed, uint64_t *out)
 {
 	struct session *s;
+	uint64_t waited;
+	err_t err;
 
 	if (in->badge == 0)
 		return ERR_DENIED;
@@ -503,8 +505,12 @@ static err_t dispatch(const struct msg *in, long *passed, uint64_t *out)
 		if (s)
 			session_end(s);
 		return ERR_OK;
-	case BLK_READ: return blk_rw(s, in, false);
-	case BLK_WRITE: return blk_rw(s, in, true);
+	case BLK_READ:
+	case BLK_WRITE:
+		waited = dev.waited;
+		err = blk_rw(s, in, in->tag == BLK_WRITE);
+		out[3] = dev.waited - waited;
+		return err;
 	case BLK_FLUSH: return blk_flush(s);
 	default: return ERR_INVALID_ARGUMENT;   /* MSG_KERNEL tags too */
 	}

@@ -314,8 +314,12 @@ static err_t wait_used(struct virtio_dev *d)
 	uint64_t deadline = deadline_from_now(d);
 
 	for (;;) {
+		uint64_t before = rdinstret();
 		long fired = sys_irq_wait(d->irq, deadline);
-		uint32_t pending = virtio_read(d, VIRTIO_MMIO_INTERRUPT_STATUS);
+		uint32_t pending;
+
+		d->waited += rdinstret() - before;
+		pending = virtio_read(d, VIRTIO_MMIO_INTERRUPT_STATUS);
 
 		virtio_write(d, VIRTIO_MMIO_INTERRUPT_ACK, pending);
 		sys_irq_ack(d->irq);

@@ -122,6 +122,7 @@ struct virtio_dev {
 	uint16_t avail_idx;                /* our copy of avail idx: the next to post */
 	uint16_t used_idx;                 /* the used idx we have consumed up to */
 	bool broken;                       /* missed a deadline or broke the protocol */
+	uint64_t waited;                   /* instret in SYS_IRQ_WAIT, all told */
 };
 
 /* A register of the window (VIRTIO_MMIO_*), as one 32-bit access. */
