@@ -140,6 +140,62 @@ static const char *test_kernel_reads_user_memory_only_by_copy(void)
 	return copied ? NULL : "the copy helper did not read the user page";
 }
 
+/* The bits of the one page at USER_BASE + i * PAGE_SIZE: 1 A, 2 D. */
+static unsigned page_bits_of(struct page_table *pt, uint64_t i)
+{
+	uint64_t accessed, dirty;
+
+	space_page_bits(pt, USER_BASE + i * PAGE_SIZE, 1, false, &accessed, &dirty);
+	return (unsigned)(accessed | dirty << 1);
+}
+
+/*
+ * Where a hart leaves A and D to software (the U74 faults instead of
+ * setting them), reclaim's clear makes the next use fault, and the fault
+ * path sets the bit and retries without asking the pager
+ * (space_mark_used).  QEMU sets them in hardware, so the decision is
+ * checked here on a space of our own: a read sets A only, a write D too,
+ * a fault whose bits are there or whose access the page does not allow is
+ * a real fault, and an unmapped page is one.
+ */
+static const char *test_software_accessed_dirty(void)
+{
+	static const uint8_t bytes[8] = "tessera";
+	bool ever = space_bits_ever_cleared;
+	uint64_t accessed, dirty;
+	const char *fail = NULL;
+	struct page_table pt;
+
+	if (space_create(&pt) != ERR_OK)
+		return "no memory for an address space";
+	if (space_map_private(&pt, USER_BASE, PAGE_SIZE, PT_READ | PT_WRITE, bytes,
+			      sizeof(bytes)) != ERR_OK ||
+	    space_map_private(&pt, USER_BASE + PAGE_SIZE, PAGE_SIZE, PT_READ, bytes,
+			      sizeof(bytes)) != ERR_OK) {
+		space_destroy(&pt);
+		return "no memory for two user pages";
+	}
+	if (page_bits_of(&pt, 0) != 3 || page_bits_of(&pt, 1) != 1)
+		fail = "pages not mapped with A (and D where writable)";
+	space_page_bits(&pt, USER_BASE, 2, true, &accessed, &dirty);
+	if (!fail && (page_bits_of(&pt, 0) || page_bits_of(&pt, 1)))
+		fail = "a clear left bits";
+	if (!fail && (!space_mark_used(&pt, USER_BASE, FAULT_READ) || page_bits_of(&pt, 0) != 1))
+		fail = "a read of a cleared page did not set A alone";
+	if (!fail && space_mark_used(&pt, USER_BASE, FAULT_READ))
+		fail = "a read with A set was taken for a missing bit";
+	if (!fail && (!space_mark_used(&pt, USER_BASE, FAULT_WRITE) || page_bits_of(&pt, 0) != 3))
+		fail = "a write with D clear did not set it";
+	if (!fail && (space_mark_used(&pt, USER_BASE + PAGE_SIZE, FAULT_WRITE) ||
+		      page_bits_of(&pt, 1) != 0))
+		fail = "a write to a read-only page set a bit instead of faulting";
+	if (!fail && space_mark_used(&pt, USER_BASE + 2 * PAGE_SIZE, FAULT_READ))
+		fail = "an unmapped page was taken for a missing bit";
+	space_destroy(&pt);
+	space_bits_ever_cleared = ever;   /* this space's clears are gone with it */
+	return fail;
+}
+
 #define USER_TEST(name, program) \
 	static const char *name(void) { return run_test(program); }
 USER_TEST(test_ipc, "ipc")
@@ -237,6 +293,7 @@ static const char *test_ipc_fast_path_as_asked(void)
 const struct selftest selftests_user[] = {
 	{ "user_first_task_runs", test_first_task_runs },
 	{ "kernel_reads_user_memory_only_by_copy", test_kernel_reads_user_memory_only_by_copy },
+	{ "software_accessed_dirty_bits_set_on_fault", test_software_accessed_dirty },
 	{ "user_ipc_between_tasks", test_ipc },
 	{ "user_fault_round_trips_zero_fill", test_faults },
 	{ "user_protection_probes", test_probes },
