@@ -49,7 +49,7 @@ enum fdt_error bootinfo_add_reserved(struct boot_info *bi, uint64_t start,
  * says: the boot memory map drops and logs empty ones, and one that runs
  * past 2^64 is kept up to the last address (the map clips and logs it).
  */
-static enum fdt_error read_reg_ranges(const struct fdt *fdt, fdt_node_t node,
+static enum fdt_error read_reg_ranges(const struct fdt *fdt, fdt_node_t node, fdt_node_t bus,
 				      struct boot_info *bi, bool reserved)
 {
 	uint64_t start, size, end;
@@ -57,7 +57,7 @@ static enum fdt_error read_reg_ranges(const struct fdt *fdt, fdt_node_t node,
 	uint32_t i;
 
 	for (i = 0;; i++) {
-		err = fdt_reg(fdt, node, i, &start, &size);
+		err = fdt_reg_on(fdt, node, bus, i, &start, &size);
 		if (err == FDT_ERR_REG_LENGTH && i > 0)
 			return FDT_OK; /* ran off the end of a well-formed reg */
 		if (err && err != FDT_ERR_RANGE_WRAPS)
@@ -89,18 +89,41 @@ static bool is_memory_node(const struct fdt *fdt, fdt_node_t node)
 	       (fdt_node_name(fdt, node)[6] == '\0' || fdt_node_name(fdt, node)[6] == '@');
 }
 
-static enum fdt_error read_memory(const struct fdt *fdt, struct boot_info *bi,
-				  struct fdt_diag *diag)
-{
-	fdt_node_t n;
+/* The root's other children bootinfo reads, found in the same walk. */
+struct top_nodes {
+	fdt_node_t cpus, chosen, reserved;
+};
 
-	for (n = fdt_first_child(fdt, fdt_root(fdt)); n != FDT_NONE;
-	     n = fdt_next_sibling(fdt, n)) {
+/* Does child n answer to path component `name`, as fdt_path would have it
+ * ("cpus" is "cpus" or "cpus@0")? */
+static bool named(const struct fdt *fdt, fdt_node_t n, const char *name)
+{
+	const char *have = fdt_node_name(fdt, n);
+	size_t len = strlen(name);
+
+	return strncmp(have, name, len) == 0 && (have[len] == '\0' || have[len] == '@');
+}
+
+/* One walk of the root's children: the memory nodes read, the others found
+ * (the first of each name, as fdt_path finds it). */
+static enum fdt_error read_memory(const struct fdt *fdt, struct boot_info *bi,
+				  struct top_nodes *top, struct fdt_diag *diag)
+{
+	fdt_node_t root = fdt_root(fdt), n;
+
+	top->cpus = top->chosen = top->reserved = FDT_NONE;
+	for (n = fdt_first_child(fdt, root); n != FDT_NONE; n = fdt_next_sibling(fdt, n)) {
 		enum fdt_error err;
 
+		if (top->cpus == FDT_NONE && named(fdt, n, "cpus"))
+			top->cpus = n;
+		else if (top->chosen == FDT_NONE && named(fdt, n, "chosen"))
+			top->chosen = n;
+		else if (top->reserved == FDT_NONE && named(fdt, n, "reserved-memory"))
+			top->reserved = n;
 		if (!is_memory_node(fdt, n) || !fdt_node_enabled(fdt, n))
 			continue;
-		err = read_reg_ranges(fdt, n, bi, false);
+		err = read_reg_ranges(fdt, n, root, bi, false);
 		if (err)
 			return at(diag, fdt, err, n);
 	}
@@ -118,9 +141,8 @@ static enum fdt_error read_memory(const struct fdt *fdt, struct boot_info *bi,
  * is asked to place itself; they reserve nothing yet and are counted.
  */
 static enum fdt_error read_reserved(const struct fdt *fdt, struct boot_info *bi,
-				    struct fdt_diag *diag)
+				    fdt_node_t parent, struct fdt_diag *diag)
 {
-	fdt_node_t parent = fdt_path(fdt, "/reserved-memory");
 	uint64_t addr, size;
 	fdt_node_t n;
 	uint32_t i;
@@ -131,7 +153,7 @@ static enum fdt_error read_reserved(const struct fdt *fdt, struct boot_info *bi,
 		if (!fdt_node_enabled(fdt, n))
 			continue;
 		if (fdt_has_prop(fdt, n, "reg"))
-			err = read_reg_ranges(fdt, n, bi, true);
+			err = read_reg_ranges(fdt, n, parent, bi, true);
 		else if (fdt_has_prop(fdt, n, "size"))
 			bi->ndynamic++;
 		if (err)
@@ -174,9 +196,8 @@ static void read_initrd(const struct fdt *fdt, fdt_node_t chosen, struct boot_in
 }
 
 static enum fdt_error read_chosen(const struct fdt *fdt, struct boot_info *bi,
-				  struct fdt_diag *diag)
+				  fdt_node_t chosen, struct fdt_diag *diag)
 {
-	fdt_node_t chosen = fdt_path(fdt, "/chosen");
 	enum fdt_error err;
 	bool found;
 
@@ -258,9 +279,9 @@ static bool is_cpu_node(const struct fdt *fdt, fdt_node_t node)
 }
 
 static enum fdt_error read_cpus(const struct fdt *fdt, struct boot_info *bi,
-				struct fdt_diag *diag)
+				fdt_node_t cpus, struct fdt_diag *diag)
 {
-	fdt_node_t cpus = fdt_path(fdt, "/cpus"), n;
+	fdt_node_t n;
 	struct fdt_cells cells;
 	enum fdt_error err;
 	bool found;
@@ -334,19 +355,18 @@ static enum fdt_error dma_reach(const struct fdt *fdt, fdt_node_t bus,
 	return FDT_OK;
 }
 
-/* Every node with dma-ranges, depth first; keep the tightest limit. */
+/* Every node with dma-ranges, in one pass over the blob (none when the
+ * strings block has no such name: QEMU virt's); keep the tightest limit. */
 static enum fdt_error read_dma_limits(const struct fdt *fdt, struct boot_info *bi,
 				      struct fdt_diag *diag)
 {
-	fdt_node_t stack[FDT_MAX_DEPTH];
-	unsigned depth = 0;
-	fdt_node_t n = fdt_root(fdt);
+	fdt_node_t n = fdt_names_possible(fdt, "dma-ranges") ? fdt_root(fdt) : FDT_NONE;
 
-	while (n != FDT_NONE) {
+	for (; n != FDT_NONE; n = fdt_next_node(fdt, n)) {
 		struct fdt_prop dr;
 		uint64_t limit;
 
-		if (fdt_node_enabled(fdt, n) && fdt_get_prop(fdt, n, "dma-ranges", &dr)) {
+		if (fdt_get_prop(fdt, n, "dma-ranges", &dr) && fdt_node_enabled(fdt, n)) {
 			enum fdt_error err = dma_reach(fdt, n, &dr, &limit);
 
 			if (err)
@@ -356,13 +376,6 @@ static enum fdt_error read_dma_limits(const struct fdt *fdt, struct boot_info *b
 				copy_name(bi->dma_limit_node, fdt_node_name(fdt, n));
 			}
 		}
-		if (fdt_first_child(fdt, n) != FDT_NONE && depth < FDT_MAX_DEPTH) {
-			stack[depth++] = n;
-			n = fdt_first_child(fdt, n);
-			continue;
-		}
-		while ((n = fdt_next_sibling(fdt, n)) == FDT_NONE && depth)
-			n = stack[--depth];
 	}
 	return FDT_OK;
 }
@@ -370,16 +383,17 @@ static enum fdt_error read_dma_limits(const struct fdt *fdt, struct boot_info *b
 enum fdt_error bootinfo_read(const struct fdt *fdt, struct boot_info *bi,
 			     struct fdt_diag *diag)
 {
+	struct top_nodes top;
 	enum fdt_error err;
 
 	memset(bi, 0, sizeof(*bi));
-	err = read_memory(fdt, bi, diag);
+	err = read_memory(fdt, bi, &top, diag);
 	if (!err)
-		err = read_reserved(fdt, bi, diag);
+		err = read_reserved(fdt, bi, top.reserved, diag);
 	if (!err)
-		err = read_chosen(fdt, bi, diag);
+		err = read_chosen(fdt, bi, top.chosen, diag);
 	if (!err)
-		err = read_cpus(fdt, bi, diag);
+		err = read_cpus(fdt, bi, top.cpus, diag);
 	if (!err)
 		err = read_dma_limits(fdt, bi, diag);
 	return err;

@@ -411,15 +411,3 @@ enum fdt_error fdt_open(struct fdt *fdt, const void *blob, size_t avail,
 		memset(fdt, 0, sizeof(*fdt));
 	return err;
 }
-
-fdt_node_t fdt_next_node(const struct fdt *fdt, fdt_node_t node)
-{
-	fdt_node_t next = fdt_first_child(fdt, node);
-
-	while (next == FDT_NONE && node != FDT_NONE) {
-		next = fdt_next_sibling(fdt, node);
-		if (next == FDT_NONE)
-			node = fdt_parent(fdt, node);
-	}
-	return next;
-}

@@ -167,7 +167,8 @@ fdt_node_t fdt_next_sibling(const struct fdt *fdt, fdt_node_t node);
 fdt_node_t fdt_parent(const struct fdt *fdt, fdt_node_t node);
 /* The node after `node` depth first (its first child, else the next
  * sibling of it or of its nearest ancestor that has one), or FDT_NONE after
- * the last.  Each call may walk the tree (fdt_parent): for rare walks. */
+ * the last: the next node in the blob.  A walk of the whole tree with it
+ * steps over each token once. */
 fdt_node_t fdt_next_node(const struct fdt *fdt, fdt_node_t node);
 fdt_node_t fdt_child(const struct fdt *fdt, fdt_node_t node, const char *name);
 fdt_node_t fdt_path(const struct fdt *fdt, const char *path);
@@ -179,6 +180,10 @@ bool fdt_prop_iter(const struct fdt *fdt, fdt_node_t node, uint32_t *cursor,
 bool fdt_get_prop(const struct fdt *fdt, fdt_node_t node, const char *name,
 		  struct fdt_prop *prop);
 bool fdt_has_prop(const struct fdt *fdt, fdt_node_t node, const char *name);
+/* Could any property be named `name`: is it anywhere in the strings block
+ * (every property's name is)?  False means no node has one, without a
+ * walk of the tree. */
+bool fdt_names_possible(const struct fdt *fdt, const char *name);
 
 /*
  * Typed property reads.  Each returns FDT_OK and the value, or an error code
@@ -237,6 +242,10 @@ uint64_t fdt_read_cells(const uint8_t *p, uint32_t ncells);
  */
 enum fdt_error fdt_reg(const struct fdt *fdt, fdt_node_t node, uint32_t index,
 		       uint64_t *start, uint64_t *size);
+/* The same for a node whose parent the caller knows (`bus`): fdt_parent
+ * walks the tree up to the node, this does not. */
+enum fdt_error fdt_reg_on(const struct fdt *fdt, fdt_node_t node, fdt_node_t bus,
+			  uint32_t index, uint64_t *start, uint64_t *size);
 
 /*
  * The node a /chosen/stdout-path value names: a full path or an alias from

@@ -10,23 +10,46 @@
 
 #include "mm/fdt.h"
 
-static uint32_t token_at(const struct fdt *fdt, uint32_t off)
+/* Big-endian to the CPU's order (shifts: the kernel's RV64 without Zbb has
+ * no byte-swap instruction, and libgcc's call is not linked). */
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define FROM_BE32(x) ((uint32_t)(x) >> 24 | ((uint32_t)(x) >> 8 & 0xff00u) | \
+		      ((uint32_t)(x) << 8 & 0xff0000u) | (uint32_t)(x) << 24)
+#else
+#define FROM_BE32(x) ((uint32_t)(x))
+#endif
+
+/* The word at `off` of the structure block as stored (big-endian): the
+ * block and every token in it are 4-byte aligned (fdt_open), so one load. */
+static inline uint32_t word_at(const struct fdt *fdt, uint32_t off)
 {
-	return fdt_be32(fdt->structs + off);
+	uint32_t w;
+
+	__builtin_memcpy(&w, __builtin_assume_aligned(fdt->structs + off, 4), sizeof(w));
+	return w;
 }
 
-/* Offset of the token after the one at `off`. */
+static uint32_t token_at(const struct fdt *fdt, uint32_t off)
+{
+	uint32_t w = word_at(fdt, off);
+
+	return FROM_BE32(w);
+}
+
+/* Offset of the token after the one at `off` (the tokens compared as
+ * stored, swapped at compile time: this is the walks' inner loop). */
 static uint32_t token_next(const struct fdt *fdt, uint32_t off)
 {
-	switch (token_at(fdt, off)) {
-	case FDT_TOKEN_BEGIN_NODE:
+	uint32_t w = word_at(fdt, off);
+
+	if (w == FROM_BE32(FDT_TOKEN_BEGIN_NODE))
 		return off + 4 +
 		       (uint32_t)ALIGN_UP(strlen((const char *)fdt->structs + off + 4) + 1, 4);
-	case FDT_TOKEN_PROP:
-		return off + 12 + (uint32_t)ALIGN_UP(fdt_be32(fdt->structs + off + 4), 4);
-	default:
-		return off + 4;
+	if (w == FROM_BE32(FDT_TOKEN_PROP)) {
+		w = word_at(fdt, off + 4);    /* the value's length */
+		return off + 12 + (uint32_t)ALIGN_UP(FROM_BE32(w), 4);
 	}
+	return off + 4;
 }
 
 /* First offset at or after `off` that is not a NOP. */
@@ -77,6 +100,23 @@ fdt_node_t fdt_first_child(const struct fdt *fdt, fdt_node_t node)
 	while (token_at(fdt, off) == FDT_TOKEN_PROP || token_at(fdt, off) == FDT_TOKEN_NOP)
 		off = token_next(fdt, off);
 	return node_at(fdt, off);
+}
+
+fdt_node_t fdt_next_node(const struct fdt *fdt, fdt_node_t node)
+{
+	uint32_t off, token;
+
+	if (node == FDT_NONE)
+		return FDT_NONE;
+	/* In document order the next node is the next BEGIN_NODE token, past
+	 * properties, NOPs and the END_NODEs of the nodes that close first:
+	 * a walk of the whole tree steps over each token once. */
+	off = (uint32_t)node;
+	do {
+		off = token_next(fdt, off);
+		token = token_at(fdt, off);
+	} while (token != FDT_TOKEN_BEGIN_NODE && token != FDT_TOKEN_END);
+	return token == FDT_TOKEN_BEGIN_NODE ? (fdt_node_t)off : FDT_NONE;
 }
 
 fdt_node_t fdt_next_sibling(const struct fdt *fdt, fdt_node_t node)
@@ -168,13 +208,15 @@ fdt_node_t fdt_path(const struct fdt *fdt, const char *path)
 bool fdt_prop_iter(const struct fdt *fdt, fdt_node_t node, uint32_t *cursor,
 		   struct fdt_prop *prop)
 {
-	uint32_t off = *cursor ? *cursor : token_next(fdt, (uint32_t)node);
+	uint32_t off = *cursor ? *cursor : token_next(fdt, (uint32_t)node), len, nameoff;
 
 	off = skip_nops(fdt, off);
 	if (token_at(fdt, off) != FDT_TOKEN_PROP)
 		return false;
-	prop->len = fdt_be32(fdt->structs + off + 4);
-	prop->name = fdt->strings + fdt_be32(fdt->structs + off + 8);
+	len = word_at(fdt, off + 4);
+	nameoff = word_at(fdt, off + 8);
+	prop->len = FROM_BE32(len);
+	prop->name = fdt->strings + FROM_BE32(nameoff);
 	prop->value = fdt->structs + off + 12;
 	*cursor = token_next(fdt, off);
 	return true;
@@ -189,6 +231,16 @@ bool fdt_get_prop(const struct fdt *fdt, fdt_node_t node, const char *name,
 		return false;
 	while (fdt_prop_iter(fdt, node, &cursor, prop))
 		if (strcmp(prop->name, name) == 0)
+			return true;
+	return false;
+}
+
+bool fdt_names_possible(const struct fdt *fdt, const char *name)
+{
+	size_t len = strlen(name) + 1, off;   /* with its NUL */
+
+	for (off = 0; off + len <= fdt->strings_size; off++)
+		if (fdt->strings[off] == name[0] && memcmp(fdt->strings + off, name, len) == 0)
 			return true;
 	return false;
 }
@@ -401,7 +453,12 @@ static enum fdt_error translate_one(const struct fdt *fdt, fdt_node_t bus,
 enum fdt_error fdt_reg(const struct fdt *fdt, fdt_node_t node, uint32_t index,
 		       uint64_t *start, uint64_t *size)
 {
-	fdt_node_t bus = fdt_parent(fdt, node);
+	return fdt_reg_on(fdt, node, fdt_parent(fdt, node), index, start, size);
+}
+
+enum fdt_error fdt_reg_on(const struct fdt *fdt, fdt_node_t node, fdt_node_t bus,
+			  uint32_t index, uint64_t *start, uint64_t *size)
+{
 	struct fdt_cells cells;
 	struct fdt_prop reg;
 	enum fdt_error err;

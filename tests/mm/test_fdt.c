@@ -174,6 +174,52 @@ static void test_visionfive2(void)
 	CHECK_EQ_U64(shift, 2);
 }
 
+/* Depth first by children and siblings (the reference): the nodes in order. */
+static unsigned reference_walk(const struct fdt *fdt, fdt_node_t n, fdt_node_t *out,
+			       unsigned at, unsigned max)
+{
+	fdt_node_t c;
+
+	if (at < max)
+		out[at] = n;
+	at++;
+	for (c = fdt_first_child(fdt, n); c != FDT_NONE; c = fdt_next_sibling(fdt, c))
+		at = reference_walk(fdt, c, out, at, max);
+	return at;
+}
+
+/* fdt_next_node, one step over the tokens at a time, visits every node of
+ * every file tree in the order the children-and-siblings walk does, and
+ * ends after the last. */
+static void test_next_node_walks_every_tree(void)
+{
+	static const char *const trees[] = {
+		"qemu-virt-128M.dtb", "qemu-virt-128M-initrd.dtb", "qemu-virt-8G.dtb",
+		"qemu-sifive_u.dtb", "qemu-sifive_u-1G-received.dtb", "visionfive2-v1.3b.dtb",
+	};
+	static fdt_node_t want[4096];
+	struct fdt_diag diag;
+	struct fdt fdt;
+	unsigned t, count, i, wrong;
+	fdt_node_t n;
+
+	for (t = 0; t < sizeof(trees) / sizeof(trees[0]); t++) {
+		size_t size = load_dtb(trees[t]);
+
+		CHECK(size > 0 && fdt_open(&fdt, blob, size, &diag) == FDT_OK);
+		if (!size || diag.err)
+			continue;
+		count = reference_walk(&fdt, fdt_root(&fdt), want, 0, 4096);
+		CHECK(count > 10 && count <= 4096);
+		wrong = 0;
+		for (i = 0, n = fdt_root(&fdt); n != FDT_NONE && i < count; i++, n = fdt_next_node(&fdt, n))
+			wrong += n != want[i];
+		CHECK_EQ_U64(wrong, 0);
+		CHECK_EQ_U64(i, count);
+		CHECK_EQ_U64(n, FDT_NONE);
+	}
+}
+
 /* ---- built trees --------------------------------------------------------- */
 
 /* The standard tree reads back as built. */
@@ -392,6 +438,7 @@ int main(int argc, char **argv)
 	RUN(test_qemu_sifive_u_skips_e51);
 	RUN(test_qemu_sifive_u_received_hart0_disabled);
 	RUN(test_visionfive2);
+	RUN(test_next_node_walks_every_tree);
 	RUN(test_built_tree_reads_back);
 	RUN(test_navigation);
 	RUN(test_node_path_names_node);
