@@ -206,6 +206,8 @@ static err_t fault_map(struct thread *replier, struct thread *faulted, const uin
 	struct handle *frame;
 	err_t err = handle_get(replier->task, w[0], OBJ_FRAME, 0, &frame);
 
+	if (!err && ((struct frame_object *)frame->obj)->device && faulted->task != replier->task)
+		err = ERR_DENIED;      /* a device's registers stay in its driver's task */
 	if (!err)
 		err = space_map_check(frame, w[1], w[2], PAGE_SIZE, rights);
 	if (!err && w[2] != faulted->fault_page)

@@ -53,8 +53,11 @@ long sys_frame_paddr(struct thread *cur, const uint64_t *a)
 /*
  * SYS_MAP (a[0] task, a[1] frame, a[2] offset, a[3] vaddr, a[4] size,
  * a[5] rights): map part of a frame in the task (MANAGE).  Everything is
- * checked before anything is mapped.  Returns 0, or ERR_INVALID_ARGUMENT,
- * ERR_EXISTS, ERR_NO_MEMORY, a handle's error.  Kernel lock held.
+ * checked before anything is mapped.  A device's registers map only into
+ * the caller's own task: mapping them elsewhere would pass the device on,
+ * which its handle's missing TRANSFER forbids (ERR_DENIED).  Returns 0, or
+ * ERR_INVALID_ARGUMENT, ERR_EXISTS, ERR_NO_MEMORY, a handle's error.
+ * Kernel lock held.
  */
 long sys_map(struct thread *cur, const uint64_t *a)
 {
@@ -64,6 +67,8 @@ long sys_map(struct thread *cur, const uint64_t *a)
 
 	if (!err)
 		err = handle_get(cur->task, a[1], OBJ_FRAME, 0, &frame);
+	if (!err && ((struct frame_object *)frame->obj)->device && t != cur->task)
+		err = ERR_DENIED;
 	if (!err)
 		err = space_map_check(frame, a[2], a[3], a[4], a[5]);
 	if (!err)

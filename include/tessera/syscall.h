@@ -39,7 +39,9 @@ enum syscall_number {
 				 * [offset, offset + size) of the frame at vaddr in the
 				 * task.  task needs MANAGE; rights (MAP_*) a subset of the
 				 * frame handle's.  ERR_INVALID_ARGUMENT (alignment,
-				 * range, rights), ERR_EXISTS (a page is mapped), ERR_NO_MEMORY */
+				 * range, rights), ERR_EXISTS (a page is mapped), ERR_NO_MEMORY,
+				 * ERR_DENIED (a device's registers into another task
+				 * than the caller's: also as a fault reply) */
 	SYS_UNMAP = 10,         /* (task, vaddr, size) -> 0: unmapped pages are skipped */
 	SYS_TASK_SPAWN = 11,    /* (name, len, fault_ep, pass, flags) -> task handle
 				 * (READ MANAGE TRANSFER FAULT).  Starts the boot-image program

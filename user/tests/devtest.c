@@ -8,7 +8,8 @@
  *     and the PLIC, named by their compatible strings;
  *   - a device has one holder: opening it again is ERR_EXISTS until every
  *     handle and mapping is gone, then it opens again;
- *   - its handle has READ and WRITE only: no EXEC mapping, no passing on;
+ *   - its handle has READ and WRITE only: no EXEC mapping, no passing on,
+ *     not even by mapping it into another task;
  *   - malformed names: length 0 or over the limit, a NUL inside, a bad
  *     pointer, a name no node has;
  *   - interrupts: one irq object per device, none on a RAM frame, a wait
@@ -24,6 +25,7 @@
  * Each check prints "# ok - ..." or "# FAILED - ..."; the exit code is the
  * number of failures (the kernel's "task devtest exited with N").
  */
+#include "proto.h"
 #include "ulib.h"
 
 #define REGS_AT 0x28000000ul          /* between the heap and the thread stacks */
@@ -70,11 +72,35 @@ static void names(void)
 		 syscall6(SYS_DEVICE_OPEN, 0x20000000l, 8, 0, 0, 0, 0), -ERR_FAULT);
 }
 
+/* Nor as the answer to another task's fault: we are its fault handler, it
+ * faults at its first instruction, and a MAP of our device is refused. */
+static void fault_reply_denied(long dev)
+{
+	struct link l = link_make();
+	long task = sys_task_create("devtest-faulter", l.send, 0), thread;
+	struct msg m = { 0 };
+
+	sys_handle_close(l.send);
+	thread = task > 0 ? sys_thread_create(task, USER_BASE, 0x40000000ul, 0, PRIORITY_USER) : task;
+	if (check("a task whose faults come to us faults", thread > 0 && ipc_recv(l.recv, &m) == 0 &&
+		  m.tag == MSG_FAULT)) {
+		m = (struct msg){ .tag = MSG_FAULT_MAP,
+				  .w = { (uint64_t)dev, 0, USER_BASE, MAP_READ | MAP_WRITE } };
+		check_eq("answering its fault with our device's registers: ERR_DENIED",
+			 ipc_reply_recv(l.recv, &m), -ERR_DENIED);
+	}
+	sys_task_kill(task);
+	sys_task_wait(task);
+	sys_handle_close(thread);
+	sys_handle_close(task);
+	sys_handle_close(l.recv);
+}
+
 /* One holder; READ and WRITE only; free again once all is gone. */
 static void holding(void)
 {
 	struct device_info info = { 0 };
-	long dev = sys_device_open("virtio,mmio", 0, &info), again, ep = sys_endpoint_create();
+	long dev = sys_device_open("virtio,mmio", 0, &info), again, ep = sys_endpoint_create(), other;
 	long ram = sys_frame_alloc(PAGE_SIZE, 0);
 	struct msg m = { .handle = 0 };
 
@@ -91,6 +117,12 @@ static void holding(void)
 							 MAP_READ | MAP_EXEC), -ERR_DENIED);
 	m.handle = (uint64_t)dev;
 	check_eq("never passed on: ERR_DENIED", ipc_send(ep, &m), -ERR_DENIED);
+	other = sys_task_create("devtest-other", 0, 0);
+	check_eq("never mapped into another task, even one we manage: ERR_DENIED",
+		 other > 0 ? sys_map(other, dev, 0, REGS_AT, 4096, MAP_READ | MAP_WRITE) : other,
+		 -ERR_DENIED);
+	sys_handle_close(other);
+	fault_reply_denied(dev);
 	check_eq("held: opening it again is ERR_EXISTS", open_dev("virtio,mmio", 0), -ERR_EXISTS);
 	check_eq("a RAM frame has no interrupt: ERR_WRONG_TYPE", sys_irq_open(ram),
 		 -ERR_WRONG_TYPE);
