@@ -22,6 +22,7 @@
 #include "kernel/device.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
+#include "mm/slab.h"
 #include "kernel/sched.h"
 #include "kernel/sleep.h"
 #include "kernel/thread.h"
@@ -38,7 +39,6 @@ struct hart_sched {
 	uint32_t ready;               /* bit p: queue[p] is not empty */
 	uint64_t account_since;       /* instret at the last switch (kernel/account.h) */
 	struct list queue[PRIORITY_MAX + 1];
-	struct thread idle_storage;
 	uint64_t unowned;             /* instret in the idle thread's waits (idle_loop):
 				       * last, so that no hot field's offset moves */
 };
@@ -397,7 +397,9 @@ void sched_init(void)
 	init_thread(&boot_thread, "boot", PRIORITY_BOOT, hart_index());
 	hs->current = &boot_thread;
 	sched_current[hart_index()] = &boot_thread;
-	hs->idle = &hs->idle_storage;
+	hs->idle = kzalloc(sizeof(*hs->idle), 0);
+	if (!hs->idle)
+		panic("sched_init: no memory for the idle thread");
 	init_thread(hs->idle, "idle", PRIORITY_IDLE, hart_index());
 	hs->idle->state = THREAD_RUNNABLE;
 	hs->idle->kstack = stack;
@@ -415,7 +417,6 @@ void sched_run_idle(void)
 {
 	struct hart_sched *hs = this_hart();
 
-	hs->idle = &hs->idle_storage;
 	init_thread(hs->idle, "idle", PRIORITY_IDLE, hart_index());
 	hs->current = hs->idle;
 	sched_current[hart_index()] = hs->idle;
@@ -432,4 +433,13 @@ uint64_t sched_unowned_instructions(void)
 	for (i = 0; i < SMP_MAX_HARTS; i++)
 		sum += harts[i].unowned;
 	return sum;
+}
+
+bool sched_hart_prepare(unsigned index)
+{
+	struct hart_sched *hs = &harts[index];
+
+	if (!hs->idle)
+		hs->idle = kzalloc(sizeof(*hs->idle), 0);
+	return hs->idle != NULL;
 }

@@ -115,6 +115,13 @@ void sched_tick(void);
 void sched_timer_work(void);
 void sched_ipi(void);
 
+/*
+ * Before hart `index` starts: its idle thread, allocated now so that
+ * per-hart memory follows the harts that start (the arch's hart start).  False
+ * without memory.  Requires the kernel lock.
+ */
+bool sched_hart_prepare(unsigned index);
+
 /* The instructions every hart's idle thread retired while it waited for
  * work (no task's: the ticks and interrupts it took meanwhile), each
  * hart's up to its last wait's end.  Requires the kernel lock. */

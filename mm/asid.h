@@ -32,7 +32,7 @@
 #include "tessera/types.h"
 
 #define ASID_MAX_BITS 16
-#define ASID_MAX_HARTS 16
+#define ASID_MAX_HARTS 64
 
 struct asid_allocator {
 	unsigned bits;                       /* 0..ASID_MAX_BITS */

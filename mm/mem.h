@@ -23,7 +23,7 @@
 #define MM_FAST_PATH __attribute__((optimize("omit-frame-pointer")))
 
 #define MEM_MAX_BLOCKS 32
-#define MEM_MAX_HARTS 16
+#define MEM_MAX_HARTS 64
 
 /*
  * A per-hart cache of free order-0 pages of one zone.  One cache line each,

@@ -34,6 +34,8 @@ _start:
 boot_entry:
 	csrw	sie, zero
 	csrci	sstatus, SSTATUS_SIE
+	li	t0, SSTATUS_FS           /* the kernel runs with the FPU off (fpu.h): */
+	csrc	sstatus, t0              /* OpenSBI leaves FS on where F exists */
 	/*
 	 * Only the first hart through here boots.  OpenSBI 1.1 can let a hart
 	 * started through HSM run from the first boot address instead of the
@@ -99,6 +101,8 @@ high_entry:
 secondary_entry:
 	csrw	sie, zero
 	csrci	sstatus, SSTATUS_SIE
+	li	t0, SSTATUS_FS           /* FPU off, as on the boot hart: until this */
+	csrc	sstatus, t0              /* hart's first trap from user mode it was on */
 	mv	s0, a0
 	ld	sp, HB_STACK_TOP(a1)
 	ld	tp, HB_INDEX(a1)

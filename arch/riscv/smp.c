@@ -26,6 +26,7 @@
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "mm/slab.h"
 
 #define ONLINE_WAIT_SECONDS 5
 
@@ -35,13 +36,20 @@ _Static_assert(offsetof(struct hart_boot, index) == HB_INDEX, "hart_boot index")
 _Static_assert(offsetof(struct hart_boot, self) == HB_SELF, "hart_boot self");
 _Static_assert(offsetof(struct hart_boot, entry) == HB_ENTRY, "hart_boot entry");
 _Static_assert(offsetof(struct hart_boot, hartid) == HB_HARTID, "hart_boot hartid");
+_Static_assert(offsetof(struct hart_boot, overflow_top) == HB_OVERFLOW_TOP, "hart_boot overflow");
 _Static_assert(sizeof(struct hart_boot) == HB_SIZE, "hart_boot size");
 _Static_assert(SMP_MAX_HARTS <= MEM_MAX_HARTS, "every started hart has page caches");
 
 extern char secondary_entry[], secondary_high[];
 
-/* Read by arch/riscv/head.S too (late_secondary), so not static. */
-struct hart_boot smp_hart_boot[SMP_MAX_HARTS];
+/* The boot hart's overflow stack; the others' are allocated as they start,
+ * so that per-hart memory follows the harts the tree has. */
+static uint8_t boot_overflow_stack[OVERFLOW_STACK_SIZE] __attribute__((aligned(16)));
+
+/* Read by arch/riscv/head.S and trap.S too, so not static. */
+struct hart_boot smp_hart_boot[SMP_MAX_HARTS] = {
+	[0] = { .overflow_top = (uint64_t)boot_overflow_stack + OVERFLOW_STACK_SIZE },
+};
 static volatile unsigned online = 1;
 static void (*volatile work_fn)(void *arg, unsigned hart);
 static void *volatile work_arg;
@@ -114,25 +122,29 @@ void secondary_main(struct hart_boot *hb)
  */
 static bool start_hart(uint64_t hartid, unsigned index, uint64_t timebase_hz)
 {
-	void *stack = kernel_stack_alloc();
+	void *stack = kernel_stack_alloc(), *overflow = kmalloc(OVERFLOW_STACK_SIZE, 0);
 	struct hart_boot *hb = &smp_hart_boot[index];
 	unsigned before = smp_online();
 	uint64_t deadline;
 	struct sbiret r;
 
-	if (!stack) {
-		printk("smp: no memory for hart %lu's stack\n", hartid);
+	if (!stack || !overflow || !sched_hart_prepare(index)) {
+		printk("smp: no memory for hart %lu's stacks\n", hartid);
+		kernel_stack_free(stack);
+		kfree(overflow);
 		return false;
 	}
 	*hb = (struct hart_boot){
 		.satp = csr_read(satp), .index = index, .self = (uint64_t)hb,
 		.entry = (uint64_t)secondary_high, .hartid = hartid,
 		.stack_top = (uint64_t)stack + KERNEL_STACK_SIZE,
+		.overflow_top = (uint64_t)overflow + OVERFLOW_STACK_SIZE,
 	};
 	r = sbi_hart_start(hartid, kernel_va_to_pa(secondary_entry), kernel_va_to_pa(hb));
 	if (r.error) {
 		printk("smp: hart %lu did not start: SBI error %ld\n", hartid, r.error);
 		kernel_stack_free(stack);
+		kfree(overflow);
 		return false;
 	}
 	deadline = rdtime() + ONLINE_WAIT_SECONDS * timebase_hz;

@@ -17,9 +17,11 @@
 #define HB_SELF 24
 #define HB_ENTRY 32
 #define HB_HARTID 40
-#define HB_SIZE 64
+#define HB_OVERFLOW_TOP 48
+#define HB_SIZE_SHIFT 6
+#define HB_SIZE (1 << HB_SIZE_SHIFT)
 
-#define SMP_MAX_HARTS 16    /* harts Tessera starts (per-hart data is sized by it) */
+#define SMP_MAX_HARTS 64    /* harts Tessera starts (per-hart data is sized by it) */
 
 #ifndef __ASSEMBLER__
 #include "mm/bootinfo.h"
@@ -32,7 +34,8 @@ struct hart_boot {
 	uint64_t self;        /* virtual address of this struct */
 	uint64_t entry;       /* virtual address where it continues with paging on */
 	uint64_t hartid;
-	uint64_t pad[2];
+	uint64_t overflow_top; /* its stack for reporting a kernel stack overflow (trap.S) */
+	uint64_t pad;
 };
 
 /*

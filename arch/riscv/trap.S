@@ -10,6 +10,7 @@
  */
 #include "arch/riscv/csr.h"
 #include "arch/riscv/layout.h"
+#include "arch/riscv/smp.h"
 #include "arch/riscv/trapframe.h"
 
 /* sepc, sstatus, scause, stval into the frame at sp (uses t0). */
@@ -136,17 +137,18 @@ user_return:
 	sret
 
 /*
- * The stack overflowed: take this hart's overflow stack (overflow_stacks in
- * arch/riscv/trap.c, indexed by tp), save what the report needs there, and
- * report.  The interrupted t0 is lost (t0 and sscratch are the only
- * scratch); trap_stack_overflow does not return.
+ * The stack overflowed: take this hart's overflow stack (its overflow_top
+ * in smp_hart_boot, arch/riscv/smp.c, indexed by tp), save what the report
+ * needs there, and report.  The interrupted t0 is lost (t0 and sscratch
+ * are the only scratch); trap_stack_overflow does not return.
  */
 stack_overflow:
 	csrw	sscratch, sp
-	la	sp, overflow_stacks
-	slli	t0, tp, OVERFLOW_STACK_SHIFT
+	la	sp, smp_hart_boot
+	slli	t0, tp, HB_SIZE_SHIFT
 	add	sp, sp, t0
-	addi	sp, sp, OVERFLOW_STACK_SIZE - TF_SIZE
+	ld	sp, HB_OVERFLOW_TOP(sp)
+	addi	sp, sp, -TF_SIZE
 	csrr	t0, sscratch
 	sd	t0, TF_REG(2)(sp)
 	sd	zero, TF_REG(5)(sp)

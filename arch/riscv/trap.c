@@ -156,8 +156,6 @@ static void report_and_stop(const struct trap_frame *tf)
 	platform_halt(HALT_FAILURE, "kernel trap");
 }
 
-/* Per-hart stacks for reporting an overflow of the hart's own stack (trap.S). */
-uint8_t overflow_stacks[SMP_MAX_HARTS][OVERFLOW_STACK_SIZE] __attribute__((aligned(16)));
 
 /* From trap.S when a trap found its stack used up: report and stop. */
 void trap_stack_overflow(struct trap_frame *tf)

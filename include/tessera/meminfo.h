@@ -52,7 +52,7 @@ enum meminfo_what {
 
 #define MEMINFO_ZONES 3          /* zone indexes 0..2 */
 #define MEMINFO_ORDERS 20        /* room for the buddy's orders (meson max_order <= 20) */
-#define MEMINFO_HARTS 16         /* room for the per-hart caches (SMP_MAX_HARTS) */
+#define MEMINFO_HARTS 64         /* room for the per-hart caches (SMP_MAX_HARTS) */
 #define MEMINFO_NAME_MAX 32      /* names, NUL included (a slab cache keeps 31 bytes) */
 #define MEMINFO_TASK_NAME_MAX 40 /* a task's name, NUL included (the kernel keeps 32 bytes) */
 
