@@ -10,10 +10,11 @@
  * shorter: a page stays in memory as long as it is used between two looks,
  * and the pages used least lately go first (Linux's two lists).  A page may
  * go when only region pages hold it, each in the reverse map: a private
- * page, or one that fork relatives share copy-on-write (no memory object:
- * those are never evicted yet; no new client's prepared first stack page),
- * from every holder at once: the slot counts them, and each reads its own
- * copy back.
+ * page, or one that fork relatives share copy-on-write (not a new client's
+ * prepared first stack page), from every holder at once: the slot counts
+ * them, and each reads its own copy back.  A memory object's page goes
+ * from every region that maps it at once too; the object holds the slot,
+ * and a fault in any of them reads it back into the object.
  *
  * How.  The pages picked (up to SWAP_CLUSTER) get consecutive
  * slots where there are some, so one request writes them all.  Each page is
@@ -291,9 +292,10 @@ static void deactivate(void)
  * Up to `want` pages to take (c's only, when c), into x: from the inactive
  * head, each asked of the kernel (SYS_PAGE_USED, which clears the accessed
  * bits as it answers).  Used since the last look: promoted to the active
- * tail.  Not a page reclaim may take (a memory object's, a prepared stack
- * page), or another client's when c: to the inactive tail.  Unused: taken,
- * and moved to the tail too, so a failed write leaves it last in line.
+ * tail.  Not a page reclaim may take (an object's page no region maps, a
+ * prepared stack page), or another client's when c: to the inactive tail.
+ * Unused: taken, and moved to the tail too, so a failed write leaves it
+ * last in line.
  * Each sample clears the bits on this hart's TLB only; one PAGE_USED_SYNC
  * at the end of the pick makes every hart drop what it cached (one remote
  * fence a pick, not one a page), so the next look at a page sees every
