@@ -272,7 +272,10 @@ static void decide(struct client *c, struct msg *m)
 
 void fault(struct client *c, struct msg *m)
 {
+	uint64_t start = rdinstret();
+
 	decide(c, m);
+	c->stats.fault_instructions += rdinstret() - start;
 	if (m->tag == MSG_FAULT_KILL)
 		c->stats.refused++;
 	else

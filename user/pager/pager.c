@@ -32,7 +32,7 @@ static err_t stats(struct client *c, struct msg *m)
 	else if (m->tag == PAGER_STATS_MORE)
 		*m = (struct msg){ .w = { s->cow_copy, s->cow_reuse, c->limit, s->file_around } };
 	else
-		*m = (struct msg){ .w = { s->faults, s->refaults } };
+		*m = (struct msg){ .w = { s->faults, s->refaults, s->fault_instructions } };
 	return ERR_OK;
 }
 

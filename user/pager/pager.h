@@ -83,6 +83,7 @@ struct pager_stats {
 	uint64_t share_copy;           /* of cow_copy, made by PAGER_SHARE, not by a fault */
 	uint64_t resident_peak;        /* the most resident pages it had at once */
 	uint64_t swapped_out, swapped_in; /* its pages written to swap, read back */
+	uint64_t fault_instructions;   /* ours, deciding its faults (rdinstret) */
 };
 
 struct client {

@@ -130,7 +130,10 @@
  *                    page again (what reclaim does before it swaps; tests use
  *                    it to make faults).  ERR_INVALID_ARGUMENT
  *   PAGER_STATS_FAULTS -> w[0] faults served, w[1] of them on pages the region
- *                    had already (mapped again)
+ *                    had already (mapped again), w[2] the instructions the
+ *                    pager retired deciding them, from the fault message to
+ *                    its answer built (rdinstret: exact under -icount, one
+ *                    hart), the page's zeroing or copy included
  *   PAGER_INFO       -> w[0] the pager's bytes of metadata per resident page,
  *                    w[1] per region (its descriptor and tree node)
  *   PAGER_EXIT       (the parent only) the pager ends once its clients have:
