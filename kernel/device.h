@@ -22,6 +22,19 @@ long sys_irq_ack(struct thread *cur, const uint64_t *a);
  */
 void irq_poll(void);
 
+/*
+ * May frame f, held by task `holder`, be mapped into task `into`?  A
+ * device's registers only into its holder's own task: mapping them
+ * elsewhere would pass the device on, which the handle's missing TRANSFER
+ * forbids.  ERR_OK or ERR_DENIED; any other frame ERR_OK.  For SYS_MAP
+ * and a fault reply's MSG_FAULT_MAP alike (inline: both are hot paths).
+ */
+static inline err_t device_map_check(const struct frame_object *f, const struct task *holder,
+				     const struct task *into)
+{
+	return f->device && into != holder ? ERR_DENIED : ERR_OK;
+}
+
 /* The device frame whose registers hold pa, or NULL. */
 struct frame_object *device_frame_at(paddr_t pa);
 

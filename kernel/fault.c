@@ -19,6 +19,7 @@
  */
 #include "kernel_arch.h"
 #include "kernel/boot.h"
+#include "kernel/device.h"
 #include "kernel/fault.h"
 #include "kernel/fault_trace.h"
 #include "kernel/ipc.h"
@@ -206,8 +207,9 @@ static err_t fault_map(struct thread *replier, struct thread *faulted, const uin
 	struct handle *frame;
 	err_t err = handle_get(replier->task, w[0], OBJ_FRAME, 0, &frame);
 
-	if (!err && ((struct frame_object *)frame->obj)->device && faulted->task != replier->task)
-		err = ERR_DENIED;      /* a device's registers stay in its driver's task */
+	if (!err)
+		err = device_map_check((struct frame_object *)frame->obj, replier->task,
+				       faulted->task);
 	if (!err)
 		err = space_map_check(frame, w[1], w[2], PAGE_SIZE, rights);
 	if (!err && w[2] != faulted->fault_page)

@@ -6,6 +6,7 @@
  * kernel/syscall_internal.h.  Under the kernel lock.
  */
 #include "kernel_arch.h"
+#include "kernel/device.h"
 #include "kernel/fault_trace.h"
 #include "kernel/memory.h"
 #include "kernel/space.h"
@@ -67,8 +68,8 @@ long sys_map(struct thread *cur, const uint64_t *a)
 
 	if (!err)
 		err = handle_get(cur->task, a[1], OBJ_FRAME, 0, &frame);
-	if (!err && ((struct frame_object *)frame->obj)->device && t != cur->task)
-		err = ERR_DENIED;
+	if (!err)
+		err = device_map_check((struct frame_object *)frame->obj, cur->task, t);
 	if (!err)
 		err = space_map_check(frame, a[2], a[3], a[4], a[5]);
 	if (!err)
