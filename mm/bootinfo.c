@@ -85,24 +85,13 @@ static bool is_memory_node(const struct fdt *fdt, fdt_node_t node)
 
 	if (fdt_read_string(fdt, node, "device_type", &type, &found) == FDT_OK && found)
 		return strcmp(type, "memory") == 0;
-	return strncmp(fdt_node_name(fdt, node), "memory", 6) == 0 &&
-	       (fdt_node_name(fdt, node)[6] == '\0' || fdt_node_name(fdt, node)[6] == '@');
+	return fdt_node_named(fdt, node, "memory");
 }
 
 /* The root's other children bootinfo reads, found in the same walk. */
 struct top_nodes {
 	fdt_node_t cpus, chosen, reserved;
 };
-
-/* Does child n answer to path component `name`, as fdt_path would have it
- * ("cpus" is "cpus" or "cpus@0")? */
-static bool named(const struct fdt *fdt, fdt_node_t n, const char *name)
-{
-	const char *have = fdt_node_name(fdt, n);
-	size_t len = strlen(name);
-
-	return strncmp(have, name, len) == 0 && (have[len] == '\0' || have[len] == '@');
-}
 
 /* One walk of the root's children: the memory nodes read, the others found
  * (the first of each name, as fdt_path finds it). */
@@ -115,11 +104,11 @@ static enum fdt_error read_memory(const struct fdt *fdt, struct boot_info *bi,
 	for (n = fdt_first_child(fdt, root); n != FDT_NONE; n = fdt_next_sibling(fdt, n)) {
 		enum fdt_error err;
 
-		if (top->cpus == FDT_NONE && named(fdt, n, "cpus"))
+		if (top->cpus == FDT_NONE && fdt_node_named(fdt, n, "cpus"))
 			top->cpus = n;
-		else if (top->chosen == FDT_NONE && named(fdt, n, "chosen"))
+		else if (top->chosen == FDT_NONE && fdt_node_named(fdt, n, "chosen"))
 			top->chosen = n;
-		else if (top->reserved == FDT_NONE && named(fdt, n, "reserved-memory"))
+		else if (top->reserved == FDT_NONE && fdt_node_named(fdt, n, "reserved-memory"))
 			top->reserved = n;
 		if (!is_memory_node(fdt, n) || !fdt_node_enabled(fdt, n))
 			continue;

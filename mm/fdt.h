@@ -171,6 +171,9 @@ fdt_node_t fdt_parent(const struct fdt *fdt, fdt_node_t node);
  * steps over each token once. */
 fdt_node_t fdt_next_node(const struct fdt *fdt, fdt_node_t node);
 fdt_node_t fdt_child(const struct fdt *fdt, fdt_node_t node, const char *name);
+/* Does node answer to path component `name`, as fdt_path and fdt_child
+ * match it ("memory" is "memory" or "memory@80000000")? */
+bool fdt_node_named(const struct fdt *fdt, fdt_node_t node, const char *name);
 fdt_node_t fdt_path(const struct fdt *fdt, const char *path);
 const char *fdt_node_name(const struct fdt *fdt, fdt_node_t node);
 

@@ -178,6 +178,11 @@ static fdt_node_t child_n(const struct fdt *fdt, fdt_node_t node,
 	return FDT_NONE;
 }
 
+bool fdt_node_named(const struct fdt *fdt, fdt_node_t node, const char *name)
+{
+	return name_matches(fdt_node_name(fdt, node), name, strlen(name));
+}
+
 fdt_node_t fdt_child(const struct fdt *fdt, fdt_node_t node, const char *name)
 {
 	return child_n(fdt, node, name, strlen(name));
