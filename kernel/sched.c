@@ -22,12 +22,12 @@
 #include "kernel/device.h"
 #include "kernel/memory.h"
 #include "kernel/printk.h"
-#include "mm/slab.h"
 #include "kernel/sched.h"
 #include "kernel/sleep.h"
 #include "kernel/thread.h"
 #include "kernel/thread_fpu.h"
 #include "kernel/ipc.h"
+#include "mm/slab.h"
 
 #define PRIORITY_IDLE 0
 #define PRIORITY_BOOT PRIORITY_MAX
@@ -39,8 +39,7 @@ struct hart_sched {
 	uint32_t ready;               /* bit p: queue[p] is not empty */
 	uint64_t account_since;       /* instret at the last switch (kernel/account.h) */
 	struct list queue[PRIORITY_MAX + 1];
-	uint64_t unowned;             /* instret in the idle thread's waits (idle_loop):
-				       * last, so that no hot field's offset moves */
+	uint64_t unowned;             /* instret in the idle thread's waits (idle_loop) */
 };
 
 _Static_assert(PRIORITY_MAX < 32, "one bitmap word of priorities");

@@ -156,7 +156,6 @@ static void report_and_stop(const struct trap_frame *tf)
 	platform_halt(HALT_FAILURE, "kernel trap");
 }
 
-
 /* From trap.S when a trap found its stack used up: report and stop. */
 void trap_stack_overflow(struct trap_frame *tf)
 {
