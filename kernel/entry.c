@@ -1,13 +1,48 @@
 /* Traps from user space (see kernel/entry.h). */
 #include "kernel_arch.h"
+#include "kernel/boot.h"
 #include "kernel/device.h"
 #include "kernel/entry.h"
 #include "kernel/fault.h"
 #include "kernel/ipc.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/syscall_internal.h"
 #include "kernel/thread.h"
 #include "kernel/thread_fpu.h"
+
+/*
+ * A system call of the current thread from the arch's system-call entry,
+ * whose frame holds only the registers C may change: the call is done
+ * here and this returns false, to go back to user space along the way it
+ * came; the frame is never used to leave, so the registers C kept need no
+ * saving.
+ * Anything that switches threads on the way (a preemption, a blocking
+ * call) returns here when this thread runs again.
+ *
+ * True, before anything is done, when the general path must take the
+ * call with the whole frame: with ipc_fast=off, so that the suite's runs
+ * both ways test that path too.  (The IPC calls never come here: their
+ * fast path leaves through frames, so trap.S saves them whole.)
+ */
+bool kernel_syscall(void)
+{
+	struct thread *cur;
+
+	if (boot.cmdline.ipc_fast_off)
+		return true;
+	kernel_lock();
+	cur = current_thread();
+	if (cur->killed)
+		thread_check_killed();
+	syscall_dispatch(cur);
+	if (sched_need_resched[hart_index()] || cur->killed) {
+		sched_preempt_check();
+		thread_check_killed();
+	}
+	kernel_unlock();
+	return false;
+}
 
 void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 {

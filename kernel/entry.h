@@ -22,11 +22,13 @@ enum user_trap {
 	USER_TRAP_OTHER,        /* any other exception: the thread ends */
 };
 
+#include <stdbool.h>
+
+/* A system call of the current thread, on the fast entry's short frame
+ * (kernel/entry.c): false when done, true when the general path must take it. */
+bool kernel_syscall(void);
+
 /* Act on a trap from the current thread, whose registers are in tf. No return. */
 void kernel_user_trap(struct trap_frame *tf, enum user_trap kind) __attribute__((noreturn));
-
-/* A system call of the current thread (kernel/syscall.c). */
-struct thread;
-void syscall_dispatch(struct thread *cur);
 
 #endif

@@ -29,7 +29,6 @@
 #define COPY_FAULTS_MAX 4        /* pages one chunk can touch, with room to spare */
 #define NAME_MAX 32           /* longest program name SYS_TASK_SPAWN takes */
 
-typedef long (*syscall_fn)(struct thread *cur, const uint64_t *a);
 
 /* The user copies: kernel/syscall_internal.h. */
 err_t user_copy_from(struct thread *cur, void *dst, uint64_t src, uint64_t n)
@@ -507,10 +506,7 @@ IPC_CALL(ipc_recv, sys_ipc_recv)
 IPC_CALL(ipc_call, sys_ipc_call)
 IPC_CALL(ipc_reply_recv, sys_ipc_reply_recv)
 
-static const struct {
-	syscall_fn fn;
-	bool sets_registers;
-} syscalls[SYS_COUNT] = {
+const struct syscall_entry syscalls[SYS_COUNT] = {
 	[SYS_DEBUG_WRITE] = { sys_debug_write, false },
 	[SYS_EXIT] = { sys_exit, false },
 	[SYS_YIELD] = { sys_yield, false },
@@ -553,27 +549,3 @@ static const struct {
 	[SYS_IRQ_ACK] = { sys_irq_ack, false },
 	[SYS_PAGE_USED] = { sys_page_used, false },
 };
-
-/*
- * The system call cur asked for: run its handler on the arguments in
- * place and put its answer in the result register (the IPC calls put
- * their own); an unknown number answers ERR_NO_SUCH_CALL.  Requires the
- * kernel lock (kernel_user_trap holds it).
- */
-void syscall_dispatch(struct thread *cur)
-{
-	uint64_t *regs = arch_msg_regs(cur->tf);
-	uint64_t number = regs[MSG_REG_NUMBER];
-	long ret;
-
-	if (number >= SYS_COUNT || !syscalls[number].fn) {
-		regs[MSG_REG_RESULT] = (uint64_t)error(ERR_NO_SUCH_CALL);
-		return;
-	}
-	/* The arguments are read in place (a handler reads them all before it
-	 * writes a result): a0..a5 are message registers 0..5. */
-	ret = syscalls[number].fn(cur, regs);
-	/* A blocking call may have run other threads; cur's frame is its own. */
-	if (!syscalls[number].sets_registers)
-		regs[MSG_REG_RESULT] = (uint64_t)ret;
-}

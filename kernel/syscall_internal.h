@@ -10,6 +10,41 @@
 #include "kernel/task.h"
 #include "kernel/thread.h"
 
+/* A system call's handler: the arguments are message registers 0..5
+ * (a0..a5), read in place; the answer goes to the result register. */
+typedef long (*syscall_fn)(struct thread *cur, const uint64_t *a);
+
+/* The table, by call number (kernel/syscall.c); sets_registers: the
+ * handler writes the result registers itself (the IPC calls). */
+struct syscall_entry {
+	syscall_fn fn;
+	bool sets_registers;
+};
+extern const struct syscall_entry syscalls[SYS_COUNT];
+
+/*
+ * The system call cur asked for: run its handler on the arguments in
+ * place and put its answer in the result register (the IPC calls put
+ * their own); an unknown number answers ERR_NO_SUCH_CALL.  Requires the
+ * kernel lock.  Inline: it is on every call's path (kernel/entry.c).
+ */
+static inline void syscall_dispatch(struct thread *cur)
+{
+	uint64_t *regs = arch_msg_regs(cur->tf);
+	uint64_t number = regs[MSG_REG_NUMBER];
+	long ret;
+
+	if (number >= SYS_COUNT || !syscalls[number].fn) {
+		regs[MSG_REG_RESULT] = (uint64_t)-(long)ERR_NO_SUCH_CALL;
+		return;
+	}
+	/* A handler reads all its arguments before it writes a result. */
+	ret = syscalls[number].fn(cur, regs);
+	/* A blocking call may have run other threads; cur's frame is its own. */
+	if (!syscalls[number].sets_registers)
+		regs[MSG_REG_RESULT] = (uint64_t)ret;
+}
+
 /* A system call's answer for err: the negated code (include/tessera/errors.h). */
 static inline long error(err_t err)
 {

@@ -68,11 +68,40 @@ trap_entry:
 	sret
 
 /*
+ * The rest of a whole frame from user space, once t0, t1 and the
+ * instructions are in it: every other register, the user sp (from
+ * sscratch, left 0 as the kernel runs with it) and the kernel's tp (this
+ * hart's index, kept at the stack top); then sepc (plus `step`) and
+ * sstatus, read with its FS cleared in one: the frame keeps the user's FS
+ * (Dirty if it wrote an FP register), and the kernel runs with the FPU off
+ * (arch/riscv/fpu.h).  Uses t0, t1.
+ */
+.macro save_user_rest step
+	.irp n, 1,3,4,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	sd	x\n, TF_REG(\n)(sp)
+	.endr
+	csrrw	t0, sscratch, zero
+	sd	t0, TF_REG(2)(sp)
+	ld	tp, TF_SIZE(sp)
+	mv	fp, zero                 /* backtraces stop here */
+	csrr	t0, sepc
+	.if \step
+	addi	t0, t0, \step
+	.endif
+	sd	t0, TF_SEPC(sp)
+	li	t1, SSTATUS_FS
+	csrrc	t0, sstatus, t1
+	sd	t0, TF_SSTATUS(sp)
+.endm
+
+/*
  * From user space: sp is the kernel stack top, sscratch the user sp.
  * User mode ends at the csrr of instret, as early as two free registers
  * allow: the frame's user_instret (trapframe.h) becomes the thread's
  * user-mode instructions again.  The four instructions before it (and the
- * last seven of user_return) count as the program's.
+ * last seven of user_return and syscall_return) count as the program's.
+ * A system call goes on at syscall_entry; any other trap saves the whole
+ * frame for trap_handle_user.
  */
 from_user:
 	addi	sp, sp, -TF_SIZE
@@ -82,25 +111,11 @@ from_user:
 	ld	t1, TF_USER_INSTRET(sp)
 	add	t1, t1, t0
 	sd	t1, TF_USER_INSTRET(sp)
-	.irp n, 1,3,4,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	sd	x\n, TF_REG(\n)(sp)
-	.endr
-	csrrw	t0, sscratch, zero       /* the kernel runs with sscratch 0 */
-	sd	t0, TF_REG(2)(sp)
-	ld	tp, TF_SIZE(sp)          /* this hart's index, kept at the stack top */
-	mv	fp, zero                 /* backtraces stop here */
-	/*
-	 * save_csrs, but sstatus read and its FS cleared in one: the frame
-	 * keeps the user's FS (Dirty if it wrote an FP register), and the
-	 * kernel runs with the FPU off (arch/riscv/fpu.h).
-	 */
-	csrr	t0, sepc
-	sd	t0, TF_SEPC(sp)
-	li	t1, SSTATUS_FS
-	csrrc	t0, sstatus, t1
-	sd	t0, TF_SSTATUS(sp)
 	csrr	t0, scause
+	li	t1, EXC_ECALL_U
+	beq	t0, t1, syscall_entry
 	sd	t0, TF_SCAUSE(sp)
+	save_user_rest 0
 	csrr	t0, stval
 	sd	t0, TF_STVAL(sp)
 	mv	a0, sp
@@ -135,6 +150,82 @@ user_return:
 	ld	t1, TF_REG(6)(sp)
 	ld	sp, TF_REG(2)(sp)
 	sret
+
+/*
+ * A system call (t0 = scause).  The IPC calls take the whole frame: their
+ * fast path leaves for the partner through its frame, and lets the caller
+ * resume through its own (kernel/ipc_fast.c).  Any other call's frame gets
+ * only what C code may change: the caller-saved registers (ra, t0..t6,
+ * a0..a7: the call's arguments and results are a0..a7), sp, gp and tp
+ * (the kernel's tp is the hart index; gp is kept because a switch to
+ * another thread and back does not keep it).  s0..s11 stay in the
+ * registers, which C preserves: kernel_syscall does the call and returns
+ * 0 with the user's s0..s11 back in place, and syscall_return restores
+ * the rest.  s0 stays the user's in the kernel's first frame: a backtrace
+ * follows fp only inside the kernel stack (backtrace_from).
+ *
+ * kernel_syscall returns nonzero, having done nothing, when the general
+ * path must take the call (every call, with ipc_fast=off, so that the
+ * suite's runs both ways test this path): the frame is completed with
+ * s0..s11, still the user's, and the call goes on as an IPC call does.
+ * The frame's sepc is past the ecall either way.
+ */
+syscall_entry:
+	addi	t1, a7, -SYSCALL_IPC_FIRST
+	sltiu	t1, t1, SYSCALL_IPC_COUNT
+	bnez	t1, syscall_whole
+	sd	ra, TF_REG(1)(sp)
+	.irp n, 3,4,7,10,11,12,13,14,15,16,17,28,29,30,31
+	sd	x\n, TF_REG(\n)(sp)
+	.endr
+	csrrw	t0, sscratch, zero
+	sd	t0, TF_REG(2)(sp)
+	ld	tp, TF_SIZE(sp)
+	csrr	t0, sepc
+	addi	t0, t0, 4
+	sd	t0, TF_SEPC(sp)
+	li	t1, SSTATUS_FS
+	csrrc	t0, sstatus, t1
+	sd	t0, TF_SSTATUS(sp)
+	call	kernel_syscall
+	bnez	a0, syscall_general
+syscall_return:
+	csrci	sstatus, SSTATUS_SIE     /* as in user_return */
+	ld	t0, TF_SEPC(sp)
+	csrw	sepc, t0
+	ld	t0, TF_SSTATUS(sp)
+	csrw	sstatus, t0
+	addi	t0, sp, TF_SIZE
+	csrw	sscratch, t0
+	ld	ra, TF_REG(1)(sp)
+	.irp n, 3,4,7,10,11,12,13,14,15,16,17,28,29,30,31
+	ld	x\n, TF_REG(\n)(sp)
+	.endr
+	ld	t0, TF_USER_INSTRET(sp)
+	csrr	t1, instret
+	sub	t0, t0, t1
+	sd	t0, TF_USER_INSTRET(sp)
+	ld	t0, TF_REG(5)(sp)
+	ld	t1, TF_REG(6)(sp)
+	ld	sp, TF_REG(2)(sp)
+	sret
+
+syscall_general:
+	.irp n, 8,9,18,19,20,21,22,23,24,25,26,27
+	sd	x\n, TF_REG(\n)(sp)
+	.endr
+	mv	fp, zero
+	j	syscall_kernel
+
+syscall_whole:
+	save_user_rest 4
+syscall_kernel:
+	li	t0, EXC_ECALL_U
+	sd	t0, TF_SCAUSE(sp)
+	sd	zero, TF_STVAL(sp)
+	mv	a0, sp
+	li	a1, USER_TRAP_SYSCALL_VALUE
+	call	kernel_user_trap         /* no return */
 
 /*
  * The stack overflowed: take this hart's overflow stack (its overflow_top

@@ -23,6 +23,7 @@
 #include "kernel/entry.h"
 #include "kernel/printk.h"
 #include "platform/platform.h"
+#include "tessera/syscall.h"
 
 _Static_assert(offsetof(struct trap_frame, regs[1]) == TF_REG(1), "trap frame x1");
 _Static_assert(offsetof(struct trap_frame, regs[31]) == TF_REG(31), "trap frame x31");
@@ -33,6 +34,11 @@ _Static_assert(offsetof(struct trap_frame, stval) == TF_STVAL, "trap frame stval
 _Static_assert(offsetof(struct trap_frame, user_instret) == TF_USER_INSTRET,
 	       "trap frame user_instret");
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE && TF_SIZE % 16 == 0, "trap frame size");
+_Static_assert(USER_TRAP_SYSCALL == USER_TRAP_SYSCALL_VALUE, "trap.S's system-call kind");
+_Static_assert(SYS_IPC_SEND == SYSCALL_IPC_FIRST && SYS_IPC_RECV == SYSCALL_IPC_FIRST + 1 &&
+	       SYS_IPC_CALL == SYSCALL_IPC_FIRST + 2 &&
+	       SYS_IPC_REPLY_RECV == SYSCALL_IPC_FIRST + SYSCALL_IPC_COUNT - 1,
+	       "trap.S's IPC calls");
 
 #define BACKTRACE_MAX 16
 
@@ -203,10 +209,7 @@ static enum user_trap user_trap_kind(struct trap_frame *tf)
 			return USER_TRAP_EXTERNAL;   /* SEIP drops when the kernel claims it */
 		return USER_TRAP_IRQ_OTHER;
 	}
-	switch (code) {
-	case EXC_ECALL_U:
-		tf->sepc += 4; /* resume after the ecall */
-		return USER_TRAP_SYSCALL;
+	switch (code) {   /* (an ecall goes from trap.S to kernel_syscall) */
 	case EXC_LOAD_PAGE_FAULT:
 		return USER_TRAP_READ_FAULT;
 	case EXC_STORE_PAGE_FAULT:

@@ -19,6 +19,12 @@
 #define REG_A0 10                   /* a0..a7 are x10..x17 */
 #define REG_A(n) (REG_A0 + (n))
 
+/* For trap.S, checked in trap.c: kernel/entry.h's USER_TRAP_SYSCALL, and
+ * the IPC calls (SYS_IPC_SEND..SYS_IPC_REPLY_RECV, tessera/syscall.h). */
+#define USER_TRAP_SYSCALL_VALUE 0
+#define SYSCALL_IPC_FIRST 15
+#define SYSCALL_IPC_COUNT 4
+
 #ifndef __ASSEMBLER__
 #include <stdint.h>
 
