@@ -27,7 +27,8 @@
  * place (a DEAD thread is freed only after the switch).  (The idle
  * thread's are counted apart, around its wait: sched.c's idle_loop.)
  */
-static inline void account_switch(struct thread *prev, uint64_t *since)
+static inline __attribute__((always_inline)) void account_switch(struct thread *prev,
+								  uint64_t *since)
 {
 	uint64_t now = rdinstret();
 	struct task *t = prev->task;

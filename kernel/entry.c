@@ -44,6 +44,24 @@ bool kernel_syscall(void)
 	return false;
 }
 
+/*
+ * An IPC call (SYS_IPC_SEND..SYS_IPC_REPLY_RECV) from the arch's
+ * system-call entry, with the whole frame: the fast path when it can be
+ * taken (kernel/ipc_fast.c: no return), else the general path.
+ */
+void kernel_ipc_syscall(void)
+{
+	struct thread *cur;
+
+	kernel_lock();
+	cur = current_thread();
+	if (cur->killed)
+		thread_check_killed();
+	if (!ipc_fast_path(cur))
+		syscall_dispatch(cur);
+	thread_return_to_user();
+}
+
 void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 {
 	struct thread *cur;
@@ -57,9 +75,8 @@ void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 	if (cur->killed)
 		thread_check_killed();
 	switch (kind) {
-	case USER_TRAP_SYSCALL:
-		if (!ipc_fast_candidate(arch_syscall_number(tf)) || !ipc_fast_path(cur))
-			syscall_dispatch(cur);
+	case USER_TRAP_SYSCALL:   /* from kernel_syscall, with ipc_fast=off */
+		syscall_dispatch(cur);
 		break;
 	case USER_TRAP_READ_FAULT:
 		fault_handle(cur, arch_fault_address(tf), FAULT_READ);

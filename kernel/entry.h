@@ -28,6 +28,9 @@ enum user_trap {
  * (kernel/entry.c): false when done, true when the general path must take it. */
 bool kernel_syscall(void);
 
+/* An IPC call, with the whole frame (kernel/entry.c).  No return. */
+void kernel_ipc_syscall(void) __attribute__((noreturn));
+
 /* Act on a trap from the current thread, whose registers are in tf. No return. */
 void kernel_user_trap(struct trap_frame *tf, enum user_trap kind) __attribute__((noreturn));
 

@@ -28,12 +28,6 @@ bool ipc_fast_path(struct thread *cur);
  * kernel lock. */
 extern uint64_t ipc_fast_taken;
 
-/* Could system call `number` take the fast path at all? */
-static inline bool ipc_fast_candidate(uint64_t number)
-{
-	return number == SYS_IPC_CALL || number == SYS_IPC_REPLY_RECV;
-}
-
 /*
  * The fault's fast path: if a handler waits on ep and may run now, hand it
  * msg and leave for it (no return); else return, having changed nothing.

@@ -21,15 +21,16 @@
 #include "kernel/ipc.h"
 #include "kernel/ipc_queue.h"
 #include "kernel/sched.h"
+#include "kernel/sched_fast.h"
 
 uint64_t ipc_fast_taken;
 
 /* Count the fast switch, then make it (no return). */
-static inline __attribute__((always_inline, noreturn)) void fast_switch(struct thread *from,
-									  struct thread *to)
+static inline __attribute__((always_inline, noreturn)) void
+fast_switch(unsigned hart, struct thread *from, struct thread *to)
 {
 	ipc_fast_taken++;
-	sched_fast_switch(from, to);
+	sched_fast_switch(hart, from, to);
 }
 
 /* The endpoint behind handle h of cur's task, if it has `right`. */
@@ -60,7 +61,7 @@ static void fast_copy(const uint64_t *from, uint64_t *to, uint64_t badge)
 	to[MSG_REG_BADGE] = badge;
 }
 
-static bool fast_call(struct thread *cur, const uint64_t *regs)
+static bool fast_call(unsigned hart, struct thread *cur, const uint64_t *regs)
 {
 	struct endpoint *ep;
 	struct thread *r;
@@ -70,7 +71,7 @@ static bool fast_call(struct thread *cur, const uint64_t *regs)
 	if (!ep || !ep->recv_refs)
 		return false;
 	r = first_waiter(&ep->receivers);
-	if (!r || !sched_fast_ok(r))
+	if (!r || !sched_fast_ok(hart, r))
 		return false;
 	/* unqueue(r), with the queue's reference dropped in place: cur's
 	 * handle holds another, so the endpoint stays. */
@@ -81,7 +82,7 @@ static bool fast_call(struct thread *cur, const uint64_t *regs)
 	r->caller = cur;
 	cur->callee = r;
 	cur->state = THREAD_REPLY_BLOCKED;
-	fast_switch(cur, r);
+	fast_switch(hart, cur, r);
 }
 
 /*
@@ -105,7 +106,7 @@ static bool fast_fault_reply(struct thread *cur, struct thread *c, const uint64_
 	return true;
 }
 
-static bool fast_reply_recv(struct thread *cur, const uint64_t *regs)
+static bool fast_reply_recv(unsigned hart, struct thread *cur, const uint64_t *regs)
 {
 	struct thread *c = cur->caller;
 	struct endpoint *ep;
@@ -113,7 +114,7 @@ static bool fast_reply_recv(struct thread *cur, const uint64_t *regs)
 
 	ep = fast_endpoint(cur, regs[MSG_REG_ENDPOINT], RIGHT_RECV, &badge);
 	if (!ep || !c || !list_empty(&ep->senders) || !list_empty(&ep->notices) ||
-	    !ep->send_refs || !sched_fast_ok(c))
+	    !ep->send_refs || !sched_fast_ok(hart, c))
 		return false;
 	if (c->in_kernel_fault) {
 		return false;   /* it must go back into its system call: keep its stack */
@@ -129,16 +130,17 @@ static bool fast_reply_recv(struct thread *cur, const uint64_t *regs)
 	c->callee = NULL;
 	cur->state = THREAD_RECV_BLOCKED;
 	queue_on(ep, &ep->receivers, cur);
-	fast_switch(cur, c);
+	fast_switch(hart, cur, c);
 }
 
 void ipc_fast_fault(struct thread *cur, struct endpoint *ep, const struct ipc_msg *msg)
 {
 	struct thread *r = first_waiter(&ep->receivers);
+	unsigned hart = hart_index();
 	uint64_t *to;
 	unsigned i;
 
-	if (boot.cmdline.ipc_fast_off || !r || !ep->recv_refs || !sched_fast_ok(r))
+	if (boot.cmdline.ipc_fast_off || !r || !ep->recv_refs || !sched_fast_ok(hart, r))
 		return;
 	list_remove(&r->link);      /* unqueue(r); the task's fault slot keeps ep */
 	r->queued_on = NULL;
@@ -154,7 +156,7 @@ void ipc_fast_fault(struct thread *cur, struct endpoint *ep, const struct ipc_ms
 	cur->callee = r;
 	fault_begin(cur);
 	cur->state = THREAD_REPLY_BLOCKED;
-	fast_switch(cur, r);
+	fast_switch(hart, cur, r);
 }
 
 bool ipc_fast_path(struct thread *cur)
@@ -164,8 +166,8 @@ bool ipc_fast_path(struct thread *cur)
 	if (boot.cmdline.ipc_fast_off || regs[MSG_REG_HANDLE])
 		return false;
 	if (regs[MSG_REG_NUMBER] == SYS_IPC_CALL && !(regs[MSG_REG_TAG] & MSG_KERNEL))
-		return fast_call(cur, regs);
+		return fast_call(hart_index(), cur, regs);
 	if (regs[MSG_REG_NUMBER] == SYS_IPC_REPLY_RECV)
-		return fast_reply_recv(cur, regs);
+		return fast_reply_recv(hart_index(), cur, regs);
 	return false;
 }

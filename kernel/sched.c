@@ -23,6 +23,7 @@
 #include "kernel/memory.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
+#include "kernel/sched_fast.h"
 #include "kernel/sleep.h"
 #include "kernel/thread.h"
 #include "kernel/thread_fpu.h"
@@ -32,19 +33,7 @@
 #define PRIORITY_IDLE 0
 #define PRIORITY_BOOT PRIORITY_MAX
 
-struct hart_sched {
-	struct thread *current;
-	struct thread *idle;
-	struct thread *reap;          /* ended; freed after the next switch */
-	uint32_t ready;               /* bit p: queue[p] is not empty */
-	uint64_t account_since;       /* instret at the last switch (kernel/account.h) */
-	struct list queue[PRIORITY_MAX + 1];
-	uint64_t unowned;             /* instret in the idle thread's waits (idle_loop) */
-};
-
-_Static_assert(PRIORITY_MAX < 32, "one bitmap word of priorities");
-
-static struct hart_sched harts[SMP_MAX_HARTS];
+struct hart_sched sched_harts[SMP_MAX_HARTS];
 static struct thread boot_thread;
 struct spinlock kernel_big_lock = SPINLOCK_INIT;
 struct thread *sched_current[SMP_MAX_HARTS];
@@ -54,7 +43,7 @@ static unsigned next_hart;
 /* This hart's scheduler state.  Any lock state (the hart index is in tp). */
 static struct hart_sched *this_hart(void)
 {
-	return &harts[hart_index()];
+	return &sched_harts[hart_index()];
 }
 
 /* Put t at the back of its priority's queue on hs.  Requires the kernel lock. */
@@ -105,7 +94,7 @@ static struct thread *dequeue_best(struct hart_sched *hs)
 /* Take t out of its run queue (it is RUNNABLE).  Requires the kernel lock. */
 void sched_remove(struct thread *t)
 {
-	struct hart_sched *hs = &harts[t->hart];
+	struct hart_sched *hs = &sched_harts[t->hart];
 
 	list_remove(&t->link);
 	if (list_empty(&hs->queue[t->priority]))
@@ -137,7 +126,7 @@ void sched_finish_switch(void)
 static void switch_to(struct thread *next)
 {
 	unsigned hart = hart_index();
-	struct hart_sched *hs = &harts[hart];
+	struct hart_sched *hs = &sched_harts[hart];
 	struct thread *prev = hs->current;
 
 	next->state = THREAD_RUNNING;
@@ -193,42 +182,6 @@ void sched_block_switch_to(struct thread *next)
 }
 
 /*
- * Whether the IPC fast path may run to now on this hart: no reschedule
- * pending, nothing to reap, to not killed, nothing queued above its
- * priority.  No side effect.  Requires the kernel lock.
- */
-bool sched_fast_ok(const struct thread *to)
-{
-	const struct hart_sched *hs = this_hart();
-
-	/* Nothing queued above to's priority: no ready bit above its own. */
-	return !sched_need_resched[hart_index()] && !hs->reap && !to->killed &&
-	       !(hs->ready >> to->priority >> 1);
-}
-
-/*
- * The IPC fast path's switch: from (blocked already) will resume straight
- * in user space; to runs in user space now.  No return.  Requires the
- * kernel lock, and drops it just before the return to user mode.
- */
-void sched_fast_switch(struct thread *from, struct thread *to)
-{
-	unsigned hart = hart_index();
-	struct hart_sched *hs = &harts[hart];
-
-	account_switch(from, &hs->account_since);
-	kcontext_prepare(&from->context, thread_resume_in_user, NULL, (uint64_t)from->tf);
-	to->state = THREAD_RUNNING;
-	to->hart = hart;
-	hs->current = to;
-	sched_current[hart] = to;
-	thread_fpu_switch(from, to);
-	thread_enter(to, hart);
-	kernel_unlock();
-	user_return(to->tf);
-}
-
-/*
  * Let a queued thread of at least the current priority run, the current
  * one going to the back of its queue; clears this hart's reschedule
  * request.  Returns when the current thread runs again (at once if none
@@ -254,7 +207,7 @@ void sched_yield(void)
  */
 void sched_add(struct thread *t)
 {
-	struct hart_sched *hs = &harts[t->hart];
+	struct hart_sched *hs = &sched_harts[t->hart];
 	unsigned self = hart_index();
 
 	t->state = THREAD_RUNNABLE;
@@ -391,8 +344,8 @@ void sched_init(void)
 		panic("sched_init: no memory for the idle thread's stack");
 	for (i = 0; i < SMP_MAX_HARTS; i++)
 		for (p = 0; p <= PRIORITY_MAX; p++)
-			list_init(&harts[i].queue[p]);
-	hs = &harts[hart_index()];
+			list_init(&sched_harts[i].queue[p]);
+	hs = &sched_harts[hart_index()];
 	init_thread(&boot_thread, "boot", PRIORITY_BOOT, hart_index());
 	hs->current = &boot_thread;
 	sched_current[hart_index()] = &boot_thread;
@@ -430,13 +383,13 @@ uint64_t sched_unowned_instructions(void)
 	unsigned i;
 
 	for (i = 0; i < SMP_MAX_HARTS; i++)
-		sum += harts[i].unowned;
+		sum += sched_harts[i].unowned;
 	return sum;
 }
 
 bool sched_hart_prepare(unsigned index)
 {
-	struct hart_sched *hs = &harts[index];
+	struct hart_sched *hs = &sched_harts[index];
 
 	if (!hs->idle)
 		hs->idle = kzalloc(sizeof(*hs->idle), 0);

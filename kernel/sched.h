@@ -27,7 +27,7 @@ extern bool sched_need_resched[SMP_MAX_HARTS];       /* a tick or wake-up asks f
  * holds the lock: a hart spinning here on its way in from user space, or
  * with a thread to run, would otherwise keep it waiting to its timeout.
  */
-static inline void kernel_lock(void)
+static inline __attribute__((always_inline)) void kernel_lock(void)
 {
 	while (!spin_trylock(&kernel_big_lock))
 		while (__atomic_load_n(&kernel_big_lock.locked, __ATOMIC_RELAXED))
@@ -83,16 +83,6 @@ void sched_block(void);
  * higher priority; otherwise queue it.  The IPC path's direct switch.
  */
 void sched_block_switch_to(struct thread *next);
-
-/*
- * For the IPC fast path.  sched_fast_ok: may `to` (just made ready, queued
- * nowhere) run on this hart at once, with nothing pending?
- * sched_fast_switch: the current thread `from` has set its blocked state;
- * run `to` in user space now.  `from` will resume straight in user space
- * when it next runs (its kernel stack is not kept).  No return.
- */
-bool sched_fast_ok(const struct thread *to);
-void sched_fast_switch(struct thread *from, struct thread *to) __attribute__((noreturn));
 
 /* The current thread goes to the back of its run queue. */
 void sched_yield(void);

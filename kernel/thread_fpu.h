@@ -39,7 +39,8 @@ void thread_fpu_switch_slow(struct thread *prev, struct thread *next);
  * Requires the kernel lock, held until next runs (so that no other hart
  * takes prev before its registers are stored).
  */
-static inline void thread_fpu_switch(struct thread *prev, struct thread *next)
+static inline __attribute__((always_inline)) void thread_fpu_switch(struct thread *prev,
+								     struct thread *next)
 {
 	if (__builtin_expect(prev->fpu != NULL || next->fpu != NULL, 0))
 		thread_fpu_switch_slow(prev, next);

@@ -218,7 +218,11 @@ syscall_general:
 	j	syscall_kernel
 
 syscall_whole:
+	sd	t0, TF_SCAUSE(sp)        /* t0 is still scause */
+	sd	zero, TF_STVAL(sp)
 	save_user_rest 4
+	call	kernel_ipc_syscall       /* no return */
+
 syscall_kernel:
 	li	t0, EXC_ECALL_U
 	sd	t0, TF_SCAUSE(sp)
