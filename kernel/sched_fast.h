@@ -10,6 +10,8 @@
 #include "kernel_arch.h"
 #include "kernel/account.h"
 #include "kernel/sched.h"
+#include "kernel/space.h"
+#include "kernel/task.h"
 #include "kernel/thread.h"
 #include "kernel/thread_fpu.h"
 
@@ -26,6 +28,21 @@ struct hart_sched {
 _Static_assert(PRIORITY_MAX < 32, "one bitmap word of priorities");
 
 extern struct hart_sched sched_harts[SMP_MAX_HARTS];   /* indexed by hart_index() */
+
+/*
+ * Make t's address space this hart's (the kernel's, for a kernel thread)
+ * and write the hart's index above t's trap frame, where trap.S reads it
+ * back into tp on t's next trap.  Requires the kernel lock.
+ */
+static inline __attribute__((always_inline)) void thread_enter(struct thread *t, unsigned hart)
+{
+	if (t->task) {
+		*(uint64_t *)(t->tf + 1) = hart;
+		space_enter(&t->task->pt, &t->task->asid_ctx, hart);
+	} else {
+		space_leave();
+	}
+}
 
 /*
  * Whether the IPC fast path may run `to` (just made ready, queued nowhere)

@@ -320,15 +320,10 @@ void space_destroy(struct page_table *pt)
 	pt->root = 0;
 }
 
-void space_enter(struct page_table *pt, uint64_t *asid_ctx, unsigned hart)
+void space_enter_slow(struct page_table *pt, uint64_t *asid_ctx, unsigned hart)
 {
-	struct asid_switch sw;
+	struct asid_switch sw = asid_activate(&kasid, asid_ctx, hart);
 
-	if (asid_activate_current(&kasid, *asid_ctx, hart)) {
-		mmu_switch_table(pt->root, asid_of(&kasid, *asid_ctx), false);
-		return;
-	}
-	sw = asid_activate(&kasid, asid_ctx, hart);
 	mmu_switch_table(pt->root, sw.asid, sw.flush);
 }
 

@@ -5,6 +5,7 @@
 #ifndef TESSERA_KERNEL_SPACE_H
 #define TESSERA_KERNEL_SPACE_H
 
+#include "kernel/memory.h"
 #include "kernel/object.h"
 
 /* An empty user table sharing the kernel half.  ERR_OK or ERR_NO_MEMORY. */
@@ -112,9 +113,23 @@ void space_flush_page(vaddr_t va);
 /* Free every page and table of the space (no hart may be using it). */
 void space_destroy(struct page_table *pt);
 
-/* Switch this hart to the space (ASID from *asid_ctx) / to the kernel's table. */
-void space_enter(struct page_table *pt, uint64_t *asid_ctx, unsigned hart);
+/*
+ * Switch this hart to the space (ASID from *asid_ctx) / to the kernel's
+ * table.  space_enter is inline for the IPC path: the common case (the
+ * space's ASID is of the current generation, no flush owed) is a check
+ * and a satp write; space_enter_slow asks the allocator for an ASID.
+ */
+void space_enter_slow(struct page_table *pt, uint64_t *asid_ctx, unsigned hart);
 void space_leave(void);
+
+static inline __attribute__((always_inline)) void space_enter(struct page_table *pt,
+							      uint64_t *asid_ctx, unsigned hart)
+{
+	if (asid_activate_current(&kasid, *asid_ctx, hart))
+		mmu_switch_table(pt->root, asid_of(&kasid, *asid_ctx), false);
+	else
+		space_enter_slow(pt, asid_ctx, hart);
+}
 
 /* The frame object owning the page at pa, or NULL (kernel/frame_object.c). */
 struct frame_object *frame_object_of(paddr_t pa);

@@ -106,16 +106,6 @@ err_t thread_create(struct task *t, uint64_t entry, uint64_t stack_top, uint64_t
 	return ERR_OK;
 }
 
-void thread_enter(struct thread *t, unsigned hart)
-{
-	if (t->task) {
-		stack_top_words(t)[0] = hart;
-		space_enter(&t->task->pt, &t->task->asid_ctx, hart);
-	} else {
-		space_leave();
-	}
-}
-
 /* Bookkeeping of an ending thread (its IPC ties already undone). */
 static void thread_end(struct thread *t, long code, enum exit_reason reason)
 {

@@ -22,9 +22,6 @@
 err_t thread_create(struct task *t, uint64_t entry, uint64_t stack_top, uint64_t arg,
 		    unsigned priority, struct thread **out);
 
-/* The thread is about to run on `hart`: its address space and tp word. */
-void thread_enter(struct thread *t, unsigned hart);
-
 /*
  * End thread t (not the current one) with exit code -1 and `reason`;
  * `why` (NULL: nothing) is printed with the reason's name.  A thread
