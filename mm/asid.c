@@ -1,13 +1,16 @@
 /*
  * ASID allocation with generations (see mm/asid.h for the scheme).
- * Invariants, under a->lock:
+ * Invariants, under a->lock (the lock-free fast path, mm/asid.h, only
+ * moves its own hart's active entry from one current context to another):
  *   1. a context is current when ctx >> bits == generation;
  *   2. the used bitmap has bit n set for every ASID n of a current context
  *      handed out or kept, and bit 0 (the kernel's);
  *   3. after a rollover, flush_pending is set for every hart, and a hart
  *      clears its own when it is told to flush;
  *   4. reserved[] holds the contexts running at the last rollover, whose
- *      ASIDs stay theirs: such a context becomes current with the same ASID.
+ *      ASIDs stay theirs: such a context becomes current with the same ASID;
+ *   5. active[h] is 0 only while hart h has not switched since the last
+ *      rollover (then it still runs reserved[h]) or has never switched.
  */
 #include <string.h>
 
@@ -46,23 +49,28 @@ void asid_init(struct asid_allocator *a, unsigned bits, unsigned nharts)
 
 /*
  * New generation: every ASID is free again but the kernel's and those
- * running on some hart (their contexts move to the new generation), and
- * every hart owes a full flush.
+ * running on some hart other than `caller` (which is leaving its space),
+ * and every hart owes a full flush.  A hart's active entry is swapped for
+ * 0 (the fast path's CAS then fails until the hart's next asid_activate);
+ * one already 0 has not switched since the last rollover, so it still runs
+ * what was reserved for it then.
  */
-static void rollover(struct asid_allocator *a)
+static void rollover(struct asid_allocator *a, unsigned caller)
 {
 	unsigned h;
 
-	a->generation++;
+	__atomic_store_n(&a->generation, a->generation + 1, __ATOMIC_RELAXED);
 	a->rollovers++;
 	memset(a->used, 0, sizeof(a->used));
 	take(a, 0);
 	for (h = 0; h < a->nharts; h++) {
-		a->reserved[h] = a->active[h];
-		if (a->active[h]) {
-			take(a, asid_of(a, a->active[h]));
-			a->active[h] = a->generation << a->bits | asid_of(a, a->active[h]);
-		}
+		uint64_t ran = __atomic_exchange_n(&a->active[h], 0, __ATOMIC_RELAXED);
+
+		if (!ran && h != caller)
+			ran = a->reserved[h];
+		a->reserved[h] = ran;
+		if (ran)
+			take(a, asid_of(a, ran));
 		a->flush_pending[h] = true;
 	}
 	a->next = 1;
@@ -88,25 +96,35 @@ static uint64_t find_free(struct asid_allocator *a)
  * still free in this generation (running on another hart at rollover keeps
  * it current already); else a fresh one, rolling over when none is left.
  */
-static void renew(struct asid_allocator *a, uint64_t *ctx)
+static void renew(struct asid_allocator *a, uint64_t *ctx, unsigned hart)
 {
-	uint64_t asid;
-
+	uint64_t asid, kept;
+	bool reserved = false;
 	unsigned h;
 
 	if (*ctx && *ctx >> a->bits == a->generation)
 		return;
-	/* Running somewhere at the last rollover: its ASID was kept for it. */
+	/*
+	 * Running somewhere at the last rollover: its ASID was kept for it.
+	 * Every hart's reserved copy moves to the new generation with it, so
+	 * that the next rollover, if that hart has not switched by then,
+	 * still knows the context it runs.
+	 */
+	kept = a->generation << a->bits | (*ctx ? asid_of(a, *ctx) : 0);
 	for (h = 0; *ctx && h < a->nharts; h++)
 		if (a->reserved[h] == *ctx) {
-			*ctx = a->generation << a->bits | asid_of(a, *ctx);
-			return;
+			a->reserved[h] = kept;
+			reserved = true;
 		}
+	if (reserved) {
+		*ctx = kept;
+		return;
+	}
 	asid = *ctx ? asid_of(a, *ctx) : 0;
 	if (!asid || taken(a, asid))
 		asid = find_free(a);
 	if (!asid) {
-		rollover(a);
+		rollover(a, hart);
 		asid = find_free(a);
 	}
 	take(a, asid);
@@ -119,7 +137,7 @@ struct asid_switch asid_activate(struct asid_allocator *a, uint64_t *ctx, unsign
 	uint64_t before;
 
 	spin_lock(&a->lock);
-	before = hart < a->nharts ? a->active[hart] : 0;
+	before = hart < a->nharts ? __atomic_load_n(&a->active[hart], __ATOMIC_RELAXED) : 0;
 	if (a->bits == 0) {
 		/*
 		 * One ASID for everyone: any change of address space flushes.
@@ -131,8 +149,8 @@ struct asid_switch asid_activate(struct asid_allocator *a, uint64_t *ctx, unsign
 	} else {
 		/* This hart leaves its old space: a rollover need not keep its ASID. */
 		if (hart < a->nharts)
-			a->active[hart] = 0;
-		renew(a, ctx);
+			__atomic_store_n(&a->active[hart], 0, __ATOMIC_RELAXED);
+		renew(a, ctx, hart);
 		sw.asid = asid_of(a, *ctx);
 		if (hart < a->nharts && a->flush_pending[hart]) {
 			sw.flush = true;
@@ -140,7 +158,7 @@ struct asid_switch asid_activate(struct asid_allocator *a, uint64_t *ctx, unsign
 		}
 	}
 	if (hart < a->nharts)
-		a->active[hart] = *ctx;
+		__atomic_store_n(&a->active[hart], *ctx, __ATOMIC_RELAXED);
 	spin_unlock(&a->lock);
 	return sw;
 }

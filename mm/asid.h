@@ -23,7 +23,9 @@
  * hart 1; hart 0 is leaving B), and D gets 1; A, next, gets 2.  Both harts
  * flush before their next switch.  (tests/mm/test_asid.c checks it.)
  *
- * Lock: a->lock protects everything below; switches are short.  Portable C.
+ * Lock: a->lock protects everything below, except that the fast path
+ * (asid_activate_current) reads `generation` and sets its own hart's
+ * `active` entry without it.  Portable C.
  */
 #ifndef TESSERA_MM_ASID_H
 #define TESSERA_MM_ASID_H
@@ -40,8 +42,9 @@ struct asid_allocator {
 	uint64_t generation;                 /* starts at 1 */
 	uint64_t used[(1u << ASID_MAX_BITS) / 64]; /* bit n: ASID n taken this generation */
 	uint64_t next;                       /* where the search for a free ASID starts */
-	uint64_t active[ASID_MAX_HARTS];     /* context running on each hart (0: none) */
-	uint64_t reserved[ASID_MAX_HARTS];   /* those contexts as they were at the last rollover */
+	uint64_t active[ASID_MAX_HARTS];     /* context running on each hart; 0: none, or
+					      * not switched since the last rollover */
+	uint64_t reserved[ASID_MAX_HARTS];   /* what each hart ran at the last rollover */
 	bool flush_pending[ASID_MAX_HARTS];  /* the hart must flush before its next use */
 	uint64_t rollovers;
 	struct spinlock lock;
@@ -74,23 +77,33 @@ static inline unsigned asid_of(const struct asid_allocator *a, uint64_t ctx)
 }
 
 /*
- * The common case of asid_activate, inline for the IPC path: if ctx is of
- * the current generation and the hart owes no flush, mark it running on
- * the hart and return true (use asid_of(ctx), no flush); else change
- * nothing and return false: call asid_activate.
+ * The common case of asid_activate, lock-free and inline for the IPC path:
+ * if the hart has switched since the last rollover (active[hart] nonzero:
+ * a rollover sets every hart's to 0, and the hart's next switch then takes
+ * asid_activate, which flushes) and ctx is of the current generation, ctx
+ * becomes the hart's active context in one compare-and-swap and this
+ * returns true: use asid_of(ctx), no flush.  Else it changes nothing and
+ * returns false: call asid_activate.
+ *
+ * Without the lock, because a rollover (under it, on any hart) swaps each
+ * active[h] for 0 and keeps the ASID it found there: the swap and this CAS
+ * are ordered on active[hart].  If the CAS comes first, the rollover finds
+ * ctx and keeps its ASID; if the swap does, the CAS fails, as it expects
+ * the nonzero value read before.  So a generation read just before a
+ * rollover changed it does no harm.  (tests/mm/test_asid.c runs harts as
+ * threads through both paths.)
  */
-static inline bool asid_activate_current(struct asid_allocator *a, uint64_t ctx,
-					 unsigned hart)
+static inline __attribute__((always_inline)) bool
+asid_activate_current(struct asid_allocator *a, uint64_t ctx, unsigned hart)
 {
-	bool current;
+	uint64_t old;
 
-	spin_lock(&a->lock);
-	current = a->bits && ctx && hart < a->nharts && ctx >> a->bits == a->generation &&
-		  !a->flush_pending[hart];
-	if (current)
-		a->active[hart] = ctx;
-	spin_unlock(&a->lock);
-	return current;
+	if (!a->bits || !ctx || hart >= a->nharts)
+		return false;
+	old = __atomic_load_n(&a->active[hart], __ATOMIC_RELAXED);
+	return old && ctx >> a->bits == __atomic_load_n(&a->generation, __ATOMIC_RELAXED) &&
+	       __atomic_compare_exchange_n(&a->active[hart], &old, ctx, false, __ATOMIC_RELAXED,
+					   __ATOMIC_RELAXED);
 }
 
 #endif

@@ -2,7 +2,8 @@
  * Tests of the ASID allocator (mm/asid.c): the worked example of mm/asid.h,
  * rollover and flushes, 0 and 1 ASID bits, and a randomized check against a
  * model of each hart's TLB: a hart must never use an ASID under which its
- * TLB may still hold entries of another address space.
+ * TLB may still hold entries of another address space, and the harts
+ * running one space use one ASID, which no other space running has.  (threads_asid.c races real threads.)
  */
 #include <stdlib.h>
 #include <string.h>
@@ -96,25 +97,50 @@ static void test_too_few_asids_for_the_harts(void)
 	CHECK_EQ_U64(a.bits, 0);
 }
 
-/* One random run: switches on random harts, each checked against the TLB model. */
-static unsigned random_run(unsigned bits, unsigned harts, uint64_t seed)
+/* A switch as kernel/space.h's space_enter makes it: the lock-free path first. */
+static struct asid_switch switch_to(uint64_t *ctx, unsigned hart, unsigned *fast)
+{
+	if (asid_activate_current(&a, *ctx, hart)) {
+		(*fast)++;
+		return (struct asid_switch){ asid_of(&a, *ctx), false };
+	}
+	return asid_activate(&a, ctx, hart);
+}
+
+/*
+ * One random run: switches on random harts, each checked against the TLB
+ * model, and, with ASIDs in use, against the harts running now: no two run
+ * different spaces under one ASID, nor one space under two.  The one that switches last is a random
+ * hart among the busy ones, so some harts go through several rollovers
+ * without switching.
+ */
+static unsigned random_run(unsigned bits, unsigned harts, uint64_t seed, unsigned *fast)
 {
 	static int tlb[ASID_MAX_HARTS][1u << 4]; /* space cached under each ASID; -1: none */
+	int running[ASID_MAX_HARTS], running_asid[ASID_MAX_HARTS];
 	uint64_t ctx[SPACES] = { 0 };
-	unsigned step, violations = 0;
+	unsigned step, violations = 0, h2;
 
 	asid_init(&a, bits, harts);
 	memset(tlb, -1, sizeof(tlb));
+	memset(running, -1, sizeof(running));
 	srand((unsigned)seed);
 	for (step = 0; step < RANDOM_STEPS; step++) {
-		unsigned h = (unsigned)rand() % harts, s = (unsigned)rand() % SPACES;
-		struct asid_switch sw = asid_activate(&a, &ctx[s], h);
+		unsigned h = (unsigned)rand() % (harts > 2 && rand() % 4 ? harts - 1 : harts);
+		unsigned s = (unsigned)rand() % SPACES;
+		struct asid_switch sw = switch_to(&ctx[s], h, fast);
 
 		if (sw.flush)
 			memset(tlb[h], -1, sizeof(tlb[h]));
 		if (tlb[h][sw.asid] != -1 && tlb[h][sw.asid] != (int)s)
 			violations++;
 		tlb[h][sw.asid] = (int)s;
+		running[h] = (int)s;
+		running_asid[h] = (int)sw.asid;
+		for (h2 = 0; a.bits && h2 < harts; h2++)
+			if (h2 != h && running[h2] != -1 &&
+			    (running[h2] == (int)s) != (running_asid[h2] == (int)sw.asid))
+				violations++;
 	}
 	return violations;
 }
@@ -130,11 +156,13 @@ static void test_random_against_tlb_model(void)
 
 	printf("# seed 0x%llx\n", (unsigned long long)seed);
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
-		unsigned v = random_run(cases[i][0], cases[i][1], seed + i);
+		unsigned fast = 0, v = random_run(cases[i][0], cases[i][1], seed + i, &fast);
 
 		if (v)
 			test_failure_note("bits %u, %u harts: %u violations", cases[i][0], cases[i][1], v);
 		CHECK_EQ_U64(v, 0);
+		if (cases[i][0] >= 2)
+			CHECK(fast > 0);   /* the lock-free path was taken too */
 	}
 }
 
