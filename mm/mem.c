@@ -84,11 +84,19 @@ err_t mem_add_block(struct mem *m, pfn_t first, pfn_t count, struct frame *frame
 		m->blocks[i] = m->blocks[i - 1];
 	m->blocks[at] = (struct frame_block){ .first = first, .count = count, .frames = frames };
 	m->nblocks++;
-	for (p = 0; p < count; p++) {
-		memset(&frames[p], 0, sizeof(frames[p]));
-		list_init(&frames[p].link);
-		frames[p].flags = FRAME_RESERVED;
-		frames[p].zone = (uint8_t)zone_of(pfn_to_pa(first + p), m->dma_limit);
+	/* Zone by zone: the zone changes at most twice in a block, so it is
+	 * found once per stretch rather than once per page (boot cost). */
+	for (p = 0; p < count;) {
+		enum zone_id z = zone_of(pfn_to_pa(first + p), m->dma_limit);
+		pfn_t end = count;
+
+		if (z == ZONE_DMA && pa_to_pfn(m->dma_limit) - first < end)
+			end = pa_to_pfn(m->dma_limit) - first;
+		else if (z == ZONE_DMA32 && pa_to_pfn(ZONE_DMA32_LIMIT) - first < end)
+			end = pa_to_pfn(ZONE_DMA32_LIMIT) - first;
+		for (; p < end; p++)
+			frames[p] = (struct frame){ .link = { &frames[p].link, &frames[p].link },
+						    .flags = FRAME_RESERVED, .zone = (uint8_t)z };
 	}
 	return ERR_OK;
 }
