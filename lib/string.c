@@ -9,8 +9,10 @@
 
 /*
  * memcpy and memset move eight bytes at a time when the addresses allow
- * (page zeroing and copying are on the fault path); the kernel is built
- * with -mstrict-align, so a misaligned pair goes byte by byte.
+ * (page zeroing and copying are on the fault path), eight words a turn and
+ * then a word a turn (a 32-byte struct cleared byte by byte cost about 130
+ * instructions, and the boot cleared one per page of RAM); the kernel is
+ * built with -mstrict-align, so a misaligned pair goes byte by byte.
  */
 #define WORD sizeof(uint64_t)
 
@@ -38,6 +40,8 @@ void *memcpy(void *dst, const void *src, size_t n)
 			to[0] = w0; to[1] = w1; to[2] = w2; to[3] = w3;
 			to[4] = w4; to[5] = w5; to[6] = w6; to[7] = w7;
 		}
+		for (; n >= WORD; n -= WORD, d += WORD, s += WORD)
+			*(uint64_t *)d = *(const uint64_t *)s;
 	}
 	while (n--)
 		*d++ = *s++;
@@ -71,6 +75,8 @@ void *memset(void *dst, int c, size_t n)
 		q[0] = w; q[1] = w; q[2] = w; q[3] = w;
 		q[4] = w; q[5] = w; q[6] = w; q[7] = w;
 	}
+	for (; n >= WORD; n -= WORD, d += WORD)
+		*(uint64_t *)d = w;
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;
