@@ -95,6 +95,33 @@ trap_entry:
 .endm
 
 /*
+ * Back to user mode with the frame at sp (interrupts off): sepc, sstatus
+ * and sscratch (the kernel stack top, where the next user trap lands) from
+ * it, then the registers listed (never t0, t1 or sp), then the instructions
+ * count and t0, t1, sp, and sret.  User mode starts at the csrr of
+ * instret, as late as the two registers allow (from_user).
+ */
+.macro return_to_user regs:vararg
+	ld	t0, TF_SEPC(sp)
+	csrw	sepc, t0
+	ld	t0, TF_SSTATUS(sp)
+	csrw	sstatus, t0
+	addi	t0, sp, TF_SIZE
+	csrw	sscratch, t0
+	.irp n, \regs
+	ld	x\n, TF_REG(\n)(sp)
+	.endr
+	ld	t0, TF_USER_INSTRET(sp)
+	csrr	t1, instret
+	sub	t0, t0, t1
+	sd	t0, TF_USER_INSTRET(sp)
+	ld	t0, TF_REG(5)(sp)
+	ld	t1, TF_REG(6)(sp)
+	ld	sp, TF_REG(2)(sp)
+	sret
+.endm
+
+/*
  * From user space: sp is the kernel stack top, sscratch the user sp.
  * User mode ends at the csrr of instret, as early as two free registers
  * allow: the frame's user_instret (trapframe.h) becomes the thread's
@@ -132,24 +159,7 @@ user_return:
 	/* An interrupt taken here would overwrite sepc: none until sret. */
 	csrci	sstatus, SSTATUS_SIE
 	mv	sp, a0
-	ld	t0, TF_SEPC(sp)
-	csrw	sepc, t0
-	ld	t0, TF_SSTATUS(sp)
-	csrw	sstatus, t0
-	addi	t0, sp, TF_SIZE
-	csrw	sscratch, t0             /* where the next user trap lands */
-	.irp n, 1,3,4,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	ld	x\n, TF_REG(\n)(sp)
-	.endr
-	/* User mode starts here, as late as the two registers allow (above). */
-	ld	t0, TF_USER_INSTRET(sp)
-	csrr	t1, instret
-	sub	t0, t0, t1
-	sd	t0, TF_USER_INSTRET(sp)
-	ld	t0, TF_REG(5)(sp)
-	ld	t1, TF_REG(6)(sp)
-	ld	sp, TF_REG(2)(sp)
-	sret
+	return_to_user 1,3,4,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 
 /*
  * A system call (t0 = scause).  The IPC calls take the whole frame: their
@@ -167,7 +177,7 @@ user_return:
  * kernel_syscall returns nonzero, having done nothing, when the general
  * path must take the call (every call, with ipc_fast=off, so that the
  * suite's runs both ways test this path): the frame is completed with
- * s0..s11, still the user's, and the call goes on as an IPC call does.
+ * s0..s11, still the user's, for kernel_user_trap.
  * The frame's sepc is past the ecall either way.
  */
 syscall_entry:
@@ -191,24 +201,7 @@ syscall_entry:
 	bnez	a0, syscall_general
 syscall_return:
 	csrci	sstatus, SSTATUS_SIE     /* as in user_return */
-	ld	t0, TF_SEPC(sp)
-	csrw	sepc, t0
-	ld	t0, TF_SSTATUS(sp)
-	csrw	sstatus, t0
-	addi	t0, sp, TF_SIZE
-	csrw	sscratch, t0
-	ld	ra, TF_REG(1)(sp)
-	.irp n, 3,4,7,10,11,12,13,14,15,16,17,28,29,30,31
-	ld	x\n, TF_REG(\n)(sp)
-	.endr
-	ld	t0, TF_USER_INSTRET(sp)
-	csrr	t1, instret
-	sub	t0, t0, t1
-	sd	t0, TF_USER_INSTRET(sp)
-	ld	t0, TF_REG(5)(sp)
-	ld	t1, TF_REG(6)(sp)
-	ld	sp, TF_REG(2)(sp)
-	sret
+	return_to_user 1,3,4,7,10,11,12,13,14,15,16,17,28,29,30,31
 
 syscall_general:
 	.irp n, 8,9,18,19,20,21,22,23,24,25,26,27
