@@ -9,12 +9,15 @@
 
 /*
  * memcpy and memset move eight bytes at a time when the addresses allow
- * (page zeroing and copying are on the fault path), eight words a turn and
- * then a word a turn (a 32-byte struct cleared byte by byte cost about 130
- * instructions, and the boot cleared one per page of RAM); the kernel is
- * built with -mstrict-align, so a misaligned pair goes byte by byte.
+ * (page zeroing and copying are on the fault path): sixteen words a turn,
+ * to an end pointer (a 4 KiB page is 32 turns of 18 instructions for
+ * memset, 34 for memcpy), then a word a turn (a 32-byte struct cleared
+ * byte by byte cost about 130 instructions, and the boot cleared one per
+ * page of RAM); the kernel is built with -mstrict-align, so a misaligned
+ * pair goes byte by byte.
  */
 #define WORD sizeof(uint64_t)
+#define BLOCK 16   /* words a turn of the main loops */
 
 static bool word_aligned(const void *p)
 {
@@ -31,15 +34,23 @@ void *memcpy(void *dst, const void *src, size_t n)
 			*d++ = *s++;
 			n--;
 		}
-		for (; n >= 8 * WORD; n -= 8 * WORD, d += 8 * WORD, s += 8 * WORD) {
-			const uint64_t *from = (const uint64_t *)s;
-			uint64_t *to = (uint64_t *)d;
+		const uint64_t *from = (const uint64_t *)s;
+		uint64_t *to = (uint64_t *)d, *end = to + n / (BLOCK * WORD) * BLOCK;
+
+		for (; to < end; to += BLOCK, from += BLOCK) {
 			uint64_t w0 = from[0], w1 = from[1], w2 = from[2], w3 = from[3];
 			uint64_t w4 = from[4], w5 = from[5], w6 = from[6], w7 = from[7];
 
 			to[0] = w0; to[1] = w1; to[2] = w2; to[3] = w3;
 			to[4] = w4; to[5] = w5; to[6] = w6; to[7] = w7;
+			w0 = from[8]; w1 = from[9]; w2 = from[10]; w3 = from[11];
+			w4 = from[12]; w5 = from[13]; w6 = from[14]; w7 = from[15];
+			to[8] = w0; to[9] = w1; to[10] = w2; to[11] = w3;
+			to[12] = w4; to[13] = w5; to[14] = w6; to[15] = w7;
 		}
+		d = (unsigned char *)to;
+		s = (const unsigned char *)from;
+		n %= BLOCK * WORD;
 		for (; n >= WORD; n -= WORD, d += WORD, s += WORD)
 			*(uint64_t *)d = *(const uint64_t *)s;
 	}
@@ -69,12 +80,16 @@ void *memset(void *dst, int c, size_t n)
 		*d++ = (unsigned char)c;
 		n--;
 	}
-	for (; n >= 8 * WORD; n -= 8 * WORD, d += 8 * WORD) {
-		uint64_t *q = (uint64_t *)d;
+	uint64_t *q = (uint64_t *)d, *end = q + n / (BLOCK * WORD) * BLOCK;
 
+	for (; q < end; q += BLOCK) {
 		q[0] = w; q[1] = w; q[2] = w; q[3] = w;
 		q[4] = w; q[5] = w; q[6] = w; q[7] = w;
+		q[8] = w; q[9] = w; q[10] = w; q[11] = w;
+		q[12] = w; q[13] = w; q[14] = w; q[15] = w;
 	}
+	d = (unsigned char *)q;
+	n %= BLOCK * WORD;
 	for (; n >= WORD; n -= WORD, d += WORD)
 		*(uint64_t *)d = w;
 	while (n--)
