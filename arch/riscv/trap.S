@@ -68,22 +68,16 @@ trap_entry:
 	sret
 
 /*
- * The rest of a whole frame from user space, once t0, t1 and the
- * instructions are in it: every other register, the user sp (from
- * sscratch, left 0 as the kernel runs with it) and the kernel's tp (this
- * hart's index, kept at the stack top); then sepc (plus `step`) and
- * sstatus, read with its FS cleared in one: the frame keeps the user's FS
- * (Dirty if it wrote an FP register), and the kernel runs with the FPU off
- * (arch/riscv/fpu.h).  Uses t0, t1.
+ * The user sp (from sscratch, left 0 as the kernel runs with it), the
+ * kernel's tp (this hart's index, kept at the stack top), sepc (plus
+ * `step`) and sstatus, read with its FS cleared in one: the frame keeps
+ * the user's FS (Dirty if it wrote an FP register), and the kernel runs
+ * with the FPU off (arch/riscv/fpu.h).  Uses t0, t1.
  */
-.macro save_user_rest step
-	.irp n, 1,3,4,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-	sd	x\n, TF_REG(\n)(sp)
-	.endr
+.macro save_user_sp_csrs step
 	csrrw	t0, sscratch, zero
 	sd	t0, TF_REG(2)(sp)
 	ld	tp, TF_SIZE(sp)
-	mv	fp, zero                 /* backtraces stop here */
 	csrr	t0, sepc
 	.if \step
 	addi	t0, t0, \step
@@ -92,6 +86,18 @@ trap_entry:
 	li	t1, SSTATUS_FS
 	csrrc	t0, sstatus, t1
 	sd	t0, TF_SSTATUS(sp)
+.endm
+
+/*
+ * The rest of a whole frame from user space, once t0, t1 and the
+ * instructions are in it: every other register, then save_user_sp_csrs.
+ */
+.macro save_user_rest step
+	.irp n, 1,3,4,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	sd	x\n, TF_REG(\n)(sp)
+	.endr
+	mv	fp, zero                 /* backtraces stop here */
+	save_user_sp_csrs \step
 .endm
 
 /*
@@ -184,19 +190,10 @@ syscall_entry:
 	addi	t1, a7, -SYSCALL_IPC_FIRST
 	sltiu	t1, t1, SYSCALL_IPC_COUNT
 	bnez	t1, syscall_whole
-	sd	ra, TF_REG(1)(sp)
-	.irp n, 3,4,7,10,11,12,13,14,15,16,17,28,29,30,31
+	.irp n, 1,3,4,7,10,11,12,13,14,15,16,17,28,29,30,31
 	sd	x\n, TF_REG(\n)(sp)
 	.endr
-	csrrw	t0, sscratch, zero
-	sd	t0, TF_REG(2)(sp)
-	ld	tp, TF_SIZE(sp)
-	csrr	t0, sepc
-	addi	t0, t0, 4
-	sd	t0, TF_SEPC(sp)
-	li	t1, SSTATUS_FS
-	csrrc	t0, sstatus, t1
-	sd	t0, TF_SSTATUS(sp)
+	save_user_sp_csrs 4
 	call	kernel_syscall
 	bnez	a0, syscall_general
 syscall_return:
