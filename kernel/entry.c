@@ -12,6 +12,23 @@
 #include "kernel/thread_fpu.h"
 
 /*
+ * Every way in from user space: take the kernel lock and return the
+ * current thread, ended first if it was killed while it ran or spun for
+ * the lock, before it does anything that could block (kernel/thread.c,
+ * "Killing").
+ */
+static inline __attribute__((always_inline)) struct thread *enter_kernel(void)
+{
+	struct thread *cur;
+
+	kernel_lock();
+	cur = current_thread();
+	if (cur->killed)
+		thread_check_killed();
+	return cur;
+}
+
+/*
  * A system call of the current thread from the arch's system-call entry,
  * whose frame holds only the registers C may change: the call is done
  * here and this returns false, to go back to user space along the way it
@@ -31,16 +48,9 @@ bool kernel_syscall(void)
 
 	if (boot.cmdline.ipc_fast_off)
 		return true;
-	kernel_lock();
-	cur = current_thread();
-	if (cur->killed)
-		thread_check_killed();
+	cur = enter_kernel();
 	syscall_dispatch(cur);
-	if (sched_need_resched[hart_index()] || cur->killed) {
-		sched_preempt_check();
-		thread_check_killed();
-	}
-	kernel_unlock();
+	thread_leave_kernel(cur);
 	return false;
 }
 
@@ -51,12 +61,8 @@ bool kernel_syscall(void)
  */
 void kernel_ipc_syscall(void)
 {
-	struct thread *cur;
+	struct thread *cur = enter_kernel();
 
-	kernel_lock();
-	cur = current_thread();
-	if (cur->killed)
-		thread_check_killed();
 	if (!ipc_fast_path(cur))
 		syscall_dispatch(cur);
 	thread_return_to_user();
@@ -64,16 +70,10 @@ void kernel_ipc_syscall(void)
 
 void kernel_user_trap(struct trap_frame *tf, enum user_trap kind)
 {
-	struct thread *cur;
+	struct thread *cur = enter_kernel();
 
-	kernel_lock();
-	cur = current_thread();
 	if (cur->tf != tf)
 		panic("kernel_user_trap: frame %p is not thread %u's", (void *)tf, cur->id);
-	/* Killed while it ran or spun for the lock: end before doing anything
-	 * that could block (kernel/thread.c, "Killing"). */
-	if (cur->killed)
-		thread_check_killed();
 	switch (kind) {
 	case USER_TRAP_SYSCALL:   /* from kernel_syscall, with ipc_fast=off */
 		syscall_dispatch(cur);

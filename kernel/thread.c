@@ -225,15 +225,5 @@ void thread_end_instead_of_blocking(struct thread *t)
 
 void thread_return_to_user(void)
 {
-	struct thread *t = current_thread();
-
-	if (!sched_need_resched[hart_index()] && !t->killed) {
-		kernel_unlock();   /* the common case, straight out */
-		user_return(t->tf);
-	}
-	sched_preempt_check();
-	thread_check_killed();
-	t = current_thread();
-	kernel_unlock();
-	user_return(t->tf);
+	user_return(thread_leave_kernel(current_thread()));
 }

@@ -12,6 +12,7 @@
 #define TESSERA_KERNEL_THREAD_H
 
 #include "kernel/object.h"
+#include "kernel/sched.h"
 
 /*
  * A new user thread of task t, starting at `entry` with sp = stack_top and
@@ -50,6 +51,28 @@ void thread_free(struct thread *t);
  * (kernel/sched.c): straight back to user space, on its own stack.
  */
 void thread_resume_in_user(void *arg) __attribute__((noreturn));
+
+/*
+ * On every way out to user space for `cur`, the current thread: a pending
+ * reschedule runs first (cur runs again when it returns) and a killed
+ * thread ends here; then the kernel lock goes.  Returns the trap
+ * frame of the thread that goes on (read under the lock), for the caller's
+ * own way out: thread_return_to_user's whole frame, or the system call's
+ * short one (kernel_syscall).
+ */
+static inline __attribute__((always_inline)) struct trap_frame *
+thread_leave_kernel(struct thread *cur)
+{
+	struct trap_frame *tf;
+
+	if (sched_need_resched[hart_index()] || cur->killed) {
+		sched_preempt_check();
+		thread_check_killed();
+	}
+	tf = cur->tf;
+	kernel_unlock();
+	return tf;
+}
 
 /* Leave the kernel for the current thread's user registers. */
 void thread_return_to_user(void) __attribute__((noreturn));
