@@ -341,13 +341,9 @@ static void switch_asids(void *arg, unsigned hart)
 	(void)arg;
 	for (i = 0; i < ASID_SWITCHES; i++) {
 		uint64_t *ctx = &asid_contexts[(i * 7 + hart * 13) % ASID_SPACES];
-		uint64_t seen = __atomic_load_n(ctx, __ATOMIC_RELAXED);
-		struct asid_switch sw = { asid_of(&kasid, seen), false };
-
-		/* As space_enter: the lock-free path first (a rollover on another
-		 * hart may race it), else the allocator under its lock. */
-		if (!asid_activate_current(&kasid, seen, hart))
-			sw = asid_activate(&kasid, ctx, hart);
+		/* As space_enter: the lock-free path, which a rollover on
+		 * another hart may race, else the allocator under its lock. */
+		struct asid_switch sw = asid_switch(&kasid, ctx, hart);
 
 		mmu_switch_asid(sw.asid, sw.flush);
 		if ((csr_read(satp) >> SATP_ASID_SHIFT & SATP_ASID_MASK) != sw.asid ||

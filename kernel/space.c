@@ -320,13 +320,6 @@ void space_destroy(struct page_table *pt)
 	pt->root = 0;
 }
 
-void space_enter_slow(struct page_table *pt, uint64_t *asid_ctx, unsigned hart)
-{
-	struct asid_switch sw = asid_activate(&kasid, asid_ctx, hart);
-
-	mmu_switch_table(pt->root, sw.asid, sw.flush);
-}
-
 void space_leave(void)
 {
 	mmu_switch_table(kernel_pt.root, 0, false);

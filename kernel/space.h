@@ -115,20 +115,18 @@ void space_destroy(struct page_table *pt);
 
 /*
  * Switch this hart to the space (ASID from *asid_ctx) / to the kernel's
- * table.  space_enter is inline for the IPC path: the common case (the
- * space's ASID is of the current generation, no flush owed) is a check
- * and a satp write; space_enter_slow asks the allocator for an ASID.
+ * table.  space_enter is inline for the IPC path: in the common case (the
+ * space's ASID is of the current generation, mm/asid.h) a check and a
+ * satp write.
  */
-void space_enter_slow(struct page_table *pt, uint64_t *asid_ctx, unsigned hart);
 void space_leave(void);
 
 static inline __attribute__((always_inline)) void space_enter(struct page_table *pt,
 							      uint64_t *asid_ctx, unsigned hart)
 {
-	if (asid_activate_current(&kasid, *asid_ctx, hart))
-		mmu_switch_table(pt->root, asid_of(&kasid, *asid_ctx), false);
-	else
-		space_enter_slow(pt, asid_ctx, hart);
+	struct asid_switch sw = asid_switch(&kasid, asid_ctx, hart);
+
+	mmu_switch_table(pt->root, sw.asid, sw.flush);
 }
 
 /* The frame object owning the page at pa, or NULL (kernel/frame_object.c). */

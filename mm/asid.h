@@ -106,4 +106,15 @@ asid_activate_current(struct asid_allocator *a, uint64_t ctx, unsigned hart)
 					   __ATOMIC_RELAXED);
 }
 
+/* A switch as the kernel makes it: the lock-free common case, else asid_activate. */
+static inline __attribute__((always_inline)) struct asid_switch
+asid_switch(struct asid_allocator *a, uint64_t *ctx, unsigned hart)
+{
+	uint64_t seen = __atomic_load_n(ctx, __ATOMIC_RELAXED);
+
+	if (asid_activate_current(a, seen, hart))
+		return (struct asid_switch){ asid_of(a, seen), false };
+	return asid_activate(a, ctx, hart);
+}
+
 #endif

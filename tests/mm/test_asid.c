@@ -97,7 +97,7 @@ static void test_too_few_asids_for_the_harts(void)
 	CHECK_EQ_U64(a.bits, 0);
 }
 
-/* A switch as kernel/space.h's space_enter makes it: the lock-free path first. */
+/* asid_switch, with the path it took counted: the lock-free one first. */
 static struct asid_switch switch_to(uint64_t *ctx, unsigned hart, unsigned *fast)
 {
 	if (asid_activate_current(&a, *ctx, hart)) {

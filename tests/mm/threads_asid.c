@@ -1,6 +1,6 @@
 /*
  * The ASID allocator with harts as threads: NTHREADS threads switch among
- * SPACES address spaces at random, as the kernel's space_enter does (the
+ * SPACES address spaces at random, as asid_switch does (the
  * lock-free asid_activate_current, else asid_activate), with few enough
  * ASIDs that rollovers race with the fast path all the time.
  *
@@ -37,7 +37,7 @@ struct hart {
 
 static struct hart harts[NTHREADS];
 
-/* The switch as kernel/space.h's space_enter makes it. */
+/* asid_switch, with the path it took counted. */
 static struct asid_switch switch_to(uint64_t *c, unsigned hart, struct hart *h)
 {
 	uint64_t seen = __atomic_load_n(c, __ATOMIC_RELAXED);
