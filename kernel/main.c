@@ -288,9 +288,14 @@ void kernel_main(uint64_t hartid, paddr_t fdt_pa, paddr_t load_pa)
 	asid_setup(smp_online());
 	printk("timer: %s, %u Hz\n", timer_mode_name(), TIMER_HZ);
 	/* Without -icount QEMU's instret is host ticks: a count only when told so. */
-	if (boot.cmdline.icount)
-		printk("boot: report done after %lu instructions\n", rdinstret());
-	else
+	if (boot.cmdline.icount) {
+		uint64_t done = rdinstret();
+
+		printk("boot: the kernel's first instruction came after %lu instructions (the "
+		       "firmware's); from there to here: %lu\n", boot_entry_instret,
+		       done - boot_entry_instret);
+		printk("boot: report done after %lu instructions\n", done);
+	} else
 		printk("boot: report done (not counted: the word icount says rdinstret "
 		       "is exact, as tools/boot --icount does)\n");
 	if (boot.cmdline.crash)

@@ -18,10 +18,10 @@ struct vmalloc_space kvm;
 struct asid_allocator kasid;
 uint64_t memory_setup_instructions, memory_setup_pages;
 
-static struct frame *frames_in_direct_map(void *arg, paddr_t pa, uint64_t count)
+static void *table_in_direct_map(void *arg, paddr_t pa, uint64_t bytes)
 {
 	(void)arg;
-	(void)count;
+	(void)bytes;
 	return phys_to_virt(pa);
 }
 
@@ -43,7 +43,7 @@ void memory_init(void)
 		.zone_dma_size = boot.cmdline.zone_dma_size,
 		.nharts = boot.info.nusable < MEM_MAX_HARTS ? boot.info.nusable : MEM_MAX_HARTS,
 		.this_hart = this_hart,
-		.frames_at = frames_in_direct_map,
+		.table_at = table_in_direct_map,
 		.log = printk_line,
 	};
 	err_t err = memmap_build(&boot_memmap, &boot.info, DIRECT_MAP_SIZE, NULL, NULL);

@@ -47,6 +47,7 @@
 #include "kernel/device.h"
 #include "kernel/ipc.h"
 #include "kernel/memory.h"
+#include "kernel/boot.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/sleep.h"
@@ -66,10 +67,25 @@ static uint64_t *stack_top_words(const struct thread *t)
 	return (uint64_t *)((uint8_t *)t->kstack + KERNEL_STACK_SIZE) - STACK_TOP_WORDS;
 }
 
+/* With icount, the first thread into user mode says when (the boot's cost). */
+static void note_first_user_instruction(void)
+{
+	static bool said;
+	uint64_t now;
+
+	if (said || !boot.cmdline.icount)
+		return;
+	now = rdinstret();
+	said = true;
+	printk("boot: the first user instruction comes after %lu instructions; the kernel's "
+	       "part: %lu\n", now, now - boot_entry_instret);
+}
+
 void thread_resume_in_user(void *arg)
 {
 	(void)arg;
 	sched_finish_switch();
+	note_first_user_instruction();
 	thread_return_to_user();
 }
 

@@ -27,7 +27,11 @@ static paddr_t dma_limit(const struct memmap *mm, const struct boot_info *bi,
 	return bi->dma_limit < ZONE_DMA32_LIMIT ? ALIGN_DOWN(bi->dma_limit, PAGE_SIZE) : 0;
 }
 
-/* Frame descriptors for every RAM range, from the top of free memory. */
+/*
+ * A frame table for every RAM range, from the top of free memory: the
+ * descriptors, then the bitmap of chunks left unset (mm/frame.h).  Nothing
+ * is written yet: buddy_boot sets up what it must.
+ */
 static err_t add_frame_tables(struct mem *m, struct memmap *mm, const struct mem_setup *s)
 {
 	unsigned i;
@@ -35,17 +39,19 @@ static err_t add_frame_tables(struct mem *m, struct memmap *mm, const struct mem
 	for (i = 0; i < mm->ram.n; i++) {
 		pfn_t first = pa_to_pfn(mm->ram.r[i].start);
 		pfn_t count = pa_to_pfn(mm->ram.r[i].end) - first;
-		uint64_t bytes = count * sizeof(struct frame);
+		uint64_t frame_bytes = count * sizeof(struct frame);
+		uint64_t bytes = frame_bytes + frame_block_unset_words(first, count) * sizeof(uint64_t);
 		paddr_t pa = memmap_alloc(mm, bytes, PAGE_SIZE, s->limit);
-		struct frame *frames = pa ? s->frames_at(s->arg, pa, count) : NULL;
+		char *table = pa ? s->table_at(s->arg, pa, bytes) : NULL;
 		err_t err;
 
-		if (!frames) {
+		if (!table) {
 			mm_log(s->log, s->log_arg, "memmap: no room for %lu KiB of frame table "
 			     "for 0x%lx-0x%lx", bytes / KiB, mm->ram.r[i].start, mm->ram.r[i].end);
 			return ERR_NO_MEMORY;
 		}
-		err = mem_add_block(m, first, count, frames);
+		err = mem_add_block_unset(m, first, count, (struct frame *)table,
+					  (uint64_t *)(table + frame_bytes));
 		if (err)
 			return err;
 	}
@@ -82,7 +88,6 @@ err_t mem_boot(struct mem *m, struct memmap *mm, const struct boot_info *bi,
 	       const struct mem_setup *s)
 {
 	err_t err = memmap_build(mm, bi, s->limit, s->log, s->log_arg);
-	unsigned i;
 
 	if (err)
 		return err;
@@ -93,9 +98,7 @@ err_t mem_boot(struct mem *m, struct memmap *mm, const struct boot_info *bi,
 		return err;
 	buddy_init(m, s->nharts, s->this_hart);
 	set_zone_spans(m, mm);
-	for (i = 0; i < mm->free.n; i++)
-		buddy_add_range(m, pa_to_pfn(mm->free.r[i].start),
-				pa_to_pfn(mm->free.r[i].end) - pa_to_pfn(mm->free.r[i].start));
+	buddy_boot(m, &mm->free);
 	buddy_set_watermarks(m);
 	return ERR_OK;
 }

@@ -149,17 +149,21 @@ static void merge_insert(struct zone *z, const struct frame_block *b, pfn_t pfn,
 /*
  * Take the smallest free block of at least 2^order pages off z's lists and
  * split it down, each split putting its upper half on the list below.
+ * When the lists hold none, a chunk the boot left unset is set up first.
  * Returns the head, flagged `state` with `order`, or NULL.
  */
-static struct frame *take_block(struct zone *z, unsigned order, uint16_t state)
+static struct frame *take_block(struct mem *m, struct zone *z, unsigned order, uint16_t state)
 {
 	unsigned k = order;
 	struct frame *f;
 
 	while (k < MAX_ORDER && list_empty(&z->free[k].blocks))
 		k++;
-	if (k == MAX_ORDER)
-		return NULL;
+	if (k == MAX_ORDER) {
+		if (!z->deferred || !buddy_set_up_chunk(m, z))
+			return NULL;
+		k = MAX_ORDER - 1;
+	}
 	f = container_of(z->free[k].blocks.next, struct frame, link);
 	area_del(z, f, k);
 	while (k > order) {
@@ -185,13 +189,13 @@ static bool zone_can_give(const struct zone *z, uint64_t pages, unsigned flags)
 }
 
 /* Allocate 2^order pages from z's lists.  Returns the head or NULL.  Takes z's lock. */
-static struct frame *zone_alloc(struct zone *z, unsigned order, unsigned flags)
+static struct frame *zone_alloc(struct mem *m, struct zone *z, unsigned order, unsigned flags)
 {
 	struct frame *f = NULL;
 
 	spin_lock(&z->lock);
 	if (zone_can_give(z, pages_of(order), flags))
-		f = take_block(z, order, FRAME_ALLOCATED);
+		f = take_block(m, z, order, FRAME_ALLOCATED);
 	if (f)
 		z->stats.allocs[order]++;
 	else
@@ -214,14 +218,15 @@ static struct pcp_cache *cache_of(struct mem *m, unsigned hart, enum zone_id z)
  * Move up to c->batch pages from z's lists into c while z stays at or above
  * the watermark for `flags`.  Returns the pages moved.
  */
-static unsigned cache_refill(struct zone *z, struct pcp_cache *c, unsigned flags)
+static unsigned cache_refill(struct mem *m, struct zone *z, struct pcp_cache *c,
+			     unsigned flags)
 {
 	struct frame *f;
 	unsigned n = 0;
 
 	spin_lock(&z->lock);
 	while (n < c->batch && zone_can_give(z, 1, flags) &&
-	       (f = take_block(z, 0, FRAME_CACHED)) != NULL) {
+	       (f = take_block(m, z, 0, FRAME_CACHED)) != NULL) {
 		list_push_back(&c->pages, &f->link);
 		n++;
 	}
@@ -273,13 +278,14 @@ static inline struct frame *cache_pop(struct pcp_cache *c)
  * One page from cache c (zone z): a hit, or a miss (the cache was empty)
  * that refills it first.  Returns the page or NULL when the refill got none.
  */
-static struct frame *cache_alloc(struct zone *z, struct pcp_cache *c, unsigned flags)
+static struct frame *cache_alloc(struct mem *m, struct zone *z, struct pcp_cache *c,
+				 unsigned flags)
 {
 	if (c->count) {
 		c->hits++;
 	} else {
 		c->misses++;
-		if (!cache_refill(z, c, flags))
+		if (!cache_refill(m, z, c, flags))
 			return NULL;
 	}
 	return cache_pop(c);
@@ -389,7 +395,7 @@ static struct frame *alloc_pass(struct mem *m, unsigned order, unsigned flags, u
 			continue;
 		if (order == 0 && !(flags & (ALLOC_NOCACHE | ALLOC_SPARE)))
 			c = cache_of(m, hart, (enum zone_id)z);
-		f = c ? cache_alloc(zone, c, flags) : zone_alloc(zone, order, flags);
+		f = c ? cache_alloc(m, zone, c, flags) : zone_alloc(m, zone, order, flags);
 		if (f)
 			return f;
 	}

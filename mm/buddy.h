@@ -33,6 +33,7 @@
 #define TESSERA_MM_BUDDY_H
 
 #include "mm/mem.h"
+#include "mm/memmap.h"
 
 /* The buddy identity above; pfn must be a multiple of 2^order. */
 static inline pfn_t buddy_pfn(pfn_t pfn, unsigned order)
@@ -85,10 +86,20 @@ void buddy_init(struct mem *m, unsigned nharts, unsigned (*this_hart)(void));
  * Splits them into the largest aligned blocks within each zone and frame
  * block, merging with free neighbours as buddy_free does, and adds them to
  * managed_pages.  Pfns that are not RAM (holes) are skipped; a page that is
- * RAM but not FRAME_RESERVED (given twice) is refused and counted in its
- * zone's stats.bad_frees.
+ * RAM but not FRAME_RESERVED (given twice, or in a chunk buddy_boot left
+ * unset: free already) is refused and counted in its zone's stats.bad_frees.
  */
 void buddy_add_range(struct mem *m, pfn_t first, pfn_t count);
+
+/*
+ * The boot's way to feed the buddy (mm/boot_mem.c): m's blocks were added
+ * by mem_add_block_unset, so no descriptor is written yet.  Each chunk
+ * (mm/frame.h) wholly inside one range of `free`, its frame block and one
+ * zone is left unwritten and counted as a free block of the largest order;
+ * every other frame is set up reserved, and the rest of `free` given as
+ * buddy_add_range does.  Boot cost then grows with the chunks, not the pages.
+ */
+void buddy_boot(struct mem *m, const struct memmap_list *free);
 
 /*
  * Compute each zone's watermarks from its managed pages (formula in

@@ -20,10 +20,11 @@ static pfn_t pfn_in(const struct frame_block *b, const struct frame *f)
 	return b->first + (pfn_t)(f - b->frames);
 }
 
-/* Free block heads and cached pages per zone. */
+/* Free block heads, cached pages and chunks not set up, per zone. */
 struct census {
 	uint64_t free_heads[ZONE_COUNT];
 	uint64_t cached[ZONE_COUNT];
+	uint64_t unset[ZONE_COUNT];
 };
 
 struct check {
@@ -60,6 +61,9 @@ static bool check_free_block(struct check *c, enum zone_id zid, unsigned k,
 		return fail(c, "zone %s order %u: a listed frame is not in the frame table",
 			    z->name, k);
 	pfn = pfn_in(b, f);
+	if (frame_block_unset(b, pfn))
+		return fail(c, "zone %s order %u: listed pfn 0x%lx lies in a chunk not set up",
+			    z->name, k, (unsigned long)pfn);
 	if (f->flags != FRAME_FREE || f->order != k || f->zone != zid)
 		return fail(c, "zone %s order %u: pfn 0x%lx has flags 0x%x order %u zone %u",
 			    z->name, k, (unsigned long)pfn, f->flags, f->order, f->zone);
@@ -80,7 +84,10 @@ static bool check_free_block(struct check *c, enum zone_id zid, unsigned k,
 	return true;
 }
 
-/* Invariants 1 to 3 for zone zid's order-k list; adds its pages to *pages. */
+/*
+ * Invariants 1 to 3 for zone zid's order-k list; adds its pages to *pages.
+ * The largest order's count also holds the chunks not set up (z->deferred).
+ */
 static bool check_area(struct check *c, enum zone_id zid, unsigned k, uint64_t *pages)
 {
 	const struct zone *z = &c->m->zones[zid];
@@ -96,9 +103,13 @@ static bool check_area(struct check *c, enum zone_id zid, unsigned k, uint64_t *
 		if (!check_free_block(c, zid, k, container_of(l, struct frame, link)))
 			return false;
 	}
+	if (k == FRAME_CHUNK_ORDER)
+		n += z->deferred;
 	if (n != z->free[k].count)
-		return fail(c, "zone %s order %u: %lu blocks listed, count says %lu", z->name, k,
-			    (unsigned long)n, (unsigned long)z->free[k].count);
+		return fail(c, "zone %s order %u: %lu blocks listed (with %lu not set up), count "
+			    "says %lu", z->name, k, (unsigned long)n,
+			    (unsigned long)(k == FRAME_CHUNK_ORDER ? z->deferred : 0),
+			    (unsigned long)z->free[k].count);
 	c->listed.free_heads[zid] += n;
 	*pages += n << k;
 	return true;
@@ -120,7 +131,10 @@ static bool check_caches(struct check *c, enum zone_id zid)
 
 			if (++n > z->managed_pages || l->next->prev != l)
 				return fail(c, "zone %s hart %u cache: broken list", z->name, h);
-			if (!mem_block_of(c->m, f) || f->flags != FRAME_CACHED || f->zone != zid)
+			const struct frame_block *b = mem_block_of(c->m, f);
+
+			if (!b || frame_block_unset(b, pfn_in(b, f)) || f->flags != FRAME_CACHED ||
+			    f->zone != zid)
 				return fail(c, "zone %s hart %u cache: entry %lu is not a cached "
 					    "page of the zone", z->name, h, (unsigned long)n);
 		}
@@ -158,9 +172,32 @@ static bool tail_ok(const struct frame *h, const struct frame *t)
 }
 
 /*
+ * A chunk of b not set up, at pfn p: wholly in b and in one zone, below
+ * its zone's deferred_top.  Counted as a free head of its zone.
+ */
+static bool check_unset_chunk(struct check *c, const struct frame_block *b, pfn_t p,
+			      struct census *seen)
+{
+	pfn_t end = p + pages_of(FRAME_CHUNK_ORDER);
+	enum zone_id z = zone_of(pfn_to_pa(p), c->m->dma_limit);
+
+	if (!IS_ALIGNED(p, pages_of(FRAME_CHUNK_ORDER)) || p < b->first ||
+	    end > b->first + b->count)
+		return fail(c, "pfn 0x%lx: a chunk not set up overlaps a block or its frame "
+			    "block's edge", (unsigned long)p);
+	if (zone_of(pfn_to_pa(end) - 1, c->m->dma_limit) != z || end > c->m->zones[z].deferred_top)
+		return fail(c, "pfn 0x%lx: a chunk not set up crosses a zone or lies above "
+			    "zone %s's deferred_top", (unsigned long)p, zone_name(z));
+	seen->free_heads[z]++;
+	seen->unset[z]++;
+	return true;
+}
+
+/*
  * Invariant 5 over frame block b: walking it in pfn order, every frame is
  * reserved, cached, or heads a free or allocated block whose other frames
- * are tails.  Counts free heads and cached frames per zone into *seen.
+ * are tails, or lies in a chunk not set up (a free block of the largest
+ * order).  Counts free heads, cached frames and such chunks per zone.
  */
 static bool check_partition(struct check *c, const struct frame_block *b, struct census *seen)
 {
@@ -168,12 +205,22 @@ static bool check_partition(struct check *c, const struct frame_block *b, struct
 
 	for (; i < b->count; i += span) {
 		const struct frame *f = &b->frames[i];
-		bool head = f->flags == FRAME_FREE || (f->flags & ~(FRAME_SLAB | FRAME_KMALLOC)) == FRAME_ALLOCATED;
+		bool head;
 
+		if (frame_block_unset(b, b->first + i)) {
+			if (!check_unset_chunk(c, b, b->first + i, seen))
+				return false;
+			span = pages_of(FRAME_CHUNK_ORDER);
+			continue;
+		}
+		head = f->flags == FRAME_FREE || (f->flags & ~(FRAME_SLAB | FRAME_KMALLOC)) == FRAME_ALLOCATED;
 		span = head && f->order < MAX_ORDER ? pages_of(f->order) : 1;
 		if (f->zone >= ZONE_COUNT || (head && i + span > b->count))
 			return fail(c, "pfn 0x%lx: zone %u order %u out of range",
 				    (unsigned long)(b->first + i), f->zone, f->order);
+		if (frame_block_unset(b, b->first + i + span - 1))
+			return fail(c, "pfn 0x%lx: its block of %lu pages runs into a chunk not "
+				    "set up", (unsigned long)(b->first + i), (unsigned long)span);
 		if (!head && f->flags != FRAME_CACHED && !(f->flags & FRAME_RESERVED))
 			return fail(c, "pfn 0x%lx: flags 0x%x outside any block",
 				    (unsigned long)(b->first + i), f->flags);
@@ -200,6 +247,10 @@ static bool check_frames(struct check *c)
 	for (z = 0; z < ZONE_COUNT; z++) {
 		uint64_t heads = c->listed.free_heads[z], cached = c->listed.cached[z];
 
+		if (seen.unset[z] != c->m->zones[z].deferred)
+			return fail(c, "zone %s: %lu chunks not set up in the table, deferred says "
+				    "%lu", zone_name((enum zone_id)z), (unsigned long)seen.unset[z],
+				    (unsigned long)c->m->zones[z].deferred);
 		if (seen.free_heads[z] != heads || seen.cached[z] != cached)
 			return fail(c, "zone %s: %lu free heads and %lu cached pages in the "
 				    "table, %lu and %lu listed", zone_name((enum zone_id)z),

@@ -126,7 +126,36 @@ static void set_fast_zone(struct mem *m)
 	m->fast_zone = (uint8_t)z;
 }
 
-void buddy_add_range(struct mem *m, pfn_t first, pfn_t count)
+static pfn_t chunk_pages(void)
+{
+	return (pfn_t)1 << FRAME_CHUNK_ORDER;
+}
+
+/* Bit and word of the chunk at pfn c in b's unset map. */
+static uint64_t chunk_bit(const struct frame_block *b, pfn_t c)
+{
+	return (c >> FRAME_CHUNK_ORDER) - (b->first >> FRAME_CHUNK_ORDER);
+}
+
+/* The first chunk after p's, below stop, whose descriptors are not set up; else stop. */
+static pfn_t next_unset(const struct frame_block *b, pfn_t p, pfn_t stop)
+{
+	pfn_t c;
+
+	if (!b->unset)
+		return stop;
+	for (c = ALIGN_DOWN(p, chunk_pages()) + chunk_pages(); c < stop; c += chunk_pages())
+		if (frame_block_unset(b, c))
+			return c;
+	return stop;
+}
+
+/*
+ * Give [first, first + count) to the buddy.  A chunk not set up is free
+ * already: skipped, and counted in bad_frees page by page unless `boot`
+ * (buddy_boot feeds the free ranges around the chunks it left unset).
+ */
+static void add_range(struct mem *m, pfn_t first, pfn_t count, bool boot)
 {
 	pfn_t end = first + count < first ? (pfn_t)-1 : first + count;
 	const struct frame_block *b;
@@ -137,9 +166,144 @@ void buddy_add_range(struct mem *m, pfn_t first, pfn_t count)
 
 		if (p < b->first)
 			p = b->first;
-		p = buddy_add_run(m, b, p, stop);
+		if (frame_block_unset(b, p)) {
+			pfn_t next = ALIGN_DOWN(p, chunk_pages()) + chunk_pages();
+			struct zone *z = &m->zones[zone_of(pfn_to_pa(p), m->dma_limit)];
+
+			next = next < stop ? next : stop;
+			if (!boot) {
+				spin_lock(&z->lock);
+				z->stats.bad_frees += next - p;
+				spin_unlock(&z->lock);
+			}
+			p = next;
+			continue;
+		}
+		p = buddy_add_run(m, b, p, next_unset(b, p, stop));
 	}
 	set_fast_zone(m);
+}
+
+void buddy_add_range(struct mem *m, pfn_t first, pfn_t count)
+{
+	add_range(m, first, count, false);
+}
+
+/* Whether [pa, end) lies inside one range of l, from *at on (l sorted). */
+static bool in_ranges(const struct memmap_list *l, unsigned *at, paddr_t pa, paddr_t end)
+{
+	while (*at < l->n && l->r[*at].end <= pa)
+		(*at)++;
+	return *at < l->n && l->r[*at].start <= pa && end <= l->r[*at].end;
+}
+
+/*
+ * Decide, chunk by chunk, what of block b (descriptors unwritten) is set up
+ * now: a chunk wholly inside b, one free range and one zone is left unset
+ * and marked; every other frame is written FRAME_RESERVED.
+ */
+static void plan_block(struct mem *m, const struct frame_block *b, const struct memmap_list *free)
+{
+	pfn_t p = b->first, end = b->first + b->count;
+	unsigned at = 0;
+
+	while (p < end) {
+		pfn_t next = ALIGN_DOWN(p, chunk_pages()) + chunk_pages();
+		paddr_t pa = pfn_to_pa(p);
+
+		if (next - chunk_pages() == p && next <= end &&
+		    in_ranges(free, &at, pa, pfn_to_pa(next)) &&
+		    zone_of(pa, m->dma_limit) == zone_of(pfn_to_pa(next) - 1, m->dma_limit)) {
+			b->unset[chunk_bit(b, p) / 64] |= (uint64_t)1 << (chunk_bit(b, p) % 64);
+		} else {
+			next = next < end ? next : end;
+			mem_set_up_frames(m, b, p, next);
+		}
+		p = next;
+	}
+}
+
+/* Count every unset chunk as a free block of the largest order in its zone. */
+static void count_unset(struct mem *m, const struct frame_block *b)
+{
+	pfn_t c;
+
+	for (c = ALIGN_UP(b->first, chunk_pages()); c + chunk_pages() <= b->first + b->count;
+	     c += chunk_pages()) {
+		struct zone *z = &m->zones[zone_of(pfn_to_pa(c), m->dma_limit)];
+
+		if (!frame_block_unset(b, c))
+			continue;
+		z->deferred++;
+		z->free[FRAME_CHUNK_ORDER].count++;
+		z->free_pages += chunk_pages();
+		z->managed_pages += chunk_pages();
+		if (z->deferred_top < c + chunk_pages())
+			z->deferred_top = c + chunk_pages();
+	}
+}
+
+void buddy_boot(struct mem *m, const struct memmap_list *free)
+{
+	unsigned i;
+
+	for (i = 0; i < m->nblocks; i++)
+		if (m->blocks[i].unset)
+			plan_block(m, &m->blocks[i], free);
+	for (i = 0; i < free->n; i++)
+		add_range(m, pa_to_pfn(free->r[i].start),
+			  pa_to_pfn(free->r[i].end) - pa_to_pfn(free->r[i].start), true);
+	for (i = 0; i < m->nblocks; i++)
+		if (m->blocks[i].unset)
+			count_unset(m, &m->blocks[i]);
+	set_fast_zone(m);
+}
+
+/*
+ * Write the descriptors of b's unset chunk at c (zone zid): the head of a
+ * free block of the largest order, and its tails; then clear its bit (zone
+ * lock held: mm/frame.h says why that orders readers after the writes).
+ */
+static void set_up_chunk(const struct frame_block *b, pfn_t c, uint8_t zid)
+{
+	struct frame *f = &b->frames[c - b->first], *end = f + chunk_pages(), *t;
+	uint64_t bit = chunk_bit(b, c);
+
+	*f = (struct frame){ .link = { &f->link, &f->link }, .order = FRAME_CHUNK_ORDER,
+			     .zone = zid, .flags = FRAME_FREE };
+	for (t = f + 1; t < end; t++)
+		*t = (struct frame){ .link = { &t->link, &t->link }, .zone = zid,
+				     .flags = FRAME_TAIL };
+	__atomic_fetch_and(&b->unset[bit / 64], ~((uint64_t)1 << (bit % 64)), __ATOMIC_RELAXED);
+}
+
+/* See mm/buddy_internal.h. */
+bool buddy_set_up_chunk(struct mem *m, struct zone *z)
+{
+	pfn_t zone_first = ALIGN_UP(pa_to_pfn(z->start), chunk_pages());
+	unsigned i = m->nblocks;
+
+	while (i-- > 0) {
+		const struct frame_block *b = &m->blocks[i];
+		pfn_t lo = ALIGN_UP(b->first, chunk_pages());
+		pfn_t c = b->first + b->count < z->deferred_top ? b->first + b->count
+								 : z->deferred_top;
+
+		if (!b->unset)
+			continue;
+		lo = lo > zone_first ? lo : zone_first;
+		for (c = ALIGN_DOWN(c, chunk_pages()); c >= lo + chunk_pages();) {
+			c -= chunk_pages();
+			if (!frame_block_unset(b, c))
+				continue;
+			set_up_chunk(b, c, (uint8_t)(z - m->zones));
+			list_push(&z->free[FRAME_CHUNK_ORDER].blocks, &b->frames[c - b->first].link);
+			z->deferred--;
+			z->deferred_top = c;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* floor(sqrt(n)), bit by bit. */

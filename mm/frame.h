@@ -2,7 +2,8 @@
  * The frame table: one struct frame per 4 KiB page of RAM.
  *
  * Descriptors live in one array per contiguous RAM range (a frame block), so
- * holes between ranges cost nothing.  32 bytes each (Linux's struct page is
+ * holes between ranges cost nothing; a free 4 MiB chunk's are written only
+ * when the buddy first hands it out (struct frame_block below).  32 bytes each (Linux's struct page is
  * 64): 0.78% of RAM, 8 MiB of descriptors per GiB.
  *
  * State of a frame, by flags:
@@ -22,6 +23,7 @@
 #define TESSERA_MM_FRAME_H
 
 #include "mm/list.h"
+#include "mm/zone.h"
 #include "tessera/types.h"
 
 enum frame_flag {
@@ -46,11 +48,50 @@ struct frame {
 
 _Static_assert(sizeof(struct frame) <= 32, "a frame descriptor fits in 32 bytes");
 
-/* Frames of one contiguous RAM range: pfns [first, first + count). */
+/*
+ * Frames of one contiguous RAM range: pfns [first, first + count).
+ *
+ * Descriptors are written when first needed (boot cost must not grow with
+ * RAM): the boot sets up every chunk -- an aligned run of 2^FRAME_CHUNK_ORDER
+ * frames, the buddy's largest block -- except those that are wholly free,
+ * inside the block and inside one zone.  Those it leaves as they were, marks
+ * in `unset` and counts as free blocks of the largest order; the buddy sets
+ * one up when its lists run dry (mm/buddy_setup.c).  Bit i of `unset`
+ * stands for the chunk at pfn ((first >> FRAME_CHUNK_ORDER) + i) <<
+ * FRAME_CHUNK_ORDER.  NULL: every descriptor is set up (mem_add_block).
+ */
+#define FRAME_CHUNK_ORDER (MAX_ORDER - 1)
+
 struct frame_block {
 	pfn_t first;
 	pfn_t count;
 	struct frame *frames;
+	uint64_t *unset;    /* chunks whose descriptors are not written; may be NULL */
 };
+
+/* Bitmap words `unset` needs for the chunks pfns [first, first + count) touch. */
+static inline uint64_t frame_block_unset_words(pfn_t first, pfn_t count)
+{
+	pfn_t chunks = ((first + count - 1) >> FRAME_CHUNK_ORDER) - (first >> FRAME_CHUNK_ORDER) + 1;
+
+	return (chunks + 63) / 64;
+}
+
+/*
+ * Whether pfn (of b) lies in a chunk whose descriptors are not set up: a
+ * free block of the largest order, known only by this bit.  The set-up
+ * clears the bit under its zone's lock, after writing the descriptors: a
+ * caller that holds a frame of the chunk, or reads under that lock, is
+ * ordered after it, so a relaxed load is enough.
+ */
+static inline bool frame_block_unset(const struct frame_block *b, pfn_t pfn)
+{
+	uint64_t i;
+
+	if (!b->unset)
+		return false;
+	i = (pfn >> FRAME_CHUNK_ORDER) - (b->first >> FRAME_CHUNK_ORDER);
+	return (__atomic_load_n(&b->unset[i / 64], __ATOMIC_RELAXED) >> (i % 64)) & 1;
+}
 
 #endif

@@ -25,14 +25,11 @@ enum zone_id zone_of(paddr_t pa, paddr_t dma_limit)
 
 struct frame *mem_frame(const struct mem *m, pfn_t pfn)
 {
-	unsigned i;
+	const struct frame_block *b = m->blocks, *end = b + m->nblocks;
 
-	for (i = 0; i < m->nblocks; i++) {
-		const struct frame_block *b = &m->blocks[i];
-
+	for (; b < end; b++)
 		if (pfn - b->first < b->count)
-			return &b->frames[pfn - b->first];
-	}
+			return frame_block_unset(b, pfn) ? NULL : &b->frames[pfn - b->first];
 	return NULL;
 }
 
@@ -66,37 +63,69 @@ struct frame *mem_frame_at(const struct mem *m, paddr_t pa)
 	return mem_frame(m, pa_to_pfn(pa));
 }
 
-err_t mem_add_block(struct mem *m, pfn_t first, pfn_t count, struct frame *frames)
+/* Insert the block in pfn order.  Returns it, or NULL (overlap, empty, full: *err). */
+static struct frame_block *insert_block(struct mem *m, pfn_t first, pfn_t count,
+					struct frame *frames, uint64_t *unset, err_t *err)
 {
 	unsigned i, at;
-	pfn_t p;
 
+	*err = ERR_INVALID_ARGUMENT;
 	if (!count || first + count < first)
-		return ERR_INVALID_ARGUMENT;
+		return NULL;
+	*err = ERR_NO_MEMORY;
 	if (m->nblocks >= MEM_MAX_BLOCKS)
-		return ERR_NO_MEMORY;
+		return NULL;
+	*err = ERR_INVALID_ARGUMENT;
 	for (at = 0; at < m->nblocks && m->blocks[at].first < first; at++)
 		;
 	if ((at > 0 && m->blocks[at - 1].first + m->blocks[at - 1].count > first) ||
 	    (at < m->nblocks && first + count > m->blocks[at].first))
-		return ERR_INVALID_ARGUMENT;
+		return NULL;
 	for (i = m->nblocks; i > at; i--)
 		m->blocks[i] = m->blocks[i - 1];
-	m->blocks[at] = (struct frame_block){ .first = first, .count = count, .frames = frames };
+	m->blocks[at] = (struct frame_block){ .first = first, .count = count, .frames = frames,
+					      .unset = unset };
 	m->nblocks++;
+	*err = ERR_OK;
+	return &m->blocks[at];
+}
+
+void mem_set_up_frames(const struct mem *m, const struct frame_block *b, pfn_t p, pfn_t end)
+{
+	struct frame *f = &b->frames[p - b->first];
+
 	/* Zone by zone: the zone changes at most twice in a block, so it is
 	 * found once per stretch rather than once per page (boot cost). */
-	for (p = 0; p < count;) {
-		enum zone_id z = zone_of(pfn_to_pa(first + p), m->dma_limit);
-		pfn_t end = count;
+	while (p < end) {
+		enum zone_id z = zone_of(pfn_to_pa(p), m->dma_limit);
+		pfn_t stop = end;
 
-		if (z == ZONE_DMA && pa_to_pfn(m->dma_limit) - first < end)
-			end = pa_to_pfn(m->dma_limit) - first;
-		else if (z == ZONE_DMA32 && pa_to_pfn(ZONE_DMA32_LIMIT) - first < end)
-			end = pa_to_pfn(ZONE_DMA32_LIMIT) - first;
-		for (; p < end; p++)
-			frames[p] = (struct frame){ .link = { &frames[p].link, &frames[p].link },
-						    .flags = FRAME_RESERVED, .zone = (uint8_t)z };
+		if (z == ZONE_DMA && pa_to_pfn(m->dma_limit) < stop)
+			stop = pa_to_pfn(m->dma_limit);
+		else if (z == ZONE_DMA32 && pa_to_pfn(ZONE_DMA32_LIMIT) < stop)
+			stop = pa_to_pfn(ZONE_DMA32_LIMIT);
+		for (; p < stop; p++, f++)
+			*f = (struct frame){ .link = { &f->link, &f->link }, .flags = FRAME_RESERVED,
+					     .zone = (uint8_t)z };
 	}
-	return ERR_OK;
+}
+
+err_t mem_add_block(struct mem *m, pfn_t first, pfn_t count, struct frame *frames)
+{
+	err_t err;
+	const struct frame_block *b = insert_block(m, first, count, frames, NULL, &err);
+
+	if (b)
+		mem_set_up_frames(m, b, first, first + count);
+	return err;
+}
+
+err_t mem_add_block_unset(struct mem *m, pfn_t first, pfn_t count, struct frame *frames,
+			  uint64_t *unset)
+{
+	err_t err;
+
+	if (insert_block(m, first, count, frames, unset, &err))
+		memset(unset, 0, frame_block_unset_words(first, count) * sizeof(uint64_t));
+	return err;
 }

@@ -65,7 +65,11 @@ struct mem {
 	unsigned (*this_hart)(void);         /* index of the calling hart, < nharts */
 };
 
-/* The frame of `pfn`, or NULL if it is not RAM described by the table. */
+/*
+ * The frame of `pfn`, or NULL if it is not RAM described by the table or
+ * lies in a chunk whose descriptors are not set up (a free block no one
+ * holds: mm/frame.h).
+ */
 struct frame *mem_frame(const struct mem *m, pfn_t pfn);
 
 /* The pfn of a frame of this table. */
@@ -88,5 +92,17 @@ const struct frame_block *mem_block_of(const struct mem *m, const struct frame *
  * (MEM_MAX_BLOCKS reached).
  */
 err_t mem_add_block(struct mem *m, pfn_t first, pfn_t count, struct frame *frames);
+
+/*
+ * As mem_add_block, but the descriptors are left unwritten and `unset`
+ * (frame_block_unset_words of them) is cleared: the caller then sets up
+ * each chunk with mem_set_up_frames or marks it in `unset` (the boot:
+ * buddy_boot, mm/buddy.h) before anything reads the block.
+ */
+err_t mem_add_block_unset(struct mem *m, pfn_t first, pfn_t count, struct frame *frames,
+			  uint64_t *unset);
+
+/* Write the descriptors of pfns [p, end) of b as FRAME_RESERVED, each in its zone. */
+void mem_set_up_frames(const struct mem *m, const struct frame_block *b, pfn_t p, pfn_t end);
 
 #endif

@@ -108,17 +108,47 @@ bool meminfo_slab(unsigned index, struct meminfo_slab *out)
 	return true;
 }
 
-/* The head of the block holding f (f itself if it heads one or is alone):
- * a tail lies after its head, in the same frame block, less than
- * 2^(MAX_ORDER - 1) frames on.  Requires f's zone lock. */
-static const struct frame *block_head(const struct mem *m, const struct frame *f)
+/*
+ * The descriptor of pfn (of b) as the buddy would have it: the table's, or
+ * for a chunk not set up (mm/frame.h) what setting it up would write -- a
+ * free head of the largest order at its start, tails after -- built in *tmp.
+ */
+static const struct frame *frame_seen(const struct mem *m, const struct frame_block *b,
+				      pfn_t pfn, struct frame *tmp)
 {
-	const struct frame_block *b = mem_block_of(m, f);
+	bool head = IS_ALIGNED(pfn, (pfn_t)1 << FRAME_CHUNK_ORDER);
+
+	if (!frame_block_unset(b, pfn))
+		return &b->frames[pfn - b->first];
+	*tmp = (struct frame){ .order = head ? FRAME_CHUNK_ORDER : 0,
+			       .zone = (uint8_t)zone_of(pfn_to_pa(pfn), m->dma_limit),
+			       .flags = head ? FRAME_FREE : FRAME_TAIL };
+	return tmp;
+}
+
+/* The pfn of the head of the block holding pfn (pfn itself if it heads one
+ * or is alone): a tail lies after its head, in the same frame block, less
+ * than 2^(MAX_ORDER - 1) frames on.  Requires pfn's zone lock. */
+static pfn_t block_head(const struct mem *m, const struct frame_block *b, pfn_t pfn)
+{
+	struct frame tmp;
 	unsigned back = 0;
 
-	while ((f->flags & FRAME_TAIL) && b && f > b->frames && ++back < (1u << (MAX_ORDER - 1)))
-		f--;
-	return f;
+	while ((frame_seen(m, b, pfn, &tmp)->flags & FRAME_TAIL) && pfn > b->first &&
+	       ++back < (1u << (MAX_ORDER - 1)))
+		pfn--;
+	return pfn;
+}
+
+/* The frame block holding pfn, or else the first above it; NULL if none. */
+static const struct frame_block *block_from(const struct mem *m, pfn_t pfn)
+{
+	unsigned k;
+
+	for (k = 0; k < m->nblocks; k++)
+		if (pfn < m->blocks[k].first + m->blocks[k].count)
+			return &m->blocks[k];
+	return NULL;
 }
 
 /* The state a block head's flags say (a tail with no head found, which
@@ -137,20 +167,24 @@ static uint32_t head_state(uint16_t flags)
 
 void meminfo_frame(struct mem *m, paddr_t pa, struct meminfo_frame *out)
 {
-	const struct frame *f = mem_frame_at(m, pa), *head;
+	const struct frame_block *b = block_from(m, pa_to_pfn(pa));
+	const struct frame *head;
+	struct frame tmp;
 	struct zone *z;
+	pfn_t pfn = pa_to_pfn(pa);
 
 	memset(out, 0, sizeof(*out));
 	out->pa = pa & ~(PAGE_SIZE - 1);
-	if (!f)
+	if (!b || pfn < b->first)
 		return;                           /* MEMINFO_FRAME_NOT_RAM */
-	out->zone = f->zone;
-	z = &m->zones[f->zone];
+	out->zone = frame_seen(m, b, pfn, &tmp)->zone;
+	z = &m->zones[out->zone];
 	spin_lock(&z->lock);
-	head = block_head(m, f);
+	pfn = block_head(m, b, pfn);
+	head = frame_seen(m, b, pfn, &tmp);
 	out->state = head_state(head->flags);
 	if (head->flags & (FRAME_FREE | FRAME_ALLOCATED)) {
-		out->block = mem_frame_pa(m, head);
+		out->block = pfn_to_pa(pfn);
 		out->order = head->order;
 		out->refcount = head->flags & FRAME_ALLOCATED ? head->refcount : 0;
 	}
@@ -186,16 +220,13 @@ static bool alike(const struct frame *a, const struct frame *b)
 bool meminfo_frame_run(struct mem *m, paddr_t pa, struct meminfo_frame_run *out)
 {
 	pfn_t pfn = pa >> PAGE_SHIFT;
-	const struct frame_block *b = NULL;
+	const struct frame_block *b = block_from(m, pfn);
 	const struct frame *head, *f;
+	struct frame head_tmp, tmp;
 	struct zone *z;
-	uint64_t i, pages = 0;
-	unsigned k;
+	uint64_t pages = 0;
 
 	memset(out, 0, sizeof(*out));
-	for (k = 0; k < m->nblocks && !b; k++)
-		if (pfn < m->blocks[k].first + m->blocks[k].count)
-			b = &m->blocks[k];
 	if (!b)
 		return false;                     /* above all RAM */
 	if (pfn < b->first) {                     /* a hole, up to the next RAM */
@@ -203,19 +234,19 @@ bool meminfo_frame_run(struct mem *m, paddr_t pa, struct meminfo_frame_run *out)
 		out->pages = b->first - pfn;
 		return true;                      /* MEMINFO_FRAME_NOT_RAM */
 	}
-	f = &b->frames[pfn - b->first];
-	z = &m->zones[f->zone];
+	z = &m->zones[frame_seen(m, b, pfn, &tmp)->zone];
 	spin_lock(&z->lock);
-	head = block_head(m, f);
-	out->start = mem_frame_pa(m, head);
+	pfn = block_head(m, b, pfn);
+	head = frame_seen(m, b, pfn, &head_tmp);
+	out->start = pfn_to_pa(pfn);
 	out->state = head_state(head->flags);
 	out->zone = head->zone;
 	out->order = head->flags & (FRAME_FREE | FRAME_ALLOCATED) ? head->order : 0;
 	if (out->state == MEMINFO_FRAME_SLAB && head->owner)
 		copy_name(out->slab_cache, ((const struct slab *)head->owner)->cache->name);
-	for (i = (uint64_t)(head - b->frames); i < b->count && pages < MEMINFO_RUN_MAX_PAGES &&
-	     alike(head, &b->frames[i]); i += unit_pages(&b->frames[i]))
-		pages += unit_pages(&b->frames[i]);
+	for (; pfn < b->first + b->count && pages < MEMINFO_RUN_MAX_PAGES &&
+	     alike(head, f = frame_seen(m, b, pfn, &tmp)); pfn += unit_pages(f))
+		pages += unit_pages(f);
 	spin_unlock(&z->lock);
 	out->pages = pages ? pages : 1;           /* a lone tail: itself */
 	return true;

@@ -195,7 +195,7 @@ static inline struct frame *frame_of(const struct mem *m, const void *p)
 		return NULL;
 	pfn = pa_to_pfn(phys_window.pa + offset);
 	if (pfn - b->first < b->count)
-		return &b->frames[pfn - b->first];
+		return frame_block_unset(b, pfn) ? NULL : &b->frames[pfn - b->first];
 	return mem_frame(m, pfn);
 }
 

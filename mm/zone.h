@@ -45,7 +45,7 @@ struct zone_stats {
 };
 
 /*
- * lock protects free[], free_pages and stats.  Fields set at boot (span,
+ * lock protects free[], free_pages, deferred and stats.  Fields set at boot (span,
  * present, managed, watermarks) are read without it.
  */
 struct zone {
@@ -56,6 +56,13 @@ struct zone {
 	uint64_t free_pages;       /* in free lists (not counting per-hart caches) */
 	uint64_t watermark[WMARK_COUNT];
 	struct free_area free[MAX_ORDER];
+	/*
+	 * Free chunks of the largest order whose descriptors are not set up
+	 * yet (mm/frame.h): counted in free[MAX_ORDER - 1].count and in
+	 * free_pages, but on no list; every one lies below pfn deferred_top.
+	 */
+	uint64_t deferred;
+	pfn_t deferred_top;
 	struct zone_stats stats;
 	struct spinlock lock;
 };

@@ -223,11 +223,11 @@ static void print_line(void *arg, const char *line)
 	fprintf(report, "%s\n", line);
 }
 
-static struct frame *host_frames(void *arg, paddr_t pa, uint64_t count)
+static void *host_table(void *arg, paddr_t pa, uint64_t bytes)
 {
 	(void)arg;
 	(void)pa;
-	return calloc(count, sizeof(struct frame));
+	return malloc(bytes);
 }
 
 static unsigned host_hart(void)
@@ -273,7 +273,7 @@ static int report_memory(const struct boot_info *bi, const struct cmdline *c)
 	static struct memmap mm;
 	const struct mem_setup setup = {
 		.limit = MEMMAP_DIRECT_MAP_LIMIT, .zone_dma_size = c->zone_dma_size, .nharts = 1,
-		.this_hart = host_hart, .frames_at = host_frames, .log = print_line,
+		.this_hart = host_hart, .table_at = host_table, .log = print_line,
 	};
 	err_t err = mem_boot(&m, &mm, bi, &setup);
 	unsigned i;

@@ -6,6 +6,15 @@
 #ifndef TESSERA_ARCH_RISCV_HART_H
 #define TESSERA_ARCH_RISCV_HART_H
 
+#include <stdint.h>
+
+/*
+ * instret at the kernel's first instruction on the boot hart (head.S): what
+ * the firmware and any loader before it retired, an exact count under
+ * QEMU -icount only.
+ */
+extern uint64_t boot_entry_instret;
+
 static inline unsigned hart_index(void)
 {
 	unsigned long tp;

@@ -32,6 +32,7 @@ _start:
 	.option pop
 
 boot_entry:
+	csrr	s3, instret                /* boot_entry_instret, stored after .bss is zeroed */
 	csrw	sie, zero
 	csrci	sstatus, SSTATUS_SIE
 	li	t0, SSTATUS_FS           /* the kernel runs with the FPU off (fpu.h): */
@@ -59,6 +60,8 @@ boot_entry:
 	addi	t0, t0, 8
 	j	1b
 2:
+	lla	t0, boot_entry_instret
+	sd	s3, 0(t0)
 	mv	a0, s2
 	mv	a1, s1
 	call	early_boot_map             /* returns the satp value to use */
@@ -143,6 +146,10 @@ secondary_high:
 	.balign 4
 boot_claimed:                      /* in .data: .bss is zeroed by the boot hart */
 	.word	0
+	.balign 8
+	.globl boot_entry_instret
+boot_entry_instret:                /* instret at the kernel's first instruction (arch/riscv/hart.h) */
+	.dword	0
 
 /*
  * The boot hart's stack, in .bss, laid out for the overflow test in trap.S:
