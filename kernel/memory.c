@@ -18,7 +18,7 @@ struct vmalloc_space kvm;
 struct asid_allocator kasid;
 uint64_t memory_setup_instructions, memory_setup_pages;
 
-static void *table_in_direct_map(void *arg, paddr_t pa, uint64_t bytes)
+static struct frame *table_in_direct_map(void *arg, paddr_t pa, uint64_t bytes)
 {
 	(void)arg;
 	(void)bytes;

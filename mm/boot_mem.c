@@ -28,9 +28,9 @@ static paddr_t dma_limit(const struct memmap *mm, const struct boot_info *bi,
 }
 
 /*
- * A frame table for every RAM range, from the top of free memory: the
- * descriptors, then the bitmap of chunks left unset (mm/frame.h).  Nothing
- * is written yet: buddy_boot sets up what it must.
+ * A frame table for every RAM range, from the top of free memory.  Nothing
+ * is written yet (buddy_boot sets up what it must), but for a range above
+ * MEM_UNSET_LIMIT, which only a host tool sees: set up whole.
  */
 static err_t add_frame_tables(struct mem *m, struct memmap *mm, const struct mem_setup *s)
 {
@@ -39,19 +39,18 @@ static err_t add_frame_tables(struct mem *m, struct memmap *mm, const struct mem
 	for (i = 0; i < mm->ram.n; i++) {
 		pfn_t first = pa_to_pfn(mm->ram.r[i].start);
 		pfn_t count = pa_to_pfn(mm->ram.r[i].end) - first;
-		uint64_t frame_bytes = count * sizeof(struct frame);
-		uint64_t bytes = frame_bytes + frame_block_unset_words(first, count) * sizeof(uint64_t);
+		uint64_t bytes = count * sizeof(struct frame);
 		paddr_t pa = memmap_alloc(mm, bytes, PAGE_SIZE, s->limit);
-		char *table = pa ? s->table_at(s->arg, pa, bytes) : NULL;
+		struct frame *frames = pa ? s->table_at(s->arg, pa, bytes) : NULL;
 		err_t err;
 
-		if (!table) {
+		if (!frames) {
 			mm_log(s->log, s->log_arg, "memmap: no room for %lu KiB of frame table "
 			     "for 0x%lx-0x%lx", bytes / KiB, mm->ram.r[i].start, mm->ram.r[i].end);
 			return ERR_NO_MEMORY;
 		}
-		err = mem_add_block_unset(m, first, count, (struct frame *)table,
-					  (uint64_t *)(table + frame_bytes));
+		err = mm->ram.r[i].end <= MEM_UNSET_LIMIT ? mem_add_block_unset(m, first, count, frames)
+							  : mem_add_block(m, first, count, frames);
 		if (err)
 			return err;
 	}

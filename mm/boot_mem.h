@@ -5,8 +5,7 @@
  *   1. the boot memory map (mm/memmap.h) from the boot facts
  *   2. zone limits: ZONE_DMA from zone_dma= or the tightest dma-ranges (when
  *      below 4 GiB), ZONE_DMA32 below 4 GiB, ZONE_NORMAL above
- *   3. one frame-table array per RAM range, taken from the top of free RAM,
- *      with its bitmap of chunks not set up (mm/frame.h)
+ *   3. one frame-table array per RAM range, taken from the top of free RAM
  *   4. the buddy allocator, fed every free range (buddy_boot: descriptors
  *      written only where a chunk is not wholly free); watermarks
  */
@@ -22,11 +21,11 @@ struct mem_setup {
 	unsigned nharts;          /* per-hart caches to set up */
 	unsigned (*this_hart)(void);
 	/*
-	 * Where the kernel can write the `bytes` of frame table placed at
-	 * physical `pa` (kernel: the direct map; tessera-mm: host memory),
-	 * aligned for a struct frame.  NULL: cannot.
+	 * Where the kernel can write the `bytes` of frame descriptors placed
+	 * at physical `pa` (kernel: the direct map; tessera-mm: host memory).
+	 * NULL: cannot.
 	 */
-	void *(*table_at)(void *arg, paddr_t pa, uint64_t bytes);
+	struct frame *(*table_at)(void *arg, paddr_t pa, uint64_t bytes);
 	void *arg;
 	memmap_log_fn log;        /* "memmap: ..." lines; may be NULL */
 	void *log_arg;

@@ -1,14 +1,17 @@
 /*
  * The buddy allocator's set-up (mm/buddy.h): zones and per-hart caches made
  * empty (buddy_init), RAM given to the free lists as maximal aligned blocks
- * (buddy_add_range), and each zone's watermarks from its size
+ * (buddy_add_range; at boot buddy_boot, which leaves wholly free chunks'
+ * descriptors unwritten), the set-up of such a chunk on first use
+ * (buddy_set_up_chunk), and each zone's watermarks from its size
  * (buddy_set_watermarks).  The free lists, the caches and the allocation
  * paths are mm/buddy.c; its header states the invariants these functions
  * establish.
  *
- * Locks: buddy_init and buddy_set_watermarks run before any allocation, on
- * one hart; buddy_add_range takes each zone's lock while it gives that zone
- * pages (one zone lock at a time, as everywhere in the buddy).
+ * Locks: buddy_init, buddy_boot and buddy_set_watermarks run before any
+ * allocation, on one hart; buddy_add_range takes each zone's lock while it
+ * gives that zone pages (one zone lock at a time, as everywhere in the
+ * buddy); buddy_set_up_chunk runs under its zone's lock.
  */
 #include <string.h>
 
@@ -69,6 +72,8 @@ static void zone_init(struct mem *m, enum zone_id id)
 	z->name = zone_name(id);
 	z->managed_pages = 0;
 	z->free_pages = 0;
+	z->deferred = 0;
+	z->deferred_top = 0;
 	memset(z->watermark, 0, sizeof(z->watermark));
 	memset(&z->stats, 0, sizeof(z->stats));
 	for (k = 0; k < MAX_ORDER; k++) {
@@ -131,10 +136,10 @@ static pfn_t chunk_pages(void)
 	return (pfn_t)1 << FRAME_CHUNK_ORDER;
 }
 
-/* Bit and word of the chunk at pfn c in b's unset map. */
-static uint64_t chunk_bit(const struct frame_block *b, pfn_t c)
+/* The bit of the chunk at pfn c in the unset map (mm/frame.h). */
+static uint64_t chunk_bit(pfn_t c)
 {
-	return (c >> FRAME_CHUNK_ORDER) - (b->first >> FRAME_CHUNK_ORDER);
+	return c >> FRAME_CHUNK_ORDER;
 }
 
 /* The first chunk after p's, below stop, whose descriptors are not set up; else stop. */
@@ -214,7 +219,7 @@ static void plan_block(struct mem *m, const struct frame_block *b, const struct 
 		if (next - chunk_pages() == p && next <= end &&
 		    in_ranges(free, &at, pa, pfn_to_pa(next)) &&
 		    zone_of(pa, m->dma_limit) == zone_of(pfn_to_pa(next) - 1, m->dma_limit)) {
-			b->unset[chunk_bit(b, p) / 64] |= (uint64_t)1 << (chunk_bit(b, p) % 64);
+			b->unset[chunk_bit(p) / 64] |= (uint64_t)1 << (chunk_bit(p) % 64);
 		} else {
 			next = next < end ? next : end;
 			mem_set_up_frames(m, b, p, next);
@@ -267,7 +272,7 @@ void buddy_boot(struct mem *m, const struct memmap_list *free)
 static void set_up_chunk(const struct frame_block *b, pfn_t c, uint8_t zid)
 {
 	struct frame *f = &b->frames[c - b->first], *end = f + chunk_pages(), *t;
-	uint64_t bit = chunk_bit(b, c);
+	uint64_t bit = chunk_bit(c);
 
 	*f = (struct frame){ .link = { &f->link, &f->link }, .order = FRAME_CHUNK_ORDER,
 			     .zone = zid, .flags = FRAME_FREE };

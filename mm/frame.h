@@ -54,11 +54,11 @@ _Static_assert(sizeof(struct frame) <= 32, "a frame descriptor fits in 32 bytes"
  * Descriptors are written when first needed (boot cost must not grow with
  * RAM): the boot sets up every chunk -- an aligned run of 2^FRAME_CHUNK_ORDER
  * frames, the buddy's largest block -- except those that are wholly free,
- * inside the block and inside one zone.  Those it leaves as they were, marks
- * in `unset` and counts as free blocks of the largest order; the buddy sets
- * one up when its lists run dry (mm/buddy_setup.c).  Bit i of `unset`
- * stands for the chunk at pfn ((first >> FRAME_CHUNK_ORDER) + i) <<
- * FRAME_CHUNK_ORDER.  NULL: every descriptor is set up (mem_add_block).
+ * inside the block and inside one zone.  Those it leaves as they were,
+ * marks in `unset` and counts as free blocks of the largest order; the
+ * buddy sets one up when its lists run dry (mm/buddy_setup.c).  Bit i of
+ * `unset` stands for the chunk at pfn i << FRAME_CHUNK_ORDER: the map is
+ * struct mem's, shared by its blocks.  NULL: every descriptor is set up.
  */
 #define FRAME_CHUNK_ORDER (MAX_ORDER - 1)
 
@@ -69,14 +69,6 @@ struct frame_block {
 	uint64_t *unset;    /* chunks whose descriptors are not written; may be NULL */
 };
 
-/* Bitmap words `unset` needs for the chunks pfns [first, first + count) touch. */
-static inline uint64_t frame_block_unset_words(pfn_t first, pfn_t count)
-{
-	pfn_t chunks = ((first + count - 1) >> FRAME_CHUNK_ORDER) - (first >> FRAME_CHUNK_ORDER) + 1;
-
-	return (chunks + 63) / 64;
-}
-
 /*
  * Whether pfn (of b) lies in a chunk whose descriptors are not set up: a
  * free block of the largest order, known only by this bit.  The set-up
@@ -86,12 +78,9 @@ static inline uint64_t frame_block_unset_words(pfn_t first, pfn_t count)
  */
 static inline bool frame_block_unset(const struct frame_block *b, pfn_t pfn)
 {
-	uint64_t i;
+	pfn_t i = pfn >> FRAME_CHUNK_ORDER;
 
-	if (!b->unset)
-		return false;
-	i = (pfn >> FRAME_CHUNK_ORDER) - (b->first >> FRAME_CHUNK_ORDER);
-	return (__atomic_load_n(&b->unset[i / 64], __ATOMIC_RELAXED) >> (i % 64)) & 1;
+	return b->unset && ((__atomic_load_n(&b->unset[i / 64], __ATOMIC_RELAXED) >> (i % 64)) & 1);
 }
 
 #endif

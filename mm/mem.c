@@ -120,12 +120,15 @@ err_t mem_add_block(struct mem *m, pfn_t first, pfn_t count, struct frame *frame
 	return err;
 }
 
-err_t mem_add_block_unset(struct mem *m, pfn_t first, pfn_t count, struct frame *frames,
-			  uint64_t *unset)
+err_t mem_add_block_unset(struct mem *m, pfn_t first, pfn_t count, struct frame *frames)
 {
 	err_t err;
+	pfn_t c;
 
-	if (insert_block(m, first, count, frames, unset, &err))
-		memset(unset, 0, frame_block_unset_words(first, count) * sizeof(uint64_t));
+	if (first + count > pa_to_pfn(MEM_UNSET_LIMIT) || first + count < first)
+		return ERR_INVALID_ARGUMENT;
+	if (insert_block(m, first, count, frames, m->unset_chunks, &err))
+		for (c = first >> FRAME_CHUNK_ORDER; c <= (first + count - 1) >> FRAME_CHUNK_ORDER; c++)
+			m->unset_chunks[c / 64] &= ~((uint64_t)1 << (c % 64));
 	return err;
 }

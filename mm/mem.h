@@ -26,6 +26,15 @@
 #define MEM_MAX_HARTS 64
 
 /*
+ * Chunks (mm/frame.h) may be left unset only below this address, which
+ * bounds the bitmap: the kernel reaches no RAM above it (the direct map's
+ * end, MEMMAP_DIRECT_MAP_LIMIT), so only host tools ever see blocks above,
+ * and those are set up whole.  512 words, 4 KiB.
+ */
+#define MEM_UNSET_LIMIT ((paddr_t)128 * GiB)
+#define MEM_UNSET_WORDS (MEM_UNSET_LIMIT >> (PAGE_SHIFT + FRAME_CHUNK_ORDER) >> 6)
+
+/*
  * A per-hart cache of free order-0 pages of one zone.  One cache line each,
  * so that harts never write to the same line.
  */
@@ -63,6 +72,7 @@ struct mem {
 	bool pcp_enabled;                    /* false: every order-0 call goes to the buddy */
 	uint8_t fast_zone;                   /* the buddy fast path's zone: the highest with pages */
 	unsigned (*this_hart)(void);         /* index of the calling hart, < nharts */
+	uint64_t unset_chunks[MEM_UNSET_WORDS]; /* the blocks' `unset` map (mm/frame.h) */
 };
 
 /*
@@ -94,13 +104,13 @@ const struct frame_block *mem_block_of(const struct mem *m, const struct frame *
 err_t mem_add_block(struct mem *m, pfn_t first, pfn_t count, struct frame *frames);
 
 /*
- * As mem_add_block, but the descriptors are left unwritten and `unset`
- * (frame_block_unset_words of them) is cleared: the caller then sets up
- * each chunk with mem_set_up_frames or marks it in `unset` (the boot:
- * buddy_boot, mm/buddy.h) before anything reads the block.
+ * As mem_add_block, but the descriptors are left unwritten and the block
+ * uses m->unset_chunks, its chunks' bits cleared: the caller then sets up
+ * each chunk with mem_set_up_frames or marks it there (the boot:
+ * buddy_boot, mm/buddy.h) before anything reads the block.  The block
+ * must end at or below MEM_UNSET_LIMIT (ERR_INVALID_ARGUMENT otherwise).
  */
-err_t mem_add_block_unset(struct mem *m, pfn_t first, pfn_t count, struct frame *frames,
-			  uint64_t *unset);
+err_t mem_add_block_unset(struct mem *m, pfn_t first, pfn_t count, struct frame *frames);
 
 /* Write the descriptors of pfns [p, end) of b as FRAME_RESERVED, each in its zone. */
 void mem_set_up_frames(const struct mem *m, const struct frame_block *b, pfn_t p, pfn_t end);

@@ -81,7 +81,9 @@ class Zones(gdb.Command):
 
 
 class Buddy(gdb.Command):
-    """Each zone's free blocks per order, counted on the free lists themselves."""
+    """Each zone's free blocks per order, counted on the free lists themselves;
+    the largest order adds the zone's chunks not set up yet (`deferred`:
+    free, but on no list until first used)."""
 
     def __init__(self):
         super().__init__("tessera buddy", gdb.COMMAND_DATA)
@@ -93,13 +95,18 @@ class Buddy(gdb.Command):
                 print("buddy %s: empty" % name)
                 continue
             rows = []
+            deferred = int(zone["deferred"])
             for o in range(orders):
                 blocks = sum(1 for _ in each_in_list(zone["free"][o]["blocks"], "struct frame", "link"))
+                blocks += deferred if o == orders - 1 else 0
                 rows.append((o, blocks, blocks << o))
             print("buddy %s: %d free pages" % (name, sum(r[2] for r in rows)))
             print("  order  blocks    pages")
             for o, blocks, pages in rows:
                 print("  %5d %7d %8d" % (o, blocks, pages))
+            if deferred:
+                print("  (%d of the order-%d blocks: chunks whose descriptors are not set up "
+                      "yet, on no list)" % (deferred, orders - 1))
 
 
 class Slab(gdb.Command):

@@ -223,7 +223,7 @@ static void print_line(void *arg, const char *line)
 	fprintf(report, "%s\n", line);
 }
 
-static void *host_table(void *arg, paddr_t pa, uint64_t bytes)
+static struct frame *host_table(void *arg, paddr_t pa, uint64_t bytes)
 {
 	(void)arg;
 	(void)pa;

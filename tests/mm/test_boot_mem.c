@@ -26,11 +26,11 @@ static struct memmap mm;
 static unsigned frames_calls, fail_at = NEVER_FAIL;
 
 /* Host memory for frame descriptors; fails on call number fail_at (0-based). */
-static void *host_table(void *arg, paddr_t pa, uint64_t bytes)
+static struct frame *host_table(void *arg, paddr_t pa, uint64_t bytes)
 {
 	(void)arg;
 	(void)pa;
-	void *table;
+	struct frame *table;
 
 	if (frames_calls++ == fail_at)
 		return NULL;
@@ -118,8 +118,7 @@ static void test_free_pages_account_for_frame_table(void)
 
 	CHECK(read_tree("qemu-virt-128M-received.dtb"));
 	CHECK_EQ_U64(setup(0), ERR_OK);
-	/* 32768 descriptors, then one word of bitmap for the 32 chunks of 4 MiB */
-	table_pages = (32768 * sizeof(struct frame) + 8 + PAGE_SIZE - 1) / PAGE_SIZE;
+	table_pages = 32768 * sizeof(struct frame) / PAGE_SIZE;
 	/* 128 MiB, minus OpenSBI's 512 KiB, minus the frame table */
 	CHECK_EQ_U64(buddy_zone_free_pages(&m, ZONE_DMA32), 32768 - 128 - table_pages);
 	free_frames();
