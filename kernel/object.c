@@ -5,6 +5,7 @@
 #include "kernel/device.h"
 #include "kernel/object.h"
 #include "kernel/printk.h"
+#include "lib/bits.h"
 
 void obj_get(struct object *o)
 {
@@ -54,14 +55,16 @@ err_t handle_get(struct task *t, uint64_t h, enum object_type type, uint32_t nee
 	return ERR_OK;
 }
 
+_Static_assert(TASK_HANDLES <= 64, "handles_used has a bit per slot");
+
+/* Bits of handles_used that stand for slots. */
+#define HANDLE_SLOT_BITS (TASK_HANDLES == 64 ? ~(uint64_t)0 : ((uint64_t)1 << TASK_HANDLES) - 1)
+
 unsigned handle_free_slot(const struct task *t)
 {
-	unsigned i;
+	uint64_t free = ~t->handles_used & HANDLE_SLOT_BITS;
 
-	for (i = 1; i < TASK_HANDLES; i++)
-		if (!t->handles[i].obj)
-			return i;
-	return 0;
+	return free ? bit_lowest(free) : 0;
 }
 
 /* A handle to an endpoint counts as one of its senders and/or receivers. */
@@ -76,6 +79,7 @@ void handle_install(struct task *t, unsigned slot, const struct handle *src)
 	if (slot == 0 || slot >= TASK_HANDLES || t->handles[slot].obj || !src->obj)
 		panic("handle_install: slot %u of task %s is not free", slot, t->name);
 	t->handles[slot] = *src;
+	t->handles_used |= (uint64_t)1 << slot;
 	t->handles[slot].weak = src->obj == &t->obj;
 	if (!t->handles[slot].weak)
 		obj_get(src->obj);
@@ -95,10 +99,24 @@ void handle_release(struct handle *h)
 		obj_put(o);
 }
 
+void handle_close(struct task *t, unsigned slot)
+{
+	t->handles_used &= ~((uint64_t)1 << slot);
+	handle_release(&t->handles[slot]);
+}
+
 void handle_close_all(struct task *t)
 {
 	unsigned i;
 
-	for (i = 1; i < TASK_HANDLES; i++)
-		handle_release(&t->handles[i]);
+	for (i = 1; i < TASK_HANDLES; i++) {
+		bool held = t->handles[i].obj != NULL;
+
+		if (held != (t->handles_used >> i & 1))
+			panic("handle_close_all: task %s slot %u is %s but handles_used says not",
+			      t->name, i, held ? "held" : "free");
+		if (held)
+			handle_release(&t->handles[i]);
+	}
+	t->handles_used = 1;
 }

@@ -167,6 +167,8 @@ struct task {
 	struct page_table pt;    /* root 0: not made, or freed */
 	uint64_t asid_ctx;
 	struct handle handles[TASK_HANDLES];
+	uint64_t handles_used;   /* bit i: handles[i] holds an object; bit 0 (never
+				  * a handle) always set.  handle_free_slot reads it */
 	struct handle fault_ep;  /* obj NULL: no handler */
 	struct list threads;
 	unsigned live_threads;   /* not yet ended; 0 and !exited: never had a thread */
@@ -201,13 +203,17 @@ void obj_put(struct object *o);
  */
 err_t handle_get(struct task *t, uint64_t h, enum object_type type, uint32_t need,
 		 struct handle **out);
-/* A free slot of t, or 0. */
+/* The lowest free slot of t, or 0. */
 unsigned handle_free_slot(const struct task *t);
 /* Put a copy of `src` in slot `slot` of t (free, nonzero): a new reference,
  * or none when src names t itself (a weak handle). */
 void handle_install(struct task *t, unsigned slot, const struct handle *src);
-/* Empty a slot or a detached handle, dropping its reference. */
+/* Empty slot `slot` of t (a handle handle_get found), dropping its reference. */
+void handle_close(struct task *t, unsigned slot);
+/* Empty a detached handle (a task's fault slot), dropping its reference. */
 void handle_release(struct handle *h);
+/* Empty every slot of t, after checking handles_used against them (a panic
+ * names the first that disagrees). */
 void handle_close_all(struct task *t);
 
 /* Endpoints (kernel/ipc.c). */

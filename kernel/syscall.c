@@ -156,7 +156,7 @@ static long sys_handle_close(struct thread *cur, const uint64_t *a)
 
 	if (err)
 		return error(err);
-	handle_release(h);
+	handle_close(cur->task, (unsigned)a[0]);
 	return 0;
 }
 

@@ -40,6 +40,7 @@ static struct task *task_alloc(void)
 	if (!t)
 		return NULL;
 	t->obj = (struct object){ .type = OBJ_TASK, .refs = 1 };
+	t->handles_used = 1;  /* slot 0 is never a handle */
 	t->id = next_task_id++;
 	if (!next_task_id)
 		next_task_id = 1;     /* 0 is never an id */
