@@ -9,7 +9,9 @@
  * compare-and-swap when its block is allocated: two threads holding the
  * same page is caught at once.  A tag written into each page is checked
  * when it is freed.  At the end buddy_check runs and the free lists must
- * be back to where they started.
+ * be back to where they started.  It runs twice: on a frame table set up
+ * whole, then on one left as the boot leaves it, where the threads set up
+ * the free chunks as they need them (mm/frame.h).
  *
  * Usage: threads_buddy [ops-per-thread]
  */
@@ -29,7 +31,7 @@
 #define MAILBOX 64u
 #define TOP_ORDER 4u                   /* orders 0..TOP_ORDER-1 */
 #define RAM_PFN 0x80000ull
-#define RAM_PAGES 2048u
+#define RAM_PAGES 4096u             /* chunk 0 holds the DMA limit; 1..3: DMA32 */
 #define DMA_LIMIT_PFN (RAM_PFN + 0x200)
 #define NOBODY 0u                      /* owner word of a free page; threads are 1.. */
 #define LAST_WORD (PAGE_SIZE / sizeof(uint64_t) - 1)
@@ -233,14 +235,31 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
 }
 
-static void setup(void)
+/*
+ * All of RAM free.  lazy: as the boot does it (mem_add_block_unset and
+ * buddy_boot, descriptors poisoned first), so that the chunks of DMA32
+ * wholly free are set up by whichever thread first finds the lists dry.
+ */
+static void setup(bool lazy)
 {
+	static struct memmap_list all_free;
+
 	memset(&mem, 0, sizeof(mem));
 	mem.dma_limit = pfn_to_pa(DMA_LIMIT_PFN);
-	if (mem_add_block(&mem, RAM_PFN, RAM_PAGES, frames) != ERR_OK)
-		abort();
-	buddy_init(&mem, NTHREADS, thread_hart);
-	buddy_add_range(&mem, RAM_PFN, RAM_PAGES);
+	if (lazy) {
+		memset(frames, 0xa5, RAM_PAGES * sizeof(struct frame));
+		all_free.r[0] = (struct memmap_range){ pfn_to_pa(RAM_PFN), pfn_to_pa(RAM_PFN + RAM_PAGES) };
+		all_free.n = 1;
+		if (mem_add_block_unset(&mem, RAM_PFN, RAM_PAGES, frames) != ERR_OK)
+			abort();
+		buddy_init(&mem, NTHREADS, thread_hart);
+		buddy_boot(&mem, &all_free);
+	} else {
+		if (mem_add_block(&mem, RAM_PFN, RAM_PAGES, frames) != ERR_OK)
+			abort();
+		buddy_init(&mem, NTHREADS, thread_hart);
+		buddy_add_range(&mem, RAM_PFN, RAM_PAGES);
+	}
 	buddy_set_watermarks(&mem);
 }
 
@@ -292,13 +311,13 @@ static uint64_t ops_per_thread = DEFAULT_OPS;
 
 /* NTHREADS harts allocate, free and hand blocks to each other at once: no
  * page is ever held twice, and afterwards every invariant holds. */
-static void test_threads_alloc_and_free_concurrently(void)
+static void run_threads(bool lazy)
 {
 	uint64_t before[ZONE_COUNT][MAX_ORDER];
 	unsigned i, z, k;
 	double t0;
 
-	setup();
+	setup(lazy);
 	for (z = 0; z < ZONE_COUNT; z++)
 		for (k = 0; k < MAX_ORDER; k++)
 			before[z][k] = mem.zones[z].free[k].count;
@@ -325,6 +344,30 @@ static void test_threads_alloc_and_free_concurrently(void)
 	}
 	for (i = 0; i < RAM_PAGES; i++)
 		CHECK(owner[i] == NOBODY);
+	if (lazy) {
+		/* The DMA32 chunks began unset (every one above the DMA limit's
+		 * chunk), and the threads set up at least one. */
+		uint64_t chunk = (uint64_t)1 << (MAX_ORDER - 1);
+		uint64_t dma32 = (RAM_PFN + RAM_PAGES - ALIGN_UP(DMA_LIMIT_PFN, chunk)) / chunk;
+
+		CHECK(dma32 >= 2);
+		CHECK_EQ_U64(before[ZONE_DMA32][MAX_ORDER - 1], dma32);
+		CHECK(mem.zones[ZONE_DMA32].deferred < dma32);
+		printf("# lazy: %llu of %llu DMA32 chunks set up by the threads\n",
+		       (unsigned long long)(dma32 - mem.zones[ZONE_DMA32].deferred),
+		       (unsigned long long)dma32);
+	}
+}
+
+static void test_threads_alloc_and_free_concurrently(void)
+{
+	run_threads(false);
+}
+
+/* The same from a lazy boot: the chunks' set-up races the other threads. */
+static void test_threads_set_up_chunks_concurrently(void)
+{
+	run_threads(true);
 }
 
 int main(int argc, char **argv)
@@ -337,6 +380,7 @@ int main(int argc, char **argv)
 		return 1;
 	phys_set_window(pfn_to_pa(RAM_PFN), arena, (uint64_t)RAM_PAGES * PAGE_SIZE);
 	RUN(test_threads_alloc_and_free_concurrently);
+	RUN(test_threads_set_up_chunks_concurrently);
 	phys_set_window(0, NULL, 0);
 	free(frames);
 	free(arena);
