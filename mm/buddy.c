@@ -469,13 +469,14 @@ static void release(struct mem *m, const struct frame_block *b, struct frame *f,
  * page: its first choice is the cache of the highest zone with managed
  * pages (m->fast_zone), and a hit checks no watermark.  Anything else
  * (other flags, an empty cache) returns NULL for the general path.
+ * ALLOC_ZERO is the caller's to do, as after the general path.
  */
 static struct frame *alloc_fast(struct mem *m, unsigned flags)
 {
 	struct pcp_cache *c;
 	unsigned long hart;
 
-	if (flags & (ALLOC_ZONE_MASK | ALLOC_NOCACHE | ALLOC_ZERO | ALLOC_SPARE) || !m->pcp_enabled)
+	if (flags & (ALLOC_ZONE_MASK | ALLOC_NOCACHE | ALLOC_SPARE) || !m->pcp_enabled)
 		return NULL;
 	hart = mm_hart_index(m->this_hart);
 	if (hart >= MEM_MAX_HARTS)
@@ -518,6 +519,20 @@ static bool free_fast(struct mem *m, struct frame *f)
 
 /* ---- the general paths ----------------------------------------------------- */
 
+/*
+ * ALLOC_ZERO's part, for either path: the block f just taken, zeroed; or,
+ * when it cannot be, NULL with the block back where it came from (an
+ * ALLOC_NOCACHE page to the lists).
+ */
+static __attribute__((noinline)) struct frame *alloc_zeroed(struct mem *m, struct frame *f,
+							    unsigned order, unsigned flags)
+{
+	if (zero_block(m, f, order))
+		return f;
+	release(m, mem_block_of(m, f), f, order, !(flags & (ALLOC_NOCACHE | ALLOC_SPARE)));
+	return NULL;
+}
+
 /* Everything alloc_fast() does not serve (kept out of line: its frame is big). */
 static __attribute__((noinline)) struct frame *alloc_slow(struct mem *m, unsigned order,
 							  unsigned flags)
@@ -534,12 +549,7 @@ static __attribute__((noinline)) struct frame *alloc_slow(struct mem *m, unsigne
 		drain_hart(m, hart);
 		f = alloc_pass(m, order, flags, hart);
 	}
-	if (f && (flags & ALLOC_ZERO) && !zero_block(m, f, order)) {
-		/* Back where it came from: an ALLOC_NOCACHE page to the lists. */
-		release(m, mem_block_of(m, f), f, order, !(flags & (ALLOC_NOCACHE | ALLOC_SPARE)));
-		return NULL;
-	}
-	return f;
+	return f && (flags & ALLOC_ZERO) ? alloc_zeroed(m, f, order, flags) : f;
 }
 
 MM_FAST_PATH struct frame *buddy_alloc(struct mem *m, unsigned order, unsigned flags)
@@ -549,7 +559,7 @@ MM_FAST_PATH struct frame *buddy_alloc(struct mem *m, unsigned order, unsigned f
 	if (order >= MAX_ORDER)
 		return NULL;
 	if (order == 0 && (f = alloc_fast(m, flags)) != NULL)
-		return f;
+		return flags & ALLOC_ZERO ? alloc_zeroed(m, f, 0, flags) : f;
 	return alloc_slow(m, order, flags);
 }
 
@@ -579,17 +589,4 @@ void buddy_drain_caches(struct mem *m)
 
 	for (h = 0; h < m->nharts; h++)
 		drain_hart(m, h);
-}
-
-uint64_t buddy_zone_free_pages(const struct mem *m, enum zone_id z)
-{
-	uint64_t n;
-	unsigned h;
-
-	if ((unsigned)z >= ZONE_COUNT)
-		return 0;
-	n = m->zones[z].free_pages;
-	for (h = 0; h < m->nharts; h++)
-		n += m->pcp[h][z].count;
-	return n;
 }

@@ -1,10 +1,11 @@
 /*
- * Frame-table lookups and zone naming (see mm/mem.h, mm/zone.h).
- * Frame blocks are few (one per RAM range), so lookups scan them.
+ * Frame-table lookups, zone naming and a zone's free pages with its caches
+ * (see mm/mem.h, mm/zone.h, mm/buddy.h).  Frame blocks are few (one per
+ * RAM range), so lookups scan them.
  */
 #include <string.h>
 
-#include "mm/mem.h"
+#include "mm/buddy.h"
 #include "mm/phys.h"
 
 const char *zone_name(enum zone_id id)
@@ -46,16 +47,11 @@ const struct frame_block *mem_block_of(const struct mem *m, const struct frame *
 	return NULL;
 }
 
-pfn_t mem_frame_pfn(const struct mem *m, const struct frame *f)
+pfn_t mem_frame_pfn_any(const struct mem *m, const struct frame *f)
 {
 	const struct frame_block *b = mem_block_of(m, f);
 
 	return b ? b->first + (pfn_t)(f - b->frames) : 0;
-}
-
-paddr_t mem_frame_pa(const struct mem *m, const struct frame *f)
-{
-	return pfn_to_pa(mem_frame_pfn(m, f));
 }
 
 struct frame *mem_frame_at(const struct mem *m, paddr_t pa)
@@ -131,4 +127,17 @@ err_t mem_add_block_unset(struct mem *m, pfn_t first, pfn_t count, struct frame 
 		for (c = first >> FRAME_CHUNK_ORDER; c <= (first + count - 1) >> FRAME_CHUNK_ORDER; c++)
 			m->unset_chunks[c / 64] &= ~((uint64_t)1 << (c % 64));
 	return err;
+}
+
+uint64_t buddy_zone_free_pages(const struct mem *m, enum zone_id z)
+{
+	uint64_t n;
+	unsigned h;
+
+	if ((unsigned)z >= ZONE_COUNT)
+		return 0;
+	n = m->zones[z].free_pages;
+	for (h = 0; h < m->nharts; h++)
+		n += m->pcp[h][z].count;
+	return n;
 }

@@ -82,11 +82,27 @@ struct mem {
  */
 struct frame *mem_frame(const struct mem *m, pfn_t pfn);
 
-/* The pfn of a frame of this table. */
-pfn_t mem_frame_pfn(const struct mem *m, const struct frame *f);
+/* The pfn of a frame of this table, whichever block holds it (0 if none). */
+pfn_t mem_frame_pfn_any(const struct mem *m, const struct frame *f);
+
+/*
+ * The pfn of a frame of this table: the first frame block (on most boards
+ * the only one) tried inline, the rest by mem_frame_pfn_any.
+ */
+static inline pfn_t mem_frame_pfn(const struct mem *m, const struct frame *f)
+{
+	const struct frame_block *b = &m->blocks[0];
+
+	if (f >= b->frames && f < b->frames + b->count)
+		return b->first + (pfn_t)(f - b->frames);
+	return mem_frame_pfn_any(m, f);
+}
 
 /* The physical address of a frame of this table. */
-paddr_t mem_frame_pa(const struct mem *m, const struct frame *f);
+static inline paddr_t mem_frame_pa(const struct mem *m, const struct frame *f)
+{
+	return (paddr_t)mem_frame_pfn(m, f) << PAGE_SHIFT;
+}
 
 /* The frame of the page holding physical `pa`, or NULL if it is not RAM here. */
 struct frame *mem_frame_at(const struct mem *m, paddr_t pa);

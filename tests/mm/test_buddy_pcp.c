@@ -110,12 +110,55 @@ static void test_pcp_caches_stay_separate_per_hart(void)
 	CHECK_BUDDY_OK();
 }
 
+/*
+ * ALLOC_ZERO from the cache: a hit (the fast path), the hottest page, its
+ * old bytes zeroed.  A page outside the phys window (a range at 4 GiB,
+ * which the arena does not back) cannot be zeroed: NULL, and the page is
+ * back in the cache it came from.
+ */
+static void test_pcp_hit_zeroed_or_given_back(void)
+{
+	const struct range r[2] = { { RAM_PFN, 1024 }, { 0x100000, 1024 } };
+	struct pcp_cache *c = &mem.pcp[0][ZONE_DMA32], *n = &mem.pcp[0][ZONE_NORMAL];
+	struct frame *f, *g;
+	uint8_t *page;
+	uint64_t hits, i, nonzero = 0;
+
+	setup_free(0, r, 1, 1);
+	f = buddy_alloc(&mem, 0, 0);
+	CHECK(f != NULL);
+	page = phys_to_virt(mem_frame_pa(&mem, f));
+	memset(page, 0xff, PAGE_SIZE);
+	buddy_free(&mem, f, 0);
+	hits = c->hits;
+	g = buddy_alloc(&mem, 0, ALLOC_ZERO);
+	CHECK(g == f);
+	CHECK_EQ_U64(c->hits, hits + 1);
+	for (i = 0; i < PAGE_SIZE; i++)
+		nonzero += page[i] != 0;
+	CHECK_EQ_U64(nonzero, 0);
+	buddy_free(&mem, g, 0);
+	CHECK_BUDDY_OK();
+
+	setup_free(0, r, 2, 1);
+	f = buddy_alloc(&mem, 0, 0);
+	CHECK(f != NULL && mem_frame_pfn(&mem, f) >= 0x100000);
+	buddy_free(&mem, f, 0);
+	CHECK_EQ_U64(n->count, BATCH);
+	CHECK(buddy_alloc(&mem, 0, ALLOC_ZERO) == NULL);
+	CHECK_EQ_U64(n->count, BATCH);
+	CHECK(cache_holds(0, f));
+	CHECK_EQ_U64(buddy_zone_free_pages(&mem, ZONE_NORMAL), 1024);
+	CHECK_BUDDY_OK();
+}
+
 int main(void)
 {
 	if (!buddy_arena_setup())
 		return 1;
 	RUN(test_pcp_hits_misses_and_drains);
 	RUN(test_pcp_caches_stay_separate_per_hart);
+	RUN(test_pcp_hit_zeroed_or_given_back);
 	buddy_arena_teardown();
 	return test_done();
 }
