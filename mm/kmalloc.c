@@ -18,6 +18,8 @@
  * run, and only read afterwards: no lock.  Until then its map is empty and
  * its cache pointers NULL, so both fast paths miss.
  */
+#include <string.h>
+
 #include "lib/format.h"
 #include "mm/slab_internal.h"
 
@@ -258,9 +260,15 @@ SLAB_FAST void *kmalloc(size_t size, unsigned flags)
 	return kmalloc_general(size, flags);
 }
 
+/* kmalloc's fast path serves it too (ALLOC_ZERO would skip it); the bytes
+ * asked for are zeroed here, which is all a caller may use. */
 void *kzalloc(size_t size, unsigned flags)
 {
-	return kmalloc(size, flags | ALLOC_ZERO);
+	void *p = kmalloc(size, flags & ~ALLOC_ZERO);
+
+	if (p)
+		memset(p, 0, size);
+	return p;
 }
 
 /*

@@ -161,7 +161,7 @@ void kmalloc_init(struct mem *m);
  */
 void *kmalloc(size_t size, unsigned flags);
 
-/* kmalloc with ALLOC_ZERO. */
+/* kmalloc with ALLOC_ZERO: the first size bytes zeroed (by the fast path when it can). */
 void *kzalloc(size_t size, unsigned flags);
 
 /*
