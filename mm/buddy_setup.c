@@ -110,17 +110,6 @@ void buddy_init(struct mem *m, unsigned nharts, unsigned (*this_hart)(void))
 		m->pcp_row[h] = h < m->nharts ? m->pcp[h] : m->pcp_closed;
 }
 
-/* The frame block holding pfn or else the first one above it; NULL if none. */
-static const struct frame_block *block_from(const struct mem *m, pfn_t pfn)
-{
-	unsigned i;
-
-	for (i = 0; i < m->nblocks; i++)
-		if (pfn < m->blocks[i].first + m->blocks[i].count)
-			return &m->blocks[i];
-	return NULL;
-}
-
 /* The fast path's zone: the highest with managed pages (alloc_pass's first choice). */
 static void set_fast_zone(struct mem *m)
 {
@@ -166,7 +155,7 @@ static void add_range(struct mem *m, pfn_t first, pfn_t count, bool boot)
 	const struct frame_block *b;
 	pfn_t p = first;
 
-	while (p < end && (b = block_from(m, p)) != NULL && b->first < end) {
+	while (p < end && (b = mem_block_from(m, p)) != NULL && b->first < end) {
 		pfn_t stop = b->first + b->count < end ? b->first + b->count : end;
 
 		if (p < b->first)

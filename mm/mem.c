@@ -34,6 +34,16 @@ struct frame *mem_frame(const struct mem *m, pfn_t pfn)
 	return NULL;
 }
 
+const struct frame_block *mem_block_from(const struct mem *m, pfn_t pfn)
+{
+	unsigned i;
+
+	for (i = 0; i < m->nblocks; i++)
+		if (pfn < m->blocks[i].first + m->blocks[i].count)
+			return &m->blocks[i];
+	return NULL;
+}
+
 const struct frame_block *mem_block_of(const struct mem *m, const struct frame *f)
 {
 	unsigned i;

@@ -107,6 +107,9 @@ static inline paddr_t mem_frame_pa(const struct mem *m, const struct frame *f)
 /* The frame of the page holding physical `pa`, or NULL if it is not RAM here. */
 struct frame *mem_frame_at(const struct mem *m, paddr_t pa);
 
+/* The frame block holding pfn, or else the first one above it; NULL if none. */
+const struct frame_block *mem_block_from(const struct mem *m, pfn_t pfn);
+
 /* The block holding `f`, or NULL. */
 const struct frame_block *mem_block_of(const struct mem *m, const struct frame *f);
 

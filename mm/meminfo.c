@@ -140,17 +140,6 @@ static pfn_t block_head(const struct mem *m, const struct frame_block *b, pfn_t 
 	return pfn;
 }
 
-/* The frame block holding pfn, or else the first above it; NULL if none. */
-static const struct frame_block *block_from(const struct mem *m, pfn_t pfn)
-{
-	unsigned k;
-
-	for (k = 0; k < m->nblocks; k++)
-		if (pfn < m->blocks[k].first + m->blocks[k].count)
-			return &m->blocks[k];
-	return NULL;
-}
-
 /* The state a block head's flags say (a tail with no head found, which
  * buddy_check would report, shows as reserved: given to nobody). */
 static uint32_t head_state(uint16_t flags)
@@ -167,7 +156,7 @@ static uint32_t head_state(uint16_t flags)
 
 void meminfo_frame(struct mem *m, paddr_t pa, struct meminfo_frame *out)
 {
-	const struct frame_block *b = block_from(m, pa_to_pfn(pa));
+	const struct frame_block *b = mem_block_from(m, pa_to_pfn(pa));
 	const struct frame *head;
 	struct frame tmp;
 	struct zone *z;
@@ -220,7 +209,7 @@ static bool alike(const struct frame *a, const struct frame *b)
 bool meminfo_frame_run(struct mem *m, paddr_t pa, struct meminfo_frame_run *out)
 {
 	pfn_t pfn = pa >> PAGE_SHIFT;
-	const struct frame_block *b = block_from(m, pfn);
+	const struct frame_block *b = mem_block_from(m, pfn);
 	const struct frame *head, *f;
 	struct frame head_tmp, tmp;
 	struct zone *z;

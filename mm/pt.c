@@ -38,28 +38,28 @@ err_t pt_init(struct page_table *pt, unsigned levels, const struct pt_mem *mem)
 	return pt->root ? ERR_OK : ERR_NO_MEMORY;
 }
 
-/* PTE bits for `rights`, or 0 when the combination is not allowed. */
+/*
+ * PTE bits for rights r (PT_READ..PT_GLOBAL, bits 0-4), or 0 when the
+ * combination is not allowed: no access at all, write without read, or
+ * write with execute (W^X).  Evaluated by the compiler for each of the 32
+ * combinations into leaf_table, so a mapping looks its bits up.
+ */
+#define LEAF_BITS(r)                                                                       \
+	(!((r) & (PT_READ | PT_WRITE | PT_EXEC)) ||                                        \
+	 (((r) & PT_WRITE) && ((r) & (PT_EXEC | PT_READ)) != PT_READ) ? (pte_t)0 :       \
+	 PTE_A | ((r) & PT_READ ? PTE_R : 0) | ((r) & PT_WRITE ? PTE_W | PTE_D : 0) |        \
+	 ((r) & PT_EXEC ? PTE_X : 0) | ((r) & PT_USER ? PTE_U : 0) |                        \
+	 ((r) & PT_GLOBAL ? PTE_G : 0))
+#define LEAF_BITS4(r) LEAF_BITS(r), LEAF_BITS((r) + 1), LEAF_BITS((r) + 2), LEAF_BITS((r) + 3)
+#define LEAF_BITS16(r) LEAF_BITS4(r), LEAF_BITS4((r) + 4), LEAF_BITS4((r) + 8), LEAF_BITS4((r) + 12)
+
+_Static_assert((PT_READ | PT_WRITE | PT_EXEC | PT_USER | PT_GLOBAL) == 31, "rights index leaf_table");
+static const pte_t leaf_table[32] = { LEAF_BITS16(0u), LEAF_BITS16(16u) };
+
+/* PTE bits for `rights` (other bits ignored), or 0 when the combination is not allowed. */
 static pte_t leaf_bits(unsigned rights)
 {
-	pte_t bits = PTE_A;
-
-	if ((rights & PT_WRITE) && (rights & PT_EXEC))
-		return 0;
-	if ((rights & PT_WRITE) && !(rights & PT_READ))
-		return 0;
-	if (!(rights & (PT_READ | PT_WRITE | PT_EXEC)))
-		return 0;
-	if (rights & PT_READ)
-		bits |= PTE_R;
-	if (rights & PT_WRITE)
-		bits |= PTE_W | PTE_D;
-	if (rights & PT_EXEC)
-		bits |= PTE_X;
-	if (rights & PT_USER)
-		bits |= PTE_U;
-	if (rights & PT_GLOBAL)
-		bits |= PTE_G;
-	return bits;
+	return leaf_table[rights & 31];
 }
 
 /*

@@ -218,6 +218,35 @@ static void test_leaf_bits_follow_rights(void)
 	}
 }
 
+/*
+ * All 32 combinations of PT_READ..PT_GLOBAL: refused exactly when there is
+ * no access or a write without read or with execute; otherwise the leaf
+ * has V and A, and each right's own bits (W brings D), nothing more.
+ */
+static void test_every_rights_combination(void)
+{
+	struct page_table pt;
+	unsigned r;
+
+	CHECK_ERR(setup(&pt, PT_LEVELS_SV39, UNLIMITED), ERR_OK);
+	for (r = 0; r < 32; r++) {
+		bool w = r & PT_WRITE, ok = (r & (PT_READ | PT_WRITE | PT_EXEC)) &&
+					   !(w && (!(r & PT_READ) || (r & PT_EXEC)));
+		pte_t want = PTE_V | PTE_A;
+		pte_t pte = 0;
+
+		want |= (r & PT_READ ? PTE_R : 0) | (w ? PTE_W | PTE_D : 0) |
+			(r & PT_EXEC ? PTE_X : 0) | (r & PT_USER ? PTE_U : 0) |
+			(r & PT_GLOBAL ? PTE_G : 0);
+		CHECK_ERR(pt_map(&pt, r * PAGE_SIZE, FAKE_PA_BASE, PAGE_SIZE, PAGE_SIZE, r),
+			  ok ? ERR_OK : ERR_INVALID_ARGUMENT);
+		if (!ok)
+			continue;
+		CHECK_ERR(pt_lookup(&pt, r * PAGE_SIZE, NULL, &pte, NULL), ERR_OK);
+		CHECK_EQ_U64(pte & ~PTE_PPN_MASK, want);
+	}
+}
+
 /* Intermediate (non-leaf) PTEs carry only V, even when the leaves below them
  * are user, global, writable and dirty; in both modes, for all leaf sizes. */
 static void test_pointer_ptes_carry_only_v(void)
@@ -475,6 +504,7 @@ int main(void)
 	RUN(test_map_1g_sv48);
 	RUN(test_map_range_of_pages);
 	RUN(test_leaf_bits_follow_rights);
+	RUN(test_every_rights_combination);
 	RUN(test_pointer_ptes_carry_only_v);
 	RUN(test_lookup_unmapped);
 	RUN(test_lookup_non_canonical);
