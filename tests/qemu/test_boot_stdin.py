@@ -13,12 +13,15 @@ Checks: every byte arrives, Ctrl-A (QEMU's escape under -nographic) and a
 line longer than the console's 4096-byte line buffer included; the end of
 the input is the program's end of file (with a last line that has no
 newline too); console_echo=off is on the kernel command line and nothing
-read is echoed; tools/boot exits with the program's status.
+read is echoed; tools/boot exits with the program's status; a timeout
+around tools/boot leaves no QEMU behind.
 """
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 WHITESPACE = b" \t\n\v\f\r"     # C's isspace in the "C" locale
 
@@ -127,7 +130,37 @@ def main():
         echo = ["hello wor" + "\b \b" * 3 + "xyz", "two" + "\b \b" * 3 + "second line"]
         tap.check(all(l in out for l in echo), "a terminal: the kernel echoes the editing",
                   repr([l for l in out if "second" in l or "hello" in l]))
+
+        # A timeout around tools/boot, on a pipe that never ends: the signal
+        # to its process group ends QEMU too (it once outlived tools/boot).
+        # Its QEMU is known by a RAM size no other test boots with.
+        marker = "131M"
+        r, w = os.pipe()
+        rc, _, _ = boot(["timeout", "10", tools_boot, "-m", marker, "--shell"], tmp, r)
+        os.close(r)
+        time.sleep(2)
+        left = qemu_with(marker)
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
+        os.close(w)
+        tap.check(rc == 124 and not left,
+                  "timeout 10 tools/boot -m 131M --shell on an open pipe: exit 124, no QEMU left",
+                  "exit %d, QEMU left: %r" % (rc, left))
     return tap.done()
+
+
+def qemu_with(word):
+    """Pids of the QEMU processes with `word` among their arguments."""
+    pids = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/cmdline" % entry, "rb") as f:
+                argv = f.read().split(b"\0")
+        except (OSError, ValueError):
+            continue
+        if argv and argv[0].endswith(b"qemu-system-riscv64") and word.encode() in argv:
+            pids.append(int(entry))
+    return pids
 
 
 if __name__ == "__main__":
