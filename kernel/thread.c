@@ -43,11 +43,11 @@
 #include <string.h>
 
 #include "kernel_arch.h"
+#include "kernel/boot.h"
 #include "kernel/console_input.h"
 #include "kernel/device.h"
 #include "kernel/ipc.h"
 #include "kernel/memory.h"
-#include "kernel/boot.h"
 #include "kernel/printk.h"
 #include "kernel/sched.h"
 #include "kernel/sleep.h"

@@ -128,11 +128,11 @@ static bool check_caches(struct check *c, enum zone_id zid)
 
 		list_for_each(l, &pc->pages) {
 			const struct frame *f = container_of(l, struct frame, link);
+			const struct frame_block *b;
 
 			if (++n > z->managed_pages || l->next->prev != l)
 				return fail(c, "zone %s hart %u cache: broken list", z->name, h);
-			const struct frame_block *b = mem_block_of(c->m, f);
-
+			b = mem_block_of(c->m, f);
 			if (!b || frame_block_unset(b, pfn_in(b, f)) || f->flags != FRAME_CACHED ||
 			    f->zone != zid)
 				return fail(c, "zone %s hart %u cache: entry %lu is not a cached "

@@ -125,12 +125,6 @@ static pfn_t chunk_pages(void)
 	return (pfn_t)1 << FRAME_CHUNK_ORDER;
 }
 
-/* The bit of the chunk at pfn c in the unset map (mm/frame.h). */
-static uint64_t chunk_bit(pfn_t c)
-{
-	return c >> FRAME_CHUNK_ORDER;
-}
-
 /* The first chunk after p's, below stop, whose descriptors are not set up; else stop. */
 static pfn_t next_unset(const struct frame_block *b, pfn_t p, pfn_t stop)
 {
@@ -208,7 +202,7 @@ static void plan_block(struct mem *m, const struct frame_block *b, const struct 
 		if (next - chunk_pages() == p && next <= end &&
 		    in_ranges(free, &at, pa, pfn_to_pa(next)) &&
 		    zone_of(pa, m->dma_limit) == zone_of(pfn_to_pa(next) - 1, m->dma_limit)) {
-			b->unset[chunk_bit(p) / 64] |= (uint64_t)1 << (chunk_bit(p) % 64);
+			b->unset[frame_chunk_word(p)] |= frame_chunk_bit(p);
 		} else {
 			next = next < end ? next : end;
 			mem_set_up_frames(m, b, p, next);
@@ -261,14 +255,16 @@ void buddy_boot(struct mem *m, const struct memmap_list *free)
 static void set_up_chunk(const struct frame_block *b, pfn_t c, uint8_t zid)
 {
 	struct frame *f = &b->frames[c - b->first], *end = f + chunk_pages(), *t;
-	uint64_t bit = chunk_bit(c);
+	const struct frame head = frame_unset_view(c, zid), tail = frame_unset_view(c + 1, zid);
 
-	*f = (struct frame){ .link = { &f->link, &f->link }, .order = FRAME_CHUNK_ORDER,
-			     .zone = zid, .flags = FRAME_FREE };
-	for (t = f + 1; t < end; t++)
-		*t = (struct frame){ .link = { &t->link, &t->link }, .zone = zid,
-				     .flags = FRAME_TAIL };
-	__atomic_fetch_and(&b->unset[bit / 64], ~((uint64_t)1 << (bit % 64)), __ATOMIC_RELAXED);
+	/* The two views, each written whole with its link (one store a word). */
+	*f = head;
+	list_init(&f->link);
+	for (t = f + 1; t < end; t++) {
+		*t = tail;
+		list_init(&t->link);
+	}
+	__atomic_fetch_and(&b->unset[frame_chunk_word(c)], ~frame_chunk_bit(c), __ATOMIC_RELAXED);
 }
 
 /* See mm/buddy_internal.h. */

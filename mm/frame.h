@@ -3,8 +3,9 @@
  *
  * Descriptors live in one array per contiguous RAM range (a frame block), so
  * holes between ranges cost nothing; a free 4 MiB chunk's are written only
- * when the buddy first hands it out (struct frame_block below).  32 bytes each (Linux's struct page is
- * 64): 0.78% of RAM, 8 MiB of descriptors per GiB.
+ * when the buddy first hands it out (struct frame_block below).  32 bytes
+ * each (Linux's struct page is 64): 0.78% of RAM, 8 MiB of descriptors per
+ * GiB.
  *
  * State of a frame, by flags:
  *   FRAME_RESERVED  never given to the buddy (kernel image, firmware, device
@@ -69,6 +70,17 @@ struct frame_block {
 	uint64_t *unset;    /* chunks whose descriptors are not written; may be NULL */
 };
 
+/* The word of an unset map that holds the bit of pfn's chunk, and that bit. */
+static inline uint64_t frame_chunk_word(pfn_t pfn)
+{
+	return (pfn >> FRAME_CHUNK_ORDER) / 64;
+}
+
+static inline uint64_t frame_chunk_bit(pfn_t pfn)
+{
+	return (uint64_t)1 << ((pfn >> FRAME_CHUNK_ORDER) % 64);
+}
+
 /*
  * Whether pfn (of b) lies in a chunk whose descriptors are not set up: a
  * free block of the largest order, known only by this bit.  The set-up
@@ -80,7 +92,21 @@ static inline bool frame_block_unset(const struct frame_block *b, pfn_t pfn)
 {
 	pfn_t i = pfn >> FRAME_CHUNK_ORDER;
 
+	/* The word shifted, not masked with frame_chunk_bit: fewer instructions. */
 	return b->unset && ((__atomic_load_n(&b->unset[i / 64], __ATOMIC_RELAXED) >> (i % 64)) & 1);
+}
+
+/*
+ * What a chunk not set up stands for, frame by frame: the head of a free
+ * block of the largest order at its start, a tail elsewhere, in zone z (the
+ * link not set).  The set-up writes it; SYS_MEMINFO shows it before.
+ */
+static inline struct frame frame_unset_view(pfn_t pfn, uint8_t z)
+{
+	bool head = !(pfn & (((pfn_t)1 << FRAME_CHUNK_ORDER) - 1));
+
+	return (struct frame){ .order = head ? FRAME_CHUNK_ORDER : 0, .zone = z,
+			       .flags = head ? FRAME_FREE : FRAME_TAIL };
 }
 
 #endif

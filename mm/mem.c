@@ -134,8 +134,9 @@ err_t mem_add_block_unset(struct mem *m, pfn_t first, pfn_t count, struct frame 
 	if (first + count > pa_to_pfn(MEM_UNSET_LIMIT) || first + count < first)
 		return ERR_INVALID_ARGUMENT;
 	if (insert_block(m, first, count, frames, m->unset_chunks, &err))
-		for (c = first >> FRAME_CHUNK_ORDER; c <= (first + count - 1) >> FRAME_CHUNK_ORDER; c++)
-			m->unset_chunks[c / 64] &= ~((uint64_t)1 << (c % 64));
+		for (c = ALIGN_DOWN(first, (pfn_t)1 << FRAME_CHUNK_ORDER); c < first + count;
+		     c += (pfn_t)1 << FRAME_CHUNK_ORDER)
+			m->unset_chunks[frame_chunk_word(c)] &= ~frame_chunk_bit(c);
 	return err;
 }
 

@@ -116,13 +116,9 @@ bool meminfo_slab(unsigned index, struct meminfo_slab *out)
 static const struct frame *frame_seen(const struct mem *m, const struct frame_block *b,
 				      pfn_t pfn, struct frame *tmp)
 {
-	bool head = IS_ALIGNED(pfn, (pfn_t)1 << FRAME_CHUNK_ORDER);
-
 	if (!frame_block_unset(b, pfn))
 		return &b->frames[pfn - b->first];
-	*tmp = (struct frame){ .order = head ? FRAME_CHUNK_ORDER : 0,
-			       .zone = (uint8_t)zone_of(pfn_to_pa(pfn), m->dma_limit),
-			       .flags = head ? FRAME_FREE : FRAME_TAIL };
+	*tmp = frame_unset_view(pfn, (uint8_t)zone_of(pfn_to_pa(pfn), m->dma_limit));
 	return tmp;
 }
 
